@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "learnlog",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "learnlog", targets: ["learnlog"]),
+    .library(name: "LearningLog", targets: ["LearningLog"]),
+    .library(name: "TerminalUI", targets: ["TerminalUI"]),
+    .library(name: "TerminalUITesting", targets: ["TerminalUITesting"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CNcursesw",
+      path: "Modules/CNcursesw",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncurses-dev"])]
+    ),
+    // Domain and store: events, replay, the learning rules. No UI.
+    .target(name: "LearningLog"),
+    // Pure terminal UI core: layout, cells, widgets, keys. No ncurses.
+    .target(name: "TerminalUI"),
+    // The in-memory terminal and screen assertions, shipped for tests.
+    .target(name: "TerminalUITesting", dependencies: ["TerminalUI"]),
+    // The only importer of ncurses.
+    .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
+    // The full-screen app as a library: state, actions, reduce, views.
+    .target(name: "LearningLogApp", dependencies: ["LearningLog", "TerminalUI"]),
+    // The executable: command line and wiring.
+    .executableTarget(
+      name: "learnlog",
+      dependencies: [
+        "LearningLog", "LearningLogApp", "TerminalUI", "CursesBackend",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
+    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"]),
+    .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
+    .testTarget(
+      name: "LearningLogAppTests",
+      dependencies: ["LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting"]
+    ),
+    .testTarget(name: "EndToEndTests", dependencies: ["LearningLog"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

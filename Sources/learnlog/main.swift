@@ -1,0 +1,6 @@
+import ArgumentParser
+import CursesBackend
+import LearningLog
+import LearningLogApp
+
+print("learnlog \(CursesBackendInfo.version)")

@@ -1,0 +1,6 @@
+import CursesBackend
+import Testing
+
+@Test func linksNcurses() {
+  #expect(CursesBackendInfo.version.hasPrefix("ncurses"))
+}

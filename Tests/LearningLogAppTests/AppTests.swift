@@ -1,0 +1,4 @@
+import LearningLogApp
+import Testing
+
+@Test func appHasName() { #expect(LearningLogAppInfo.name == "learnlog") }
