@@ -43,7 +43,7 @@ public struct Record: Hashable, Sendable {
   public var clock: HybridTimestamp
   /// The id of the writer (one per user and machine).
   public var writer: String
-  /// The event type, e.g. `incident.created`.
+  /// The event type, such as `incident.created`.
   public var type: String
   /// The schema version of this event type's body.
   public var schema: Int
@@ -76,7 +76,7 @@ public struct Record: Hashable, Sendable {
 
 /// An event to be appended: the store gives it an id, a clock reading and the writer.
 public struct RecordDraft: Hashable, Sendable {
-  /// The event type, e.g. `incident.created`.
+  /// The event type, such as `incident.created`.
   public var type: String
   /// The schema version of the body.
   public var schema: Int
