@@ -153,8 +153,9 @@ public struct FormState: Hashable, Sendable {
   /// Applies a key; returns false when the form does not use it (the caller's keymap does).
   public mutating func handle(_ event: KeyEvent) -> Bool {
     guard fields.indices.contains(focus) else { return false }
-    let before = fields[focus].value
-    defer { if fields.indices.contains(focus), before != fields[focus].value { isEdited = true } }
+    let edited = focus
+    let before = fields[edited].value
+    defer { if before != fields[edited].value { isEdited = true } }
     switch (event.key, event.modifiers) {
     case (.tab, []):
       focusNext()
