@@ -21,6 +21,8 @@ public final class TestTerminal: TerminalBackend, FiniteInput {
   public private(set) var consumed = 0
   /// Idle periods (no input within the timeout) scripted before the event at `position`.
   var idleBefore: [(position: Int, count: Int)] = []
+  /// Whether the last read was a scripted idle period (so the input is not exhausted yet).
+  var lastReadWasIdle = false
 
   /// Queues `count` idle periods after the input queued so far: the program sees no input within
   /// its tick interval that many times (and sends its tick action).
@@ -46,9 +48,11 @@ public final class TestTerminal: TerminalBackend, FiniteInput {
   /// Reads the next scripted event; nil when a scripted idle period (``sendIdle(_:)``) comes
   /// first or the input is exhausted.
   public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+    lastReadWasIdle = false
     if let idle = idleBefore.first, idle.position == consumed {
       idleBefore[0].count -= 1
       if idleBefore[0].count <= 0 { idleBefore.removeFirst() }
+      lastReadWasIdle = true
       return nil
     }
     guard !pending.isEmpty else { return nil }
@@ -62,7 +66,7 @@ public final class TestTerminal: TerminalBackend, FiniteInput {
   }
 
   /// Whether all scripted input and idle periods have been read.
-  public var isInputExhausted: Bool { pending.isEmpty && idleBefore.isEmpty }
+  public var isInputExhausted: Bool { pending.isEmpty && idleBefore.isEmpty && !lastReadWasIdle }
 
   /// The last frame drawn.
   public var lastFrame: ScreenBuffer? { frames.last }
