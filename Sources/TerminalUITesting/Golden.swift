@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TerminalUI
+import Testing
 
 /// Compares a screen with a golden text file and re-records it when `LEARNLOG_RECORD_GOLDEN=1`.
 ///
@@ -38,8 +38,10 @@ public func expectGolden(
       sourceLocation: sourceLocation)
     return
   }
-  let expected = normalize(String(decoding: data, as: UTF8.self).split(
-    separator: "\n", omittingEmptySubsequences: false).map(String.init))
+  let expected = normalize(
+    String(decoding: data, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).map(String.init))
   if expected != actual {
     let diff = lineDiff(expected: expected, actual: actual)
     Issue.record(

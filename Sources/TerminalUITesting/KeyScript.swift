@@ -63,11 +63,14 @@ public enum KeyScript {
     default:
       if rest.count == 1, let c = rest.first {
         base = .character(mods.isEmpty ? c : Character(c.lowercased()))
-      } else if rest.lowercased().hasPrefix("f"), let n = Int(rest.dropFirst()), (1...24).contains(n) {
+      } else if rest.lowercased().hasPrefix("f"), let n = Int(rest.dropFirst()),
+        (1...24).contains(n)
+      {
         base = .function(n)
       } else {
         throw KeyScriptError(
-          description: "unknown key <\(name)>: use a name like <Enter>, <Esc>, <C-s>, <S-Tab>, <F1>")
+          description: "unknown key <\(name)>: use a name like <Enter>, <Esc>, <C-s>, <S-Tab>, <F1>"
+        )
       }
     }
     return KeyEvent(base, mods)

@@ -1,5 +1,5 @@
-import Testing
 import TerminalUI
+import Testing
 
 /// The lines of `buffer` with trailing spaces trimmed and trailing empty lines dropped.
 public func trimmedLines(_ buffer: ScreenBuffer) -> [String] {

@@ -1,6 +1,6 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 @Suite struct BufferDrawingTests {
   @Test func setStringClipsAtEdgeAndMaxWidth() {
@@ -87,14 +87,18 @@ import TerminalUITesting
     #expect(ColorSupport.detect(environment: [:], terminalColors: 8) == .ansi8)
     #expect(ColorSupport.detect(environment: [:], terminalColors: 2) == .monochrome)
     let mono = Theme.detect(environment: ["NO_COLOR": "yes"], terminalColors: 256)
-    for style in [mono.title, mono.selection, mono.dim, mono.warning, mono.danger, mono.success, mono.accent, mono.border] {
+    for style in [
+      mono.title, mono.selection, mono.dim, mono.warning, mono.danger, mono.success, mono.accent,
+      mono.border,
+    ] {
       #expect(style.foreground == .default && style.background == .default)
       #expect(style.attributes.isSubset(of: [.bold, .reverse, .underline]))
     }
     #expect(Theme.standard(.ansi8).warning.foreground == .yellow)
     #expect(Theme.standard(.ansi8).danger.foreground == .red)
     #expect(Theme.standard(.ansi8).success.foreground == .green)
-    if case .indexed = Theme.standard(.palette256).warning.foreground {} else {
+    if case .indexed = Theme.standard(.palette256).warning.foreground {
+    } else {
       Issue.record("256-colour theme uses palette colours")
     }
   }

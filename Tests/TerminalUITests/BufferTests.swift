@@ -1,5 +1,5 @@
-import Testing
 import TerminalUI
+import Testing
 
 @Test func bufferLinesAreTrimmed() {
   var b = ScreenBuffer(size: Size(width: 5, height: 2))

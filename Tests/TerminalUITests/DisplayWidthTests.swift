@@ -1,5 +1,5 @@
-import Testing
 import TerminalUI
+import Testing
 
 @Suite struct DisplayWidthTests {
   /// (text, cells) pairs: one grapheme cluster each, unless noted.
@@ -17,8 +17,12 @@ import TerminalUI
   @Test func clustersMatchTheTable() {
     for (text, cells) in Self.table {
       let characters = Array(text)
-      #expect(characters.count == 1, "table entry \(text.unicodeScalars.map { String($0.value, radix: 16) }) is one cluster")
-      #expect(DisplayWidth.of(characters[0]) == cells, "width of \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+      #expect(
+        characters.count == 1,
+        "table entry \(text.unicodeScalars.map { String($0.value, radix: 16) }) is one cluster")
+      #expect(
+        DisplayWidth.of(characters[0]) == cells,
+        "width of \(text.unicodeScalars.map { String($0.value, radix: 16) })")
     }
   }
 

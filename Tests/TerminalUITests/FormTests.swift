@@ -1,11 +1,13 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 func demoForm() -> FormState {
   FormState(fields: [
     FormField(id: "title", label: "Title", kind: .text(TextEditState()), isRequired: true),
-    FormField(id: "severity", label: "Severity", kind: .choice(ChoiceState(options: ["low", "medium", "high"]))),
+    FormField(
+      id: "severity", label: "Severity",
+      kind: .choice(ChoiceState(options: ["low", "medium", "high"]))),
     FormField(id: "when", label: "When", kind: .date(TextEditState("2026-11-25"))),
     FormField(id: "story", label: "Story", kind: .textArea(TextAreaState()), height: 2),
   ])
@@ -64,7 +66,9 @@ func apply(_ form: inout FormState, _ script: String) throws -> [Bool] {
     #expect(DateValidation.message(for: "2024-02-29") == nil)
     #expect(DateValidation.message(for: "2026-02-29") == "no day 29 in 2026-02: it has 28 days")
     #expect(DateValidation.message(for: "2026-13-01") == "no month 13: months run 01–12")
-    #expect(DateValidation.message(for: "26-1-1") == "not a date: write it as YYYY-MM-DD, e.g. 2026-03-14")
+    #expect(
+      DateValidation.message(for: "26-1-1") == "not a date: write it as YYYY-MM-DD, e.g. 2026-03-14"
+    )
     #expect(DateValidation.message(for: "2026-1a-01") != nil)
     #expect(DateValidation.message(for: "") == nil)
     #expect(DateValidation.message(for: "", required: true) != nil)
@@ -78,13 +82,15 @@ func apply(_ form: inout FormState, _ script: String) throws -> [Bool] {
     let b = render(width: 50, height: 7) { buf, area in
       cursor = FormView(form: f).render(into: &buf, area: area)
     }
-    expectLines(b, [
-      "Title     Disk full",
-      "Severity  ‹ medium ›",
-      "When      2026-11-99",
-      "          no day 99 in 2026-11: it has 30 days",
-      "Story",
-    ])
+    expectLines(
+      b,
+      [
+        "Title     Disk full",
+        "Severity  ‹ medium ›",
+        "When      2026-11-99",
+        "          no day 99 in 2026-11: it has 30 days",
+        "Story",
+      ])
     #expect(cursor == Point(x: 20, y: 2))
     let all = render(width: 40, height: 7) { buf, area in
       FormView(form: demoForm(), showsAllProblems: true).render(into: &buf, area: area)

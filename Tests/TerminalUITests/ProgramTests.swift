@@ -1,6 +1,6 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 /// A small screen: a list of notes, `a` appends one through an effect, ticks count up.
 struct NotesModel: ProgramModel {
@@ -22,10 +22,12 @@ struct NotesModel: ProgramModel {
   enum Effect: Equatable { case store(String) }
 
   let keymap = Keymap<Action>([
-    KeymapContext("notes", [
-      KeyBinding(keys: [.char("a")], help: "add a note", action: .append, hint: "add"),
-      KeyBinding(keys: [.char("q")], help: "quit", action: .quit, hint: "quit"),
-    ])
+    KeymapContext(
+      "notes",
+      [
+        KeyBinding(keys: [.char("a")], help: "add a note", action: .append, hint: "add"),
+        KeyBinding(keys: [.char("q")], help: "quit", action: .quit, hint: "quit"),
+      ])
   ])
 
   func action(for event: InputEvent, in state: State) -> Action? {
@@ -43,7 +45,8 @@ struct NotesModel: ProgramModel {
     case .append: return [.store("note \(state.notes.count + 1)")]
     case .appended(let text):
       state.notes.append(text)
-      state.list.select(state.notes.count - 1, count: state.notes.count, height: state.size.height - 1)
+      state.list.select(
+        state.notes.count - 1, count: state.notes.count, height: state.size.height - 1)
     case .tick: state.ticks += 1
     case .quit: state.quit = true
     case .resized(let s): state.size = s
@@ -53,7 +56,8 @@ struct NotesModel: ProgramModel {
 
   func render(_ state: State, into frame: inout Frame) {
     if TooSmallView.isTooSmall(frame.size, required: Size(width: 10, height: 3)) {
-      TooSmallView(current: frame.size, required: Size(width: 10, height: 3)).render(into: &frame.buffer, area: frame.area)
+      TooSmallView(current: frame.size, required: Size(width: 10, height: 3)).render(
+        into: &frame.buffer, area: frame.area)
       return
     }
     let parts = Layout.split(frame.area, .vertical, [.fill(1), .length(1)])
@@ -83,7 +87,8 @@ struct NotesModel: ProgramModel {
 
   @Test func scriptedKeysProduceFramesAndRunEffects() throws {
     let log = Box()
-    let terminal = TestTerminal(size: Size(width: 20, height: 5), events: try KeyScript.parse("a a a k"))
+    let terminal = TestTerminal(
+      size: Size(width: 20, height: 5), events: try KeyScript.parse("a a a k"))
     let final = program(log: log).run(NotesModel.State(), on: terminal)
     #expect(log.stored == ["note 1", "note 2", "note 3"])
     #expect(final.notes.count == 3)
@@ -95,7 +100,8 @@ struct NotesModel: ProgramModel {
   }
 
   @Test func quitStopsBeforeTheRestOfTheInput() throws {
-    let terminal = TestTerminal(size: Size(width: 20, height: 5), events: try KeyScript.parse("a q a a"))
+    let terminal = TestTerminal(
+      size: Size(width: 20, height: 5), events: try KeyScript.parse("a q a a"))
     let final = program(log: Box()).run(NotesModel.State(), on: terminal)
     #expect(final.quit)
     #expect(final.notes == ["note 1"])
@@ -152,10 +158,13 @@ struct NotesModel: ProgramModel {
 
 @Suite struct KeyScriptTests {
   @Test func parsesNamedKeysAndTypedText() throws {
-    let events = try KeyScript.parse("j j <Enter> <C-s> <Esc> <S-Tab> <M-b> <F1> <PgDn> <Space> <lt> hi")
+    let events = try KeyScript.parse(
+      "j j <Enter> <C-s> <Esc> <S-Tab> <M-b> <F1> <PgDn> <Space> <lt> hi")
     let expected: [KeyEvent] = [
-      .char("j"), .char("j"), KeyEvent(.enter), .ctrl("s"), KeyEvent(.escape), KeyEvent(.tab, .shift),
-      .alt("b"), KeyEvent(.function(1)), KeyEvent(.pageDown), .char(" "), .char("<"), .char("h"), .char("i"),
+      .char("j"), .char("j"), KeyEvent(.enter), .ctrl("s"), KeyEvent(.escape),
+      KeyEvent(.tab, .shift),
+      .alt("b"), KeyEvent(.function(1)), KeyEvent(.pageDown), .char(" "), .char("<"), .char("h"),
+      .char("i"),
     ]
     #expect(events == expected.map { .key($0) })
   }
@@ -176,12 +185,19 @@ struct NotesModel: ProgramModel {
     let b = render(width: 40, height: 10) { buf, area in
       let inner = Panel(title: "Dashboard").render(into: &buf, area: area)
       let rows = Layout.split(inner, .vertical, [.length(3), .length(1), .fill(1)])
-      BarChart(bars: [Bar(label: "deploy", value: 5), Bar(label: "config", value: 3), Bar(label: "dns", value: 1)])
-        .render(into: &buf, area: rows[0])
+      BarChart(bars: [
+        Bar(label: "deploy", value: 5), Bar(label: "config", value: 3), Bar(label: "dns", value: 1),
+      ])
+      .render(into: &buf, area: rows[0])
       Sparkline(values: [1, 3, 2, 5, 8, 4, 2, 1]).render(into: &buf, area: rows[1])
-      TableView(columns: [TableColumn("Pattern", width: .fill(1)), TableColumn("n", width: .length(3), alignment: .right)],
-        count: 2) { [["deploy-without-canary", "5"], ["expired-cert", "2"]][$0] }
-        .render(into: &buf, area: rows[2], state: ListState())
+      TableView(
+        columns: [
+          TableColumn("Pattern", width: .fill(1)),
+          TableColumn("n", width: .length(3), alignment: .right),
+        ],
+        count: 2
+      ) { [["deploy-without-canary", "5"], ["expired-cert", "2"]][$0] }
+      .render(into: &buf, area: rows[2], state: ListState())
     }
     expectGolden(b, named: "dashboard-40x10")
   }

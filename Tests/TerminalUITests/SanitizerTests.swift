@@ -1,6 +1,6 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 @Suite struct SanitizerTests {
   @Test func everyC0ControlBecomesCaretNotation() {
@@ -45,7 +45,8 @@ import TerminalUITesting
   }
 
   static let hostile: [String] = [
-    "\u{1B}[2J\u{1B}[H", "\u{1B}]52;c;ZXZpbA==\u{7}", "\u{1B}]8;;https://evil\u{1B}\\click\u{1B}]8;;\u{1B}\\",
+    "\u{1B}[2J\u{1B}[H", "\u{1B}]52;c;ZXZpbA==\u{7}",
+    "\u{1B}]8;;https://evil\u{1B}\\click\u{1B}]8;;\u{1B}\\",
     "\u{1B}P1$r0m\u{1B}\\", "\u{1B}]0;title", "\u{9B}31m\u{9D}52;c;x\u{9C}", "abc\u{202E}fdp.exe",
     "\r\rover", "x\u{8}\u{8}y", "\u{1B}", "\u{7F}\u{0}", "\u{2066}\u{2069}\u{200B}",
     String(repeating: "\u{1B}[31m日本", count: 200),
@@ -66,7 +67,10 @@ import TerminalUITesting
       for y in 0..<3 {
         for x in 0..<30 {
           let bad = buffer[x, y].text.unicodeScalars.filter { forbidden($0.value) }
-          #expect(bad.isEmpty, "cell \(x),\(y) holds \(bad.map { String($0.value, radix: 16) }) from \(text.debugDescription)")
+          #expect(
+            bad.isEmpty,
+            "cell \(x),\(y) holds \(bad.map { String($0.value, radix: 16) }) from \(text.debugDescription)"
+          )
         }
       }
     }

@@ -1,6 +1,6 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 /// Applies a key script to a single-line field.
 func edit(_ state: TextEditState, _ script: String) throws -> TextEditState {
@@ -82,7 +82,9 @@ func edit(_ state: TextEditState, _ script: String) throws -> TextEditState {
 
   @Test func unknownKeysAreLeftToTheCaller() {
     var s = TextEditState("x")
-    let handled = [.ctrl("s"), KeyEvent(.escape), KeyEvent(.up), KeyEvent(.enter)].map { s.handle($0) }
+    let handled = [.ctrl("s"), KeyEvent(.escape), KeyEvent(.up), KeyEvent(.enter)].map {
+      s.handle($0)
+    }
     #expect(handled == [false, false, false, false])
     #expect(s.text == "x")
   }

@@ -1,6 +1,6 @@
-import Testing
 import TerminalUI
 import TerminalUITesting
+import Testing
 
 /// Hands out rows and counts how many were asked for.
 final class CountingRows: @unchecked Sendable {
@@ -64,15 +64,18 @@ final class CountingRows: @unchecked Sendable {
     #expect(b.lines().last == "row 73456")
     let table = CountingRows()
     _ = render(width: 20, height: 21) { buf, area in
-      TableView(columns: [TableColumn("Row", width: .fill(1))], count: 100_000) { [table.row($0).spans[0].text] }
-        .render(into: &buf, area: area, state: state)
+      TableView(columns: [TableColumn("Row", width: .fill(1))], count: 100_000) {
+        [table.row($0).spans[0].text]
+      }
+      .render(into: &buf, area: area, state: state)
     }
     #expect(table.calls == 20)
   }
 
   @Test func emptyListSaysSo() {
     let b = render(width: 20, height: 2) { buf, area in
-      ListView(count: 0, emptyText: "no incidents yet") { _ in "" }.render(into: &buf, area: area, state: ListState())
+      ListView(count: 0, emptyText: "no incidents yet") { _ in "" }.render(
+        into: &buf, area: area, state: ListState())
     }
     expectLines(b, ["no incidents yet"])
   }
@@ -87,11 +90,13 @@ final class CountingRows: @unchecked Sendable {
         ], count: data.count
       ) { data[$0] }.render(into: &buf, area: area, state: ListState(selected: 1))
     }
-    expectLines(b, [
-      "ID     Title              Acts",
-      "INC-1  Database failover…    3",
-      "INC-22 日本語のタイトル     12",
-    ])
+    expectLines(
+      b,
+      [
+        "ID     Title              Acts",
+        "INC-1  Database failover…    3",
+        "INC-22 日本語のタイトル     12",
+      ])
     #expect(b[0, 0].style.attributes.contains(.bold))
     #expect(b[0, 2].style.attributes.contains(.reverse))
   }
@@ -110,7 +115,8 @@ final class CountingRows: @unchecked Sendable {
 
   @Test func tabsBarHighlightsTheSelectedTab() {
     let b = render(width: 40, height: 1) { buf, area in
-      TabsBar(titles: ["1 Today", "2 Incidents", "3 Actions"], selected: 1).render(into: &buf, area: area)
+      TabsBar(titles: ["1 Today", "2 Incidents", "3 Actions"], selected: 1).render(
+        into: &buf, area: area)
     }
     expectLines(b, [" 1 Today   2 Incidents   3 Actions"])
     #expect(b[11, 0].style.attributes.contains(.reverse))
@@ -119,16 +125,19 @@ final class CountingRows: @unchecked Sendable {
 
   @Test func confirmDialogAndAnswers() {
     let b = render(width: 40, height: 7) { buf, area in
-      ConfirmDialog(title: "Cancel", message: "Discard your changes?").render(into: &buf, area: area)
+      ConfirmDialog(title: "Cancel", message: "Discard your changes?").render(
+        into: &buf, area: area)
     }
-    expectLines(b, [
-      "",
-      "     ┌ Cancel ────────────────────┐",
-      "     │ Discard your changes?      │",
-      "     │                            │",
-      "     │ y yes   n no               │",
-      "     └────────────────────────────┘",
-    ])
+    expectLines(
+      b,
+      [
+        "",
+        "     ┌ Cancel ────────────────────┐",
+        "     │ Discard your changes?      │",
+        "     │                            │",
+        "     │ y yes   n no               │",
+        "     └────────────────────────────┘",
+      ])
     #expect(ConfirmDialog.answer(for: .char("y")) == true)
     #expect(ConfirmDialog.answer(for: KeyEvent(.escape)) == false)
     #expect(ConfirmDialog.answer(for: .char("x")) == nil)
@@ -138,31 +147,38 @@ final class CountingRows: @unchecked Sendable {
     var cursor: Point?
     let b = render(width: 40, height: 8) { buf, area in
       cursor = TextInputDialog(
-        title: "Drop action", prompt: "Reason?", input: TextEditState("no longer"), error: "reason is required"
+        title: "Drop action", prompt: "Reason?", input: TextEditState("no longer"),
+        error: "reason is required"
       ).render(into: &buf, area: area)
     }
-    expectLines(b, [
-      "",
-      "┌ Drop action ─────────────────────────┐",
-      "│ Reason?                              │",
-      "│ no longer                            │",
-      "│ reason is required                   │",
-      "│ Enter ok  Esc cancel                 │",
-      "└──────────────────────────────────────┘",
-    ])
+    expectLines(
+      b,
+      [
+        "",
+        "┌ Drop action ─────────────────────────┐",
+        "│ Reason?                              │",
+        "│ no longer                            │",
+        "│ reason is required                   │",
+        "│ Enter ok  Esc cancel                 │",
+        "└──────────────────────────────────────┘",
+      ])
     #expect(cursor == Point(x: 11, y: 3))
   }
 
   @Test func barChartScalesToTheLargestValue() {
     let b = render(width: 24, height: 3) { buf, area in
-      BarChart(bars: [Bar(label: "deploy", value: 8), Bar(label: "config", value: 4), Bar(label: "dns", value: 1)])
-        .render(into: &buf, area: area)
+      BarChart(bars: [
+        Bar(label: "deploy", value: 8), Bar(label: "config", value: 4), Bar(label: "dns", value: 1),
+      ])
+      .render(into: &buf, area: area)
     }
-    expectLines(b, [
-      "deploy ███████████████ 8",
-      "config ███████▌ 4",
-      "dns    █▉ 1",
-    ])
+    expectLines(
+      b,
+      [
+        "deploy ███████████████ 8",
+        "config ███████▌ 4",
+        "dns    █▉ 1",
+      ])
     #expect(BarChart.barText(value: 0, maximum: 10, width: 5) == "")
     #expect(BarChart.barText(value: .nan, maximum: 10, width: 5) == "")
     #expect(BarChart.barText(value: 50, maximum: 10, width: 5) == "█████")
@@ -183,14 +199,18 @@ final class CountingRows: @unchecked Sendable {
       TooSmallView(current: Size(width: 40, height: 5), required: Size(width: 60, height: 16))
         .render(into: &buf, area: area)
     }
-    expectLines(b, [
-      "",
-      "           Terminal too small",
-      "          now 40×5, need 60×16",
-      "    Enlarge the window, or q to quit",
-    ])
-    #expect(TooSmallView.isTooSmall(Size(width: 59, height: 30), required: Size(width: 60, height: 16)))
-    #expect(!TooSmallView.isTooSmall(Size(width: 60, height: 16), required: Size(width: 60, height: 16)))
+    expectLines(
+      b,
+      [
+        "",
+        "           Terminal too small",
+        "          now 40×5, need 60×16",
+        "    Enlarge the window, or q to quit",
+      ])
+    #expect(
+      TooSmallView.isTooSmall(Size(width: 59, height: 30), required: Size(width: 60, height: 16)))
+    #expect(
+      !TooSmallView.isTooSmall(Size(width: 60, height: 16), required: Size(width: 60, height: 16)))
   }
 
   @Test func wrapBreaksAtSpacesAndCutsLongWords() {

@@ -140,7 +140,9 @@ extension ScreenBuffer {
         }
         if start < end {
           runs.append(
-            ChangedRun(y: y, x: start, cells: Array(cells[(y * size.width + start)..<(y * size.width + end)])))
+            ChangedRun(
+              y: y, x: start, cells: Array(cells[(y * size.width + start)..<(y * size.width + end)])
+            ))
         }
         x = end
       }

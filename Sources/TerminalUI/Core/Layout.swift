@@ -130,7 +130,9 @@ extension Rect {
 
   /// The single row `offset` rows below the top (empty if outside).
   public func row(_ offset: Int) -> Rect {
-    guard offset >= 0, offset < height else { return Rect(x: x, y: y + offset, width: 0, height: 0) }
+    guard offset >= 0, offset < height else {
+      return Rect(x: x, y: y + offset, width: 0, height: 0)
+    }
     return Rect(x: x, y: y + offset, width: width, height: 1)
   }
 }

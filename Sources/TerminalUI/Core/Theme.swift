@@ -48,7 +48,8 @@ public struct Theme: Hashable, Sendable {
     case .monochrome:
       return Theme(
         normal: .plain, title: Style(attributes: .bold), selection: Style(attributes: .reverse),
-        dim: .plain, warning: Style(attributes: .bold), danger: Style(attributes: [.bold, .underline]),
+        dim: .plain, warning: Style(attributes: .bold),
+        danger: Style(attributes: [.bold, .underline]),
         success: .plain, accent: Style(attributes: .underline), border: .plain,
         colorSupport: .monochrome)
     case .ansi8:

@@ -51,7 +51,8 @@ public struct BarChart {
   /// Draws one bar per row into `area`: label, bar, value.
   public func render(into buffer: inout ScreenBuffer, area: Rect) {
     guard !area.isEmpty else { return }
-    let labelWidth = Swift.min(area.width / 3, bars.map { Sanitizer.sanitize($0.label).displayWidth }.max() ?? 0)
+    let labelWidth = Swift.min(
+      area.width / 3, bars.map { Sanitizer.sanitize($0.label).displayWidth }.max() ?? 0)
     let values = bars.map { $0.valueText ?? BarChart.format($0.value) }
     let valueWidth = values.map(\.displayWidth).max() ?? 0
     let barWidth = Swift.max(0, area.width - labelWidth - valueWidth - 2)
@@ -59,9 +60,11 @@ public struct BarChart {
     for (i, bar) in bars.enumerated() where i < area.height {
       let y = area.y + i
       buffer.setString(
-        area.x, y, Sanitizer.sanitize(bar.label).truncated(toWidth: labelWidth), maxWidth: labelWidth)
+        area.x, y, Sanitizer.sanitize(bar.label).truncated(toWidth: labelWidth),
+        maxWidth: labelWidth)
       let text = BarChart.barText(value: bar.value, maximum: maximum, width: barWidth)
-      let x = buffer.setString(area.x + labelWidth + 1, y, text, style: bar.style, maxWidth: barWidth)
+      let x = buffer.setString(
+        area.x + labelWidth + 1, y, text, style: bar.style, maxWidth: barWidth)
       buffer.setString(x + 1, y, values[i], maxWidth: area.maxX - x - 1)
     }
   }

@@ -10,7 +10,9 @@ public struct ConfirmDialog {
   public var isDestructive: Bool
 
   /// A dialog asking `message`.
-  public init(title: String, message: String, isDestructive: Bool = false, theme: Theme = .monochrome) {
+  public init(
+    title: String, message: String, isDestructive: Bool = false, theme: Theme = .monochrome
+  ) {
     self.title = title
     self.message = message
     self.theme = theme
@@ -48,7 +50,7 @@ public struct ConfirmDialog {
   }
 }
 
-/// A one-line question with a text field, e.g. "Reason for dropping?".
+/// A one-line question with a text field, such as "Reason for dropping?".
 public struct TextInputDialog {
   /// The box title.
   public var title: String
@@ -83,19 +85,24 @@ public struct TextInputDialog {
     guard inner.height >= 2 else { return nil }
     buffer.setString(inner.x + 1, inner.y, prompt, maxWidth: inner.width - 1)
     let field = Rect(x: inner.x + 1, y: inner.y + 1, width: inner.width - 2, height: 1)
-    let cursor = TextField(input, style: Style(attributes: .underline)).render(into: &buffer, area: field)
+    let cursor = TextField(input, style: Style(attributes: .underline)).render(
+      into: &buffer, area: field)
     if let error, inner.height >= 3 {
-      buffer.setString(inner.x + 1, inner.y + 2, error, style: theme.danger, maxWidth: inner.width - 1)
+      buffer.setString(
+        inner.x + 1, inner.y + 2, error, style: theme.danger, maxWidth: inner.width - 1)
     }
     buffer.setLine(
       inner.x + 1, inner.maxY - 1,
-      Line([Span("Enter", style: theme.accent), Span(" ok  "), Span("Esc", style: theme.accent), Span(" cancel")]),
+      Line([
+        Span("Enter", style: theme.accent), Span(" ok  "), Span("Esc", style: theme.accent),
+        Span(" cancel"),
+      ]),
       maxWidth: inner.width - 1)
     return cursor
   }
 }
 
-/// Says the terminal is too small and how big it must be, e.g. "Terminal too small: 50×12, need 60×16".
+/// Says the terminal is too small and how big it must be ("now 50×12, need 60×16").
 public struct TooSmallView {
   /// The terminal's current size.
   public var current: Size
@@ -129,7 +136,9 @@ public struct TooSmallView {
     let top = area.y + Swift.max(0, (area.height - lines.count) / 2)
     for (i, line) in lines.enumerated() where top + i < area.maxY {
       let x = area.x + Swift.max(0, (area.width - line.displayWidth) / 2)
-      buffer.setString(x, top + i, line, style: i == 0 ? Style(attributes: .bold) : .plain, maxWidth: area.maxX - x)
+      buffer.setString(
+        x, top + i, line, style: i == 0 ? Style(attributes: .bold) : .plain, maxWidth: area.maxX - x
+      )
     }
   }
 }

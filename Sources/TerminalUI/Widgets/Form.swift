@@ -40,7 +40,9 @@ public enum DateValidation {
     guard (1...12).contains(m) else { return "no month \(m): months run 01–12" }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
     let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-    guard (1...days).contains(d) else { return "no day \(d) in \(parts[0])-\(parts[1]): it has \(days) days" }
+    guard (1...days).contains(d) else {
+      return "no day \(d) in \(parts[0])-\(parts[1]): it has \(days) days"
+    }
     return nil
   }
 }
@@ -71,7 +73,9 @@ public struct FormField: Hashable, Sendable {
   public var height: Int
 
   /// A field called `id`, labelled `label`.
-  public init(id: String, label: String, kind: FormFieldKind, isRequired: Bool = false, height: Int = 4) {
+  public init(
+    id: String, label: String, kind: FormFieldKind, isRequired: Bool = false, height: Int = 4
+  ) {
     self.id = id
     self.label = label
     self.kind = kind
@@ -239,7 +243,8 @@ public struct FormView {
   @discardableResult
   public func render(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
     guard !area.isEmpty else { return nil }
-    let labelWidth = Swift.min(area.width / 3, (form.fields.map { $0.label.displayWidth }.max() ?? 0) + 1)
+    let labelWidth = Swift.min(
+      area.width / 3, (form.fields.map { $0.label.displayWidth }.max() ?? 0) + 1)
     let fieldX = area.x + labelWidth + 1
     let fieldWidth = Swift.max(0, area.maxX - fieldX)
     var y = area.y
@@ -255,16 +260,22 @@ public struct FormView {
       var fieldCursor: Point?
       switch field.kind {
       case .text(let s), .date(let s):
-        fieldCursor = TextField(s, style: fieldStyle, isFocused: focused).render(into: &buffer, area: rect)
+        fieldCursor = TextField(s, style: fieldStyle, isFocused: focused).render(
+          into: &buffer, area: rect)
       case .textArea(let s):
-        fieldCursor = TextArea(s, style: fieldStyle, isFocused: focused).render(into: &buffer, area: rect)
+        fieldCursor = TextArea(s, style: fieldStyle, isFocused: focused).render(
+          into: &buffer, area: rect)
       case .choice(let c):
         let text = "‹ \(c.value) ›"
-        buffer.setString(rect.x, rect.y, text, style: focused ? theme.selection : theme.normal, maxWidth: rect.width)
+        buffer.setString(
+          rect.x, rect.y, text, style: focused ? theme.selection : theme.normal,
+          maxWidth: rect.width)
       }
       if focused { cursor = fieldCursor }
       y += rows
-      if let problem = field.validationMessage, focused || showsAllProblems, !field.value.isEmpty || showsAllProblems {
+      if let problem = field.validationMessage, focused || showsAllProblems,
+        !field.value.isEmpty || showsAllProblems
+      {
         if y < area.maxY {
           buffer.setString(fieldX, y, problem, style: theme.danger, maxWidth: fieldWidth)
           y += 1

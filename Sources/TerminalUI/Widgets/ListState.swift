@@ -40,8 +40,9 @@ public struct ListState: Hashable, Sendable {
     select((selection(count: count) ?? 0) + delta, count: count, height: height)
   }
 
-  /// Applies a list navigation key: j/k or ↓/↑, g/G or Home/End, PgUp/PgDn. Returns false for
-  /// other keys.
+  /// Applies a list navigation key (j/k or ↓/↑, g/G or Home/End, PgUp/PgDn).
+  ///
+  /// Returns false for other keys.
   public mutating func handle(_ event: KeyEvent, count: Int, height: Int) -> Bool {
     guard event.modifiers.isEmpty || event.modifiers == .shift else { return false }
     let page = Swift.max(1, height - 1)
@@ -92,7 +93,8 @@ public struct ListView {
   public func render(into buffer: inout ScreenBuffer, area: Rect, state: ListState) {
     guard !area.isEmpty else { return }
     if count <= 0 {
-      buffer.setString(area.x, area.y, emptyText, style: Style(attributes: .dim), maxWidth: area.width)
+      buffer.setString(
+        area.x, area.y, emptyText, style: Style(attributes: .dim), maxWidth: area.width)
       return
     }
     let top = state.visibleOffset(count: count, height: area.height)
@@ -175,7 +177,8 @@ public struct TableView {
     let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
     guard !body.isEmpty else { return }
     if count <= 0 {
-      buffer.setString(body.x, body.y, emptyText, style: Style(attributes: .dim), maxWidth: body.width)
+      buffer.setString(
+        body.x, body.y, emptyText, style: Style(attributes: .dim), maxWidth: body.width)
       return
     }
     let top = state.visibleOffset(count: count, height: body.height)

@@ -8,7 +8,9 @@ public struct Panel {
   public var titleStyle: Style
 
   /// A panel titled `title`.
-  public init(title: String? = nil, borderStyle: Style = .plain, titleStyle: Style = Style(attributes: .bold)) {
+  public init(
+    title: String? = nil, borderStyle: Style = .plain, titleStyle: Style = Style(attributes: .bold)
+  ) {
     self.title = title
     self.borderStyle = borderStyle
     self.titleStyle = titleStyle
@@ -20,7 +22,9 @@ public struct Panel {
   /// Clears `area`, draws the border and title, and returns the inner area.
   @discardableResult
   public func render(into buffer: inout ScreenBuffer, area: Rect) -> Rect {
-    guard area.width >= 2, area.height >= 2 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
+    guard area.width >= 2, area.height >= 2 else {
+      return Rect(x: area.x, y: area.y, width: 0, height: 0)
+    }
     buffer.fill(area)
     let b = borderStyle
     for x in (area.x + 1)..<(area.maxX - 1) {
@@ -111,7 +115,8 @@ public struct TabsBar {
       if i > 0 { x = buffer.setString(x, area.y, " ", style: style, maxWidth: area.maxX - x) }
       guard x < area.maxX else { break }
       x = buffer.setString(
-        x, area.y, " \(title) ", style: i == selected ? selectedStyle : style, maxWidth: area.maxX - x)
+        x, area.y, " \(title) ", style: i == selected ? selectedStyle : style,
+        maxWidth: area.maxX - x)
     }
   }
 }
@@ -126,7 +131,9 @@ public struct HintBar {
   public var labelStyle: Style
 
   /// A bar of `items`.
-  public init(items: [HintItem], keyStyle: Style = Style(attributes: .bold), labelStyle: Style = .plain) {
+  public init(
+    items: [HintItem], keyStyle: Style = Style(attributes: .bold), labelStyle: Style = .plain
+  ) {
     self.items = items
     self.keyStyle = keyStyle
     self.labelStyle = labelStyle
@@ -183,8 +190,10 @@ public struct HelpOverlay {
     let content = lines()
     let width = (content.map(\.displayWidth).max() ?? 0) + 4
     let box = area.centered(width: width, height: content.count + 2)
-    let inner = Panel(title: "Help (Esc closes)", borderStyle: theme.border, titleStyle: theme.title)
-      .render(into: &buffer, area: box)
+    let inner = Panel(
+      title: "Help (Esc closes)", borderStyle: theme.border, titleStyle: theme.title
+    )
+    .render(into: &buffer, area: box)
     let top = Swift.max(0, Swift.min(scroll, content.count - inner.height))
     for i in 0..<inner.height where top + i < content.count {
       buffer.setLine(inner.x + 1, inner.y + i, content[top + i], maxWidth: inner.width - 1)

@@ -75,7 +75,8 @@ public struct TextAreaState: Hashable, Sendable {
     case (.left, []) where lines[row].cursor == 0 && row > 0:
       row -= 1
       lines[row].cursor = lines[row].characters.count
-    case (.right, []) where lines[row].cursor == lines[row].characters.count && row < lines.count - 1:
+    case (.right, [])
+    where lines[row].cursor == lines[row].characters.count && row < lines.count - 1:
       row += 1
       lines[row].cursor = 0
     case (.backspace, []) where lines[row].cursor == 0 && row > 0:
