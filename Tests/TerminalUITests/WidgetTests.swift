@@ -220,3 +220,23 @@ final class CountingRows: @unchecked Sendable {
     #expect(wrap("日本語日本語", width: 5) == ["日本", "語日", "本語"])
   }
 }
+
+@Suite struct ListMouseTests {
+  @Test func clickSelectsTheRowUnderItAndWheelScrolls() {
+    var s = ListState(selected: 11, offset: 10)
+    let area = Rect(x: 0, y: 2, width: 20, height: 5)
+    let clicked = s.handle(
+      MouseEvent(action: .press(button: 1), position: Point(x: 3, y: 4)), area: area, count: 100)
+    #expect(clicked && s.selected == 12)
+    let wheeled = s.handle(
+      MouseEvent(action: .wheelDown, position: Point(x: 3, y: 4)), area: area, count: 100)
+    #expect(wheeled && s.selected == 15)
+    let outside = s.handle(
+      MouseEvent(action: .press(button: 1), position: Point(x: 3, y: 0)), area: area, count: 100)
+    #expect(!outside && s.selected == 15)
+    var short = ListState()
+    let pastEnd = short.handle(
+      MouseEvent(action: .press(button: 1), position: Point(x: 0, y: 6)), area: area, count: 2)
+    #expect(!pastEnd && short.selected == 0)
+  }
+}

@@ -59,6 +59,30 @@ public struct ListState: Hashable, Sendable {
   }
 }
 
+extension ListState {
+  /// Applies a mouse report over a list drawn in `area` (rows start at `firstRowY`, below any
+  /// header): a click selects the row under it, the wheel moves by three rows.
+  ///
+  /// Returns false when the report is outside the list or not a click or wheel.
+  public mutating func handle(
+    _ mouse: MouseEvent, area: Rect, firstRowY: Int? = nil, count: Int
+  ) -> Bool {
+    let top = firstRowY ?? area.y
+    let body = Rect(x: area.x, y: top, width: area.width, height: area.maxY - top)
+    guard body.contains(mouse.position) else { return false }
+    switch mouse.action {
+    case .press(button: 1):
+      let index = visibleOffset(count: count, height: body.height) + (mouse.position.y - body.y)
+      guard index < count else { return false }
+      select(index, count: count, height: body.height)
+    case .wheelDown: move(by: 3, count: count, height: body.height)
+    case .wheelUp: move(by: -3, count: count, height: body.height)
+    default: return false
+    }
+    return true
+  }
+}
+
 /// A scrolling list that asks for rows by index, so only the visible rows are ever produced.
 ///
 /// ```swift
