@@ -240,3 +240,25 @@ final class CountingRows: @unchecked Sendable {
     #expect(!pastEnd && short.selected == 0)
   }
 }
+
+@Suite struct ParagraphTests {
+  @Test func wrapsKeepsNewlinesEscapesControlsAndScrolls() {
+    let text = "The deploy went out\nwithout a canary.\u{1B}[2J"
+    let p = Paragraph(text)
+    #expect(p.lineCount(width: 10) == 5)
+    let b = render(width: 10, height: 3) { buf, area in p.render(into: &buf, area: area) }
+    expectLines(b, ["The deploy", "went out", "without a"])
+    let scrolled = render(width: 10, height: 3) { buf, area in
+      Paragraph(text, scroll: 99).render(into: &buf, area: area)
+    }
+    expectLines(scrolled, ["without a", "canary.^[[", "2J"])
+    #expect(unsafeScalars(in: scrolled).isEmpty)
+  }
+
+  @Test func bufferFromLinesRoundTrips() {
+    let b = ScreenBuffer(lines: ["┌──┐", "│日│", "└──┘"])
+    #expect(b.size == Size(width: 4, height: 3))
+    #expect(b.lines() == ["┌──┐", "│日│", "└──┘"])
+    #expect(b[2, 1].isContinuation)
+  }
+}

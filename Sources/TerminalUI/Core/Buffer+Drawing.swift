@@ -15,6 +15,15 @@ public struct ChangedRun: Hashable, Sendable {
 }
 
 extension ScreenBuffer {
+  /// A buffer showing `lines` (plain style), as wide as the widest line unless `width` is given.
+  ///
+  /// Handy in tests: `ScreenBuffer(lines: ["┌──┐", "│ab│", "└──┘"])`.
+  public init(lines: [String], width: Int? = nil) {
+    let w = width ?? (lines.map(\.displayWidth).max() ?? 0)
+    self.init(size: Size(width: w, height: lines.count))
+    for (y, line) in lines.enumerated() { setString(0, y, line) }
+  }
+
   /// Writes `string` at (`x`, `y`) in `style`, sanitised, and returns the column after it.
   ///
   /// Text is clipped at the buffer's right edge and after `maxWidth` cells. A wide character that
