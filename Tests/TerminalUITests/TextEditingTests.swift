@@ -195,9 +195,33 @@ func edit(_ state: TextEditState, _ script: String) throws -> TextEditState {
   @Test func rendersScrolledToTheCursorLine() {
     let s = TextAreaState("l1\nl2\nl3\nl4")
     let b = render(width: 6, height: 2) { buf, area in
-      let cursor = TextArea(s).render(into: &buf, area: area)
+      let cursor = TextArea(s, wraps: false).render(into: &buf, area: area)
       #expect(cursor == Point(x: 2, y: 1))
     }
     expectLines(b, ["l3", "l4"])
+  }
+
+  @Test func longLinesWrapAndTheCursorFollows() {
+    var s = TextAreaState("abcdefgh\n日本語です")
+    var cursor: Point?
+    let b = render(width: 5, height: 4) { buf, area in
+      cursor = TextArea(s).render(into: &buf, area: area)
+    }
+    // The cursor after "です" is on the fifth row: the view scrolls by one to show it.
+    expectLines(b, ["fgh", "日本", "語で", "す"])
+    #expect(cursor == Point(x: 2, y: 3))
+    _ = s.handle(KeyEvent(.up))
+    let top = render(width: 5, height: 4) { buf, area in
+      cursor = TextArea(s).render(into: &buf, area: area)
+    }
+    expectLines(top, ["abcde", "fgh", "日本", "語で"])
+    #expect(cursor == Point(x: 3, y: 1))
+    var full = TextAreaState("abcde")
+    full.scrollRow = 0
+    let exact = render(width: 5, height: 2) { buf, area in
+      cursor = TextArea(full).render(into: &buf, area: area)
+    }
+    expectLines(exact, ["abcde"])
+    #expect(cursor == Point(x: 0, y: 1))
   }
 }

@@ -140,6 +140,9 @@ public struct TextAreaState: Hashable, Sendable {
 }
 
 /// A multi-line text area: draws a ``TextAreaState``, scrolled to keep the cursor visible.
+///
+/// With `wraps` (the default) long lines continue on the next row, broken by cluster at the width;
+/// otherwise the area scrolls sideways with the cursor.
 public struct TextArea {
   /// The text and cursor.
   public var state: TextAreaState
@@ -147,12 +150,17 @@ public struct TextArea {
   public var style: Style
   /// Whether the area has focus (only then is a cursor reported).
   public var isFocused: Bool
+  /// Whether long lines wrap onto the next rows instead of scrolling sideways.
+  public var wraps: Bool
 
   /// An area showing `state`.
-  public init(_ state: TextAreaState, style: Style = .plain, isFocused: Bool = true) {
+  public init(
+    _ state: TextAreaState, style: Style = .plain, isFocused: Bool = true, wraps: Bool = true
+  ) {
     self.state = state
     self.style = style
     self.isFocused = isFocused
+    self.wraps = wraps
   }
 
   /// Draws into `area`; returns the cursor position when focused.
@@ -160,6 +168,11 @@ public struct TextArea {
   public func render(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
     guard !area.isEmpty else { return nil }
     buffer.fill(area, with: Cell(" ", style: style))
+    return wraps
+      ? renderWrapped(into: &buffer, area: area) : renderScrolled(into: &buffer, area: area)
+  }
+
+  func renderScrolled(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
     let top = state.visibleScrollRow(height: area.height)
     let hscroll = state.lines[state.row].visibleScroll(width: area.width)
     for i in 0..<area.height {
@@ -171,5 +184,63 @@ public struct TextArea {
     }
     guard isFocused else { return nil }
     return Point(x: area.x + state.cursorColumn - hscroll, y: area.y + state.row - top)
+  }
+
+  /// One wrapped row: which line, and the cluster range of it shown.
+  struct VisualRow {
+    var line: Int
+    var range: Range<Int>
+  }
+
+  /// The rows the lines take at `width`; a cluster wider than the width gets a row of its own.
+  static func visualRows(_ lines: [TextEditState], width: Int) -> [VisualRow] {
+    var rows: [VisualRow] = []
+    for (l, line) in lines.enumerated() {
+      var start = 0
+      var col = 0
+      for (i, c) in line.characters.enumerated() {
+        let w = TextEditState.width(of: c)
+        if col + w > width && i > start {
+          rows.append(VisualRow(line: l, range: start..<i))
+          start = i
+          col = 0
+        }
+        col += w
+      }
+      rows.append(VisualRow(line: l, range: start..<line.characters.count))
+    }
+    return rows
+  }
+
+  func renderWrapped(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
+    let rows = TextArea.visualRows(state.lines, width: area.width)
+    // The cursor's row: the last row of its line that starts at or before the cursor, moved to a
+    // fresh row when the cursor sits after a full row.
+    var cursorRow = 0
+    var cursorX = 0
+    for (i, r) in rows.enumerated() where r.line == state.row && r.range.lowerBound <= state.column
+    {
+      cursorRow = i
+      cursorX = TextEditState.width(
+        of: state.lines[r.line].characters[r.range.lowerBound..<state.column])
+    }
+    var extraRow = false
+    if cursorX >= area.width {
+      extraRow = true
+      cursorRow += 1
+      cursorX = 0
+    }
+    let total = rows.count + (extraRow ? 1 : 0)
+    var top = Swift.max(0, Swift.min(state.scrollRow, total - 1))
+    if cursorRow < top { top = cursorRow }
+    if cursorRow >= top + area.height { top = cursorRow - area.height + 1 }
+    for i in 0..<area.height where top + i < rows.count {
+      let r = rows[top + i]
+      buffer.drawScrolled(
+        state.lines[r.line].characters[r.range], scroll: 0, x: area.x, y: area.y + i,
+        width: area.width, style: style)
+    }
+    guard isFocused else { return nil }
+    return Point(x: area.x + cursorX, y: area.y + cursorRow - top)
   }
 }
