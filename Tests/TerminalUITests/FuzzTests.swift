@@ -81,6 +81,6 @@ func randomText(_ rng: inout SplitMix, maxLength: Int) -> String {
       }
       #expect(unsafeScalars(in: field).isEmpty)
     }
-    if isStress { print("editor fuzz: \(rounds) sessions of 30 random keys") }
+    if isStress { print("editor fuzz: \(rounds) runs of 30 random keys") }
   }
 }

@@ -5,7 +5,8 @@ public struct TextAreaState: Hashable, Sendable {
   public private(set) var lines: [TextEditState]
   /// The line the cursor is on.
   public private(set) var row: Int
-  /// The first line shown.
+  /// The first row shown: a line when not wrapping, a wrapped row when wrapping (either way the
+  /// view moves it as little as needed to keep the cursor visible).
   public var scrollRow: Int = 0
   /// The display column ↑/↓ try to keep.
   var goalColumn: Int?
