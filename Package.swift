@@ -39,7 +39,10 @@ let package = Package(
       ]
     ),
     .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
-    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"]),
+    .testTarget(
+      name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
+      exclude: ["Golden"]
+    ),
     .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
     .testTarget(
       name: "LearningLogAppTests",

@@ -1,0 +1,184 @@
+/// A run of changed cells in one row, for backends that send only what changed.
+public struct ChangedRun: Hashable, Sendable {
+  /// The row.
+  public var y: Int
+  /// The first column of the run (never a continuation cell).
+  public var x: Int
+  /// The cells from `x` on, continuation cells included (backends skip them when writing).
+  public var cells: [Cell]
+  /// A run of `cells` at (`x`, `y`).
+  public init(y: Int, x: Int, cells: [Cell]) {
+    self.y = y
+    self.x = x
+    self.cells = cells
+  }
+}
+
+extension ScreenBuffer {
+  /// A buffer showing `lines` (plain style), as wide as the widest line unless `width` is given.
+  ///
+  /// Handy in tests: `ScreenBuffer(lines: ["┌──┐", "│ab│", "└──┘"])`.
+  public init(lines: [String], width: Int? = nil) {
+    let w = width ?? (lines.map(\.displayWidth).max() ?? 0)
+    self.init(size: Size(width: w, height: lines.count))
+    for (y, line) in lines.enumerated() { setString(0, y, line) }
+  }
+
+  /// Writes `string` at (`x`, `y`) in `style`, sanitised, and returns the column after it.
+  ///
+  /// Text is clipped at the buffer's right edge and after `maxWidth` cells. A wide character that
+  /// would not fit whole is replaced by spaces (never half a glyph); its right half becomes a
+  /// continuation cell. Newlines are escaped like every other control: split lines first to draw
+  /// several rows.
+  @discardableResult
+  public mutating func setString(
+    _ x: Int, _ y: Int, _ string: String, style: Style = .plain, maxWidth: Int? = nil
+  ) -> Int {
+    guard y >= 0, y < size.height else { return x }
+    let limit = min(size.width, maxWidth.map { x + max(0, $0) } ?? size.width)
+    var col = x
+    var lastDrawn: Int? = nil
+    for ch in Sanitizer.sanitize(string) {
+      if col >= limit { break }
+      let w = DisplayWidth.of(ch)
+      if w == 0 {
+        // A lone combining mark joins the previous cell of this string, or a dotted circle.
+        if let last = lastDrawn {
+          var cell = self[last, y]
+          cell.text.append(ch)
+          self[last, y] = cell
+        } else if col >= 0 {
+          put(Cell("\u{25CC}" + String(ch), style: style), x: col, y: y)
+          lastDrawn = col
+          col += 1
+        } else {
+          col += 1
+        }
+        continue
+      }
+      if col + w > limit {
+        // No half glyphs: pad what is left with spaces.
+        while col < limit {
+          if col >= 0 { put(Cell(" ", style: style), x: col, y: y) }
+          col += 1
+        }
+        break
+      }
+      if col < 0 {
+        // Partly left of the buffer: draw only the visible part as spaces.
+        for c in col..<(col + w) where c >= 0 { put(Cell(" ", style: style), x: c, y: y) }
+        col += w
+        continue
+      }
+      put(Cell(String(ch), style: style), x: col, y: y)
+      if w == 2 {
+        put(Cell("", style: style, isContinuation: true), x: col + 1, y: y)
+      }
+      lastDrawn = col
+      col += w
+    }
+    return col
+  }
+
+  /// Writes a line of styled spans at (`x`, `y`), clipped to `maxWidth`; returns the column after.
+  @discardableResult
+  public mutating func setLine(_ x: Int, _ y: Int, _ line: Line, maxWidth: Int? = nil) -> Int {
+    var col = x
+    let end = maxWidth.map { x + max(0, $0) }
+    for span in line.spans {
+      let room = end.map { max(0, $0 - col) }
+      if room == 0 { break }
+      col = setString(col, y, span.text, style: span.style, maxWidth: room)
+    }
+    return col
+  }
+
+  /// Sets every cell of `rect` (clipped to the buffer) to `cell`.
+  public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+    let r = rect.intersection(area)
+    guard !r.isEmpty else { return }
+    for y in r.y..<r.maxY {
+      for x in r.x..<r.maxX { put(cell, x: x, y: y) }
+    }
+  }
+
+  /// Applies `style` to every cell of `rect`, keeping the text (for highlights).
+  public mutating func setStyle(_ rect: Rect, _ style: Style) {
+    let r = rect.intersection(area)
+    guard !r.isEmpty else { return }
+    for y in r.y..<r.maxY {
+      for x in r.x..<r.maxX {
+        var cell = self[x, y]
+        cell.style = style
+        self[x, y] = cell
+      }
+    }
+  }
+
+  /// Copies `other` into this buffer with its top left at `origin` (clipped).
+  public mutating func blit(_ other: ScreenBuffer, at origin: Point) {
+    for y in 0..<other.size.height {
+      for x in 0..<other.size.width {
+        self[origin.x + x, origin.y + y] = other[x, y]
+      }
+    }
+  }
+
+  /// The runs of cells that differ from `old`; every row is one run when the sizes differ.
+  public func diff(from old: ScreenBuffer) -> [ChangedRun] {
+    var runs: [ChangedRun] = []
+    let sameSize = old.size == size
+    for y in 0..<size.height {
+      var x = 0
+      while x < size.width {
+        if sameSize && cells[y * size.width + x] == old.cells[y * size.width + x] {
+          x += 1
+          continue
+        }
+        var start = x
+        // A run never starts on the right half of a wide character.
+        if start > 0 && cells[y * size.width + start].isContinuation { start -= 1 }
+        var end = x + 1
+        while end < size.width {
+          let i = y * size.width + end
+          if sameSize && cells[i] == old.cells[i] && !cells[i].isContinuation { break }
+          end += 1
+        }
+        if let last = runs.last, last.y == y, last.x + last.cells.count > start {
+          start = last.x + last.cells.count
+        }
+        if start < end {
+          runs.append(
+            ChangedRun(
+              y: y, x: start, cells: Array(cells[(y * size.width + start)..<(y * size.width + end)])
+            ))
+        }
+        x = end
+      }
+    }
+    return runs
+  }
+
+  /// Puts one cell, repairing wide characters it overwrites so no half glyph remains.
+  mutating func put(_ cell: Cell, x: Int, y: Int) {
+    guard x >= 0, y >= 0, x < size.width, y < size.height else { return }
+    let old = self[x, y]
+    if old.isContinuation && !cell.isContinuation && x > 0 {
+      // Overwriting the right half: the left half loses its partner.
+      var left = self[x - 1, y]
+      if !left.isContinuation && DisplayWidth.of(left.text) == 2 {
+        left.text = " "
+        self[x - 1, y] = left
+      }
+    }
+    if !old.isContinuation && DisplayWidth.of(old.text) == 2 && x + 1 < size.width {
+      // Overwriting the left half: the right half becomes a plain blank.
+      var right = self[x + 1, y]
+      if right.isContinuation {
+        right = Cell(" ", style: right.style)
+        self[x + 1, y] = right
+      }
+    }
+    self[x, y] = cell
+  }
+}

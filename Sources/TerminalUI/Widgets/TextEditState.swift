@@ -1,0 +1,214 @@
+/// The editing state of a single-line text field, with the readline keys of the product.
+///
+/// The cursor moves by grapheme cluster (so "é" written as e + U+0301 and "👍🏽" are one step),
+/// and columns count display cells (a CJK character takes two).
+public struct TextEditState: Hashable, Sendable {
+  /// The text as grapheme clusters.
+  public private(set) var characters: [Character]
+  /// The cursor, as a cluster index from 0 (before the first) to `characters.count` (after the last).
+  public var cursor: Int {
+    didSet { cursor = Swift.min(Swift.max(0, cursor), characters.count) }
+  }
+  /// The first display column shown when the text is wider than its field.
+  public var scroll: Int = 0
+
+  /// A field holding `text` with the cursor at its end.
+  public init(_ text: String = "") {
+    self.characters = Array(text)
+    self.cursor = characters.count
+  }
+
+  /// The text.
+  public var text: String {
+    get { String(characters) }
+    set {
+      characters = Array(newValue)
+      cursor = characters.count
+    }
+  }
+
+  /// Whether the field holds no text.
+  public var isEmpty: Bool { characters.isEmpty }
+
+  /// The display column of the cursor (cells before it).
+  public var cursorColumn: Int { Self.width(of: characters[0..<cursor]) }
+
+  /// Inserts `string` at the cursor; line breaks and tabs become spaces in a single line.
+  public mutating func insert(_ string: String) {
+    let clean = String(
+      string.map { c -> Character in c == "\n" || c == "\r\n" || c == "\r" || c == "\t" ? " " : c })
+    replace(cursor..<cursor, with: clean)
+  }
+
+  /// Replaces the clusters in `range` with `string`, re-forming clusters at the seams.
+  public mutating func replace(_ range: Range<Int>, with string: String) {
+    let lower = Swift.max(0, Swift.min(range.lowerBound, characters.count))
+    let upper = Swift.max(lower, Swift.min(range.upperBound, characters.count))
+    let head = String(characters[0..<lower]) + string
+    let joined = Array(head + String(characters[upper...]))
+    let headCount = Array(head).count
+    characters = joined
+    cursor = Swift.min(headCount, joined.count)
+  }
+
+  /// Applies a key; returns false when the key is not an editing key (the caller handles it).
+  public mutating func handle(_ event: KeyEvent) -> Bool {
+    let m = event.modifiers
+    switch event.key {
+    case .left where m.isEmpty || m == .ctrl: cursor -= 1
+    case .right where m.isEmpty || m == .ctrl: cursor += 1
+    case .left where m == .alt: cursor = wordStart(before: cursor)
+    case .right where m == .alt: cursor = wordEnd(after: cursor)
+    case .home where m.isEmpty: cursor = 0
+    case .end where m.isEmpty: cursor = characters.count
+    case .backspace where m.isEmpty || m == .shift:
+      if cursor > 0 { replace((cursor - 1)..<cursor, with: "") }
+    case .backspace where m == .alt:
+      replace(wordStart(before: cursor)..<cursor, with: "")
+    case .delete where m.isEmpty:
+      if cursor < characters.count { replace(cursor..<(cursor + 1), with: "") }
+    case .character(let c) where m == .ctrl:
+      switch c {
+      case "a": cursor = 0
+      case "e": cursor = characters.count
+      case "b": cursor -= 1
+      case "f": cursor += 1
+      case "d": if cursor < characters.count { replace(cursor..<(cursor + 1), with: "") }
+      case "h": if cursor > 0 { replace((cursor - 1)..<cursor, with: "") }
+      case "w": replace(spaceWordStart(before: cursor)..<cursor, with: "")
+      case "u": replace(0..<cursor, with: "")
+      case "k": replace(cursor..<characters.count, with: "")
+      default: return false
+      }
+    case .character(let c) where m == .alt:
+      switch c {
+      case "b": cursor = wordStart(before: cursor)
+      case "f": cursor = wordEnd(after: cursor)
+      case "d": replace(cursor..<wordEnd(after: cursor), with: "")
+      default: return false
+      }
+    case .character(let c) where m.isEmpty || m == .shift:
+      insert(String(c))
+    default:
+      return false
+    }
+    return true
+  }
+
+  /// The first display column to show in a field `width` cells wide so the cursor is visible,
+  /// moving `scroll` as little as possible.
+  public func visibleScroll(width: Int) -> Int {
+    guard width > 0 else { return 0 }
+    let col = cursorColumn
+    var s = Swift.max(0, scroll)
+    if col < s { s = col }
+    if col >= s + width { s = col - width + 1 }
+    return s
+  }
+
+  /// Moves `scroll` so the cursor is visible in a field `width` cells wide.
+  public mutating func keepCursorVisible(width: Int) { scroll = visibleScroll(width: width) }
+
+  /// The cells one cluster takes when drawn (escapes are wider; a lone mark takes one).
+  public static func width(of c: Character) -> Int {
+    if let a = c.asciiValue, a >= 0x20, a < 0x7F { return 1 }
+    let w = DisplayWidth.of(Sanitizer.sanitize(String(c)))
+    return Swift.max(1, w)
+  }
+
+  /// The cells a run of clusters takes when drawn.
+  public static func width(of cs: some Sequence<Character>) -> Int {
+    cs.reduce(0) { $0 + width(of: $1) }
+  }
+
+  func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+
+  /// Readline's backward-word: skip non-word clusters, then word clusters.
+  func wordStart(before index: Int) -> Int {
+    var i = index
+    while i > 0 && !isWordCharacter(characters[i - 1]) { i -= 1 }
+    while i > 0 && isWordCharacter(characters[i - 1]) { i -= 1 }
+    return i
+  }
+
+  /// Readline's forward-word: skip non-word clusters, then word clusters.
+  func wordEnd(after index: Int) -> Int {
+    var i = index
+    while i < characters.count && !isWordCharacter(characters[i]) { i += 1 }
+    while i < characters.count && isWordCharacter(characters[i]) { i += 1 }
+    return i
+  }
+
+  /// Readline's unix-word-rubout boundary: whitespace-delimited.
+  func spaceWordStart(before index: Int) -> Int {
+    var i = index
+    while i > 0 && characters[i - 1].isWhitespace { i -= 1 }
+    while i > 0 && !characters[i - 1].isWhitespace { i -= 1 }
+    return i
+  }
+}
+
+extension ScreenBuffer {
+  /// Draws clusters starting from display column `scroll` into one row of `area`, clipping wide
+  /// characters cut by either edge to spaces; returns nothing.
+  mutating func drawScrolled(
+    _ characters: some Sequence<Character>, scroll: Int, x: Int, y: Int, width: Int, style: Style
+  ) {
+    var col = 0
+    for c in characters {
+      let w = TextEditState.width(of: c)
+      let start = col - scroll
+      col += w
+      if start + w <= 0 { continue }
+      if start >= width { break }
+      if start < 0 || start + w > width {
+        for i in Swift.max(0, start)..<Swift.min(width, start + w) {
+          setString(x + i, y, " ", style: style, maxWidth: 1)
+        }
+        continue
+      }
+      setString(x + start, y, String(c), style: style, maxWidth: w)
+    }
+  }
+}
+
+/// A single-line text field: draws a ``TextEditState`` into one row.
+public struct TextField {
+  /// The text and cursor.
+  public var state: TextEditState
+  /// The style of the text (the whole row is filled with it).
+  public var style: Style
+  /// Shown dimmed when the field is empty.
+  public var placeholder: String
+  /// The style of the placeholder.
+  public var placeholderStyle: Style
+  /// Whether the field has focus (only then is a cursor reported).
+  public var isFocused: Bool
+
+  /// A field showing `state`.
+  public init(
+    _ state: TextEditState, style: Style = .plain, placeholder: String = "",
+    placeholderStyle: Style = Style(attributes: .dim), isFocused: Bool = true
+  ) {
+    self.state = state
+    self.style = style
+    self.placeholder = placeholder
+    self.placeholderStyle = placeholderStyle
+    self.isFocused = isFocused
+  }
+
+  /// Draws into the first row of `area`; returns the cursor position when focused.
+  @discardableResult
+  public func render(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
+    guard !area.isEmpty else { return nil }
+    buffer.fill(area.row(0), with: Cell(" ", style: style))
+    if state.isEmpty && !placeholder.isEmpty {
+      buffer.setString(area.x, area.y, placeholder, style: placeholderStyle, maxWidth: area.width)
+    }
+    let scroll = state.visibleScroll(width: area.width)
+    buffer.drawScrolled(
+      state.characters, scroll: scroll, x: area.x, y: area.y, width: area.width, style: style)
+    guard isFocused else { return nil }
+    return Point(x: area.x + state.cursorColumn - scroll, y: area.y)
+  }
+}

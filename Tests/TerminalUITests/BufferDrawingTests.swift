@@ -1,0 +1,105 @@
+import TerminalUI
+import TerminalUITesting
+import Testing
+
+@Suite struct BufferDrawingTests {
+  @Test func setStringClipsAtEdgeAndMaxWidth() {
+    var b = ScreenBuffer(size: Size(width: 6, height: 2))
+    let end = b.setString(2, 0, "abcdef")
+    #expect(end == 6)
+    b.setString(0, 1, "abcdef", maxWidth: 3)
+    expectLines(b, ["  abcd", "abc"])
+  }
+
+  @Test func wideCharacterTakesTwoCellsAndNeverHalf() {
+    var b = ScreenBuffer(size: Size(width: 5, height: 2))
+    b.setString(0, 0, "日本語")
+    #expect(b[0, 0].text == "日")
+    #expect(b[1, 0].isContinuation)
+    #expect(b[4, 0].text == " ")
+    #expect(!b[4, 0].isContinuation)
+    b.setString(0, 1, "a日本", maxWidth: 4)
+    expectLines(b, ["日本", "a日"])
+    #expect(b[3, 1].text == " ")
+  }
+
+  @Test func overwritingHalfAWideCharacterClearsTheOtherHalf() {
+    var b = ScreenBuffer(size: Size(width: 4, height: 1))
+    b.setString(0, 0, "日本")
+    b.setString(1, 0, "x")
+    #expect(b[0, 0].text == " ")
+    #expect(b[1, 0].text == "x")
+    #expect(!b[1, 0].isContinuation)
+    b.setString(0, 0, "日本")
+    b.setString(2, 0, "y")
+    #expect(b[3, 0].text == " " && !b[3, 0].isContinuation)
+    expectLines(b, ["日y"])
+  }
+
+  @Test func combiningMarksJoinTheirBase() {
+    var b = ScreenBuffer(size: Size(width: 4, height: 1))
+    b.setString(0, 0, "e\u{301}x")
+    #expect(b[0, 0].text == "e\u{301}")
+    #expect(b[1, 0].text == "x")
+  }
+
+  @Test func fillAndStyle() {
+    var b = ScreenBuffer(size: Size(width: 4, height: 3))
+    b.fill(Rect(x: 1, y: 1, width: 10, height: 1), with: Cell("#"))
+    expectLines(b, ["", " ###"])
+    b.setStyle(Rect(x: 0, y: 1, width: 2, height: 1), Style(attributes: .reverse))
+    #expect(b[1, 1].style.attributes == .reverse)
+    #expect(b[1, 1].text == "#")
+  }
+
+  @Test func diffReportsOnlyChangedRuns() {
+    var old = ScreenBuffer(size: Size(width: 10, height: 3))
+    old.setString(0, 0, "hello")
+    var new = old
+    new.setString(1, 0, "a")
+    new.setString(5, 2, "日x")
+    let runs = new.diff(from: old)
+    #expect(runs.map(\.y) == [0, 2])
+    #expect(runs[0].x == 1 && runs[0].cells.map(\.text) == ["a"])
+    #expect(runs[1].x == 5 && runs[1].cells.map(\.text) == ["日", "", "x"])
+    #expect(new.diff(from: new).isEmpty)
+  }
+
+  @Test func diffAgainstAnotherSizeRedrawsEverything() {
+    let a = ScreenBuffer(size: Size(width: 3, height: 2))
+    let b = ScreenBuffer(size: Size(width: 4, height: 2))
+    #expect(b.diff(from: a).map(\.cells.count) == [4, 4])
+  }
+
+  @Test func diffNeverStartsOnAContinuation() {
+    var old = ScreenBuffer(size: Size(width: 4, height: 1))
+    old.setString(0, 0, "日")
+    var new = old
+    new[1, 0] = Cell("", style: Style(attributes: .bold), isContinuation: true)
+    let runs = new.diff(from: old)
+    #expect(runs.count == 1)
+    #expect(runs.first?.x == 0)
+  }
+
+  @Test func themePicksMonochromeForNoColor() {
+    #expect(ColorSupport.detect(environment: ["NO_COLOR": "1"], terminalColors: 256) == .monochrome)
+    #expect(ColorSupport.detect(environment: ["NO_COLOR": ""], terminalColors: 256) == .palette256)
+    #expect(ColorSupport.detect(environment: [:], terminalColors: 8) == .ansi8)
+    #expect(ColorSupport.detect(environment: [:], terminalColors: 2) == .monochrome)
+    let mono = Theme.detect(environment: ["NO_COLOR": "yes"], terminalColors: 256)
+    for style in [
+      mono.title, mono.selection, mono.dim, mono.warning, mono.danger, mono.success, mono.accent,
+      mono.border,
+    ] {
+      #expect(style.foreground == .default && style.background == .default)
+      #expect(style.attributes.isSubset(of: [.bold, .reverse, .underline]))
+    }
+    #expect(Theme.standard(.ansi8).warning.foreground == .yellow)
+    #expect(Theme.standard(.ansi8).danger.foreground == .red)
+    #expect(Theme.standard(.ansi8).success.foreground == .green)
+    if case .indexed = Theme.standard(.palette256).warning.foreground {
+    } else {
+      Issue.record("256-colour theme uses palette colours")
+    }
+  }
+}
