@@ -1,0 +1,239 @@
+/// Reading event bodies without trusting them.
+struct BodyReader {
+  let body: JSONValue
+  var missing: [String] = []
+
+  init(_ body: JSONValue) { self.body = body }
+
+  mutating func required(_ key: String) -> String {
+    if let s = body[key]?.stringValue { return s }
+    missing.append(key)
+    return ""
+  }
+  func string(_ key: String) -> String { body[key]?.stringValue ?? "" }
+  func optionalString(_ key: String) -> String? { body[key]?.stringValue }
+  func strings(_ key: String) -> [String] { body[key]?.stringArray ?? [] }
+  func day(_ key: String) -> Day? { body[key]?.stringValue.flatMap { Day($0) } }
+  mutating func choice<T: DomainChoice>(_ key: String, default d: T? = nil) -> T? {
+    if let s = body[key]?.stringValue, let v = T(rawValue: s) { return v }
+    if body[key] == nil, let d { return d }
+    missing.append(key)
+    return nil
+  }
+}
+
+extension LearningState {
+  mutating func problem(_ r: Record, _ what: String) {
+    decodeProblems.append("record \(r.id) (\(r.type)): \(what); skipped")
+  }
+
+  mutating func hold(_ r: Record) { pending[r.entity, default: []].append(r) }
+
+  mutating func released(_ id: String) {
+    guard let held = pending.removeValue(forKey: id) else { return }
+    for r in held { applyOnce(r) }
+  }
+
+  mutating func applyOnce(_ r: Record) {
+    if !r.entity.isEmpty, tombstones.contains(r.entity) { return }
+    let at = r.body["at"]?.intValue.map(Int64.init) ?? r.clock.wall
+    let by = r.body["by"]?.stringValue ?? r.writer
+    var b = BodyReader(r.body)
+    guard r.body.objectValue != nil else {
+      problem(r, "body is not an object")
+      return
+    }
+    switch r.type {
+    case EventType.incidentCreated:
+      let title = b.required("title")
+      let kind: IncidentKind? = b.choice("kind", default: .other)
+      let severity: Severity? = b.choice("severity", default: .medium)
+      let status: IncidentStatus? = b.choice("status", default: .open)
+      guard b.missing.isEmpty, let kind, let severity, let status, !r.entity.isEmpty else {
+        problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+        return
+      }
+      guard incidents[r.entity] == nil else {
+        problem(r, "incident \(r.entity) already exists")
+        return
+      }
+      incidents[r.entity] = Incident(
+        id: r.entity, title: title, what: b.string("what"), kind: kind, severity: severity,
+        occurred: b.day("occurred") ?? Day(utcMilliseconds: at), team: b.string("team"),
+        owner: b.string("owner"), tags: b.strings("tags"), triggers: b.strings("triggers"),
+        patterns: b.strings("patterns"), status: status,
+        template: ReviewTemplate.defaultName, answers: [:], createdAt: at, createdBy: by)
+      incidentOrder.append(r.entity)
+      released(r.entity)
+
+    case EventType.incidentFieldSet:
+      guard incidents[r.entity] != nil else { return hold(r) }
+      let field = b.required("field")
+      guard let value = r.body["value"], b.missing.isEmpty else {
+        return problem(r, "missing field or value")
+      }
+      if !setIncidentField(r.entity, field, value) {
+        problem(r, "field '\(field)' cannot take \(value)")
+      }
+
+    case EventType.reviewAnswered:
+      guard incidents[r.entity] != nil else { return hold(r) }
+      let key = b.required("key")
+      let value = b.required("value")
+      guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
+      let template = b.optionalString("template") ?? ReviewTemplate.defaultName
+      incidents[r.entity]?.answers[key, default: []].append(
+        AnswerVersion(key: key, value: value, template: template, at: at, by: by))
+      incidents[r.entity]?.template = template
+      if incidents[r.entity]?.status == .open { incidents[r.entity]?.status = .reviewing }
+
+    case EventType.actionCreated:
+      let incident = b.required("incident")
+      let title = b.required("title")
+      let type: ActionType? = b.choice("type", default: .prevent)
+      guard b.missing.isEmpty, let type, !r.entity.isEmpty else {
+        return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+      }
+      guard actions[r.entity] == nil else { return problem(r, "action already exists") }
+      actions[r.entity] = Action(
+        id: r.entity, incident: incident, title: title, owner: b.string("owner"),
+        due: b.day("due"), review: b.day("review"), type: type, signal: b.string("signal"),
+        status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil)
+      actionOrder.append(r.entity)
+      actionsByIncident[incident, default: []].append(r.entity)
+      released(r.entity)
+
+    case EventType.actionStatusSet:
+      guard actions[r.entity] != nil else { return hold(r) }
+      guard let status: ActionStatus = b.choice("status") else {
+        return problem(r, "missing or wrong status")
+      }
+      actions[r.entity]?.status = status
+      actions[r.entity]?.dropReason = status == .dropped ? b.string("reason") : ""
+      if status == .done { actions[r.entity]?.doneAt = at }
+
+    case EventType.actionVerified:
+      guard actions[r.entity] != nil else { return hold(r) }
+      guard let outcome: VerificationOutcome = b.choice("outcome") else {
+        return problem(r, "missing or wrong outcome")
+      }
+      actions[r.entity]?.verifications.append(
+        Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by))
+      if outcome == .ineffective { actions[r.entity]?.status = .open }
+
+    case EventType.experimentCreated:
+      let hypothesis = b.required("hypothesis")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing hypothesis") }
+      guard experiments[r.entity] == nil else { return problem(r, "experiment already exists") }
+      experiments[r.entity] = Experiment(
+        id: r.entity, incident: b.optionalString("incident"), pattern: b.optionalString("pattern"),
+        hypothesis: hypothesis, change: b.string("change"), criteria: b.string("criteria"),
+        check: b.day("check"), result: "", decision: nil, createdBy: by, createdAt: at)
+      experimentOrder.append(r.entity)
+      released(r.entity)
+
+    case EventType.experimentDecided:
+      guard experiments[r.entity] != nil else { return hold(r) }
+      guard let decision: ExperimentDecision = b.choice("decision") else {
+        return problem(r, "missing or wrong decision")
+      }
+      experiments[r.entity]?.decision = decision
+      experiments[r.entity]?.result = b.string("result")
+
+    case EventType.lessonCreated:
+      let text = b.required("text")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
+      guard lessons[r.entity] == nil else { return problem(r, "lesson already exists") }
+      lessons[r.entity] = Lesson(
+        id: r.entity, text: text, incidents: b.strings("incidents"), teams: b.strings("teams"),
+        tags: b.strings("tags"), patterns: b.strings("patterns"), revalidate: b.day("revalidate"),
+        revalidated: nil, author: by, createdAt: at)
+      lessonOrder.append(r.entity)
+      released(r.entity)
+
+    case EventType.lessonRevalidated:
+      guard lessons[r.entity] != nil else { return hold(r) }
+      lessons[r.entity]?.revalidated = b.day("day") ?? Day(utcMilliseconds: at)
+      lessons[r.entity]?.revalidate = b.day("next")
+
+    case EventType.templateCreated, EventType.templateRevised:
+      let name = r.entity.isEmpty ? b.string("name") : r.entity
+      guard !name.isEmpty, let qs = r.body["questions"]?.arrayValue else {
+        return problem(r, "missing name or questions")
+      }
+      let questions = qs.compactMap(Question.init(json:))
+      guard questions.count == qs.count, !questions.isEmpty else {
+        return problem(r, "a question lacks key or prompt, or has an unknown kind")
+      }
+      var revs = templateRevisions[name] ?? []
+      if revs.isEmpty { templateOrder.append(name) }
+      let title = b.optionalString("title") ?? revs.last?.template.title ?? name
+      revs.append(
+        TemplateRevision(
+          number: revs.count + 1,
+          template: ReviewTemplate(name: name, title: title, questions: questions),
+          at: at, by: by))
+      templateRevisions[name] = revs
+
+    case EventType.entityDeleted:
+      guard !r.entity.isEmpty else { return problem(r, "no entity to delete") }
+      tombstones.insert(r.entity)
+      incidents[r.entity] = nil
+      if let a = actions.removeValue(forKey: r.entity) {
+        actionsByIncident[a.incident]?.removeAll { $0 == r.entity }
+      }
+      experiments[r.entity] = nil
+      lessons[r.entity] = nil
+      notes[r.entity] = nil
+      if templateRevisions.removeValue(forKey: r.entity) != nil {
+        templateOrder.removeAll { $0 == r.entity }
+      }
+      pending[r.entity] = nil
+
+    case EventType.noteAdded, EventType.growthCreated:
+      let text = b.required("text")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
+      if notes[r.entity] == nil { noteOrder.append(r.entity) }
+      notes[r.entity] = PrivateNote(
+        id: r.entity, incident: b.string("incident"), person: b.string("person"), text: text,
+        kind: r.type == EventType.noteAdded ? "note" : "growth", at: at)
+
+    default:
+      unknownTypes[r.type, default: 0] += 1
+    }
+  }
+
+  /// Sets one incident field from a stored value; false when the value does not fit.
+  mutating func setIncidentField(_ id: String, _ field: String, _ value: JSONValue) -> Bool {
+    let s = value.stringValue
+    switch field {
+    case "title": guard let s else { return false }; incidents[id]?.title = s
+    case "what": guard let s else { return false }; incidents[id]?.what = s
+    case "team": guard let s else { return false }; incidents[id]?.team = s
+    case "owner": guard let s else { return false }; incidents[id]?.owner = s
+    case "kind":
+      guard let v = s.flatMap(IncidentKind.init(rawValue:)) else { return false }
+      incidents[id]?.kind = v
+    case "severity":
+      guard let v = s.flatMap(Severity.init(rawValue:)) else { return false }
+      incidents[id]?.severity = v
+    case "status":
+      guard let v = s.flatMap(IncidentStatus.init(rawValue:)) else { return false }
+      incidents[id]?.status = v
+    case "occurred":
+      guard let v = s.flatMap({ Day($0) }) else { return false }
+      incidents[id]?.occurred = v
+    case "tags":
+      guard let v = value.stringArray else { return false }
+      incidents[id]?.tags = v
+    case "triggers":
+      guard let v = value.stringArray else { return false }
+      incidents[id]?.triggers = v
+    case "patterns":
+      guard let v = value.stringArray else { return false }
+      incidents[id]?.patterns = v
+    default: return false
+    }
+    return true
+  }
+}
