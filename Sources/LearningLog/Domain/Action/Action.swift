@@ -1,3 +1,5 @@
+import Foundation
+
 /// A corrective action with one owner, a due day and a review day.
 public struct Action: Sendable, Hashable, Identifiable {
   /// The entity id.

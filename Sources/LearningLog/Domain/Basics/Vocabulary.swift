@@ -1,3 +1,5 @@
+import Foundation
+
 /// A closed list of words a field accepts, parsed with a clear error.
 public protocol DomainChoice: RawRepresentable, CaseIterable, Sendable, Hashable
 where RawValue == String {}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kind of answer a question takes.
 public enum QuestionKind: String, DomainChoice {
   case line, text, choice, date

@@ -1,0 +1,152 @@
+/// Where a pattern stands on the escalation ladder.
+public enum EscalationStep: String, Sendable, Hashable, CaseIterable {
+  /// First occurrence in the window: logged.
+  case logged
+  /// Second: the review asks why the earlier fix did not hold.
+  case repeated
+  /// Third within the window (ineffective fixes count too): needs an experiment.
+  case escalated
+}
+
+/// What the patterns view shows for one failure-mode key.
+public struct PatternSummary: Sendable, Hashable {
+  /// The normalised key.
+  public var key: String
+  /// Incidents carrying it, ever.
+  public var count: Int
+  /// Incidents that occurred within the window ending on the summary's day.
+  public var inWindow: Int
+  /// Ineffective verifications of its actions within the window.
+  public var ineffectiveInWindow: Int
+  /// The first and last day it was seen.
+  public var firstSeen: Day
+  /// The last day it was seen.
+  public var lastSeen: Day
+  /// The ladder step.
+  public var step: EscalationStep
+  /// Its incidents, oldest first.
+  public var incidents: [String]
+  /// Whether it came back after one of its actions was done.
+  public var recurredAfterFix: Bool
+  /// Whether it came back after one of its actions was verified as working.
+  public var recurredAfterVerifiedFix: Bool
+  /// Whether an experiment targets it (by key or through one of its incidents).
+  public var hasExperiment: Bool
+  /// Occurrences per week, oldest first, the last entry being the summary day's week.
+  public var weekly: [Int]
+}
+
+extension LearningState {
+  /// Incidents carrying each pattern key, oldest first (by occurred day, then creation).
+  public func incidentsByPattern() -> [String: [Incident]] {
+    var out: [String: [Incident]] = [:]
+    for inc in incidentList {
+      for p in Set(inc.patterns) { out[p, default: []].append(inc) }
+    }
+    for k in out.keys {
+      out[k]?.sort { ($0.occurred, $0.createdAt, $0.id) < ($1.occurred, $1.createdAt, $1.id) }
+    }
+    return out
+  }
+
+  /// Earlier incidents of `incident`'s patterns within the window before it.
+  public func earlierOccurrences(of incident: Incident) -> [Incident] {
+    var seen: Set<String> = []
+    var out: [Incident] = []
+    let key = (incident.occurred, incident.createdAt, incident.id)
+    for other in incidentList where other.id != incident.id && !seen.contains(other.id) {
+      guard !Set(other.patterns).isDisjoint(with: incident.patterns) else { continue }
+      let ok = (other.occurred, other.createdAt, other.id) < key
+      let gap = other.occurred.days(to: incident.occurred)
+      if ok && gap < policy.windowDays {
+        out.append(other)
+        seen.insert(other.id)
+      }
+    }
+    return out.sorted { ($0.occurred, $0.createdAt, $0.id) < ($1.occurred, $1.createdAt, $1.id) }
+  }
+
+  /// Whether `incident` repeats a pattern (its 2nd or later occurrence within the window).
+  public func isRepeat(_ incident: Incident) -> Bool {
+    let n = earlierOccurrences(of: incident).count
+    return n >= 1 && n + 1 >= policy.repeatThreshold
+  }
+
+  /// Whether `incident` happened after an earlier incident's action in a shared pattern
+  /// was verified as working.
+  public func recurredAfterVerifiedFix(_ incident: Incident) -> Bool {
+    for other in incidentList where other.id != incident.id {
+      guard !Set(other.patterns).isDisjoint(with: incident.patterns) else { continue }
+      do {
+        for a in actions(of: other.id) {
+          if let v = a.verifications.last(where: { $0.outcome == .verified }),
+            Day(utcMilliseconds: v.at) <= incident.occurred, other.occurred <= incident.occurred
+          {
+            return true
+          }
+        }
+      }
+    }
+    return false
+  }
+
+  /// Every pattern, most occurrences in the window first, then by key.
+  public func patterns(on day: Day, weeks: Int = 12) -> [PatternSummary] {
+    let byPattern = incidentsByPattern()
+    let windowStart = day.adding(days: -(policy.windowDays - 1))
+    var experimentPatterns: Set<String> = []
+    var experimentIncidents: Set<String> = []
+    for e in experimentList {
+      if let p = e.pattern { experimentPatterns.insert(p) }
+      if let i = e.incident { experimentIncidents.insert(i) }
+    }
+    let lastWeek = day.weekStart
+    var out: [PatternSummary] = []
+    for (key, incs) in byPattern {
+      guard let first = incs.first, let last = incs.last else { continue }
+      let inWindow = incs.filter { $0.occurred >= windowStart && $0.occurred <= day }.count
+      var ineffective = 0
+      var afterFix = false
+      var afterVerified = false
+      for inc in incs {
+        for a in actions(of: inc.id) {
+          for v in a.verifications where v.outcome == .ineffective {
+            let d = Day(utcMilliseconds: v.at)
+            if d >= windowStart && d <= day { ineffective += 1 }
+          }
+          let doneDay = a.doneAt.map { Day(utcMilliseconds: $0) }
+          let verifiedDay = a.verifications.last(where: { $0.outcome == .verified })
+            .map { Day(utcMilliseconds: $0.at) }
+          for later in incs where later.id != inc.id && later.occurred >= inc.occurred {
+            if let doneDay, doneDay <= later.occurred { afterFix = true }
+            if let verifiedDay, verifiedDay <= later.occurred { afterVerified = true }
+          }
+        }
+      }
+      let weight = inWindow + ineffective
+      let step: EscalationStep =
+        weight >= policy.escalateThreshold
+        ? .escalated : (weight >= policy.repeatThreshold ? .repeated : .logged)
+      var weekly = Array(repeating: 0, count: max(1, weeks))
+      for inc in incs {
+        let w = inc.occurred.weekStart.days(to: lastWeek) / 7
+        if w >= 0 && w < weekly.count { weekly[weekly.count - 1 - w] += 1 }
+      }
+      out.append(
+        PatternSummary(
+          key: key, count: incs.count, inWindow: inWindow, ineffectiveInWindow: ineffective,
+          firstSeen: first.occurred, lastSeen: last.occurred, step: step,
+          incidents: incs.map(\.id), recurredAfterFix: afterFix || afterVerified,
+          recurredAfterVerifiedFix: afterVerified,
+          hasExperiment: experimentPatterns.contains(key)
+            || incs.contains { experimentIncidents.contains($0.id) },
+          weekly: weekly))
+    }
+    return out.sorted { ($1.inWindow, $0.key) < ($0.inWindow, $1.key) }
+  }
+
+  /// The summary of one pattern key on `day`.
+  public func pattern(_ key: String, on day: Day) -> PatternSummary? {
+    patterns(on: day).first { $0.key == key }
+  }
+}
