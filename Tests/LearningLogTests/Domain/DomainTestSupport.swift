@@ -34,7 +34,10 @@ struct Harness {
   var author: String? = nil
   var seed: UInt64 = 1
 
-  init(policy: PolicySettings = PolicySettings()) { state = LearningState(policy: policy) }
+  init(policy: PolicySettings = PolicySettings()) {
+    state = LearningState(policy: policy)
+    stamper.wall = today.utcMilliseconds + 8 * 3_600_000
+  }
 
   var context: CommandContext {
     CommandContext.seeded(seed, today: today, now: stamper.wall + 1000, author: author)

@@ -1,9 +1,9 @@
 /// Reading event bodies without trusting them.
 struct BodyReader {
-  let body: JSONValue
+  let body: [String: JSONValue]
   var missing: [String] = []
 
-  init(_ body: JSONValue) { self.body = body }
+  init(_ body: [String: JSONValue]) { self.body = body }
 
   mutating func required(_ key: String) -> String {
     if let s = body[key]?.stringValue { return s }
@@ -30,19 +30,19 @@ extension LearningState {
   mutating func hold(_ r: Record) { pending[r.entity, default: []].append(r) }
 
   mutating func released(_ id: String) {
-    guard let held = pending.removeValue(forKey: id) else { return }
+    guard !pending.isEmpty, let held = pending.removeValue(forKey: id) else { return }
     for r in held { applyOnce(r) }
   }
 
   mutating func applyOnce(_ r: Record) {
-    if !r.entity.isEmpty, tombstones.contains(r.entity) { return }
-    let at = r.body["at"]?.intValue.map(Int64.init) ?? r.clock.wall
-    let by = r.body["by"]?.stringValue ?? r.writer
-    var b = BodyReader(r.body)
-    guard r.body.objectValue != nil else {
+    if !tombstones.isEmpty, !r.entity.isEmpty, tombstones.contains(r.entity) { return }
+    guard case .object(let object) = r.body else {
       problem(r, "body is not an object")
       return
     }
+    var b = BodyReader(object)
+    let at = object["at"]?.intValue.map(Int64.init) ?? r.clock.wall
+    var by: String { object["by"]?.stringValue ?? r.writer }
     switch r.type {
     case EventType.incidentCreated:
       let title = b.required("title")
@@ -67,25 +67,25 @@ extension LearningState {
       released(r.entity)
 
     case EventType.incidentFieldSet:
-      guard incidents[r.entity] != nil else { return hold(r) }
+      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
       let field = b.required("field")
-      guard let value = r.body["value"], b.missing.isEmpty else {
+      guard let value = object["value"], b.missing.isEmpty else {
         return problem(r, "missing field or value")
       }
-      if !setIncidentField(r.entity, field, value) {
+      if !setIncidentField(i, field, value) {
         problem(r, "field '\(field)' cannot take \(value)")
       }
 
     case EventType.reviewAnswered:
-      guard incidents[r.entity] != nil else { return hold(r) }
+      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
       let key = b.required("key")
       let value = b.required("value")
       guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
       let template = b.optionalString("template") ?? ReviewTemplate.defaultName
-      incidents[r.entity]?.answers[key, default: []].append(
-        AnswerVersion(key: key, value: value, template: template, at: at, by: by))
-      incidents[r.entity]?.template = template
-      if incidents[r.entity]?.status == .open { incidents[r.entity]?.status = .reviewing }
+      let version = AnswerVersion(key: key, value: value, template: template, at: at, by: by)
+      incidents.values[i].answers[key, default: []].append(version)
+      incidents.values[i].template = template
+      if incidents.values[i].status == .open { incidents.values[i].status = .reviewing }
 
     case EventType.actionCreated:
       let incident = b.required("incident")
@@ -104,22 +104,22 @@ extension LearningState {
       released(r.entity)
 
     case EventType.actionStatusSet:
-      guard actions[r.entity] != nil else { return hold(r) }
+      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
       guard let status: ActionStatus = b.choice("status") else {
         return problem(r, "missing or wrong status")
       }
-      actions[r.entity]?.status = status
-      actions[r.entity]?.dropReason = status == .dropped ? b.string("reason") : ""
-      if status == .done { actions[r.entity]?.doneAt = at }
+      actions.values[i].status = status
+      actions.values[i].dropReason = status == .dropped ? b.string("reason") : ""
+      if status == .done { actions.values[i].doneAt = at }
 
     case EventType.actionVerified:
-      guard actions[r.entity] != nil else { return hold(r) }
+      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
       guard let outcome: VerificationOutcome = b.choice("outcome") else {
         return problem(r, "missing or wrong outcome")
       }
-      actions[r.entity]?.verifications.append(
-        Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by))
-      if outcome == .ineffective { actions[r.entity]?.status = .open }
+      let v = Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by)
+      actions.values[i].verifications.append(v)
+      if outcome == .ineffective { actions.values[i].status = .open }
 
     case EventType.experimentCreated:
       let hypothesis = b.required("hypothesis")
@@ -204,34 +204,36 @@ extension LearningState {
   }
 
   /// Sets one incident field from a stored value; false when the value does not fit.
-  mutating func setIncidentField(_ id: String, _ field: String, _ value: JSONValue) -> Bool {
+  mutating func setIncidentField(
+    _ i: Dictionary<String, Incident>.Index, _ field: String, _ value: JSONValue
+  ) -> Bool {
     let s = value.stringValue
     switch field {
-    case "title": guard let s else { return false }; incidents[id]?.title = s
-    case "what": guard let s else { return false }; incidents[id]?.what = s
-    case "team": guard let s else { return false }; incidents[id]?.team = s
-    case "owner": guard let s else { return false }; incidents[id]?.owner = s
+    case "title": guard let s else { return false }; incidents.values[i].title = s
+    case "what": guard let s else { return false }; incidents.values[i].what = s
+    case "team": guard let s else { return false }; incidents.values[i].team = s
+    case "owner": guard let s else { return false }; incidents.values[i].owner = s
     case "kind":
       guard let v = s.flatMap(IncidentKind.init(rawValue:)) else { return false }
-      incidents[id]?.kind = v
+      incidents.values[i].kind = v
     case "severity":
       guard let v = s.flatMap(Severity.init(rawValue:)) else { return false }
-      incidents[id]?.severity = v
+      incidents.values[i].severity = v
     case "status":
       guard let v = s.flatMap(IncidentStatus.init(rawValue:)) else { return false }
-      incidents[id]?.status = v
+      incidents.values[i].status = v
     case "occurred":
       guard let v = s.flatMap({ Day($0) }) else { return false }
-      incidents[id]?.occurred = v
+      incidents.values[i].occurred = v
     case "tags":
       guard let v = value.stringArray else { return false }
-      incidents[id]?.tags = v
+      incidents.values[i].tags = v
     case "triggers":
       guard let v = value.stringArray else { return false }
-      incidents[id]?.triggers = v
+      incidents.values[i].triggers = v
     case "patterns":
       guard let v = value.stringArray else { return false }
-      incidents[id]?.patterns = v
+      incidents.values[i].patterns = v
     default: return false
     }
     return true

@@ -31,7 +31,11 @@ public struct LearningState: Sendable {
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
-  var seen: Set<EventID> = []
+  var appliedIDs: [EventID] = []
+  var lateSeen: Set<EventID>?
+  var lastClock: HybridTimestamp?
+  var lastWriter = ""
+  var lastID = EventID(rawValue: "")
 
   /// An empty state.
   public init(policy: PolicySettings = PolicySettings()) { self.policy = policy }
@@ -41,7 +45,20 @@ public struct LearningState: Sendable {
     -> LearningState
   {
     var s = LearningState(policy: policy)
-    s.seen.reserveCapacity(records.count)
+    s.appliedIDs.reserveCapacity(records.count)
+    var creates = [0, 0]
+    for r in records {
+      if r.type == EventType.incidentCreated {
+        creates[0] += 1
+      } else if r.type == EventType.actionCreated {
+        creates[1] += 1
+      }
+    }
+    s.incidents.reserveCapacity(creates[0])
+    s.incidentOrder.reserveCapacity(creates[0])
+    s.actions.reserveCapacity(creates[1])
+    s.actionOrder.reserveCapacity(creates[1])
+    s.actionsByIncident.reserveCapacity(creates[0])
     var isSorted = true
     if records.count > 1 {
       for i in 1..<records.count where !Record.replayOrder(records[i - 1], records[i]) {
@@ -58,8 +75,33 @@ public struct LearningState: Sendable {
   }
 
   /// Applies one record; records must arrive in replay order. A repeated id changes nothing.
+  ///
+  /// A record that sorts before the last one applied is applied once (by id) but cannot undo
+  /// later writes to the same field; ``replay(_:policy:)`` gives the exact order.
   public mutating func apply(_ record: Record) {
-    guard seen.insert(record.id).inserted else { return }
+    if let last = lastClock {
+      let after: Bool
+      if record.clock != last {
+        after = last < record.clock
+      } else if record.writer != lastWriter {
+        after = lastWriter < record.writer
+      } else {
+        after = lastID < record.id
+      }
+      if !after {
+        if record.id == lastID { return }
+        if lateSeen == nil { lateSeen = Set(appliedIDs) }
+        guard lateSeen?.insert(record.id).inserted == true else { return }
+        appliedIDs.append(record.id)
+        applyOnce(record)
+        return
+      }
+      if lateSeen != nil, lateSeen?.insert(record.id).inserted == false { return }
+    }
+    lastClock = record.clock
+    lastWriter = record.writer
+    lastID = record.id
+    appliedIDs.append(record.id)
     applyOnce(record)
   }
 
