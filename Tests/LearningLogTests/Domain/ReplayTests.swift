@@ -200,10 +200,26 @@ func sampleLog() throws -> Harness {
     push(EventType.incidentFieldSet, inc, ["field": "status", "value": "reviewed"])
     i += 1
   }
-  let start = Date()
-  let s = LearningState.replay(records)
-  let elapsed = Date().timeIntervalSince(start)
-  print("replay of \(records.count) records (\(s.incidents.count) incidents): \(String(format: "%.3f", elapsed)) s")
-  #expect(s.incidents.count == i)
-  #expect(s.problems.isEmpty)
+  let f0 = clock()
+  var touched = 0
+  for r in records {
+    if case .object(let o) = r.body, o["at"] != nil || o["title"] != nil { touched += 1 }
+  }
+  print("floor: one body lookup per record: \(Double(clock() - f0) / Double(CLOCKS_PER_SEC)) s CPU (\(touched))")
+  var best = Double.infinity
+  var bestCPU = Double.infinity
+  for _ in 0..<3 {
+    let cpu0 = clock()
+    let start = Date()
+    let s = LearningState.replay(records)
+    let elapsed = Date().timeIntervalSince(start)
+    let cpu = Double(clock() - cpu0) / Double(CLOCKS_PER_SEC)
+    best = min(best, elapsed)
+    bestCPU = min(bestCPU, cpu)
+    #expect(s.incidents.count == i)
+    #expect(s.problems.isEmpty)
+  }
+  print(
+    "replay of \(records.count) records (\(i) incidents): best of 3 \(String(format: "%.3f", best)) s wall, \(String(format: "%.3f", bestCPU)) s CPU"
+  )
 }

@@ -5,21 +5,49 @@ struct BodyReader {
 
   init(_ body: [String: JSONValue]) { self.body = body }
 
+  /// The member `key`: small bodies are scanned (short keys compare without hashing).
+  @inline(__always)
+  subscript(_ key: String) -> JSONValue? {
+    if body.count <= 8 {
+      for (k, v) in body where k == key { return v }
+      return nil
+    }
+    return body[key]
+  }
+
   mutating func required(_ key: String) -> String {
-    if let s = body[key]?.stringValue { return s }
+    if let s = self[key]?.stringValue { return s }
     missing.append(key)
     return ""
   }
-  func string(_ key: String) -> String { body[key]?.stringValue ?? "" }
-  func optionalString(_ key: String) -> String? { body[key]?.stringValue }
-  func strings(_ key: String) -> [String] { body[key]?.stringArray ?? [] }
-  func day(_ key: String) -> Day? { body[key]?.stringValue.flatMap { Day($0) } }
+  func string(_ key: String) -> String { self[key]?.stringValue ?? "" }
+  func optionalString(_ key: String) -> String? { self[key]?.stringValue }
+  func strings(_ key: String) -> [String] { self[key]?.stringArray ?? [] }
+  func day(_ key: String) -> Day? { self[key]?.stringValue.flatMap { Day($0) } }
   mutating func choice<T: DomainChoice>(_ key: String, default d: T? = nil) -> T? {
-    if let s = body[key]?.stringValue, let v = T(rawValue: s) { return v }
-    if body[key] == nil, let d { return d }
+    if let s = self[key]?.stringValue, let v = T(rawValue: s) { return v }
+    if self[key] == nil, let d { return d }
     missing.append(key)
     return nil
   }
+}
+
+/// Event types as small codes, so dispatch is one hash instead of many string compares.
+enum EventCode: UInt8 {
+  case incidentCreated, incidentFieldSet, reviewAnswered, actionCreated, actionStatusSet
+  case actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated
+  case templateCreated, templateRevised, entityDeleted, noteAdded, growthCreated
+
+  static let byType: [String: EventCode] = [
+    EventType.incidentCreated: .incidentCreated, EventType.incidentFieldSet: .incidentFieldSet,
+    EventType.reviewAnswered: .reviewAnswered, EventType.actionCreated: .actionCreated,
+    EventType.actionStatusSet: .actionStatusSet, EventType.actionVerified: .actionVerified,
+    EventType.experimentCreated: .experimentCreated,
+    EventType.experimentDecided: .experimentDecided, EventType.lessonCreated: .lessonCreated,
+    EventType.lessonRevalidated: .lessonRevalidated, EventType.templateCreated: .templateCreated,
+    EventType.templateRevised: .templateRevised, EventType.entityDeleted: .entityDeleted,
+    EventType.noteAdded: .noteAdded, EventType.growthCreated: .growthCreated,
+  ]
 }
 
 extension LearningState {
@@ -41,10 +69,14 @@ extension LearningState {
       return
     }
     var b = BodyReader(object)
-    let at = object["at"]?.intValue.map(Int64.init) ?? r.clock.wall
-    var by: String { object["by"]?.stringValue ?? r.writer }
-    switch r.type {
-    case EventType.incidentCreated:
+    let at = b["at"]?.intValue.map(Int64.init) ?? r.clock.wall
+    var by: String { b["by"]?.stringValue ?? r.writer }
+    guard let code = EventCode.byType[r.type] else {
+      unknownTypes[r.type, default: 0] += 1
+      return
+    }
+    switch code {
+    case .incidentCreated:
       let title = b.required("title")
       let kind: IncidentKind? = b.choice("kind", default: .other)
       let severity: Severity? = b.choice("severity", default: .medium)
@@ -66,17 +98,17 @@ extension LearningState {
       incidentOrder.append(r.entity)
       released(r.entity)
 
-    case EventType.incidentFieldSet:
+    case .incidentFieldSet:
       guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
       let field = b.required("field")
-      guard let value = object["value"], b.missing.isEmpty else {
+      guard let value = b["value"], b.missing.isEmpty else {
         return problem(r, "missing field or value")
       }
       if !setIncidentField(i, field, value) {
         problem(r, "field '\(field)' cannot take \(value)")
       }
 
-    case EventType.reviewAnswered:
+    case .reviewAnswered:
       guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
       let key = b.required("key")
       let value = b.required("value")
@@ -87,7 +119,7 @@ extension LearningState {
       incidents.values[i].template = template
       if incidents.values[i].status == .open { incidents.values[i].status = .reviewing }
 
-    case EventType.actionCreated:
+    case .actionCreated:
       let incident = b.required("incident")
       let title = b.required("title")
       let type: ActionType? = b.choice("type", default: .prevent)
@@ -103,7 +135,7 @@ extension LearningState {
       actionsByIncident[incident, default: []].append(r.entity)
       released(r.entity)
 
-    case EventType.actionStatusSet:
+    case .actionStatusSet:
       guard let i = actions.index(forKey: r.entity) else { return hold(r) }
       guard let status: ActionStatus = b.choice("status") else {
         return problem(r, "missing or wrong status")
@@ -112,7 +144,7 @@ extension LearningState {
       actions.values[i].dropReason = status == .dropped ? b.string("reason") : ""
       if status == .done { actions.values[i].doneAt = at }
 
-    case EventType.actionVerified:
+    case .actionVerified:
       guard let i = actions.index(forKey: r.entity) else { return hold(r) }
       guard let outcome: VerificationOutcome = b.choice("outcome") else {
         return problem(r, "missing or wrong outcome")
@@ -121,7 +153,7 @@ extension LearningState {
       actions.values[i].verifications.append(v)
       if outcome == .ineffective { actions.values[i].status = .open }
 
-    case EventType.experimentCreated:
+    case .experimentCreated:
       let hypothesis = b.required("hypothesis")
       guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing hypothesis") }
       guard experiments[r.entity] == nil else { return problem(r, "experiment already exists") }
@@ -132,7 +164,7 @@ extension LearningState {
       experimentOrder.append(r.entity)
       released(r.entity)
 
-    case EventType.experimentDecided:
+    case .experimentDecided:
       guard experiments[r.entity] != nil else { return hold(r) }
       guard let decision: ExperimentDecision = b.choice("decision") else {
         return problem(r, "missing or wrong decision")
@@ -140,7 +172,7 @@ extension LearningState {
       experiments[r.entity]?.decision = decision
       experiments[r.entity]?.result = b.string("result")
 
-    case EventType.lessonCreated:
+    case .lessonCreated:
       let text = b.required("text")
       guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
       guard lessons[r.entity] == nil else { return problem(r, "lesson already exists") }
@@ -151,12 +183,12 @@ extension LearningState {
       lessonOrder.append(r.entity)
       released(r.entity)
 
-    case EventType.lessonRevalidated:
+    case .lessonRevalidated:
       guard lessons[r.entity] != nil else { return hold(r) }
       lessons[r.entity]?.revalidated = b.day("day") ?? Day(utcMilliseconds: at)
       lessons[r.entity]?.revalidate = b.day("next")
 
-    case EventType.templateCreated, EventType.templateRevised:
+    case .templateCreated, .templateRevised:
       let name = r.entity.isEmpty ? b.string("name") : r.entity
       guard !name.isEmpty, let qs = r.body["questions"]?.arrayValue else {
         return problem(r, "missing name or questions")
@@ -175,7 +207,7 @@ extension LearningState {
           at: at, by: by))
       templateRevisions[name] = revs
 
-    case EventType.entityDeleted:
+    case .entityDeleted:
       guard !r.entity.isEmpty else { return problem(r, "no entity to delete") }
       tombstones.insert(r.entity)
       incidents[r.entity] = nil
@@ -190,16 +222,13 @@ extension LearningState {
       }
       pending[r.entity] = nil
 
-    case EventType.noteAdded, EventType.growthCreated:
+    case .noteAdded, .growthCreated:
       let text = b.required("text")
       guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
       if notes[r.entity] == nil { noteOrder.append(r.entity) }
       notes[r.entity] = PrivateNote(
         id: r.entity, incident: b.string("incident"), person: b.string("person"), text: text,
-        kind: r.type == EventType.noteAdded ? "note" : "growth", at: at)
-
-    default:
-      unknownTypes[r.type, default: 0] += 1
+        kind: code == .noteAdded ? "note" : "growth", at: at)
     }
   }
 

@@ -67,9 +67,10 @@ public struct LearningState: Sendable {
       }
     }
     if isSorted {
-      for r in records { s.apply(r) }
+      for i in records.indices { s.apply(records[i]) }
     } else {
-      for r in records.sorted(by: Record.replayOrder) { s.apply(r) }
+      let sorted = records.sorted(by: Record.replayOrder)
+      for i in sorted.indices { s.apply(sorted[i]) }
     }
     return s
   }
