@@ -75,19 +75,25 @@ struct Harness {
           patterns: patterns, occurred: occurred)))
   }
 
-  mutating func action(_ incident: String, owner: String = "kim", due: String = "2026-03-10",
-    review: String? = nil, signal: String = "a signal") throws -> String
-  {
+  mutating func action(
+    _ incident: String, owner: String = "kim", due: String = "2026-03-10",
+    review: String? = nil, signal: String = "a signal"
+  ) throws -> String {
     try make(
       .addAction(
-        NewAction(incident: incident, title: "fix it", owner: owner, due: due, review: review, signal: signal)))
+        NewAction(
+          incident: incident, title: "fix it", owner: owner, due: due, review: review,
+          signal: signal)))
   }
 
-  mutating func answer(_ incident: String, _ pairs: [String: String], template: String? = nil) throws {
+  mutating func answer(_ incident: String, _ pairs: [String: String], template: String? = nil)
+    throws
+  {
     try run(
       .review(
         incident: incident, template: template,
-        answers: pairs.sorted { $0.key < $1.key }.map { ReviewAnswer(key: $0.key, value: $0.value) }))
+        answers: pairs.sorted { $0.key < $1.key }.map { ReviewAnswer(key: $0.key, value: $0.value) }
+      ))
   }
 
   mutating func advance(days: Int) {

@@ -60,9 +60,13 @@ func demoState() throws -> (LearningState, [Record]) {
   }
   root["actions"] = .array(actions)
   let bad = ExchangeJSON.encode(.object(root))
-  expectError("actions[3]: status: 'finished'") { _ = try Importer.json(Data(bad.utf8), into: LearningState()) }
+  expectError("actions[3]: status: 'finished'") {
+    _ = try Importer.json(Data(bad.utf8), into: LearningState())
+  }
   expectError("not valid JSON") { _ = try Importer.json(Data("{nope".utf8), into: LearningState()) }
-  expectError("not a learnlog JSON export") { _ = try Importer.json(Data("{}".utf8), into: LearningState()) }
+  expectError("not a learnlog JSON export") {
+    _ = try Importer.json(Data("{}".utf8), into: LearningState())
+  }
 }
 
 @Test func csvQuotesAndGuardsFormulas() throws {
@@ -83,7 +87,8 @@ func demoState() throws -> (LearningState, [Record]) {
 
 @Test func csvExportImportsBack() throws {
   var h = Harness()
-  _ = try h.incident("=cmd|' /C calc'!A0", tags: ["a", "b"], patterns: ["x/y"], occurred: "2026-02-01")
+  _ = try h.incident(
+    "=cmd|' /C calc'!A0", tags: ["a", "b"], patterns: ["x/y"], occurred: "2026-02-01")
   _ = try h.incident("Comma, \"quotes\"\nand lines", kind: "deadline", occurred: "2026-02-02")
   let csv = Exporter.csv(h.state)
   #expect(csv.contains("'=cmd"))
@@ -101,24 +106,34 @@ func demoState() throws -> (LearningState, [Record]) {
 
 @Test func csvImportValidatesEveryRowFirst() throws {
   let h = Harness()
-  let good = "title,kind,severity,tags,patterns,occurred\nFirst,production,high,a;b,Deploy/Drift,2026-02-01\n"
+  let good =
+    "title,kind,severity,tags,patterns,occurred\nFirst,production,high,a;b,Deploy/Drift,2026-02-01\n"
   let p = try Importer.csv(Data(good.utf8), into: h.state, context: h.context)
   #expect(p.shared.count == 1)
   #expect(p.shared.first?.body["patterns"] == ["deploy/drift"])
   let bad = good + "Second,volcano,high,,,2026-02-01\n"
-  expectError("CSV row 3: kind: 'volcano'") { _ = try Importer.csv(Data(bad.utf8), into: h.state, context: h.context) }
+  expectError("CSV row 3: kind: 'volcano'") {
+    _ = try Importer.csv(Data(bad.utf8), into: h.state, context: h.context)
+  }
   let badDate = good + "Third,production,low,,,2026-02-30\n"
-  expectError("CSV row 3: occurred") { _ = try Importer.csv(Data(badDate.utf8), into: h.state, context: h.context) }
+  expectError("CSV row 3: occurred") {
+    _ = try Importer.csv(Data(badDate.utf8), into: h.state, context: h.context)
+  }
   expectError("unknown column 'colour'") {
     _ = try Importer.csv(Data("title,colour\nx,red\n".utf8), into: h.state, context: h.context)
   }
-  expectError("no 'title' column") { _ = try Importer.csv(Data("what\nx\n".utf8), into: h.state, context: h.context) }
-  expectError("CSV row 2: title is missing") { _ = try Importer.csv(Data("title,what\n,x\n".utf8), into: h.state, context: h.context) }
+  expectError("no 'title' column") {
+    _ = try Importer.csv(Data("what\nx\n".utf8), into: h.state, context: h.context)
+  }
+  expectError("CSV row 2: title is missing") {
+    _ = try Importer.csv(Data("title,what\n,x\n".utf8), into: h.state, context: h.context)
+  }
 }
 
 @Test func markdownDigestRendersWhatWeLearned() throws {
   let (state, _) = try demoState()
-  let md = Exporter.markdown(state, team: "platform", since: demoToday.adding(days: -90), until: demoToday)
+  let md = Exporter.markdown(
+    state, team: "platform", since: demoToday.adding(days: -90), until: demoToday)
   #expect(md.hasPrefix("# What we learned"))
   #expect(md.contains("## Lessons"))
   #expect(md.contains("A check protects only what it reads"))
@@ -139,7 +154,10 @@ func demoState() throws -> (LearningState, [Record]) {
   #expect(Set(state.actionList.compactMap(\.outcome)) == Set(VerificationOutcome.allCases))
   let drift = try #require(state.pattern("deploy/config-drift", on: demoToday))
   #expect(drift.count == 3 && drift.step == .escalated && drift.recurredAfterVerifiedFix)
-  #expect(state.incidentList.contains { $0.title.contains("lost edits") && state.reviewStatus($0).isComplete })
+  #expect(
+    state.incidentList.contains {
+      $0.title.contains("lost edits") && state.reviewStatus($0).isComplete
+    })
   #expect(state.incidentList.filter { state.reviewStatus($0).isComplete }.count >= 5)
   #expect(state.lessons.count >= 3 && state.experiments.count >= 2)
   #expect(state.experimentList.contains { $0.decision != nil })

@@ -7,8 +7,10 @@ import Testing
 func sampleLog() throws -> Harness {
   var h = Harness()
   h.author = "kim"
-  let a = try h.incident("Deploy broke checkout", tags: ["deploy"], patterns: ["deploy/drift"], occurred: "2026-02-01")
-  let b = try h.incident("Deploy drift again", tags: ["deploy"], patterns: ["deploy/drift"], occurred: "2026-02-20")
+  let a = try h.incident(
+    "Deploy broke checkout", tags: ["deploy"], patterns: ["deploy/drift"], occurred: "2026-02-01")
+  let b = try h.incident(
+    "Deploy drift again", tags: ["deploy"], patterns: ["deploy/drift"], occurred: "2026-02-20")
   try h.answer(a, ["root-cause": "copies diverge", "gap": "tooling", "assumption": "synced"])
   try h.answer(a, ["assumption": "synced by the pipeline"])
   let act = try h.action(a, due: "2026-02-10", review: "2026-02-15")
@@ -19,12 +21,24 @@ func sampleLog() throws -> Harness {
   try h.run(.dropAction(act2, reason: "superseded"))
   try h.run(.setIncidentField(incident: b, field: "severity", value: "critical"))
   try h.run(.setIncidentField(incident: b, field: "tags", value: "deploy; config"))
-  let e = try h.make(.addExperiment(NewExperiment(incident: b, hypothesis: "h", criteria: "c", check: "2026-03-20")))
+  let e = try h.make(
+    .addExperiment(NewExperiment(incident: b, hypothesis: "h", criteria: "c", check: "2026-03-20")))
   try h.run(.decideExperiment(e, decision: "adapt", result: "partly"))
-  let l = try h.make(.addLesson(NewLesson(text: "check what moved", incidents: [a], tags: ["deploy"], revalidate: "2026-04-01")))
+  let l = try h.make(
+    .addLesson(
+      NewLesson(
+        text: "check what moved", incidents: [a], tags: ["deploy"], revalidate: "2026-04-01")))
   try h.run(.revalidateLesson(l, next: "2026-09-01"))
-  try h.run(.addTemplate(name: "Team Retro", title: "Retro", questions: [Question(key: "root-cause", prompt: "Why?")]))
-  try h.run(.reviseTemplate(name: "team-retro", title: nil, questions: [Question(key: "root-cause", prompt: "Why, really?"), Question(key: "gap", prompt: "Gap?", kind: .choice, choices: ["process", "skill"])]))
+  try h.run(
+    .addTemplate(
+      name: "Team Retro", title: "Retro", questions: [Question(key: "root-cause", prompt: "Why?")]))
+  try h.run(
+    .reviseTemplate(
+      name: "team-retro", title: nil,
+      questions: [
+        Question(key: "root-cause", prompt: "Why, really?"),
+        Question(key: "gap", prompt: "Gap?", kind: .choice, choices: ["process", "skill"]),
+      ]))
   let c = try h.incident("to delete")
   try h.run(.delete(c))
   return h
@@ -149,7 +163,8 @@ func sampleLog() throws -> Harness {
   h.state.apply(
     Record(
       id: EventID(rawValue: "late"), clock: HybridTimestamp(wall: .max, logical: 0), writer: "w",
-      type: EventType.incidentFieldSet, schema: 1, entity: id, body: ["field": "title", "value": "x"]))
+      type: EventType.incidentFieldSet, schema: 1, entity: id,
+      body: ["field": "title", "value": "x"]))
   #expect(h.state.incidents[id] == nil)
   #expect(h.state.problems.isEmpty)
   do {
@@ -187,9 +202,14 @@ func sampleLog() throws -> Harness {
         "owner": "o", "tags": ["a", "b"], "triggers": ["over-confidence"],
         "patterns": .array([.string("p/\(i % 500)")]),
       ])
-    push(EventType.reviewAnswered, inc, ["key": "root-cause", "value": "cause", "template": "diagnostic"])
-    push(EventType.reviewAnswered, inc, ["key": "gap", "value": "process", "template": "diagnostic"])
-    push(EventType.reviewAnswered, inc, ["key": "assumption", "value": "assumed", "template": "diagnostic"])
+    push(
+      EventType.reviewAnswered, inc,
+      ["key": "root-cause", "value": "cause", "template": "diagnostic"])
+    push(
+      EventType.reviewAnswered, inc, ["key": "gap", "value": "process", "template": "diagnostic"])
+    push(
+      EventType.reviewAnswered, inc,
+      ["key": "assumption", "value": "assumed", "template": "diagnostic"])
     push(
       EventType.actionCreated, act,
       ["incident": .string(inc), "title": "fix", "owner": "o", "due": "2026-02-01", "signal": "s"])
@@ -205,7 +225,9 @@ func sampleLog() throws -> Harness {
   for r in records {
     if case .object(let o) = r.body, o["at"] != nil || o["title"] != nil { touched += 1 }
   }
-  print("floor: one body lookup per record: \(Double(clock() - f0) / Double(CLOCKS_PER_SEC)) s CPU (\(touched))")
+  print(
+    "floor: one body lookup per record: \(Double(clock() - f0) / Double(CLOCKS_PER_SEC)) s CPU (\(touched))"
+  )
   var best = Double.infinity
   var bestCPU = Double.infinity
   for _ in 0..<3 {

@@ -28,7 +28,13 @@ import Testing
 @Test func skillGapBecomesAPrivateGrowthItemNeverATeamStatistic() throws {
   var h = Harness()
   let id = try h.incident("x", team: "core")
-  let p = try h.run(.review(incident: id, template: nil, answers: [ReviewAnswer(key: "root-cause", value: "unfamiliar with the tool"), ReviewAnswer(key: "gap", value: "skill")]))
+  let p = try h.run(
+    .review(
+      incident: id, template: nil,
+      answers: [
+        ReviewAnswer(key: "root-cause", value: "unfamiliar with the tool"),
+        ReviewAnswer(key: "gap", value: "skill"),
+      ]))
   #expect(p.private.count == 1)
   #expect(p.private.first?.type == EventType.growthCreated)
   #expect(p.private.first?.body["person"]?.stringValue == "owner")
@@ -70,8 +76,13 @@ import Testing
   #expect(p.step == .escalated)
   #expect(p.count == 3 && p.inWindow == 3)
   #expect(!p.hasExperiment)
-  #expect(h.state.today(on: h.today).contains { $0.kind == .escalatedPattern && $0.subject == "deploy/drift" })
-  _ = try h.make(.addExperiment(NewExperiment(pattern: "deploy/drift", hypothesis: "h", criteria: "c", check: "2026-04-01")))
+  #expect(
+    h.state.today(on: h.today).contains {
+      $0.kind == .escalatedPattern && $0.subject == "deploy/drift"
+    })
+  _ = try h.make(
+    .addExperiment(
+      NewExperiment(pattern: "deploy/drift", hypothesis: "h", criteria: "c", check: "2026-04-01")))
   #expect(h.state.pattern("deploy/drift", on: h.today)?.hasExperiment == true)
   #expect(!h.state.today(on: h.today).contains { $0.kind == .escalatedPattern })
   // Long after, the window has emptied: back to logged.
@@ -121,16 +132,22 @@ import Testing
 
 @Test func patternSuggestionsRankBySharedTriggersTagsAndWords() throws {
   var h = Harness()
-  _ = try h.incident("Config drift between regions after deploy", tags: ["deploy"], triggers: ["over-confidence"], patterns: ["deploy/config-drift"])
-  _ = try h.incident("Estimate blown by an unknown dependency", tags: ["estimate"], patterns: ["estimate/hidden-dependency"])
+  _ = try h.incident(
+    "Config drift between regions after deploy", tags: ["deploy"], triggers: ["over-confidence"],
+    patterns: ["deploy/config-drift"])
+  _ = try h.incident(
+    "Estimate blown by an unknown dependency", tags: ["estimate"],
+    patterns: ["estimate/hidden-dependency"])
   _ = try h.incident("Unrelated", tags: ["misc"], patterns: ["misc/other"])
   let s = h.state.suggestPatterns(
-    for: NewIncident(title: "Region config drifted again", tags: ["deploy"], triggers: ["over-confidence"]))
+    for: NewIncident(
+      title: "Region config drifted again", tags: ["deploy"], triggers: ["over-confidence"]))
   #expect(s.first?.key == "deploy/config-drift")
   #expect(s.first?.reason.contains("over-confidence") == true)
   #expect(s.first?.reason.contains("deploy") == true)
   #expect(!s.contains { $0.key == "misc/other" })
-  let e = h.state.suggestPatterns(for: NewIncident(title: "Hidden dependency made the estimate wrong"))
+  let e = h.state.suggestPatterns(
+    for: NewIncident(title: "Hidden dependency made the estimate wrong"))
   #expect(e.first?.key == "estimate/hidden-dependency")
   #expect(h.state.suggestPatterns(for: NewIncident(title: "the and of")).isEmpty)
 }
@@ -153,7 +170,9 @@ import Testing
   let id = try h.incident("x", patterns: [])
   try h.answer(id, ["root-cause": "r", "gap": "process"])
   let a = try h.action(id, due: "2026-03-05", review: "2026-03-10")
-  let e = try h.make(.addExperiment(NewExperiment(incident: id, hypothesis: "h", criteria: "c", check: "2026-03-08")))
+  let e = try h.make(
+    .addExperiment(NewExperiment(incident: id, hypothesis: "h", criteria: "c", check: "2026-03-08"))
+  )
   let l = try h.make(.addLesson(NewLesson(text: "t", revalidate: "2026-03-09")))
   #expect(h.state.today(on: day("2026-03-01")).isEmpty)
   func kinds(_ d: String) -> [TodayKind] { h.state.today(on: day(d)).map(\.kind) }
@@ -175,8 +194,10 @@ import Testing
 @Test func statsMeasureLearningAndNeverRankPeople() throws {
   var h = Harness()
   h.today = day("2026-03-01")
-  let a = try h.incident("a", kind: "production", team: "core", patterns: ["p"], occurred: "2026-02-02")
-  let b = try h.incident("b", kind: "deadline", team: "web", patterns: ["p"], occurred: "2026-02-16")
+  let a = try h.incident(
+    "a", kind: "production", team: "core", patterns: ["p"], occurred: "2026-02-02")
+  let b = try h.incident(
+    "b", kind: "deadline", team: "web", patterns: ["p"], occurred: "2026-02-16")
   _ = try h.incident("c", kind: "production", team: "web", occurred: "2026-02-25")
   try h.answer(a, ["root-cause": "r", "gap": "tooling"])
   try h.answer(b, ["root-cause": "r", "gap": "context"])
@@ -204,11 +225,13 @@ import Testing
 }
 
 @Test func blameCheckFlagsBlameAndHindsightLanguage() {
-  let text = "Sam forgot to rotate the key. He should have known; it was obviously careless human error."
+  let text =
+    "Sam forgot to rotate the key. He should have known; it was obviously careless human error."
   let flags = BlameCheck.flags(in: text)
   let phrases = flags.map { $0.phrase.lowercased() }
   #expect(phrases == ["sam forgot", "should have", "obviously", "careless", "human error"])
-  #expect(flags.map(\.category) == [.personAsCause, .hindsight, .hindsight, .blame, .personAsCause])
+  #expect(
+    flags.map(\.category) == [.personAsCause, .hindsight, .hindsight, .blame, .personAsCause])
   for f in flags {
     #expect(String(text[f.range]) == f.phrase)
     let start = text.index(text.startIndex, offsetBy: f.offsets.lowerBound)

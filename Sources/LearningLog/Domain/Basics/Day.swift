@@ -127,7 +127,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 }
 
-/// Formats instants as ISO 8601 text in UTC, e.g. `2026-03-14T09:30:00.000Z`.
+/// Formats instants as ISO 8601 text in UTC (`2026-03-14T09:30:00.000Z`).
 public enum ISOTime {
   /// The ISO 8601 UTC text of `ms` milliseconds since the epoch.
   public static func string(_ ms: Int64) -> String {

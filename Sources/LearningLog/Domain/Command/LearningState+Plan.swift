@@ -17,7 +17,8 @@ extension LearningState {
     case .addAction(let n): return try planAddAction(n, &ctx)
     case .startAction(let id): return try planActionStatus(id, .doing, reason: "", ctx)
     case .finishAction(let id): return try planActionStatus(id, .done, reason: "", ctx)
-    case .dropAction(let id, let reason): return try planActionStatus(id, .dropped, reason: reason, ctx)
+    case .dropAction(let id, let reason):
+      return try planActionStatus(id, .dropped, reason: reason, ctx)
     case .verifyAction(let id, let outcome, let evidence):
       let aid = try resolve(id, .action)
       guard let a = actions[aid] else { throw DomainError("no action \(id)") }
@@ -28,7 +29,9 @@ extension LearningState {
         )
       }
       return Plan(shared: [
-        draft(EventType.actionVerified, aid, ["outcome": .string(o.rawValue), "evidence": .string(evidence)], ctx)
+        draft(
+          EventType.actionVerified, aid,
+          ["outcome": .string(o.rawValue), "evidence": .string(evidence)], ctx)
       ])
     case .addExperiment(let n): return try planAddExperiment(n, &ctx)
     case .decideExperiment(let id, let decision, let result):
@@ -40,7 +43,9 @@ extension LearningState {
         )
       }
       return Plan(shared: [
-        draft(EventType.experimentDecided, eid, ["decision": .string(d.rawValue), "result": .string(result)], ctx)
+        draft(
+          EventType.experimentDecided, eid,
+          ["decision": .string(d.rawValue), "result": .string(result)], ctx)
       ])
     case .addLesson(let n): return try planAddLesson(n, &ctx)
     case .revalidateLesson(let id, let next):
@@ -57,7 +62,8 @@ extension LearningState {
     case .addTemplate(let name, let title, let questions):
       let key = PatternKey.normalise(name).replacingOccurrences(of: "/", with: "-")
       guard !key.isEmpty else {
-        throw DomainError("template name '\(name)' has no letters or digits; use a name like team-retro")
+        throw DomainError(
+          "template name '\(name)' has no letters or digits; use a name like team-retro")
       }
       if template(named: key) != nil {
         throw DomainError("template '\(key)' already exists; revise it or pick another name")
@@ -67,25 +73,33 @@ extension LearningState {
         shared: [
           draft(
             EventType.templateCreated, key,
-            ["name": .string(key), "title": .string(title.isEmpty ? key : title), "questions": .array(questions.map(\.json))],
+            [
+              "name": .string(key), "title": .string(title.isEmpty ? key : title),
+              "questions": .array(questions.map(\.json)),
+            ],
             ctx)
         ], createdID: key)
     case .reviseTemplate(let name, let title, let questions):
       if ReviewTemplate.builtIns.contains(where: { $0.name == name }) {
-        throw DomainError("template '\(name)' is built in; add a team template with another name instead")
+        throw DomainError(
+          "template '\(name)' is built in; add a team template with another name instead")
       }
       guard templateRevisions[name] != nil else {
         throw DomainError("no team template '\(name)'; add it first")
       }
       try validateQuestions(questions)
-      var body: [String: JSONValue] = ["name": .string(name), "questions": .array(questions.map(\.json))]
+      var body: [String: JSONValue] = [
+        "name": .string(name), "questions": .array(questions.map(\.json)),
+      ]
       if let title { body["title"] = .string(title) }
       return Plan(shared: [draft(EventType.templateRevised, name, body, ctx)])
     case .setPatterns(let id, let keys):
       let iid = try resolve(id, .incident)
       let ks = try normalisedPatterns(keys)
       return Plan(shared: [
-        draft(EventType.incidentFieldSet, iid, ["field": "patterns", "value": .array(ks.map { .string($0) })], ctx)
+        draft(
+          EventType.incidentFieldSet, iid,
+          ["field": "patterns", "value": .array(ks.map { .string($0) })], ctx)
       ])
     case .delete(let id):
       let eid = try resolve(id, nil)
@@ -102,7 +116,9 @@ extension LearningState {
       let t = try required(text, "text", "give the note's text")
       let nid = newID(&ctx)
       return Plan(
-        private: [draft(EventType.noteAdded, nid, ["incident": .string(iid), "text": .string(t)], ctx)],
+        private: [
+          draft(EventType.noteAdded, nid, ["incident": .string(iid), "text": .string(t)], ctx)
+        ],
         createdID: nid)
     }
   }
@@ -183,7 +199,8 @@ extension LearningState {
     var keys: Set<String> = []
     for q in questions {
       guard !q.key.isEmpty, PatternKey.normalise(q.key) == q.key, !q.key.contains("/") else {
-        throw DomainError("question key '\(q.key)' must be lowercase words joined by '-', e.g. root-cause")
+        throw DomainError(
+          "question key '\(q.key)' must be lowercase words joined by '-', e.g. root-cause")
       }
       guard keys.insert(q.key).inserted else {
         throw DomainError("question key '\(q.key)' appears twice; give each question its own key")
@@ -203,7 +220,8 @@ extension LearningState {
     let severity = try n.severity.map { try Severity.parse($0, field: "severity") } ?? .medium
     let occurred = try n.occurred.map { try Day.parse($0, field: "occurred") } ?? ctx.today
     guard occurred <= ctx.today else {
-      throw DomainError("occurred: \(occurred) is in the future (today is \(ctx.today)); give the day it happened")
+      throw DomainError(
+        "occurred: \(occurred) is in the future (today is \(ctx.today)); give the day it happened")
     }
     let patterns = try normalisedPatterns(n.patterns)
     let id = newID(&ctx)
@@ -234,7 +252,8 @@ extension LearningState {
     case "occurred":
       let d = try Day.parse(value, field: "occurred")
       guard d <= ctx.today else {
-        throw DomainError("occurred: \(d) is in the future (today is \(ctx.today)); give the day it happened")
+        throw DomainError(
+          "occurred: \(d) is in the future (today is \(ctx.today)); give the day it happened")
       }
       v = .string(d.description)
     case "tags": v = .array(cleanList(Self.splitList(value)).map { .string($0) })
@@ -246,19 +265,24 @@ extension LearningState {
         let rs = reviewStatus(inc)
         if !rs.isComplete {
           throw DomainError(
-            "incident \(shortID(for: id)) cannot be \(s.rawValue): the review lacks \(rs.missing[0])")
+            "incident \(shortID(for: id)) cannot be \(s.rawValue): the review lacks \(rs.missing[0])"
+          )
         }
       }
       v = .string(s.rawValue)
     default:
       throw DomainError(
-        "unknown field '\(fieldText)'; use one of \(Incident.settableFields.joined(separator: ", "))")
+        "unknown field '\(fieldText)'; use one of \(Incident.settableFields.joined(separator: ", "))"
+      )
     }
-    return Plan(shared: [draft(EventType.incidentFieldSet, id, ["field": .string(field), "value": v], ctx)])
+    return Plan(shared: [
+      draft(EventType.incidentFieldSet, id, ["field": .string(field), "value": v], ctx)
+    ])
   }
 
   func planReview(
-    _ idText: String, _ templateName: String?, _ answers: [ReviewAnswer], _ ctx: inout CommandContext
+    _ idText: String, _ templateName: String?, _ answers: [ReviewAnswer],
+    _ ctx: inout CommandContext
   ) throws -> Plan {
     let id = try resolve(idText, .incident)
     guard let inc = incidents[id] else { throw DomainError("no incident \(idText)") }
@@ -309,7 +333,8 @@ extension LearningState {
     if let u = updated.incidents[id], inc.status == .open || inc.status == .reviewing,
       updated.reviewStatus(u).isComplete
     {
-      shared.append(draft(EventType.incidentFieldSet, id, ["field": "status", "value": "reviewed"], ctx))
+      shared.append(
+        draft(EventType.incidentFieldSet, id, ["field": "status", "value": "reviewed"], ctx))
     }
     return Plan(shared: shared, private: priv)
   }
@@ -342,7 +367,8 @@ extension LearningState {
         doneAt: nil)
       updated.actionsByIncident[iid, default: []].append(id)
       if updated.reviewStatus(inc).isComplete {
-        shared.append(draft(EventType.incidentFieldSet, iid, ["field": "status", "value": "reviewed"], ctx))
+        shared.append(
+          draft(EventType.incidentFieldSet, iid, ["field": "status", "value": "reviewed"], ctx))
       }
     }
     return Plan(shared: shared, createdID: id)
@@ -363,7 +389,8 @@ extension LearningState {
     }
     var body: [String: JSONValue] = ["status": .string(to.rawValue)]
     if to == .dropped {
-      body["reason"] = .string(try required(reason, "reason", "say why it is dropped with --reason"))
+      body["reason"] = .string(
+        try required(reason, "reason", "say why it is dropped with --reason"))
     }
     return Plan(shared: [draft(EventType.actionStatusSet, id, body, ctx)])
   }
@@ -374,7 +401,8 @@ extension LearningState {
     guard iid != nil || pattern != nil else {
       throw DomainError("experiment needs an incident or a pattern; give one")
     }
-    let hypothesis = try required(n.hypothesis, "hypothesis", "say what you believe with --hypothesis")
+    let hypothesis = try required(
+      n.hypothesis, "hypothesis", "say what you believe with --hypothesis")
     let criteria = try required(n.criteria, "criteria", "say how you will know with --criteria")
     let check = try Day.parse(n.check, field: "check")
     let id = newID(&ctx)

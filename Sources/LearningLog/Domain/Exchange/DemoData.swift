@@ -1,8 +1,10 @@
 /// A realistic demo log: incidents across kinds and teams, reviews, actions in every state,
 /// a pattern on its third occurrence, lessons and experiments.
 public enum DemoData {
-  /// The shared records of the demo, oldest first, each body carrying its `at` time
-  /// (so the log looks weeks old whenever it is written). Ids come from `seed`.
+  /// The shared records of the demo, oldest first.
+  ///
+  /// Each body carries its `at` time, so the log looks weeks old whenever it is written;
+  /// ids come from `seed`.
   public static func drafts(today: Day, seed: UInt64 = 7) throws -> [RecordDraft] {
     var b = Builder(today: today, seed: seed)
     return try b.build()
@@ -35,12 +37,14 @@ public enum DemoData {
         let at = day.utcMilliseconds + 9 * 3_600_000 + Int64(counter) * 60_000
         var body = d.body.objectValue ?? [:]
         body["at"] = .int(Int(at))
-        let draft = RecordDraft(type: d.type, schema: d.schema, entity: d.entity, body: .object(body))
+        let draft = RecordDraft(
+          type: d.type, schema: d.schema, entity: d.entity, body: .object(body))
         out.append(draft)
         let pad = String(counter)
         state.apply(
           Record(
-            id: EventID(rawValue: "demo-" + String(repeating: "0", count: max(0, 8 - pad.count)) + pad),
+            id: EventID(
+              rawValue: "demo-" + String(repeating: "0", count: max(0, 8 - pad.count)) + pad),
             clock: HybridTimestamp(wall: at, logical: 0), writer: "demo", type: draft.type,
             schema: 1, entity: draft.entity, body: draft.body))
       }
@@ -49,8 +53,14 @@ public enum DemoData {
 
     func day(_ daysAgo: Int) -> String { today.adding(days: -daysAgo).description }
 
-    mutating func review(_ days: Int, _ who: String, _ id: String, _ pairs: [(String, String)], template: String? = nil) throws {
-      try run(days, who, .review(incident: id, template: template, answers: pairs.map { ReviewAnswer(key: $0.0, value: $0.1) }))
+    mutating func review(
+      _ days: Int, _ who: String, _ id: String, _ pairs: [(String, String)], template: String? = nil
+    ) throws {
+      try run(
+        days, who,
+        .review(
+          incident: id, template: template,
+          answers: pairs.map { ReviewAnswer(key: $0.0, value: $0.1) }))
     }
 
     mutating func build() throws -> [RecordDraft] {
@@ -60,7 +70,8 @@ public enum DemoData {
         .addIncident(
           NewIncident(
             title: "Checkout errors after deploy: config drift between regions",
-            what: "The eu region kept an old feature-flag file; 4% of checkouts failed for 40 minutes.",
+            what:
+              "The eu region kept an old feature-flag file; 4% of checkouts failed for 40 minutes.",
             kind: "production", severity: "high", team: "platform", owner: "maya",
             tags: ["deploy", "config"], triggers: ["over-confidence"],
             patterns: ["deploy/config-drift"], occurred: day(80))))
@@ -84,7 +95,9 @@ public enum DemoData {
             signal: "The check fails the deploy when regions differ.")))
       try run(66, "omar", .startAction(a1))
       try run(64, "omar", .finishAction(a1))
-      try run(50, "maya", .verifyAction(a1, outcome: "verified", evidence: "Caught a drift in staging on day 3."))
+      try run(
+        50, "maya",
+        .verifyAction(a1, outcome: "verified", evidence: "Caught a drift in staging on day 3."))
 
       let drift2 = try run(
         45, "omar",
@@ -114,20 +127,26 @@ public enum DemoData {
             due: day(30), review: day(14), type: "prevent",
             signal: "No region serves a secret older than the rotation.")))
       try run(30, "omar", .finishAction(a2))
-      try run(14, "lena", .verifyAction(a2, outcome: "ineffective", evidence: "A stale key was found on day 10."))
+      try run(
+        14, "lena",
+        .verifyAction(a2, outcome: "ineffective", evidence: "A stale key was found on day 10."))
 
       let drift3 = try run(
         4, "maya",
         .addIncident(
           NewIncident(
             title: "Feature flags differ between canary and main after rollback",
-            what: "Rollback restored code but not flags; the canary served a half-finished feature.",
+            what:
+              "Rollback restored code but not flags; the canary served a half-finished feature.",
             kind: "production", severity: "medium", team: "platform", owner: "maya",
             tags: ["deploy", "flags"], triggers: ["over-confidence"],
             patterns: ["deploy/config-drift"], occurred: day(4))))
       try review(
         3, "maya", drift3,
-        [("assumption", "Rollback restores the whole release."), ("evidence", "Rollback docs say so.")])
+        [
+          ("assumption", "Rollback restores the whole release."),
+          ("evidence", "Rollback docs say so."),
+        ])
       try run(
         2, "maya",
         .addExperiment(
@@ -143,9 +162,11 @@ public enum DemoData {
         .addIncident(
           NewIncident(
             title: "Write-behind cache sped up saves but lost edits in rare cases",
-            what: "Saves got 5x faster; when a node restarted within 2 s of a save, the edit was lost. 31 users affected.",
+            what:
+              "Saves got 5x faster; when a node restarted within 2 s of a save, the edit was lost. 31 users affected.",
             kind: "production", severity: "critical", team: "mobile", owner: "sam",
-            tags: ["cache", "data-loss", "performance"], triggers: ["over-confidence", "ambiguous-metrics"],
+            tags: ["cache", "data-loss", "performance"],
+            triggers: ["over-confidence", "ambiguous-metrics"],
             patterns: ["data/lost-writes"], occurred: day(60))))
       try review(
         58, "sam", cache,
@@ -156,7 +177,10 @@ public enum DemoData {
           ("alternatives", "Write-through with batching; a durable queue."),
           ("changed", "Autoscaling started restarting nodes every few minutes at peak."),
           ("missed-signal", "Support tickets about 'my edit vanished' rose in week one."),
-          ("root-cause", "Acknowledging a save before it was durable, in a fleet that restarts often."),
+          (
+            "root-cause",
+            "Acknowledging a save before it was durable, in a fleet that restarts often."
+          ),
           ("gap", "context"),
         ], template: "decision-card")
       let a3 = try run(
@@ -164,22 +188,30 @@ public enum DemoData {
         .addAction(
           NewAction(
             incident: cache, title: "Acknowledge saves only after the durable write", owner: "sam",
-            due: day(40), review: day(20), type: "prevent", signal: "Zero lost-write reports for a month.")))
+            due: day(40), review: day(20), type: "prevent",
+            signal: "Zero lost-write reports for a month.")))
       try run(41, "sam", .finishAction(a3))
-      try run(20, "sam", .verifyAction(a3, outcome: "verified", evidence: "No lost writes in 3 weeks; p95 save still 2x faster."))
+      try run(
+        20, "sam",
+        .verifyAction(
+          a3, outcome: "verified", evidence: "No lost writes in 3 weeks; p95 save still 2x faster.")
+      )
       let a4 = try run(
         57, "ana",
         .addAction(
           NewAction(
             incident: cache, title: "Add a lost-write counter to the save dashboard", owner: "ana",
-            due: day(45), review: day(30), type: "detect", signal: "The counter is on the dashboard and alerts above 0.")))
+            due: day(45), review: day(30), type: "detect",
+            signal: "The counter is on the dashboard and alerts above 0.")))
       try run(44, "ana", .finishAction(a4))
       try run(
         18, "sam",
         .addLesson(
           NewLesson(
-            text: "A speed-up that acknowledges work before it is durable trades speed for silent data loss; measure the loss, not just the latency.",
-            incidents: [cache], teams: ["mobile", "platform"], tags: ["cache", "data-loss", "performance"],
+            text:
+              "A speed-up that acknowledges work before it is durable trades speed for silent data loss; measure the loss, not just the latency.",
+            incidents: [cache], teams: ["mobile", "platform"],
+            tags: ["cache", "data-loss", "performance"],
             patterns: ["data/lost-writes"], revalidate: day(-60))))
 
       // estimate/hidden-dependency: two occurrences.
@@ -207,10 +239,13 @@ public enum DemoData {
         68, "lena",
         .addAction(
           NewAction(
-            incident: late, title: "Add an 'external approvals' line to the estimate template", owner: "lena",
-            due: day(55), review: day(25), type: "process", signal: "Next two estimates list approvals.")))
+            incident: late, title: "Add an 'external approvals' line to the estimate template",
+            owner: "lena",
+            due: day(55), review: day(25), type: "process",
+            signal: "Next two estimates list approvals.")))
       try run(56, "lena", .finishAction(a5))
-      try run(25, "lena", .verifyAction(a5, outcome: "unknown", evidence: "Only one estimate since."))
+      try run(
+        25, "lena", .verifyAction(a5, outcome: "unknown", evidence: "Only one estimate since."))
       let search = try run(
         21, "ana",
         .addIncident(
@@ -231,7 +266,10 @@ public enum DemoData {
           ("why-5", "We have no inventory of data consumers."),
           ("root-cause", "No inventory of who reads our data."),
           ("gap", "context"),
-          ("why-fix-failed", "The approvals line covers external approvals, not internal consumers."),
+          (
+            "why-fix-failed",
+            "The approvals line covers external approvals, not internal consumers."
+          ),
         ], template: "five-whys")
       let a6 = try run(
         19, "ana",
@@ -252,9 +290,13 @@ public enum DemoData {
         66, "lena",
         .addExperiment(
           NewExperiment(
-            incident: late, hypothesis: "Asking partners for their approval steps in week one avoids surprises.",
+            incident: late,
+            hypothesis: "Asking partners for their approval steps in week one avoids surprises.",
             criteria: "No unplanned approvals in the next partner launch.", check: day(30))))
-      try run(29, "lena", .decideExperiment(earlyExp, decision: "adopt", result: "The next partner listed two approvals up front."))
+      try run(
+        29, "lena",
+        .decideExperiment(
+          earlyExp, decision: "adopt", result: "The next partner listed two approvals up front."))
 
       // One of each other kind.
       let handoff = try run(
@@ -262,9 +304,11 @@ public enum DemoData {
         .addIncident(
           NewIncident(
             title: "On-call hand-off lost context on the billing alert",
-            what: "The alert fired twice overnight; the morning shift did not know it was already being handled.",
+            what:
+              "The alert fired twice overnight; the morning shift did not know it was already being handled.",
             kind: "handoff", severity: "medium", team: "platform", owner: "omar", tags: ["on-call"],
-            triggers: ["handoff-breakdown"], patterns: ["handoff/missing-context"], occurred: day(35))))
+            triggers: ["handoff-breakdown"], patterns: ["handoff/missing-context"],
+            occurred: day(35))))
       try review(
         34, "omar", handoff,
         [
@@ -301,13 +345,17 @@ public enum DemoData {
         .addAction(
           NewAction(
             incident: comms, title: "Add support briefing to the launch checklist", owner: "lena",
-            due: day(20), type: "process", signal: "Support confirms briefing before each launch.")))
-      try run(21, "lena", .dropAction(a8, reason: "Replaced by the company-wide launch process owned by ops."))
+            due: day(20), type: "process", signal: "Support confirms briefing before each launch."))
+      )
+      try run(
+        21, "lena",
+        .dropAction(a8, reason: "Replaced by the company-wide launch process owned by ops."))
       let a8b = try run(
         21, "lena",
         .addAction(
           NewAction(
-            incident: comms, title: "Review the company launch process for support steps", owner: "lena",
+            incident: comms, title: "Review the company launch process for support steps",
+            owner: "lena",
             due: day(-10), type: "process", signal: "Support step present.")))
       _ = a8b
       let near = try run(
@@ -315,8 +363,10 @@ public enum DemoData {
         .addIncident(
           NewIncident(
             title: "Cleanup script nearly deleted a production bucket",
-            what: "A dry-run flag defaulted to off; a reviewer noticed the bucket name in the plan output.",
-            kind: "near-miss", severity: "high", team: "data", owner: "sam", tags: ["scripts", "storage"],
+            what:
+              "A dry-run flag defaulted to off; a reviewer noticed the bucket name in the plan output.",
+            kind: "near-miss", severity: "high", team: "data", owner: "sam",
+            tags: ["scripts", "storage"],
             triggers: ["over-confidence"], patterns: ["ops/unguarded-script"], occurred: day(12))))
       _ = near
       let metrics = try run(
@@ -356,15 +406,18 @@ public enum DemoData {
         23, "maya",
         .addAction(
           NewAction(
-            incident: model, title: "Shadow-score new markets for two weeks before launch", owner: "maya",
+            incident: model, title: "Shadow-score new markets for two weeks before launch",
+            owner: "maya",
             due: day(-5), type: "prevent", signal: "Shadow results reviewed before each launch.")))
       let report = try run(
         9, "lena",
         .addIncident(
           NewIncident(
             title: "Compliance report late after the team changed",
-            what: "The report's steps lived in one person's notes.", kind: "deadline", severity: "low",
-            team: "payments", owner: "lena", tags: ["compliance"], triggers: ["staff-turnover", "budget-scrutiny"],
+            what: "The report's steps lived in one person's notes.", kind: "deadline",
+            severity: "low",
+            team: "payments", owner: "lena", tags: ["compliance"],
+            triggers: ["staff-turnover", "budget-scrutiny"],
             occurred: day(9))))
       try review(8, "lena", report, [("root-cause", "Undocumented runbook."), ("gap", "capacity")])
       try run(
@@ -372,7 +425,8 @@ public enum DemoData {
         .addLesson(
           NewLesson(
             text: "A check protects only what it reads: when the config moves, move the check.",
-            incidents: [drift1, drift2], teams: ["platform", "payments"], tags: ["config", "deploy"],
+            incidents: [drift1, drift2], teams: ["platform", "payments"],
+            tags: ["config", "deploy"],
             patterns: ["deploy/config-drift"], revalidate: day(-30))))
       try run(
         40, "lena",

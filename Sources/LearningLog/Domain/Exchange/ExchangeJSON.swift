@@ -76,7 +76,8 @@ public enum ExchangeJSON {
     do {
       return try JSONDecoder().decode(Node.self, from: data).value
     } catch {
-      throw DomainError("the file is not valid JSON; export it again with `learnlog export --format json`")
+      throw DomainError(
+        "the file is not valid JSON; export it again with `learnlog export --format json`")
     }
   }
 

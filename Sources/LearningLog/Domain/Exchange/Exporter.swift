@@ -19,7 +19,9 @@ public enum Exporter {
   {
     let incidents: [JSONValue] = state.incidentList.map { inc in
       var answers: [String: JSONValue] = [:]
-      for (k, versions) in inc.answers { if let v = versions.last { answers[k] = .string(v.value) } }
+      for (k, versions) in inc.answers {
+        if let v = versions.last { answers[k] = .string(v.value) }
+      }
       let history: [JSONValue] = inc.understandingHistory.map { v in
         [
           "key": .string(v.key), "value": .string(v.value), "template": .string(v.template),
@@ -185,7 +187,8 @@ public enum Exporter {
     }
     let lessons = state.lessonList.filter { l in
       let d = Day(utcMilliseconds: l.createdAt)
-      return d >= from && d <= until && (team == nil || l.teams.isEmpty || l.teams.contains(team ?? ""))
+      return d >= from && d <= until
+        && (team == nil || l.teams.isEmpty || l.teams.contains(team ?? ""))
     }
     var out = "# What we learned\n\n"
     out += "\(team.map { "Team **\(md($0))**, " } ?? "All teams, ")\(from) to \(until)\n\n"
@@ -217,7 +220,8 @@ public enum Exporter {
     if acts.isEmpty { out += "No actions for these incidents.\n" }
     for a in acts {
       let box = a.status == .done || a.status == .dropped ? "[x]" : "[ ]"
-      var line = "- \(box) \(md(a.title)) — \(md(a.owner)), due \(a.due?.description ?? "?"), \(a.status.rawValue)"
+      var line =
+        "- \(box) \(md(a.title)) — \(md(a.owner)), due \(a.due?.description ?? "?"), \(a.status.rawValue)"
       if let o = a.outcome { line += ", \(o.rawValue)" }
       if a.status == .dropped { line += " (\(md(a.dropReason)))" }
       out += line + "\n"
@@ -228,7 +232,8 @@ public enum Exporter {
     if !pats.isEmpty {
       out += "\n## Repeating patterns\n\n"
       for p in pats {
-        var line = "- `\(p.key)`: \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
+        var line =
+          "- `\(p.key)`: \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
         if p.recurredAfterVerifiedFix { line += ", came back after a verified fix" }
         out += line + "\n"
       }

@@ -12,7 +12,9 @@ public enum Importer {
   {
     let root = try ExchangeJSON.decode(data)
     guard root["format"]?.stringValue == "learnlog-export" else {
-      throw DomainError("not a learnlog JSON export (no \"format\": \"learnlog-export\"); export with `learnlog export --format json`")
+      throw DomainError(
+        "not a learnlog JSON export (no \"format\": \"learnlog-export\"); export with `learnlog export --format json`"
+      )
     }
     guard (root["version"]?.intValue ?? 0) <= 1 else {
       throw DomainError("the export is of a newer version; upgrade learnlog to import it")
@@ -53,7 +55,9 @@ public enum Importer {
         return t
       }
       func choice<T: DomainChoice>(_ k: String, _ t: T.Type) throws -> T {
-        do { return try T.parse(try string(k, required: true), field: k) } catch let e as DomainError {
+        do { return try T.parse(try string(k, required: true), field: k) } catch let e
+          as DomainError
+        {
           throw DomainError("\(label): \(e.message)")
         }
       }
@@ -68,7 +72,9 @@ public enum Importer {
     func claim(_ id: String, _ label: String) throws {
       guard !id.isEmpty else { throw DomainError("\(label): id is empty") }
       guard state.kind(of: id) == nil, !state.tombstones.contains(id) else {
-        throw DomainError("\(label): id \(id) already exists in the log; import into another log or remove it from the file")
+        throw DomainError(
+          "\(label): id \(id) already exists in the log; import into another log or remove it from the file"
+        )
       }
       guard used.insert(id).inserted else {
         throw DomainError("\(label): id \(id) appears twice in the file")
@@ -128,7 +134,9 @@ public enum Importer {
       ]
       body["status"] = .string(status.rawValue)
       shared.append(
-        d(EventType.incidentCreated, id, stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
+        d(
+          EventType.incidentCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
       let history = it.v["answerHistory"]?.arrayValue ?? []
       for (n, h) in history.enumerated() {
         let hi = Item(v: h, label: "\(it.label).answerHistory[\(n + 1)]")
@@ -137,10 +145,14 @@ public enum Importer {
           "value": .string(try hi.string("value", required: true)),
           "template": .string(try hi.string("template", required: true)),
         ]
-        shared.append(d(EventType.reviewAnswered, id, stamped(ab, at: try hi.time("at"), by: try hi.string("by"))))
+        shared.append(
+          d(
+            EventType.reviewAnswered, id,
+            stamped(ab, at: try hi.time("at"), by: try hi.string("by"))))
       }
       if !history.isEmpty {
-        shared.append(d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
+        shared.append(
+          d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
       }
     }
     for it in try items("actions") {
@@ -156,10 +168,12 @@ public enum Importer {
       ]
       if let due = try it.day("due") { body["due"] = .string(due) }
       if let review = try it.day("review") { body["review"] = .string(review) }
-      shared.append(d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
+      shared.append(
+        d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
       let doneAt = try it.time("done")
       if let doneAt {
-        shared.append(d(EventType.actionStatusSet, id, stamped(["status": "done"], at: doneAt, by: nil)))
+        shared.append(
+          d(EventType.actionStatusSet, id, stamped(["status": "done"], at: doneAt, by: nil)))
       }
       let vs = it.v["verifications"]?.arrayValue ?? []
       for (n, v) in vs.enumerated() {
@@ -168,12 +182,17 @@ public enum Importer {
           "outcome": .string(try vi.choice("outcome", VerificationOutcome.self).rawValue),
           "evidence": .string(try vi.string("evidence")),
         ]
-        shared.append(d(EventType.actionVerified, id, stamped(vb, at: try vi.time("at"), by: try vi.string("by"))))
+        shared.append(
+          d(
+            EventType.actionVerified, id,
+            stamped(vb, at: try vi.time("at"), by: try vi.string("by"))))
       }
       if status != .open || doneAt != nil || !vs.isEmpty {
         var sb: [String: JSONValue] = ["status": .string(status.rawValue)]
         if status == .dropped { sb["reason"] = .string(try it.string("dropReason")) }
-        shared.append(d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil)))
+        shared.append(
+          d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
+        )
       }
     }
     for it in try items("experiments") {
@@ -187,11 +206,15 @@ public enum Importer {
       if let i = it.v["incident"]?.stringValue { body["incident"] = .string(i) }
       if let p = it.v["pattern"]?.stringValue { body["pattern"] = .string(p) }
       shared.append(
-        d(EventType.experimentCreated, id, stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
+        d(
+          EventType.experimentCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
       if it.v["decision"] != nil, it.v["decision"] != .null {
         let dec = try it.choice("decision", ExperimentDecision.self)
         shared.append(
-          d(EventType.experimentDecided, id, ["decision": .string(dec.rawValue), "result": .string(try it.string("result"))]))
+          d(
+            EventType.experimentDecided, id,
+            ["decision": .string(dec.rawValue), "result": .string(try it.string("result"))]))
       }
     }
     for it in try items("lessons") {
@@ -207,7 +230,9 @@ public enum Importer {
       let revalidate = try it.day("revalidate")
       if let revalidate { body["revalidate"] = .string(revalidate) }
       shared.append(
-        d(EventType.lessonCreated, id, stamped(body, at: try it.time("created"), by: try it.string("author"))))
+        d(
+          EventType.lessonCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("author"))))
       if let r = try it.day("revalidated") {
         var rb: [String: JSONValue] = ["day": .string(r)]
         if let revalidate { rb["next"] = .string(revalidate) }
@@ -223,11 +248,14 @@ public enum Importer {
           throw DomainError("\(it.label): kind must be note or growth")
         }
         let body: [String: JSONValue] = [
-          "incident": .string(try it.string("incident")), "person": .string(try it.string("person")),
+          "incident": .string(try it.string("incident")),
+          "person": .string(try it.string("person")),
           "text": .string(try it.string("text", required: true)),
         ]
         priv.append(
-          d(kind == "note" ? EventType.noteAdded : EventType.growthCreated, id, stamped(body, at: try it.time("at"), by: nil)))
+          d(
+            kind == "note" ? EventType.noteAdded : EventType.growthCreated, id,
+            stamped(body, at: try it.time("at"), by: nil)))
       }
     }
     return Plan(shared: shared, private: priv)
@@ -249,7 +277,9 @@ public enum Importer {
       throw DomainError("the CSV file is not UTF-8 text; save it as UTF-8 and import again")
     }
     let rows = try CSV.parse(text)
-    guard let header = rows.first else { throw DomainError("the CSV file is empty; add a header row") }
+    guard let header = rows.first else {
+      throw DomainError("the CSV file is empty; add a header row")
+    }
     let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     let ignored: Set<String> = ["id", "status", "root-cause", "gap"]
     for n in names where !csvColumns.contains(n) && !ignored.contains(n) {
@@ -264,7 +294,9 @@ public enum Importer {
     for (n, row) in rows.enumerated().dropFirst() {
       if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
       guard row.count <= names.count else {
-        throw DomainError("CSV row \(n + 1): \(row.count) cells but the header has \(names.count); quote cells that hold commas")
+        throw DomainError(
+          "CSV row \(n + 1): \(row.count) cells but the header has \(names.count); quote cells that hold commas"
+        )
       }
       var cells: [String: String] = [:]
       for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
@@ -291,4 +323,3 @@ public enum Importer {
     return out
   }
 }
-

@@ -28,7 +28,7 @@ public struct BlameFlag: Sendable, Hashable {
 
 /// A phrase the check looks for: words in order (lowercase; `*` matches any one word).
 public struct BlamePhrase: Sendable, Hashable {
-  /// The words, e.g. `["should", "have"]`.
+  /// The words, such as `["should", "have"]`.
   public var words: [String]
   /// Its category.
   public var category: BlameCategory
@@ -67,8 +67,10 @@ public enum BlameCheck {
     BlamePhrase("would have", .hindsight, "What did people know at that moment?"),
     BlamePhrase("failed to", .hindsight, "What got in the way of doing this?"),
     BlamePhrase("failure to", .hindsight, "What got in the way of doing this?"),
-    BlamePhrase("obviously", .hindsight, "Was it obvious then, or only now that we know the outcome?"),
-    BlamePhrase("obvious", .hindsight, "Was it obvious then, or only now that we know the outcome?"),
+    BlamePhrase(
+      "obviously", .hindsight, "Was it obvious then, or only now that we know the outcome?"),
+    BlamePhrase(
+      "obvious", .hindsight, "Was it obvious then, or only now that we know the outcome?"),
     BlamePhrase("clearly", .hindsight, "What made it unclear at the time?"),
     BlamePhrase("in hindsight", .hindsight, "What signals were available before the outcome?"),
     BlamePhrase("just", .minimising, "What made this harder than it sounds?"),

@@ -6,7 +6,7 @@ public struct PatternSuggestion: Sendable, Hashable {
   public var key: String
   /// Higher is more likely.
   public var score: Double
-  /// What matched, e.g. "trigger over-confidence; tag deploy; words config, drift".
+  /// What matched: shared triggers, tags and words.
   public var reason: String
 }
 
@@ -37,8 +37,7 @@ public enum Words {
   }
 
   static func stem(_ w: String) -> String {
-    for suffix in ["ing", "ed", "es", "s"] where w.hasSuffix(suffix) && w.count > suffix.count + 3
-    {
+    for suffix in ["ing", "ed", "es", "s"] where w.hasSuffix(suffix) && w.count > suffix.count + 3 {
       return String(w.dropLast(suffix.count))
     }
     return w
@@ -80,7 +79,9 @@ extension LearningState {
     }
     let ranked = acc.map { key, a -> PatternSuggestion in
       var parts: [String] = []
-      if !a.triggers.isEmpty { parts.append("triggers " + a.triggers.sorted().joined(separator: ", ")) }
+      if !a.triggers.isEmpty {
+        parts.append("triggers " + a.triggers.sorted().joined(separator: ", "))
+      }
       if !a.tags.isEmpty { parts.append("tags " + a.tags.sorted().joined(separator: ", ")) }
       if !a.words.isEmpty { parts.append("words " + a.words.sorted().joined(separator: ", ")) }
       return PatternSuggestion(key: key, score: a.score, reason: parts.joined(separator: "; "))

@@ -7,7 +7,7 @@ public enum QuestionKind: String, DomainChoice {
 
 /// One question of a review template.
 public struct Question: Sendable, Hashable {
-  /// The stable key answers are stored under, e.g. `root-cause`.
+  /// The stable key answers are stored under (such as `root-cause`).
   public var key: String
   /// The question shown to people.
   public var prompt: String
@@ -63,7 +63,7 @@ public struct Question: Sendable, Hashable {
 
 /// A named list of review questions; team templates keep every revision.
 public struct ReviewTemplate: Sendable, Hashable {
-  /// The template's name, e.g. `diagnostic`.
+  /// The template's name (such as `diagnostic`).
   public var name: String
   /// A human title.
   public var title: String

@@ -18,7 +18,8 @@ public struct ReviewStatus: Sendable, Hashable {
 extension LearningState {
   /// The questions a review of `incident` asks in `template` (its current one when nil).
   public func reviewQuestions(for incident: Incident, template: String? = nil) -> [Question] {
-    let t = self.template(named: template ?? incident.template)
+    let t =
+      self.template(named: template ?? incident.template)
       ?? self.template(named: ReviewTemplate.defaultName)
     var qs = t?.questions ?? []
     if isRepeat(incident), !qs.contains(where: { $0.key == ReviewTemplate.whyFixFailedKey }) {

@@ -32,7 +32,9 @@ extension LearningState {
         items.append(
           TodayItem(
             kind: .overdueAction, subject: a.id, title: a.title, day: due,
-            detail: "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: day)) day(s) overdue"))
+            detail:
+              "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: day)) day(s) overdue"
+          ))
       }
     }
     for inc in incidentList where inc.status != .closed {
@@ -41,7 +43,8 @@ extension LearningState {
         items.append(
           TodayItem(
             kind: .reviewIncomplete, subject: inc.id, title: inc.title, day: inc.occurred,
-            detail: "missing " + rs.missing.map { String($0.prefix { $0 != ":" }) }
+            detail: "missing "
+              + rs.missing.map { String($0.prefix { $0 != ":" }) }
               .joined(separator: ", ")))
       }
     }

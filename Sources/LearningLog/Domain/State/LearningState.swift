@@ -75,7 +75,7 @@ public struct LearningState: Sendable {
     return s
   }
 
-  /// Applies one record; records must arrive in replay order. A repeated id changes nothing.
+  /// Applies one record, which must arrive in replay order; a repeated id changes nothing.
   ///
   /// A record that sorts before the last one applied is applied once (by id) but cannot undo
   /// later writes to the same field; ``replay(_:policy:)`` gives the exact order.
