@@ -241,6 +241,19 @@ func sampleLog() throws -> Harness {
     #expect(s.incidents.count == i)
     #expect(s.problems.isEmpty)
   }
+  let state = LearningState.replay(records)
+  let on = day("2026-03-01")
+  let q0 = Date()
+  let queue = state.today(on: on)
+  let q1 = Date()
+  let stats = state.stats(on: on)
+  let q2 = Date()
+  let pats = state.patterns(on: on)
+  let q3 = Date()
+  print(
+    "queries on \(i) incidents: today \(queue.count) items in \(String(format: "%.3f", q1.timeIntervalSince(q0))) s, stats in \(String(format: "%.3f", q2.timeIntervalSince(q1))) s, \(pats.count) patterns in \(String(format: "%.3f", q3.timeIntervalSince(q2))) s"
+  )
+  #expect(stats.incidentCount == i)
   print(
     "replay of \(records.count) records (\(i) incidents): best of 3 \(String(format: "%.3f", best)) s wall, \(String(format: "%.3f", bestCPU)) s CPU"
   )

@@ -266,3 +266,21 @@ import Testing
   #expect(f.first?.phrase == "Émile forgot")
   #expect(f.first?.offsets == 2..<14)
 }
+
+@Test func patternIndexFollowsEditsAndDeletes() throws {
+  var h = Harness()
+  let a = try h.incident("a", patterns: ["p"], occurred: "2026-02-01")
+  let b = try h.incident("b", patterns: ["q"], occurred: "2026-02-02")
+  #expect(h.state.incidents(withPattern: "p").map(\.id) == [a])
+  try h.run(.setPatterns(incident: b, keys: ["P", "r"]))
+  #expect(h.state.incidents(withPattern: "p").map(\.id) == [a, b])
+  #expect(h.state.incidents(withPattern: "q").isEmpty)
+  #expect(h.state.reviewStatus(b)?.isRepeat == true)
+  try h.run(.setIncidentField(incident: b, field: "patterns", value: "r"))
+  #expect(h.state.reviewStatus(b)?.isRepeat == false)
+  try h.run(.delete(a))
+  #expect(h.state.incidents(withPattern: "p").isEmpty)
+  #expect(h.state.patterns(on: h.today).map(\.key) == ["r"])
+  // Replaying the same records gives the same index.
+  #expect(LearningState.replay(h.records).incidents(withPattern: "r").map(\.id) == [b])
+}

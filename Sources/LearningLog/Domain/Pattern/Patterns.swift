@@ -37,33 +37,36 @@ public struct PatternSummary: Sendable, Hashable {
 }
 
 extension LearningState {
+  static func chronological(_ a: Incident, _ b: Incident) -> Bool {
+    (a.occurred, a.createdAt, a.id) < (b.occurred, b.createdAt, b.id)
+  }
+
+  /// The incidents carrying pattern `key`, oldest first (by occurred day, then creation).
+  public func incidents(withPattern key: String) -> [Incident] {
+    (incidentsByPatternKey[key] ?? []).compactMap { incidents[$0] }.sorted(by: Self.chronological)
+  }
+
   /// Incidents carrying each pattern key, oldest first (by occurred day, then creation).
   public func incidentsByPattern() -> [String: [Incident]] {
     var out: [String: [Incident]] = [:]
-    for inc in incidentList {
-      for p in Set(inc.patterns) { out[p, default: []].append(inc) }
-    }
-    for k in out.keys {
-      out[k]?.sort { ($0.occurred, $0.createdAt, $0.id) < ($1.occurred, $1.createdAt, $1.id) }
-    }
+    for key in incidentsByPatternKey.keys { out[key] = incidents(withPattern: key) }
     return out
   }
 
-  /// Earlier incidents of `incident`'s patterns within the window before it.
+  /// Earlier incidents of `incident`'s patterns within the window before it, oldest first.
   public func earlierOccurrences(of incident: Incident) -> [Incident] {
-    var seen: Set<String> = []
+    var seen: Set<String> = [incident.id]
     var out: [Incident] = []
-    let key = (incident.occurred, incident.createdAt, incident.id)
-    for other in incidentList where other.id != incident.id && !seen.contains(other.id) {
-      guard !Set(other.patterns).isDisjoint(with: incident.patterns) else { continue }
-      let ok = (other.occurred, other.createdAt, other.id) < key
-      let gap = other.occurred.days(to: incident.occurred)
-      if ok && gap < policy.windowDays {
+    for p in incident.patterns {
+      for id in incidentsByPatternKey[p] ?? [] where !seen.contains(id) {
+        guard let other = incidents[id], Self.chronological(other, incident),
+          other.occurred.days(to: incident.occurred) < policy.windowDays
+        else { continue }
+        seen.insert(id)
         out.append(other)
-        seen.insert(other.id)
       }
     }
-    return out.sorted { ($0.occurred, $0.createdAt, $0.id) < ($1.occurred, $1.createdAt, $1.id) }
+    return out.sorted(by: Self.chronological)
   }
 
   /// Whether `incident` repeats a pattern (its 2nd or later occurrence within the window).
@@ -75,12 +78,12 @@ extension LearningState {
   /// Whether `incident` happened after an earlier incident's action in a shared pattern
   /// was verified as working.
   public func recurredAfterVerifiedFix(_ incident: Incident) -> Bool {
-    for other in incidentList where other.id != incident.id {
-      guard !Set(other.patterns).isDisjoint(with: incident.patterns) else { continue }
-      do {
+    for p in incident.patterns {
+      for id in incidentsByPatternKey[p] ?? [] where id != incident.id {
+        guard let other = incidents[id], other.occurred <= incident.occurred else { continue }
         for a in actions(of: other.id) {
           if let v = a.verifications.last(where: { $0.outcome == .verified }),
-            Day(utcMilliseconds: v.at) <= incident.occurred, other.occurred <= incident.occurred
+            Day(utcMilliseconds: v.at) <= incident.occurred
           {
             return true
           }
@@ -108,7 +111,10 @@ extension LearningState {
       var ineffective = 0
       var afterFix = false
       var afterVerified = false
+      // The latest occurrence other than a given incident: the last one, or the one before it.
+      let secondLast = incs.count >= 2 ? incs[incs.count - 2].occurred : nil
       for inc in incs {
+        let latestOther = inc.id == last.id ? secondLast : last.occurred
         for a in actions(of: inc.id) {
           for v in a.verifications where v.outcome == .ineffective {
             let d = Day(utcMilliseconds: v.at)
@@ -117,9 +123,9 @@ extension LearningState {
           let doneDay = a.doneAt.map { Day(utcMilliseconds: $0) }
           let verifiedDay = a.verifications.last(where: { $0.outcome == .verified })
             .map { Day(utcMilliseconds: $0.at) }
-          for later in incs where later.id != inc.id && later.occurred >= inc.occurred {
-            if let doneDay, doneDay <= later.occurred { afterFix = true }
-            if let verifiedDay, verifiedDay <= later.occurred { afterVerified = true }
+          if let latestOther, latestOther >= inc.occurred {
+            if let doneDay, doneDay <= latestOther { afterFix = true }
+            if let verifiedDay, verifiedDay <= latestOther { afterVerified = true }
           }
         }
       }

@@ -96,6 +96,7 @@ extension LearningState {
         patterns: b.strings("patterns"), status: status,
         template: ReviewTemplate.defaultName, answers: [:], createdAt: at, createdBy: by)
       incidentOrder.append(r.entity)
+      indexPatterns(r.entity, old: [], new: incidents[r.entity]?.patterns ?? [])
       released(r.entity)
 
     case .incidentFieldSet:
@@ -210,7 +211,9 @@ extension LearningState {
     case .entityDeleted:
       guard !r.entity.isEmpty else { return problem(r, "no entity to delete") }
       tombstones.insert(r.entity)
-      incidents[r.entity] = nil
+      if let gone = incidents.removeValue(forKey: r.entity) {
+        indexPatterns(r.entity, old: gone.patterns, new: [])
+      }
       if let a = actions.removeValue(forKey: r.entity) {
         actionsByIncident[a.incident]?.removeAll { $0 == r.entity }
       }
@@ -229,6 +232,19 @@ extension LearningState {
       notes[r.entity] = PrivateNote(
         id: r.entity, incident: b.string("incident"), person: b.string("person"), text: text,
         kind: code == .noteAdded ? "note" : "growth", at: at)
+    }
+  }
+
+  /// Keeps the pattern → incidents index in step with an incident's keys.
+  mutating func indexPatterns(_ id: String, old: [String], new: [String]) {
+    for p in old where !new.contains(p) {
+      incidentsByPatternKey[p]?.removeAll { $0 == id }
+      if incidentsByPatternKey[p]?.isEmpty == true { incidentsByPatternKey[p] = nil }
+    }
+    for p in new where !old.contains(p) {
+      if incidentsByPatternKey[p]?.contains(id) != true {
+        incidentsByPatternKey[p, default: []].append(id)
+      }
     }
   }
 
@@ -262,7 +278,9 @@ extension LearningState {
       incidents.values[i].triggers = v
     case "patterns":
       guard let v = value.stringArray else { return false }
+      let old = incidents.values[i].patterns
       incidents.values[i].patterns = v
+      indexPatterns(incidents.keys[i], old: old, new: v)
     default: return false
     }
     return true

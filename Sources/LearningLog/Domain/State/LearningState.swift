@@ -28,6 +28,7 @@ public struct LearningState: Sendable {
   var noteOrder: [String] = []
   var templateOrder: [String] = []
   var actionsByIncident: [String: [String]] = [:]
+  var incidentsByPatternKey: [String: [String]] = [:]
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
