@@ -13,8 +13,6 @@ func demoState() throws -> (LearningState, [Record]) {
 
 @Test func exportImportExportIsStable() throws {
   let (state, _) = try demoState()
-  var h = Harness()
-  _ = h
   let first = Exporter.json(state, on: demoToday)
   let plan = try Importer.json(Data(first.utf8), into: LearningState())
   #expect(plan.private.isEmpty)
@@ -24,7 +22,7 @@ func demoState() throws -> (LearningState, [Record]) {
   let second = Exporter.json(imported, on: demoToday)
   #expect(first == second)
   // And the same for a log with private items, when they are asked for.
-  h = try sampleLog()
+  var h = try sampleLog()
   for r in h.privateRecords { h.state.apply(r) }
   let a = Exporter.json(h.state, on: h.today, includePrivate: true)
   let p2 = try Importer.json(Data(a.utf8), into: LearningState(), includePrivate: true)

@@ -17,6 +17,7 @@ public enum Exporter {
   public static func jsonValue(_ state: LearningState, on day: Day, includePrivate: Bool = false)
     -> JSONValue
   {
+    let timeline = PatternTimeline(state)
     let incidents: [JSONValue] = state.incidentList.map { inc in
       var answers: [String: JSONValue] = [:]
       for (k, versions) in inc.answers {
@@ -28,7 +29,7 @@ public enum Exporter {
           "at": time(v.at), "by": .string(v.by),
         ]
       }
-      let rs = state.reviewStatus(inc)
+      let rs = state.reviewStatus(inc, timeline)
       return [
         "id": .string(inc.id), "title": .string(inc.title), "what": .string(inc.what),
         "kind": .string(inc.kind.rawValue), "severity": .string(inc.severity.rawValue),
@@ -207,8 +208,9 @@ public enum Exporter {
     } else {
       out += "| Day | Kind | Team | Incident | Root cause | Patterns | Review |\n"
       out += "|---|---|---|---|---|---|---|\n"
+      let timeline = PatternTimeline(state)
       for i in incs {
-        let complete = state.reviewStatus(i).isComplete ? "complete" : "open"
+        let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
         out += "| \(i.occurred) | \(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
         out += "\(md(i.answer("root-cause") ?? "")) | "
         out += i.patterns.map { "`\($0)`" }.joined(separator: " ") + " | \(complete) |\n"

@@ -55,24 +55,18 @@ extension LearningState {
 
   /// Earlier incidents of `incident`'s patterns within the window before it, oldest first.
   public func earlierOccurrences(of incident: Incident) -> [Incident] {
-    var seen: Set<String> = [incident.id]
-    var out: [Incident] = []
-    for p in incident.patterns {
-      for id in incidentsByPatternKey[p] ?? [] where !seen.contains(id) {
-        guard let other = incidents[id], Self.chronological(other, incident),
-          other.occurred.days(to: incident.occurred) < policy.windowDays
-        else { continue }
-        seen.insert(id)
-        out.append(other)
-      }
-    }
-    return out.sorted(by: Self.chronological)
+    PatternTimeline(self, keys: incident.patterns).earlier(
+      of: incident, windowDays: policy.windowDays)
   }
 
   /// Whether `incident` repeats a pattern (its 2nd or later occurrence within the window).
   public func isRepeat(_ incident: Incident) -> Bool {
-    let n = earlierOccurrences(of: incident).count
-    return n >= 1 && n + 1 >= policy.repeatThreshold
+    isRepeat(incident, PatternTimeline(self, keys: incident.patterns))
+  }
+
+  func isRepeat(_ incident: Incident, _ timeline: PatternTimeline) -> Bool {
+    let need = max(1, policy.repeatThreshold - 1)
+    return timeline.earlierCount(of: incident, windowDays: policy.windowDays, upTo: need) >= need
   }
 
   /// Whether `incident` happened after an earlier incident's action in a shared pattern
@@ -154,5 +148,64 @@ extension LearningState {
   /// The summary of one pattern key on `day`.
   public func pattern(_ key: String, on day: Day) -> PatternSummary? {
     patterns(on: day).first { $0.key == key }
+  }
+}
+
+/// Each pattern's incidents in time order, built once for a whole query.
+struct PatternTimeline {
+  var byKey: [String: [Incident]] = [:]
+
+  /// The timeline of `keys` (every key when nil).
+  init(_ state: LearningState, keys: [String]? = nil) {
+    for key in keys ?? Array(state.incidentsByPatternKey.keys) where byKey[key] == nil {
+      byKey[key] = state.incidents(withPattern: key)
+    }
+  }
+
+  /// The first index in `list` not before `incident`.
+  static func position(of incident: Incident, in list: [Incident]) -> Int {
+    let key = (incident.occurred, incident.createdAt, incident.id)
+    var lo = 0
+    var hi = list.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if (list[mid].occurred, list[mid].createdAt, list[mid].id) < key {
+        lo = mid + 1
+      } else {
+        hi = mid
+      }
+    }
+    return lo
+  }
+
+  /// How many distinct earlier incidents share a pattern within the window, counting at most
+  /// `limit` (so bulk queries stay linear).
+  func earlierCount(of incident: Incident, windowDays: Int, upTo limit: Int) -> Int {
+    var seen: Set<String> = [incident.id]
+    for p in incident.patterns {
+      guard let list = byKey[p] else { continue }
+      var i = Self.position(of: incident, in: list) - 1
+      while i >= 0, list[i].occurred.days(to: incident.occurred) < windowDays {
+        seen.insert(list[i].id)
+        if seen.count - 1 >= limit { return limit }
+        i -= 1
+      }
+    }
+    return seen.count - 1
+  }
+
+  /// The incidents sharing a pattern with `incident` that came before it within the window.
+  func earlier(of incident: Incident, windowDays: Int) -> [Incident] {
+    var out: [Incident] = []
+    var seen: Set<String> = [incident.id]
+    for p in incident.patterns {
+      guard let list = byKey[p] else { continue }
+      var i = Self.position(of: incident, in: list) - 1
+      while i >= 0, list[i].occurred.days(to: incident.occurred) < windowDays {
+        if seen.insert(list[i].id).inserted { out.append(list[i]) }
+        i -= 1
+      }
+    }
+    return out.sorted(by: LearningState.chronological)
   }
 }

@@ -18,11 +18,15 @@ public struct ReviewStatus: Sendable, Hashable {
 extension LearningState {
   /// The questions a review of `incident` asks in `template` (its current one when nil).
   public func reviewQuestions(for incident: Incident, template: String? = nil) -> [Question] {
+    reviewQuestions(for: incident, template: template, repeatCase: isRepeat(incident))
+  }
+
+  func reviewQuestions(for incident: Incident, template: String?, repeatCase: Bool) -> [Question] {
     let t =
       self.template(named: template ?? incident.template)
       ?? self.template(named: ReviewTemplate.defaultName)
     var qs = t?.questions ?? []
-    if isRepeat(incident), !qs.contains(where: { $0.key == ReviewTemplate.whyFixFailedKey }) {
+    if repeatCase, !qs.contains(where: { $0.key == ReviewTemplate.whyFixFailedKey }) {
       qs.append(ReviewTemplate.whyFixFailed)
     }
     return qs
@@ -30,6 +34,14 @@ extension LearningState {
 
   /// What the review of `incident` has and lacks.
   public func reviewStatus(_ incident: Incident) -> ReviewStatus {
+    reviewStatus(incident, PatternTimeline(self, keys: incident.patterns), detail: true)
+  }
+
+  /// The review status using a timeline built once for many incidents; without `detail` the
+  /// earlier actions are left out (bulk queries only need what is missing).
+  func reviewStatus(_ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false)
+    -> ReviewStatus
+  {
     var missing: [String] = []
     func answered(_ key: String) -> Bool {
       !(incident.answer(key) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -44,16 +56,21 @@ extension LearningState {
     if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
       missing.append("action: add at least one action with an owner and a due day")
     }
-    let repeatCase = isRepeat(incident)
+    let repeatCase = isRepeat(incident, timeline)
     var earlier: [Action] = []
     if repeatCase {
-      earlier = earlierOccurrences(of: incident).flatMap { actions(of: $0.id) }
+      if detail {
+        earlier = timeline.earlier(of: incident, windowDays: policy.windowDays)
+          .flatMap { actions(of: $0.id) }
+      }
       if !answered(ReviewTemplate.whyFixFailedKey) {
         missing.append("repeat: answer why-fix-failed (why didn't our earlier fix hold?)")
       }
     }
     return ReviewStatus(
-      missing: missing, questions: reviewQuestions(for: incident), isRepeat: repeatCase,
+      missing: missing,
+      questions: reviewQuestions(for: incident, template: nil, repeatCase: repeatCase),
+      isRepeat: repeatCase,
       earlierActions: earlier)
   }
 

@@ -72,12 +72,13 @@ extension LearningState {
       WeekCount(weekStart: lastWeek.adding(days: -7 * (max(1, weeks) - 1 - i)), byKind: [:])
     }
     var repeats: Set<String> = []
+    let timeline = PatternTimeline(self)
     for inc in incs {
       let w = inc.occurred.weekStart.days(to: lastWeek) / 7
       if w >= 0 && w < weekCounts.count {
         weekCounts[weekCounts.count - 1 - w].byKind[inc.kind.rawValue, default: 0] += 1
       }
-      if isRepeat(inc) { repeats.insert(inc.id) }
+      if isRepeat(inc, timeline) { repeats.insert(inc.id) }
     }
     let checked = acts.filter { $0.status == .done || !$0.verifications.isEmpty }
     let verified = checked.filter { $0.outcome == .verified }.count

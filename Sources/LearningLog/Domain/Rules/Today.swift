@@ -37,8 +37,9 @@ extension LearningState {
           ))
       }
     }
+    let timeline = PatternTimeline(self)
     for inc in incidentList where inc.status != .closed {
-      let rs = reviewStatus(inc)
+      let rs = reviewStatus(inc, timeline)
       if !rs.isComplete {
         items.append(
           TodayItem(

@@ -9,7 +9,11 @@ struct BodyReader {
   @inline(__always)
   subscript(_ key: String) -> JSONValue? {
     if body.count <= 8 {
-      for (k, v) in body where k == key { return v }
+      var i = body.startIndex
+      while i != body.endIndex {
+        if body.keys[i] == key { return body.values[i] }
+        body.formIndex(after: &i)
+      }
       return nil
     }
     return body[key]

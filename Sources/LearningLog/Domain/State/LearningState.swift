@@ -67,12 +67,13 @@ public struct LearningState: Sendable {
         break
       }
     }
-    if isSorted {
-      for i in records.indices { s.apply(records[i]) }
-    } else {
-      let sorted = records.sorted(by: Record.replayOrder)
-      for i in sorted.indices { s.apply(sorted[i]) }
+    // Borrow each record from the buffer instead of copying it.
+    func applyAll(_ list: [Record]) {
+      list.withUnsafeBufferPointer { buffer in
+        for i in buffer.indices { s.apply(buffer[i]) }
+      }
     }
+    applyAll(isSorted ? records : records.sorted(by: Record.replayOrder))
     return s
   }
 
