@@ -71,7 +71,9 @@ import Testing
   // The repeat question is answerable through the normal review command.
   try h.answer(second, ["why-fix-failed": "the fix covered files, not secrets"])
 
-  _ = try h.incident("drift 3", patterns: ["deploy/drift"], occurred: "2026-02-20")
+  let third = try h.incident("drift 3", patterns: ["deploy/drift"], occurred: "2026-02-20")
+  #expect(h.state.reviewStatus(third)?.missing.contains { $0.hasPrefix("experiment") } == true)
+  #expect(h.state.reviewStatus(second)?.missing.contains { $0.hasPrefix("experiment") } == false)
   let p = try #require(h.state.pattern("deploy/drift", on: h.today))
   #expect(p.step == .escalated)
   #expect(p.count == 3 && p.inWindow == 3)
@@ -84,6 +86,7 @@ import Testing
     .addExperiment(
       NewExperiment(pattern: "deploy/drift", hypothesis: "h", criteria: "c", check: "2026-04-01")))
   #expect(h.state.pattern("deploy/drift", on: h.today)?.hasExperiment == true)
+  #expect(h.state.reviewStatus(third)?.missing.contains { $0.hasPrefix("experiment") } == false)
   #expect(!h.state.today(on: h.today).contains { $0.kind == .escalatedPattern })
   // Long after, the window has emptied: back to logged.
   #expect(h.state.pattern("deploy/drift", on: day("2026-12-01"))?.step == .logged)
@@ -283,4 +286,24 @@ import Testing
   #expect(h.state.patterns(on: h.today).map(\.key) == ["r"])
   // Replaying the same records gives the same index.
   #expect(LearningState.replay(h.records).incidents(withPattern: "r").map(\.id) == [b])
+}
+
+@Test func lateAndRepeatedRecordsApplyOnce() throws {
+  let h = try sampleLog()
+  var s = LearningState.replay(h.records)
+  let before = canonical(s)
+  // An old record arriving again after newer ones is recognised by its id.
+  s.apply(h.records[3])
+  s.apply(h.records[0])
+  #expect(canonical(s) == before)
+  // A genuinely late record (earlier clock, new id) is still applied once.
+  let inc = try #require(s.incidentList.first)
+  let late = Record(
+    id: EventID(rawValue: "late-1"), clock: HybridTimestamp(wall: 1, logical: 0), writer: "w0",
+    type: EventType.reviewAnswered, schema: 1, entity: inc.id,
+    body: ["key": "evidence", "value": "a log line", "template": "diagnostic"])
+  s.apply(late)
+  s.apply(late)
+  #expect(s.incidents[inc.id]?.history("evidence").count == 1)
+  #expect(canonical(s) == canonical(LearningState.replay(h.records + [late])))
 }

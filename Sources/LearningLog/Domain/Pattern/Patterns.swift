@@ -154,12 +154,42 @@ extension LearningState {
 /// Each pattern's incidents in time order, built once for a whole query.
 struct PatternTimeline {
   var byKey: [String: [Incident]] = [:]
+  /// Keys an experiment targets, directly or through one of their incidents.
+  var withExperiment: Set<String> = []
 
   /// The timeline of `keys` (every key when nil).
   init(_ state: LearningState, keys: [String]? = nil) {
-    for key in keys ?? Array(state.incidentsByPatternKey.keys) where byKey[key] == nil {
-      byKey[key] = state.incidents(withPattern: key)
+    var experimentIncidents: Set<String> = []
+    for e in state.experimentList {
+      if let p = e.pattern { withExperiment.insert(p) }
+      if let i = e.incident { experimentIncidents.insert(i) }
     }
+    for key in keys ?? Array(state.incidentsByPatternKey.keys) where byKey[key] == nil {
+      let list = state.incidents(withPattern: key)
+      byKey[key] = list
+      if list.contains(where: { experimentIncidents.contains($0.id) }) {
+        withExperiment.insert(key)
+      }
+    }
+  }
+
+  /// The patterns of `incident` that reach `threshold` occurrences within the window ending
+  /// with it and have no experiment yet.
+  func escalatedWithoutExperiment(_ incident: Incident, windowDays: Int, threshold: Int)
+    -> [String]
+  {
+    var out: [String] = []
+    for p in incident.patterns where !withExperiment.contains(p) {
+      guard let list = byKey[p] else { continue }
+      var n = 1
+      var i = Self.position(of: incident, in: list) - 1
+      while i >= 0, n < threshold, list[i].occurred.days(to: incident.occurred) < windowDays {
+        n += 1
+        i -= 1
+      }
+      if n >= threshold { out.append(p) }
+    }
+    return out
   }
 
   /// The first index in `list` not before `incident`.

@@ -2,8 +2,8 @@ import Foundation
 
 /// What a review still needs before it is complete.
 public struct ReviewStatus: Sendable, Hashable {
-  /// Whether it has a root cause, a gap type, an action with owner and due day, and (for a
-  /// repeat) an answer to why the earlier fix did not hold.
+  /// Whether it has a root cause, a gap type, an action with owner and due day, for a repeat
+  /// an answer to why the earlier fix did not hold, and for an escalated pattern an experiment.
   public var isComplete: Bool { missing.isEmpty }
   /// One line per missing piece, saying how to supply it.
   public var missing: [String]
@@ -66,6 +66,13 @@ extension LearningState {
       if !answered(ReviewTemplate.whyFixFailedKey) {
         missing.append("repeat: answer why-fix-failed (why didn't our earlier fix hold?)")
       }
+    }
+    for p in timeline.escalatedWithoutExperiment(
+      incident, windowDays: policy.windowDays, threshold: policy.escalateThreshold)
+    {
+      missing.append(
+        "experiment: pattern \(p) is escalated (\(policy.escalateThreshold) in \(policy.windowDays) days); add an experiment that tests a fix"
+      )
     }
     return ReviewStatus(
       missing: missing,
