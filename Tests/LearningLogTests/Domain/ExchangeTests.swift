@@ -167,3 +167,31 @@ func demoState() throws -> (LearningState, [Record]) {
   #expect(stats.verifiedEffectiveShare > 0 && stats.medianDaysToFirstAction != nil)
   #expect(!state.recognition(person: "sam").lessons.isEmpty)
 }
+
+@Test func listEncodersGiveParseableJSONWithDatesAndTimes() throws {
+  let (state, _) = try demoState()
+  let stats = Exporter.statsJSON(state.stats(on: demoToday))
+  let today = JSONValue.array(state.today(on: demoToday).map(Exporter.todayJSON))
+  #expect(try ExchangeJSON.decode(Data(ExchangeJSON.encode(today).utf8)) == today)
+  // Numbers come back as numbers (a whole double may come back as an integer).
+  let decoded = try ExchangeJSON.decode(Data(ExchangeJSON.encode(stats).utf8))
+  func number(_ v: JSONValue?) -> Double? {
+    switch v {
+    case .int(let i): return Double(i)
+    case .double(let d): return d
+    default: return nil
+    }
+  }
+  #expect(number(decoded["repeatRate"]) == number(stats["repeatRate"]))
+  #expect(decoded["byTeam"] == stats["byTeam"])
+  #expect(stats["byTeam"]?.arrayValue?.isEmpty == false)
+  #expect(stats["gapShares"]?["skill"] == nil)
+  let first = try #require(today.arrayValue?.first)
+  #expect(TodayKind(rawValue: first["kind"]?.stringValue ?? "") != nil)
+  let action = Exporter.actionJSON(try #require(state.actionList.first { $0.doneAt != nil }))
+  #expect(ISOTime.parse(action["done"]?.stringValue ?? "") != nil)
+  #expect(Day(action["due"]?.stringValue ?? "") != nil)
+  // Escapes: control characters and quotes survive a round trip.
+  let tricky: JSONValue = ["s": "quote \" backslash \\ tab \t nul \u{0} bell \u{7} é 🚀"]
+  #expect(try ExchangeJSON.decode(Data(ExchangeJSON.encode(tricky, pretty: false).utf8)) == tricky)
+}

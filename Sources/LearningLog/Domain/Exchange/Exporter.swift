@@ -18,63 +18,12 @@ public enum Exporter {
     -> JSONValue
   {
     let timeline = PatternTimeline(state)
-    let incidents: [JSONValue] = state.incidentList.map { inc in
-      var answers: [String: JSONValue] = [:]
-      for (k, versions) in inc.answers {
-        if let v = versions.last { answers[k] = .string(v.value) }
-      }
-      let history: [JSONValue] = inc.understandingHistory.map { v in
-        [
-          "key": .string(v.key), "value": .string(v.value), "template": .string(v.template),
-          "at": time(v.at), "by": .string(v.by),
-        ]
-      }
-      let rs = state.reviewStatus(inc, timeline)
-      return [
-        "id": .string(inc.id), "title": .string(inc.title), "what": .string(inc.what),
-        "kind": .string(inc.kind.rawValue), "severity": .string(inc.severity.rawValue),
-        "occurred": dayJSON(inc.occurred), "team": .string(inc.team), "owner": .string(inc.owner),
-        "tags": strings(inc.tags), "triggers": strings(inc.triggers),
-        "patterns": strings(inc.patterns), "status": .string(inc.status.rawValue),
-        "template": .string(inc.template), "created": time(inc.createdAt),
-        "createdBy": .string(inc.createdBy), "answers": .object(answers),
-        "answerHistory": .array(history), "reviewComplete": .bool(rs.isComplete),
-        "reviewMissing": strings(rs.missing),
-      ]
+    let incidents = state.incidentList.map {
+      incidentJSON($0, review: state.reviewStatus($0, timeline))
     }
-    let actions: [JSONValue] = state.actionList.map { a in
-      [
-        "id": .string(a.id), "incident": .string(a.incident), "title": .string(a.title),
-        "owner": .string(a.owner), "due": dayJSON(a.due), "review": dayJSON(a.review),
-        "type": .string(a.type.rawValue), "signal": .string(a.signal),
-        "status": .string(a.status.rawValue), "dropReason": .string(a.dropReason),
-        "created": time(a.createdAt), "done": time(a.doneAt),
-        "verifications": .array(
-          a.verifications.map {
-            [
-              "outcome": .string($0.outcome.rawValue), "evidence": .string($0.evidence),
-              "at": time($0.at), "by": .string($0.by),
-            ]
-          }),
-      ]
-    }
-    let experiments: [JSONValue] = state.experimentList.map { e in
-      [
-        "id": .string(e.id), "incident": e.incident.map { .string($0) } ?? .null,
-        "pattern": e.pattern.map { .string($0) } ?? .null, "hypothesis": .string(e.hypothesis),
-        "change": .string(e.change), "criteria": .string(e.criteria), "check": dayJSON(e.check),
-        "result": .string(e.result), "decision": e.decision.map { .string($0.rawValue) } ?? .null,
-        "created": time(e.createdAt), "createdBy": .string(e.createdBy),
-      ]
-    }
-    let lessons: [JSONValue] = state.lessonList.map { l in
-      [
-        "id": .string(l.id), "text": .string(l.text), "incidents": strings(l.incidents),
-        "teams": strings(l.teams), "tags": strings(l.tags), "patterns": strings(l.patterns),
-        "revalidate": dayJSON(l.revalidate), "revalidated": dayJSON(l.revalidated),
-        "author": .string(l.author), "created": time(l.createdAt),
-      ]
-    }
+    let actions = state.actionList.map(actionJSON)
+    let experiments = state.experimentList.map(experimentJSON)
+    let lessons = state.lessonList.map(lessonJSON)
     let patterns: [JSONValue] = state.patterns(on: day).map(patternJSON)
     var templates: [JSONValue] = ReviewTemplate.builtIns.map { t in
       [
@@ -113,6 +62,108 @@ public enum Exporter {
         })
     }
     return .object(root)
+  }
+
+  /// One incident as JSON (as `incident show --json` prints it), with answers, the history of
+  /// every answer, and what its review still lacks.
+  public static func incidentJSON(_ inc: Incident, review rs: ReviewStatus) -> JSONValue {
+    var answers: [String: JSONValue] = [:]
+    for (k, versions) in inc.answers {
+      if let v = versions.last { answers[k] = .string(v.value) }
+    }
+    let history: [JSONValue] = inc.understandingHistory.map { v in
+      [
+        "key": .string(v.key), "value": .string(v.value), "template": .string(v.template),
+        "at": time(v.at), "by": .string(v.by),
+      ]
+    }
+    return [
+      "id": .string(inc.id), "title": .string(inc.title), "what": .string(inc.what),
+      "kind": .string(inc.kind.rawValue), "severity": .string(inc.severity.rawValue),
+      "occurred": dayJSON(inc.occurred), "team": .string(inc.team), "owner": .string(inc.owner),
+      "tags": strings(inc.tags), "triggers": strings(inc.triggers),
+      "patterns": strings(inc.patterns), "status": .string(inc.status.rawValue),
+      "template": .string(inc.template), "created": time(inc.createdAt),
+      "createdBy": .string(inc.createdBy), "answers": .object(answers),
+      "answerHistory": .array(history), "reviewComplete": .bool(rs.isComplete),
+      "reviewMissing": strings(rs.missing),
+    ]
+  }
+
+  /// One action as JSON (as `action list --json` prints each).
+  public static func actionJSON(_ a: Action) -> JSONValue {
+    [
+      "id": .string(a.id), "incident": .string(a.incident), "title": .string(a.title),
+      "owner": .string(a.owner), "due": dayJSON(a.due), "review": dayJSON(a.review),
+      "type": .string(a.type.rawValue), "signal": .string(a.signal),
+      "status": .string(a.status.rawValue), "dropReason": .string(a.dropReason),
+      "created": time(a.createdAt), "done": time(a.doneAt),
+      "verifications": .array(
+        a.verifications.map {
+          [
+            "outcome": .string($0.outcome.rawValue), "evidence": .string($0.evidence),
+            "at": time($0.at), "by": .string($0.by),
+          ]
+        }),
+    ]
+  }
+
+  /// One experiment as JSON.
+  public static func experimentJSON(_ e: Experiment) -> JSONValue {
+    [
+      "id": .string(e.id), "incident": e.incident.map { .string($0) } ?? .null,
+      "pattern": e.pattern.map { .string($0) } ?? .null, "hypothesis": .string(e.hypothesis),
+      "change": .string(e.change), "criteria": .string(e.criteria), "check": dayJSON(e.check),
+      "result": .string(e.result), "decision": e.decision.map { .string($0.rawValue) } ?? .null,
+      "created": time(e.createdAt), "createdBy": .string(e.createdBy),
+    ]
+  }
+
+  /// One lesson as JSON (as `lesson list --json` prints each).
+  public static func lessonJSON(_ l: Lesson) -> JSONValue {
+    [
+      "id": .string(l.id), "text": .string(l.text), "incidents": strings(l.incidents),
+      "teams": strings(l.teams), "tags": strings(l.tags), "patterns": strings(l.patterns),
+      "revalidate": dayJSON(l.revalidate), "revalidated": dayJSON(l.revalidated),
+      "author": .string(l.author), "created": time(l.createdAt),
+    ]
+  }
+
+  /// One item of the carry-over queue as JSON (as `today --json` prints each).
+  public static func todayJSON(_ t: TodayItem) -> JSONValue {
+    [
+      "kind": .string(t.kind.rawValue), "subject": .string(t.subject), "title": .string(t.title),
+      "day": dayJSON(t.day), "detail": .string(t.detail),
+    ]
+  }
+
+  /// The learning-health metrics as JSON (as `stats --json` prints them).
+  public static func statsJSON(_ s: LearningStats) -> JSONValue {
+    func counts(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .int($0) }) }
+    return [
+      "incidents": .int(s.incidentCount), "actions": .int(s.actionCount),
+      "repeatRate": .double(s.repeatRate),
+      "verifiedEffectiveShare": .double(s.verifiedEffectiveShare),
+      "specificityShare": .double(s.specificityShare),
+      "medianDaysToFirstAction": s.medianDaysToFirstAction.map { .double($0) } ?? .null,
+      "gapShares": .object(s.gapShares.mapValues { .double($0) }),
+      "weeks": .array(
+        s.weeks.map {
+          [
+            "weekStart": dayJSON($0.weekStart), "byKind": counts($0.byKind),
+            "total": .int($0.total),
+          ]
+        }),
+      "byTeam": .array(
+        s.byTeam.map {
+          [
+            "team": .string($0.team), "incidents": .int($0.incidents), "repeats": .int($0.repeats),
+            "openActions": .int($0.openActions), "overdueActions": .int($0.overdueActions),
+            "verifiedActions": .int($0.verifiedActions), "gaps": counts($0.gaps),
+          ]
+        }),
+      "byPattern": .array(s.byPattern.map(patternJSON)),
+    ]
   }
 
   /// One pattern summary as JSON (as `patterns --json` prints it).
