@@ -177,8 +177,10 @@ func sampleLog() throws -> Harness {
 
 @Test func stressReplaySpeed() throws {
   guard ProcessInfo.processInfo.environment["LEARNLOG_STRESS"] == "1" else { return }
+  let target =
+    Int(ProcessInfo.processInfo.environment["LEARNLOG_STRESS_RECORDS"] ?? "") ?? 1_000_000
   var records: [Record] = []
-  records.reserveCapacity(1_000_000)
+  records.reserveCapacity(target)
   var wall: Int64 = 1_700_000_000_000
   var n = 0
   func push(_ type: String, _ entity: String, _ body: JSONValue) {
@@ -191,7 +193,7 @@ func sampleLog() throws -> Harness {
         schema: 1, entity: entity, body: body))
   }
   var i = 0
-  while records.count < 1_000_000 {
+  while records.count < target {
     let inc = "inc\(i)"
     let act = "act\(i)"
     push(
@@ -230,7 +232,8 @@ func sampleLog() throws -> Harness {
   )
   var best = Double.infinity
   var bestCPU = Double.infinity
-  for _ in 0..<3 {
+  let rounds = Int(ProcessInfo.processInfo.environment["LEARNLOG_STRESS_ROUNDS"] ?? "") ?? 3
+  for _ in 0..<rounds {
     let cpu0 = clock()
     let start = Date()
     let s = LearningState.replay(records)
@@ -255,6 +258,6 @@ func sampleLog() throws -> Harness {
   )
   #expect(stats.incidentCount == i)
   print(
-    "replay of \(records.count) records (\(i) incidents): best of 3 \(String(format: "%.3f", best)) s wall, \(String(format: "%.3f", bestCPU)) s CPU"
+    "replay of \(records.count) records (\(i) incidents): best of \(rounds) \(String(format: "%.3f", best)) s wall, \(String(format: "%.3f", bestCPU)) s CPU"
   )
 }

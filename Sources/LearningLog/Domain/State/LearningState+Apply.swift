@@ -120,9 +120,11 @@ extension LearningState {
       guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
       let template = b.optionalString("template") ?? ReviewTemplate.defaultName
       let version = AnswerVersion(key: key, value: value, template: template, at: at, by: by)
-      incidents.values[i].answers[key, default: []].append(version)
-      incidents.values[i].template = template
-      if incidents.values[i].status == .open { incidents.values[i].status = .reviewing }
+      Self.update(&incidents.values[i]) { inc in
+        inc.answers[key, default: []].append(version)
+        inc.template = template
+        if inc.status == .open { inc.status = .reviewing }
+      }
 
     case .actionCreated:
       let incident = b.required("incident")
@@ -145,9 +147,12 @@ extension LearningState {
       guard let status: ActionStatus = b.choice("status") else {
         return problem(r, "missing or wrong status")
       }
-      actions.values[i].status = status
-      actions.values[i].dropReason = status == .dropped ? b.string("reason") : ""
-      if status == .done { actions.values[i].doneAt = at }
+      let reason = status == .dropped ? b.string("reason") : ""
+      Self.update(&actions.values[i]) { a in
+        a.status = status
+        a.dropReason = reason
+        if status == .done { a.doneAt = at }
+      }
 
     case .actionVerified:
       guard let i = actions.index(forKey: r.entity) else { return hold(r) }
@@ -155,8 +160,10 @@ extension LearningState {
         return problem(r, "missing or wrong outcome")
       }
       let v = Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by)
-      actions.values[i].verifications.append(v)
-      if outcome == .ineffective { actions.values[i].status = .open }
+      Self.update(&actions.values[i]) { a in
+        a.verifications.append(v)
+        if outcome == .ineffective { a.status = .open }
+      }
 
     case .experimentCreated:
       let hypothesis = b.required("hypothesis")
@@ -239,6 +246,10 @@ extension LearningState {
     }
   }
 
+  /// Mutates a stored value in place (one access, no copy).
+  @inline(__always)
+  static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
+
   /// Keeps the pattern → incidents index in step with an incident's keys.
   mutating func indexPatterns(_ id: String, old: [String], new: [String]) {
     for p in old where !new.contains(p) {
@@ -282,8 +293,11 @@ extension LearningState {
       incidents.values[i].triggers = v
     case "patterns":
       guard let v = value.stringArray else { return false }
-      let old = incidents.values[i].patterns
-      incidents.values[i].patterns = v
+      var old: [String] = []
+      Self.update(&incidents.values[i]) { inc in
+        old = inc.patterns
+        inc.patterns = v
+      }
       indexPatterns(incidents.keys[i], old: old, new: v)
     default: return false
     }

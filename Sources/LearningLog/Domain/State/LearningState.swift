@@ -47,33 +47,33 @@ public struct LearningState: Sendable {
   {
     var s = LearningState(policy: policy)
     s.appliedIDs.reserveCapacity(records.count)
-    var creates = [0, 0]
-    for r in records {
-      if r.type == EventType.incidentCreated {
-        creates[0] += 1
-      } else if r.type == EventType.actionCreated {
-        creates[1] += 1
+    records.withUnsafeBufferPointer { buffer in
+      var incidentCount = 0
+      var actionCount = 0
+      var isSorted = true
+      for i in buffer.indices {
+        if buffer[i].type == EventType.incidentCreated {
+          incidentCount += 1
+        } else if buffer[i].type == EventType.actionCreated {
+          actionCount += 1
+        }
+        if isSorted, i > 0, !Record.replayOrder(buffer[i - 1], buffer[i]) { isSorted = false }
       }
-    }
-    s.incidents.reserveCapacity(creates[0])
-    s.incidentOrder.reserveCapacity(creates[0])
-    s.actions.reserveCapacity(creates[1])
-    s.actionOrder.reserveCapacity(creates[1])
-    s.actionsByIncident.reserveCapacity(creates[0])
-    var isSorted = true
-    if records.count > 1 {
-      for i in 1..<records.count where !Record.replayOrder(records[i - 1], records[i]) {
-        isSorted = false
-        break
-      }
-    }
-    // Borrow each record from the buffer instead of copying it.
-    func applyAll(_ list: [Record]) {
-      list.withUnsafeBufferPointer { buffer in
+      s.incidents.reserveCapacity(incidentCount)
+      s.incidentOrder.reserveCapacity(incidentCount)
+      s.actions.reserveCapacity(actionCount)
+      s.actionOrder.reserveCapacity(actionCount)
+      s.actionsByIncident.reserveCapacity(incidentCount)
+      if isSorted {
+        // Borrow each record from the buffer instead of copying it.
         for i in buffer.indices { s.apply(buffer[i]) }
+      } else {
+        let sorted = records.sorted(by: Record.replayOrder)
+        sorted.withUnsafeBufferPointer { b in
+          for i in b.indices { s.apply(b[i]) }
+        }
       }
     }
-    applyAll(isSorted ? records : records.sorted(by: Record.replayOrder))
     return s
   }
 
