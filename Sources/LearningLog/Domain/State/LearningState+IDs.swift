@@ -47,9 +47,14 @@ extension LearningState {
       if tombstones.contains(where: { $0.hasPrefix(p) }) {
         throw DomainError("\(what) '\(prefix)' was deleted; pick another id")
       }
-      throw DomainError(
-        "no \(what) with id '\(prefix)'; list them with `learnlog \(kind?.rawValue ?? "incident") list`"
-      )
+      let hint: String
+      switch kind {
+      case .incident, nil: hint = "list them with `learnlog incident list`"
+      case .action: hint = "list them with `learnlog action list`"
+      case .lesson: hint = "list them with `learnlog lesson list`"
+      case .experiment, .template, .note: hint = "check the id"
+      }
+      throw DomainError("no \(what) with id '\(prefix)'; \(hint)")
     }
     let shown = matches.prefix(5).joined(separator: ", ")
     let more = matches.count > 5 ? " and \(matches.count - 5) more" : ""
@@ -58,6 +63,8 @@ extension LearningState {
   }
 
   /// The shortest prefix of `id`, at least 6 characters, that no other live id shares.
+  ///
+  /// One scan of every id; for whole lists use ``shortIDs()``.
   public func shortID(for id: String) -> String {
     var need = 6
     for other in ids(of: nil) where other != id {
