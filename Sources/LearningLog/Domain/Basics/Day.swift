@@ -20,21 +20,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// Parses `YYYY-MM-DD` strictly: four-digit year, two-digit month and day, a real date.
   public init?(_ text: String) {
-    let u = Array(text.utf8)
-    guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-    func num(_ r: Range<Int>) -> Int? {
-      var v = 0
-      for i in r {
-        let c = u[i]
-        guard c >= 48, c <= 57 else { return nil }
-        v = v * 10 + Int(c - 48)
+    guard text.utf8.count == 10 else { return nil }
+    var t = text
+    let parsed: Day? = t.withUTF8 { u in
+      guard u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+      func num(_ r: Range<Int>) -> Int? {
+        var v = 0
+        for i in r {
+          let c = u[i]
+          guard c >= 48, c <= 57 else { return nil }
+          v = v * 10 + Int(c - 48)
+        }
+        return v
       }
-      return v
+      guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
+      return Day(year: y, month: m, day: d)
     }
-    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10),
-      let day = Day(year: y, month: m, day: d)
-    else { return nil }
-    self = day
+    guard let parsed else { return nil }
+    self = parsed
   }
 
   /// Parses `YYYY-MM-DD`, throwing a ``DomainError`` that names `field` when it is not a real day.
