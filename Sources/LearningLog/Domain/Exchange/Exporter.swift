@@ -1,0 +1,296 @@
+import Foundation
+
+/// Which table a CSV export holds.
+public enum CSVTable: String, Sendable, CaseIterable {
+  case incidents, actions
+}
+
+/// Exports the state as JSON, a Markdown "What we learned" digest, or CSV.
+public enum Exporter {
+  static func strings(_ a: [String]) -> JSONValue { .array(a.map { .string($0) }) }
+  static func dayJSON(_ d: Day?) -> JSONValue { d.map { .string($0.description) } ?? .null }
+  static func time(_ ms: Int64?) -> JSONValue { ms.map { .string(ISOTime.string($0)) } ?? .null }
+
+  /// Every entity as one JSON object (dates `YYYY-MM-DD`, times ISO 8601), patterns as of `day`.
+  ///
+  /// Private notes and growth items are included only when `includePrivate` is true.
+  public static func jsonValue(_ state: LearningState, on day: Day, includePrivate: Bool = false)
+    -> JSONValue
+  {
+    let timeline = PatternTimeline(state)
+    let incidents = state.incidentList.map {
+      incidentJSON($0, review: state.reviewStatus($0, timeline))
+    }
+    let actions = state.actionList.map(actionJSON)
+    let experiments = state.experimentList.map(experimentJSON)
+    let lessons = state.lessonList.map(lessonJSON)
+    let patterns: [JSONValue] = state.patterns(on: day).map(patternJSON)
+    var templates: [JSONValue] = ReviewTemplate.builtIns.map { t in
+      [
+        "name": .string(t.name), "title": .string(t.title), "builtIn": true,
+        "revisions": .array([
+          ["number": 1, "questions": .array(t.questions.map(\.json)), "at": .null, "by": ""]
+        ]),
+      ]
+    }
+    for name in state.templateOrder {
+      guard let revs = state.templateRevisions[name], let last = revs.last else { continue }
+      templates.append([
+        "name": .string(name), "title": .string(last.template.title), "builtIn": false,
+        "revisions": .array(
+          revs.map {
+            [
+              "number": .int($0.number), "title": .string($0.template.title),
+              "questions": .array($0.template.questions.map(\.json)), "at": time($0.at),
+              "by": .string($0.by),
+            ]
+          }),
+      ])
+    }
+    var root: [String: JSONValue] = [
+      "format": "learnlog-export", "version": 1, "incidents": .array(incidents),
+      "actions": .array(actions), "experiments": .array(experiments),
+      "lessons": .array(lessons), "patterns": .array(patterns), "templates": .array(templates),
+    ]
+    if includePrivate {
+      root["private"] = .array(
+        state.noteList.map { n in
+          [
+            "id": .string(n.id), "kind": .string(n.kind), "incident": .string(n.incident),
+            "person": .string(n.person), "text": .string(n.text), "at": time(n.at),
+          ]
+        })
+    }
+    return .object(root)
+  }
+
+  /// One incident as JSON (as `incident show --json` prints it), with answers, the history of
+  /// every answer, and what its review still lacks.
+  public static func incidentJSON(_ inc: Incident, review rs: ReviewStatus) -> JSONValue {
+    var answers: [String: JSONValue] = [:]
+    for (k, versions) in inc.answers {
+      if let v = versions.last { answers[k] = .string(v.value) }
+    }
+    let history: [JSONValue] = inc.understandingHistory.map { v in
+      [
+        "key": .string(v.key), "value": .string(v.value), "template": .string(v.template),
+        "at": time(v.at), "by": .string(v.by),
+      ]
+    }
+    return [
+      "id": .string(inc.id), "title": .string(inc.title), "what": .string(inc.what),
+      "kind": .string(inc.kind.rawValue), "severity": .string(inc.severity.rawValue),
+      "occurred": dayJSON(inc.occurred), "team": .string(inc.team), "owner": .string(inc.owner),
+      "tags": strings(inc.tags), "triggers": strings(inc.triggers),
+      "patterns": strings(inc.patterns), "status": .string(inc.status.rawValue),
+      "template": .string(inc.template), "created": time(inc.createdAt),
+      "createdBy": .string(inc.createdBy), "answers": .object(answers),
+      "answerHistory": .array(history), "reviewComplete": .bool(rs.isComplete),
+      "reviewMissing": strings(rs.missing),
+    ]
+  }
+
+  /// One action as JSON (as `action list --json` prints each).
+  public static func actionJSON(_ a: Action) -> JSONValue {
+    [
+      "id": .string(a.id), "incident": .string(a.incident), "title": .string(a.title),
+      "owner": .string(a.owner), "due": dayJSON(a.due), "review": dayJSON(a.review),
+      "type": .string(a.type.rawValue), "signal": .string(a.signal),
+      "status": .string(a.status.rawValue), "dropReason": .string(a.dropReason),
+      "created": time(a.createdAt), "done": time(a.doneAt),
+      "verifications": .array(
+        a.verifications.map {
+          [
+            "outcome": .string($0.outcome.rawValue), "evidence": .string($0.evidence),
+            "at": time($0.at), "by": .string($0.by),
+          ]
+        }),
+    ]
+  }
+
+  /// One experiment as JSON.
+  public static func experimentJSON(_ e: Experiment) -> JSONValue {
+    [
+      "id": .string(e.id), "incident": e.incident.map { .string($0) } ?? .null,
+      "pattern": e.pattern.map { .string($0) } ?? .null, "hypothesis": .string(e.hypothesis),
+      "change": .string(e.change), "criteria": .string(e.criteria), "check": dayJSON(e.check),
+      "result": .string(e.result), "decision": e.decision.map { .string($0.rawValue) } ?? .null,
+      "created": time(e.createdAt), "createdBy": .string(e.createdBy),
+    ]
+  }
+
+  /// One lesson as JSON (as `lesson list --json` prints each).
+  public static func lessonJSON(_ l: Lesson) -> JSONValue {
+    [
+      "id": .string(l.id), "text": .string(l.text), "incidents": strings(l.incidents),
+      "teams": strings(l.teams), "tags": strings(l.tags), "patterns": strings(l.patterns),
+      "revalidate": dayJSON(l.revalidate), "revalidated": dayJSON(l.revalidated),
+      "author": .string(l.author), "created": time(l.createdAt),
+    ]
+  }
+
+  /// One item of the carry-over queue as JSON (as `today --json` prints each).
+  public static func todayJSON(_ t: TodayItem) -> JSONValue {
+    [
+      "kind": .string(t.kind.rawValue), "subject": .string(t.subject), "title": .string(t.title),
+      "day": dayJSON(t.day), "detail": .string(t.detail),
+    ]
+  }
+
+  /// The learning-health metrics as JSON (as `stats --json` prints them).
+  public static func statsJSON(_ s: LearningStats) -> JSONValue {
+    func counts(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .int($0) }) }
+    return [
+      "incidents": .int(s.incidentCount), "actions": .int(s.actionCount),
+      "repeatRate": .double(s.repeatRate),
+      "verifiedEffectiveShare": .double(s.verifiedEffectiveShare),
+      "specificityShare": .double(s.specificityShare),
+      "medianDaysToFirstAction": s.medianDaysToFirstAction.map { .double($0) } ?? .null,
+      "gapShares": .object(s.gapShares.mapValues { .double($0) }),
+      "weeks": .array(
+        s.weeks.map {
+          [
+            "weekStart": dayJSON($0.weekStart), "byKind": counts($0.byKind),
+            "total": .int($0.total),
+          ]
+        }),
+      "byTeam": .array(
+        s.byTeam.map {
+          [
+            "team": .string($0.team), "incidents": .int($0.incidents), "repeats": .int($0.repeats),
+            "openActions": .int($0.openActions), "overdueActions": .int($0.overdueActions),
+            "verifiedActions": .int($0.verifiedActions), "gaps": counts($0.gaps),
+          ]
+        }),
+      "byPattern": .array(s.byPattern.map(patternJSON)),
+    ]
+  }
+
+  /// One pattern summary as JSON (as `patterns --json` prints it).
+  public static func patternJSON(_ p: PatternSummary) -> JSONValue {
+    [
+      "key": .string(p.key), "count": .int(p.count), "inWindow": .int(p.inWindow),
+      "ineffectiveInWindow": .int(p.ineffectiveInWindow), "firstSeen": dayJSON(p.firstSeen),
+      "lastSeen": dayJSON(p.lastSeen), "step": .string(p.step.rawValue),
+      "incidents": strings(p.incidents), "recurredAfterFix": .bool(p.recurredAfterFix),
+      "recurredAfterVerifiedFix": .bool(p.recurredAfterVerifiedFix),
+      "hasExperiment": .bool(p.hasExperiment), "weekly": .array(p.weekly.map { .int($0) }),
+    ]
+  }
+
+  /// The JSON export as text (keys sorted, two-space indent).
+  public static func json(_ state: LearningState, on day: Day, includePrivate: Bool = false)
+    -> String
+  {
+    ExchangeJSON.encode(jsonValue(state, on: day, includePrivate: includePrivate))
+  }
+
+  /// A CSV table of incidents or actions, RFC 4180 with CRLF, guarded against formulas.
+  public static func csv(_ state: LearningState, table: CSVTable = .incidents) -> String {
+    var out = ""
+    switch table {
+    case .incidents:
+      out += CSV.row([
+        "id", "title", "what", "kind", "severity", "team", "owner", "tags", "triggers",
+        "patterns", "occurred", "status", "root-cause", "gap",
+      ])
+      for i in state.incidentList {
+        let gap = i.answer("gap") == GapType.skill.rawValue ? "" : (i.answer("gap") ?? "")
+        out += CSV.row([
+          i.id, i.title, i.what, i.kind.rawValue, i.severity.rawValue, i.team, i.owner,
+          i.tags.joined(separator: ";"), i.triggers.joined(separator: ";"),
+          i.patterns.joined(separator: ";"), i.occurred.description, i.status.rawValue,
+          i.answer("root-cause") ?? "", gap,
+        ])
+      }
+    case .actions:
+      out += CSV.row([
+        "id", "incident", "title", "owner", "due", "review", "type", "signal", "status",
+        "reason", "outcome",
+      ])
+      for a in state.actionList {
+        out += CSV.row([
+          a.id, a.incident, a.title, a.owner, a.due?.description ?? "",
+          a.review?.description ?? "", a.type.rawValue, a.signal, a.status.rawValue,
+          a.dropReason, a.outcome?.rawValue ?? "",
+        ])
+      }
+    }
+    return out
+  }
+
+  static func md(_ s: String) -> String {
+    var t = s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+    for ch in ["\\", "|", "*", "_", "`", "[", "]", "<", ">", "#"] {
+      t = t.replacingOccurrences(of: ch, with: "\\" + ch)
+    }
+    return t
+  }
+
+  /// A "What we learned" digest in Markdown for `team` (every team when nil) from `since`
+  /// (the last 30 days when nil) to `until`.
+  public static func markdown(
+    _ state: LearningState, team: String? = nil, since: Day? = nil, until: Day
+  ) -> String {
+    let from = since ?? until.adding(days: -30)
+    func inTeam(_ t: String) -> Bool { team == nil || t == team }
+    let incs = state.incidentList.filter {
+      inTeam($0.team) && $0.occurred >= from && $0.occurred <= until
+    }
+    let lessons = state.lessonList.filter { l in
+      let d = Day(utcMilliseconds: l.createdAt)
+      return d >= from && d <= until
+        && (team == nil || l.teams.isEmpty || l.teams.contains(team ?? ""))
+    }
+    var out = "# What we learned\n\n"
+    out += "\(team.map { "Team **\(md($0))**, " } ?? "All teams, ")\(from) to \(until)\n\n"
+    out += "## Lessons\n\n"
+    if lessons.isEmpty { out += "No new lessons in this period.\n" }
+    for l in lessons {
+      out += "- \(md(l.text))"
+      let titles = l.incidents.compactMap { state.incidents[$0]?.title }
+      if !titles.isEmpty { out += " — from: " + titles.map(md).joined(separator: "; ") }
+      if !l.tags.isEmpty { out += " (" + l.tags.map { "`\($0)`" }.joined(separator: " ") + ")" }
+      out += "\n"
+    }
+    out += "\n## Incidents and what they taught us\n\n"
+    if incs.isEmpty {
+      out += "No incidents in this period.\n"
+    } else {
+      out += "| Day | Kind | Team | Incident | Root cause | Patterns | Review |\n"
+      out += "|---|---|---|---|---|---|---|\n"
+      let timeline = PatternTimeline(state)
+      for i in incs {
+        let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
+        out += "| \(i.occurred) | \(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
+        out += "\(md(i.answer("root-cause") ?? "")) | "
+        out += i.patterns.map { "`\($0)`" }.joined(separator: " ") + " | \(complete) |\n"
+      }
+    }
+    let ids = Set(incs.map(\.id))
+    let acts = state.actionList.filter { ids.contains($0.incident) }
+    out += "\n## Actions\n\n"
+    if acts.isEmpty { out += "No actions for these incidents.\n" }
+    for a in acts {
+      let box = a.status == .done || a.status == .dropped ? "[x]" : "[ ]"
+      var line =
+        "- \(box) \(md(a.title)) — \(md(a.owner)), due \(a.due?.description ?? "?"), \(a.status.rawValue)"
+      if let o = a.outcome { line += ", \(o.rawValue)" }
+      if a.status == .dropped { line += " (\(md(a.dropReason)))" }
+      out += line + "\n"
+    }
+    let pats = state.patterns(on: until).filter { p in
+      p.incidents.contains { ids.contains($0) }
+    }
+    if !pats.isEmpty {
+      out += "\n## Repeating patterns\n\n"
+      for p in pats {
+        var line =
+          "- `\(p.key)`: \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
+        if p.recurredAfterVerifiedFix { line += ", came back after a verified fix" }
+        out += line + "\n"
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,325 @@
+import Foundation
+
+/// Imports what ``Exporter`` writes (JSON) and incident spreadsheets (CSV).
+///
+/// Every item is validated before anything is returned: one bad row imports nothing.
+public enum Importer {
+  /// The records that recreate a JSON export in `state` (ids and times kept).
+  ///
+  /// Throws naming the item and field when anything is wrong or an id already exists.
+  public static func json(_ data: Data, into state: LearningState, includePrivate: Bool = false)
+    throws -> Plan
+  {
+    let root = try ExchangeJSON.decode(data)
+    guard root["format"]?.stringValue == "learnlog-export" else {
+      throw DomainError(
+        "not a learnlog JSON export (no \"format\": \"learnlog-export\"); export with `learnlog export --format json`"
+      )
+    }
+    guard (root["version"]?.intValue ?? 0) <= 1 else {
+      throw DomainError("the export is of a newer version; upgrade learnlog to import it")
+    }
+    var shared: [RecordDraft] = []
+    var priv: [RecordDraft] = []
+    var used: Set<String> = []
+
+    struct Item {
+      let v: JSONValue
+      let label: String
+      func string(_ k: String, required: Bool = false) throws -> String {
+        if let s = v[k]?.stringValue { return s }
+        if required || (v[k] != nil && v[k] != .null) {
+          throw DomainError("\(label): field '\(k)' is missing or not text; fix it in the file")
+        }
+        return ""
+      }
+      func strings(_ k: String) throws -> [String] {
+        guard let x = v[k], x != .null else { return [] }
+        guard let a = x.arrayValue, a.allSatisfy({ $0.stringValue != nil }) else {
+          throw DomainError("\(label): field '\(k)' must be a list of text; fix it in the file")
+        }
+        return a.compactMap(\.stringValue)
+      }
+      func day(_ k: String) throws -> String? {
+        guard let x = v[k], x != .null else { return nil }
+        guard let s = x.stringValue, let d = Day(s) else {
+          throw DomainError("\(label): field '\(k)' is not a YYYY-MM-DD date; fix it in the file")
+        }
+        return d.description
+      }
+      func time(_ k: String) throws -> Int64? {
+        guard let x = v[k], x != .null else { return nil }
+        guard let s = x.stringValue, let t = ISOTime.parse(s) else {
+          throw DomainError("\(label): field '\(k)' is not an ISO 8601 time; fix it in the file")
+        }
+        return t
+      }
+      func choice<T: DomainChoice>(_ k: String, _ t: T.Type) throws -> T {
+        do { return try T.parse(try string(k, required: true), field: k) } catch let e
+          as DomainError
+        {
+          throw DomainError("\(label): \(e.message)")
+        }
+      }
+    }
+    func items(_ key: String) throws -> [Item] {
+      guard let x = root[key], x != .null else { return [] }
+      guard let a = x.arrayValue else {
+        throw DomainError("'\(key)' must be a list; fix it in the file")
+      }
+      return a.enumerated().map { Item(v: $1, label: "\(key)[\($0 + 1)]") }
+    }
+    func claim(_ id: String, _ label: String) throws {
+      guard !id.isEmpty else { throw DomainError("\(label): id is empty") }
+      guard state.kind(of: id) == nil, !state.tombstones.contains(id) else {
+        throw DomainError(
+          "\(label): id \(id) already exists in the log; import into another log or remove it from the file"
+        )
+      }
+      guard used.insert(id).inserted else {
+        throw DomainError("\(label): id \(id) appears twice in the file")
+      }
+    }
+    func stamped(_ body: [String: JSONValue], at: Int64?, by: String?) -> JSONValue {
+      var b = body
+      if let at { b["at"] = .int(Int(at)) }
+      if let by, !by.isEmpty { b["by"] = .string(by) }
+      return .object(b)
+    }
+    func d(_ type: String, _ entity: String, _ body: JSONValue) -> RecordDraft {
+      RecordDraft(type: type, schema: 1, entity: entity, body: body)
+    }
+
+    // Templates first, so incidents may refer to them.
+    for t in try items("templates") where t.v["builtIn"]?.boolValue != true {
+      let name = try t.string("name", required: true)
+      try claim(name, t.label)
+      guard let revs = t.v["revisions"]?.arrayValue, !revs.isEmpty else {
+        throw DomainError("\(t.label): no revisions; fix it in the file")
+      }
+      for (n, r) in revs.enumerated() {
+        let ri = Item(v: r, label: "\(t.label).revisions[\(n + 1)]")
+        guard let qs = r["questions"]?.arrayValue, !qs.isEmpty,
+          qs.allSatisfy({ Question(json: $0) != nil })
+        else { throw DomainError("\(ri.label): questions need key, prompt and a known kind") }
+        var body: [String: JSONValue] = ["name": .string(name), "questions": .array(qs)]
+        if let title = r["title"]?.stringValue { body["title"] = .string(title) }
+        shared.append(
+          d(
+            n == 0 ? EventType.templateCreated : EventType.templateRevised, name,
+            stamped(body, at: try ri.time("at"), by: try ri.string("by"))))
+      }
+    }
+    for it in try items("incidents") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      let title = try it.string("title", required: true)
+      guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw DomainError("\(it.label): title is empty; give it a title")
+      }
+      guard let occurred = try it.day("occurred") else {
+        throw DomainError("\(it.label): field 'occurred' is missing; give a YYYY-MM-DD date")
+      }
+      let status = try it.choice("status", IncidentStatus.self)
+      var body: [String: JSONValue] = [
+        "title": .string(title), "what": .string(try it.string("what")),
+        "kind": .string(try it.choice("kind", IncidentKind.self).rawValue),
+        "severity": .string(try it.choice("severity", Severity.self).rawValue),
+        "occurred": .string(occurred), "team": .string(try it.string("team")),
+        "owner": .string(try it.string("owner")),
+        "tags": .array(try it.strings("tags").map { .string($0) }),
+        "triggers": .array(try it.strings("triggers").map { .string($0) }),
+        "patterns": .array(try it.strings("patterns").map { .string($0) }),
+        "status": .string(status.rawValue),
+      ]
+      body["status"] = .string(status.rawValue)
+      shared.append(
+        d(
+          EventType.incidentCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
+      let history = it.v["answerHistory"]?.arrayValue ?? []
+      for (n, h) in history.enumerated() {
+        let hi = Item(v: h, label: "\(it.label).answerHistory[\(n + 1)]")
+        let ab: [String: JSONValue] = [
+          "key": .string(try hi.string("key", required: true)),
+          "value": .string(try hi.string("value", required: true)),
+          "template": .string(try hi.string("template", required: true)),
+        ]
+        shared.append(
+          d(
+            EventType.reviewAnswered, id,
+            stamped(ab, at: try hi.time("at"), by: try hi.string("by"))))
+      }
+      if !history.isEmpty {
+        shared.append(
+          d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
+      }
+    }
+    for it in try items("actions") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      let incident = try it.string("incident", required: true)
+      let status = try it.choice("status", ActionStatus.self)
+      var body: [String: JSONValue] = [
+        "incident": .string(incident), "title": .string(try it.string("title", required: true)),
+        "owner": .string(try it.string("owner")),
+        "type": .string(try it.choice("type", ActionType.self).rawValue),
+        "signal": .string(try it.string("signal")),
+      ]
+      if let due = try it.day("due") { body["due"] = .string(due) }
+      if let review = try it.day("review") { body["review"] = .string(review) }
+      shared.append(
+        d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
+      let doneAt = try it.time("done")
+      if let doneAt {
+        shared.append(
+          d(EventType.actionStatusSet, id, stamped(["status": "done"], at: doneAt, by: nil)))
+      }
+      let vs = it.v["verifications"]?.arrayValue ?? []
+      for (n, v) in vs.enumerated() {
+        let vi = Item(v: v, label: "\(it.label).verifications[\(n + 1)]")
+        let vb: [String: JSONValue] = [
+          "outcome": .string(try vi.choice("outcome", VerificationOutcome.self).rawValue),
+          "evidence": .string(try vi.string("evidence")),
+        ]
+        shared.append(
+          d(
+            EventType.actionVerified, id,
+            stamped(vb, at: try vi.time("at"), by: try vi.string("by"))))
+      }
+      if status != .open || doneAt != nil || !vs.isEmpty {
+        var sb: [String: JSONValue] = ["status": .string(status.rawValue)]
+        if status == .dropped { sb["reason"] = .string(try it.string("dropReason")) }
+        shared.append(
+          d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
+        )
+      }
+    }
+    for it in try items("experiments") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      var body: [String: JSONValue] = [
+        "hypothesis": .string(try it.string("hypothesis", required: true)),
+        "change": .string(try it.string("change")), "criteria": .string(try it.string("criteria")),
+      ]
+      if let c = try it.day("check") { body["check"] = .string(c) }
+      if let i = it.v["incident"]?.stringValue { body["incident"] = .string(i) }
+      if let p = it.v["pattern"]?.stringValue { body["pattern"] = .string(p) }
+      shared.append(
+        d(
+          EventType.experimentCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
+      if it.v["decision"] != nil, it.v["decision"] != .null {
+        let dec = try it.choice("decision", ExperimentDecision.self)
+        shared.append(
+          d(
+            EventType.experimentDecided, id,
+            ["decision": .string(dec.rawValue), "result": .string(try it.string("result"))]))
+      }
+    }
+    for it in try items("lessons") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      var body: [String: JSONValue] = [
+        "text": .string(try it.string("text", required: true)),
+        "incidents": .array(try it.strings("incidents").map { .string($0) }),
+        "teams": .array(try it.strings("teams").map { .string($0) }),
+        "tags": .array(try it.strings("tags").map { .string($0) }),
+        "patterns": .array(try it.strings("patterns").map { .string($0) }),
+      ]
+      let revalidate = try it.day("revalidate")
+      if let revalidate { body["revalidate"] = .string(revalidate) }
+      shared.append(
+        d(
+          EventType.lessonCreated, id,
+          stamped(body, at: try it.time("created"), by: try it.string("author"))))
+      if let r = try it.day("revalidated") {
+        var rb: [String: JSONValue] = ["day": .string(r)]
+        if let revalidate { rb["next"] = .string(revalidate) }
+        shared.append(d(EventType.lessonRevalidated, id, .object(rb)))
+      }
+    }
+    if includePrivate {
+      for it in try items("private") {
+        let id = try it.string("id", required: true)
+        try claim(id, it.label)
+        let kind = try it.string("kind", required: true)
+        guard kind == "note" || kind == "growth" else {
+          throw DomainError("\(it.label): kind must be note or growth")
+        }
+        let body: [String: JSONValue] = [
+          "incident": .string(try it.string("incident")),
+          "person": .string(try it.string("person")),
+          "text": .string(try it.string("text", required: true)),
+        ]
+        priv.append(
+          d(
+            kind == "note" ? EventType.noteAdded : EventType.growthCreated, id,
+            stamped(body, at: try it.time("at"), by: nil)))
+      }
+    }
+    return Plan(shared: shared, private: priv)
+  }
+
+  /// The columns a CSV import accepts (`id` and `status` are read and ignored).
+  public static let csvColumns = [
+    "title", "what", "kind", "severity", "team", "owner", "tags", "triggers", "patterns",
+    "occurred",
+  ]
+
+  /// New incidents from a CSV with a header row naming fields; lists split by `;`.
+  ///
+  /// Every row is validated first; an error names the row (1 = the header) and the field.
+  public static func csv(_ data: Data, into state: LearningState, context: CommandContext) throws
+    -> Plan
+  {
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DomainError("the CSV file is not UTF-8 text; save it as UTF-8 and import again")
+    }
+    let rows = try CSV.parse(text)
+    guard let header = rows.first else {
+      throw DomainError("the CSV file is empty; add a header row")
+    }
+    let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let ignored: Set<String> = ["id", "status", "root-cause", "gap"]
+    for n in names where !csvColumns.contains(n) && !ignored.contains(n) {
+      throw DomainError(
+        "CSV header: unknown column '\(n)'; use \(csvColumns.joined(separator: ","))")
+    }
+    guard names.contains("title") else {
+      throw DomainError("CSV header: no 'title' column; every incident needs a title")
+    }
+    let ctx = context
+    var out = Plan()
+    for (n, row) in rows.enumerated().dropFirst() {
+      if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      guard row.count <= names.count else {
+        throw DomainError(
+          "CSV row \(n + 1): \(row.count) cells but the header has \(names.count); quote cells that hold commas"
+        )
+      }
+      var cells: [String: String] = [:]
+      for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
+      func list(_ k: String) -> [String] {
+        (cells[k] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+          .filter { !$0.isEmpty }
+      }
+      func opt(_ k: String) -> String? {
+        let v = (cells[k] ?? "").trimmingCharacters(in: .whitespaces)
+        return v.isEmpty ? nil : v
+      }
+      let draft = NewIncident(
+        title: cells["title"] ?? "", what: cells["what"] ?? "", kind: opt("kind"),
+        severity: opt("severity"), team: cells["team"] ?? "", owner: cells["owner"] ?? "",
+        tags: list("tags"), triggers: list("triggers"), patterns: list("patterns"),
+        occurred: opt("occurred"))
+      do {
+        let p = try state.plan(.addIncident(draft), context: ctx)
+        out.shared += p.shared
+      } catch let e as DomainError {
+        throw DomainError("CSV row \(n + 1): \(e.message)")
+      }
+    }
+    return out
+  }
+}

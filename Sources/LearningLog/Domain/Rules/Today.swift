@@ -1,0 +1,90 @@
+/// The kinds of item in the carry-over queue.
+public enum TodayKind: String, Sendable, Hashable, CaseIterable {
+  case overdueAction = "overdue-action"
+  case reviewIncomplete = "review-incomplete"
+  case verificationDue = "verification-due"
+  case experimentCheckDue = "experiment-check-due"
+  case escalatedPattern = "escalated-pattern"
+  case lessonRevalidation = "lesson-revalidation"
+}
+
+/// One item of the carry-over queue; it stays until resolved.
+public struct TodayItem: Sendable, Hashable {
+  /// What kind of item.
+  public var kind: TodayKind
+  /// The entity id (or pattern key) it is about.
+  public var subject: String
+  /// A title to show.
+  public var title: String
+  /// The day it fell due, when it has one.
+  public var day: Day?
+  /// What to do about it.
+  public var detail: String
+}
+
+extension LearningState {
+  /// The carry-over queue on `day`: overdue actions, incomplete reviews, due verifications and
+  /// experiment checks, escalated patterns without an experiment, lessons to revalidate.
+  public func today(on day: Day) -> [TodayItem] {
+    var items: [TodayItem] = []
+    for a in actionList where a.status == .open || a.status == .doing {
+      if let due = a.due, due < day {
+        items.append(
+          TodayItem(
+            kind: .overdueAction, subject: a.id, title: a.title, day: due,
+            detail:
+              "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: day)) day(s) overdue"
+          ))
+      }
+    }
+    let timeline = PatternTimeline(self)
+    for inc in incidentList where inc.status != .closed {
+      let rs = reviewStatus(inc, timeline)
+      if !rs.isComplete {
+        items.append(
+          TodayItem(
+            kind: .reviewIncomplete, subject: inc.id, title: inc.title, day: inc.occurred,
+            detail: "missing "
+              + rs.missing.map { String($0.prefix { $0 != ":" }) }
+              .joined(separator: ", ")))
+      }
+    }
+    for a in actionList where a.status == .done && a.outcome != .verified {
+      if let r = a.review, r <= day {
+        items.append(
+          TodayItem(
+            kind: .verificationDue, subject: a.id, title: a.title, day: r,
+            detail: a.outcome == .unknown
+              ? "last check was unknown; did it work?" : "did it work? \(a.signal)"))
+      }
+    }
+    for e in experimentList where e.decision == nil {
+      if let c = e.check, c <= day {
+        items.append(
+          TodayItem(
+            kind: .experimentCheckDue, subject: e.id, title: e.hypothesis, day: c,
+            detail: "check against: \(e.criteria)"))
+      }
+    }
+    for p in patterns(on: day) where p.step == .escalated && !p.hasExperiment {
+      items.append(
+        TodayItem(
+          kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
+          detail: "\(p.inWindow) in \(policy.windowDays) days; needs an experiment"))
+    }
+    for l in lessonList {
+      if let r = l.revalidate, r <= day {
+        items.append(
+          TodayItem(
+            kind: .lessonRevalidation, subject: l.id, title: l.text, day: r,
+            detail: "does this still hold?"))
+      }
+    }
+    let order = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
+    return items.enumerated().sorted { x, y in
+      let a = (order[x.element.kind] ?? 0, x.element.day?.ordinal ?? Int.max, x.offset)
+      let b = (order[y.element.kind] ?? 0, y.element.day?.ordinal ?? Int.max, y.offset)
+      return a < b
+    }.map(\.element)
+  }
+}

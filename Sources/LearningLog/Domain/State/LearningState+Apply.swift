@@ -1,0 +1,306 @@
+/// Reading event bodies without trusting them.
+struct BodyReader {
+  let body: [String: JSONValue]
+  var missing: [String] = []
+
+  init(_ body: [String: JSONValue]) { self.body = body }
+
+  /// The member `key`: small bodies are scanned (short keys compare without hashing).
+  @inline(__always)
+  subscript(_ key: String) -> JSONValue? {
+    if body.count <= 8 {
+      var i = body.startIndex
+      while i != body.endIndex {
+        if body.keys[i] == key { return body.values[i] }
+        body.formIndex(after: &i)
+      }
+      return nil
+    }
+    return body[key]
+  }
+
+  mutating func required(_ key: String) -> String {
+    if let s = self[key]?.stringValue { return s }
+    missing.append(key)
+    return ""
+  }
+  func string(_ key: String) -> String { self[key]?.stringValue ?? "" }
+  func optionalString(_ key: String) -> String? { self[key]?.stringValue }
+  func strings(_ key: String) -> [String] { self[key]?.stringArray ?? [] }
+  func day(_ key: String) -> Day? { self[key]?.stringValue.flatMap { Day($0) } }
+  mutating func choice<T: DomainChoice>(_ key: String, default d: T? = nil) -> T? {
+    if let s = self[key]?.stringValue, let v = T(rawValue: s) { return v }
+    if self[key] == nil, let d { return d }
+    missing.append(key)
+    return nil
+  }
+}
+
+/// Event types as small codes, so dispatch is one hash instead of many string compares.
+enum EventCode: UInt8 {
+  case incidentCreated, incidentFieldSet, reviewAnswered, actionCreated, actionStatusSet
+  case actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated
+  case templateCreated, templateRevised, entityDeleted, noteAdded, growthCreated
+
+  static let byType: [String: EventCode] = [
+    EventType.incidentCreated: .incidentCreated, EventType.incidentFieldSet: .incidentFieldSet,
+    EventType.reviewAnswered: .reviewAnswered, EventType.actionCreated: .actionCreated,
+    EventType.actionStatusSet: .actionStatusSet, EventType.actionVerified: .actionVerified,
+    EventType.experimentCreated: .experimentCreated,
+    EventType.experimentDecided: .experimentDecided, EventType.lessonCreated: .lessonCreated,
+    EventType.lessonRevalidated: .lessonRevalidated, EventType.templateCreated: .templateCreated,
+    EventType.templateRevised: .templateRevised, EventType.entityDeleted: .entityDeleted,
+    EventType.noteAdded: .noteAdded, EventType.growthCreated: .growthCreated,
+  ]
+}
+
+extension LearningState {
+  mutating func problem(_ r: Record, _ what: String) {
+    decodeProblems.append("record \(r.id) (\(r.type)): \(what); skipped")
+  }
+
+  mutating func hold(_ r: Record) { pending[r.entity, default: []].append(r) }
+
+  mutating func released(_ id: String) {
+    guard !pending.isEmpty, let held = pending.removeValue(forKey: id) else { return }
+    for r in held { applyOnce(r) }
+  }
+
+  mutating func applyOnce(_ r: Record) {
+    if !tombstones.isEmpty, !r.entity.isEmpty, tombstones.contains(r.entity) { return }
+    guard case .object(let object) = r.body else {
+      problem(r, "body is not an object")
+      return
+    }
+    var b = BodyReader(object)
+    let at = b["at"]?.intValue.map(Int64.init) ?? r.clock.wall
+    var by: String { b["by"]?.stringValue ?? r.writer }
+    guard let code = EventCode.byType[r.type] else {
+      unknownTypes[r.type, default: 0] += 1
+      return
+    }
+    switch code {
+    case .incidentCreated:
+      let title = b.required("title")
+      let kind: IncidentKind? = b.choice("kind", default: .other)
+      let severity: Severity? = b.choice("severity", default: .medium)
+      let status: IncidentStatus? = b.choice("status", default: .open)
+      guard b.missing.isEmpty, let kind, let severity, let status, !r.entity.isEmpty else {
+        problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+        return
+      }
+      guard incidents[r.entity] == nil else {
+        problem(r, "incident \(r.entity) already exists")
+        return
+      }
+      incidents[r.entity] = Incident(
+        id: r.entity, title: title, what: b.string("what"), kind: kind, severity: severity,
+        occurred: b.day("occurred") ?? Day(utcMilliseconds: at), team: b.string("team"),
+        owner: b.string("owner"), tags: b.strings("tags"), triggers: b.strings("triggers"),
+        patterns: b.strings("patterns"), status: status,
+        template: ReviewTemplate.defaultName, answers: [:], createdAt: at, createdBy: by)
+      incidentOrder.append(r.entity)
+      indexPatterns(r.entity, old: [], new: incidents[r.entity]?.patterns ?? [])
+      released(r.entity)
+
+    case .incidentFieldSet:
+      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
+      let field = b.required("field")
+      guard let value = b["value"], b.missing.isEmpty else {
+        return problem(r, "missing field or value")
+      }
+      if !setIncidentField(i, field, value) {
+        problem(r, "field '\(field)' cannot take \(value)")
+      }
+
+    case .reviewAnswered:
+      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
+      let key = b.required("key")
+      let value = b.required("value")
+      guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
+      let template = b.optionalString("template") ?? ReviewTemplate.defaultName
+      let version = AnswerVersion(key: key, value: value, template: template, at: at, by: by)
+      Self.update(&incidents.values[i]) { inc in
+        inc.answers[key, default: []].append(version)
+        inc.template = template
+        if inc.status == .open { inc.status = .reviewing }
+      }
+
+    case .actionCreated:
+      let incident = b.required("incident")
+      let title = b.required("title")
+      let type: ActionType? = b.choice("type", default: .prevent)
+      guard b.missing.isEmpty, let type, !r.entity.isEmpty else {
+        return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+      }
+      guard actions[r.entity] == nil else { return problem(r, "action already exists") }
+      actions[r.entity] = Action(
+        id: r.entity, incident: incident, title: title, owner: b.string("owner"),
+        due: b.day("due"), review: b.day("review"), type: type, signal: b.string("signal"),
+        status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil)
+      actionOrder.append(r.entity)
+      actionsByIncident[incident, default: []].append(r.entity)
+      released(r.entity)
+
+    case .actionStatusSet:
+      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
+      guard let status: ActionStatus = b.choice("status") else {
+        return problem(r, "missing or wrong status")
+      }
+      let reason = status == .dropped ? b.string("reason") : ""
+      Self.update(&actions.values[i]) { a in
+        a.status = status
+        a.dropReason = reason
+        if status == .done { a.doneAt = at }
+      }
+
+    case .actionVerified:
+      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
+      guard let outcome: VerificationOutcome = b.choice("outcome") else {
+        return problem(r, "missing or wrong outcome")
+      }
+      let v = Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by)
+      Self.update(&actions.values[i]) { a in
+        a.verifications.append(v)
+        if outcome == .ineffective { a.status = .open }
+      }
+
+    case .experimentCreated:
+      let hypothesis = b.required("hypothesis")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing hypothesis") }
+      guard experiments[r.entity] == nil else { return problem(r, "experiment already exists") }
+      experiments[r.entity] = Experiment(
+        id: r.entity, incident: b.optionalString("incident"), pattern: b.optionalString("pattern"),
+        hypothesis: hypothesis, change: b.string("change"), criteria: b.string("criteria"),
+        check: b.day("check"), result: "", decision: nil, createdBy: by, createdAt: at)
+      experimentOrder.append(r.entity)
+      released(r.entity)
+
+    case .experimentDecided:
+      guard experiments[r.entity] != nil else { return hold(r) }
+      guard let decision: ExperimentDecision = b.choice("decision") else {
+        return problem(r, "missing or wrong decision")
+      }
+      experiments[r.entity]?.decision = decision
+      experiments[r.entity]?.result = b.string("result")
+
+    case .lessonCreated:
+      let text = b.required("text")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
+      guard lessons[r.entity] == nil else { return problem(r, "lesson already exists") }
+      lessons[r.entity] = Lesson(
+        id: r.entity, text: text, incidents: b.strings("incidents"), teams: b.strings("teams"),
+        tags: b.strings("tags"), patterns: b.strings("patterns"), revalidate: b.day("revalidate"),
+        revalidated: nil, author: by, createdAt: at)
+      lessonOrder.append(r.entity)
+      released(r.entity)
+
+    case .lessonRevalidated:
+      guard lessons[r.entity] != nil else { return hold(r) }
+      lessons[r.entity]?.revalidated = b.day("day") ?? Day(utcMilliseconds: at)
+      lessons[r.entity]?.revalidate = b.day("next")
+
+    case .templateCreated, .templateRevised:
+      let name = r.entity.isEmpty ? b.string("name") : r.entity
+      guard !name.isEmpty, let qs = r.body["questions"]?.arrayValue else {
+        return problem(r, "missing name or questions")
+      }
+      let questions = qs.compactMap(Question.init(json:))
+      guard questions.count == qs.count, !questions.isEmpty else {
+        return problem(r, "a question lacks key or prompt, or has an unknown kind")
+      }
+      var revs = templateRevisions[name] ?? []
+      if revs.isEmpty { templateOrder.append(name) }
+      let title = b.optionalString("title") ?? revs.last?.template.title ?? name
+      revs.append(
+        TemplateRevision(
+          number: revs.count + 1,
+          template: ReviewTemplate(name: name, title: title, questions: questions),
+          at: at, by: by))
+      templateRevisions[name] = revs
+
+    case .entityDeleted:
+      guard !r.entity.isEmpty else { return problem(r, "no entity to delete") }
+      tombstones.insert(r.entity)
+      if let gone = incidents.removeValue(forKey: r.entity) {
+        indexPatterns(r.entity, old: gone.patterns, new: [])
+      }
+      if let a = actions.removeValue(forKey: r.entity) {
+        actionsByIncident[a.incident]?.removeAll { $0 == r.entity }
+      }
+      experiments[r.entity] = nil
+      lessons[r.entity] = nil
+      notes[r.entity] = nil
+      if templateRevisions.removeValue(forKey: r.entity) != nil {
+        templateOrder.removeAll { $0 == r.entity }
+      }
+      pending[r.entity] = nil
+
+    case .noteAdded, .growthCreated:
+      let text = b.required("text")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing text") }
+      if notes[r.entity] == nil { noteOrder.append(r.entity) }
+      notes[r.entity] = PrivateNote(
+        id: r.entity, incident: b.string("incident"), person: b.string("person"), text: text,
+        kind: code == .noteAdded ? "note" : "growth", at: at)
+    }
+  }
+
+  /// Mutates a stored value in place (one access, no copy).
+  @inline(__always)
+  static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
+
+  /// Keeps the pattern → incidents index in step with an incident's keys.
+  mutating func indexPatterns(_ id: String, old: [String], new: [String]) {
+    for p in old where !new.contains(p) {
+      incidentsByPatternKey[p]?.removeAll { $0 == id }
+      if incidentsByPatternKey[p]?.isEmpty == true { incidentsByPatternKey[p] = nil }
+    }
+    for p in new where !old.contains(p) {
+      if incidentsByPatternKey[p]?.contains(id) != true {
+        incidentsByPatternKey[p, default: []].append(id)
+      }
+    }
+  }
+
+  /// Sets one incident field from a stored value; false when the value does not fit.
+  mutating func setIncidentField(
+    _ i: Dictionary<String, Incident>.Index, _ field: String, _ value: JSONValue
+  ) -> Bool {
+    let s = value.stringValue
+    switch field {
+    case "title": guard let s else { return false }; incidents.values[i].title = s
+    case "what": guard let s else { return false }; incidents.values[i].what = s
+    case "team": guard let s else { return false }; incidents.values[i].team = s
+    case "owner": guard let s else { return false }; incidents.values[i].owner = s
+    case "kind":
+      guard let v = s.flatMap(IncidentKind.init(rawValue:)) else { return false }
+      incidents.values[i].kind = v
+    case "severity":
+      guard let v = s.flatMap(Severity.init(rawValue:)) else { return false }
+      incidents.values[i].severity = v
+    case "status":
+      guard let v = s.flatMap(IncidentStatus.init(rawValue:)) else { return false }
+      incidents.values[i].status = v
+    case "occurred":
+      guard let v = s.flatMap({ Day($0) }) else { return false }
+      incidents.values[i].occurred = v
+    case "tags":
+      guard let v = value.stringArray else { return false }
+      incidents.values[i].tags = v
+    case "triggers":
+      guard let v = value.stringArray else { return false }
+      incidents.values[i].triggers = v
+    case "patterns":
+      guard let v = value.stringArray else { return false }
+      var old: [String] = []
+      Self.update(&incidents.values[i]) { inc in
+        old = inc.patterns
+        inc.patterns = v
+      }
+      indexPatterns(incidents.keys[i], old: old, new: v)
+    default: return false
+    }
+    return true
+  }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+extension LearningState {
+  /// Every live id of `kind` (every kind when nil).
+  public func ids(of kind: EntityKind?) -> [String] {
+    switch kind {
+    case .incident: return incidentOrder.filter { incidents[$0] != nil }
+    case .action: return actionOrder.filter { actions[$0] != nil }
+    case .experiment: return experimentOrder.filter { experiments[$0] != nil }
+    case .lesson: return lessonOrder.filter { lessons[$0] != nil }
+    case .template: return templateOrder.filter { templateRevisions[$0] != nil }
+    case .note: return noteOrder.filter { notes[$0] != nil }
+    case nil:
+      return [EntityKind.incident, .action, .experiment, .lesson, .note].flatMap { ids(of: $0) }
+    }
+  }
+
+  /// The kind of the live entity `id`, if any.
+  public func kind(of id: String) -> EntityKind? {
+    if incidents[id] != nil { return .incident }
+    if actions[id] != nil { return .action }
+    if experiments[id] != nil { return .experiment }
+    if lessons[id] != nil { return .lesson }
+    if notes[id] != nil { return .note }
+    if templateRevisions[id] != nil { return .template }
+    return nil
+  }
+
+  /// The full id of the `kind` entity whose id starts with `prefix` (any length ≥ 1).
+  ///
+  /// Throws when no entity or more than one matches, naming the candidates.
+  public func resolve(_ prefix: String, _ kind: EntityKind? = nil) throws -> String {
+    let p = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    let what = kind?.rawValue ?? "entity"
+    guard !p.isEmpty else {
+      throw DomainError("\(what) id is empty; give the id or a unique prefix of it")
+    }
+    if kind == .template, templateRevisions[p] != nil { return p }
+    let pool = ids(of: kind == .template ? .template : kind)
+    var matches: [String] = []
+    for id in pool where id.hasPrefix(p) {
+      if id == p { return id }
+      matches.append(id)
+    }
+    if matches.count == 1 { return matches[0] }
+    if matches.isEmpty {
+      if tombstones.contains(where: { $0.hasPrefix(p) }) {
+        throw DomainError("\(what) '\(prefix)' was deleted; pick another id")
+      }
+      let hint: String
+      switch kind {
+      case .incident, nil: hint = "list them with `learnlog incident list`"
+      case .action: hint = "list them with `learnlog action list`"
+      case .lesson: hint = "list them with `learnlog lesson list`"
+      case .experiment, .template, .note: hint = "check the id"
+      }
+      throw DomainError("no \(what) with id '\(prefix)'; \(hint)")
+    }
+    let shown = matches.prefix(5).joined(separator: ", ")
+    let more = matches.count > 5 ? " and \(matches.count - 5) more" : ""
+    throw DomainError(
+      "\(what) id '\(prefix)' is ambiguous: \(shown)\(more); type more characters")
+  }
+
+  /// The shortest prefix of `id`, at least 6 characters, that no other live id shares.
+  ///
+  /// One scan of every id; for whole lists use ``shortIDs()``.
+  public func shortID(for id: String) -> String {
+    var need = 6
+    for other in ids(of: nil) where other != id {
+      let common = zip(id.utf8, other.utf8).prefix { $0 == $1 }.count
+      need = max(need, common + 1)
+    }
+    return String(id.prefix(need))
+  }
+
+  /// The short id of every live entity at once (sorting, not one scan per id).
+  public func shortIDs() -> [String: String] {
+    let all = ids(of: nil).sorted()
+    var out: [String: String] = [:]
+    out.reserveCapacity(all.count)
+    func lcp(_ a: String, _ b: String) -> Int { zip(a.utf8, b.utf8).prefix { $0 == $1 }.count }
+    for (i, id) in all.enumerated() {
+      var need = 6
+      if i > 0 { need = max(need, lcp(all[i - 1], id) + 1) }
+      if i + 1 < all.count { need = max(need, lcp(all[i + 1], id) + 1) }
+      out[id] = String(id.prefix(need))
+    }
+    return out
+  }
+}

@@ -1,0 +1,165 @@
+/// The replayed state of a learning log: every entity, kept in creation order.
+///
+/// Build it with ``replay(_:policy:)`` or feed records in replay order to ``apply(_:)``.
+/// A record id seen twice counts once; each field is last-writer-wins by replay order;
+/// deleted entities become tombstones; references to unknown entities are held and reported.
+public struct LearningState: Sendable {
+  /// Incidents by id (deleted ones removed).
+  public internal(set) var incidents: [String: Incident] = [:]
+  /// Actions by id.
+  public internal(set) var actions: [String: Action] = [:]
+  /// Experiments by id.
+  public internal(set) var experiments: [String: Experiment] = [:]
+  /// Lessons by id.
+  public internal(set) var lessons: [String: Lesson] = [:]
+  /// Private notes and growth items by id (only when private records were applied).
+  public internal(set) var notes: [String: PrivateNote] = [:]
+  /// Team templates: every revision, oldest first, by name.
+  public internal(set) var templateRevisions: [String: [TemplateRevision]] = [:]
+  /// Ids of deleted entities.
+  public internal(set) var tombstones: Set<String> = []
+  /// The thresholds the rules use.
+  public var policy: PolicySettings
+
+  var incidentOrder: [String] = []
+  var actionOrder: [String] = []
+  var experimentOrder: [String] = []
+  var lessonOrder: [String] = []
+  var noteOrder: [String] = []
+  var templateOrder: [String] = []
+  var actionsByIncident: [String: [String]] = [:]
+  var incidentsByPatternKey: [String: [String]] = [:]
+  var pending: [String: [Record]] = [:]
+  var decodeProblems: [String] = []
+  var unknownTypes: [String: Int] = [:]
+  var appliedIDs: [EventID] = []
+  var lateSeen: Set<EventID>?
+  var lastClock: HybridTimestamp?
+  var lastWriter = ""
+  var lastID = EventID(rawValue: "")
+
+  /// An empty state.
+  public init(policy: PolicySettings = PolicySettings()) { self.policy = policy }
+
+  /// The state of `records`: sorted by replay order, duplicates counted once.
+  public static func replay(_ records: [Record], policy: PolicySettings = PolicySettings())
+    -> LearningState
+  {
+    var s = LearningState(policy: policy)
+    s.appliedIDs.reserveCapacity(records.count)
+    records.withUnsafeBufferPointer { buffer in
+      var incidentCount = 0
+      var actionCount = 0
+      var isSorted = true
+      for i in buffer.indices {
+        if buffer[i].type == EventType.incidentCreated {
+          incidentCount += 1
+        } else if buffer[i].type == EventType.actionCreated {
+          actionCount += 1
+        }
+        if isSorted, i > 0, !Record.replayOrder(buffer[i - 1], buffer[i]) { isSorted = false }
+      }
+      s.incidents.reserveCapacity(incidentCount)
+      s.incidentOrder.reserveCapacity(incidentCount)
+      s.actions.reserveCapacity(actionCount)
+      s.actionOrder.reserveCapacity(actionCount)
+      s.actionsByIncident.reserveCapacity(incidentCount)
+      if isSorted {
+        // Borrow each record from the buffer instead of copying it.
+        for i in buffer.indices { s.apply(buffer[i]) }
+      } else {
+        let sorted = records.sorted(by: Record.replayOrder)
+        sorted.withUnsafeBufferPointer { b in
+          for i in b.indices { s.apply(b[i]) }
+        }
+      }
+    }
+    return s
+  }
+
+  /// Applies one record, which must arrive in replay order; a repeated id changes nothing.
+  ///
+  /// A record that sorts before the last one applied is applied once (by id) but cannot undo
+  /// later writes to the same field; ``replay(_:policy:)`` gives the exact order.
+  public mutating func apply(_ record: Record) {
+    if let last = lastClock {
+      let after: Bool
+      if record.clock != last {
+        after = last < record.clock
+      } else if record.writer != lastWriter {
+        after = lastWriter < record.writer
+      } else {
+        after = lastID < record.id
+      }
+      if !after {
+        if record.id == lastID { return }
+        if lateSeen == nil { lateSeen = Set(appliedIDs) }
+        guard lateSeen?.insert(record.id).inserted == true else { return }
+        appliedIDs.append(record.id)
+        applyOnce(record)
+        return
+      }
+      if lateSeen != nil, lateSeen?.insert(record.id).inserted == false { return }
+    }
+    lastClock = record.clock
+    lastWriter = record.writer
+    lastID = record.id
+    appliedIDs.append(record.id)
+    applyOnce(record)
+  }
+
+  // MARK: lists in stable order
+
+  /// Incidents in creation order.
+  public var incidentList: [Incident] { incidentOrder.compactMap { incidents[$0] } }
+  /// Actions in creation order.
+  public var actionList: [Action] { actionOrder.compactMap { actions[$0] } }
+  /// Experiments in creation order.
+  public var experimentList: [Experiment] { experimentOrder.compactMap { experiments[$0] } }
+  /// Lessons in creation order.
+  public var lessonList: [Lesson] { lessonOrder.compactMap { lessons[$0] } }
+  /// Private notes and growth items in creation order.
+  public var noteList: [PrivateNote] { noteOrder.compactMap { notes[$0] } }
+
+  /// The actions of `incident` in creation order.
+  public func actions(of incident: String) -> [Action] {
+    (actionsByIncident[incident] ?? []).compactMap { actions[$0] }
+  }
+
+  /// Every template: built-ins first, then team templates at their latest revision.
+  public var templates: [ReviewTemplate] {
+    ReviewTemplate.builtIns + templateOrder.compactMap { templateRevisions[$0]?.last?.template }
+  }
+
+  /// The template named `name` (a team revision overrides nothing built in).
+  public func template(named name: String) -> ReviewTemplate? {
+    if let b = ReviewTemplate.builtIns.first(where: { $0.name == name }) { return b }
+    return templateRevisions[name]?.last?.template
+  }
+
+  /// Held references and skipped records, one line each, for `check`.
+  public var problems: [String] {
+    var out = decodeProblems
+    for (type, n) in unknownTypes.sorted(by: { $0.key < $1.key }) {
+      out.append("\(n) record(s) of unknown type '\(type)' ignored; a newer learnlog may read them")
+    }
+    for (entity, recs) in pending.sorted(by: { $0.key < $1.key }) {
+      out.append(
+        "\(recs.count) record(s) refer to unknown entity '\(entity)'; held until it appears")
+    }
+    for a in actionList where incidents[a.incident] == nil && !tombstones.contains(a.incident) {
+      out.append("action \(a.id) refers to unknown incident '\(a.incident)'; held")
+    }
+    for e in experimentList {
+      if let i = e.incident, incidents[i] == nil, !tombstones.contains(i) {
+        out.append("experiment \(e.id) refers to unknown incident '\(i)'; held")
+      }
+    }
+    for l in lessonList {
+      for i in l.incidents where incidents[i] == nil && !tombstones.contains(i) {
+        out.append("lesson \(l.id) refers to unknown incident '\(i)'; held")
+      }
+    }
+    return out
+  }
+}
