@@ -1,4 +1,0 @@
-import LearningLogApp
-import Testing
-
-@Test func appHasName() { #expect(LearningLogAppInfo.name == "learnlog") }
