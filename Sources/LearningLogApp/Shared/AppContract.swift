@@ -13,8 +13,24 @@ public enum AppEffect: Sendable, Hashable {
   case saveDraft(key: String, values: [String: String])
   /// Forget a draft once it has been saved or discarded.
   case discardDraft(key: String)
+  /// Switch to another screen, selecting the item named.
+  case show(Destination)
+  /// Show a one-line message in the status bar (errors start with "error:").
+  case status(String)
   /// Leave the app.
   case quit
+}
+
+/// A place in the app another screen can send the user to.
+public enum Destination: Sendable, Hashable {
+  case today
+  case incident(String)
+  /// The review form of an incident.
+  case review(String)
+  case action(String)
+  case lesson(String)
+  case pattern(String)
+  case dashboard
 }
 
 /// Everything a screen reads while reducing or drawing, computed once per change of the log.
@@ -58,7 +74,28 @@ public protocol AppScreen {
   static var keymap: KeymapContext<Action> { get }
   /// Applies `action`, returning the effects to run.
   static func reduce(_ state: inout State, _ action: Action, context: ViewContext) -> [AppEffect]
-  /// Draws the screen into `area` of `buffer`.
+  /// Draws the screen into `area` of `buffer`, returning where the cursor goes (if anywhere).
   static func render(
-    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect)
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect) -> Point?
+  /// Turns a key into an action; by default a lookup in ``keymap``.
+  static func action(for key: KeyEvent, state: State) -> Action?
+  /// Turns a mouse report inside `area` into an action; by default none.
+  static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action?
+  /// Whether the screen is taking text (a search box, a dialog), so global keys must not fire.
+  static func isCapturingInput(_ state: State) -> Bool
+  /// The name and keys of what is open on the screen now (a dialog's), for help and hints.
+  static func activeKeymap(_ state: State) -> KeymapContext<Action>
+}
+
+extension AppScreen {
+  /// Looks the key up in the active keymap.
+  public static func action(for key: KeyEvent, state: State) -> Action? {
+    activeKeymap(state).bindings.first { $0.keys.contains(key) }?.action
+  }
+  /// No mouse handling unless the screen provides it.
+  public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? { nil }
+  /// Not capturing input unless the screen says so.
+  public static func isCapturingInput(_ state: State) -> Bool { false }
+  /// The screen's own keymap unless something is open.
+  public static func activeKeymap(_ state: State) -> KeymapContext<Action> { keymap }
 }
