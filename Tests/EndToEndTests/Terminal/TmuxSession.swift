@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Where the test tools and the built programs are.
+enum TestTools {
+  /// The tmux executable on PATH, or nil when tmux is not installed.
+  static let tmux: String? = executable(named: "tmux")
+
+  /// The directory holding the built products (`learnlog`, `learnlog-tui-demo`).
+  ///
+  /// The test bundle is built next to them; if they are not there, asks `swift build`.
+  static let binDirectory: URL? = {
+    var candidates: [URL] = []
+    if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+    }
+    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    candidates.append(Bundle.main.bundleURL)
+    if let first = CommandLine.arguments.first {
+      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
+    }
+    for candidate in candidates
+    where FileManager.default.isExecutableFile(
+      atPath: candidate.appendingPathComponent("learnlog").path)
+    {
+      return candidate
+    }
+    guard let swift = executable(named: "swift"),
+      let output = try? run(swift, ["build", "--show-bin-path"]).output
+    else { return nil }
+    let path = output.trimmingCharacters(in: .whitespacesAndNewlines)
+    return path.isEmpty ? nil : URL(fileURLWithPath: path)
+  }()
+
+  /// The path of the built program `name`.
+  static func binary(_ name: String) throws -> String {
+    let directory = try #require(binDirectory, "cannot find the built products; run swift build")
+    let path = directory.appendingPathComponent(name).path
+    try #require(
+      FileManager.default.isExecutableFile(atPath: path), "\(path) is missing; run swift build")
+    return path
+  }
+
+  static func executable(named name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = "\(directory)/\(name)"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }
+
+  /// Runs a program to completion; returns its exit status and standard output.
+  @discardableResult
+  static func run(_ executable: String, _ arguments: [String]) throws -> (
+    status: Int32, output: String
+  ) {
+    // Output goes to a file, not a pipe: a tmux server started by the command keeps the
+    // descriptor open, so a pipe would never reach end of file. posix_spawn and waitpid rather
+    // than Foundation's Process, whose exit monitoring can miss a quickly exiting child here.
+    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "learnlog-test-output-\(UUID().uuidString)"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else {
+      throw CocoaError(.executableLoad, userInfo: ["errno": spawned, "path": executable])
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+    let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    return (exitStatus, String(decoding: data, as: UTF8.self))
+  }
+}
+
+/// A program running in a private tmux server, wrapped so its terminal modes are recorded.
+///
+/// The pane runs a small script: `stty -g` before, the program (its pid written to a file), its
+/// exit status, `stty -g` after. The server is private (`-L` with a unique name) and killed by
+/// `stop()`.
+final class TmuxSession {
+  let socket = "learnlog-test-\(UUID().uuidString)"
+  let directory: URL
+  private let tmux: String
+
+  /// Starts `program` with `arguments` in a `width`×`height` pane.
+  init(program: String, arguments: [String] = [], width: Int = 100, height: Int = 30) throws {
+    tmux = try #require(TestTools.tmux, "tmux is not installed")
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let quoted = ([program] + arguments).map(Self.shellQuoted).joined(separator: " ")
+    let dir = Self.shellQuoted(directory.path)
+    let script = """
+      export LANG=C.UTF-8 SWIFT_BACKTRACE=enable=no
+      unset NO_COLOR
+      stty -g > \(dir)/before
+      sh -c 'echo $$ > "$0/pid.tmp" && mv "$0/pid.tmp" "$0/pid" && shift && exec "$@"' \(dir) -- \(quoted)
+      echo $? > \(dir)/status
+      stty -g > \(dir)/after.tmp
+      mv \(dir)/after.tmp \(dir)/after
+      """
+    let scriptPath = directory.appendingPathComponent("run.sh").path
+    try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+    try tmuxCommand([
+      "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh",
+      scriptPath,
+    ])
+  }
+
+  /// Kills the tmux server and removes the files.
+  func stop() {
+    _ = try? TestTools.run(tmux, ["-L", socket, "kill-server"])
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  @discardableResult
+  func tmuxCommand(_ arguments: [String]) throws -> String {
+    let result = try TestTools.run(tmux, ["-L", socket, "-u"] + arguments)
+    return result.output
+  }
+
+  /// Types `text` literally.
+  func type(_ text: String) throws { try tmuxCommand(["send-keys", "-l", text]) }
+
+  /// Presses keys by tmux name (`Home`, `C-a`, `M-b`, `F5`, `Escape`).
+  func press(_ keys: String...) throws { try tmuxCommand(["send-keys"] + keys) }
+
+  /// Pastes `text` as a bracketed paste when the program asked for it.
+  func paste(_ text: String) throws {
+    try tmuxCommand(["set-buffer", "--", text])
+    try tmuxCommand(["paste-buffer", "-p"])
+  }
+
+  /// Resizes the window.
+  func resize(width: Int, height: Int) throws {
+    try tmuxCommand(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+  }
+
+  /// The pane's rows as text, trailing spaces trimmed.
+  func screen() -> [String] {
+    guard let output = try? tmuxCommand(["capture-pane", "-p"]) else { return [] }
+    return output.split(separator: "\n", omittingEmptySubsequences: false).map {
+      var line = String($0)
+      while line.last == " " { line.removeLast() }
+      return line
+    }
+  }
+
+  /// Polls the screen until `predicate` holds or `timeout` seconds pass; returns the last screen
+  /// and whether it matched.
+  @discardableResult
+  func waitForScreen(timeout: Double = 10, _ predicate: ([String]) -> Bool) -> (
+    screen: [String], matched: Bool
+  ) {
+    let deadline = Date().addingTimeInterval(timeout)
+    var lines = screen()
+    while !predicate(lines) {
+      guard Date() < deadline else { return (lines, false) }
+      usleep(20_000)
+      lines = screen()
+    }
+    return (lines, true)
+  }
+
+  /// Waits until a row contains `text`; records an issue showing the screen if it never does.
+  @discardableResult
+  func expectRow(
+    containing text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+  ) -> [String] {
+    let result = waitForScreen(timeout: timeout) { $0.contains { $0.contains(text) } }
+    #expect(
+      result.matched, "no row contains \"\(text)\"; screen:\n\(result.screen.joined(separator: "\n"))",
+      sourceLocation: sourceLocation)
+    return result.screen
+  }
+
+  /// The contents of a file the wrapper writes, once it exists (nil after `timeout` seconds).
+  func file(_ name: String, timeout: Double = 10) -> String? {
+    let path = directory.appendingPathComponent(name).path
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      usleep(20_000)
+    }
+    return nil
+  }
+
+  /// The program's process id.
+  func programPID() throws -> pid_t {
+    let text = try #require(file("pid"), "the program did not start")
+    return try #require(pid_t(text), "bad pid file: \(text)")
+  }
+
+  static func shellQuoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}
