@@ -336,11 +336,19 @@ public final class CursesTerminal: TerminalBackend {
       if !pending.isEmpty {
         var result = KeyDecoder.decode(pending[...], paused: false)
         if case .incomplete(let paste) = result {
-          let wait = paste ? pasteWaitMilliseconds : escapeWaitMilliseconds
-          if let raw = readRaw(waitMilliseconds: wait) {
+          // Take everything already typed or pasted before decoding again (a long paste is
+          // then decoded a few times, not once per character); wait only if nothing is there.
+          var arrived = false
+          while let raw = readRaw(waitMilliseconds: 0) {
             pending.append(raw)
-            continue
+            arrived = true
           }
+          let wait = paste ? pasteWaitMilliseconds : escapeWaitMilliseconds
+          if !arrived, let raw = readRaw(waitMilliseconds: wait) {
+            pending.append(raw)
+            arrived = true
+          }
+          if arrived { continue }
           result = KeyDecoder.decode(pending[...], paused: true)
         }
         switch result {

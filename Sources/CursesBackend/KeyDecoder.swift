@@ -29,7 +29,9 @@ public enum KeyDecoder {
     case .resize(let size):
       return .event(.resize(size), consumed: 1)
     case .mouse(let x, let y, let buttons):
-      guard let event = mouseEvent(x: x, y: y, buttons: buttons) else { return .ignored(consumed: 1) }
+      guard let event = mouseEvent(x: x, y: y, buttons: buttons) else {
+        return .ignored(consumed: 1)
+      }
       return .event(.mouse(event), consumed: 1)
     case .keyCode(let code):
       guard let key = keyEvent(forCode: code) else { return .ignored(consumed: 1) }

@@ -25,6 +25,8 @@ import CNcursesw
 /// - SIGTSTP and SIGWINCH stay with ncurses, which suspends and resizes properly; Ctrl-Z typed
 ///   in raw mode is a key, handled by `CursesTerminal.suspend()`.
 enum TerminalGuard {
+  /// Flags shared with the handlers, read and written atomically.
+  ///
   /// Slot 0: the pending termination signal (0 for none). Slot 1: 1 while curses is active.
   /// Slot 2: the terminal's file descriptor. Slot 3: the number of reset bytes.
   nonisolated(unsafe) static let flags: UnsafeMutablePointer<Int32> = {
@@ -60,7 +62,7 @@ enum TerminalGuard {
   static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   static let crashSignals: [Int32] = [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS]
 
-  /// Saves what is needed to restore `fd` and arms the handlers. Call before `newterm`.
+  /// Saves the terminal modes of `fd`; call before `newterm` changes them.
   static func saveModes(fd: Int32) {
     // Touch every global now: their lazy initialisation must never first run in a handler.
     _ = (flags, resetBytes, savedModes, previousActions, installed)

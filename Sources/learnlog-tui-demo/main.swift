@@ -110,7 +110,9 @@ func demoScreen(size: Size, field: DemoTextField, lastEvent: String) -> (ScreenB
     return (buffer, nil)
   }
   let title = "learnlog toolkit demo"
-  put(title, x: (size.width - title.count) / 2, y: 0, style: Style(attributes: [.bold]), into: &buffer)
+  put(
+    title, x: (size.width - title.count) / 2, y: 0, style: Style(attributes: [.bold]), into: &buffer
+  )
   let label = "Text: "
   let fieldX = put(label, x: 2, y: 3, into: &buffer)
   let fieldEnd = size.width - 2

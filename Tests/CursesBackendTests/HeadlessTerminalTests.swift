@@ -1,6 +1,6 @@
 import CursesBackend
-import Testing
 import TerminalUI
+import Testing
 
 /// Real ncurses on /dev/null: draw a buffer, read the cells back from ncurses' screen.
 ///
@@ -158,8 +158,14 @@ import TerminalUI
   let mono = Palette(support: .monochrome)
   #expect(mono.colorNumber(.red) == -1)
   #expect(mono.attributes(for: Style(foreground: .red)) == [.bold])
-  #expect(mono.attributes(for: Style(background: .blue, attributes: [.underline])) == [.reverse, .underline])
-  #expect(ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": "1"]) == .monochrome)
-  #expect(ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": ""]) == .colors(count: 256))
+  #expect(
+    mono.attributes(for: Style(background: .blue, attributes: [.underline])) == [
+      .reverse, .underline,
+    ])
+  #expect(
+    ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": "1"]) == .monochrome)
+  #expect(
+    ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": ""])
+      == .colors(count: 256))
   #expect(ColorSupport.detect(hasColors: false, count: 0, environment: [:]) == .monochrome)
 }

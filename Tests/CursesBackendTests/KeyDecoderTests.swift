@@ -1,6 +1,6 @@
 import CursesBackend
-import Testing
 import TerminalUI
+import Testing
 
 /// One row of the decoding table: raw input and the events it must become.
 struct DecodingCase: CustomTestStringConvertible, Sendable {
@@ -141,10 +141,18 @@ let decodingTable: [DecodingCase] = [
   seq("paste without end takes what came", "\u{1B}[200~abc", [.paste("abc")]),
   seq("stray paste end ignored", "\u{1B}[201~z", [char("z")]),
   // Mouse reports in raw form.
-  seq("SGR left press", "\u{1B}[<0;5;3M", [.mouse(MouseEvent(action: .press(button: 1), position: Point(x: 4, y: 2)))]),
-  seq("SGR release", "\u{1B}[<0;5;3m", [.mouse(MouseEvent(action: .release, position: Point(x: 4, y: 2)))]),
-  seq("SGR wheel down", "\u{1B}[<65;1;1M", [.mouse(MouseEvent(action: .wheelDown, position: Point(x: 0, y: 0)))]),
-  seq("X10 right press", "\u{1B}[M\u{22}!!", [.mouse(MouseEvent(action: .press(button: 3), position: Point(x: 0, y: 0)))]),
+  seq(
+    "SGR left press", "\u{1B}[<0;5;3M",
+    [.mouse(MouseEvent(action: .press(button: 1), position: Point(x: 4, y: 2)))]),
+  seq(
+    "SGR release", "\u{1B}[<0;5;3m",
+    [.mouse(MouseEvent(action: .release, position: Point(x: 4, y: 2)))]),
+  seq(
+    "SGR wheel down", "\u{1B}[<65;1;1M",
+    [.mouse(MouseEvent(action: .wheelDown, position: Point(x: 0, y: 0)))]),
+  seq(
+    "X10 right press", "\u{1B}[M\u{22}!!",
+    [.mouse(MouseEvent(action: .press(button: 3), position: Point(x: 0, y: 0)))]),
   // Resize.
   row("resize", [.resize(Size(width: 70, height: 20))], [.resize(Size(width: 70, height: 20))]),
 ]
@@ -182,11 +190,21 @@ func decodesRawInput(_ row: DecodingCase) {
   let wheelUp: UInt32 = 0o2 << 15
   let wheelDown: UInt32 = 0o2 << 20
   let at = Point(x: 3, y: 4)
-  #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: press1) == MouseEvent(action: .press(button: 1), position: at))
-  #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: release1) == MouseEvent(action: .release, position: at))
-  #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: press3) == MouseEvent(action: .press(button: 3), position: at))
-  #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: wheelUp) == MouseEvent(action: .wheelUp, position: at))
-  #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: wheelDown) == MouseEvent(action: .wheelDown, position: at))
+  #expect(
+    KeyDecoder.mouseEvent(x: 3, y: 4, buttons: press1)
+      == MouseEvent(action: .press(button: 1), position: at))
+  #expect(
+    KeyDecoder.mouseEvent(x: 3, y: 4, buttons: release1)
+      == MouseEvent(action: .release, position: at))
+  #expect(
+    KeyDecoder.mouseEvent(x: 3, y: 4, buttons: press3)
+      == MouseEvent(action: .press(button: 3), position: at))
+  #expect(
+    KeyDecoder.mouseEvent(x: 3, y: 4, buttons: wheelUp)
+      == MouseEvent(action: .wheelUp, position: at))
+  #expect(
+    KeyDecoder.mouseEvent(x: 3, y: 4, buttons: wheelDown)
+      == MouseEvent(action: .wheelDown, position: at))
   #expect(KeyDecoder.mouseEvent(x: 3, y: 4, buttons: 0) == nil)
 }
 

@@ -49,7 +49,9 @@ struct TerminalEndToEndTests {
     let smaller = session.waitForScreen {
       self.column(of: self.title, in: $0) == (70 - self.title.count) / 2
     }
-    #expect(smaller.matched, "title not centred at 70 columns:\n\(smaller.screen.joined(separator: "\n"))")
+    #expect(
+      smaller.matched, "title not centred at 70 columns:\n\(smaller.screen.joined(separator: "\n"))"
+    )
     #expect(smaller.screen.firstIndex { $0.contains(title) } == 9)
 
     try session.resize(width: 59, height: 16)

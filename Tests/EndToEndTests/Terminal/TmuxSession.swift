@@ -108,7 +108,8 @@ final class TmuxSession {
       export LANG=C.UTF-8 SWIFT_BACKTRACE=enable=no
       unset NO_COLOR
       stty -g > \(dir)/before
-      sh -c 'echo $$ > "$0/pid.tmp" && mv "$0/pid.tmp" "$0/pid" && shift && exec "$@"' \(dir) -- \(quoted)
+      sh -c 'echo $$ > "$0/pid.tmp" && mv "$0/pid.tmp" "$0/pid" && shift && exec "$@"' \
+        \(dir) -- \(quoted)
       echo $? > \(dir)/status
       stty -g > \(dir)/after.tmp
       mv \(dir)/after.tmp \(dir)/after
@@ -183,7 +184,8 @@ final class TmuxSession {
   ) -> [String] {
     let result = waitForScreen(timeout: timeout) { $0.contains { $0.contains(text) } }
     #expect(
-      result.matched, "no row contains \"\(text)\"; screen:\n\(result.screen.joined(separator: "\n"))",
+      result.matched,
+      "no row contains \"\(text)\"; screen:\n\(result.screen.joined(separator: "\n"))",
       sourceLocation: sourceLocation)
     return result.screen
   }
