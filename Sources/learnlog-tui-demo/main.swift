@@ -2,8 +2,9 @@
 // the last input event decoded, resizes and the too-small message. The end-to-end tests drive it
 // in tmux; it is also handy to check what a terminal sends for a key.
 //
-// Usage: learnlog-tui-demo [--crash-on CHARACTER]
+// Usage: learnlog-tui-demo [--crash-on CHARACTER] [--stall-on CHARACTER]
 //   --crash-on X   stop with a runtime trap when X is typed (tests the terminal restore on crashes)
+//   --stall-on X   stop reading input for 3 seconds when X is typed (tests signals while busy)
 
 import CursesBackend
 import Foundation
@@ -129,9 +130,17 @@ func demoScreen(size: Size, field: DemoTextField, lastEvent: String) -> (ScreenB
 }
 
 var crashCharacter: Character?
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.count == 2, arguments[0] == "--crash-on", let character = arguments[1].first {
-  crashCharacter = character
+var stallCharacter: Character?
+var arguments = Array(CommandLine.arguments.dropFirst())[...]
+while let option = arguments.popFirst() {
+  guard let value = arguments.popFirst()?.first else { break }
+  switch option {
+  case "--crash-on": crashCharacter = value
+  case "--stall-on": stallCharacter = value
+  default:
+    FileHandle.standardError.write(Data("error: unknown option \(option)\n".utf8))
+    exit(64)
+  }
 }
 
 let terminal: CursesTerminal
@@ -157,6 +166,12 @@ while true {
   case .key(let key):
     if case .character(let character) = key.key, character == crashCharacter {
       fatalError("crash requested with --crash-on")
+    }
+    if case .character(let character) = key.key, character == stallCharacter {
+      // Busy elsewhere for 3 seconds: not reading input, not checking for signals (sleeping in
+      // a loop, since a signal cuts a single sleep short).
+      let end = Date().addingTimeInterval(3)
+      while Date() < end { usleep(50_000) }
     }
     _ = field.handle(key)
   case .paste(let text):

@@ -133,6 +133,37 @@ struct TerminalEndToEndTests {
     try expectRestored(session, status: 128 + signal)
   }
 
+  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--stall-on", "!"])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    try session.type("!")
+    usleep(300_000)  // the demo is now sleeping, not reading input
+    let start = Date()
+    #expect(kill(pid, SIGTERM) == 0)
+    usleep(100_000)
+    #expect(kill(pid, SIGTERM) == 0)
+    try expectRestored(session, status: 128 + SIGTERM)
+    #expect(Date().timeIntervalSince(start) < 2.5, "the second signal did not end the program")
+  }
+
+  @Test func oneSignalWhileBusyIsActedOnWhenTheLoopReturns() throws {
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--stall-on", "!"])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    try session.type("!")
+    usleep(300_000)
+    let start = Date()
+    #expect(kill(pid, SIGINT) == 0)
+    try expectRestored(session, status: 128 + SIGINT)
+    // Acted on only once the stall (3 s from the key) ends and the loop asks for input again.
+    #expect(Date().timeIntervalSince(start) > 2)
+  }
+
   @Test func aCrashRestoresTheTerminal() throws {
     let session = try TmuxSession(
       program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--crash-on", "!"])
