@@ -92,6 +92,7 @@ public final class CursesTerminal: TerminalBackend {
         throw problem
       }
       terminalType = environment["TERM"]
+      CursesTerminal.unblockTerminalSignals()
       inputFile = fdopen(0, "r")
       outputFile = fdopen(1, "w")
       ownsFiles = false
@@ -443,6 +444,17 @@ public final class CursesTerminal: TerminalBackend {
     }
     bytes.append(contentsOf: Array("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?2004l".utf8))
     return bytes
+  }
+
+  /// Unblocks, on this thread, the signals full-screen mode relies on: a program started with
+  /// them blocked (some launchers do) would otherwise never see resizes, Ctrl-Z or termination.
+  static func unblockTerminalSignals() {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH] {
+      sigaddset(&signals, signal)
+    }
+    _ = pthread_sigmask(SIG_UNBLOCK, &signals, nil)
   }
 
   /// Selects the user's locale, falling back to C.UTF-8 so wide characters work.

@@ -123,6 +123,55 @@ struct TerminalEndToEndTests {
     try expectRestored(session, status: 0)
   }
 
+  /// Whether process `pid` is stopped (state T in /proc).
+  private func isStopped(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[end.upperBound...].first == "T"
+  }
+
+  private func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+      guard Date() < deadline else { return false }
+      usleep(20_000)
+    }
+    return true
+  }
+
+  @Test(
+    .enabled(if: TestTools.executable(named: "bash") != nil, "bash is not installed; skipping"),
+    arguments: ["ctrl-z", "SIGTSTP"])
+  func jobControlSuspendsAndResumesWithTheTerminalRestored(_ how: String) throws {
+    let session = try TmuxSession(
+      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    defer { session.stop() }
+    session.expectRow(containing: "$")
+    let shellModes = try session.paneModes()
+    let demo = TmuxSession.shellQuoted(try TestTools.binary("learnlog-tui-demo"))
+    let pidFile = session.directory.appendingPathComponent("pid").path
+    try session.type("sh -c 'echo $$ > \(pidFile); exec \(demo)'")
+    try session.press("Enter")
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
+
+    if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
+    #expect(waitUntil { isStopped(pid) }, "the program did not stop")
+    #expect(session.waitForModes(shellModes), "modes not restored while stopped")
+    session.expectRow(containing: "Stopped")
+
+    try session.type("fg")
+    try session.press("Enter")
+    session.expectRow(containing: "learnlog toolkit demo")
+    try session.type("ok")
+    session.expectRow(containing: "Text: ok")
+    try session.press("Escape")
+    #expect(waitUntil { kill(pid, 0) != 0 }, "the program did not quit")
+    #expect(session.waitForModes(shellModes), "modes not restored at the end")
+  }
+
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
   func signalsRestoreTheTerminal(_ signal: Int32) throws {
     let session = try TmuxSession(program: try TestTools.binary("learnlog"))

@@ -74,8 +74,21 @@ enum TestTools {
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    // A clean signal state: the test runner's threads block most signals, and a tmux server
+    // started from one would hand that mask down to every program in its panes.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    var allSignals = sigset_t()
+    sigemptyset(&noSignals)
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard spawned == 0 else {
       throw CocoaError(.executableLoad, userInfo: ["errno": spawned, "path": executable])
     }
@@ -97,13 +110,36 @@ final class TmuxSession {
   let directory: URL
   private let tmux: String
 
-  /// Starts `program` with `arguments` in a `width`×`height` pane.
-  init(program: String, arguments: [String] = [], width: Int = 100, height: Int = 30) throws {
+  /// Starts `program` with `arguments` in a `width`×`height` pane, wrapped in the script that
+  /// records the terminal modes before and after.
+  convenience init(program: String, arguments: [String] = [], width: Int = 100, height: Int = 30)
+    throws
+  {
+    try self.init(width: width, height: height) { directory in
+      let quoted = ([program] + arguments).map(Self.shellQuoted).joined(separator: " ")
+      let dir = Self.shellQuoted(directory.path)
+      return ["sh", "-c", Self.wrapperScript(dir: dir, command: quoted)]
+    }
+  }
+
+  /// Starts an interactive shell with job control (bash) in the pane.
+  convenience init(interactiveShell bash: String) throws {
+    try self.init(width: 100, height: 30) { _ in
+      ["env", "LANG=C.UTF-8", "PS1=$ ", bash, "--norc", "--noprofile", "-i"]
+    }
+  }
+
+  private init(width: Int, height: Int, command: (URL) throws -> [String]) throws {
     tmux = try #require(TestTools.tmux, "tmux is not installed")
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let quoted = ([program] + arguments).map(Self.shellQuoted).joined(separator: " ")
-    let dir = Self.shellQuoted(directory.path)
+    try tmuxCommand(
+      ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
+        + (try command(directory)))
+  }
+
+  /// The wrapper: modes before, the program (pid written to a file), status, modes after.
+  private static func wrapperScript(dir: String, command quoted: String) -> String {
     let script = """
       export LANG=C.UTF-8 SWIFT_BACKTRACE=enable=no
       unset NO_COLOR
@@ -114,12 +150,30 @@ final class TmuxSession {
       stty -g > \(dir)/after.tmp
       mv \(dir)/after.tmp \(dir)/after
       """
-    let scriptPath = directory.appendingPathComponent("run.sh").path
-    try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-    try tmuxCommand([
-      "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh",
-      scriptPath,
-    ])
+    return script
+  }
+
+  /// The pane's terminal device, such as /dev/pts/3.
+  func paneTTY() throws -> String {
+    try tmuxCommand(["display-message", "-p", "#{pane_tty}"])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// The pane terminal's modes as `stty -g` prints them, read from outside.
+  func paneModes() throws -> String {
+    let stty = try #require(TestTools.executable(named: "stty"))
+    return try TestTools.run(stty, ["-g", "-F", try paneTTY()]).output
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Polls until the pane terminal's modes equal `modes`; returns whether they did in time.
+  func waitForModes(_ modes: String, timeout: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while (try? paneModes()) != modes {
+      guard Date() < deadline else { return false }
+      usleep(20_000)
+    }
+    return true
   }
 
   /// Kills the tmux server and removes the files.
