@@ -199,7 +199,7 @@ public final class CursesTerminal: TerminalBackend {
         {
           continue
         }
-        put(cell, x: x, y: y)
+        put(cell, x: x, y: y, wide: buffer[x + 1, y].isContinuation)
       }
     }
     if let cursor, cursor.x >= 0, cursor.y >= 0, cursor.x < width, cursor.y < height {
@@ -260,18 +260,30 @@ public final class CursesTerminal: TerminalBackend {
     return Cell(String(scalars), style: style)
   }
 
-  private func put(_ cell: Cell, x: Int, y: Int) {
+  /// Writes one cell; `wide` says the buffer gave it two cells (the next is a continuation).
+  ///
+  /// Where the buffer's width and the C library's (`wcwidth`, which ncurses uses) disagree, the
+  /// layout wins: a character ncurses would draw over two cells in a one-cell slot becomes U+FFFD,
+  /// and a two-cell slot holding a character ncurses draws narrow gets a blank in its right half.
+  private func put(_ cell: Cell, x: Int, y: Int, wide: Bool) {
     var text: [wchar_t] = []
     for scalar in cell.text.unicodeScalars.prefix(5) {
       text.append(wchar_t(bitPattern: scalar.value < 0x20 ? 0x20 : scalar.value))
     }
     if text.isEmpty { text = [0x20] }
+    let cursesWidth = wcwidth(text[0])
+    if !wide, cursesWidth > 1 { text = [0xFFFD] }
     text.append(0)
     let attributes = cursesAttributes(palette.attributes(for: cell.style))
     let pair = colorPair(for: cell.style)
     var value = cchar_t()
     _ = ll_setcchar(&value, text, attributes, Int32(pair))
     _ = mvwadd_wch(ll_stdscr(), Int32(y), Int32(x), &value)
+    if wide, cursesWidth < 2 {
+      var blank = cchar_t()
+      _ = ll_setcchar(&blank, [0x20, 0], attributes, Int32(pair))
+      _ = mvwadd_wch(ll_stdscr(), Int32(y), Int32(x + 1), &blank)
+    }
   }
 
   private func setCursorVisible(_ visible: Bool) {

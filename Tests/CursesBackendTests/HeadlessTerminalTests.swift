@@ -73,6 +73,26 @@ import Testing
     #expect(terminal.cellOnScreen(x: 1, y: 2)?.text == "q")
   }
 
+  @Test func widthDisagreementsKeepTheLayout() throws {
+    let terminal = try makeTerminal()
+    defer { terminal.shutdown() }
+    var buffer = ScreenBuffer(size: terminal.size)
+    // Given one cell, a character the C library draws over two becomes U+FFFD …
+    buffer[0, 0] = Cell("日")
+    buffer[1, 0] = Cell("b")
+    // … and given two cells, a narrow one gets a blank right half, not what was there before.
+    buffer[0, 1] = Cell("z")
+    buffer[1, 1] = Cell("y")
+    terminal.draw(buffer, cursor: nil)
+    buffer[0, 1] = Cell("a")
+    buffer[1, 1] = Cell("", isContinuation: true)
+    terminal.draw(buffer, cursor: nil)
+    #expect(terminal.cellOnScreen(x: 0, y: 0)?.text == "\u{FFFD}")
+    #expect(terminal.cellOnScreen(x: 1, y: 0)?.text == "b")
+    #expect(terminal.cellOnScreen(x: 0, y: 1)?.text == "a")
+    #expect(terminal.cellOnScreen(x: 1, y: 1)?.text == " ")
+  }
+
   @Test func redrawAllRepaintsEveryCell() throws {
     let terminal = try makeTerminal()
     defer { terminal.shutdown() }
