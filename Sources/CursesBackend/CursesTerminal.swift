@@ -111,9 +111,12 @@ public final class CursesTerminal: TerminalBackend {
     guard let outputFile, let inputFile, let terminalType else {
       throw CursesTerminalError.cannotOpen("the terminal")
     }
-    if guardsProcess { TerminalGuard.saveModes(fd: fileno(outputFile)) }
+    // Armed before newterm: a signal while curses starts still restores the saved modes, and
+    // ncurses, finding handlers in place, leaves SIGINT and SIGTERM to us.
+    if guardsProcess { TerminalGuard.prepare(fd: fileno(outputFile)) }
     // newterm (unlike initscr) reports an unknown type by returning nil instead of exiting.
     guard let screen = newterm(terminalType, outputFile, inputFile) else {
+      if guardsProcess { TerminalGuard.deactivate() }
       closeFiles()
       throw CursesTerminalError.unknownTerminal(terminalType)
     }
@@ -153,7 +156,6 @@ public final class CursesTerminal: TerminalBackend {
     _ = mouseinterval(0)
     writeRaw("\u{1B}[?2004h")  // bracketed paste on
     active = true
-    if guardsProcess { TerminalGuard.activate() }
   }
 
   deinit { shutdown() }

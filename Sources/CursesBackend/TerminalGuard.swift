@@ -62,8 +62,8 @@ enum TerminalGuard {
   static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   static let crashSignals: [Int32] = [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS]
 
-  /// Saves the terminal modes of `fd`; call before `newterm` changes them.
-  static func saveModes(fd: Int32) {
+  /// Saves the terminal modes of `fd` and arms the handlers; call before `newterm`.
+  static func prepare(fd: Int32) {
     // Touch every global now: their lazy initialisation must never first run in a handler.
     _ = (flags, resetBytes, savedModes, previousActions, installed)
     if tcgetattr(fd, savedModes) == 0 {
@@ -71,6 +71,8 @@ enum TerminalGuard {
     } else {
       ll_atomic_store(flags + 2, -1)
     }
+    ll_atomic_store(flags + 3, 0)
+    activate()
   }
 
   /// Records the bytes that undo curses' changes to the screen (from the terminal's terminfo).
