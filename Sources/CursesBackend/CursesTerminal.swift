@@ -126,10 +126,6 @@ public final class CursesTerminal: TerminalBackend {
 
     if case .files(_, _, _, let size) = device {
       _ = resizeterm(Int32(size.height), Int32(size.width))
-      // resizeterm queues a KEY_RESIZE for the size we chose ourselves: drop it.
-      wtimeout(ll_stdscr(), 0)
-      var ignored: wint_t = 0
-      for _ in 0..<4 where wget_wch(ll_stdscr(), &ignored) != ll_err() {}
     }
     _ = raw()
     _ = noecho()
@@ -156,6 +152,14 @@ public final class CursesTerminal: TerminalBackend {
     _ = mouseinterval(0)
     writeRaw("\u{1B}[?2004h")  // bracketed paste on
     active = true
+    if case .files = device {
+      // resizeterm queued a KEY_RESIZE for the size chosen above: drop it, keep real input.
+      while let raw = readRaw(waitMilliseconds: 0) {
+        if case .resize = raw { continue }
+        pending.append(raw)
+        break
+      }
+    }
   }
 
   deinit { shutdown() }

@@ -1,4 +1,5 @@
 import CursesBackend
+import Glibc
 import TerminalUI
 import Testing
 
@@ -126,6 +127,39 @@ import Testing
     #expect(terminal.nextEvent(timeoutMilliseconds: 0) == .key(KeyEvent(.end)))
     #expect(terminal.nextEvent(timeoutMilliseconds: 0) == .key(KeyEvent(.character("x"))))
     #expect(terminal.nextEvent(timeoutMilliseconds: 20) == nil)
+  }
+
+  @Test func pipedBytesAreDecodedThroughNcursesKeypad() throws {
+    var fds: [Int32] = [0, 0]
+    try #require(pipe(&fds) == 0)
+    defer { close(fds[0]) }
+    // xterm-256color's keypad sends \eOA for Up and \eOH for Home; the rest is raw.
+    let bytes = Array("a日\u{1B}OA\u{1B}OH\u{1B}[200~x\ry\u{1B}[201~\u{1B}b\u{7F}\u{1B}[4~".utf8)
+    try #require(write(fds[1], bytes, bytes.count) == bytes.count)
+    close(fds[1])
+    let terminal = try CursesTerminal(
+      device: .files(
+        input: "/dev/fd/\(fds[0])", output: "/dev/null", terminalType: "xterm-256color",
+        size: Size(width: 20, height: 5)),
+      environment: ["TERM": "xterm-256color"], handleSignals: false)
+    defer { terminal.shutdown() }
+    var events: [InputEvent] = []
+    while let event = terminal.nextEvent(timeoutMilliseconds: 200) { events.append(event) }
+    #expect(
+      events == [
+        .key(KeyEvent(.character("a"))), .key(KeyEvent(.character("日"))), .key(KeyEvent(.up)),
+        .key(KeyEvent(.home)), .paste("x\ny"), .key(KeyEvent(.character("b"), [.alt])),
+        .key(KeyEvent(.backspace)), .key(KeyEvent(.end)),
+      ])
+  }
+
+  @Test func shutdownIsIdempotentAndEndsDrawing() throws {
+    let terminal = try makeTerminal()
+    terminal.shutdown()
+    terminal.shutdown()
+    #expect(terminal.size == Size(width: 0, height: 0))
+    #expect(terminal.nextEvent(timeoutMilliseconds: 0) == nil)
+    #expect(terminal.cellOnScreen(x: 0, y: 0) == nil)
   }
 
   @Test func unknownTerminalTypeIsAClearError() {
