@@ -168,7 +168,7 @@ struct TerminalEndToEndTests {
     try session.type("ok")
     session.expectRow(containing: "Text: ok")
     try session.press("Escape")
-    #expect(waitUntil { kill(pid, 0) != 0 }, "the program did not quit")
+    #expect(waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
     #expect(session.waitForModes(shellModes), "modes not restored at the end")
   }
 

@@ -109,6 +109,8 @@ final class TmuxSession {
   let socket = "learnlog-test-\(UUID().uuidString)"
   let directory: URL
   private let tmux: String
+  private var serverPID: pid_t?
+  private var socketPath: String?
 
   /// Starts `program` with `arguments` in a `width`×`height` pane, wrapped in the script that
   /// records the terminal modes before and after.
@@ -136,6 +138,12 @@ final class TmuxSession {
     try tmuxCommand(
       ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
         + (try command(directory)))
+    let info = try tmuxCommand(["display-message", "-p", "#{pid} #{socket_path}"])
+      .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 1)
+    if info.count == 2 {
+      serverPID = pid_t(info[0])
+      socketPath = String(info[1])
+    }
   }
 
   /// The wrapper: modes before, the program (pid written to a file), status, modes after.
@@ -179,6 +187,13 @@ final class TmuxSession {
   /// Kills the tmux server and removes the files.
   func stop() {
     _ = try? TestTools.run(tmux, ["-L", socket, "kill-server"])
+    if let serverPID {
+      // The server normally exits at once; if a pane program ignores the hang-up, end it.
+      let deadline = Date().addingTimeInterval(2)
+      while Self.isRunning(serverPID), Date() < deadline { usleep(20_000) }
+      if Self.isRunning(serverPID) { kill(serverPID, SIGKILL) }
+    }
+    if let socketPath { try? FileManager.default.removeItem(atPath: socketPath) }
     try? FileManager.default.removeItem(at: directory)
   }
 
@@ -261,6 +276,15 @@ final class TmuxSession {
   func programPID() throws -> pid_t {
     let text = try #require(file("pid"), "the program did not start")
     return try #require(pid_t(text), "bad pid file: \(text)")
+  }
+
+  /// Whether `pid` is a live process (not gone, not a zombie nobody reaped).
+  static func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+      return kill(pid, 0) == 0
+    }
+    guard let end = stat.range(of: ") ", options: .backwards) else { return false }
+    return stat[end.upperBound...].first != "Z"
   }
 
   static func shellQuoted(_ text: String) -> String {
