@@ -172,6 +172,26 @@ struct TerminalEndToEndTests {
     #expect(session.waitForModes(shellModes), "modes not restored at the end")
   }
 
+  @Test func ctrlCQuitsAndCtrlLRedraws() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    try session.press("C-l")
+    session.expectRow(containing: title)
+    try session.press("C-c")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func closingTheTerminalEndsTheProgram() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    let pid = try session.programPID()
+    try session.tmuxCommand(["kill-session"])
+    #expect(
+      waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed")
+  }
+
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
   func signalsRestoreTheTerminal(_ signal: Int32) throws {
     let session = try TmuxSession(program: try TestTools.binary("learnlog"))
@@ -227,11 +247,16 @@ struct TerminalEndToEndTests {
   }
 }
 
-@Test func commandsAreNotAvailableYetWithoutATerminal() throws {
+@Test func withoutATerminalTheFullScreenRefusesClearly() throws {
   let learnlog = try TestTools.binary("learnlog")
-  let withArgument = try TestTools.run(learnlog, ["list"])
+  let withArgument = try TestTools.run(learnlog, ["list"], withErrors: true)
   #expect(withArgument.status != 0)
-  // Standard input is /dev/null here: no terminal, so no full screen and a clear error.
-  let noTerminal = try TestTools.run(learnlog, [])
+  #expect(withArgument.output == "error: commands are not available yet\n")
+  // Standard input is /dev/null and output a file here: no terminal, so no full screen.
+  let noTerminal = try TestTools.run(learnlog, [], withErrors: true)
   #expect(noTerminal.status == 1)
+  #expect(
+    noTerminal.output.hasPrefix(
+      "error: learnlog needs a terminal; use the command line: learnlog --help"))
+  #expect(noTerminal.output.split(separator: "\n").count == 1)
 }

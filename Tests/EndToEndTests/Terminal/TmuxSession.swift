@@ -56,7 +56,7 @@ enum TestTools {
 
   /// Runs a program to completion; returns its exit status and standard output.
   @discardableResult
-  static func run(_ executable: String, _ arguments: [String]) throws -> (
+  static func run(_ executable: String, _ arguments: [String], withErrors: Bool = false) throws -> (
     status: Int32, output: String
   ) {
     // Output goes to a file, not a pipe: a tmux server started by the command keeps the
@@ -71,7 +71,11 @@ enum TestTools {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if withErrors {
+      posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     // A clean signal state: the test runner's threads block most signals, and a tmux server
