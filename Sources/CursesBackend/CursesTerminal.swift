@@ -244,6 +244,33 @@ public final class CursesTerminal: TerminalBackend {
     redrawAll()
   }
 
+  /// Leaves full-screen mode while `body` runs another program (`$EDITOR`, a pager), then
+  /// comes back; the next `draw` repaints everything.
+  ///
+  /// During `body` the terminal is in the user's normal modes, and Ctrl-C or Ctrl-\\ reach
+  /// only the other program: this process catches them with a handler that does nothing (a
+  /// caught signal, unlike an ignored one, is back to its default in a program started with
+  /// `exec`, so the other program can still be interrupted).
+  public func withFullScreenSuspended<T>(_ body: () throws -> T) rethrows -> T {
+    guard active else { return try body() }
+    writeRaw("\u{1B}[?2004l")
+    _ = endwin()
+    if guardsProcess { TerminalGuard.deactivate() }
+    var previousInterrupt = sigaction()
+    var previousQuit = sigaction()
+    _ = ll_install_handler(SIGINT, ignoreSignal, 0, &previousInterrupt)
+    _ = ll_install_handler(SIGQUIT, ignoreSignal, 0, &previousQuit)
+    defer {
+      _ = ll_restore_handler(SIGINT, &previousInterrupt)
+      _ = ll_restore_handler(SIGQUIT, &previousQuit)
+      if guardsProcess { TerminalGuard.activate() }
+      writeRaw("\u{1B}[?2004h")
+      _ = doupdate()
+      redrawAll()
+    }
+    return try body()
+  }
+
   /// The cell ncurses holds at (`x`, `y`), read back from its screen (for tests).
   public func cellOnScreen(x: Int, y: Int) -> Cell? {
     guard active else { return nil }
@@ -484,3 +511,6 @@ public final class CursesTerminal: TerminalBackend {
     }
   }
 }
+
+/// A handler that does nothing: the signal is caught (so it is reset by `exec`), not acted on.
+private let ignoreSignal: @convention(c) (Int32) -> Void = { _ in }

@@ -2,9 +2,10 @@
 // the last input event decoded, resizes and the too-small message. The end-to-end tests drive it
 // in tmux; it is also handy to check what a terminal sends for a key.
 //
-// Usage: learnlog-tui-demo [--crash-on CHARACTER] [--stall-on CHARACTER]
+// Usage: learnlog-tui-demo [--crash-on CHARACTER] [--stall-on CHARACTER] [--run COMMAND]
 //   --crash-on X   stop with a runtime trap when X is typed (tests the terminal restore on crashes)
 //   --stall-on X   stop reading input for 3 seconds when X is typed (tests signals while busy)
+//   --run COMMAND  Ctrl-E leaves full screen, runs COMMAND with sh, and comes back
 
 import CursesBackend
 import Foundation
@@ -129,12 +130,26 @@ func demoScreen(size: Size, field: DemoTextField, lastEvent: String) -> (ScreenB
   return (buffer, Point(x: min(cursorX, fieldEnd), y: 3))
 }
 
+/// Runs `command` with sh in the foreground and returns its exit status.
+func runShell(_ command: String) -> Int32 {
+  let words: [String] = ["/bin/sh", "-c", command]
+  let argv = words.map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return 127 }
+  var status: Int32 = 0
+  while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+  return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+}
+
 var crashCharacter: Character?
 var stallCharacter: Character?
+var outsideCommand: String?
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 while let option = arguments.popFirst() {
-  guard let value = arguments.popFirst()?.first else { break }
+  guard let argument = arguments.popFirst(), let value = argument.first else { break }
   switch option {
+  case "--run": outsideCommand = argument
   case "--crash-on": crashCharacter = value
   case "--stall-on": stallCharacter = value
   default:
@@ -163,6 +178,9 @@ while true {
     exit(0)
   case .key(KeyEvent(.character("l"), [.ctrl])):
     terminal.redrawAll()
+  case .key(KeyEvent(.character("e"), [.ctrl])) where outsideCommand != nil:
+    let status = terminal.withFullScreenSuspended { runShell(outsideCommand ?? "") }
+    lastEvent = "ran command, status \(status)"
   case .key(let key):
     if case .character(let character) = key.key, character == crashCharacter {
       fatalError("crash requested with --crash-on")

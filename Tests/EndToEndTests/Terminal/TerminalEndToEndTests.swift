@@ -233,6 +233,31 @@ struct TerminalEndToEndTests {
     #expect(Date().timeIntervalSince(start) > 2)
   }
 
+  @Test func anotherProgramRunsInTheNormalModesAndTheScreenComesBack() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "learnlog-outside-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let inside = directory.appendingPathComponent("inside").path
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"),
+      arguments: [
+        "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
+      ])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    try session.press("C-e")
+    session.expectRow(containing: "Last: ran command, status 0")
+    let modes = try String(contentsOfFile: inside, encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(modes == session.file("before"), "the other program did not get the normal modes")
+    try session.type("ok")
+    let screen = session.expectRow(containing: "Text: ok")
+    #expect(!screen.contains { $0.contains("outside") }, "the full screen was not repainted")
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
   @Test func aCrashRestoresTheTerminal() throws {
     let session = try TmuxSession(
       program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--crash-on", "!"])
