@@ -58,6 +58,7 @@ public final class CursesTerminal: TerminalBackend {
   private var active = false
   private var pending: [RawInput] = []
   private var previous: ScreenBuffer?
+  private var previousScreenSize: Size?
   private var cursorVisible: Bool?
   private var pairs: [PairKey: Int16] = [:]
   private var pairColors: [Int16: PairKey] = [:]
@@ -192,7 +193,9 @@ public final class CursesTerminal: TerminalBackend {
     guard active else { return }
     let window = ll_stdscr()
     let screenSize = size
-    let full = previous?.size != buffer.size
+    // A new buffer size or a resized screen (ncurses may have moved or cleared cells) repaints.
+    let full = previous?.size != buffer.size || previousScreenSize != screenSize
+    previousScreenSize = screenSize
     if full { _ = werase(window) }
     let width = min(buffer.size.width, screenSize.width)
     let height = min(buffer.size.height, screenSize.height)

@@ -95,12 +95,16 @@ enum TerminalGuard {
   }
 
   /// Puts the previous handlers back and marks curses inactive.
+  ///
+  /// A termination signal that arrived but was not acted on yet is raised again, now under the
+  /// previous handler (by default: the process ends), so it is never lost.
   static func deactivate() {
     ll_atomic_store(flags + 1, 0)
     for signal in terminationSignals + crashSignals where installed[Int(signal)] != 0 {
       installed[Int(signal)] = 0
       _ = ll_restore_handler(signal, previousActions + Int(signal))
     }
+    if let signal = takePendingSignal() { raise(signal) }
   }
 
   /// The termination signal received and not yet acted on, if any; clears it.
