@@ -417,7 +417,12 @@ public final class CursesTerminal: TerminalBackend {
         }
       }
       let elapsed = DispatchTime.now().uptimeNanoseconds - start
-      if timeoutMilliseconds >= 0, elapsed >= limit { return nil }
+      if timeoutMilliseconds >= 0, elapsed >= limit {
+        // Out of time, but input that is already there still counts (a timeout of 0 polls).
+        guard let raw = readRaw(waitMilliseconds: 0) else { return nil }
+        pending.append(raw)
+        continue
+      }
       let remaining = timeoutMilliseconds < 0 ? 100 : Int((limit - elapsed) / 1_000_000)
       if let raw = readRaw(waitMilliseconds: min(100, max(1, remaining))) {
         pending.append(raw)
