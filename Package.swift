@@ -38,6 +38,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // A small full-screen program exercising the terminal backend (driven by end-to-end tests).
+    .executableTarget(
+      name: "learnlog-tui-demo", dependencies: ["CursesBackend", "TerminalUI"]
+    ),
     .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
