@@ -38,7 +38,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
+    // Appends numbered records; the multi-process store tests run it.
+    .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
+    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog", "learnlog-testwriter"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"]),
     .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
     .testTarget(
