@@ -17,7 +17,7 @@ enum StoreFixture {
   }
 
   /// A varied draft numbered `n`: empty strings, multi-byte UTF-8, escapes, large fields.
-  static func draft(_ n: Int, large: Bool = false) -> RecordDraft {
+  static func draft(_ n: Int, large: Bool = false, small: Bool = false) -> RecordDraft {
     let texts = [
       "", "plain", "naïve café — ünïcödé ✓ 日本語 🚀👩‍👩‍👧", "quote \" backslash \\ slash /",
       "controls \u{0}\u{1}\u{1F}\t\n\r\u{7F}", "line sep \u{2028} para \u{2029}", "{\"json\":[1,2]}",
@@ -27,19 +27,23 @@ enum StoreFixture {
       "list": .array([.null, .bool(n % 2 == 0), .double(Double(n) + 0.25)]),
       "nested": .object(["k\(n % 3)": .string(texts[(n + 3) % texts.count])]),
     ]
-    if large { body["big"] = .string(String(repeating: "ab😀c", count: 700)) }
+    if small { body = ["n": .int(n), "t": .string(texts[n % texts.count])] }
+    if large { body["big"] = .string(String(repeating: "ab😀c\\\"\u{1}", count: 120)) }
     return RecordDraft(type: "test.event", schema: 1, entity: "e\(n % 5)", body: .object(body))
   }
 
   /// A store on `fs` with `count` records, every tenth with a large field.
-  static func makeLog(_ fs: MemoryFileSystem, count: Int, batch: Int = 1) throws -> LogStore {
+  static func makeLog(
+    _ fs: MemoryFileSystem, count: Int, batch: Int = 1, small: Bool = false,
+    large: (Int) -> Bool = { $0 % 10 == 7 }
+  ) throws -> LogStore {
     let store = try LogStore.create(path: logPath, fileSystem: fs)
     store.writerID = "writer-a"
     var n = 0
     while n < count {
       let k = min(batch, count - n)
       let start = n
-      try store.append { _ in (start..<start + k).map { draft($0, large: $0 % 10 == 7) } }
+      try store.append { _ in (start..<start + k).map { draft($0, large: large($0), small: small) } }
       n += k
     }
     return store
