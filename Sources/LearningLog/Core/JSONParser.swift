@@ -128,34 +128,39 @@ public struct JSONParser {
   mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
     if depth > limits.maxDepth { throw error("nesting deeper than \(limits.maxDepth)") }
     position += 1
-    var members: [String: JSONValue] = [:]
     skipWhitespace()
     if peek() == 0x7D {
       position += 1
-      return .object(members)
+      return .object([:])
     }
+    // Collect first, then build the dictionary at its final size (no rehashing as it grows).
+    var keys: [String] = []
+    var values: [JSONValue] = []
+    var keyOffsets: [Int] = []
     while true {
       skipWhitespace()
       guard peek() == 0x22 else { throw error("expected a member name") }
-      let keyStart = position
-      let key = try parseString()
+      keyOffsets.append(position)
+      keys.append(try parseString())
       skipWhitespace()
       guard peek() == 0x3A else { throw error("expected ':'") }
       position += 1
       skipWhitespace()
-      let value = try parseValue(depth: depth)
-      if members.updateValue(value, forKey: key) != nil {
-        throw JSONParseError(offset: keyStart, reason: "repeated member name")
-      }
-      if members.count > limits.maxContainerCount { throw error("too many members") }
+      values.append(try parseValue(depth: depth))
+      if keys.count > limits.maxContainerCount { throw error("too many members") }
       skipWhitespace()
       guard let c = peek() else { throw error("unexpected end of text") }
       position += 1
       if c == 0x2C { continue }
-      if c == 0x7D { return .object(members) }
+      if c == 0x7D { break }
       position -= 1
       throw error("expected ',' or '}'")
     }
+    var members = [String: JSONValue](minimumCapacity: keys.count)
+    for i in keys.indices where members.updateValue(values[i], forKey: keys[i]) != nil {
+      throw JSONParseError(offset: keyOffsets[i], reason: "repeated member name")
+    }
+    return .object(members)
   }
 
   mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

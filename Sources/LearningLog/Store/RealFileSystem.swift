@@ -58,20 +58,23 @@ public final class RealFileSystem: FileSystem {
     -> [UInt8]
   {
     if count <= 0 { return [] }
-    var out = [UInt8](repeating: 0, count: count)
-    var done = 0
-    while done < count {
-      let n = out.withUnsafeMutableBytes { raw in
-        pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+    var failure: FileSystemError?
+    // Uninitialized: the pages are touched once, by the kernel's copy.
+    let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      var done = 0
+      while done < count {
+        let n = pread(fd, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = fail("read", name(fd))
+          break
+        }
+        if n == 0 { break }
+        done += n
       }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw fail("read", name(fd))
-      }
-      if n == 0 { break }
-      done += n
+      initialized = done
     }
-    if done < count { out.removeSubrange(done...) }
+    if let failure { throw failure }
     return out
   }
 

@@ -35,7 +35,7 @@ import Testing
         ])
       bytes += try RecordCodec.encode(r)
     }
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
     let newlines = try Self.timed {
       let fs = RealFileSystem()
       let fd = try fs.open(path, readOnly: true)
