@@ -22,7 +22,8 @@ do {
   let padding = String(repeating: "x", count: pad)
   for n in first..<(first + count) {
     try store.append(
-      RecordDraft(type: "test.numbered", entity: "n", body: ["n": .int(n), "pad": .string(padding)]))
+      RecordDraft(
+        type: "test.numbered", entity: "n", body: ["n": .int(n), "pad": .string(padding)]))
     // Unbuffered: the number is out as soon as the append returned.
     FileHandle.standardOutput.write(Data("\(n)\n".utf8))
   }

@@ -231,7 +231,8 @@ public struct JSONParser {
         return .int(Int(magnitude))
       }
     }
-    let text = String(decoding: UnsafeRawBufferPointer(start: base + start, count: position - start),
+    let text = String(
+      decoding: UnsafeRawBufferPointer(start: base + start, count: position - start),
       as: UTF8.self)
     guard let d = Double(text), d.isFinite else {
       throw JSONParseError(offset: start, reason: "number out of range")
@@ -331,9 +332,14 @@ public struct JSONParser {
   func validated(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(JSONParseError) -> String {
     // ASCII needs no validation; anything else must be valid UTF-8.
     var ascii = true
-    for b in raw where b >= 0x80 {
-      ascii = false
-      break
+    var i = 0
+    let n = raw.count
+    while i < n {
+      if raw[i] >= 0x80 {
+        ascii = false
+        break
+      }
+      i += 1
     }
     if ascii { return String(decoding: raw, as: UTF8.self) }
     guard let s = String(validating: raw, as: UTF8.self) else {

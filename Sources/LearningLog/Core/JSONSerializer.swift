@@ -15,18 +15,18 @@ public struct JSONSerializeError: Error, Hashable, Sendable, CustomStringConvert
 /// are refused. The same value always becomes the same bytes.
 public enum JSONSerializer {
   /// The canonical bytes of `value`.
-  public static func serialize(_ value: JSONValue, limits: JSONLimits = .store) throws(
-    JSONSerializeError
-  ) -> [UInt8] {
+  public static func serialize(_ value: JSONValue, limits: JSONLimits = .store)
+    throws(JSONSerializeError) -> [UInt8]
+  {
     var out: [UInt8] = []
     try append(value, to: &out, depth: 0, limits: limits)
     return out
   }
 
   /// The canonical text of `value`.
-  public static func string(_ value: JSONValue, limits: JSONLimits = .store) throws(
-    JSONSerializeError
-  ) -> String {
+  public static func string(_ value: JSONValue, limits: JSONLimits = .store)
+    throws(JSONSerializeError) -> String
+  {
     String(decoding: try serialize(value, limits: limits), as: UTF8.self)
   }
 

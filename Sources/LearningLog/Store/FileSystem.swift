@@ -38,7 +38,7 @@ public struct FileStatus: Hashable, Sendable {
 
 /// A failed file-system call: the operation, the path and the `errno`.
 public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertible {
-  /// The call that failed, e.g. `fdatasync`.
+  /// The call that failed, such as `fdatasync`.
   public var operation: String
   /// The path it was about.
   public var path: String
@@ -75,9 +75,8 @@ public protocol FileSystem: AnyObject {
   /// Reads up to `count` bytes at `offset` (fewer only at the end of the file).
   func read(_ fd: FileDescriptor, offset: Int, count: Int) throws(FileSystemError) -> [UInt8]
   /// Writes `bytes` at `offset` with one call; returns how many were written (maybe fewer).
-  func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int) throws(
-    FileSystemError
-  ) -> Int
+  func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int)
+    throws(FileSystemError) -> Int
   /// Flushes the file's data and metadata (`fsync`).
   func sync(_ fd: FileDescriptor) throws(FileSystemError)
   /// Flushes the file's data (`fdatasync`).
@@ -122,9 +121,9 @@ extension FileSystem {
   }
 
   /// Writes all of `bytes` at `offset`, looping on short writes.
-  public func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], offset: Int, path: String) throws(
-    FileSystemError
-  ) {
+  public func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], offset: Int, path: String)
+    throws(FileSystemError)
+  {
     var done = 0
     while done < bytes.count {
       let n = try bytes.withUnsafeBytes { raw in

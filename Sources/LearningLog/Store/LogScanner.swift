@@ -66,16 +66,18 @@ struct LogScanner {
     var lines: Int
   }
 
-  static let markers: [[UInt8]] = ["<<<<<<<", ">>>>>>>", "=======", "|||||||"].map { Array($0.utf8) }
-
   static func isConflictMarker(_ line: UnsafeRawBufferPointer) -> Bool {
-    for m in markers where line.count >= m.count {
-      if zip(line.prefix(m.count), m).allSatisfy({ $0 == $1 }) {
-        // `=======` stands alone; the others are followed by nothing or a space.
-        if line.count == m.count || line[m.count] == 0x20 { return true }
-      }
+    // `<<<<<<<`, `>>>>>>>`, `|||||||` followed by nothing or a space; `=======` alone.
+    guard line.count >= 7 else { return false }
+    let c = line[0]
+    guard c == 0x3C || c == 0x3E || c == 0x3D || c == 0x7C else { return false }
+    var i = 1
+    while i < 7 {
+      if line[i] != c { return false }
+      i += 1
     }
-    return false
+    if c == 0x3D { return line.count == 7 }
+    return line.count == 7 || line[7] == 0x20
   }
 
   /// Scans `bytes` from `start`; `lines` complete lines precede `start`.
@@ -107,14 +109,16 @@ struct LogScanner {
           return s
         case .damaged(let reason):
           if isConflictMarker(line) {
-            s.conflicts.append(DamagedLine(line: 1, offset: pos, length: line.count, reason: "git conflict marker"))
+            s.conflicts.append(
+              DamagedLine(line: 1, offset: pos, length: line.count, reason: "git conflict marker"))
           } else {
             s.damaged.append(DamagedLine(line: 1, offset: pos, length: line.count, reason: reason))
           }
         }
       } else if isConflictMarker(line) {
         s.conflicts.append(
-          DamagedLine(line: s.lines, offset: pos, length: line.count, reason: "git conflict marker"))
+          DamagedLine(line: s.lines, offset: pos, length: line.count, reason: "git conflict marker")
+        )
       } else {
         switch RecordCodec.decodeRecord(line) {
         case .success(let r):
@@ -122,7 +126,8 @@ struct LogScanner {
           s.recordLines.append(pos..<lf + 1)
           s.validEnd = lf + 1
         case .failure(let why):
-          s.damaged.append(DamagedLine(line: s.lines, offset: pos, length: line.count, reason: why.text))
+          s.damaged.append(
+            DamagedLine(line: s.lines, offset: pos, length: line.count, reason: why.text))
         }
       }
       pos = lf + 1
@@ -155,15 +160,20 @@ struct LogScanner {
       // The second half starts mid-file: line numbers are fixed up once the first is counted.
       shared.out[i] =
         i == 0
-        ? scan(shared.bytes, start: 0, lines: 0, end: mid) : scan(shared.bytes, start: mid, lines: 1)
+        ? scan(shared.bytes, start: 0, lines: 0, end: mid)
+        : scan(shared.bytes, start: mid, lines: 1)
     }
     guard var a = out[0], let b = out[1] else { return scan(bytes, start: 0, lines: 0) }
     if a.newerFormat != nil || a.completeEnd != mid { return scan(bytes, start: 0, lines: 0) }
     let shift = a.lines - 1
     a.records.append(contentsOf: b.records)
     a.recordLines.append(contentsOf: b.recordLines)
-    a.damaged += b.damaged.map { DamagedLine(line: $0.line + shift, offset: $0.offset, length: $0.length, reason: $0.reason) }
-    a.conflicts += b.conflicts.map { DamagedLine(line: $0.line + shift, offset: $0.offset, length: $0.length, reason: $0.reason) }
+    a.damaged += b.damaged.map {
+      DamagedLine(line: $0.line + shift, offset: $0.offset, length: $0.length, reason: $0.reason)
+    }
+    a.conflicts += b.conflicts.map {
+      DamagedLine(line: $0.line + shift, offset: $0.offset, length: $0.length, reason: $0.reason)
+    }
     if !b.records.isEmpty { a.validEnd = b.validEnd }
     a.completeEnd = b.completeEnd
     a.lines = b.lines + shift
@@ -177,7 +187,8 @@ struct LogScanner {
     if bytes.isEmpty {
       damaged.append(DamagedLine(line: 1, offset: 0, length: 0, reason: "empty file: no header"))
     } else if s.lines == 0 && s.newerFormat == nil {
-      damaged.append(DamagedLine(line: 1, offset: 0, length: bytes.count, reason: "incomplete header"))
+      damaged.append(
+        DamagedLine(line: 1, offset: 0, length: bytes.count, reason: "incomplete header"))
     }
     let tail: Range<Int>? =
       s.newerFormat == nil && s.lines > 0 && s.completeEnd < bytes.count

@@ -21,9 +21,9 @@ public struct RepairReport: Sendable {
 
 extension LogStore {
   /// Classifies every byte of the log at `path` without changing anything.
-  public static func inspect(path: String, fileSystem: any FileSystem = RealFileSystem()) throws(
-    StoreError
-  ) -> LogInspection {
+  public static func inspect(path: String, fileSystem: any FileSystem = RealFileSystem())
+    throws(StoreError) -> LogInspection
+  {
     let bytes = try wrap {
       let fd = try fileSystem.open(path, readOnly: true)
       defer { fileSystem.close(fd) }
@@ -53,7 +53,9 @@ extension LogStore {
     }
     let scan = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: 0) }
     let inspection = LogScanner.inspect(bytes, path: path)
-    if let v = inspection.newerFormat { throw StoreError.unsupportedVersion(path: path, version: v) }
+    if let v = inspection.newerFormat {
+      throw StoreError.unsupportedVersion(path: path, version: v)
+    }
     var report = RepairReport(
       path: path, backupPath: nil, keptRecords: scan.records.count,
       droppedLines: inspection.damaged, droppedConflictMarkers: inspection.conflictMarkers.count,

@@ -92,15 +92,15 @@ public final class LogStore {
   ///
   /// The file is written under a temporary name with `O_CREAT|O_EXCL`, synced, linked into
   /// place (never replacing a file another process made meanwhile), and the directory synced.
-  public static func create(path: String, fileSystem: any FileSystem = RealFileSystem()) throws(
-    StoreError
-  ) -> LogStore {
+  public static func create(path: String, fileSystem: any FileSystem = RealFileSystem())
+    throws(StoreError) -> LogStore
+  {
     try create(path: path, fileSystem: fileSystem, permissions: 0o644)
   }
 
-  static func create(path: String, fileSystem fs: any FileSystem, permissions: UInt32) throws(
-    StoreError
-  ) -> LogStore {
+  static func create(path: String, fileSystem fs: any FileSystem, permissions: UInt32)
+    throws(StoreError) -> LogStore
+  {
     try wrap {
       if try fs.status(path: path) != nil { throw StoreError.alreadyExists(path: path) }
       let dir = PathName.directory(of: path)
@@ -165,7 +165,9 @@ public final class LogStore {
   func reloadAll(locked: Bool, repairIfTorn: Bool) throws(StoreError) {
     let bytes = try Self.wrap { try fileSystem.readAll(descriptor) }
     let inspection = LogScanner.inspect(bytes, path: path)
-    if let v = inspection.newerFormat { throw StoreError.unsupportedVersion(path: path, version: v) }
+    if let v = inspection.newerFormat {
+      throw StoreError.unsupportedVersion(path: path, version: v)
+    }
     try Self.refuseDamage(inspection.damaged, inspection.conflictMarkers, path: path)
     guard let header = inspection.header else {
       throw StoreError.damaged(path: path, line: 1, offset: 0, reason: "no header", moreLines: 0)
@@ -264,7 +266,9 @@ public final class LogStore {
       return .replaced
     }
     if size == endOffset { return .unchanged }
-    let bytes = try Self.wrap { try fs.read(descriptor, offset: endOffset, count: size - endOffset) }
+    let bytes = try Self.wrap {
+      try fs.read(descriptor, offset: endOffset, count: size - endOffset)
+    }
     let scan = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: lineCount) }
     let shift = { (d: DamagedLine) -> DamagedLine in
       var d = d
@@ -279,7 +283,9 @@ public final class LogStore {
     let newEnd = endOffset + scan.completeEnd
     if scan.completeEnd > 0 {
       var window = tailBytes + bytes[0..<scan.completeEnd]
-      if window.count > Self.tailCheckBytes { window.removeFirst(window.count - Self.tailCheckBytes) }
+      if window.count > Self.tailCheckBytes {
+        window.removeFirst(window.count - Self.tailCheckBytes)
+      }
       tailBytes = window
     }
     endOffset = newEnd
@@ -342,8 +348,10 @@ public final class LogStore {
   public func append(_ build: (_ caughtUp: [Record]) throws -> [RecordDraft]) throws -> [Record] {
     if isReadOnly { throw StoreError.readOnly(path: path) }
     if isSessionReadOnly { throw StoreError.sessionReadOnly(path: path) }
-    let writer = try writerID ?? WriterIdentity.resolve(
-      environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
+    let writer =
+      try writerID
+      ?? WriterIdentity.resolve(
+        environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
     writerID = writer
     var buildError: (any Error)?
     let result = try withExclusiveLock { () throws(StoreError) -> [Record] in

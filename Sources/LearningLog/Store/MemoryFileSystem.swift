@@ -201,7 +201,9 @@ public final class MemoryFileSystem: FileSystem {
 
   public func open(_ path: String, readOnly: Bool) throws(FileSystemError) -> FileDescriptor {
     let p = normalized(path)
-    guard let node = names[p] else { throw FileSystemError(operation: "open", path: path, code: ENOENT) }
+    guard let node = names[p] else {
+      throw FileSystemError(operation: "open", path: path, code: ENOENT)
+    }
     if node.isDirectory { throw FileSystemError(operation: "open", path: path, code: EISDIR) }
     return open(node: node, path: p, readOnly: readOnly)
   }
@@ -239,15 +241,17 @@ public final class MemoryFileSystem: FileSystem {
     return Array(data[offset..<min(data.count, offset + count)])
   }
 
-  public func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int) throws(
-    FileSystemError
-  ) -> Int {
+  public func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int)
+    throws(FileSystemError) -> Int
+  {
     let h = try handle(fd, "write")
     if h.readOnly { throw FileSystemError(operation: "write", path: h.path, code: EBADF) }
     var n = bytes.count
     if let m = maxBytesPerWrite { n = min(n, m) }
     if let budget = writeBudget {
-      if budget <= 0 && n > 0 { throw FileSystemError(operation: "write", path: h.path, code: ENOSPC) }
+      if budget <= 0 && n > 0 {
+        throw FileSystemError(operation: "write", path: h.path, code: ENOSPC)
+      }
       n = min(n, budget)
       writeBudget = budget - n
     }
@@ -302,7 +306,9 @@ public final class MemoryFileSystem: FileSystem {
   public func rename(_ from: String, to: String) throws(FileSystemError) {
     let f = normalized(from)
     let t = normalized(to)
-    guard let node = names[f] else { throw FileSystemError(operation: "rename", path: from, code: ENOENT) }
+    guard let node = names[f] else {
+      throw FileSystemError(operation: "rename", path: from, code: ENOENT)
+    }
     try requireParent(t, "rename")
     names[f] = nil
     names[t] = node
@@ -311,7 +317,9 @@ public final class MemoryFileSystem: FileSystem {
   public func link(_ from: String, to: String) throws(FileSystemError) {
     let f = normalized(from)
     let t = normalized(to)
-    guard let node = names[f] else { throw FileSystemError(operation: "link", path: from, code: ENOENT) }
+    guard let node = names[f] else {
+      throw FileSystemError(operation: "link", path: from, code: ENOENT)
+    }
     if names[t] != nil { throw FileSystemError(operation: "link", path: to, code: EEXIST) }
     try requireParent(t, "link")
     names[t] = node
@@ -319,7 +327,9 @@ public final class MemoryFileSystem: FileSystem {
 
   public func remove(_ path: String) throws(FileSystemError) {
     let p = normalized(path)
-    guard names[p] != nil else { throw FileSystemError(operation: "unlink", path: path, code: ENOENT) }
+    guard names[p] != nil else {
+      throw FileSystemError(operation: "unlink", path: path, code: ENOENT)
+    }
     names[p] = nil
   }
 

@@ -78,9 +78,9 @@ public final class RealFileSystem: FileSystem {
     return out
   }
 
-  public func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int) throws(
-    FileSystemError
-  ) -> Int {
+  public func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int)
+    throws(FileSystemError) -> Int
+  {
     while true {
       let n = pwrite(fd, bytes.baseAddress, bytes.count, off_t(offset))
       if n < 0 {

@@ -52,7 +52,9 @@ public enum RecordCodec {
 
   /// The record line, newline included; throws when the record is over a bound.
   public static func encode(_ record: Record) throws(StoreError) -> [UInt8] {
-    for (name, value) in [("writer", record.writer), ("type", record.type), ("entity", record.entity)]
+    for (name, value) in [
+      ("writer", record.writer), ("type", record.type), ("entity", record.entity),
+    ]
     where value.utf8.count > LogBounds.maxNameBytes {
       throw StoreError.invalidDraft("the \(name) is longer than \(LogBounds.maxNameBytes) bytes")
     }
@@ -96,8 +98,10 @@ public enum RecordCodec {
     let n = line.count
     guard n > crcSuffixCount else { return "no checksum" }
     let s = UnsafeRawBufferPointer(rebasing: line[(n - crcSuffixCount)...])
-    let prefix = Array(#","crc":""#.utf8)
-    for i in 0..<8 where s[i] != prefix[i] { return "no checksum" }
+    // `,"crc":"`
+    guard s[0] == 0x2C, s[1] == 0x22, s[2] == 0x63, s[3] == 0x72, s[4] == 0x63, s[5] == 0x22,
+      s[6] == 0x3A, s[7] == 0x22
+    else { return "no checksum" }
     guard s[16] == 0x22, s[17] == 0x7D else { return "no checksum" }
     guard let stored = CRC32C.parseHex(UnsafeRawBufferPointer(rebasing: s[8..<16])) else {
       return "malformed checksum"
@@ -140,7 +144,8 @@ public enum RecordCodec {
   static func decodeRecord(_ line: UnsafeRawBufferPointer) -> Result<Record, LineReason> {
     if line.count > LogBounds.maxLineBytes { return .failure(.init("line longer than 1 MiB")) }
     if let problem = checksumProblem(line) { return .failure(.init(problem)) }
-    var p = JSONParser(bytes: UnsafeRawBufferPointer(rebasing: line[..<(line.count - crcSuffixCount)]))
+    var p = JSONParser(
+      bytes: UnsafeRawBufferPointer(rebasing: line[..<(line.count - crcSuffixCount)]))
     do throws(JSONParseError) {
       guard p.consume(#"{"id":""#) else { return .failure(.init("not a record: no id")) }
       let idStart = p.position

@@ -40,12 +40,15 @@ public enum UUIDv7 {
   /// Whether `bytes` is a lowercase 8-4-4-4-12 hex UUID text.
   static func isValidText(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard bytes.count == 36 else { return false }
-    for (i, b) in bytes.enumerated() {
+    var i = 0
+    while i < 36 {
+      let b = bytes[i]
       if i == 8 || i == 13 || i == 18 || i == 23 {
         if b != 0x2D { return false }
       } else if !((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)) {
         return false
       }
+      i += 1
     }
     return true
   }

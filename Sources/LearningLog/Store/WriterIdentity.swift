@@ -26,9 +26,9 @@ public enum WriterIdentity {
   }
 
   /// The writer id: `$LEARNLOG_WRITER`, else the kept one, else a new one kept atomically.
-  public static func resolve(environment: [String: String], fileSystem: any FileSystem) throws(
-    StoreError
-  ) -> String {
+  public static func resolve(environment: [String: String], fileSystem: any FileSystem)
+    throws(StoreError) -> String
+  {
     if let w = environment[environmentKey] {
       guard isValid(w) else {
         throw StoreError.invalidDraft(

@@ -34,7 +34,10 @@ import Testing
 
   @Test func jsonRoundTripsThroughCanonicalForm() throws {
     let value: JSONValue = [
-      "z": 1, "a": [true, false, nil, .double(1.5), .double(-0.001), .double(1e300), -9_223_372_036_854_775_808],
+      "z": 1,
+      "a": [
+        true, false, nil, .double(1.5), .double(-0.001), .double(1e300), -9_223_372_036_854_775_808,
+      ],
       "s": "tab\t nl\n quote\" bs\\ nul\u{0} del\u{7F} é 🚀 \u{2028}",
       "o": ["b": [:], "a": []],
     ]
@@ -80,8 +83,13 @@ import Testing
     store.writerID = "w"
     let before = fs.contents(StoreFixture.logPath)
     let huge = JSONValue.object(
-      Dictionary(uniqueKeysWithValues: (0..<5).map { ("k\($0)", .string(String(repeating: "x", count: 250_000))) }))
-    #expect(throws: StoreError.self) { try store.append(RecordDraft(type: "t", entity: "", body: huge)) }
+      Dictionary(
+        uniqueKeysWithValues: (0..<5).map {
+          ("k\($0)", .string(String(repeating: "x", count: 250_000)))
+        }))
+    #expect(throws: StoreError.self) {
+      try store.append(RecordDraft(type: "t", entity: "", body: huge))
+    }
     #expect(fs.contents(StoreFixture.logPath) == before)
   }
 

@@ -12,7 +12,8 @@ import Testing
 
   static func modes(unsynced: Int) -> [(MemoryFileSystem.CrashMode, String)] {
     var m: [(MemoryFileSystem.CrashMode, String)] = [
-      (.drop, "drop"), (.zeros, "zeros"), (.garble(seed: 1), "garble1"), (.garble(seed: 2), "garble2"),
+      (.drop, "drop"), (.zeros, "zeros"), (.garble(seed: 1), "garble1"),
+      (.garble(seed: 2), "garble2"),
       (.tearThenZeros(keeping: unsynced / 2), "tear+zeros"),
     ]
     // Tear at every byte of the unsynced tail.
@@ -64,7 +65,8 @@ import Testing
       }
       let store = try #require(outcome.store, "\(image.mode): \(outcome.error ?? "")")
       let got = StoreFixture.numbers(store.records)
-      #expect(got == Array(image.attempted.prefix(got.count)), "no gaps, nothing invented: \(image.mode)")
+      #expect(
+        got == Array(image.attempted.prefix(got.count)), "no gaps, nothing invented: \(image.mode)")
       #expect(got.count >= image.acknowledged.count, "acknowledged kept: \(image.mode)")
       store.writerID = "writer-b"
       try store.append(StoreFixture.draft(999))

@@ -16,7 +16,8 @@ import Testing
     defer { umask(old) }
     let store = PrivateStore(directory: dir + "/learnlog/private")
     store.writerID = "me"
-    let note = try store.append(RecordDraft(type: "note.private", entity: "inc-1", body: ["text": "secret"]))
+    let note = try store.append(
+      RecordDraft(type: "note.private", entity: "inc-1", body: ["text": "secret"]))
     #expect(try store.records() == [note])
     #expect(Self.mode(store.directory) == 0o700)
     #expect(Self.mode(store.path) == 0o600)
@@ -41,7 +42,9 @@ import Testing
       let text = "\(error)"
       return text.contains("644") && text.contains("chmod") && !text.contains("marker-7f3a")
     }
-    #expect(throws: StoreError.self) { try store.append(RecordDraft(type: "n", entity: "", body: [:])) }
+    #expect(throws: StoreError.self) {
+      try store.append(RecordDraft(type: "n", entity: "", body: [:]))
+    }
     chmod(store.path, 0o600)
     chmod(store.directory, 0o755)
     #expect(throws: StoreError.self) { try PrivateStore(directory: store.directory).records() }
@@ -67,17 +70,27 @@ import Testing
     let deep = root + "/a/b/c"
     try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
     let env = ["HOME": "/home/u", "XDG_DATA_HOME": "/xdg"]
-    #expect(LogLocator.resolve(explicit: "x.jsonl", environment: env, currentDirectory: deep) == deep + "/x.jsonl")
     #expect(
-      LogLocator.resolve(explicit: nil, environment: env.merging(["LEARNLOG_FILE": "/f.jsonl"]) { $1 }, currentDirectory: deep)
+      LogLocator.resolve(explicit: "x.jsonl", environment: env, currentDirectory: deep) == deep
+        + "/x.jsonl")
+    #expect(
+      LogLocator.resolve(
+        explicit: nil, environment: env.merging(["LEARNLOG_FILE": "/f.jsonl"]) { $1 },
+        currentDirectory: deep)
         == "/f.jsonl")
-    #expect(LogLocator.resolve(explicit: nil, environment: env, currentDirectory: deep) == "/xdg/learnlog/log.jsonl")
+    #expect(
+      LogLocator.resolve(explicit: nil, environment: env, currentDirectory: deep)
+        == "/xdg/learnlog/log.jsonl")
     #expect(
       LogLocator.resolve(explicit: nil, environment: ["HOME": "/home/u"], currentDirectory: deep)
         == "/home/u/.local/share/learnlog/log.jsonl")
-    try FileManager.default.createDirectory(atPath: root + "/a/.learnlog", withIntermediateDirectories: true)
-    #expect(FileManager.default.createFile(atPath: root + "/a/.learnlog/log.jsonl", contents: Data()))
-    #expect(LogLocator.resolve(explicit: nil, environment: env, currentDirectory: deep) == root + "/a/.learnlog/log.jsonl")
+    try FileManager.default.createDirectory(
+      atPath: root + "/a/.learnlog", withIntermediateDirectories: true)
+    #expect(
+      FileManager.default.createFile(atPath: root + "/a/.learnlog/log.jsonl", contents: Data()))
+    #expect(
+      LogLocator.resolve(explicit: nil, environment: env, currentDirectory: deep) == root
+        + "/a/.learnlog/log.jsonl")
   }
 
   @Test func writerIDIsStableAndOverridable() throws {
@@ -88,7 +101,9 @@ import Testing
     #expect(try WriterIdentity.resolve(environment: env, fileSystem: fs) == first)
     #expect(fs.contents("/home/u/.config/learnlog/writer-id") == Array((first + "\n").utf8))
     #expect(fs.allPaths.filter { $0.hasSuffix(".tmp") }.isEmpty)
-    #expect(try WriterIdentity.resolve(environment: env.merging(["LEARNLOG_WRITER": "ci-7"]) { $1 }, fileSystem: fs) == "ci-7")
+    #expect(
+      try WriterIdentity.resolve(
+        environment: env.merging(["LEARNLOG_WRITER": "ci-7"]) { $1 }, fileSystem: fs) == "ci-7")
     #expect(throws: StoreError.self) {
       try WriterIdentity.resolve(environment: ["LEARNLOG_WRITER": "bad id\n"], fileSystem: fs)
     }

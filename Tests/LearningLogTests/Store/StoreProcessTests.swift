@@ -78,7 +78,8 @@ import Testing
     let acks = acknowledged.values.map(\.count).reduce(0, +)
     print(
       "kill -9 loop: \(rounds) rounds, \(killedMidRun) kills, \(acks) acknowledged, \(total) "
-        + "records, 0 lost, 0 duplicated, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        + "records, 0 lost, 0 duplicated, \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
+    )
   }
 
   @Test func eightWritersFiveHundredAppendsEach() throws {

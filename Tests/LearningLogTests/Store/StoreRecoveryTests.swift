@@ -4,55 +4,87 @@ import Testing
 @testable import LearningLog
 
 @Suite struct StoreRecoveryTests {
+  /// The outcome of cutting one copy of the log at `k` (failures as text; runs off the
+  /// test's thread).
+  static func checkCut(_ full: [UInt8], bounds: [Int], at k: Int) -> (
+    torn: Bool, appended: Bool, failures: [String]
+  ) {
+    var failures: [String] = []
+    func check(_ ok: Bool, _ what: String) { if !ok { failures.append("k=\(k): \(what)") } }
+    do {
+      let cutFS = try StoreFixture.memoryFS()
+      cutFS.setContents(StoreFixture.logPath, Array(full[0..<k]))
+      let inspection = try LogStore.inspect(path: StoreFixture.logPath, fileSystem: cutFS)
+      if k < bounds[0] {
+        // A log without a whole header is damage (create never leaves one behind).
+        check(!inspection.damaged.isEmpty && inspection.header == nil, "header damage")
+        return (false, false, failures)
+      }
+      let wholeLines = bounds.filter { $0 <= k }.count - 1
+      let isBoundary = bounds.contains(k)
+      check(StoreFixture.numbers(inspection.records) == Array(0..<wholeLines), "records before k")
+      check((inspection.tornTail != nil) == !isBoundary, "torn iff not on a boundary")
+      check(inspection.damaged.isEmpty, "no damage")
+      // Opening for writing (which repairs) and appending: every offset under
+      // LEARNLOG_STRESS=1, else those next to a boundary and every 13th.
+      let near = bounds.contains { abs($0 - k) <= 1 }
+      guard StoreFixture.stress || near || k % 13 == 0 else {
+        return (inspection.tornTail != nil, false, failures)
+      }
+      var notices: [String] = []
+      let store = try LogStore.open(path: StoreFixture.logPath, fileSystem: cutFS) {
+        notices.append($0)
+      }
+      check(notices.count == (isBoundary ? 0 : 1), "one repair notice when torn")
+      store.writerID = "writer-b"
+      try store.append(StoreFixture.draft(wholeLines, small: true))
+      let again = try LogStore.inspect(path: StoreFixture.logPath, fileSystem: cutFS)
+      check(again.isClean, "clean after append")
+      check(StoreFixture.numbers(again.records) == Array(0...wholeLines), "no gap after append")
+      return (inspection.tornTail != nil, true, failures)
+    } catch {
+      return (false, false, ["k=\(k): \(error)"])
+    }
+  }
+
   /// Truncating the log at every byte offset never loses a record wholly before the cut.
   @Test func cutAtEveryByte() throws {
     let fs = try StoreFixture.memoryFS()
     _ = try StoreFixture.makeLog(fs, count: 200, batch: 3, small: true) { $0 % 50 == 17 }
     let full = try #require(fs.contents(StoreFixture.logPath))
     let bounds = StoreFixture.boundaries(full)
-    let boundarySet = Set(bounds)
-    let headerEnd = bounds[0]
-    var torn = 0
-    var repairedAndAppended = 0
     let start = Date()
-    for k in 0...full.count {
-      let cutFS = try StoreFixture.memoryFS()
-      cutFS.setContents(StoreFixture.logPath, Array(full[0..<k]))
-      let inspection = try LogStore.inspect(path: StoreFixture.logPath, fileSystem: cutFS)
-      if k < headerEnd {
-        // A log without a whole header is damage (create never leaves one behind).
-        #expect(!inspection.damaged.isEmpty || k == 0 && inspection.header == nil)
-        continue
+    final class Totals: @unchecked Sendable {
+      let lock = NSLock()
+      var torn = 0
+      var appended = 0
+      var failures: [String] = []
+    }
+    let totals = Totals()
+    // Two workers take alternate offsets.
+    DispatchQueue.concurrentPerform(iterations: 2) { worker in
+      var torn = 0
+      var appended = 0
+      var failures: [String] = []
+      for k in stride(from: worker, through: full.count, by: 2) {
+        let r = Self.checkCut(full, bounds: bounds, at: k)
+        torn += r.torn ? 1 : 0
+        appended += r.appended ? 1 : 0
+        failures += r.failures
       }
-      let wholeLines = bounds.filter { $0 <= k }.count - 1
-      #expect(inspection.records.count == wholeLines, "k=\(k)")
-      #expect(StoreFixture.numbers(inspection.records) == Array(0..<wholeLines), "k=\(k)")
-      #expect((inspection.tornTail != nil) == !boundarySet.contains(k), "k=\(k)")
-      #expect(inspection.damaged.isEmpty, "k=\(k)")
-      if inspection.tornTail != nil { torn += 1 }
-      // Repair by opening for writing, then append: the new record follows with no gap.
-      // Opening for writing (repair) and appending is slower: every offset under
-      // LEARNLOG_STRESS=1, else those next to a boundary and every 13th.
-      let nearBoundary = boundarySet.contains(k) || boundarySet.contains(k - 1)
-        || boundarySet.contains(k + 1)
-      if StoreFixture.stress || nearBoundary || k % 13 == 0 {
-        var notices: [String] = []
-        let store = try LogStore.open(path: StoreFixture.logPath, fileSystem: cutFS) {
-          notices.append($0)
-        }
-        #expect(notices.count == (inspection.tornTail != nil ? 1 : 0))
-        store.writerID = "writer-b"
-        try store.append(StoreFixture.draft(wholeLines))
-        let again = try LogStore.inspect(path: StoreFixture.logPath, fileSystem: cutFS)
-        #expect(again.isClean, "k=\(k)")
-        #expect(StoreFixture.numbers(again.records) == Array(0...wholeLines), "k=\(k)")
-        repairedAndAppended += 1
+      totals.lock.withLock {
+        totals.torn += torn
+        totals.appended += appended
+        totals.failures += failures
       }
     }
+    #expect(totals.failures.isEmpty, "\(totals.failures.prefix(10))")
+    // Offsets inside the header are header damage, not torn tails.
+    #expect(totals.torn == full.count + 1 - bounds[0] - bounds.count)
     print(
       "cut at every byte: \(full.count + 1) offsets, \(bounds.count - 1) records, "
-        + "\(torn) torn, \(repairedAndAppended) opened+appended, 0 lost, "
-        + "\(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        + "\(totals.torn) torn, \(totals.appended) opened+appended, \(totals.failures.count) "
+        + "failures, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
   }
 
   @Test(arguments: ["zeros", "random", "partial", "partial+zeros"])
@@ -61,21 +93,26 @@ import Testing
     _ = try StoreFixture.makeLog(fs, count: 30)
     let good = try #require(fs.contents(StoreFixture.logPath))
     var rng = SplitMix64(seed: 42)
-    let partial = Array(try RecordCodec.encode(
-      Record(
-        id: EventID(rawValue: UUIDv7.make(milliseconds: 5)), clock: .init(wall: 5, logical: 0),
-        writer: "w", type: "t", schema: 1, entity: "", body: ["a": "bcdefgh"])).prefix(40))
+    let partial = Array(
+      try RecordCodec.encode(
+        Record(
+          id: EventID(rawValue: UUIDv7.make(milliseconds: 5)), clock: .init(wall: 5, logical: 0),
+          writer: "w", type: "t", schema: 1, entity: "", body: ["a": "bcdefgh"])
+      ).prefix(40))
     let tail: [UInt8]
     switch kind {
     case "zeros": tail = [UInt8](repeating: 0, count: 4096)
-    case "random": tail = (0..<777).map { _ in UInt8.random(in: 0...255, using: &rng) }.filter { $0 != 0x0A }
+    case "random":
+      tail = (0..<777).map { _ in UInt8.random(in: 0...255, using: &rng) }.filter { $0 != 0x0A }
     case "partial": tail = partial
     default: tail = partial + [UInt8](repeating: 0, count: 1000)
     }
     fs.setContents(StoreFixture.logPath, good + tail)
     let ro = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs, readOnly: true)
     #expect(ro.records.count == 30)
-    #expect(fs.contents(StoreFixture.logPath)?.count == good.count + tail.count, "read-only never repairs")
+    #expect(
+      fs.contents(StoreFixture.logPath)?.count == good.count + tail.count, "read-only never repairs"
+    )
     var notices: [String] = []
     let store = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs) { notices.append($0) }
     #expect(store.records.count == 30)
@@ -109,7 +146,9 @@ import Testing
         if let first = ins.damaged.first ?? ins.conflictMarkers.first {
           // Damage is reported at the flipped line (or the line a lost newline merged into).
           let expected = lineOf(i)
-          #expect(first.line == expected || (good[i] == 0x0A && first.line == expected - 1) , "byte \(i) bit \(bit)")
+          #expect(
+            first.line == expected || (good[i] == 0x0A && first.line == expected - 1),
+            "byte \(i) bit \(bit)")
           #expect(throws: StoreError.self) {
             try LogStore.open(path: StoreFixture.logPath, fileSystem: f)
           }
@@ -124,7 +163,9 @@ import Testing
         }
       }
     }
-    print("bit flips: \(flips) flips over \(good.count) bytes, \(damaged) damaged at the right line, \(tornAtEnd) torn at the end, 0 silent")
+    print(
+      "bit flips: \(flips) flips over \(good.count) bytes, \(damaged) damaged at the right line, \(tornAtEnd) torn at the end, 0 silent"
+    )
   }
 
   @Test func damageRefusesToOpenAndRepairKeepsEveryValidRecord() throws {
@@ -140,8 +181,14 @@ import Testing
       Issue.record("damage must refuse to open")
     } catch {
       let text = error.description
-      #expect(error == .damaged(path: StoreFixture.logPath, line: 6, offset: bounds[4], reason: "checksum mismatch", moreLines: 0))
-      #expect(text.contains("line 6") && text.contains("byte \(bounds[4])") && text.contains("learnlog repair"))
+      #expect(
+        error
+          == .damaged(
+            path: StoreFixture.logPath, line: 6, offset: bounds[4], reason: "checksum mismatch",
+            moreLines: 0))
+      #expect(
+        text.contains("line 6") && text.contains("byte \(bounds[4])")
+          && text.contains("learnlog repair"))
       #expect(!text.contains("\n"))
     }
     #expect(throws: StoreError.self) {
@@ -173,7 +220,9 @@ import Testing
     #expect {
       try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
     } throws: { error in
-      guard let e = error as? StoreError, case .conflictMarkers(_, 4, _, 3) = e else { return false }
+      guard let e = error as? StoreError, case .conflictMarkers(_, 4, _, 3) = e else {
+        return false
+      }
       return e.description.contains("conflict marker") && e.description.contains("learnlog repair")
     }
     let report = try LogStore.repair(path: StoreFixture.logPath, fileSystem: fs)
@@ -194,6 +243,8 @@ import Testing
           && "\(error)".contains("upgrade learnlog")
       }
     }
-    #expect(throws: StoreError.self) { try LogStore.repair(path: StoreFixture.logPath, fileSystem: fs) }
+    #expect(throws: StoreError.self) {
+      try LogStore.repair(path: StoreFixture.logPath, fileSystem: fs)
+    }
   }
 }

@@ -11,8 +11,10 @@ import Testing
     return Date().timeIntervalSince(t)
   }
 
-  /// Opens a log of 1M small records (100k by default) and prints the time against a
-  /// plain read-and-find-newlines of the same file. Run in release with LEARNLOG_STRESS=1.
+  /// Times opening a log of 1M small records (20k by default).
+  ///
+  /// Prints the time against a plain read-and-find-newlines of the same file. Run in
+  /// release with LEARNLOG_STRESS=1.
   @Test func openSpeed() throws {
     let count = StoreFixture.stress ? 1_000_000 : 20_000
     let dir = try StoreFixture.tempDirectory("speed")
