@@ -76,8 +76,11 @@ import Testing
     }
     let total = try Self.verify(path, acknowledged: acknowledged)
     let acks = acknowledged.values.map(\.count).reduce(0, +)
+    let repairs = try FileManager.default.contentsOfDirectory(atPath: dir)
+      .filter { $0.contains(".torn-") }.count
     print(
-      "kill -9 loop: \(rounds) rounds, \(killedMidRun) kills, \(acks) acknowledged, \(total) "
+      "kill -9 loop: \(rounds) rounds, \(killedMidRun) kills, \(repairs) torn tails repaired, "
+        + "\(acks) acknowledged, \(total) "
         + "records, 0 lost, 0 duplicated, \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
     )
   }
