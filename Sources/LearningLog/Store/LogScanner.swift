@@ -91,6 +91,7 @@ struct LogScanner {
     guard let base = bytes.baseAddress else { return s }
     let n = end ?? bytes.count
     var pos = start
+    var interner = StringInterner()
     s.records.reserveCapacity(max(0, (n - start) / 200))
     while pos < n {
       guard let nl = memchr(base + pos, 0x0A, n - pos) else { break }
@@ -120,7 +121,7 @@ struct LogScanner {
           DamagedLine(line: s.lines, offset: pos, length: line.count, reason: "git conflict marker")
         )
       } else {
-        switch RecordCodec.decodeRecord(line) {
+        switch RecordCodec.decodeRecord(line, interner: &interner) {
         case .success(let r):
           s.records.append(r)
           s.recordLines.append(pos..<lf + 1)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The first line of every log: format version, store id and creation time.
 public struct LogHeader: Hashable, Sendable {
   /// The format version this build reads and writes.
@@ -142,6 +148,14 @@ public enum RecordCodec {
 
   /// Decodes a record line (newline excluded), or says why it is damaged.
   static func decodeRecord(_ line: UnsafeRawBufferPointer) -> Result<Record, LineReason> {
+    var interner = StringInterner()
+    return decodeRecord(line, interner: &interner)
+  }
+
+  /// Decodes a record line, sharing the writer and type strings through `interner`.
+  static func decodeRecord(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
+    -> Result<Record, LineReason>
+  {
     if line.count > LogBounds.maxLineBytes { return .failure(.init("line longer than 1 MiB")) }
     if let problem = checksumProblem(line) { return .failure(.init(problem)) }
     var p = JSONParser(
@@ -162,11 +176,11 @@ public enum RecordCodec {
         lc <= Int(Int32.max)
       else { return .failure(.init("invalid lc")) }
       guard p.consume(#","w":"#), p.peek() == 0x22 else { return .failure(.init("invalid w")) }
-      let writer = try p.parseString()
+      let writer = try interner.string(&p)
       guard p.consume(#","type":"#), p.peek() == 0x22 else {
         return .failure(.init("invalid type"))
       }
-      let type = try p.parseString()
+      let type = try interner.string(&p)
       guard p.consume(#","v":"#), case .int(let v) = try p.parseNumber(), v >= 0 else {
         return .failure(.init("invalid v"))
       }
@@ -196,4 +210,49 @@ public enum RecordCodec {
 struct LineReason: Error {
   var text: String
   init(_ text: String) { self.text = text }
+}
+
+/// Shares the few distinct writer and type strings of a log among its records.
+///
+/// A log has a handful of writers and event types but a million records: one `String`
+/// each instead of one a record saves an allocation (and its memory) per field.
+struct StringInterner {
+  var bytes: [[UInt8]] = []
+  var strings: [String] = []
+  static let capacity = 64
+
+  /// The JSON string at the parser's position (its opening quote), shared when seen before.
+  mutating func string(_ p: inout JSONParser) throws(JSONParseError) -> String {
+    let start = p.position + 1
+    var i = start
+    // Only plain strings (no escapes) are shared.
+    while i < p.end {
+      let b = p.byte(i)
+      if b == 0x22 { break }
+      if b == 0x5C || b < 0x20 { return try p.parseString() }
+      i += 1
+    }
+    guard i < p.end else { return try p.parseString() }
+    let raw = UnsafeRawBufferPointer(start: p.base + start, count: i - start)
+    var k = 0
+    while k < bytes.count {
+      let candidate = bytes[k]
+      if candidate.count == raw.count
+        && candidate.withUnsafeBytes({ c in
+          guard let a = c.baseAddress, let b = raw.baseAddress else { return true }
+          return memcmp(a, b, raw.count) == 0
+        })
+      {
+        p.position = i + 1
+        return strings[k]
+      }
+      k += 1
+    }
+    let s = try p.parseString()
+    if bytes.count < Self.capacity {
+      bytes.append(Array(raw))
+      strings.append(s)
+    }
+    return s
+  }
 }
