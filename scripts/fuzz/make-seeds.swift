@@ -50,7 +50,8 @@ import Foundation
     let json = Array(Exporter.json(state, on: today, includePrivate: true).utf8)
     try write("import-json", "export-demo.json", json)
     try write("json-parser", "export-demo.json", json)
-    try write("import-json", "empty-export.json", Array(#"{"format":"learnlog-export","version":1}"#.utf8))
+    try write(
+      "import-json", "empty-export.json", Array(#"{"format":"learnlog-export","version":1}"#.utf8))
     try write("import-csv", "incidents.csv", Array(Exporter.csv(state).utf8))
     try write("import-csv", "minimal.csv", Array("title,occurred\r\nDisk full,2026-02-01\r\n".utf8))
     try write(
@@ -68,7 +69,9 @@ import Foundation
       ("paste", Array("\u{1B}[200~hello\nworld\u{1B}[201~".utf8)),
       ("sgr-mouse", Array("\u{1B}[<0;10;5M\u{1B}[<0;10;5m\u{1B}[<64;3;3M".utf8)),
       ("utf8", Array("naïve 日本 🚀".utf8)),
-      ("codes", [0xF0, 0x01, 0x03, 0xF1, 10, 12, 4, 0xF2, 80, 24, 0xF3, 0, 0xF4, 0x01, 0xF6, 0x80]),
+      (
+        "codes", [0xF0, 0x01, 0x03, 0xF1, 10, 12, 4, 0xF2, 80, 24, 0xF3, 0, 0xF4, 0x01, 0xF6, 0x80]
+      ),
     ]
     for (name, bytes) in keys { try write("key-decoder", name, bytes) }
     print("seeds written")
