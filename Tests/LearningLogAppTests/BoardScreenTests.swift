@@ -5,7 +5,7 @@ import Testing
 
 @testable import LearningLogApp
 
-typealias Board = BoardScreen
+private typealias Board = BoardScreen
 
 /// Selects the first card of `column` and returns its action.
 private func select(

@@ -6,7 +6,7 @@ import Testing
 
 @testable import LearningLogApp
 
-typealias Dashboard = DashboardScreen
+private typealias Dashboard = DashboardScreen
 
 @Test func dashboardKeymapHasNoConflictsAndEveryKeyHasHelp() {
   let map = Keymap([Dashboard.keymap])
@@ -120,4 +120,34 @@ typealias Dashboard = DashboardScreen
   expectGolden(
     ScreensFixture.draw(Dashboard.self, state, ctx, width: 60, height: 16),
     named: "dashboard-scrolled-60x16")
+}
+
+@Test func screensDrawHostileTextFromTheLogSafely() throws {
+  let base = try ScreensFixture.context()
+  let incident = try #require(base.domain.incidentList.first)
+  let hostile = "\u{1b}]52;c;aGk=\u{07}evil\u{202E}txt\u{200B} \u{1b}[2J"
+  let ctx = try ScreensFixture.context(adding: [
+    .addLesson(NewLesson(text: hostile, incidents: [incident.id], teams: [hostile], tags: ["x"])),
+    .addAction(NewAction(incident: incident.id, title: hostile, owner: hostile, due: "2026-11-20")),
+  ])
+  #expect(ctx.domain.lessonList.contains { $0.text == hostile })
+  var board = BoardScreen.State()
+  board.owner = String(hostile.prefix(3))
+  var lessons = LessonsScreen.State()
+  lessons.list.selected = try #require(
+    LessonsScreen.lessons(state: lessons, context: ctx).firstIndex { $0.text == hostile })
+  for (w, h) in ScreensFixture.sizes {
+    let buffers = [
+      ScreensFixture.draw(BoardScreen.self, BoardScreen.State(), ctx, width: w, height: h),
+      ScreensFixture.draw(BoardScreen.self, board, ctx, width: w, height: h),
+      ScreensFixture.draw(LessonsScreen.self, lessons, ctx, width: w, height: h),
+      ScreensFixture.draw(PatternsScreen.self, PatternsScreen.State(), ctx, width: w, height: h),
+      ScreensFixture.draw(DashboardScreen.self, DashboardScreen.State(), ctx, width: w, height: h),
+      ScreensFixture.draw(
+        DashboardScreen.self, DashboardScreen.State(showRecognition: true), ctx, width: w, height: h
+      ),
+    ]
+    for b in buffers { #expect(unsafeScalars(in: b).isEmpty) }
+    #expect(buffers[2].lines().joined().contains("^[]52;c;aGk="), "escapes drawn visibly")
+  }
 }

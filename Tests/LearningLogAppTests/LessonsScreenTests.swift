@@ -5,7 +5,7 @@ import Testing
 
 @testable import LearningLogApp
 
-typealias Lessons = LessonsScreen
+private typealias Lessons = LessonsScreen
 
 @Test func lessonsKeymapHasNoConflictsAndEveryKeyHasHelp() {
   let map = Keymap([Lessons.keymap, Lessons.searchKeymap, Lessons.revalidateKeymap])

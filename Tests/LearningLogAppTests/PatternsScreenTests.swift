@@ -5,7 +5,7 @@ import Testing
 
 @testable import LearningLogApp
 
-typealias Patterns = PatternsScreen
+private typealias Patterns = PatternsScreen
 
 private func escalatedIndex(_ ctx: ViewContext) throws -> Int {
   try #require(ctx.patterns.firstIndex { $0.step == .escalated })

@@ -9,23 +9,27 @@ enum ScreensFixture {
   /// The day every screen test treats as today.
   static let today = Day(year: 2026, month: 11, day: 25) ?? Day(ordinal: 0)
 
-  /// A view context over the demo log (seed 7) on ``today``, monochrome.
-  static func context() throws -> ViewContext {
-    let drafts = try DemoData.drafts(today: today, seed: 7)
+  /// A view context over the demo log (seed 7) on ``today``, monochrome, with `commands` run
+  /// after it as the app would run them.
+  static func context(adding commands: [Command] = []) throws -> ViewContext {
     var wall = today.utcMilliseconds - 400 * 86_400_000
-    var records: [Record] = []
-    for (n, d) in drafts.enumerated() {
+    var n = 0
+    func stamp(_ d: RecordDraft) -> Record {
       wall += 1000
-      let number = String(n + 1)
-      records.append(
-        Record(
-          id: EventID(
-            rawValue: "demo-" + String(repeating: "0", count: max(0, 8 - number.count)) + number),
-          clock: HybridTimestamp(wall: wall, logical: 0), writer: "demo", type: d.type,
-          schema: d.schema, entity: d.entity, body: d.body))
+      n += 1
+      let number = String(n)
+      return Record(
+        id: EventID(
+          rawValue: "demo-" + String(repeating: "0", count: max(0, 8 - number.count)) + number),
+        clock: HybridTimestamp(wall: wall, logical: 0), writer: "demo", type: d.type,
+        schema: d.schema, entity: d.entity, body: d.body)
     }
-    return ViewContext(
-      domain: LearningState.replay(records), today: today, theme: .standard(.monochrome))
+    var state = LearningState.replay(try DemoData.drafts(today: today, seed: 7).map(stamp))
+    for (i, command) in commands.enumerated() {
+      let plan = try state.plan(command, context: .seeded(UInt64(100 + i), today: today))
+      for d in plan.shared { state.apply(stamp(d)) }
+    }
+    return ViewContext(domain: state, today: today, theme: .standard(.monochrome))
   }
 
   /// Sends the key to a screen the way the root does, returning the effects.
