@@ -151,3 +151,21 @@ private typealias Dashboard = DashboardScreen
     #expect(buffers[2].lines().joined().contains("^[]52;c;aGk="), "escapes drawn visibly")
   }
 }
+
+@Test func dashboardRollupsStayDashboardSizedOnALongLog() throws {
+  let extra = (0..<20).map { i in
+    Command.addIncident(
+      NewIncident(title: "Drill \(i)", team: "team-\(i)", patterns: ["drill/case-\(i)"]))
+  }
+  let ctx = try ScreensFixture.context(adding: extra)
+  #expect(ctx.stats.byPattern.count > Dashboard.rollupLimit)
+  let text = ScreensFixture.draw(Dashboard.self, Dashboard.State(), ctx, width: 120, height: 40)
+    .lines().joined(separator: "\n")
+  #expect(text.contains("By pattern (\(Dashboard.rollupLimit) of \(ctx.stats.byPattern.count)"))
+  #expect(text.contains("By team (\(Dashboard.rollupLimit) busiest of \(ctx.stats.byTeam.count))"))
+  // The patterns most seen in the window are the ones kept.
+  #expect(text.contains("deploy/config-drift"))
+  let (left, right) = Dashboard.sections(context: ctx)
+  #expect(right.map(\.height).reduce(0, +) == 2 * (Dashboard.rollupLimit + 1))
+  #expect(left.count == 3)
+}

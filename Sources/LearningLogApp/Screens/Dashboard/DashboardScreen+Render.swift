@@ -9,6 +9,9 @@ extension DashboardScreen {
     var draw: (inout ScreenBuffer, Rect) -> Void
   }
 
+  /// The most rows a roll-up table shows.
+  static let rollupLimit = 12
+
   /// The width from which the charts sit in two columns.
   static let twoColumnWidth = 100
 
@@ -93,8 +96,16 @@ extension DashboardScreen {
         area: Rect(x: rect.x, y: rect.y, width: min(rect.width, 60), height: rect.height))
     }
 
-    let teams = stats.byTeam
-    let byTeam = Section(title: "By team", height: teams.count + 1) { buffer, rect in
+    // The roll-ups stay a dashboard's size however long the log: the busiest first.
+    let teams = Array(
+      stats.byTeam.enumerated().sorted {
+        ($0.element.incidents, -$0.offset) > ($1.element.incidents, -$1.offset)
+      }.prefix(rollupLimit).map(\.element)
+    ).sorted { $0.team < $1.team }
+    let teamTitle =
+      stats.byTeam.count > teams.count
+      ? "By team (\(teams.count) busiest of \(stats.byTeam.count))" : "By team"
+    let byTeam = Section(title: teamTitle, height: teams.count + 1) { buffer, rect in
       TableView(
         columns: [
           TableColumn("team", width: .fill(1)),
@@ -113,8 +124,12 @@ extension DashboardScreen {
       }.render(into: &buffer, area: rect, state: ListState())
     }
 
-    let patterns = stats.byPattern
-    let byPattern = Section(title: "By pattern", height: patterns.count + 1) { buffer, rect in
+    let patterns = Array(stats.byPattern.prefix(rollupLimit))
+    let patternTitle =
+      stats.byPattern.count > patterns.count
+      ? "By pattern (\(patterns.count) of \(stats.byPattern.count); all on 5 Patterns)"
+      : "By pattern"
+    let byPattern = Section(title: patternTitle, height: patterns.count + 1) { buffer, rect in
       TableView(
         columns: [
           TableColumn("pattern", width: .fill(1)),
