@@ -18,7 +18,8 @@ public struct GitResult: Sendable {
   }
   /// The last non-empty line git wrote to standard error (or standard output), for messages.
   public var summary: String {
-    let lines = (String(decoding: errorOutput, as: UTF8.self) + "\n"
+    let lines =
+      (String(decoding: errorOutput, as: UTF8.self) + "\n"
       + String(decoding: output, as: UTF8.self))
       .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty && !$0.hasPrefix("hint:") }
@@ -50,9 +51,9 @@ public struct GitRunner: Sendable {
   }
 
   /// Runs `git -C directory arguments...`, feeding `input` on standard input.
-  public func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(
-    SharingError
-  ) -> GitResult {
+  public func run(_ arguments: [String], in directory: String, input: Data? = nil)
+    throws(SharingError) -> GitResult
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = ["-C", directory] + arguments
@@ -66,7 +67,8 @@ public struct GitRunner: Sendable {
     do {
       try process.run()
     } catch {
-      throw SharingError.gitUnavailable("could not run \(executable): \(error.localizedDescription)")
+      throw SharingError.gitUnavailable(
+        "could not run \(executable): \(error.localizedDescription)")
     }
     let errorBox = DataBox()
     let group = DispatchGroup()

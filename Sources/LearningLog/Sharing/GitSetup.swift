@@ -90,7 +90,9 @@ public enum GitSetup {
     p = "/" + p
     if p.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) {
       // Quoted C-style, so spaces belong to the pattern.
-      p = "\"" + p.replacingOccurrences(of: "\\", with: "\\\\")
+      p =
+        "\""
+        + p.replacingOccurrences(of: "\\", with: "\\\\")
         .replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
     return p
@@ -163,8 +165,7 @@ public enum GitSetup {
   }
 
   /// Configures this clone's `learnlog` merge driver; returns whether anything changed.
-  static func configureDriver(_ repo: GitRepository, command: String) throws(SharingError) -> Bool
-  {
+  static func configureDriver(_ repo: GitRepository, command: String) throws(SharingError) -> Bool {
     var changed = false
     let want = [
       ("merge.learnlog.name", "learnlog: deduplicated union of log records"),
@@ -176,7 +177,9 @@ public enum GitSetup {
       try repo.check(["config", "--local", key, value])
       changed = true
     }
-    let infoPath = try repo.check(["rev-parse", "--path-format=absolute", "--git-path", "info/attributes"]).text
+    let infoPath = try repo.check([
+      "rev-parse", "--path-format=absolute", "--git-path", "info/attributes",
+    ]).text
     let line = "\(pattern(anchored: repo.logRelativePath)) merge=learnlog"
     let existing =
       FileManager.default.contents(atPath: infoPath).map { String(decoding: $0, as: UTF8.self) }

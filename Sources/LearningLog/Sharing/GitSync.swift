@@ -38,7 +38,8 @@ public struct SyncReport: Sendable, Equatable {
     } else {
       out.append("no new records from \(remote)/\(remoteBranch)")
     }
-    out.append(pushed ? "pushed to \(remote)/\(remoteBranch)" : "\(remote)/\(remoteBranch) is up to date")
+    out.append(
+      pushed ? "pushed to \(remote)/\(remoteBranch)" : "\(remote)/\(remoteBranch) is up to date")
     return out
   }
 }
@@ -111,7 +112,10 @@ public enum GitSync {
     if !hasUpstream { push.append("--set-upstream") }
     push += [remote, "refs/heads/\(branch):refs/heads/\(remoteBranch)"]
     let pushed = try repo.run(push)
-    let statusLines = pushed.text.split(separator: "\n").filter { $0.hasPrefix("!") || $0.hasPrefix("=") || $0.hasPrefix(" ") || $0.hasPrefix("*") || $0.hasPrefix("+") || $0.hasPrefix("-") }
+    let statusLines = pushed.text.split(separator: "\n").filter {
+      $0.hasPrefix("!") || $0.hasPrefix("=") || $0.hasPrefix(" ") || $0.hasPrefix("*")
+        || $0.hasPrefix("+") || $0.hasPrefix("-")
+    }
     if !pushed.succeeded {
       if let rejected = statusLines.first(where: { $0.hasPrefix("!") }) {
         let reason = rejected.split(separator: "\t").last.map(String.init) ?? "rejected"
@@ -155,8 +159,7 @@ public enum GitSync {
   /// Commits the log and the set-up files when they differ from HEAD.
   static func commit(
     _ repo: GitRepository, log: [Record], privateDirectory: String, report: inout SyncReport
-  ) throws(SharingError)
-  {
+  ) throws(SharingError) {
     let candidates = [repo.logRelativePath, ".gitattributes", ".gitignore"]
     let status = try repo.check(
       ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + candidates)
@@ -176,7 +179,8 @@ public enum GitSync {
     let head = try repo.run(["cat-file", "blob", "HEAD:\(repo.logRelativePath)"])
     var known = Set<EventID>()
     if head.succeeded {
-      known = Set(LogScanner.inspect(Array(head.output), path: repo.logRelativePath).records.map(\.id))
+      known = Set(
+        LogScanner.inspect(Array(head.output), path: repo.logRelativePath).records.map(\.id))
     }
     var seen = Set<EventID>()
     let fresh = log.filter { !known.contains($0.id) && seen.insert($0.id).inserted }

@@ -6,7 +6,9 @@ import Testing
 @Suite("Sharing the log through git")
 struct GitConvergenceTests {
   /// Every ordering of three clones.
-  static let orders: [[Int]] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
+  static let orders: [[Int]] = [
+    [0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0],
+  ]
 
   /// A sandbox whose first clone made the log, ran git-setup and pushed; two more clones.
   static func team() throws -> (GitSandbox, [Clone]) {

@@ -21,7 +21,8 @@ final class GitSandbox {
       "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
       "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
       "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-      "XDG_DATA_HOME": PathName.join(root, "data"), "XDG_CONFIG_HOME": PathName.join(root, "config"),
+      "XDG_DATA_HOME": PathName.join(root, "data"),
+      "XDG_CONFIG_HOME": PathName.join(root, "config"),
     ]
     let g = try #require(GitRunner(environment: env))
     git = g

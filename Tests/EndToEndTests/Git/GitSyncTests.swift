@@ -66,7 +66,9 @@ struct GitSyncTests {
     #expect(throws: SharingError.self) {
       try GitSync.run(logPath: soloLog, git: box.git, environment: box.env)
     }
-    let noRemote = Self.failure { () throws(SharingError) in try GitSync.run(logPath: soloLog, git: box.git, environment: box.env) }
+    let noRemote = Self.failure { () throws(SharingError) in
+      try GitSync.run(logPath: soloLog, git: box.git, environment: box.env)
+    }
     #expect(noRemote?.description.contains("has no remote") == true)
     #expect(noRemote?.description.contains("\n") == false)
 
@@ -79,7 +81,9 @@ struct GitSyncTests {
     try Data("#!/bin/sh\necho 'frozen' >&2\nexit 1\n".utf8).write(to: URL(fileURLWithPath: hook))
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
     try a.perform(.addIncident(NewIncident(title: "Blocked")))
-    let rejected = Self.failure { () throws(SharingError) in try GitSync.run(logPath: a.logPath, git: a.git, environment: a.env) }
+    let rejected = Self.failure { () throws(SharingError) in
+      try GitSync.run(logPath: a.logPath, git: a.git, environment: a.env)
+    }
     if case .pushRejected = rejected {
       #expect(rejected?.description.contains("rejected") == true)
     } else {
@@ -101,11 +105,13 @@ struct GitSyncTests {
     let a = try box.clone("a", writer: "writer-a")
     try Data("*.o\n".utf8).write(to: URL(fileURLWithPath: PathName.join(a.dir, ".gitignore")))
     let store = try LogStore.create(path: a.logPath)
-    try store.append(RecordDraft(type: "incident.created", schema: 1, entity: "x", body: .object([:])))
+    try store.append(
+      RecordDraft(type: "incident.created", schema: 1, entity: "x", body: .object([:])))
     let first = try GitSetup.run(logPath: a.logPath, git: a.git, environment: a.env)
     #expect(first.changed)
     #expect(first.attributesAdded.first == "/.learnlog/log.jsonl merge=union text eol=lf")
-    let attributes = try String(contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8)
+    let attributes = try String(
+      contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8)
     #expect(attributes.contains("/.learnlog/log.jsonl merge=union text eol=lf\n"))
     #expect(attributes.contains("**/.learnlog/*.jsonl merge=union text eol=lf\n"))
     let ignore = try String(contentsOfFile: PathName.join(a.dir, ".gitignore"), encoding: .utf8)
@@ -115,31 +121,45 @@ struct GitSyncTests {
     // Every side file the store keeps beside the log is ignored; the log is not.
     let sides = [
       "log.jsonl.lock", "log.jsonl.torn-1764090000000.bak", "log.jsonl.1764090000000.bak",
-      "log.jsonl.1764090000000-1.bak", ".log.jsonl.12345.tmp", ".log.jsonl.1764090000000.repair.tmp",
+      "log.jsonl.1764090000000-1.bak", ".log.jsonl.12345.tmp",
+      ".log.jsonl.1764090000000.repair.tmp",
       ".cache/index",
     ].map { ".learnlog/" + $0 }
     for side in sides {
-      #expect(try a.git.run(["check-ignore", "-q", "--no-index", side], in: a.dir).succeeded, "\(side)")
+      #expect(
+        try a.git.run(["check-ignore", "-q", "--no-index", side], in: a.dir).succeeded, "\(side)")
     }
-    #expect(!(try a.git.run(["check-ignore", "-q", "--no-index", ".learnlog/log.jsonl"], in: a.dir)).succeeded)
+    #expect(
+      !(try a.git.run(["check-ignore", "-q", "--no-index", ".learnlog/log.jsonl"], in: a.dir))
+        .succeeded)
     #expect(try a.git.run(["rev-parse", "--verify", "-q", "HEAD"], in: a.dir).status != 0)
 
     let second = try GitSetup.run(logPath: a.logPath, git: a.git, environment: a.env)
     #expect(!second.changed)
     #expect(second.lines.first?.hasPrefix("already set up") == true)
-    #expect(try String(contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8) == attributes)
-    #expect(try String(contentsOfFile: PathName.join(a.dir, ".gitignore"), encoding: .utf8) == ignore)
+    #expect(
+      try String(contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8)
+        == attributes)
+    #expect(
+      try String(contentsOfFile: PathName.join(a.dir, ".gitignore"), encoding: .utf8) == ignore)
 
     // The optional per-clone driver leaves the committed attributes as they are.
     let driver = try GitSetup.run(
       logPath: a.logPath, git: a.git, environment: a.env, mergeDriver: "learnlog merge-driver")
     #expect(driver.changed)
-    #expect(try a.run(["check-attr", "merge", "--", ".learnlog/log.jsonl"]).text.hasSuffix("merge: learnlog"))
-    #expect(try a.run(["config", "merge.learnlog.driver"]).text == "learnlog merge-driver %O %A %B")
-    #expect(try String(contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8) == attributes)
+    #expect(
+      try a.run(["check-attr", "merge", "--", ".learnlog/log.jsonl"]).text.hasSuffix(
+        "merge: learnlog"))
+    #expect(
+      try a.run(["config", "merge.learnlog.driver"]).text == "learnlog merge-driver %O %A %B")
+    #expect(
+      try String(contentsOfFile: PathName.join(a.dir, ".gitattributes"), encoding: .utf8)
+        == attributes)
   }
 
-  @Test("a merge without the attributes leaves markers: open and inspect name them, repair keeps every record")
+  @Test(
+    "a merge without the attributes leaves markers: open and inspect name them, repair keeps every record"
+  )
   func conflictMarkersWithoutAttributes() throws {
     let box = try GitSandbox()
     let a = try box.clone("a", writer: "writer-a")
@@ -160,7 +180,8 @@ struct GitSyncTests {
     #expect {
       _ = try LogStore.open(path: b.logPath)
     } throws: { error in
-      guard let e = error as? StoreError, case .conflictMarkers(_, let line, _, let count) = e else {
+      guard let e = error as? StoreError, case .conflictMarkers(_, let line, _, let count) = e
+      else {
         return false
       }
       return line == 2 && count == 3 && e.description.contains("learnlog repair")
@@ -169,7 +190,10 @@ struct GitSyncTests {
     #expect(inspection.conflictMarkers.count == 3 && inspection.damaged.isEmpty)
     #expect(inspection.records.count == 3)
     // sync refuses to go on while the merge is unfinished.
-    #expect(throws: SharingError.operationInProgress(repository: try b.run(["rev-parse", "--show-toplevel"]).text, operation: "merge")) {
+    #expect(
+      throws: SharingError.operationInProgress(
+        repository: try b.run(["rev-parse", "--show-toplevel"]).text, operation: "merge")
+    ) {
       try GitSync.run(logPath: b.logPath, git: b.git, environment: b.env)
     }
 
@@ -194,8 +218,10 @@ struct GitSyncTests {
     #expect(plan.shared.isEmpty && plan.private.count == 1)
     // The skill-gap answer makes a private growth item too.
     try a.perform(
-      .review(incident: incident, template: nil, answers: [ReviewAnswer(key: "gap", value: "skill")]))
-    let privatePath = PathName.join(PrivateStore.defaultDirectory(environment: a.env), "notes.jsonl")
+      .review(
+        incident: incident, template: nil, answers: [ReviewAnswer(key: "gap", value: "skill")]))
+    let privatePath = PathName.join(
+      PrivateStore.defaultDirectory(environment: a.env), "notes.jsonl")
     let privateBytes = try String(contentsOfFile: privatePath, encoding: .utf8)
     #expect(privateBytes.contains(marker))
 
@@ -239,6 +265,7 @@ struct GitSyncTests {
     _ = try GitSetup.run(logPath: a.logPath, git: a.git, environment: env)
     let r = try GitSync.run(logPath: a.logPath, git: a.git, environment: env)
     #expect(!r.committedFiles.contains { $0.contains("private") })
-    #expect(try a.run(["ls-files"]).text.split(separator: "\n").allSatisfy { !$0.contains("data/") })
+    #expect(
+      try a.run(["ls-files"]).text.split(separator: "\n").allSatisfy { !$0.contains("data/") })
   }
 }

@@ -23,9 +23,12 @@ struct SharingUnitTests {
     let theirs = header + lines[0] + lines[3] + lines[1] + lines[4] + header
     let out = MergeDriver.merge(ours: Array(ours.utf8), theirs: Array(theirs.utf8))
     #expect(out.problems.isEmpty)
-    #expect(String(decoding: out.bytes, as: UTF8.self) == header + lines[0] + lines[1] + lines[2] + lines[3] + lines[4])
+    #expect(
+      String(decoding: out.bytes, as: UTF8.self) == header + lines[0] + lines[1] + lines[2]
+        + lines[3] + lines[4])
 
-    let bad = MergeDriver.merge(ours: Array((ours + "<<<<<<< x\n").utf8), theirs: Array(theirs.utf8))
+    let bad = MergeDriver.merge(
+      ours: Array((ours + "<<<<<<< x\n").utf8), theirs: Array(theirs.utf8))
     #expect(bad.problems.count == 1 && bad.problems[0].hasPrefix("ours line 5"))
     #expect(String(decoding: bad.bytes, as: UTF8.self).contains("<<<<<<< x\n"))
   }
@@ -34,26 +37,39 @@ struct SharingUnitTests {
   func summary() throws {
     func r(_ type: String) -> Record {
       Record(
-        id: EventID(rawValue: UUIDv7.make(milliseconds: 1)), clock: HybridTimestamp(wall: 1, logical: 0),
+        id: EventID(rawValue: UUIDv7.make(milliseconds: 1)),
+        clock: HybridTimestamp(wall: 1, logical: 0),
         writer: "w", type: type, schema: 1, entity: "x", body: .object([:]))
     }
     let s = EventSummary(
-      [r(EventType.incidentCreated), r(EventType.incidentCreated), r(EventType.incidentCreated),
-       r(EventType.actionCreated), r(EventType.actionCreated), r(EventType.lessonCreated)])
+      [
+        r(EventType.incidentCreated), r(EventType.incidentCreated), r(EventType.incidentCreated),
+        r(EventType.actionCreated), r(EventType.actionCreated), r(EventType.lessonCreated),
+      ])
     #expect(s.commitMessage == "learnlog: 3 incidents, 2 actions, 1 lesson")
-    let t = EventSummary([r(EventType.reviewAnswered), r(EventType.actionStatusSet), r(EventType.experimentCreated)])
+    let t = EventSummary([
+      r(EventType.reviewAnswered), r(EventType.actionStatusSet), r(EventType.experimentCreated),
+    ])
     #expect(t.commitMessage == "learnlog: 1 review answer, 1 experiment, 1 update")
     #expect(EventSummary([]).commitMessage == "learnlog: share the log through git")
   }
 
   @Test("attribute and ignore patterns are anchored and escaped")
   func patterns() {
-    #expect(GitSetup.attributeLines(logRelativePath: "log.jsonl")[0] == "/log.jsonl merge=union text eol=lf")
-    #expect(GitSetup.attributeLines(logRelativePath: "team/.learnlog/log.jsonl")[0] == "/team/.learnlog/log.jsonl merge=union text eol=lf")
+    #expect(
+      GitSetup.attributeLines(logRelativePath: "log.jsonl")[0]
+        == "/log.jsonl merge=union text eol=lf")
+    #expect(
+      GitSetup.attributeLines(logRelativePath: "team/.learnlog/log.jsonl")[0]
+        == "/team/.learnlog/log.jsonl merge=union text eol=lf")
     #expect(GitSetup.pattern(anchored: "a b/[x].jsonl") == "\"/a b/\\\\[x].jsonl\"")
     let ignore = GitSetup.ignoreLines(logRelativePath: "log.jsonl")
     #expect(ignore.prefix(3) == ["/log.jsonl.lock", "/log.jsonl.*.bak", "/.log.jsonl.*.tmp"])
     let nested = GitSetup.ignoreLines(logRelativePath: "t/.learnlog/log.jsonl")
-    #expect(nested.prefix(3) == ["/t/.learnlog/log.jsonl.lock", "/t/.learnlog/log.jsonl.*.bak", "/t/.learnlog/.log.jsonl.*.tmp"])
+    #expect(
+      nested.prefix(3) == [
+        "/t/.learnlog/log.jsonl.lock", "/t/.learnlog/log.jsonl.*.bak",
+        "/t/.learnlog/.log.jsonl.*.tmp",
+      ])
   }
 }

@@ -15,7 +15,8 @@ struct UnionMergeReadingTests {
     for n in 0..<count { try store.append(StoreFixture.draft(n, small: true)) }
     let fd = try fs.open(path, readOnly: true)
     defer { fs.close(fd) }
-    return String(decoding: try fs.readAll(fd), as: UTF8.self).split(separator: "\n").map(String.init)
+    return String(decoding: try fs.readAll(fd), as: UTF8.self).split(separator: "\n").map(
+      String.init)
   }
 
   static func write(_ fs: MemoryFileSystem, _ path: String, _ lines: [String]) throws {
@@ -31,7 +32,8 @@ struct UnionMergeReadingTests {
     let all = try Self.lines(fs, path: "/data/base.jsonl", writer: "w", count: 30)
     let header = all[0]
     let records = Array(all.dropFirst())
-    let reference = LogStore.replayOrder(try LogStore.open(path: "/data/base.jsonl", fileSystem: fs).records)
+    let reference = LogStore.replayOrder(
+      try LogStore.open(path: "/data/base.jsonl", fileSystem: fs).records)
     var rng = SeededGenerator(seed: 8)
     for round in 0..<40 {
       var body = records.shuffled(using: &rng)
@@ -54,7 +56,9 @@ struct UnionMergeReadingTests {
     }
   }
 
-  @Test("the header of another log after line 1 is damage with its own reason; repair keeps all records")
+  @Test(
+    "the header of another log after line 1 is damage with its own reason; repair keeps all records"
+  )
   func otherLogsHeader() throws {
     let fs = try StoreFixture.memoryFS()
     let one = try Self.lines(fs, path: "/data/one.jsonl", writer: "a", count: 3)
@@ -66,7 +70,8 @@ struct UnionMergeReadingTests {
       guard let e = e as? StoreError, case .damaged(_, let line, _, let reason, _) = e else {
         return false
       }
-      return line == 5 && reason.contains("another log") && e.description.contains("learnlog repair")
+      return line == 5 && reason.contains("another log")
+        && e.description.contains("learnlog repair")
     }
     let report = try LogStore.repair(path: "/data/both.jsonl", fileSystem: fs)
     #expect(report.keptRecords == 5 && report.droppedLines.count == 1)
@@ -78,10 +83,16 @@ struct UnionMergeReadingTests {
     let fs = try StoreFixture.memoryFS()
     let all = try Self.lines(fs, path: "/data/c.jsonl", writer: "w", count: 6)
     let marked =
-      [all[0], all[1], "<<<<<<< HEAD", all[2], all[3], "||||||| base", "=======", all[4], all[5], all[6],
-       ">>>>>>> theirs"]
+      [
+        all[0], all[1], "<<<<<<< HEAD", all[2], all[3], "||||||| base", "=======", all[4], all[5],
+        all[6],
+        ">>>>>>> theirs",
+      ]
     try Self.write(fs, "/data/c.jsonl", marked)
-    #expect(throws: StoreError.conflictMarkers(path: "/data/c.jsonl", line: 3, offset: all[0].utf8.count + all[1].utf8.count + 2, count: 4)) {
+    #expect(
+      throws: StoreError.conflictMarkers(
+        path: "/data/c.jsonl", line: 3, offset: all[0].utf8.count + all[1].utf8.count + 2, count: 4)
+    ) {
       try LogStore.open(path: "/data/c.jsonl", fileSystem: fs)
     }
     let report = try LogStore.repair(path: "/data/c.jsonl", fileSystem: fs)
