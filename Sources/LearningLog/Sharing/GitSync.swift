@@ -56,6 +56,9 @@ public enum GitSync {
   public static func run(logPath: String, git: GitRunner, environment: [String: String])
     throws(SharingError) -> SyncReport
   {
+    guard FileManager.default.fileExists(atPath: logPath) else {
+      throw SharingError.log(.notFound(path: logPath))
+    }
     let repo = try GitRepository.locate(logPath: logPath, git: git)
     try checkPrivacy(repo, environment: environment)
     let rel = repo.logRelativePath
@@ -70,9 +73,6 @@ public enum GitSync {
     try checkNothingInProgress(repo)
     let (remote, remoteBranch, hasUpstream) = try target(repo, branch: branch)
 
-    guard FileManager.default.fileExists(atPath: logPath) else {
-      throw SharingError.log(.notFound(path: logPath))
-    }
     let privateDir = GitRepository.realPath(PrivateStore.defaultDirectory(environment: environment))
     let lock = try Lock(path: logPath + ".lock")
     var report = SyncReport(
