@@ -10,7 +10,8 @@
 #   --list         print the target names
 #
 # Each target is built with `swiftc -sanitize=fuzzer,address` into .build-fuzz/ and run with
-# its seed corpus Fuzz/corpus/<target>/ (read only; new inputs go to .build-fuzz/corpus/) and
+# its seed corpus Fuzz/corpus/<target>/ and the saved findings Fuzz/regressions/<target>/ (read
+# only; new inputs go to .build-fuzz/corpus/; `swift test` replays both) and
 # `-max_total_time=N -rss_limit_mb=2048 -timeout=5`. A crash, hang, leak or out-of-memory is
 # saved in .build-fuzz/findings/<target>/ and fails the run.
 #
@@ -132,11 +133,13 @@ for t in "${targets[@]}"; do
   findings="$out/findings/$t"
   seeds="Fuzz/corpus/$t"
   mkdir -p "$work" "$findings" "$seeds"
+  regressions=()
+  [ -d "Fuzz/regressions/$t" ] && regressions=("Fuzz/regressions/$t")
   dict=()
   [ -f "Fuzz/dict/$t.dict" ] && dict=(-dict="Fuzz/dict/$t.dict")
   log="$out/$t.log"
   echo "fuzz: running $t for ${seconds}s (seeds: $(find "$seeds" -type f | wc -l))"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$out/fuzz-$t" "$work" "$seeds" "${dict[@]}" \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$out/fuzz-$t" "$work" "$seeds" "${regressions[@]}" "${dict[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1
   rc=$?
@@ -146,7 +149,7 @@ for t in "${targets[@]}"; do
   if [ $rc -ne 0 ]; then
     status=1
     artifact=$(grep -Eo "Test unit written to [^ ]+" "$log" | tail -1 | awk '{print $5}')
-    summary+=("$t: FINDING (exit $rc) after ${execs:-?} executions: ${artifact:-see $log}")
+    summary+=("$t: FINDING (exit $rc) after ${execs:-?} executions: ${artifact:-see $log}; copy it to Fuzz/regressions/$t/ once fixed")
     grep -E 'ERROR: |invariant broken|Fatal error|SUMMARY' "$log" | head -5 >&2
   else
     summary+=("$t: ${execs:-?} executions in ${seconds}s, coverage ${cov:-?}, 0 crashes, 0 hangs, 0 out-of-memory")
