@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fuzz: unknown argument '$1'; see --help" >&2; exit 2 ;;
   esac
 done
