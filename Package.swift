@@ -42,7 +42,9 @@ let package = Package(
     .executableTarget(
       name: "learnlog-tui-demo", dependencies: ["CursesBackend", "TerminalUI"]
     ),
-    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
+    // Appends numbered records; the multi-process store tests run it.
+    .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
+    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog", "learnlog-testwriter"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
       exclude: ["Golden"]
