@@ -98,8 +98,11 @@ struct Learnlog: ParsableCommand {
     case let e as ExitCode:
       terminate(e.rawValue)
     default:
-      let status = exitCode(for: error)
-      if status == .success { terminate(0) }
+      if exitCode(for: error) == .success {
+        let text = fullMessage(for: error)
+        if !text.isEmpty { Out.raw(text + "\n") }
+        terminate(0)
+      }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? ""
       fail(lowerFirst(message.isEmpty ? "\(error)" : message), ExitStatus.usage)
     }

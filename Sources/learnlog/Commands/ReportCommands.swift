@@ -101,7 +101,7 @@ struct StatsCommand: ParsableCommand {
     Out.line("actions verified effective  \(pct(s.verifiedEffectiveShare))")
     Out.line("specific action plans       \(pct(s.specificityShare))")
     Out.line(
-      "median days to first action "
+      "median days to first action"
         + (s.medianDaysToFirstAction.map { " " + String(format: "%.1f", $0) } ?? " –"))
     if !s.gapShares.isEmpty {
       Out.line(
