@@ -111,7 +111,9 @@ struct ActionCommand: ParsableCommand {
         same(a.owner, owner) && (st == nil || a.status == st)
           && (team == nil || same(state.incidents[a.incident]?.team ?? "", team))
           && (!overdue || isOverdue(a))
-      }.sorted { ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt) }
+      }.sorted {
+        ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
+      }
       if json {
         Out.json(.array(list.map(Exporter.actionJSON)))
         return

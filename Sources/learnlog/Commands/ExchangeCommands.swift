@@ -146,7 +146,8 @@ struct ImportCommand: ParsableCommand {
       fmt = f
     } else {
       throw CLIError(
-        message: "\(file): cannot tell the format from its name; pass --format json or --format csv",
+        message:
+          "\(file): cannot tell the format from its name; pass --format json or --format csv",
         status: ExitStatus.usage)
     }
     let data: Data

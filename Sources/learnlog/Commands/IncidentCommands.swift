@@ -80,7 +80,8 @@ struct IncidentCommand: ParsableCommand {
       let list = state.incidentList.filter { i in
         (st == nil || i.status == st) && (kd == nil || i.kind == kd)
           && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
-          && (tag == nil || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
+          && (tag == nil
+            || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
           && (key == nil || i.patterns.contains(key ?? ""))
           && (needle.map { n in
             ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
@@ -137,7 +138,9 @@ struct IncidentCommand: ParsableCommand {
         ("patterns", inc.patterns.joined(separator: ", ")), ("template", inc.template),
       ]
       fields = fields.filter { !$0.1.isEmpty }
-      for (k, v) in fields { Out.line("  \(k.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c(v))") }
+      for (k, v) in fields {
+        Out.line("  \(k.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c(v))")
+      }
       if !inc.what.isEmpty {
         Out.line()
         Out.line(Out.paint("What happened", .bold))

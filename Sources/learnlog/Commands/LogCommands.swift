@@ -17,7 +17,10 @@ enum LogProblems {
     }
     for c in inspection.conflictMarkers {
       problems.append(
-        (c.offset, "line \(c.line) at byte \(c.offset): git conflict marker (merged without the learnlog merge driver)"))
+        (
+          c.offset,
+          "line \(c.line) at byte \(c.offset): git conflict marker (merged without the learnlog merge driver)"
+        ))
     }
     if let tail = inspection.tornTail {
       problems.append(
@@ -96,7 +99,8 @@ struct RepairCommand: ParsableCommand {
     if !yes {
       guard isatty(0) == 1 else {
         throw CLIError(
-          message: "repair needs confirmation; run `learnlog repair --yes` to write the repaired log (the original is kept as a backup)"
+          message:
+            "repair needs confirmation; run `learnlog repair --yes` to write the repaired log (the original is kept as a backup)"
         )
       }
       Out.emit("Write a repaired log and keep the original as a backup? [y/N] ", to: 2)
@@ -124,7 +128,8 @@ struct RepairCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Write a realistic demo log: a dozen incidents, reviews, actions, lessons, a pattern.",
+    abstract:
+      "Write a realistic demo log: a dozen incidents, reviews, actions, lessons, a pattern.",
     discussion: """
       Creates the log when it is missing; refuses a log that already holds records unless
       --force. Example: learnlog --file /tmp/demo.jsonl demo

@@ -10,7 +10,7 @@ import TerminalUI
 
 /// Exit statuses of the command line (documented in docs/commands.md).
 enum ExitStatus {
-  /// A domain or user error: unknown id, bad date, bad choice, missing log…
+  /// A domain or user error: unknown id, bad date, bad choice, missing log….
   static let userError: Int32 = 1
   /// A usage error: unknown command or option, missing required option.
   static let usage: Int32 = 2

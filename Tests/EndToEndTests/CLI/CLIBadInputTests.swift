@@ -22,7 +22,8 @@ struct CLIBadInputTests {
   static let cases: [Case] = [
     Case(["init"], 1, "already exists"),
     Case(["incident", "add"], 2, "missing expected argument '--title"),
-    Case(["incident", "add", "--title", "x", "--kind", "outage"], 1, "kind: 'outage' is not one of"),
+    Case(
+      ["incident", "add", "--title", "x", "--kind", "outage"], 1, "kind: 'outage' is not one of"),
     Case(["incident", "add", "--title", "x", "--severity", "huge"], 1, "severity: 'huge'"),
     Case(["incident", "add", "--title", "x", "--occurred", "2026-02-30"], 1, "not a valid date"),
     Case(["incident", "add", "--title", "x", "--colour", "red"], 2, "unknown option '--colour'"),
@@ -39,10 +40,18 @@ struct CLIBadInputTests {
     Case(["review", "$I", "--template", "nonesuch", "--answer", "a=b"], 1, "nonesuch"),
     Case(["review", "$I", "--answer", "no-equals-sign"], 2, "KEY=TEXT"),
     Case(["review", "$I"], 2, "--answer"),
-    Case(["action", "add", "$I", "--title", "t", "--owner", "o", "--due", "tomorrow"], 1, "'tomorrow' is not a valid date"),
-    Case(["action", "add", "zzzzzz", "--title", "t", "--owner", "o", "--due", "2026-01-01"], 1, "no incident"),
+    Case(
+      ["action", "add", "$I", "--title", "t", "--owner", "o", "--due", "tomorrow"], 1,
+      "'tomorrow' is not a valid date"),
+    Case(
+      ["action", "add", "zzzzzz", "--title", "t", "--owner", "o", "--due", "2026-01-01"], 1,
+      "no incident"),
     Case(["action", "add", "$I", "--title", "t", "--due", "2026-01-01"], 2, "'--owner"),
-    Case(["action", "add", "$I", "--title", "t", "--owner", "o", "--due", "2026-01-01", "--type", "wish"], 1, "'wish'"),
+    Case(
+      [
+        "action", "add", "$I", "--title", "t", "--owner", "o", "--due", "2026-01-01", "--type",
+        "wish",
+      ], 1, "'wish'"),
     Case(["action", "start", "zzzzzz"], 1, "no action with id 'zzzzzz'"),
     Case(["action", "start", "$A"], 1, "done"),
     Case(["action", "done", "zzzzzz"], 1, "no action"),
@@ -51,12 +60,16 @@ struct CLIBadInputTests {
     Case(["action", "verify", "$A", "--outcome", "maybe"], 1, "'maybe' is not one of"),
     Case(["action", "verify", "$O", "--outcome", "verified"], 1, "not done"),
     Case(["action", "list", "--status", "stuck"], 1, "'stuck'"),
-    Case(["experiment", "add", "$I", "--hypothesis", "h", "--criteria", "c", "--check", "2026-13-01"], 1, "not a valid date"),
-    Case(["experiment", "add", "$I", "--hypothesis", "h", "--check", "2026-12-01"], 2, "'--criteria"),
+    Case(
+      ["experiment", "add", "$I", "--hypothesis", "h", "--criteria", "c", "--check", "2026-13-01"],
+      1, "not a valid date"),
+    Case(
+      ["experiment", "add", "$I", "--hypothesis", "h", "--check", "2026-12-01"], 2, "'--criteria"),
     Case(["experiment", "result", "$E", "--decision", "adopt"], 1, "already decided"),
     Case(["experiment", "result", "zzzzzz", "--decision", "maybe"], 1, "zzzzzz"),
     Case(["lesson", "add", "--text", "t", "--incident", "zzzzzz"], 1, "no incident"),
-    Case(["lesson", "add", "--text", "t", "--revalidate", "soon"], 1, "'soon' is not a valid date"),
+    Case(
+      ["lesson", "add", "--text", "t", "--revalidate", "soon"], 1, "'soon' is not a valid date"),
     Case(["lesson", "list", "--colour"], 2, "unknown option"),
     Case(["note", "add", "zzzzzz", "--text", "t"], 1, "no incident"),
     Case(["note", "add", "$I"], 2, "'--text"),
@@ -65,7 +78,8 @@ struct CLIBadInputTests {
     Case(["stats", "--weeks", "0"], 2, "--weeks"),
     Case(["export", "--format", "pdf"], 2, "pdf"),
     Case(["export"], 2, "'--format"),
-    Case(["export", "--format", "json", "--since", "last-week"], 1, "'last-week' is not a valid date"),
+    Case(
+      ["export", "--format", "json", "--since", "last-week"], 1, "'last-week' is not a valid date"),
     Case(["export", "--format", "csv", "--table", "people"], 1, "'people'"),
     Case(["import", "/nonexistent/file.json"], 1, "cannot read /nonexistent/file.json"),
     Case(["import", "$DIR/data.txt"], 2, "--format json or --format csv"),
@@ -100,7 +114,8 @@ struct CLIBadInputTests {
     try cli.ok(["experiment", "result", exp, "--decision", "adapt"])
     _ = cli.file("data.txt", "title\nx\n")
     _ = cli.file("bad.csv", "title,severity\nbroken,enormous\n")
-    _ = cli.file("bad.json", "{\"format\":\"learnlog-export\",\"version\":1,\"incidents\":[{\"id\":\"x\"}]}")
+    _ = cli.file(
+      "bad.json", "{\"format\":\"learnlog-export\",\"version\":1,\"incidents\":[{\"id\":\"x\"}]}")
     let before = cli.bytes(cli.log)
     for c in Self.cases {
       let args = c.arguments.map {
@@ -128,7 +143,8 @@ struct CLIBadInputTests {
     ] {
       let r = try cli.run(args)
       #expect(r.status == 1, "\(args)")
-      #expect(r.stderr.hasPrefix("error: no log at") && r.stderr.contains("learnlog init"), "\(args)")
+      #expect(
+        r.stderr.hasPrefix("error: no log at") && r.stderr.contains("learnlog init"), "\(args)")
       #expect(!FileManager.default.fileExists(atPath: cli.log))
     }
   }

@@ -60,7 +60,8 @@ struct CLICommandTests {
     ])
     #expect(review.status == 0, "\(review.stderr)")
     #expect(review.stderr.contains("review complete"))
-    let shown = try #require(try cli.run(["incident", "show", inc, "--json"]).json() as? [String: Any])
+    let shown = try #require(
+      try cli.run(["incident", "show", inc, "--json"]).json() as? [String: Any])
     #expect(shown.string("severity") == "critical")
     #expect(shown.string("status") == "reviewed")
     let answers = try #require(shown["answers"] as? [String: String])
@@ -79,7 +80,8 @@ struct CLICommandTests {
       "action", "add", other, "--title", "Weekly sync", "--owner", "ana", "--due", "2026-02-02",
     ])
     try cli.ok(["action", "drop", dropMe, "--reason", "superseded"])
-    let actions = try #require(try cli.run(["action", "list", "--json"]).json() as? [[String: Any]])
+    let actions = try #require(
+      try cli.run(["action", "list", "--json"]).json() as? [[String: Any]])
     #expect(actions.count == 2)
     let a = try #require(actions.first { ($0.string("id") ?? "").hasPrefix(action) })
     #expect(a.string("status") == "done")
@@ -154,10 +156,13 @@ struct CLICommandTests {
     #expect(try cli.ok(["today"]).hasPrefix("WHAT"))
     // The demo refuses a log that already holds records.
     let again = try cli.run(["demo"])
-    #expect(again.status == 1 && again.stderr.hasPrefix("error: ") && again.stderr.contains("--force"))
+    #expect(
+      again.status == 1 && again.stderr.hasPrefix("error: ") && again.stderr.contains("--force"))
   }
 
-  @Test("export json, import into an empty log, export again: the same JSON; a second import adds nothing")
+  @Test(
+    "export json, import into an empty log, export again: the same JSON; a second import adds nothing"
+  )
   func exportImportRoundTrip() throws {
     let cli = try CLISandbox()
     try cli.ok(["demo"])
@@ -220,7 +225,9 @@ struct CLICommandTests {
     let marker = "PRIVATE-\(UUID().uuidString)"
     let r = try cli.run(["note", "add", inc, "--text", marker])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).wholeMatch(of: /[0-9a-z]{12}/) != nil)
+    #expect(
+      r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).wholeMatch(of: /[0-9a-z]{12}/) != nil
+    )
     #expect(!r.stdout.contains(marker) && !r.stderr.contains(marker))
     #expect(!String(decoding: cli.bytes(cli.log), as: UTF8.self).contains(marker))
     #expect(String(decoding: cli.bytes(cli.privateFile), as: UTF8.self).contains(marker))
@@ -280,7 +287,9 @@ struct CLICommandTests {
     let id = try cli.run(
       ["incident", "add", "--title", "found upward"], currentDirectory: deep, environment: unset)
     #expect(id.status == 0)
-    #expect(String(decoding: cli.bytes(project + "/.learnlog/log.jsonl"), as: UTF8.self).contains("found upward"))
+    #expect(
+      String(decoding: cli.bytes(project + "/.learnlog/log.jsonl"), as: UTF8.self).contains(
+        "found upward"))
     // $LEARNLOG_FILE wins over the project log; --file wins over both.
     let env = try cli.run(["init"], currentDirectory: deep, environment: [:])
     #expect(env.status == 0 && FileManager.default.fileExists(atPath: cli.log))

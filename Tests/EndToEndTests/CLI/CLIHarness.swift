@@ -95,7 +95,9 @@ final class CLISandbox {
 
   /// Runs a command that must succeed; returns its standard output without the last newline.
   @discardableResult
-  func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+  func ok(
+    _ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  )
     throws -> String
   {
     let r = try run(arguments, stdin: stdin)

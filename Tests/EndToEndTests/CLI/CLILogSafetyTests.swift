@@ -73,7 +73,10 @@ struct CLILogSafetyTests {
       ["review", ids[0], "--answer", "gap=process"],
       ["action", "add", ids[0], "--title", "t", "--owner", "o", "--due", "2026-01-01"],
       ["lesson", "add", "--text", "t"], ["note", "add", ids[0], "--text", "t"],
-      ["experiment", "add", ids[0], "--hypothesis", "h", "--criteria", "c", "--check", "2026-12-01"],
+      [
+        "experiment", "add", ids[0], "--hypothesis", "h", "--criteria", "c", "--check",
+        "2026-12-01",
+      ],
       ["demo", "--force"], ["import", cli.file("one.csv", "title\nx\n")],
       ["incident", "list"], ["export", "--format", "json"],
     ]
