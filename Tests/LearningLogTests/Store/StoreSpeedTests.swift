@@ -5,6 +5,15 @@ import Testing
 
 /// Throwaway timings; they assert nothing about speed (machines are noisy), only print.
 @Suite struct StoreSpeedTests {
+  /// Resident memory of this process in MB (Linux), 0 when unknown.
+  static func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+      let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kb / 1024
+  }
+
   static func timed(_ body: () throws -> Void) rethrows -> Double {
     let t = Date()
     try body()
@@ -57,13 +66,16 @@ import Testing
       #expect(n == count + 1)
     }
     var store: LogStore?
+    let rssBefore = Self.residentMegabytes()
     let open = try Self.timed { store = try LogStore.open(path: path, readOnly: true) }
+    let rssGrowth = Self.residentMegabytes() - rssBefore
     #expect(store?.records.count == count)
     let mb = Double(bytes.count) / 1_048_576
     print(
       String(
         format: "open speed: %d records, %.1f MB: read+newlines %.3f s, open %.3f s (%.2f µs a "
-          + "record, %.1f× the newline scan)", count, mb, newlines, open,
-        open / Double(count) * 1e6, open / newlines))
+          + "record, %.1f× the newline scan); resident memory grew %.0f MB (%.1f× the file)",
+        count, mb, newlines, open, open / Double(count) * 1e6, open / newlines, rssGrowth,
+        rssGrowth / mb))
   }
 }
