@@ -124,6 +124,22 @@ struct CLICommandTests {
     // The export holds the experiment's decision.
     let export = try #require(
       try cli.run(["export", "--format", "json"]).json() as? [String: Any])
+    // --json prints the same object the export holds for the entity.
+    let exported = try #require(export["incidents"] as? [[String: Any]])
+    let shownNow = try #require(
+      try cli.run(["incident", "show", inc, "--json"]).json() as? [String: Any])
+    let sameInExport = try #require(exported.first { $0.string("id") == shownNow.string("id") })
+    func canonical(_ value: Any?) -> Data? {
+      value.flatMap {
+        try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed])
+      }
+    }
+    let differing = Set(sameInExport.keys).union(shownNow.keys).filter { key in
+      canonical(sameInExport[key]) == nil
+        || canonical(sameInExport[key]) != canonical(shownNow[key])
+    }
+    #expect(sameInExport.count == 19)
+    #expect(differing.isEmpty, "incident show --json differs from the export in \(differing)")
     let exps = try #require(export["experiments"] as? [[String: Any]])
     #expect(exps.first?.string("decision") == "adopt")
     #expect(exps.first?.string("check") == "2026-03-01")

@@ -1,4 +1,5 @@
 import Foundation
+import LearningLog
 import Testing
 
 /// The log file through the command line: valid JSON Lines, torn tails, damage, repair.
@@ -118,4 +119,23 @@ struct CLILogSafetyTests {
     let check = try cli.run(["check"])
     #expect(check.status == 3 && check.stdout.contains("git conflict marker"))
   }
+}
+
+@Test("check reports references held after a merge as warnings and stays healthy")
+func checkWarnsAboutHeldReferences() throws {
+  let cli = try CLISandbox()
+  try cli.ok(["init"])
+  let store = try LogStore.open(path: cli.log)
+  store.writerID = "other-clone"
+  try store.append(
+    RecordDraft(
+      type: "action.created", schema: 1, entity: "zzzzzzzzzzzz",
+      body: .object([
+        "incident": .string("qqqqqqqqqqqq"), "title": .string("orphan"), "owner": .string("o"),
+        "due": .string("2026-01-01"),
+      ])))
+  let r = try cli.run(["check"])
+  #expect(r.status == 0, "\(r.stderr)")
+  #expect(r.stdout.hasPrefix("ok: ") && r.stdout.contains("1 records"))
+  #expect(r.stderr.hasPrefix("warning: ") && r.stderr.contains("qqqqqqqqqqqq"))
 }
