@@ -156,6 +156,9 @@ struct ImportCommand: ParsableCommand {
     } catch {
       throw CLIError(message: "cannot read \(file); check the path and that you may read it")
     }
+    // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
+    let progress = Progress("import", total: data.count / 200)
+    progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
     let ws = try Session.open(global)
     let context = Session.context()
     var skipped = 0
@@ -177,7 +180,6 @@ struct ImportCommand: ParsableCommand {
       throw CLIError(message: "\(file): \(e.message); nothing was imported")
     }
     let count = plan.shared.count + plan.private.count
-    let progress = Progress("import", total: count)
     progress.finish("\(count) records written")
     let incidents = plan.shared.filter { $0.type == EventType.incidentCreated }.count
     var message = "imported \(incidents) incident\(incidents == 1 ? "" : "s") (\(count) records)"
