@@ -58,6 +58,13 @@ struct Learnlog: ParsableCommand {
         break
       }
     }
+    // …and is handed to the command itself, so every command with a `--file` option sees it.
+    if let file = Invocation.leadingFile {
+      let (depth, target) = commandPath(arguments)
+      if target == Learnlog.self || target.configuration.subcommands.isEmpty {
+        arguments.insert(contentsOf: ["--file", file], at: depth)
+      }
+    }
     let command: ParsableCommand
     do {
       command = try parseAsRoot(arguments)
@@ -120,7 +127,13 @@ struct Learnlog: ParsableCommand {
 
   /// `learnlog` followed by the command names at the start of `arguments`.
   static func helpPath(_ arguments: [String]) -> String {
-    var path = ["learnlog"]
+    let (depth, _) = commandPath(arguments)
+    return (["learnlog"] + arguments.prefix(depth)).joined(separator: " ")
+  }
+
+  /// How many leading words of `arguments` name commands, and the command they name.
+  static func commandPath(_ arguments: [String]) -> (Int, ParsableCommand.Type) {
+    var depth = 0
     var current: ParsableCommand.Type = Learnlog.self
     for word in arguments {
       guard
@@ -128,9 +141,9 @@ struct Learnlog: ParsableCommand {
           $0._commandName == word || $0.configuration.aliases.contains(word)
         })
       else { break }
-      path.append(word)
+      depth += 1
       current = next
     }
-    return path.joined(separator: " ")
+    return (depth, current)
   }
 }
