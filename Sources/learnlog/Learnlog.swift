@@ -29,6 +29,9 @@ struct Learnlog: ParsableCommand {
       CheckCommand.self,
       RepairCommand.self,
       DemoCommand.self,
+      GitSetupCommand.self,
+      SyncCommand.self,
+      MergeDriverCommand.self,
     ]
   )
 
