@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fuzz: unknown argument '$1'; see --help" >&2; exit 2 ;;
   esac
 done
@@ -139,7 +139,7 @@ for t in "${targets[@]}"; do
   [ -f "Fuzz/dict/$t.dict" ] && dict=(-dict="Fuzz/dict/$t.dict")
   log="$out/$t.log"
   echo "fuzz: running $t for ${seconds}s (seeds: $(find "$seeds" -type f | wc -l))"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$out/fuzz-$t" "$work" "$seeds" "${regressions[@]}" "${dict[@]}" \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$out/fuzz-$t" "$work" "$seeds" "${regressions[@]}" "${dict[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1
   rc=$?

@@ -146,3 +146,15 @@ import Testing
     }
   }
 }
+
+/// Found by the import-csv fuzz target: a cell holding CRLF was written unquoted, because
+/// "\r\n" is one Character in Swift, and the row split in two.
+@Test func csvCellWithCRLFIsQuotedAndImportsBack() throws {
+  #expect(CSV.cell("a\r\nb") == "\"a\r\nb\"")
+  #expect(try CSV.parse(CSV.row(["x\r\ny", "z"])) == [["x\r\ny", "z"]])
+  var h = Harness()
+  _ = try h.incident("first line\r\n+second", occurred: "2026-02-01")
+  let csv = Exporter.csv(h.state)
+  let plan = try Importer.csv(Data(csv.utf8), into: LearningState(), context: h.context)
+  #expect(plan.shared.count == 1)
+}
