@@ -24,7 +24,7 @@ root=$(pwd)
 targets=()
 seconds=10
 build_only=0
-all_targets=(record-reader json-parser import-json import-csv key-decoder)
+all_targets=(record-reader json-parser import-json import-csv key-decoder screen-text)
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -96,6 +96,10 @@ build_target() {
       extra=(-I "$out" -I Modules/CNcursesw -lncursesw "$out/TerminalUI.o"
         Sources/CursesBackend/KeyDecoder.swift Sources/CursesBackend/RawInput.swift)
       ;;
+    screen-text)
+      build_module TerminalUI Sources/TerminalUI || return 1
+      extra=(-I "$out" "$out/TerminalUI.o")
+      ;;
     *)
       build_module LearningLog Sources/LearningLog || return 1
       extra=(-I "$out" "$out/LearningLog.o")
@@ -103,7 +107,7 @@ build_target() {
   esac
   local src="$out/$t.entry.swift"
   case "$t" in
-    key-decoder) cp "$entry" "$src" ;;
+    key-decoder | screen-text) cp "$entry" "$src" ;;
     *) { echo "import LearningLog"; cat "$entry"; } >"$src" ;;
   esac
   local stamp
