@@ -100,32 +100,29 @@ import Testing
   @Test func everyScreenDrawsHostileTextSafelyAtEverySize() throws {
     let ctx = try Self.context()
     #expect(ctx.domain.lessonList.contains { $0.text.unicodeScalars.contains("\u{1B}") })
-    let clock = ContinuousClock()
     let down = [KeyEvent](repeating: KeyEvent(.down), count: 14)
     var walks: [(frames: Int, bad: [String], text: String)] = []
-    func timed(_ name: String, _ w: () -> (frames: Int, bad: [String], text: String)) {
-      let t0 = clock.now
+    func add(_ name: String, _ w: () -> (frames: Int, bad: [String], text: String)) {
       walks.append(w())
-      print("\(name): \(clock.now - t0)")
     }
-    timed("board") {
+    add("board") {
       Self.walk(
         BoardScreen.self, BoardScreen.State(), ctx,
         keys: down + [KeyEvent(.right)] + down + [KeyEvent(.right)] + down)
     }
-    timed("lessons") {
+    add("lessons") {
       Self.walk(
         LessonsScreen.self, LessonsScreen.State(), ctx, keys: down + [KeyEvent(.tab)] + down)
     }
-    timed("patterns") {
+    add("patterns") {
       Self.walk(
         PatternsScreen.self, PatternsScreen.State(), ctx,
         keys: down + [KeyEvent(.tab)] + down + [KeyEvent(.enter)])
     }
-    timed("dashboard") {
+    add("dashboard") {
       Self.walk(DashboardScreen.self, DashboardScreen.State(), ctx, keys: down + down)
     }
-    timed("recognition") {
+    add("recognition") {
       Self.walk(
         DashboardScreen.self, DashboardScreen.State(showRecognition: true), ctx,
         keys: down + [.char("n"), .char("n"), .char("p")])

@@ -224,7 +224,8 @@ import Testing
           binary, [path, "next", "100000", "\(rng.next() % 2 == 0 ? 64 : 4000)"], writer: w)
         running.append((w, p, pipe))
       }
-      usleep(UInt32(2_000 + Int(rng.next() % 40_000)))
+      // Long enough for writers to start and append, short enough to kill most mid-append.
+      usleep(UInt32(10_000 + Int(rng.next() % 60_000)))
       for (w, p, pipe) in running {
         if p.isRunning {
           kill(p.processIdentifier, SIGKILL)
