@@ -31,6 +31,18 @@ public enum Destination: Sendable, Hashable {
   case lesson(String)
   case pattern(String)
   case dashboard
+  /// The new-incident form.
+  case newIncident
+  /// The form editing an incident's fields.
+  case editIncident(String)
+  /// The form setting an incident's pattern keys.
+  case setPatterns(String)
+  /// The form adding an action to an incident.
+  case addAction(incident: String)
+  /// The form adding a lesson, linked to an incident when one is given.
+  case addLesson(incident: String?)
+  /// The form revalidating a lesson.
+  case revalidateLesson(String)
 }
 
 /// Everything a screen reads while reducing or drawing, computed once per change of the log.
