@@ -24,13 +24,17 @@ final class AppHarness {
   let draftDirectory: URL
   var edited: [String] = []
 
-  init(demo: Bool = true, draftDirectory: URL? = nil) throws {
-    session = demo ? try InMemorySession.demo(today: testToday) : InMemorySession(today: testToday)
+  let ownsDrafts: Bool
+
+  init(demo: Bool = true, session: InMemorySession? = nil, draftDirectory: URL? = nil) throws {
+    self.session =
+      try session ?? (demo ? InMemorySession.demo(today: testToday) : InMemorySession(today: testToday))
+    self.ownsDrafts = draftDirectory == nil
     self.draftDirectory = draftDirectory ?? temporaryDirectory()
-    runner = EffectRunner(session: session, drafts: DraftStore(directory: self.draftDirectory))
+    runner = EffectRunner(session: self.session, drafts: DraftStore(directory: self.draftDirectory))
   }
 
-  deinit { try? FileManager.default.removeItem(at: draftDirectory) }
+  deinit { if ownsDrafts { try? FileManager.default.removeItem(at: draftDirectory) } }
 
   func initialState(size: Size = Size(width: 80, height: 24)) -> AppState {
     AppState(
@@ -73,4 +77,10 @@ final class AppHarness {
 extension Array where Element == String {
   /// Whether some line contains `text`.
   func containsLine(with text: String) -> Bool { contains { $0.contains(text) } }
+}
+
+/// A key-script fragment typing `text` with its spaces.
+func words(_ text: String) -> String {
+  text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    .joined(separator: " <Space> ")
 }
