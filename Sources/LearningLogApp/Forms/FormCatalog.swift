@@ -127,7 +127,9 @@ public enum FormCatalog {
       let answers = f.form.fields.compactMap { field -> ReviewAnswer? in
         let v = f.value(field.id)
         let old = f.initial[field.id].map { $0 == ActiveForm.unset ? "" : $0 } ?? ""
-        return v == old ? nil : ReviewAnswer(key: field.id, value: v)
+        // The log keeps every version; an emptied field is not a new answer.
+        let blank = v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        return v == old || blank ? nil : ReviewAnswer(key: field.id, value: v)
       }
       guard !answers.isEmpty else { return .success([]) }
       return .success([.review(incident: id, template: template, answers: answers)])

@@ -6,9 +6,9 @@ public enum AppKeymaps {
   public static let global = KeymapContext<GlobalCommand>(
     "global",
     [
-      KeyBinding(keys: [.char("?"), KeyEvent(.function(1))], help: "help: every key of this view", action: .help, hint: "help", keyLabel: "?"),
+      KeyBinding(keys: [.char("?"), KeyEvent(.function(1))], help: "help: every key of this view", action: .help, hint: "help", keyLabel: "?/F1"),
       KeyBinding(keys: [.char("q")], help: "quit (Esc first closes an overlay or form)", action: .quit, hint: "quit"),
-      KeyBinding(keys: [.char("1")], help: "today", action: .show(.today), hint: "views", keyLabel: "1–6"),
+      KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
       KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
       KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),
       KeyBinding(keys: [.char("4")], help: "lessons", action: .show(.lessons)),
