@@ -38,7 +38,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog"]),
+    // A small full-screen program exercising the terminal backend (driven by end-to-end tests).
+    .executableTarget(
+      name: "learnlog-tui-demo", dependencies: ["CursesBackend", "TerminalUI"]
+    ),
+    // Appends numbered records; the multi-process store tests run it.
+    .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
+    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog", "learnlog-testwriter"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
       exclude: ["Golden"]

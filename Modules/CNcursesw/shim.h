@@ -3,11 +3,22 @@
 
 /* Wide-character ncurses. Defined here so the module does not depend on the
    -D_XOPEN_SOURCE flag that SwiftPM drops from pkg-config output. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #ifndef _XOPEN_SOURCE_EXTENDED
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #define NCURSES_WIDECHAR 1
+#include <stddef.h>
 #include <locale.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
@@ -25,9 +36,77 @@ static inline attr_t ll_a_dim(void) { return A_DIM; }
 static inline attr_t ll_a_reverse(void) { return A_REVERSE; }
 static inline attr_t ll_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t ll_a_normal(void) { return A_NORMAL; }
+static inline attr_t ll_a_standout(void) { return A_STANDOUT; }
+
+/* Mouse masks (built by function-like macros Swift cannot import). */
+static inline mmask_t ll_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t ll_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t ll_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t ll_button2_pressed(void) { return BUTTON2_PRESSED; }
+static inline mmask_t ll_button2_released(void) { return BUTTON2_RELEASED; }
+static inline mmask_t ll_button2_clicked(void) { return BUTTON2_CLICKED; }
+static inline mmask_t ll_button3_pressed(void) { return BUTTON3_PRESSED; }
+static inline mmask_t ll_button3_released(void) { return BUTTON3_RELEASED; }
+static inline mmask_t ll_button3_clicked(void) { return BUTTON3_CLICKED; }
+static inline mmask_t ll_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t ll_button5_pressed(void) { return BUTTON5_PRESSED; }
+static inline mmask_t ll_button_shift(void) { return BUTTON_SHIFT; }
+static inline mmask_t ll_button_ctrl(void) { return BUTTON_CTRL; }
+static inline mmask_t ll_button_alt(void) { return BUTTON_ALT; }
+
+/* Key codes built by function-like macros. */
+static inline int ll_key_f(int n) { return KEY_F(n); }
+static inline int ll_key_code_yes(void) { return KEY_CODE_YES; }
+
+/* Fills a cchar_t from one spacing character plus combining characters. */
+static inline int ll_setcchar(cchar_t *cell, const wchar_t *text, attr_t attrs, int pair) {
+  return setcchar(cell, text, attrs, (short)pair, NULL);
+}
+
+/* Reads a cchar_t back: its text (up to `capacity` wide characters, NUL-terminated),
+   attributes and colour pair. */
+static inline int ll_getcchar(const cchar_t *cell, wchar_t *text, attr_t *attrs, int *pair) {
+  short shortPair = 0;
+  int result = getcchar(cell, text, attrs, &shortPair, NULL);
+  *pair = shortPair;
+  return result;
+}
+
+/* Pair number from attributes (PAIR_NUMBER is a macro). */
+static inline int ll_pair_number(attr_t attrs) { return (int)PAIR_NUMBER(attrs); }
 static inline int ll_key_resize(void) { return KEY_RESIZE; }
 static inline int ll_key_mouse(void) { return KEY_MOUSE; }
 static inline int ll_err(void) { return ERR; }
 static inline int ll_ok(void) { return OK; }
+
+/* Atomic int access for the flag a signal handler sets and the event loop reads. */
+static inline void ll_atomic_store(int *p, int value) { __atomic_store_n(p, value, __ATOMIC_SEQ_CST); }
+static inline int ll_atomic_load(int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static inline int ll_atomic_exchange(int *p, int value) {
+  return __atomic_exchange_n(p, value, __ATOMIC_SEQ_CST);
+}
+
+/* Installs `handler` for `signal`, saving the previous action in `previous`. sigaction's
+   union member differs across C libraries, so it is set here. */
+static inline int ll_install_handler(int signal, void (*handler)(int), int flags,
+                                     struct sigaction *previous) {
+  struct sigaction action;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = flags;
+  action.sa_handler = handler;
+  return sigaction(signal, &action, previous);
+}
+static inline int ll_restore_handler(int signal, const struct sigaction *previous) {
+  return sigaction(signal, previous, NULL);
+}
+static inline int ll_sa_resethand(void) { return SA_RESETHAND; }
+static inline int ll_sa_restart(void) { return SA_RESTART; }
+
+/* Whether tigetstr's answer is a capability string (it returns (char *)-1 for "not a string"). */
+static inline const char *ll_tigetstr(const char *name) {
+  char *value = tigetstr(name);
+  if (value == NULL || value == (char *)-1) return NULL;
+  return value;
+}
 
 #endif

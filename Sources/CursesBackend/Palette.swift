@@ -1,0 +1,91 @@
+import TerminalUI
+
+/// How the terminal shows colour: none, or a palette of 8, 16 or 256 colours.
+public enum ColorSupport: Hashable, Sendable {
+  /// No colour (the terminal has none, or NO_COLOR is set): colours become attributes.
+  case monochrome
+  /// A palette of `count` colours (8, 16, 256 or more).
+  case colors(count: Int)
+
+  /// What to use, given whether the terminal has colours, how many, and the environment.
+  ///
+  /// NO_COLOR set to any non-empty value turns colour off (https://no-color.org).
+  public static func detect(hasColors: Bool, count: Int, environment: [String: String])
+    -> ColorSupport
+  {
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .monochrome }
+    guard hasColors, count >= 8 else { return .monochrome }
+    return .colors(count: count)
+  }
+}
+
+/// Maps `Style`s onto what the terminal can show; pure, so it is tested without a terminal.
+public struct Palette: Hashable, Sendable {
+  /// The terminal's colour support.
+  public var support: ColorSupport
+
+  /// A palette for `support`.
+  public init(support: ColorSupport) { self.support = support }
+
+  /// The curses colour number for `color`: -1 is the terminal's default.
+  ///
+  /// Bright ANSI colours fall back to their normal colour on 8-colour terminals (the style gains
+  /// bold instead, see `attributes(for:)`); 256-colour indices fall back to the nearest ANSI colour.
+  public func colorNumber(_ color: Color) -> Int16 {
+    guard case .colors(let count) = support else { return -1 }
+    switch color {
+    case .default: return -1
+    case .ansi(let n):
+      let index = Int(n & 15)
+      return Int16(count >= 16 ? index : index & 7)
+    case .indexed(let n):
+      if count >= 256 { return Int16(n) }
+      let ansi = Palette.nearestANSI(n)
+      return Int16(count >= 16 ? ansi : ansi & 7)
+    }
+  }
+
+  /// The attributes to draw `style` with: its own, plus what stands in for colour where the
+  /// terminal lacks it (reverse for a background, bold for a foreground or a bright colour).
+  public func attributes(for style: Style) -> TextAttributes {
+    var result = style.attributes
+    switch support {
+    case .monochrome:
+      if style.background != .default { result.insert(.reverse) }
+      if style.foreground != .default, style.background == .default { result.insert(.bold) }
+    case .colors(let count):
+      if count < 16, isBright(style.foreground) { result.insert(.bold) }
+    }
+    return result
+  }
+
+  private func isBright(_ color: Color) -> Bool {
+    switch color {
+    case .default: return false
+    case .ansi(let n): return n & 15 >= 8
+    case .indexed(let n): return Palette.nearestANSI(n) >= 8
+    }
+  }
+
+  /// The ANSI colour (0–15) closest to a 256-colour palette index.
+  public static func nearestANSI(_ index: UInt8) -> Int {
+    switch index {
+    case 0...15:
+      return Int(index)
+    case 16...231:
+      let value = Int(index) - 16
+      let (r, g, b) = (value / 36, (value / 6) % 6, value % 6)
+      let bits = (r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0)
+      let bright = max(r, g, b) >= 5 || (bits == 0 && max(r, g, b) >= 2)
+      return bits | (bright ? 8 : 0)
+    default:
+      let level = Int(index) - 232  // 0 (near black) … 23 (near white)
+      switch level {
+      case 0..<6: return 0
+      case 6..<12: return 8
+      case 12..<20: return 7
+      default: return 15
+      }
+    }
+  }
+}

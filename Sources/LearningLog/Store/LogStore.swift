@@ -1,0 +1,447 @@
+import Foundation
+
+/// What ``LogStore/refresh()`` found.
+public enum StoreChange: Equatable, Sendable {
+  /// Nothing new.
+  case unchanged
+  /// Records other processes appended, in file order.
+  case appended([Record])
+  /// The file was replaced (new inode or a different prefix): every record was reloaded.
+  case replaced
+}
+
+/// The append-only, checksummed JSON Lines log (see `docs/log-format.md`).
+///
+/// One instance belongs to one thread. Other processes may append to the same file at
+/// the same time: every append takes an exclusive `flock` on `<path>.lock`, catches up
+/// with what they wrote, and writes its lines with one `write()` followed by `fdatasync`.
+public final class LogStore {
+  /// The log file.
+  public let path: String
+  /// The header of the file.
+  public private(set) var header: LogHeader
+  /// Every valid record, in file order.
+  public private(set) var records: [Record]
+  /// Whether the store was opened read-only.
+  public let isReadOnly: Bool
+  /// Whether a failed sync made the store read-only for the rest of this session.
+  public private(set) var isSessionReadOnly = false
+  /// The writer id stamped on new records; resolved by ``WriterIdentity`` when nil.
+  public var writerID: String?
+  /// The wall clock in milliseconds (tests may replace it).
+  public var wallClock: () -> Int64 = HybridClock.wallMilliseconds
+  /// The hybrid logical clock, past every record read or written.
+  public private(set) var clock: HybridClock
+
+  let fileSystem: any FileSystem
+  let permissions: UInt32
+  var descriptor: FileDescriptor
+  var inode: UInt64
+  /// Offset after the last complete line read.
+  var endOffset: Int
+  /// Complete lines read, header included.
+  var lineCount: Int
+  var headerBytes: [UInt8]
+  /// The last bytes before `endOffset`, to notice a rewritten prefix.
+  var tailBytes: [UInt8]
+  var lockDescriptor: FileDescriptor?
+  let notice: (String) -> Void
+  static let tailCheckBytes = 4096
+
+  private init(
+    path: String, fileSystem: any FileSystem, readOnly: Bool, permissions: UInt32,
+    notice: @escaping (String) -> Void, descriptor: FileDescriptor, inode: UInt64
+  ) {
+    self.path = path
+    self.fileSystem = fileSystem
+    self.isReadOnly = readOnly
+    self.permissions = permissions
+    self.notice = notice
+    self.descriptor = descriptor
+    self.inode = inode
+    self.header = LogHeader(storeID: "", created: 0)
+    self.records = []
+    self.clock = HybridClock()
+    self.endOffset = 0
+    self.lineCount = 0
+    self.headerBytes = []
+    self.tailBytes = []
+  }
+
+  deinit {
+    fileSystem.close(descriptor)
+    if let l = lockDescriptor { fileSystem.close(l) }
+  }
+
+  static func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    do {
+      return try body()
+    } catch let e as StoreError {
+      throw e
+    } catch let e as FileSystemError {
+      if e.code == ENOENT && e.operation == "open" { throw StoreError.notFound(path: e.path) }
+      throw StoreError.io(e.description)
+    } catch {
+      throw StoreError.io("\(error)")
+    }
+  }
+
+  // MARK: Create and open
+
+  /// Creates a new, empty log at `path` (an error if anything is there).
+  ///
+  /// The file is written under a temporary name with `O_CREAT|O_EXCL`, synced, linked into
+  /// place (never replacing a file another process made meanwhile), and the directory synced.
+  public static func create(path: String, fileSystem: any FileSystem = RealFileSystem())
+    throws(StoreError) -> LogStore
+  {
+    try create(path: path, fileSystem: fileSystem, permissions: 0o644)
+  }
+
+  static func create(path: String, fileSystem fs: any FileSystem, permissions: UInt32)
+    throws(StoreError) -> LogStore
+  {
+    try wrap {
+      if try fs.status(path: path) != nil { throw StoreError.alreadyExists(path: path) }
+      let dir = PathName.directory(of: path)
+      try fs.makeDirectories(dir, permissions: 0o755)
+      let now = HybridClock.wallMilliseconds()
+      let header = LogHeader(storeID: UUIDv7.make(milliseconds: now), created: now)
+      var rng = SystemRandomNumberGenerator()
+      let temp = PathName.join(
+        dir, ".\(PathName.lastComponent(of: path)).\(rng.next() & 0xFFFF_FFFF).tmp")
+      let fd = try fs.createExclusive(temp, permissions: permissions)
+      do {
+        defer { fs.close(fd) }
+        try fs.writeAll(fd, RecordCodec.encode(header), offset: 0, path: temp)
+        try fs.sync(fd)
+        try fs.link(temp, to: path)
+      } catch let e as FileSystemError where e.code == EEXIST {
+        try? fs.remove(temp)
+        throw StoreError.alreadyExists(path: path)
+      } catch {
+        try? fs.remove(temp)
+        throw error
+      }
+      try fs.remove(temp)
+      try fs.syncDirectory(dir)
+    }
+    return try open(path: path, fileSystem: fs, readOnly: false, permissions: permissions)
+  }
+
+  /// Opens the log at `path`, reading and checking every line.
+  ///
+  /// A torn tail (an interrupted append) is repaired unless `readOnly`: under the
+  /// exclusive lock the whole file is copied to `<path>.torn-<ms>.bak`, the tail cut,
+  /// the file synced, and `notice` told in one line. Any other damage throws
+  /// ``StoreError/damaged(path:line:offset:reason:moreLines:)``. A read-only open treats
+  /// an incomplete last line as an append in flight and leaves it alone.
+  public static func open(
+    path: String, fileSystem: any FileSystem = RealFileSystem(), readOnly: Bool = false,
+    notice: @escaping (String) -> Void = { _ in }
+  ) throws(StoreError) -> LogStore {
+    try open(
+      path: path, fileSystem: fileSystem, readOnly: readOnly, permissions: 0o644, notice: notice)
+  }
+
+  static func open(
+    path: String, fileSystem fs: any FileSystem, readOnly: Bool, permissions: UInt32,
+    notice: @escaping (String) -> Void = { _ in }
+  ) throws(StoreError) -> LogStore {
+    let store = try wrap {
+      let fd = try fs.open(path, readOnly: readOnly)
+      let st = try fs.status(fd)
+      return LogStore(
+        path: path, fileSystem: fs, readOnly: readOnly, permissions: permissions, notice: notice,
+        descriptor: fd, inode: st.inode)
+    }
+    try store.reloadAll(locked: false, repairIfTorn: !readOnly)
+    return store
+  }
+
+  // MARK: Reading
+
+  /// Reads the whole file again and replaces the in-memory state.
+  func reloadAll(locked: Bool, repairIfTorn: Bool) throws(StoreError) {
+    let bytes = try Self.wrap { try fileSystem.readAll(descriptor) }
+    let inspection = LogScanner.inspect(bytes, path: path)
+    if let v = inspection.newerFormat {
+      throw StoreError.unsupportedVersion(path: path, version: v)
+    }
+    try Self.refuseDamage(inspection.damaged, inspection.conflictMarkers, path: path)
+    guard let header = inspection.header else {
+      throw StoreError.damaged(path: path, line: 1, offset: 0, reason: "no header", moreLines: 0)
+    }
+    var completeEnd = bytes.count
+    if let tail = inspection.tornTail {
+      completeEnd = tail.lowerBound
+      if repairIfTorn && !isReadOnly {
+        if !locked {
+          // Another process may be mid-append: judge again while holding the lock.
+          try withExclusiveLock { () throws(StoreError) in
+            try reloadAll(locked: true, repairIfTorn: true)
+          }
+          return
+        }
+        try cutTornTail(at: tail.lowerBound, fileBytes: bytes)
+      }
+    }
+    self.header = header
+    self.records = inspection.records
+    self.headerBytes = Array(bytes[0..<min(bytes.count, firstLineEnd(bytes))])
+    self.endOffset = completeEnd
+    self.lineCount = 1 + inspection.records.count
+    self.tailBytes = Array(bytes[max(0, completeEnd - Self.tailCheckBytes)..<completeEnd])
+    var c = HybridClock()
+    for r in records { c.observe(r.clock) }
+    c.observe(clock.last)
+    self.clock = c
+  }
+
+  func firstLineEnd(_ bytes: [UInt8]) -> Int {
+    (bytes.firstIndex(of: 0x0A) ?? (bytes.count - 1)) + 1
+  }
+
+  static func refuseDamage(_ damaged: [DamagedLine], _ conflicts: [DamagedLine], path: String)
+    throws(StoreError)
+  {
+    if let c = conflicts.first, damaged.first.map({ $0.offset > c.offset }) ?? true {
+      throw StoreError.conflictMarkers(
+        path: path, line: c.line, offset: c.offset, count: conflicts.count)
+    }
+    if let d = damaged.first {
+      throw StoreError.damaged(
+        path: path, line: d.line, offset: d.offset, reason: d.reason, moreLines: damaged.count - 1)
+    }
+  }
+
+  /// Backs the whole file up beside it, then cuts it at `offset` and syncs (lock held).
+  func cutTornTail(at offset: Int, fileBytes: [UInt8]) throws(StoreError) {
+    let fs = fileSystem
+    let backup = try Self.wrap { () -> String in
+      let st = try fs.status(descriptor)
+      let stamp = HybridClock.wallMilliseconds()
+      var name = "\(path).torn-\(stamp).bak"
+      var n = 1
+      while try fs.status(path: name) != nil {
+        name = "\(path).torn-\(stamp)-\(n).bak"
+        n += 1
+      }
+      let fd = try fs.createExclusive(name, permissions: st.permissions & 0o666)
+      defer { fs.close(fd) }
+      try fs.writeAll(fd, fileBytes, offset: 0, path: name)
+      try fs.sync(fd)
+      try fs.syncDirectory(PathName.directory(of: path))
+      return name
+    }
+    do {
+      try fileSystem.truncate(descriptor, size: offset)
+      try fileSystem.sync(descriptor)
+    } catch {
+      isSessionReadOnly = true
+      throw StoreError.syncFailed(path: path, reason: error.description)
+    }
+    let line = fileBytes[..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + 1
+    notice(
+      "repaired: \(path) ended in an interrupted write; cut \(fileBytes.count - offset) bytes "
+        + "at line \(line) (byte \(offset)); the whole file was saved to \(backup)")
+  }
+
+  /// Reads what was appended since the last read; reloads everything if the file was replaced.
+  func catchUp(locked: Bool) throws(StoreError) -> StoreChange {
+    let fs = fileSystem
+    let (current, size, prefixMatches) = try Self.wrap {
+      () -> (FileStatus?, Int, Bool) in
+      let current = try fs.status(path: path)
+      let size = try fs.status(descriptor).size
+      if size < endOffset { return (current, size, false) }
+      let head = try fs.read(descriptor, offset: 0, count: headerBytes.count)
+      let tail = try fs.read(
+        descriptor, offset: endOffset - tailBytes.count, count: tailBytes.count)
+      return (current, size, head == headerBytes && tail == tailBytes)
+    }
+    guard let current else { throw StoreError.notFound(path: path) }
+    if current.inode != inode || !prefixMatches {
+      try reopen(locked: locked)
+      return .replaced
+    }
+    if size == endOffset { return .unchanged }
+    let bytes = try Self.wrap {
+      try fs.read(descriptor, offset: endOffset, count: size - endOffset)
+    }
+    let scan = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: lineCount) }
+    let shift = { (d: DamagedLine) -> DamagedLine in
+      var d = d
+      d.offset += self.endOffset
+      return d
+    }
+    try Self.refuseDamage(scan.damaged.map(shift), scan.conflicts.map(shift), path: path)
+    if scan.completeEnd < bytes.count && locked && !isReadOnly {
+      let all = try Self.wrap { try fs.readAll(descriptor) }
+      try cutTornTail(at: endOffset + scan.completeEnd, fileBytes: all)
+    }
+    let newEnd = endOffset + scan.completeEnd
+    if scan.completeEnd > 0 {
+      var window = tailBytes + bytes[0..<scan.completeEnd]
+      if window.count > Self.tailCheckBytes {
+        window.removeFirst(window.count - Self.tailCheckBytes)
+      }
+      tailBytes = window
+    }
+    endOffset = newEnd
+    lineCount = scan.lines
+    records.append(contentsOf: scan.records)
+    for r in scan.records { clock.observe(r.clock) }
+    return scan.records.isEmpty ? .unchanged : .appended(scan.records)
+  }
+
+  func reopen(locked: Bool) throws(StoreError) {
+    let fs = fileSystem
+    let (fd, st) = try Self.wrap { () -> (FileDescriptor, FileStatus) in
+      let fd = try fs.open(path, readOnly: isReadOnly)
+      return (fd, try fs.status(fd))
+    }
+    let old = (descriptor, inode)
+    descriptor = fd
+    inode = st.inode
+    do {
+      try reloadAll(locked: locked, repairIfTorn: locked)
+      fs.close(old.0)
+    } catch {
+      fs.close(fd)
+      (descriptor, inode) = old
+      throw error
+    }
+  }
+
+  /// Follows the file: records appended by others, or `.replaced` after a rewrite.
+  ///
+  /// Never repairs: an incomplete last line is an append in flight and is read later.
+  public func refresh() throws(StoreError) -> StoreChange {
+    try catchUp(locked: false)
+  }
+
+  // MARK: Appending
+
+  func withExclusiveLock<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    let fs = fileSystem
+    let lock = try Self.wrap { () -> FileDescriptor in
+      if let l = lockDescriptor { return l }
+      let l = try fs.openLockFile(path + ".lock", permissions: permissions)
+      lockDescriptor = l
+      return l
+    }
+    try Self.wrap { try fs.lock(lock, exclusive: true) }
+    defer { fs.unlock(lock) }
+    return try body()
+  }
+
+  /// Appends the records `build` returns, atomically with respect to other writers.
+  ///
+  /// Under the exclusive lock: catches up with records others appended (passed to `build`
+  /// so it validates against fresh state; after a replacement, every record), stamps each
+  /// draft with an id, a clock reading and the writer, writes all lines with one `write()`
+  /// (looping on short writes), `fdatasync`s, and only then returns the new records. A
+  /// failed write cuts the file back and throws; a failed sync throws and leaves the store
+  /// read-only for the session. No drafts: nothing is written.
+  @discardableResult
+  public func append(_ build: (_ caughtUp: [Record]) throws -> [RecordDraft]) throws -> [Record] {
+    if isReadOnly { throw StoreError.readOnly(path: path) }
+    if isSessionReadOnly { throw StoreError.sessionReadOnly(path: path) }
+    let writer =
+      try writerID
+      ?? WriterIdentity.resolve(
+        environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
+    writerID = writer
+    var buildError: (any Error)?
+    let result = try withExclusiveLock { () throws(StoreError) -> [Record] in
+      let caughtUp: [Record]
+      switch try catchUp(locked: true) {
+      case .unchanged: caughtUp = []
+      case .appended(let r): caughtUp = r
+      case .replaced: caughtUp = records
+      }
+      let drafts: [RecordDraft]
+      do {
+        drafts = try build(caughtUp)
+      } catch {
+        buildError = error
+        return []
+      }
+      if drafts.isEmpty { return [] }
+      return try write(drafts, writer: writer)
+    }
+    if let buildError { throw buildError }
+    return result
+  }
+
+  /// Appends one draft; a convenience over ``append(_:)``.
+  @discardableResult
+  public func append(_ draft: RecordDraft) throws -> Record {
+    let written = try append { _ in [draft] }
+    guard let r = written.first else { throw StoreError.io("nothing was written") }
+    return r
+  }
+
+  func write(_ drafts: [RecordDraft], writer: String) throws(StoreError) -> [Record] {
+    var newClock = clock
+    var newRecords: [Record] = []
+    var bytes: [UInt8] = []
+    let now = wallClock()
+    for d in drafts {
+      let ts = newClock.tick(now: now)
+      let r = Record(
+        id: EventID(rawValue: UUIDv7.make(milliseconds: ts.wall)), clock: ts, writer: writer,
+        type: d.type, schema: d.schema, entity: d.entity, body: d.body)
+      bytes.append(contentsOf: try RecordCodec.encode(r))
+      newRecords.append(r)
+    }
+    let start = endOffset
+    do {
+      try fileSystem.writeAll(descriptor, bytes, offset: start, path: path)
+    } catch {
+      do {
+        try fileSystem.truncate(descriptor, size: start)
+      } catch {
+        isSessionReadOnly = true
+      }
+      throw StoreError.writeFailed(path: path, reason: error.description)
+    }
+    do {
+      try fileSystem.dataSync(descriptor)
+    } catch {
+      // Never retry a failed sync: the kernel may have dropped the pages and will not say so.
+      isSessionReadOnly = true
+      try? fileSystem.truncate(descriptor, size: start)
+      throw StoreError.syncFailed(path: path, reason: error.description)
+    }
+    clock = newClock
+    records.append(contentsOf: newRecords)
+    endOffset = start + bytes.count
+    lineCount += newRecords.count
+    var window = tailBytes + bytes
+    if window.count > Self.tailCheckBytes { window.removeFirst(window.count - Self.tailCheckBytes) }
+    tailBytes = window
+    return newRecords
+  }
+
+  // MARK: Replay
+
+  /// The records in replay order `(clock, writer, id)`, each id once.
+  public func sortedForReplay() -> [Record] { Self.replayOrder(records) }
+
+  /// `records` in replay order `(clock, writer, id)` with repeated ids dropped.
+  ///
+  /// Any permutation of the same records gives the same sequence.
+  public static func replayOrder(_ records: [Record]) -> [Record] {
+    let sorted = records.sorted { a, b in
+      if Record.replayOrder(a, b) { return true }
+      if Record.replayOrder(b, a) { return false }
+      // Same clock, writer and id: only a damaged merge does this; order by content.
+      return (a.type, a.entity, a.schema) < (b.type, b.entity, b.schema)
+    }
+    var seen = Set<EventID>()
+    seen.reserveCapacity(sorted.count)
+    return sorted.filter { seen.insert($0.id).inserted }
+  }
+}

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The first line of every log: format version, store id and creation time.
+public struct LogHeader: Hashable, Sendable {
+  /// The format version this build reads and writes.
+  public static let currentFormat = 1
+
+  /// The format version of the file.
+  public var format: Int
+  /// A UUID naming this store (caches are tied to it).
+  public var storeID: String
+  /// Creation time, milliseconds since the Unix epoch.
+  public var created: Int64
+
+  /// A header with every field given.
+  public init(format: Int = LogHeader.currentFormat, storeID: String, created: Int64) {
+    self.format = format
+    self.storeID = storeID
+    self.created = created
+  }
+}
+
+/// Bounds on what one line may hold; over a bound is damage, never a crash.
+public enum LogBounds {
+  /// The longest line, newline excluded: 1 MiB.
+  public static let maxLineBytes = 1 << 20
+  /// The longest writer id, type or entity id in bytes.
+  public static let maxNameBytes = 256
+}
+
+/// Encodes and decodes header and record lines (see `docs/log-format.md`).
+public enum RecordCodec {
+  static let crcSuffixCount = 18  // ,"crc":"xxxxxxxx"}
+
+  /// Appends `,"crc":"<crc of line so far>"}` and a newline to `line`.
+  static func seal(_ line: inout [UInt8]) {
+    let crc = line.withUnsafeBytes { CRC32C.checksum($0) }
+    line.append(contentsOf: Array(#","crc":""#.utf8))
+    line.append(contentsOf: CRC32C.hex(crc))
+    line.append(contentsOf: [0x22, 0x7D, 0x0A])
+  }
+
+  /// The header line, newline included.
+  public static func encode(_ header: LogHeader) -> [UInt8] {
+    var line = Array(#"{"learnlog":"#.utf8)
+    JSONSerializer.appendInt(header.format, to: &line)
+    line.append(contentsOf: Array(#","store":"#.utf8))
+    try? JSONSerializer.appendString(header.storeID, to: &line)
+    line.append(contentsOf: Array(#","created":"#.utf8))
+    JSONSerializer.appendInt(Int(header.created), to: &line)
+    seal(&line)
+    return line
+  }
+
+  /// The record line, newline included; throws when the record is over a bound.
+  public static func encode(_ record: Record) throws(StoreError) -> [UInt8] {
+    for (name, value) in [
+      ("writer", record.writer), ("type", record.type), ("entity", record.entity),
+    ]
+    where value.utf8.count > LogBounds.maxNameBytes {
+      throw StoreError.invalidDraft("the \(name) is longer than \(LogBounds.maxNameBytes) bytes")
+    }
+    if record.writer.isEmpty || record.type.isEmpty {
+      throw StoreError.invalidDraft("a record needs a writer and a type")
+    }
+    guard case .object = record.body else {
+      throw StoreError.invalidDraft("a record body must be a JSON object")
+    }
+    var line: [UInt8] = []
+    line.reserveCapacity(256)
+    do {
+      line.append(contentsOf: Array(#"{"id":"#.utf8))
+      try JSONSerializer.appendString(record.id.rawValue, to: &line)
+      line.append(contentsOf: Array(#","ts":"#.utf8))
+      JSONSerializer.appendInt(Int(record.clock.wall), to: &line)
+      line.append(contentsOf: Array(#","lc":"#.utf8))
+      JSONSerializer.appendInt(Int(record.clock.logical), to: &line)
+      line.append(contentsOf: Array(#","w":"#.utf8))
+      try JSONSerializer.appendString(record.writer, to: &line)
+      line.append(contentsOf: Array(#","type":"#.utf8))
+      try JSONSerializer.appendString(record.type, to: &line)
+      line.append(contentsOf: Array(#","v":"#.utf8))
+      JSONSerializer.appendInt(record.schema, to: &line)
+      line.append(contentsOf: Array(#","e":"#.utf8))
+      try JSONSerializer.appendString(record.entity, to: &line)
+      line.append(contentsOf: Array(#","d":"#.utf8))
+      try JSONSerializer.append(record.body, to: &line, depth: 1)
+    } catch {
+      throw StoreError.invalidDraft(error.reason)
+    }
+    seal(&line)
+    if line.count - 1 > LogBounds.maxLineBytes {
+      throw StoreError.invalidDraft("the record is longer than 1 MiB")
+    }
+    return line
+  }
+
+  /// Checks the trailing checksum of a line (newline excluded); nil when it holds.
+  static func checksumProblem(_ line: UnsafeRawBufferPointer) -> String? {
+    let n = line.count
+    guard n > crcSuffixCount else { return "no checksum" }
+    let s = UnsafeRawBufferPointer(rebasing: line[(n - crcSuffixCount)...])
+    // `,"crc":"`
+    guard s[0] == 0x2C, s[1] == 0x22, s[2] == 0x63, s[3] == 0x72, s[4] == 0x63, s[5] == 0x22,
+      s[6] == 0x3A, s[7] == 0x22
+    else { return "no checksum" }
+    guard s[16] == 0x22, s[17] == 0x7D else { return "no checksum" }
+    guard let stored = CRC32C.parseHex(UnsafeRawBufferPointer(rebasing: s[8..<16])) else {
+      return "malformed checksum"
+    }
+    let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: line[..<(n - crcSuffixCount)]))
+    return stored == actual ? nil : "checksum mismatch"
+  }
+
+  /// The outcome of decoding a header line.
+  enum HeaderResult {
+    case header(LogHeader)
+    case newerFormat(Int)
+    case damaged(String)
+  }
+
+  /// Decodes the header line (newline excluded).
+  static func decodeHeader(_ line: UnsafeRawBufferPointer) -> HeaderResult {
+    // The version is read before the checksum: a newer format may seal differently.
+    let value: JSONValue
+    do {
+      var p = JSONParser(bytes: line)
+      value = try p.parseValue(depth: 0)
+      if p.position != line.count { return .damaged("header is not one JSON object") }
+    } catch {
+      return .damaged("header is not valid JSON (\(error.reason))")
+    }
+    guard let version = value["learnlog"]?.intValue else {
+      return .damaged("not a learnlog header")
+    }
+    if version > LogHeader.currentFormat { return .newerFormat(version) }
+    if version < 1 { return .damaged("unknown format version \(version)") }
+    if let problem = checksumProblem(line) { return .damaged("header \(problem)") }
+    guard let store = value["store"]?.stringValue, let created = value["created"]?.intValue else {
+      return .damaged("header lacks store or created")
+    }
+    return .header(LogHeader(format: version, storeID: store, created: Int64(created)))
+  }
+
+  /// Decodes a record line (newline excluded), or says why it is damaged.
+  static func decodeRecord(_ line: UnsafeRawBufferPointer) -> Result<Record, LineReason> {
+    var interner = StringInterner()
+    return decodeRecord(line, interner: &interner)
+  }
+
+  /// Decodes a record line, sharing the writer and type strings through `interner`.
+  static func decodeRecord(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
+    -> Result<Record, LineReason>
+  {
+    if line.count > LogBounds.maxLineBytes { return .failure(.init("line longer than 1 MiB")) }
+    if let problem = checksumProblem(line) { return .failure(.init(problem)) }
+    var p = JSONParser(
+      bytes: UnsafeRawBufferPointer(rebasing: line[..<(line.count - crcSuffixCount)]))
+    do throws(JSONParseError) {
+      guard p.consume(#"{"id":""#) else { return .failure(.init("not a record: no id")) }
+      let idStart = p.position
+      guard line.count > idStart + 37, line[idStart + 36] == 0x22,
+        UUIDv7.isValidText(UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
+      else { return .failure(.init("invalid record id")) }
+      let id = String(
+        decoding: UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]), as: UTF8.self)
+      p.position = idStart + 37
+      guard p.consume(#","ts":"#), case .int(let ts) = try p.parseNumber(), ts >= 0 else {
+        return .failure(.init("invalid ts"))
+      }
+      guard p.consume(#","lc":"#), case .int(let lc) = try p.parseNumber(), lc >= 0,
+        lc <= Int(Int32.max)
+      else { return .failure(.init("invalid lc")) }
+      guard p.consume(#","w":"#), p.peek() == 0x22 else { return .failure(.init("invalid w")) }
+      let writer = try interner.string(&p)
+      guard p.consume(#","type":"#), p.peek() == 0x22 else {
+        return .failure(.init("invalid type"))
+      }
+      let type = try interner.string(&p)
+      guard p.consume(#","v":"#), case .int(let v) = try p.parseNumber(), v >= 0 else {
+        return .failure(.init("invalid v"))
+      }
+      guard p.consume(#","e":"#), p.peek() == 0x22 else { return .failure(.init("invalid e")) }
+      let entity = try p.parseString()
+      guard p.consume(#","d":"#), p.peek() == 0x7B else { return .failure(.init("invalid d")) }
+      let body = try p.parseValue(depth: 0)
+      guard p.position == line.count - crcSuffixCount else {
+        return .failure(.init("unexpected bytes after d"))
+      }
+      if writer.isEmpty || type.isEmpty || writer.utf8.count > LogBounds.maxNameBytes
+        || type.utf8.count > LogBounds.maxNameBytes || entity.utf8.count > LogBounds.maxNameBytes
+      {
+        return .failure(.init("writer, type or entity out of bounds"))
+      }
+      return .success(
+        Record(
+          id: EventID(rawValue: id), clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
+          writer: writer, type: type, schema: v, entity: entity, body: body))
+    } catch {
+      return .failure(.init("invalid JSON: \(error.reason)"))
+    }
+  }
+}
+
+/// Why a line is damaged.
+struct LineReason: Error {
+  var text: String
+  init(_ text: String) { self.text = text }
+}
+
+/// Shares the few distinct writer and type strings of a log among its records.
+///
+/// A log has a handful of writers and event types but a million records: one `String`
+/// each instead of one a record saves an allocation (and its memory) per field.
+struct StringInterner {
+  var bytes: [[UInt8]] = []
+  var strings: [String] = []
+  static let capacity = 64
+
+  /// The JSON string at the parser's position (its opening quote), shared when seen before.
+  mutating func string(_ p: inout JSONParser) throws(JSONParseError) -> String {
+    let start = p.position + 1
+    var i = start
+    // Only plain strings (no escapes) are shared.
+    while i < p.end {
+      let b = p.byte(i)
+      if b == 0x22 { break }
+      if b == 0x5C || b < 0x20 { return try p.parseString() }
+      i += 1
+    }
+    guard i < p.end else { return try p.parseString() }
+    let raw = UnsafeRawBufferPointer(start: p.base + start, count: i - start)
+    var k = 0
+    while k < bytes.count {
+      let candidate = bytes[k]
+      if candidate.count == raw.count
+        && candidate.withUnsafeBytes({ c in
+          guard let a = c.baseAddress, let b = raw.baseAddress else { return true }
+          return memcmp(a, b, raw.count) == 0
+        })
+      {
+        p.position = i + 1
+        return strings[k]
+      }
+      k += 1
+    }
+    let s = try p.parseString()
+    if bytes.count < Self.capacity {
+      bytes.append(Array(raw))
+      strings.append(s)
+    }
+    return s
+  }
+}

@@ -1,0 +1,64 @@
+/// Everything that can go wrong with a log, as one-line messages (the CLI adds `error:`).
+public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// No log at `path`.
+  case notFound(path: String)
+  /// `create` found a file already at `path`.
+  case alreadyExists(path: String)
+  /// The file was written by a newer learnlog.
+  case unsupportedVersion(path: String, version: Int)
+  /// A line fails its checksum or schema (or the header is bad).
+  case damaged(path: String, line: Int, offset: Int, reason: String, moreLines: Int)
+  /// A git conflict marker is in the file.
+  case conflictMarkers(path: String, line: Int, offset: Int, count: Int)
+  /// The store was opened read-only.
+  case readOnly(path: String)
+  /// A sync failed earlier; nothing more is written in this session.
+  case sessionReadOnly(path: String)
+  /// A write failed; the file was cut back to its previous size.
+  case writeFailed(path: String, reason: String)
+  /// A sync failed: the records were not saved.
+  case syncFailed(path: String, reason: String)
+  /// A draft cannot be written (over a bound, not an object, NaN…).
+  case invalidDraft(String)
+  /// A private file or directory is readable by others or owned by someone else.
+  case notPrivate(path: String, reason: String)
+  /// Any other failed file-system call.
+  case io(String)
+
+  public var description: String {
+    switch self {
+    case .notFound(let path):
+      return "no log at \(path); create one with `learnlog init` or pass --file"
+    case .alreadyExists(let path):
+      return "\(path) already exists; open it instead of creating it"
+    case .unsupportedVersion(let path, let version):
+      return "\(path) uses log format \(version), newer than this learnlog reads (format "
+        + "\(LogHeader.currentFormat)); upgrade learnlog"
+    case .damaged(let path, let line, let offset, let reason, let more):
+      let others = more > 0 ? " (and \(more) more damaged line\(more == 1 ? "" : "s"))" : ""
+      return "\(path): line \(line) at byte \(offset) is damaged: \(reason)\(others); "
+        + "run `learnlog repair` to write a repaired copy (the original is kept as a backup)"
+    case .conflictMarkers(let path, let line, let offset, let count):
+      return "\(path): line \(line) at byte \(offset) is a git conflict marker (\(count) in the "
+        + "file): it was merged without the learnlog merge driver; run `learnlog repair` to "
+        + "drop the markers and keep the records of both sides"
+    case .readOnly(let path):
+      return "\(path) was opened read-only"
+    case .sessionReadOnly(let path):
+      return "\(path) is read-only for the rest of this session after a failed sync; "
+        + "restart learnlog once the disk is healthy"
+    case .writeFailed(let path, let reason):
+      return "could not write to \(path) (\(reason)); nothing was saved and the log is unchanged"
+    case .syncFailed(let path, let reason):
+      return "could not save to \(path) (\(reason)); nothing was saved and the log is now "
+        + "read-only for this session"
+    case .invalidDraft(let reason):
+      return "cannot write the record: \(reason)"
+    case .notPrivate(let path, let reason):
+      return "\(path) \(reason); private notes must be readable by you alone "
+        + "(chmod 700 for the directory, 600 for files)"
+    case .io(let text):
+      return text
+    }
+  }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The real programs in a real terminal (tmux): screens, keys, resizes, and the terminal's modes
+/// restored on every way out.
+///
+/// Serialized to keep the load low on small machines; each test has its own tmux server.
+@Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
+struct TerminalEndToEndTests {
+  private let title = "learnlog — starting…"
+
+  /// The column where `text` starts on the row containing it.
+  private func column(of text: String, in screen: [String]) -> Int? {
+    guard let row = screen.first(where: { $0.contains(text) }),
+      let range = row.range(of: text)
+    else { return nil }
+    return row.distance(from: row.startIndex, to: range.lowerBound)
+  }
+
+  /// Checks that the program ended with `status` and left the terminal as it found it.
+  private func expectRestored(_ session: TmuxSession, status: Int32) throws {
+    let after = try #require(session.file("after"), "the wrapper never finished")
+    let before = try #require(session.file("before"))
+    #expect(!before.isEmpty)
+    #expect(before == after, "stty -g differs after the program ended")
+    #expect(session.file("status") == "\(status)")
+  }
+
+  @Test func shellShowsTheStartingScreenAndQuitsOnQ() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    let screen = session.expectRow(containing: title)
+    #expect(column(of: title, in: screen) == (100 - title.count) / 2)
+    #expect(screen.firstIndex { $0.contains(title) } == 14)
+    #expect(screen.last { !$0.isEmpty }?.contains("q quit") == true)
+    try session.press("q")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func shellFollowsResizesAndSaysWhenTooSmall() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    try session.resize(width: 70, height: 20)
+    let smaller = session.waitForScreen {
+      self.column(of: self.title, in: $0) == (70 - self.title.count) / 2
+    }
+    #expect(
+      smaller.matched, "title not centred at 70 columns:\n\(smaller.screen.joined(separator: "\n"))"
+    )
+    #expect(smaller.screen.firstIndex { $0.contains(title) } == 9)
+
+    try session.resize(width: 59, height: 16)
+    session.expectRow(containing: "Terminal too small: 59×16")
+    let tooSmall = session.expectRow(containing: "needs at least 60×16")
+    #expect(!tooSmall.contains { $0.contains(title) })
+
+    try session.resize(width: 60, height: 15)
+    session.expectRow(containing: "Terminal too small: 60×15")
+
+    try session.resize(width: 60, height: 16)
+    let minimum = session.expectRow(containing: title)
+    #expect(!minimum.contains { $0.contains("too small") })
+    try session.press("q")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func textFieldAcceptsTypedAndPastedTextIncludingWideCharacters() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    try session.type("日本語 abc")
+    session.expectRow(containing: "Text: 日本語 abc")
+    try session.press("Home")
+    try session.type("q→")
+    session.expectRow(containing: "Text: q→日本語 abc")
+    try session.press("End", "BSpace")
+    session.expectRow(containing: "Text: q→日本語 ab")
+    try session.paste("pasted 貼り付け")
+    session.expectRow(containing: "Last: paste 11 characters")
+    session.expectRow(containing: "Text: q→日本語 abpasted 貼り付け")
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func keysArriveDecoded() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    defer { session.stop() }
+    session.expectRow(containing: "Last: none")
+    let cases: [(tmuxKey: String, shown: String)] = [
+      ("Home", "key home"), ("End", "key end"), ("PPage", "key pageUp"),
+      ("NPage", "key pageDown"), ("IC", "key insert"), ("DC", "key delete"),
+      ("Up", "key up"), ("F5", "key f5"), ("F12", "key f12"), ("BTab", "key shift+tab"),
+      ("C-a", "key ctrl+a"), ("C-s", "key ctrl+s"), ("M-b", "key alt+b"), ("Tab", "key tab"),
+      ("Enter", "key enter"), ("BSpace", "key backspace"), ("C-Right", "key ctrl+right"),
+    ]
+    for (tmuxKey, shown) in cases {
+      try session.press(tmuxKey)
+      session.expectRow(containing: "Last: \(shown)")
+      try session.press("x")  // a different event between checks, so each one is fresh
+      session.expectRow(containing: "Last: key x")
+    }
+    // A lone Esc quits the demo (after the escape delay), not an Alt combination.
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func ctrlZAndResumeLeaveTheProgramWorking() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    // The pane's job has no job control (its process group is orphaned), so the stop is
+    // discarded and the program redraws at once: it must come back fully working.
+    try session.press("C-z")
+    session.expectRow(containing: "Last: resize 100x30")
+    try session.type("after")
+    session.expectRow(containing: "Text: after")
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
+  /// Whether process `pid` is stopped (state T in /proc).
+  private func isStopped(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[end.upperBound...].first == "T"
+  }
+
+  private func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+      guard Date() < deadline else { return false }
+      usleep(20_000)
+    }
+    return true
+  }
+
+  @Test(
+    .enabled(if: TestTools.executable(named: "bash") != nil, "bash is not installed; skipping"),
+    arguments: ["ctrl-z", "SIGTSTP"])
+  func jobControlSuspendsAndResumesWithTheTerminalRestored(_ how: String) throws {
+    let session = try TmuxSession(
+      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    defer { session.stop() }
+    session.expectRow(containing: "$")
+    let shellModes = try session.paneModes()
+    let demo = TmuxSession.shellQuoted(try TestTools.binary("learnlog-tui-demo"))
+    let pidFile = session.directory.appendingPathComponent("pid").path
+    try session.type("sh -c 'echo $$ > \(pidFile); exec \(demo)'")
+    try session.press("Enter")
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
+
+    if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
+    #expect(waitUntil { isStopped(pid) }, "the program did not stop")
+    #expect(session.waitForModes(shellModes), "modes not restored while stopped")
+    session.expectRow(containing: "Stopped")
+
+    try session.type("fg")
+    try session.press("Enter")
+    session.expectRow(containing: "learnlog toolkit demo")
+    try session.type("ok")
+    session.expectRow(containing: "Text: ok")
+    try session.press("Escape")
+    #expect(waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
+    #expect(session.waitForModes(shellModes), "modes not restored at the end")
+  }
+
+  @Test func ctrlCQuitsAndCtrlLRedraws() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    try session.press("C-l")
+    session.expectRow(containing: title)
+    try session.press("C-c")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func closingTheTerminalEndsTheProgram() throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    let pid = try session.programPID()
+    try session.tmuxCommand(["kill-session"])
+    #expect(
+      waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed")
+  }
+
+  @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+  func signalsRestoreTheTerminal(_ signal: Int32) throws {
+    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
+    defer { session.stop() }
+    session.expectRow(containing: title)
+    let pid = try session.programPID()
+    #expect(kill(pid, signal) == 0)
+    try expectRestored(session, status: 128 + signal)
+  }
+
+  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--stall-on", "!"])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    try session.type("!")
+    usleep(300_000)  // the demo is now sleeping, not reading input
+    let start = Date()
+    #expect(kill(pid, SIGTERM) == 0)
+    usleep(100_000)
+    #expect(kill(pid, SIGTERM) == 0)
+    try expectRestored(session, status: 128 + SIGTERM)
+    #expect(Date().timeIntervalSince(start) < 2.5, "the second signal did not end the program")
+  }
+
+  @Test func oneSignalWhileBusyIsActedOnWhenTheLoopReturns() throws {
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--stall-on", "!"])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    let pid = try session.programPID()
+    try session.type("!")
+    usleep(300_000)
+    let start = Date()
+    #expect(kill(pid, SIGINT) == 0)
+    try expectRestored(session, status: 128 + SIGINT)
+    // Acted on only once the stall (3 s from the key) ends and the loop asks for input again.
+    #expect(Date().timeIntervalSince(start) > 2)
+  }
+
+  @Test func anotherProgramRunsInTheNormalModesAndTheScreenComesBack() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "learnlog-outside-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let inside = directory.appendingPathComponent("inside").path
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"),
+      arguments: [
+        "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
+      ])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    try session.press("C-e")
+    session.expectRow(containing: "Last: ran command, status 0")
+    let modes = try String(contentsOfFile: inside, encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(modes == session.file("before"), "the other program did not get the normal modes")
+    try session.type("ok")
+    let screen = session.expectRow(containing: "Text: ok")
+    #expect(!screen.contains { $0.contains("outside") }, "the full screen was not repainted")
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
+  @Test func aCrashRestoresTheTerminal() throws {
+    let session = try TmuxSession(
+      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--crash-on", "!"])
+    defer { session.stop() }
+    session.expectRow(containing: "Text:")
+    try session.type("!")
+    let after = try #require(session.file("after"), "the wrapper never finished")
+    #expect(session.file("before") == after, "stty -g differs after the crash")
+    let status = try #require(session.file("status").flatMap { Int32($0) })
+    // Killed by the trap's signal: SIGILL (132) or SIGTRAP (133).
+    #expect(status == 128 + SIGILL || status == 128 + SIGTRAP, "status \(status)")
+  }
+}
+
+@Test func withoutATerminalTheFullScreenRefusesClearly() throws {
+  let learnlog = try TestTools.binary("learnlog")
+  let withArgument = try TestTools.run(learnlog, ["list"], withErrors: true)
+  #expect(withArgument.status != 0)
+  #expect(withArgument.output == "error: commands are not available yet\n")
+  // Standard input is /dev/null and output a file here: no terminal, so no full screen.
+  let noTerminal = try TestTools.run(learnlog, [], withErrors: true)
+  #expect(noTerminal.status == 1)
+  #expect(
+    noTerminal.output.hasPrefix(
+      "error: learnlog needs a terminal; use the command line: learnlog --help"))
+  #expect(noTerminal.output.split(separator: "\n").count == 1)
+}
