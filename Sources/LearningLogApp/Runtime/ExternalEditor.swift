@@ -4,14 +4,14 @@ import Foundation
 ///
 /// The terminal must be given up while the editor runs; `suspend` is the backend's hook: it
 /// ends the full-screen mode, calls the closure, and takes the screen back.
-public struct ExternalEditor: Sendable {
+public struct ExternalEditor {
   /// The editor command (`$VISUAL`, else `$EDITOR`, else `vi`).
   public var command: String
   /// Gives up the terminal around the closure (the backend's job).
-  public var suspend: @Sendable (() -> Void) -> Void
+  public var suspend: (() -> Void) -> Void
 
   /// An editor running `command`, suspending the terminal with `suspend`.
-  public init(command: String, suspend: @escaping @Sendable (() -> Void) -> Void) {
+  public init(command: String, suspend: @escaping (() -> Void) -> Void) {
     self.command = command
     self.suspend = suspend
   }
@@ -19,7 +19,7 @@ public struct ExternalEditor: Sendable {
   /// The editor named by the environment.
   public static func fromEnvironment(
     _ environment: [String: String] = ProcessInfo.processInfo.environment,
-    suspend: @escaping @Sendable (() -> Void) -> Void
+    suspend: @escaping (() -> Void) -> Void
   ) -> ExternalEditor {
     let cmd = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
       .first { !$0.isEmpty } ?? "vi"
@@ -37,7 +37,7 @@ public struct ExternalEditor: Sendable {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = ["-c", command + " \"$1\"", "sh", file.path]
-    nonisolated(unsafe) var failure: (any Error)?
+    var failure: (any Error)?
     suspend {
       do {
         try process.run()
