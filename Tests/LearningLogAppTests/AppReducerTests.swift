@@ -92,12 +92,25 @@ struct WriteFailure: Error, CustomStringConvertible {
     app.send(.navigate(.incident(inc.id)), to: &s)
     #expect(s.tab == .incidents)
     #expect(IncidentsScreen.selected(s.incidents, context: s.context)?.id == inc.id)
-    app.send(.navigate(.action(action.id)), to: &s)
-    #expect(s.tab == .actions)
-    app.send(.navigate(.lesson(lesson.id)), to: &s)
-    #expect(s.tab == .lessons)
+    for a in domain.actionList {
+      app.send(.navigate(.action(a.id)), to: &s)
+      #expect(s.tab == .actions)
+      let cards = BoardScreen.cards(s.board.column, state: s.board, context: s.context)
+      let index = s.board.lists[s.board.column.rawValue].selection(count: cards.count)
+      #expect(index.map { cards[$0].id } == a.id, "\(a.title)")
+    }
+    _ = action
+    for l in domain.lessonList {
+      app.send(.navigate(.lesson(l.id)), to: &s)
+      #expect(s.tab == .lessons)
+      let list = LessonsScreen.lessons(state: s.lessons, context: s.context)
+      #expect(s.lessons.list.selection(count: list.count).map { list[$0].id } == l.id)
+    }
+    _ = lesson
     app.send(.navigate(.pattern("deploy/config-drift")), to: &s)
     #expect(s.tab == .patterns)
+    let patterns = s.context.patterns
+    #expect(s.patterns.table.selection(count: patterns.count).map { patterns[$0].key } == "deploy/config-drift")
     app.send(.navigate(.dashboard), to: &s)
     #expect(s.tab == .dashboard)
     app.send(.navigate(.today), to: &s)

@@ -29,6 +29,10 @@ public enum AppAction: Sendable {
   case global(GlobalCommand)
   case today(TodayScreen.Action)
   case incidents(IncidentsScreen.Action)
+  case board(BoardScreen.Action)
+  case lessons(LessonsScreen.Action)
+  case patterns(PatternsScreen.Action)
+  case dashboard(DashboardScreen.Action)
   case form(FormInput)
   /// Scroll the help overlay by lines.
   case helpScroll(Int)

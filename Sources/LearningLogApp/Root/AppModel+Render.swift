@@ -85,16 +85,13 @@ extension AppModel {
     case .today: return TodayScreen.render(state.today, context: context, into: &buffer, area: area)
     case .incidents:
       return IncidentsScreen.render(state.incidents, context: context, into: &buffer, area: area)
-    case .actions, .lessons, .patterns, .dashboard:
-      let lines = [
-        "\(state.tab.title)", "",
-        "This view is not part of this build yet.",
-        "1 shows today's queue, 2 the incidents.",
-      ]
-      for (i, s) in lines.enumerated() where i < area.height {
-        buffer.setString(area.x + 2, area.y + 1 + i, s, style: i == 0 ? context.theme.title : context.theme.dim, maxWidth: area.width - 2)
-      }
-      return nil
+    case .actions: return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
+    case .lessons:
+      return LessonsScreen.render(state.lessons, context: context, into: &buffer, area: area)
+    case .patterns:
+      return PatternsScreen.render(state.patterns, context: context, into: &buffer, area: area)
+    case .dashboard:
+      return DashboardScreen.render(state.dashboard, context: context, into: &buffer, area: area)
     }
   }
 
@@ -106,7 +103,10 @@ extension AppModel {
     switch state.tab {
     case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
     case .incidents: sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
-    default: break
+    case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
+    case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
+    case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
+    case .dashboard: sections.append(DashboardScreen.activeKeymap(state.dashboard).helpSection)
     }
     if TodayScreen.isEmptyLog(state.context.domain) { sections.append(AppKeymaps.welcome.helpSection) }
     sections.append(AppKeymaps.global.helpSection)
@@ -125,12 +125,14 @@ extension AppModel {
     if TodayScreen.isEmptyLog(state.context.domain) { items += AppKeymaps.welcome.hintItems }
     switch state.tab {
     case .today: items += TodayScreen.activeKeymap(state.today).hintItems
-    case .incidents:
-      let km = IncidentsScreen.activeKeymap(state.incidents)
-      items += km.hintItems
-      if IncidentsScreen.isCapturingInput(state.incidents) { return items }
-    default: break
+    case .incidents: items += IncidentsScreen.activeKeymap(state.incidents).hintItems
+    case .actions: items += BoardScreen.activeKeymap(state.board).hintItems
+    case .lessons: items += LessonsScreen.activeKeymap(state.lessons).hintItems
+    case .patterns: items += PatternsScreen.activeKeymap(state.patterns).hintItems
+    case .dashboard: items += DashboardScreen.activeKeymap(state.dashboard).hintItems
     }
+    // While a screen takes text, only its own keys are live.
+    if isCapturing(state) { return items }
     let global = AppKeymaps.global.hintItems
     return global.filter { $0.label == "help" } + items + global.filter { $0.label == "quit" }
   }

@@ -67,14 +67,23 @@ public struct AppModel: ProgramModel {
     case .today: return TodayScreen.action(for: key, state: state.today).map(AppAction.today)
     case .incidents:
       return IncidentsScreen.action(for: key, state: state.incidents).map(AppAction.incidents)
-    default: return nil
+    case .actions: return BoardScreen.action(for: key, state: state.board).map(AppAction.board)
+    case .lessons: return LessonsScreen.action(for: key, state: state.lessons).map(AppAction.lessons)
+    case .patterns:
+      return PatternsScreen.action(for: key, state: state.patterns).map(AppAction.patterns)
+    case .dashboard:
+      return DashboardScreen.action(for: key, state: state.dashboard).map(AppAction.dashboard)
     }
   }
 
   func isCapturing(_ state: AppState) -> Bool {
     switch state.tab {
+    case .today: return TodayScreen.isCapturingInput(state.today)
     case .incidents: return IncidentsScreen.isCapturingInput(state.incidents)
-    default: return false
+    case .actions: return BoardScreen.isCapturingInput(state.board)
+    case .lessons: return LessonsScreen.isCapturingInput(state.lessons)
+    case .patterns: return PatternsScreen.isCapturingInput(state.patterns)
+    case .dashboard: return DashboardScreen.isCapturingInput(state.dashboard)
     }
   }
 
@@ -117,7 +126,17 @@ public struct AppModel: ProgramModel {
     case .incidents:
       return IncidentsScreen.action(for: m, area: layout.body, state: state.incidents).map(
         AppAction.incidents)
-    default: return nil
+    case .actions:
+      return BoardScreen.action(for: m, area: layout.body, state: state.board).map(AppAction.board)
+    case .lessons:
+      return LessonsScreen.action(for: m, area: layout.body, state: state.lessons).map(
+        AppAction.lessons)
+    case .patterns:
+      return PatternsScreen.action(for: m, area: layout.body, state: state.patterns).map(
+        AppAction.patterns)
+    case .dashboard:
+      return DashboardScreen.action(for: m, area: layout.body, state: state.dashboard).map(
+        AppAction.dashboard)
     }
   }
 
@@ -130,6 +149,14 @@ public struct AppModel: ProgramModel {
       return TodayScreen.reduce(&state.today, a, context: state.context).map(RootEffect.app)
     case .incidents(let a):
       return IncidentsScreen.reduce(&state.incidents, a, context: state.context).map(RootEffect.app)
+    case .board(let a):
+      return BoardScreen.reduce(&state.board, a, context: state.context).map(RootEffect.app)
+    case .lessons(let a):
+      return LessonsScreen.reduce(&state.lessons, a, context: state.context).map(RootEffect.app)
+    case .patterns(let a):
+      return PatternsScreen.reduce(&state.patterns, a, context: state.context).map(RootEffect.app)
+    case .dashboard(let a):
+      return DashboardScreen.reduce(&state.dashboard, a, context: state.context).map(RootEffect.app)
     case .form(let input): return reduceForm(&state, input)
     case .helpScroll(let d):
       if case .help(let s) = state.overlay { state.overlay = .help(scroll: Swift.max(0, s + d)) }
@@ -201,11 +228,23 @@ public struct AppModel: ProgramModel {
       open(&state, .review(incident: id, template: inc.template))
     case .action(let id):
       state.tab = .actions
-      if let a = domain.actions[id] { state.status = StatusMessage("action: \(a.title)") }
-    case .lesson: state.tab = .lessons
+      if let a = domain.actions[id] { Self.select(action: a, in: &state) }
+    case .lesson(let id):
+      state.tab = .lessons
+      var list = LessonsScreen.lessons(state: state.lessons, context: state.context)
+      if !list.contains(where: { $0.id == id }) {
+        state.lessons = LessonsScreen.State()
+        list = LessonsScreen.lessons(state: state.lessons, context: state.context)
+      }
+      if let i = list.firstIndex(where: { $0.id == id }) {
+        state.lessons.list.select(i, count: list.count, height: 10)
+      }
     case .pattern(let key):
       state.tab = .patterns
-      state.status = StatusMessage("pattern: \(key)")
+      if let i = state.context.patterns.firstIndex(where: { $0.key == key }) {
+        state.patterns.table.select(i, count: state.context.patterns.count, height: 10)
+        state.patterns.incident = 0
+      }
     case .dashboard: state.tab = .dashboard
     case .newIncident: open(&state, .newIncident)
     case .editIncident(let id): open(&state, .editIncident(id))
@@ -215,6 +254,23 @@ public struct AppModel: ProgramModel {
     case .revalidateLesson(let id): open(&state, .revalidateLesson(id))
     }
     return []
+  }
+
+  /// Shows `action` selected on the board (its column; filters that hide it are cleared).
+  static func select(action a: LearningLog.Action, in state: inout AppState) {
+    guard let column = BoardScreen.Column.allCases.first(where: { $0.status == a.status }) else {
+      return
+    }
+    if column == .dropped { state.board.showDropped = true }
+    state.board.column = column
+    var cards = BoardScreen.cards(column, state: state.board, context: state.context)
+    if !cards.contains(where: { $0.id == a.id }) {
+      state.board = BoardScreen.State(column: column, showDropped: column == .dropped)
+      cards = BoardScreen.cards(column, state: state.board, context: state.context)
+    }
+    if let i = cards.firstIndex(where: { $0.id == a.id }) {
+      state.board.lists[column.rawValue].select(i, count: cards.count, height: 10)
+    }
   }
 
   func notFound(_ state: inout AppState, _ what: String, _ id: String) -> [RootEffect] {

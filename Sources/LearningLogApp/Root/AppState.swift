@@ -56,6 +56,14 @@ public struct AppState {
   public var today = TodayScreen.State()
   /// Screen 2.
   public var incidents = IncidentsScreen.State()
+  /// Screen 3.
+  public var board = BoardScreen.State()
+  /// Screen 4.
+  public var lessons = LessonsScreen.State()
+  /// Screen 5.
+  public var patterns = PatternsScreen.State()
+  /// Screen 6.
+  public var dashboard = DashboardScreen.State()
   /// The open form, if any.
   public var form: ActiveForm?
   /// The help overlay or a dialog, if any.
