@@ -11,6 +11,9 @@ import TerminalUI
 ///   when standard input or output is not a usable terminal; each describes itself in one line.
 func runApp(logPath: String) throws {
   let environment = ProcessInfo.processInfo.environment
+  // The terminal first: without one nothing is opened or created.
+  let terminal = try CursesTerminal()
+  defer { terminal.shutdown() }
   let store: LogStore
   if FileManager.default.fileExists(atPath: logPath) {
     store = try LogStore.open(path: logPath)
@@ -20,8 +23,6 @@ func runApp(logPath: String) throws {
   let session = StoreSession(
     store: store,
     privateStore: PrivateStore(directory: PrivateStore.defaultDirectory(environment: environment)))
-  let terminal = try CursesTerminal()
-  defer { terminal.shutdown() }
   let support: TerminalUI.ColorSupport
   switch terminal.palette.support {
   case .monochrome: support = .monochrome

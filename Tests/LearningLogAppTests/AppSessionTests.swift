@@ -124,3 +124,11 @@ import Testing
     #expect(!terminal.screenLines.containsLine(with: "too small"))
   }
 }
+
+@Test func escInTheDetailClearsAKeptSearch() throws {
+  let app = try AppHarness()
+  var s = app.initialState()
+  try app.type("2 / write-behind <Enter> <Tab> <Esc>", into: &s)
+  #expect(s.incidents.search.text.isEmpty)
+  #expect(IncidentsScreen.rows(s.incidents, context: s.context).count == s.context.domain.incidents.count)
+}

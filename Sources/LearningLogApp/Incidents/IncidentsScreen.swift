@@ -311,8 +311,11 @@ public enum IncidentsScreen: AppScreen {
     var cursor: Point?
     // Header: count, order, filter, search.
     if state.isSearching || !state.search.isEmpty {
+      let count = " \(rows.count) of \(context.domain.incidents.count)"
       let x = buffer.setString(header.x, header.y, "/", style: theme.accent)
-      let field = Rect(x: x, y: header.y, width: Swift.max(0, listArea.width - 1), height: 1)
+      let fieldWidth = Swift.max(0, listArea.width - 1 - count.displayWidth)
+      buffer.setString(x + fieldWidth, header.y, count, style: theme.dim, maxWidth: count.displayWidth)
+      let field = Rect(x: x, y: header.y, width: fieldWidth, height: 1)
       let c = TextField(state.search, style: Style(attributes: .underline), isFocused: state.isSearching)
         .render(into: &buffer, area: field)
       if state.isSearching { cursor = c }

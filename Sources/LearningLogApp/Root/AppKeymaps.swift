@@ -8,6 +8,7 @@ public enum AppKeymaps {
     [
       KeyBinding(keys: [.char("?"), KeyEvent(.function(1))], help: "help: every key of this view", action: .help, hint: "help", keyLabel: "?/F1"),
       KeyBinding(keys: [.char("q")], help: "quit (Esc first closes an overlay or form)", action: .quit, hint: "quit"),
+      KeyBinding(keys: [.ctrl("c")], help: "quit at once (an open review stays as a draft)", action: .quit),
       KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
       KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
       KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),

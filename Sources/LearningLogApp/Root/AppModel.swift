@@ -33,6 +33,7 @@ public struct AppModel: ProgramModel {
   }
 
   func keyAction(_ key: KeyEvent, _ state: AppState) -> AppAction? {
+    if key == .ctrl("c") { return .global(.quit) }
     if TooSmallView.isTooSmall(state.size, required: Self.minimumSize) {
       return key == .char("q") ? .global(.quit) : nil
     }
