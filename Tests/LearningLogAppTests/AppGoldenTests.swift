@@ -6,7 +6,9 @@ import Testing
 
 /// Golden screens of the app's own views, from the demo data on a fixed day.
 @Suite struct AppGoldenTests {
-  static let sizes = [Size(width: 80, height: 24), Size(width: 60, height: 16), Size(width: 120, height: 40)]
+  static let sizes = [
+    Size(width: 80, height: 24), Size(width: 60, height: 16), Size(width: 120, height: 40),
+  ]
 
   func golden(_ name: String, _ script: String) throws {
     for size in Self.sizes {
@@ -21,7 +23,10 @@ import Testing
   @Test func today() throws { try golden("today", "") }
   @Test func incidentsListAndDetail() throws { try golden("incidents", "2 j") }
   @Test func reviewForm() throws { try golden("review-form", "2 r") }
-  @Test func newIncidentForm() throws { try golden("new-incident", "2 n Config drift again <Tab> <Tab> <Tab> <Tab> <Tab> <Tab> <Tab> deploy") }
+  @Test func newIncidentForm() throws {
+    try golden(
+      "new-incident", "2 n Config drift again <Tab> <Tab> <Tab> <Tab> <Tab> <Tab> <Tab> deploy")
+  }
   @Test func helpOverlay() throws { try golden("help", "2 ?") }
 
   @Test func emptyLogGreetsWithWhatToPress() throws {

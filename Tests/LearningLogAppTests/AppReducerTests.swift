@@ -63,7 +63,10 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(s.status?.text.hasPrefix("demo data loaded") == true)
     var again = s
     _ = app.model.reduce(&again, .global(.loadDemo))
-    #expect(app.model.reduce(&again, .global(.loadDemo)) == [.app(.status("error: the demo loads only into an empty log"))])
+    #expect(
+      app.model.reduce(&again, .global(.loadDemo)) == [
+        .app(.status("error: the demo loads only into an empty log"))
+      ])
   }
 
   @Test func resizeTickAndLogChanges() throws {
@@ -110,7 +113,9 @@ struct WriteFailure: Error, CustomStringConvertible {
     app.send(.navigate(.pattern("deploy/config-drift")), to: &s)
     #expect(s.tab == .patterns)
     let patterns = s.context.patterns
-    #expect(s.patterns.table.selection(count: patterns.count).map { patterns[$0].key } == "deploy/config-drift")
+    #expect(
+      s.patterns.table.selection(count: patterns.count).map { patterns[$0].key }
+        == "deploy/config-drift")
     app.send(.navigate(.dashboard), to: &s)
     #expect(s.tab == .dashboard)
     app.send(.navigate(.today), to: &s)
@@ -118,7 +123,8 @@ struct WriteFailure: Error, CustomStringConvertible {
     let forms: [(Destination, FormKind)] = [
       (.review(inc.id), .review(incident: inc.id, template: inc.template)),
       (.newIncident, .newIncident), (.editIncident(inc.id), .editIncident(inc.id)),
-      (.setPatterns(inc.id), .setPatterns(inc.id)), (.addAction(incident: inc.id), .addAction(incident: inc.id)),
+      (.setPatterns(inc.id), .setPatterns(inc.id)),
+      (.addAction(incident: inc.id), .addAction(incident: inc.id)),
       (.addLesson(incident: inc.id), .addLesson(incident: inc.id)),
       (.revalidateLesson(lesson.id), .revalidateLesson(lesson.id)),
     ]
@@ -177,9 +183,15 @@ struct WriteFailure: Error, CustomStringConvertible {
     try app.type("p <C-u> deploy/flag-drift <C-s>", into: &s)
     #expect(s.context.domain.incidents[inc.id]?.patterns == ["deploy/flag-drift"])
     try app.type("L \(words("Flags are config too.")) <C-s>", into: &s)
-    #expect(s.context.domain.lessonList.contains { $0.text == "Flags are config too." && $0.incidents == [inc.id] })
+    #expect(
+      s.context.domain.lessonList.contains {
+        $0.text == "Flags are config too." && $0.incidents == [inc.id]
+      })
     try app.type("a \(words("Diff flags after rollback")) <Tab> omar <C-s>", into: &s)
-    #expect(s.context.domain.actions(of: inc.id).contains { $0.title == "Diff flags after rollback" && $0.owner == "omar" })
+    #expect(
+      s.context.domain.actions(of: inc.id).contains {
+        $0.title == "Diff flags after rollback" && $0.owner == "omar"
+      })
     let lesson = try #require(s.context.domain.lessonList.first)
     app.send(.navigate(.revalidateLesson(lesson.id)), to: &s)
     try app.type("<C-s>", into: &s)
@@ -225,7 +237,9 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(lines.containsLine(with: "“should have” — try:"))
     try app.type("<C-s>", into: &s)
     #expect(s.form == nil)
-    #expect(s.context.domain.incidents[inc.id]?.answer("expected") == "Omar should have checked the flags")
+    #expect(
+      s.context.domain.incidents[inc.id]?.answer("expected") == "Omar should have checked the flags"
+    )
   }
 
   @Test func pasteGoesToTheFocusedFieldOrTheSearch() throws {
@@ -243,7 +257,8 @@ struct WriteFailure: Error, CustomStringConvertible {
     let app = try AppHarness()
     var s = app.initialState()
     let incidentsTab = try #require(AppModelProbe.tabColumn(.incidents, width: 80))
-    let click = InputEvent.mouse(MouseEvent(action: .press(button: 1), position: Point(x: incidentsTab, y: 0)))
+    let click = InputEvent.mouse(
+      MouseEvent(action: .press(button: 1), position: Point(x: incidentsTab, y: 0)))
     app.send(try #require(app.model.action(for: click, in: s)), to: &s)
     #expect(s.tab == .incidents)
     let row = InputEvent.mouse(MouseEvent(action: .press(button: 1), position: Point(x: 3, y: 5)))

@@ -72,8 +72,12 @@ import Testing
     #expect(kept.count == 1)
     #expect(kept.first?.values["expected"] == "Half an answer")
     let file = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: drafts.path).first { $0.hasSuffix(".json") })
-    let mode = try FileManager.default.attributesOfItem(atPath: drafts.appendingPathComponent(file).path)[.posixPermissions] as? Int
+      try FileManager.default.contentsOfDirectory(atPath: drafts.path).first {
+        $0.hasSuffix(".json")
+      })
+    let mode =
+      try FileManager.default.attributesOfItem(atPath: drafts.appendingPathComponent(file).path)[
+        .posixPermissions] as? Int
     #expect(mode == 0o600)
 
     // A new run on the same log offers it back; accepting restores and saving clears it.
@@ -105,7 +109,8 @@ import Testing
     let app = try AppHarness()
     let terminal = TestTerminal(size: Size(width: 80, height: 24), events: try KeyScript.parse("2"))
     terminal.sendIdle(1)
-    try app.session.appendFromElsewhere(.addIncident(NewIncident(title: "Appended elsewhere", occurred: "2026-11-25")))
+    try app.session.appendFromElsewhere(
+      .addIncident(NewIncident(title: "Appended elsewhere", occurred: "2026-11-25")))
     #expect(!app.session.state.incidentList.contains { $0.title == "Appended elsewhere" })
     let state = app.program.run(app.initialState(), on: terminal)
     #expect(state.logVersion == 1)
@@ -120,7 +125,9 @@ import Testing
     #expect(terminal.screenLines.containsLine(with: "need 60×16"))
     terminal.resize(to: Size(width: 100, height: 30))
     _ = app.program.run(s1, on: terminal)
-    #expect(terminal.screenLines.containsLine(with: "of 13 incidents") || terminal.screenLines.containsLine(with: "incidents"))
+    #expect(
+      terminal.screenLines.containsLine(with: "of 13 incidents")
+        || terminal.screenLines.containsLine(with: "incidents"))
     #expect(!terminal.screenLines.containsLine(with: "too small"))
   }
 }
@@ -130,5 +137,6 @@ import Testing
   var s = app.initialState()
   try app.type("2 / write-behind <Enter> <Tab> <Esc>", into: &s)
   #expect(s.incidents.search.text.isEmpty)
-  #expect(IncidentsScreen.rows(s.incidents, context: s.context).count == s.context.domain.incidents.count)
+  #expect(
+    IncidentsScreen.rows(s.incidents, context: s.context).count == s.context.domain.incidents.count)
 }

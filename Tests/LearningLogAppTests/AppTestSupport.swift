@@ -28,7 +28,8 @@ final class AppHarness {
 
   init(demo: Bool = true, session: InMemorySession? = nil, draftDirectory: URL? = nil) throws {
     self.session =
-      try session ?? (demo ? InMemorySession.demo(today: testToday) : InMemorySession(today: testToday))
+      try session
+      ?? (demo ? InMemorySession.demo(today: testToday) : InMemorySession(today: testToday))
     self.ownsDrafts = draftDirectory == nil
     self.draftDirectory = draftDirectory ?? temporaryDirectory()
     runner = EffectRunner(session: self.session, drafts: DraftStore(directory: self.draftDirectory))

@@ -136,13 +136,18 @@ import Testing
     let id = try #require(IncidentsScreen.selected(s, context: context)?.id)
     #expect(IncidentsScreen.reduce(&s, .newIncident, context: context) == [.show(.newIncident)])
     #expect(IncidentsScreen.reduce(&s, .review, context: context) == [.show(.review(id))])
-    #expect(IncidentsScreen.reduce(&s, .addAction, context: context) == [.show(.addAction(incident: id))])
-    #expect(IncidentsScreen.reduce(&s, .addLesson, context: context) == [.show(.addLesson(incident: id))])
+    #expect(
+      IncidentsScreen.reduce(&s, .addAction, context: context) == [.show(.addAction(incident: id))])
+    #expect(
+      IncidentsScreen.reduce(&s, .addLesson, context: context) == [.show(.addLesson(incident: id))])
     #expect(IncidentsScreen.reduce(&s, .edit, context: context) == [.show(.editIncident(id))])
     #expect(IncidentsScreen.reduce(&s, .setPattern, context: context) == [.show(.setPatterns(id))])
     // With nothing selected the keys say so instead of opening a form.
     s.search = TextEditState("zzzz-nothing")
-    #expect(IncidentsScreen.reduce(&s, .review, context: context) == [.status("no incident selected: n records one")])
+    #expect(
+      IncidentsScreen.reduce(&s, .review, context: context) == [
+        .status("no incident selected: n records one")
+      ])
   }
 
   @Test func keysFollowTheProductTable() {
@@ -168,7 +173,9 @@ import Testing
     let changed = try #require(session.state.incidentList.first { $0.answer("root-cause") != nil })
     let before = try #require(changed.answer("root-cause"))
     _ = try session.perform(
-      .review(incident: changed.id, template: nil, answers: [ReviewAnswer(key: "root-cause", value: "A better understanding.")]))
+      .review(
+        incident: changed.id, template: nil,
+        answers: [ReviewAnswer(key: "root-cause", value: "A better understanding.")]))
     let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
     var s = IncidentsScreen.State()
     _ = IncidentsScreen.reduce(&s, .selectIncident(changed.id), context: context)

@@ -57,7 +57,10 @@ import Testing
     }
     // The demo has at least the four most common kinds.
     let kinds = Set(items.map(\.kind))
-    #expect(kinds.isSuperset(of: [.overdueAction, .reviewIncomplete, .verificationDue, .lessonRevalidation]))
+    #expect(
+      kinds.isSuperset(of: [
+        .overdueAction, .reviewIncomplete, .verificationDue, .lessonRevalidation,
+      ]))
   }
 
   @Test func enterOnAnEmptyQueueDoesNothing() throws {
@@ -69,7 +72,8 @@ import Testing
   @Test func keysMapToActions() {
     let s = TodayScreen.State()
     #expect(TodayScreen.action(for: KeyEvent(.enter), state: s) == .open)
-    #expect(TodayScreen.action(for: KeyEvent(.pageDown), state: s) == .navigate(KeyEvent(.pageDown)))
+    #expect(
+      TodayScreen.action(for: KeyEvent(.pageDown), state: s) == .navigate(KeyEvent(.pageDown)))
     #expect(TodayScreen.action(for: .char("z"), state: s) == nil)
   }
 }

@@ -93,8 +93,10 @@ extension FormState {
   mutating func setValue(_ id: String, _ value: String) {
     guard let i = fields.firstIndex(where: { $0.id == id }) else { return }
     switch fields[i].kind {
-    case .text: fields[i].kind = .text(TextEditState(value.replacingOccurrences(of: "\n", with: " ")))
-    case .date: fields[i].kind = .date(TextEditState(value.trimmingCharacters(in: .whitespacesAndNewlines)))
+    case .text:
+      fields[i].kind = .text(TextEditState(value.replacingOccurrences(of: "\n", with: " ")))
+    case .date:
+      fields[i].kind = .date(TextEditState(value.trimmingCharacters(in: .whitespacesAndNewlines)))
     case .textArea: fields[i].kind = .textArea(TextAreaState(value))
     case .choice(var c):
       if let j = c.options.firstIndex(of: value) { c.index = j }

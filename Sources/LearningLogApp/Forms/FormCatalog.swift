@@ -90,7 +90,8 @@ public enum FormCatalog {
         form: FormState(fields: [
           text("title", "Title", required: true),
           text("owner", "Owner (one person)", required: true),
-          date("due", "Due (YYYY-MM-DD)", context.today.adding(days: 14).description, required: true),
+          date(
+            "due", "Due (YYYY-MM-DD)", context.today.adding(days: 14).description, required: true),
           date("review", "Review on (default due + 14)"),
           choice("type", "Type", ActionType.allCases.map(\.rawValue), "prevent"),
           text("signal", "Expected signal (what we will see if it worked)"),
@@ -103,21 +104,28 @@ public enum FormCatalog {
           area("text", "What we learned"),
           text("teams", "Teams it concerns (comma-separated)", inc?.team ?? ""),
           text("tags", "Tags (comma-separated)", inc?.tags.joined(separator: ", ") ?? ""),
-          date("revalidate", "Revalidate on (YYYY-MM-DD)", context.today.adding(days: 90).description),
+          date(
+            "revalidate", "Revalidate on (YYYY-MM-DD)", context.today.adding(days: 90).description),
         ]))
     case .revalidateLesson(let id):
       guard domain.lessons[id] != nil else { return nil }
       return ActiveForm(
         kind: kind, title: "Revalidate lesson",
         form: FormState(fields: [
-          date("next", "Still true. Next revalidation (YYYY-MM-DD)", context.today.adding(days: 90).description)
+          date(
+            "next", "Still true. Next revalidation (YYYY-MM-DD)",
+            context.today.adding(days: 90).description)
         ]))
     }
   }
 
   /// The commands a filled form saves, or a one-line message saying what to fix.
-  public static func commands(_ f: ActiveForm, context: ViewContext) -> Result<[Command], FormProblem> {
-    if let p = f.form.firstProblem { return .failure(FormProblem(field: p.field, message: p.message)) }
+  public static func commands(_ f: ActiveForm, context: ViewContext) -> Result<
+    [Command], FormProblem
+  > {
+    if let p = f.form.firstProblem {
+      return .failure(FormProblem(field: p.field, message: p.message))
+    }
     func opt(_ id: String) -> String? {
       let v = f.value(id).trimmingCharacters(in: .whitespaces)
       return v.isEmpty ? nil : v

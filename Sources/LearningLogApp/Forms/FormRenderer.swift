@@ -8,8 +8,11 @@ enum FormRenderer {
     _ f: ActiveForm, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point? {
     let theme = context.theme
-    let inner = Panel(title: f.title + (f.isEdited ? " (edited)" : ""), borderStyle: theme.border, titleStyle: theme.title)
-      .render(into: &buffer, area: area)
+    let inner = Panel(
+      title: f.title + (f.isEdited ? " (edited)" : ""), borderStyle: theme.border,
+      titleStyle: theme.title
+    )
+    .render(into: &buffer, area: area)
     guard inner.width > 4, inner.height > 2 else { return nil }
     let content = inner.inset(horizontal: 1)
     let header = headerLines(f, context: context, width: content.width)
@@ -81,7 +84,8 @@ enum FormRenderer {
         c = TextArea(shown, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .choice(let ch):
         let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
-        buffer.setString(rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
+        buffer.setString(
+          rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
       }
       // Blame and hindsight phrases are marked where they are typed.
       for flag in BlameCheck.flags(in: field.value) {
@@ -137,7 +141,8 @@ enum FormRenderer {
         let status = domain.reviewStatus(inc)
         if status.isRepeat {
           let keys = inc.patterns.joined(separator: ", ")
-          out.append(Line("Repeat of \(keys): why didn't our earlier fix hold?", style: theme.warning))
+          out.append(
+            Line("Repeat of \(keys): why didn't our earlier fix hold?", style: theme.warning))
           out.append(Line("Earlier actions:", style: theme.warning))
           if status.earlierActions.isEmpty {
             out.append(Line("  (none were recorded)", style: theme.dim))
@@ -177,15 +182,19 @@ enum FormRenderer {
       if let inc = domain.incidents[id] {
         let missing = missingForCompleteness(f, incident: inc, domain: domain)
         if missing.isEmpty {
-          out.append(Line("Complete: root cause, gap type and an owned, dated action", style: theme.success))
+          out.append(
+            Line("Complete: root cause, gap type and an owned, dated action", style: theme.success))
         } else {
-          out.append(Line("Missing for completeness: " + missing.joined(separator: ", "), style: theme.warning))
+          out.append(
+            Line(
+              "Missing for completeness: " + missing.joined(separator: ", "), style: theme.warning))
         }
       }
     case .newIncident, .setPatterns:
       let draft: NewIncident
       if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
-        draft = NewIncident(title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
+        draft = NewIncident(
+          title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
       } else {
         draft = FormCatalog.draftIncident(f)
       }
@@ -219,16 +228,20 @@ enum FormRenderer {
     -> [String]
   {
     var missing: [String] = []
-    let root = f.form.fields.contains { $0.id == "root-cause" } ? f.value("root-cause") : (incident.answer("root-cause") ?? "")
+    let root =
+      f.form.fields.contains { $0.id == "root-cause" }
+      ? f.value("root-cause") : (incident.answer("root-cause") ?? "")
     if root.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { missing.append("root cause") }
-    let gap = f.form.fields.contains { $0.id == "gap" } ? f.value("gap") : (incident.answer("gap") ?? "")
+    let gap =
+      f.form.fields.contains { $0.id == "gap" } ? f.value("gap") : (incident.answer("gap") ?? "")
     if GapType(rawValue: gap) == nil { missing.append("gap type") }
     let acts = domain.actions(of: incident.id).filter { $0.status != .dropped }
     if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
       missing.append("an action with owner and due date (a)")
     }
     if f.form.fields.contains(where: { $0.id == ReviewTemplate.whyFixFailedKey }),
-      f.value(ReviewTemplate.whyFixFailedKey).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      f.value(ReviewTemplate.whyFixFailedKey).trimmingCharacters(in: .whitespacesAndNewlines)
+        .isEmpty
     {
       missing.append("why the earlier fix didn't hold")
     }

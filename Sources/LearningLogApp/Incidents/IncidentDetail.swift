@@ -46,8 +46,11 @@ enum IncidentDetail {
         } else if p.recurredAfterFix {
           notes.append("recurred after a fix")
         }
-        if p.step == .escalated { notes.append(p.hasExperiment ? "experiment set" : "needs an experiment") }
-        let style = p.step == .escalated ? theme.danger : p.step == .repeated ? theme.warning : theme.normal
+        if p.step == .escalated {
+          notes.append(p.hasExperiment ? "experiment set" : "needs an experiment")
+        }
+        let style =
+          p.step == .escalated ? theme.danger : p.step == .repeated ? theme.warning : theme.normal
         text("\(key): " + notes.joined(separator: " · "), style, indent: 2)
       }
     }
@@ -87,7 +90,8 @@ enum IncidentDetail {
     for a in actions {
       var state = a.status.rawValue
       if let o = a.outcome { state += ", \(o.rawValue)" }
-      let overdue = (a.status == .open || a.status == .doing) && (a.due.map { $0 < context.today } ?? false)
+      let overdue =
+        (a.status == .open || a.status == .doing) && (a.due.map { $0 < context.today } ?? false)
       var parts = [a.owner.isEmpty ? "no owner" : a.owner]
       if let due = a.due { parts.append("due \(due)") }
       if a.status == .dropped, !a.dropReason.isEmpty { parts.append("dropped: \(a.dropReason)") }

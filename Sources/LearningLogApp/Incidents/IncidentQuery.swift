@@ -138,7 +138,6 @@ public enum IncidentQuery {
   }
 }
 
-
 extension Day {
   /// "11-25": month and day, for narrow columns.
   var monthDay: String { String(description.dropFirst(5)) }

@@ -76,17 +76,25 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(
           keys: [KeyEvent(.pageUp), KeyEvent(.pageDown)], help: "page up / down",
           action: .navigate(KeyEvent(.pageDown))),
-        KeyBinding(keys: [.char("/")], help: "search as you type", action: .startSearch, hint: "search"),
+        KeyBinding(
+          keys: [.char("/")], help: "search as you type", action: .startSearch, hint: "search"),
         KeyBinding(keys: [KeyEvent(.enter)], help: "open the detail", action: .open),
-        KeyBinding(keys: [KeyEvent(.tab)], help: "switch list / detail", action: .switchFocus, hint: "detail"),
+        KeyBinding(
+          keys: [KeyEvent(.tab)], help: "switch list / detail", action: .switchFocus, hint: "detail"
+        ),
         KeyBinding(keys: [.char("n")], help: "new incident", action: .newIncident, hint: "new"),
-        KeyBinding(keys: [.char("r")], help: "review the selected one", action: .review, hint: "review"),
+        KeyBinding(
+          keys: [.char("r")], help: "review the selected one", action: .review, hint: "review"),
         KeyBinding(keys: [.char("a")], help: "add an action", action: .addAction, hint: "action"),
         KeyBinding(keys: [.char("L")], help: "add a lesson", action: .addLesson, hint: "lesson"),
         KeyBinding(keys: [.char("e")], help: "edit", action: .edit, hint: "edit"),
         KeyBinding(keys: [.char("p")], help: "set pattern", action: .setPattern, hint: "pattern"),
-        KeyBinding(keys: [.char("o")], help: "cycle sort: date, severity, repeats", action: .cycleSort, hint: "sort"),
-        KeyBinding(keys: [.char("f")], help: "filter by status, kind, team, tag, pattern, severity", action: .openFilter, hint: "filter"),
+        KeyBinding(
+          keys: [.char("o")], help: "cycle sort: date, severity, repeats", action: .cycleSort,
+          hint: "sort"),
+        KeyBinding(
+          keys: [.char("f")], help: "filter by status, kind, team, tag, pattern, severity",
+          action: .openFilter, hint: "filter"),
         KeyBinding(keys: [.char("F")], help: "clear the filter", action: .clearFilter),
       ])
   }
@@ -95,8 +103,10 @@ public enum IncidentsScreen: AppScreen {
     KeymapContext(
       "search",
       [
-        KeyBinding(keys: [KeyEvent(.enter)], help: "keep the search", action: .keepSearch, hint: "keep"),
-        KeyBinding(keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
+        KeyBinding(
+          keys: [KeyEvent(.enter)], help: "keep the search", action: .keepSearch, hint: "keep"),
+        KeyBinding(
+          keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
         KeyBinding(
           keys: [], help: "type to narrow the list; readline keys edit",
           action: .searchKey(.char(" ")), keyLabel: "typing"),
@@ -108,7 +118,8 @@ public enum IncidentsScreen: AppScreen {
       "filter",
       [
         KeyBinding(
-          keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field", action: .filterKey(KeyEvent(.tab)),
+          keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field",
+          action: .filterKey(KeyEvent(.tab)),
           hint: "field", keyLabel: "Tab/↓"),
         KeyBinding(
           keys: [KeyEvent(.tab, .shift), KeyEvent(.up)], help: "previous field",
@@ -116,8 +127,10 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(
           keys: [.char(" "), KeyEvent(.left), KeyEvent(.right)], help: "cycle the value",
           action: .filterKey(.char(" ")), hint: "cycle", keyLabel: "Space/←/→"),
-        KeyBinding(keys: [KeyEvent(.enter), .ctrl("s")], help: "apply", action: .applyFilter, hint: "apply"),
-        KeyBinding(keys: [KeyEvent(.escape)], help: "cancel", action: .cancelFilter, hint: "cancel"),
+        KeyBinding(
+          keys: [KeyEvent(.enter), .ctrl("s")], help: "apply", action: .applyFilter, hint: "apply"),
+        KeyBinding(
+          keys: [KeyEvent(.escape)], help: "cancel", action: .cancelFilter, hint: "cancel"),
       ])
   }
 
@@ -154,7 +167,8 @@ public enum IncidentsScreen: AppScreen {
   /// The list and detail rectangles of the screen's area.
   static func panes(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
     let header = area.row(0)
-    let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: Swift.max(0, area.height - 1))
+    let body = Rect(
+      x: area.x, y: area.y + 1, width: area.width, height: Swift.max(0, area.height - 1))
     let listWidth = Swift.min(Swift.max(26, area.width * 2 / 5), Swift.max(0, area.width - 24))
     let list = Rect(x: body.x, y: body.y, width: listWidth, height: body.height)
     let detail = Rect(
@@ -314,10 +328,13 @@ public enum IncidentsScreen: AppScreen {
       let count = " \(rows.count) of \(context.domain.incidents.count)"
       let x = buffer.setString(header.x, header.y, "/", style: theme.accent)
       let fieldWidth = Swift.max(0, listArea.width - 1 - count.displayWidth)
-      buffer.setString(x + fieldWidth, header.y, count, style: theme.dim, maxWidth: count.displayWidth)
+      buffer.setString(
+        x + fieldWidth, header.y, count, style: theme.dim, maxWidth: count.displayWidth)
       let field = Rect(x: x, y: header.y, width: fieldWidth, height: 1)
-      let c = TextField(state.search, style: Style(attributes: .underline), isFocused: state.isSearching)
-        .render(into: &buffer, area: field)
+      let c = TextField(
+        state.search, style: Style(attributes: .underline), isFocused: state.isSearching
+      )
+      .render(into: &buffer, area: field)
       if state.isSearching { cursor = c }
     } else {
       buffer.setString(
@@ -331,7 +348,8 @@ public enum IncidentsScreen: AppScreen {
     let listFocused = state.focus == .list
     ListView(
       count: rows.count, highlight: listFocused ? theme.selection : Style(attributes: .bold),
-      emptyText: context.domain.incidents.isEmpty ? "No incidents yet: n records one" : "Nothing matches"
+      emptyText: context.domain.incidents.isEmpty
+        ? "No incidents yet: n records one" : "Nothing matches"
     ) { i in
       let inc = rows[i]
       let sevStyle: Style
@@ -364,8 +382,10 @@ public enum IncidentsScreen: AppScreen {
     }
     if let form = state.filterForm {
       let box = area.centered(width: Swift.min(area.width, 44), height: Swift.min(area.height, 9))
-      let inner = Panel(title: "Filter (Enter applies)", borderStyle: theme.border, titleStyle: theme.title)
-        .render(into: &buffer, area: box)
+      let inner = Panel(
+        title: "Filter (Enter applies)", borderStyle: theme.border, titleStyle: theme.title
+      )
+      .render(into: &buffer, area: box)
       FormView(form: form, theme: theme).render(into: &buffer, area: inner.inset(horizontal: 1))
       cursor = nil
     }

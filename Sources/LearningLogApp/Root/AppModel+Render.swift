@@ -11,14 +11,16 @@ struct AppLayout {
 
 extension AppModel {
   static func layout(_ size: Size) -> AppLayout {
-    let rows = Layout.split(Rect(size: size), .vertical, [.length(1), .fill(1), .length(1), .length(1)])
+    let rows = Layout.split(
+      Rect(size: size), .vertical, [.length(1), .fill(1), .length(1), .length(1)])
     return AppLayout(tabs: rows[0], body: rows[1], status: rows[2], hints: rows[3])
   }
 
   public func render(_ state: AppState, into frame: inout Frame) {
     let size = frame.size
     if TooSmallView.isTooSmall(size, required: Self.minimumSize) {
-      TooSmallView(current: size, required: Self.minimumSize).render(into: &frame.buffer, area: frame.area)
+      TooSmallView(current: size, required: Self.minimumSize).render(
+        into: &frame.buffer, area: frame.area)
       frame.cursor = nil
       return
     }
@@ -49,7 +51,8 @@ extension AppModel {
       let d = state.context.domain
       let summary =
         "\(d.incidents.count) incidents · \(d.actions.count) actions · \(d.lessons.count) lessons · \(state.context.todayItems.count) carried over"
-      frame.buffer.setString(l.status.x, l.status.y, summary, style: theme.dim, maxWidth: l.status.width)
+      frame.buffer.setString(
+        l.status.x, l.status.y, summary, style: theme.dim, maxWidth: l.status.width)
     }
     HintBar(items: hints(state), keyStyle: theme.accent, labelStyle: theme.normal)
       .render(into: &frame.buffer, area: l.hints)
@@ -60,8 +63,10 @@ extension AppModel {
       cursor = nil
     case .confirm(let request):
       let (title, message) = Self.confirmText(request, state: state)
-      ConfirmDialog(title: title, message: message, isDestructive: request == .discardForm, theme: theme)
-        .render(into: &frame.buffer, area: l.body)
+      ConfirmDialog(
+        title: title, message: message, isDestructive: request == .discardForm, theme: theme
+      )
+      .render(into: &frame.buffer, area: l.body)
       cursor = nil
     case nil: break
     }
@@ -85,7 +90,8 @@ extension AppModel {
     case .today: return TodayScreen.render(state.today, context: context, into: &buffer, area: area)
     case .incidents:
       return IncidentsScreen.render(state.incidents, context: context, into: &buffer, area: area)
-    case .actions: return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
+    case .actions:
+      return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
     case .lessons:
       return LessonsScreen.render(state.lessons, context: context, into: &buffer, area: area)
     case .patterns:
@@ -108,7 +114,9 @@ extension AppModel {
     case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
     case .dashboard: sections.append(DashboardScreen.activeKeymap(state.dashboard).helpSection)
     }
-    if TodayScreen.isEmptyLog(state.context.domain) { sections.append(AppKeymaps.welcome.helpSection) }
+    if TodayScreen.isEmptyLog(state.context.domain) {
+      sections.append(AppKeymaps.welcome.helpSection)
+    }
     sections.append(AppKeymaps.global.helpSection)
     return sections
   }

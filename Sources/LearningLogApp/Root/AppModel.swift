@@ -25,7 +25,9 @@ public struct AppModel: ProgramModel {
     case .resize(let size): return .resize(size)
     case .paste(let text):
       if state.form != nil, state.overlay == nil { return .form(.paste(text)) }
-      if state.tab == .incidents, state.incidents.isSearching { return .incidents(.searchPaste(text)) }
+      if state.tab == .incidents, state.incidents.isSearching {
+        return .incidents(.searchPaste(text))
+      }
       return nil
     case .mouse(let m): return mouseAction(m, state)
     case .key(let key): return keyAction(key, state)
@@ -59,7 +61,9 @@ public struct AppModel: ProgramModel {
     }
     if key == .ctrl("l") { return .global(.redraw) }
     if !isCapturing(state) {
-      if TodayScreen.isEmptyLog(state.context.domain), key == .char("d") { return .global(.loadDemo) }
+      if TodayScreen.isEmptyLog(state.context.domain), key == .char("d") {
+        return .global(.loadDemo)
+      }
       if let g = AppKeymaps.global.bindings.first(where: { $0.keys.contains(key) })?.action {
         return .global(g)
       }
@@ -69,7 +73,8 @@ public struct AppModel: ProgramModel {
     case .incidents:
       return IncidentsScreen.action(for: key, state: state.incidents).map(AppAction.incidents)
     case .actions: return BoardScreen.action(for: key, state: state.board).map(AppAction.board)
-    case .lessons: return LessonsScreen.action(for: key, state: state.lessons).map(AppAction.lessons)
+    case .lessons:
+      return LessonsScreen.action(for: key, state: state.lessons).map(AppAction.lessons)
     case .patterns:
       return PatternsScreen.action(for: key, state: state.patterns).map(AppAction.patterns)
     case .dashboard:
@@ -169,7 +174,8 @@ public struct AppModel: ProgramModel {
     case .tick:
       return [.refresh]
     case .logChanged(let domain):
-      state.context = ViewContext(domain: domain, today: state.context.today, theme: state.context.theme)
+      state.context = ViewContext(
+        domain: domain, today: state.context.today, theme: state.context.theme)
       state.logVersion += 1
     case .performed(let purpose, let createdID):
       state.pendingSaves -= 1
@@ -370,7 +376,8 @@ public struct AppModel: ProgramModel {
     case .restoreDraft(let draft):
       if yes, let id = draft.values["_incident"], state.context.domain.incidents[id] != nil {
         let template =
-          draft.values["_template"] ?? state.context.domain.incidents[id]?.template ?? ReviewTemplate.defaultName
+          draft.values["_template"] ?? state.context.domain.incidents[id]?.template
+          ?? ReviewTemplate.defaultName
         open(&state, .review(incident: id, template: template), values: draft.values)
         state.status = StatusMessage("draft restored: Ctrl-S saves it, Esc discards it")
       } else {

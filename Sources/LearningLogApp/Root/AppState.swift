@@ -82,8 +82,9 @@ public struct AppState {
   public var pendingSaves = 0
 
   /// The app at start: `context` for the log, `drafts` found on disk offered first.
-  public init(context: ViewContext, size: Size = Size(width: 80, height: 24), drafts: [FormDraft] = [])
-  {
+  public init(
+    context: ViewContext, size: Size = Size(width: 80, height: 24), drafts: [FormDraft] = []
+  ) {
     self.context = context
     self.size = size
     self.pendingDrafts = drafts

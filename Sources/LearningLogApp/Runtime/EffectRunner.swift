@@ -50,9 +50,13 @@ public final class EffectRunner {
     case .perform(let command, let purpose):
       do {
         let outcome = try session.perform(command)
-        return [.logChanged(session.state), .performed(purpose: purpose, createdID: outcome.createdID)]
+        return [
+          .logChanged(session.state), .performed(purpose: purpose, createdID: outcome.createdID),
+        ]
       } catch {
-        return [.performFailed(purpose: purpose, message: "\(purpose) not saved: \(describe(error))")]
+        return [
+          .performFailed(purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
+        ]
       }
     case .loadDemo:
       do {
@@ -102,6 +106,8 @@ extension AppState {
   public init(
     session: any LogSession, today: Day, theme: Theme, size: Size, drafts: [FormDraft]
   ) {
-    self.init(context: ViewContext(domain: session.state, today: today, theme: theme), size: size, drafts: drafts)
+    self.init(
+      context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
+      drafts: drafts)
   }
 }

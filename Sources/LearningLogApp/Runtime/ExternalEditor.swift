@@ -21,7 +21,8 @@ public struct ExternalEditor {
     _ environment: [String: String] = ProcessInfo.processInfo.environment,
     suspend: @escaping (() -> Void) -> Void
   ) -> ExternalEditor {
-    let cmd = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
+    let cmd =
+      [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
       .first { !$0.isEmpty } ?? "vi"
     return ExternalEditor(command: cmd, suspend: suspend)
   }

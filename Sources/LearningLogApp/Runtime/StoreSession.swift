@@ -38,7 +38,8 @@ public final class StoreSession: LogSession {
     } else {
       for r in sorted { state.apply(r) }
     }
-    lastClock = Swift.max(lastClock ?? sorted[sorted.count - 1].clock, sorted[sorted.count - 1].clock)
+    lastClock = Swift.max(
+      lastClock ?? sorted[sorted.count - 1].clock, sorted[sorted.count - 1].clock)
   }
 
   public func perform(_ command: Command) throws -> PerformOutcome {
@@ -46,7 +47,8 @@ public final class StoreSession: LogSession {
     let written = try store.append { caughtUp in
       self.absorb(caughtUp)
       let now = Int64(Date().timeIntervalSince1970 * 1000)
-      plan = try self.state.plan(command, context: CommandContext(today: self.today(), now: now, author: self.author))
+      plan = try self.state.plan(
+        command, context: CommandContext(today: self.today(), now: now, author: self.author))
       return plan.shared
     }
     absorb(written)

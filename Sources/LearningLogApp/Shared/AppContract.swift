@@ -88,7 +88,8 @@ public protocol AppScreen {
   static func reduce(_ state: inout State, _ action: Action, context: ViewContext) -> [AppEffect]
   /// Draws the screen into `area` of `buffer`, returning where the cursor goes (if anywhere).
   static func render(
-    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect) -> Point?
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point?
   /// Turns a key into an action; by default a lookup in ``keymap``.
   static func action(for key: KeyEvent, state: State) -> Action?
   /// Turns a mouse report inside `area` into an action; by default none.

@@ -35,13 +35,16 @@ public enum TodayScreen: AppScreen {
         KeyBinding(
           keys: [.char("j"), KeyEvent(.down)], help: "next item", action: .navigate(.char("j")),
           hint: "move", keyLabel: "j/k"),
-        KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "previous item", action: .navigate(.char("k"))),
+        KeyBinding(
+          keys: [.char("k"), KeyEvent(.up)], help: "previous item", action: .navigate(.char("k"))),
         KeyBinding(
           keys: [.char("g"), KeyEvent(.home)], help: "first item", action: .navigate(.char("g"))),
         KeyBinding(
           keys: [.char("G"), KeyEvent(.end)], help: "last item", action: .navigate(.char("G"))),
-        KeyBinding(keys: [KeyEvent(.pageDown)], help: "page down", action: .navigate(KeyEvent(.pageDown))),
-        KeyBinding(keys: [KeyEvent(.pageUp)], help: "page up", action: .navigate(KeyEvent(.pageUp))),
+        KeyBinding(
+          keys: [KeyEvent(.pageDown)], help: "page down", action: .navigate(KeyEvent(.pageDown))),
+        KeyBinding(
+          keys: [KeyEvent(.pageUp)], help: "page up", action: .navigate(KeyEvent(.pageUp))),
         KeyBinding(
           keys: [KeyEvent(.enter)], help: "open what resolves the item", action: .open,
           hint: "resolve"),
@@ -169,7 +172,8 @@ public enum TodayScreen: AppScreen {
       let item = items[i]
       let y = rows.maxY
       buffer.setString(area.x, y, "  " + item.detail, style: theme.dim, maxWidth: area.width)
-      buffer.setString(area.x, y + 1, "  " + hint(item.kind), style: theme.accent, maxWidth: area.width)
+      buffer.setString(
+        area.x, y + 1, "  " + hint(item.kind), style: theme.accent, maxWidth: area.width)
     }
     return nil
   }
