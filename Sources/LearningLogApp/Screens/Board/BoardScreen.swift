@@ -366,12 +366,8 @@ public enum BoardScreen: AppScreen {
       guard let a = selectedAction(state, context: context) else { return noCard }
       switch a.status {
       case .open: return [.status("open is the first column")]
-      case .doing:
-        return [
-          .status("error: a started action cannot go back to open; finish it or drop it with d")
-        ]
-      case .done:
-        return [.status("error: a done action reopens only when verified ineffective; press v")]
+      case .doing, .done:
+        return [.perform(.moveActionBack(a.id), purpose: "move action back")]
       case .dropped: return [.status("error: a dropped action stays dropped")]
       }
     case .drop:
