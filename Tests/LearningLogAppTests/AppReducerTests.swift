@@ -306,3 +306,20 @@ enum AppModelProbe {
     return line.distance(from: line.startIndex, to: r.lowerBound) + 1
   }
 }
+
+@Test func ctrlTSwitchesTheReviewTemplateKeepingSharedAnswers() throws {
+  let app = try AppHarness()
+  var s = app.initialState()
+  let inc = try #require(IncidentsScreen.selected(s.incidents, context: s.context))
+  try app.type("2 r \(words("Typed first")) <C-t>", into: &s)
+  guard case .review(let id, let template)? = s.form?.kind else {
+    Issue.record("no review form")
+    return
+  }
+  #expect(id == inc.id)
+  #expect(template != inc.template)
+  #expect(s.form?.value("expected") == "Typed first")
+  #expect(s.form?.form.fields.map(\.id) == s.context.domain.reviewQuestions(for: inc, template: template).map(\.key))
+  try app.type("<C-s>", into: &s)
+  #expect(s.context.domain.incidents[inc.id]?.answer("expected") == "Typed first")
+}

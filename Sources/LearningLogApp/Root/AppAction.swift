@@ -22,6 +22,8 @@ public enum FormInput: Hashable, Sendable {
   case cancel
   /// Ctrl-E: end of line, or `$EDITOR` when already there.
   case endOrEditor
+  /// Ctrl-T in a review: the next template, keeping answers to the questions both share.
+  case nextTemplate
 }
 
 /// Everything that can happen in the app: input turned into intents, and results of effects.

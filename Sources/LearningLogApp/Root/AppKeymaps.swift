@@ -58,6 +58,9 @@ public enum AppKeymaps {
         keys: [.ctrl("e")], help: "Ctrl-E end of line · again: $EDITOR", action: .endOrEditor,
         hint: "$EDITOR"),
       KeyBinding(
+        keys: [.ctrl("t")], help: "review: the next template (answers to shared questions stay)",
+        action: .nextTemplate),
+      KeyBinding(
         keys: [KeyEvent(.function(1))], help: "this help", action: .key(KeyEvent(.function(1)))),
     ])
 

@@ -54,6 +54,7 @@ public struct AppModel: ProgramModel {
       case (.character("s"), .ctrl): return .form(.save)
       case (.escape, []): return .form(.cancel)
       case (.character("e"), .ctrl): return .form(.endOrEditor)
+      case (.character("t"), .ctrl): return .form(.nextTemplate)
       case (.function(1), []): return .global(.help)
       case (.character("l"), .ctrl): return .global(.redraw)
       default: return .form(.key(key))
@@ -340,6 +341,19 @@ public struct AppModel: ProgramModel {
       _ = f.form.handle(.ctrl("e"))
       state.form = f
       return []
+    case .nextTemplate:
+      guard case .review(let id, let template) = f.kind else { return [] }
+      let names = state.context.domain.templates.map(\.name)
+      guard let i = names.firstIndex(of: template), names.count > 1 else { return [] }
+      let next = names[(i + 1) % names.count]
+      guard var g = FormCatalog.make(.review(incident: id, template: next), context: state.context)
+      else { return [] }
+      for field in f.form.fields where g.form.fields.contains(where: { $0.id == field.id }) {
+        g.form.setValue(field.id, field.value)
+      }
+      state.form = g
+      state.status = StatusMessage("template: \(next)")
+      return draftEffects(state)
     case .cancel:
       if f.isEdited {
         state.overlay = .confirm(.discardForm)
