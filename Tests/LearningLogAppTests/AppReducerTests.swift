@@ -319,7 +319,25 @@ enum AppModelProbe {
   #expect(id == inc.id)
   #expect(template != inc.template)
   #expect(s.form?.value("expected") == "Typed first")
-  #expect(s.form?.form.fields.map(\.id) == s.context.domain.reviewQuestions(for: inc, template: template).map(\.key))
+  #expect(
+    s.form?.form.fields.map(\.id)
+      == s.context.domain.reviewQuestions(for: inc, template: template).map(\.key))
   try app.type("<C-s>", into: &s)
   #expect(s.context.domain.incidents[inc.id]?.answer("expected") == "Typed first")
+}
+
+@Test func selectionsFollowTheirItemWhenTheLogChanges() throws {
+  let app = try AppHarness()
+  var s = app.initialState()
+  try app.type("2 j j 1 j", into: &s)
+  let incident = try #require(IncidentsScreen.selected(s.incidents, context: s.context)?.id)
+  let item = s.context.todayItems[s.today.list.selected]
+  // Another process records a newer incident: it lands on top of both lists.
+  try app.session.appendFromElsewhere(
+    .addIncident(NewIncident(title: "Newest from elsewhere", occurred: "2026-11-25")))
+  app.send(.tick, to: &s)
+  #expect(s.context.domain.incidentList.contains { $0.title == "Newest from elsewhere" })
+  #expect(IncidentsScreen.selected(s.incidents, context: s.context)?.id == incident)
+  let now = s.context.todayItems[s.today.list.selected]
+  #expect(now.kind == item.kind && now.subject == item.subject)
 }

@@ -17,7 +17,9 @@ import Testing
     // No temporary file left behind; a key cannot leave the directory.
     #expect(names == ["review-abc.json", "review____evil.json"])
     for name in names {
-      let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)[.posixPermissions] as? Int
+      let mode =
+        try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)[
+          .posixPermissions] as? Int
       #expect(mode == 0o600)
     }
     #expect(store.all().count == 2)
@@ -54,8 +56,11 @@ import Testing
     let dir = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let script = dir.appendingPathComponent("ed.sh")
-    try Data("#!/bin/sh\nprintf 'edited: ' > \"$1.tmp\"; cat \"$1\" >> \"$1.tmp\"; mv \"$1.tmp\" \"$1\"\n".utf8)
-      .write(to: script)
+    try Data(
+      "#!/bin/sh\nprintf 'edited: ' > \"$1.tmp\"; cat \"$1\" >> \"$1.tmp\"; mv \"$1.tmp\" \"$1\"\n"
+        .utf8
+    )
+    .write(to: script)
     try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
     let suspended = Counter()
     let editor = ExternalEditor(command: script.path) { body in
@@ -78,7 +83,8 @@ import Testing
       store: try LogStore.create(path: path),
       privateStore: PrivateStore(directory: dir.appendingPathComponent("private").path),
       today: { testToday })
-    let theirs = StoreSession(store: try LogStore.open(path: path), privateStore: nil, today: { testToday })
+    let theirs = StoreSession(
+      store: try LogStore.open(path: path), privateStore: nil, today: { testToday })
     try mine.loadDemo()
     #expect(mine.state.incidents.count == 12)
     #expect(throws: (any Error).self) { try theirs.loadDemo() }  // not empty any more
@@ -90,15 +96,18 @@ import Testing
     #expect(try !mine.refresh())
     // A write planned by `mine` sees what `theirs` appended meanwhile.
     _ = try theirs.perform(.setIncidentField(incident: id, field: "title", value: "Renamed"))
-    _ = try mine.perform(.addAction(NewAction(incident: id, title: "Follow up", owner: "sam", due: "2026-12-01")))
+    _ = try mine.perform(
+      .addAction(NewAction(incident: id, title: "Follow up", owner: "sam", due: "2026-12-01")))
     #expect(mine.state.incidents[id]?.title == "Renamed")
     #expect(mine.state.actions(of: id).count == 1)
     // A skill gap's growth item goes to the private file, never the log.
     let inc = try #require(mine.state.incidentList.first { $0.answer("gap") == nil })
-    _ = try mine.perform(.review(incident: inc.id, template: nil, answers: [ReviewAnswer(key: "gap", value: "skill")]))
+    _ = try mine.perform(
+      .review(incident: inc.id, template: nil, answers: [ReviewAnswer(key: "gap", value: "skill")]))
     let shared = try String(contentsOfFile: path, encoding: .utf8)
     #expect(!shared.contains("growth.created"))
-    let privateRecords = try PrivateStore(directory: dir.appendingPathComponent("private").path).records()
+    let privateRecords = try PrivateStore(directory: dir.appendingPathComponent("private").path)
+      .records()
     #expect(privateRecords.contains { $0.type == "growth.created" })
   }
 }

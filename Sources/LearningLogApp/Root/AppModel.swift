@@ -175,9 +175,22 @@ public struct AppModel: ProgramModel {
     case .tick:
       return [.refresh]
     case .logChanged(let domain):
+      // Selections follow their item, not their row, when others' records shift the lists.
+      let incident = IncidentsScreen.selected(state.incidents, context: state.context)?.id
+      let items = state.context.todayItems
+      let item = state.today.list.selection(count: items.count).map { items[$0] }
       state.context = ViewContext(
         domain: domain, today: state.context.today, theme: state.context.theme)
       state.logVersion += 1
+      if let incident {
+        IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
+      }
+      let newItems = state.context.todayItems
+      if let item,
+        let i = newItems.firstIndex(where: { $0.kind == item.kind && $0.subject == item.subject })
+      {
+        state.today.list.select(i, count: newItems.count, height: TodayScreen.pageHeight)
+      }
     case .performed(let purpose, let createdID):
       state.pendingSaves -= 1
       guard state.pendingSaves <= 0 else { return [] }
