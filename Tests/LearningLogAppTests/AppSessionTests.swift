@@ -140,3 +140,21 @@ import Testing
   #expect(
     IncidentsScreen.rows(s.incidents, context: s.context).count == s.context.domain.incidents.count)
 }
+
+@Test func hostileLogTextIsDrawnSafelyOnEveryViewOfTheApp() throws {
+  let app = try AppHarness()
+  let hostile = "Evil \u{1B}]52;c;aGk=\u{07} title \u{202E}desrever\u{202C} \u{200B}end"
+  _ = try app.session.perform(
+    .addIncident(
+      NewIncident(
+        title: hostile, what: "line\u{1B}[2Jclear", team: "t\u{0}eam", tags: ["x\u{1B}y"],
+        occurred: "2026-11-25")))
+  let inc = try #require(app.session.state.incidentList.first { $0.title == hostile })
+  _ = try app.session.perform(
+    .review(incident: inc.id, template: nil, answers: [ReviewAnswer(key: "expected", value: hostile)]))
+  for script in ["", "2", "2 <Tab>", "2 r", "2 e", "2 p", "2 ?", "3", "4", "5", "6"] {
+    let (terminal, _) = try app.run(script)
+    let frame = try #require(terminal.lastFrame)
+    #expect(unsafeScalars(in: frame).isEmpty, "\(script)")
+  }
+}
