@@ -341,3 +341,19 @@ enum AppModelProbe {
   let now = s.context.todayItems[s.today.list.selected]
   #expect(now.kind == item.kind && now.subject == item.subject)
 }
+
+@Test func theCachedListFollowsEveryChangeOfTheLog() throws {
+  let app = try AppHarness()
+  var s = app.initialState()
+  try app.type("2 o o o", into: &s)
+  let oldest = try #require(IncidentsScreen.rows(s.incidents, context: s.context).last)
+  try app.session.appendFromElsewhere(
+    .setIncidentField(incident: oldest.id, field: "occurred", value: "2026-11-25"))
+  app.send(.tick, to: &s)
+  #expect(IncidentsScreen.rows(s.incidents, context: s.context).first?.id == oldest.id)
+  let lines = app.frame(s).lines()
+  #expect(lines[2].contains("11-25"))
+  #expect(
+    IncidentsScreen.rowIDs(s.incidents, context: s.context)
+      == IncidentQuery.rowIDs(s.context, filter: IncidentFilter(), search: "", sort: .date))
+}

@@ -151,7 +151,8 @@ import Testing
         occurred: "2026-11-25")))
   let inc = try #require(app.session.state.incidentList.first { $0.title == hostile })
   _ = try app.session.perform(
-    .review(incident: inc.id, template: nil, answers: [ReviewAnswer(key: "expected", value: hostile)]))
+    .review(
+      incident: inc.id, template: nil, answers: [ReviewAnswer(key: "expected", value: hostile)]))
   for script in ["", "2", "2 <Tab>", "2 r", "2 e", "2 p", "2 ?", "3", "4", "5", "6"] {
     let (terminal, _) = try app.run(script)
     let frame = try #require(terminal.lastFrame)

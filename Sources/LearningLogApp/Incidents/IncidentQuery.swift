@@ -112,28 +112,45 @@ public enum IncidentQuery {
     return hay.contains { $0.lowercased().contains(needle) }
   }
 
+  /// The ids of the rows for `filter`, `search` and `sort`, in list order.
+  ///
+  /// Sorts small keys rather than whole incidents, so large logs stay quick.
+  public static func rowIDs(
+    _ context: ViewContext, filter: IncidentFilter, search: String, sort: IncidentSort
+  ) -> [String] {
+    struct Key {
+      var primary: Int
+      var occurred: Int
+      var created: Int64
+      var id: String
+    }
+    var counts: [String: Int] = [:]
+    if sort == .repeats { for p in context.patterns { counts[p.key] = p.count } }
+    let needle = search.trimmingCharacters(in: .whitespaces)
+    var keys: [Key] = []
+    for (id, inc) in context.domain.incidents
+    where filter.matches(inc) && (needle.isEmpty || matches(inc, search: needle)) {
+      let primary: Int
+      switch sort {
+      case .date: primary = 0
+      case .severity: primary = Severity.allCases.firstIndex(of: inc.severity) ?? 0
+      case .repeats: primary = inc.patterns.map { counts[$0] ?? 0 }.max() ?? 0
+      }
+      keys.append(
+        Key(primary: primary, occurred: inc.occurred.ordinal, created: inc.createdAt, id: id))
+    }
+    keys.sort { a, b in
+      (a.primary, a.occurred, a.created, a.id) > (b.primary, b.occurred, b.created, b.id)
+    }
+    return keys.map(\.id)
+  }
+
   /// The rows for `filter`, `search` and `sort`.
   public static func rows(
     _ context: ViewContext, filter: IncidentFilter, search: String, sort: IncidentSort
   ) -> [Incident] {
-    let list = context.domain.incidentList.filter {
-      filter.matches($0) && matches($0, search: search)
-    }
-    func newer(_ a: Incident, _ b: Incident) -> Bool {
-      (a.occurred, a.createdAt, a.id) > (b.occurred, b.createdAt, b.id)
-    }
-    switch sort {
-    case .date: return list.sorted(by: newer)
-    case .severity:
-      return list.sorted { $0.severity != $1.severity ? $0.severity > $1.severity : newer($0, $1) }
-    case .repeats:
-      var counts: [String: Int] = [:]
-      for p in context.patterns { counts[p.key] = p.count }
-      func repeats(_ i: Incident) -> Int { i.patterns.map { counts[$0] ?? 0 }.max() ?? 0 }
-      return list.sorted {
-        let (a, b) = (repeats($0), repeats($1))
-        return a != b ? a > b : newer($0, $1)
-      }
+    rowIDs(context, filter: filter, search: search, sort: sort).compactMap {
+      context.domain.incidents[$0]
     }
   }
 }

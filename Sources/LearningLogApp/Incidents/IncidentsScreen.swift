@@ -20,6 +20,8 @@ public enum IncidentsScreen: AppScreen {
     public var isSearching = false
     /// The filter form, while it is open.
     public var filterForm: FormState?
+    /// The list's ids as last computed, and what they were computed from.
+    var cache: RowCache?
     /// A list at the top, newest first, unfiltered.
     public init() {}
   }
@@ -200,15 +202,46 @@ public enum IncidentsScreen: AppScreen {
     return nil
   }
 
+  /// The list's ids and the inputs they were computed from.
+  struct RowCache: Hashable, Sendable {
+    var revision: Int
+    var filter: IncidentFilter
+    var search: String
+    var sort: IncidentSort
+    var ids: [String]
+  }
+
+  /// The ids of the incidents the list shows now (from the cache when it is current).
+  ///
+  /// The cache is trusted only within the app, where every change of the log bumps the
+  /// context's revision.
+  public static func rowIDs(_ state: State, context: ViewContext) -> [String] {
+    if let c = state.cache, context.revision > 0, c.revision == context.revision,
+      c.filter == state.filter, c.search == state.search.text, c.sort == state.sort
+    {
+      return c.ids
+    }
+    return IncidentQuery.rowIDs(
+      context, filter: state.filter, search: state.search.text, sort: state.sort)
+  }
+
+  static func refreshCache(_ state: inout State, context: ViewContext) {
+    guard context.revision > 0 else { return }
+    let ids = rowIDs(state, context: context)
+    state.cache = RowCache(
+      revision: context.revision, filter: state.filter, search: state.search.text,
+      sort: state.sort, ids: ids)
+  }
+
   /// The incidents the list shows now.
   public static func rows(_ state: State, context: ViewContext) -> [Incident] {
-    IncidentQuery.rows(context, filter: state.filter, search: state.search.text, sort: state.sort)
+    rowIDs(state, context: context).compactMap { context.domain.incidents[$0] }
   }
 
   /// The selected incident, if any.
   public static func selected(_ state: State, context: ViewContext) -> Incident? {
-    let r = rows(state, context: context)
-    return state.list.selection(count: r.count).map { r[$0] }
+    let ids = rowIDs(state, context: context)
+    return state.list.selection(count: ids.count).flatMap { context.domain.incidents[ids[$0]] }
   }
 
   static let pageHeight = 10
@@ -216,8 +249,16 @@ public enum IncidentsScreen: AppScreen {
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
     -> [AppEffect]
   {
-    let rows = rows(state, context: context)
-    let selectedID = state.list.selection(count: rows.count).map { rows[$0].id }
+    let effects = reduceAction(&state, action, context: context)
+    refreshCache(&state, context: context)
+    return effects
+  }
+
+  static func reduceAction(_ state: inout State, _ action: Action, context: ViewContext)
+    -> [AppEffect]
+  {
+    let rows = rowIDs(state, context: context)
+    let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
     switch action {
     case .navigate(let key):
       if state.focus == .detail {
@@ -286,7 +327,7 @@ public enum IncidentsScreen: AppScreen {
       state.list.move(by: d, count: rows.count, height: pageHeight)
       state.detailScroll = 0
     case .selectIncident(let id):
-      if !rows.contains(where: { $0.id == id }) {
+      if !rows.contains(id) {
         state.filter = IncidentFilter()
         state.search = TextEditState()
         state.isSearching = false
@@ -311,16 +352,18 @@ public enum IncidentsScreen: AppScreen {
   }
 
   static func reselect(_ state: inout State, id: String?, context: ViewContext) {
-    let r = rows(state, context: context)
-    let index = id.flatMap { id in r.firstIndex { $0.id == id } } ?? 0
+    let r = rowIDs(state, context: context)
+    let index = id.flatMap { r.firstIndex(of: $0) } ?? 0
     state.list.select(index, count: r.count, height: pageHeight)
+    refreshCache(&state, context: context)
   }
 
   public static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point? {
     let theme = context.theme
-    let rows = rows(state, context: context)
+    let rows = rowIDs(state, context: context)
+    let incidents = context.domain.incidents
     let (header, listArea, detailArea) = panes(area)
     var cursor: Point?
     // Header: count, order, filter, search.
@@ -351,7 +394,7 @@ public enum IncidentsScreen: AppScreen {
       emptyText: context.domain.incidents.isEmpty
         ? "No incidents yet: n records one" : "Nothing matches"
     ) { i in
-      let inc = rows[i]
+      guard let inc = incidents[rows[i]] else { return Line("") }
       let sevStyle: Style
       switch inc.severity {
       case .critical, .high: sevStyle = theme.danger
@@ -369,8 +412,8 @@ public enum IncidentsScreen: AppScreen {
     for y in detailArea.y..<detailArea.maxY where detailArea.x > 0 {
       buffer.setString(detailArea.x - 1, y, "│", style: theme.border)
     }
-    if let i = state.list.selection(count: rows.count) {
-      let lines = IncidentDetail.lines(rows[i], context: context, width: detailArea.width - 1)
+    if let i = state.list.selection(count: rows.count), let inc = incidents[rows[i]] {
+      let lines = IncidentDetail.lines(inc, context: context, width: detailArea.width - 1)
       let top = Swift.max(0, Swift.min(state.detailScroll, lines.count - detailArea.height))
       for row in 0..<detailArea.height where top + row < lines.count {
         buffer.setLine(

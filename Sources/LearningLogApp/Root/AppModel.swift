@@ -179,8 +179,10 @@ public struct AppModel: ProgramModel {
       let incident = IncidentsScreen.selected(state.incidents, context: state.context)?.id
       let items = state.context.todayItems
       let item = state.today.list.selection(count: items.count).map { items[$0] }
+      let revision = state.context.revision
       state.context = ViewContext(
         domain: domain, today: state.context.today, theme: state.context.theme)
+      state.context.revision = revision + 1
       state.logVersion += 1
       if let incident {
         IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)

@@ -86,6 +86,8 @@ public struct AppState {
     context: ViewContext, size: Size = Size(width: 80, height: 24), drafts: [FormDraft] = []
   ) {
     self.context = context
+    // Within the app every change of the log bumps the revision, so screens may cache.
+    self.context.revision = Swift.max(1, context.revision)
     self.size = size
     self.pendingDrafts = drafts
     if let first = pendingDrafts.first {

@@ -61,6 +61,9 @@ public struct ViewContext: Sendable {
   public var stats: LearningStats
   /// Short ids for every entity, computed once per change.
   public var shortIDs: [String: String]
+  /// Counts the changes of the log since the app started, so screens can cache what they
+  /// derive from it (0 for a context made outside the app).
+  public var revision = 0
 
   /// Derives the per-change data from `domain` on `today`.
   public init(domain: LearningState, today: Day, theme: Theme) {
