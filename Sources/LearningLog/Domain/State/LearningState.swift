@@ -33,6 +33,10 @@ public struct LearningState: Sendable {
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
   var appliedIDs: [EventID] = []
+  /// Ids applied before a snapshot was taken, kept encoded until a late record needs them.
+  var priorIDs: [UInt8] = []
+  /// How many ids `priorIDs` holds.
+  var priorIDCount = 0
   var lateSeen: Set<EventID>?
   var lastClock: HybridTimestamp?
   var lastWriter = ""
@@ -45,6 +49,13 @@ public struct LearningState: Sendable {
   public static func replay(_ records: [Record], policy: PolicySettings = PolicySettings())
     -> LearningState
   {
+    replay(records, policy: policy, progress: nil)
+  }
+
+  /// ``replay(_:policy:)``, telling `progress` how many records are done every 64k records.
+  static func replay(
+    _ records: [Record], policy: PolicySettings, progress: ((Int) -> Void)?
+  ) -> LearningState {
     var s = LearningState(policy: policy)
     s.appliedIDs.reserveCapacity(records.count)
     records.withUnsafeBufferPointer { buffer in
@@ -66,11 +77,17 @@ public struct LearningState: Sendable {
       s.actionsByIncident.reserveCapacity(incidentCount)
       if isSorted {
         // Borrow each record from the buffer instead of copying it.
-        for i in buffer.indices { s.apply(buffer[i]) }
+        for i in buffer.indices {
+          s.apply(buffer[i])
+          if i & 0xFFFF == 0xFFFF { progress?(i + 1) }
+        }
       } else {
         let sorted = records.sorted(by: Record.replayOrder)
         sorted.withUnsafeBufferPointer { b in
-          for i in b.indices { s.apply(b[i]) }
+          for i in b.indices {
+            s.apply(b[i])
+            if i & 0xFFFF == 0xFFFF { progress?(i + 1) }
+          }
         }
       }
     }
@@ -93,7 +110,7 @@ public struct LearningState: Sendable {
       }
       if !after {
         if record.id == lastID { return }
-        if lateSeen == nil { lateSeen = Set(appliedIDs) }
+        if lateSeen == nil { lateSeen = allAppliedIDs() }
         guard lateSeen?.insert(record.id).inserted == true else { return }
         appliedIDs.append(record.id)
         applyOnce(record)
@@ -106,6 +123,16 @@ public struct LearningState: Sendable {
     lastID = record.id
     appliedIDs.append(record.id)
     applyOnce(record)
+  }
+
+  /// Every id applied so far, those from a snapshot included.
+  func allAppliedIDs() -> Set<EventID> {
+    var seen = Set(appliedIDs)
+    if priorIDCount > 0 {
+      seen.reserveCapacity(appliedIDs.count + priorIDCount)
+      for id in StateCoding.decodeIDs(priorIDs, count: priorIDCount) { seen.insert(id) }
+    }
+    return seen
   }
 
   // MARK: lists in stable order

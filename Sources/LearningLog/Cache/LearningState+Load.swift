@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// How far opening a log has got, for a progress line on long opens.
+public struct LoadProgress: Sendable, Hashable {
+  /// The step under way.
+  public enum Phase: String, Sendable, Hashable {
+    /// Checking the snapshot cache against the log.
+    case checkingCache = "checking the cache"
+    /// Reading and checking the log's lines.
+    case reading = "reading"
+    /// Replaying records into state.
+    case replaying = "replaying"
+    /// Writing a new snapshot.
+    case savingCache = "saving the cache"
+    /// Ready.
+    case done = "done"
+  }
+
+  /// The step under way.
+  public var phase: Phase
+  /// Units done in this step (bytes while reading, records while replaying).
+  public var completed: Int
+  /// Units in this step.
+  public var total: Int
+  /// Seconds since the open began: show progress only once this passes a moment (~0.2 s).
+  public var elapsed: Double
+
+  /// A progress report.
+  public init(phase: Phase, completed: Int, total: Int, elapsed: Double) {
+    self.phase = phase
+    self.completed = completed
+    self.total = total
+    self.elapsed = elapsed
+  }
+
+  /// `completed / total`, between 0 and 1.
+  public var fraction: Double { total > 0 ? min(1, Double(completed) / Double(total)) : 1 }
+}
+
+extension LearningState {
+  /// Opens the log at `path` and returns it with its replayed state: the one entry point.
+  ///
+  /// With a `cache`, a snapshot that matches the log (store id, path, inode, a fingerprint
+  /// of the prefix it covers) gives the state of that prefix and only the records after it
+  /// are read and applied; without one, or when it does not match, every record is read
+  /// and replayed and a new snapshot written. A tail holding records that sort before the
+  /// snapshot's last one (a merge brought older records) replays everything, so the state
+  /// always equals ``replay(_:policy:)`` of every record. Errors are those of
+  /// ``LogStore/open(path:fileSystem:readOnly:notice:)``; cache problems are never errors.
+  /// The store's records are not kept in memory afterwards: ``LogStore/records`` reads them
+  /// again on first use.
+  public static func load(
+    path: String, fileSystem: any FileSystem = RealFileSystem(), readOnly: Bool = false,
+    cache: SnapshotCache? = nil, policy: PolicySettings = PolicySettings(),
+    notice: @escaping (String) -> Void = { _ in },
+    progress: ((LoadProgress) -> Void)? = nil
+  ) throws -> (store: LogStore, state: LearningState) {
+    let started = monotonicSeconds()
+    func report(_ phase: LoadProgress.Phase, _ done: Int, _ total: Int) {
+      progress?(
+        LoadProgress(
+          phase: phase, completed: done, total: total, elapsed: monotonicSeconds() - started))
+    }
+    var cached: LearningState?
+    var missReason = "no cache"
+    var fileSize = 0
+    let (store, resumed) = try LogStore.open(
+      path: path, fileSystem: fileSystem, readOnly: readOnly, notice: notice
+    ) { store, status in
+      fileSize = status.size
+      guard let cache else { return nil }
+      report(.checkingCache, 0, status.size)
+      switch cache.lookup(store: store, status: status, policy: policy) {
+      case .hit(let covered, let state):
+        cached = state
+        report(.reading, covered.length, status.size)
+        return covered
+      case .miss(let reason):
+        missReason = reason
+        report(.reading, 0, status.size)
+        return nil
+      }
+    }
+    report(.reading, fileSize, fileSize)
+    var state: LearningState
+    var tailBytes = 0
+    if let resumed, var s = cached, s.acceptsInOrder(store.loadedRecords) {
+      for r in store.loadedRecords { s.apply(r) }
+      state = s
+      tailBytes = store.coveredPrefix.length - resumed.length
+      cache?.lastUse = .hit(tailRecords: store.loadedRecords.count)
+    } else {
+      if resumed != nil { missReason = "records older than the snapshot were merged in" }
+      let records = store.records
+      state = replay(records, policy: policy) { done in
+        report(.replaying, done, records.count)
+      }
+      cache?.lastUse = .rebuilt(reason: missReason)
+    }
+    report(.replaying, 1, 1)
+    if let cache {
+      let covered = store.coveredPrefix.length
+      let stale = resumed == nil || tailBytes > max(1 << 20, covered / 8)
+      cache.lastSaveSucceeded = nil
+      cache.lastSaveError = nil
+      if stale {
+        report(.savingCache, 0, 1)
+        do {
+          try cache.save(state, of: store)
+          cache.lastSaveSucceeded = true
+        } catch {
+          cache.lastSaveSucceeded = false
+          cache.lastSaveError = "\(error)"
+        }
+      }
+    }
+    store.releaseRecords()
+    report(.done, 1, 1)
+    return (store, state)
+  }
+
+  /// Whether `records`, in file order, all replay after what this state has applied and
+  /// in order among themselves (so applying them one by one equals a full replay).
+  func acceptsInOrder(_ records: [Record]) -> Bool {
+    guard var last = lastClock.map({ (clock: $0, writer: lastWriter, id: lastID) }) else {
+      return records.isEmpty
+        || zip(records, records.dropFirst()).allSatisfy { Record.replayOrder($0, $1) }
+    }
+    for r in records {
+      let after: Bool
+      if r.clock != last.clock {
+        after = last.clock < r.clock
+      } else if r.writer != last.writer {
+        after = last.writer < r.writer
+      } else {
+        after = last.id < r.id
+      }
+      if !after { return false }
+      last = (r.clock, r.writer, r.id)
+    }
+    return true
+  }
+
+  static func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+}
