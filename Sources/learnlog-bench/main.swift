@@ -155,6 +155,12 @@ do {
     // Each run starts from the generated log (writes append to the working copy).
     try? FileManager.default.removeItem(atPath: log)
     try FileManager.default.copyItem(atPath: pristine, toPath: log)
+    // Flush the copy now, so the first measured fsync does not write the whole file.
+    let fd = open(log, O_RDONLY)
+    if fd >= 0 {
+      fsync(fd)
+      close(fd)
+    }
     try? FileManager.default.removeItem(atPath: log + ".lock")
     try FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
     print("  measuring \(sizeName(size)) …")

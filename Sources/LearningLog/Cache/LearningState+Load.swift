@@ -66,24 +66,30 @@ extension LearningState {
           phase: phase, completed: done, total: total, elapsed: monotonicSeconds() - started))
     }
     var cached: LearningState?
+    var fromSnapshot = false
     var missReason = "no cache"
     var fileSize = 0
     let (store, resumed) = try LogStore.open(
       path: path, fileSystem: fileSystem, readOnly: readOnly, notice: notice
     ) { store, status in
       fileSize = status.size
-      guard let cache else { return nil }
-      report(.checkingCache, 0, status.size)
-      switch cache.lookup(store: store, status: status, policy: policy) {
-      case .hit(let covered, let state):
-        cached = state
-        report(.reading, covered.length, status.size)
-        return covered
-      case .miss(let reason):
-        missReason = reason
-        report(.reading, 0, status.size)
-        return nil
+      if let cache {
+        report(.checkingCache, 0, status.size)
+        switch cache.lookup(store: store, status: status, policy: policy) {
+        case .hit(let covered, let state):
+          cached = state
+          fromSnapshot = true
+          report(.reading, covered.length, status.size)
+          return covered
+        case .miss(let reason):
+          missReason = reason
+        }
       }
+      // No snapshot: read and apply the log chunk by chunk, keeping no records.
+      guard let (covered, state) = streamReplay(store, size: status.size, policy: policy, report)
+      else { return nil }
+      cached = state
+      return covered
     }
     report(.reading, fileSize, fileSize)
     var state: LearningState
@@ -92,9 +98,12 @@ extension LearningState {
       for r in store.loadedRecords { s.apply(r) }
       state = s
       tailBytes = store.coveredPrefix.length - resumed.length
-      cache?.lastUse = .hit(tailRecords: store.loadedRecords.count)
+      cache?.lastUse =
+        fromSnapshot ? .hit(tailRecords: store.loadedRecords.count) : .rebuilt(reason: missReason)
     } else {
-      if resumed != nil { missReason = "records older than the snapshot were merged in" }
+      if resumed != nil && fromSnapshot {
+        missReason = "records older than the snapshot were merged in"
+      }
       let records = store.records
       state = replay(records, policy: policy) { done in
         report(.replaying, done, records.count)
@@ -104,7 +113,7 @@ extension LearningState {
     report(.replaying, 1, 1)
     if let cache {
       let covered = store.coveredPrefix.length
-      let stale = resumed == nil || tailBytes > max(1 << 20, covered / 8)
+      let stale = !fromSnapshot || tailBytes > max(1 << 20, covered / 8)
       cache.lastSaveSucceeded = nil
       cache.lastSaveError = nil
       if stale {
@@ -121,6 +130,50 @@ extension LearningState {
     store.releaseRecords()
     report(.done, 1, 1)
     return (store, state)
+  }
+
+  /// Reads the log in chunks and applies each record as it is read, keeping none.
+  ///
+  /// Nil (the caller then opens the usual way, which reports damage precisely and sorts)
+  /// when a line is damaged or a record is out of replay order. Stops at the last newline.
+  static func streamReplay(
+    _ store: LogStore, size: Int, policy: PolicySettings,
+    _ report: (LoadProgress.Phase, Int, Int) -> Void
+  ) -> (LogPrefix, LearningState)? {
+    var state = LearningState(policy: policy)
+    state.appliedIDs.reserveCapacity(size / 250)
+    var pos = 0
+    var lines = 0
+    var last: Record?
+    var chunk = 8 << 20
+    while pos < size {
+      guard let bytes = try? store.readBytes(offset: pos, count: min(chunk, size - pos)),
+        !bytes.isEmpty
+      else { return nil }
+      guard let lastNL = bytes.lastIndex(of: 0x0A) else {
+        if pos + bytes.count >= size { break }  // an incomplete last line
+        chunk *= 2
+        continue
+      }
+      let scan = bytes.withUnsafeBytes {
+        LogScanner.scan(UnsafeRawBufferPointer(rebasing: $0[0...lastNL]), start: 0, lines: lines)
+      }
+      if scan.newerFormat != nil || !scan.damaged.isEmpty || !scan.conflicts.isEmpty
+        || (lines == 0 && scan.header == nil)
+      {
+        return nil
+      }
+      for r in scan.records {
+        if let l = last, !Record.replayOrder(l, r) { return nil }
+        state.apply(r)
+        last = r
+      }
+      lines = scan.lines
+      pos += lastNL + 1
+      report(.reading, pos, size)
+    }
+    if lines == 0 { return nil }
+    return (LogPrefix(length: pos, lines: lines, clock: last?.clock), state)
   }
 
   /// Whether `records`, in file order, all replay after what this state has applied and
