@@ -170,6 +170,23 @@ struct ChildMeasure {
     put("warmReady", median(warm))
     put("warmFirstFrame", median(frame))
 
+    // 5a. The floor of any durable write here: append one line to a file and fdatasync it.
+    var syncs: [Double] = []
+    let scratch = logPath + ".fsync-probe"
+    let pfd = open(scratch, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+    if pfd >= 0 {
+      let line = [UInt8](repeating: 0x61, count: 299) + [0x0A]
+      for _ in 0..<max(3, runs) {
+        let t0 = now()
+        _ = line.withUnsafeBytes { write(pfd, $0.baseAddress, $0.count) }
+        fdatasync(pfd)
+        syncs.append(now() - t0)
+      }
+      close(pfd)
+      unlink(scratch)
+    }
+    put("fsyncFloor", median(syncs))
+
     // 5. A command-line write: open (warm), catch up, validate, append with fdatasync.
     var writes: [Double] = []
     var appendOnly: [Double] = []

@@ -236,6 +236,7 @@ if let h = hundredK {
 row("`action done` with fsync (open+append)", col("write"), "≤ 50 ms at \(sizeName(large))",
   v(large, "write").map { $0 <= 0.050 })
 row("  of which catch-up + validate + append", col("writeAppend"))
+row("  floor: append one line + fdatasync", col("fsyncFloor"))
 let taskList = peer["taskList"]
 row("`incident list` (50 rows)", col("list50"),
   taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",

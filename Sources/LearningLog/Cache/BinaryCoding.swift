@@ -83,6 +83,8 @@ struct BinaryReader {
   let end: Int
   var position: Int
   var table: [String] = []
+  /// Told, now and then, that the bytes before an offset are no longer needed.
+  var release: ((Int) -> Void)?
 
   init(_ buffer: UnsafeRawBufferPointer, from: Int = 0) throws(SnapshotFormatError) {
     guard let b = buffer.baseAddress else { throw SnapshotFormatError("empty snapshot") }
@@ -261,6 +263,21 @@ enum FastHash {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+
+  /// The hash of `bytes` taken 8 MiB at a time, each chunk seeded with the hash so far;
+  /// `done` is told where each chunk ends (so a caller can drop pages it will not need).
+  static func chunked(_ bytes: UnsafeRawBufferPointer, done: ((Int) -> Void)? = nil) -> UInt64 {
+    let step = 8 << 20
+    var h = mix(UInt64(bytes.count))
+    var i = 0
+    repeat {
+      let end = min(bytes.count, i + step)
+      h = hash(UnsafeRawBufferPointer(rebasing: bytes[i..<end]), seed: h)
+      done?(end)
+      i = end
+    } while i < bytes.count
+    return h
   }
 
   static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {

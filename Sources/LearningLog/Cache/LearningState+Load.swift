@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -134,46 +136,71 @@ extension LearningState {
 
   /// Reads the log in chunks and applies each record as it is read, keeping none.
   ///
-  /// Nil (the caller then opens the usual way, which reports damage precisely and sorts)
-  /// when a line is damaged or a record is out of replay order. Stops at the last newline.
+  /// A worker thread checks and decodes the next chunk while this one applies the current
+  /// one. Nil (the caller then opens the usual way, which reports damage precisely and
+  /// sorts) when a line is damaged or a record is out of replay order. Stops at the last
+  /// newline.
   static func streamReplay(
     _ store: LogStore, size: Int, policy: PolicySettings,
     _ report: (LoadProgress.Phase, Int, Int) -> Void
   ) -> (LogPrefix, LearningState)? {
     var state = LearningState(policy: policy)
+    // Sizes guessed from the file (about 250 bytes a record, ten records an incident).
     state.appliedIDs.reserveCapacity(size / 250)
+    state.incidents.reserveCapacity(size / 3000)
+    state.incidentOrder.reserveCapacity(size / 3000)
+    state.actions.reserveCapacity(size / 3000)
+    state.actionOrder.reserveCapacity(size / 3000)
+    state.actionsByIncident.reserveCapacity(size / 3000)
     var pos = 0
     var lines = 0
     var last: Record?
     var chunk = 8 << 20
-    while pos < size {
-      guard let bytes = try? store.readBytes(offset: pos, count: min(chunk, size - pos)),
-        !bytes.isEmpty
-      else { return nil }
-      guard let lastNL = bytes.lastIndex(of: 0x0A) else {
-        if pos + bytes.count >= size { break }  // an incomplete last line
-        chunk *= 2
-        continue
+    var pending: (slot: ScanSlot, end: Int, first: Bool)?
+    while true {
+      var next: (slot: ScanSlot, end: Int, first: Bool)?
+      if pos < size {
+        guard let bytes = try? store.readBytes(offset: pos, count: min(chunk, size - pos)),
+          !bytes.isEmpty
+        else { return nil }
+        if let lastNL = bytes.lastIndex(of: 0x0A) {
+          let first = pos == 0
+          next = (ScanSlot.start(bytes, end: lastNL + 1, first: first), pos + lastNL + 1, first)
+          pos += lastNL + 1
+        } else if pos + bytes.count < size {
+          chunk *= 2  // a line longer than the chunk
+          continue
+        } else {
+          pos = size  // an incomplete last line: left to the store
+        }
       }
-      let scan = bytes.withUnsafeBytes {
-        LogScanner.scan(UnsafeRawBufferPointer(rebasing: $0[0...lastNL]), start: 0, lines: lines)
+      if let p = pending {
+        p.slot.done.wait()
+        guard let scan = p.slot.scan, scan.newerFormat == nil, scan.damaged.isEmpty,
+          scan.conflicts.isEmpty, !p.first || scan.header != nil
+        else { return nil }
+        let inOrder = scan.records.withUnsafeBufferPointer { b -> Bool in
+          // Borrow each record from the buffer: no copy, no retain per field.
+          for i in b.indices {
+            if i > 0 {
+              if !Record.replayOrder(b[i - 1], b[i]) { return false }
+            } else if let l = last, !Record.replayOrder(l, b[i]) {
+              return false
+            }
+            state.apply(b[i])
+          }
+          return true
+        }
+        if !inOrder { return nil }
+        if let l = scan.records.last { last = l }
+        lines += p.first ? scan.lines : scan.lines - 1
+        report(.reading, p.end, size)
       }
-      if scan.newerFormat != nil || !scan.damaged.isEmpty || !scan.conflicts.isEmpty
-        || (lines == 0 && scan.header == nil)
-      {
-        return nil
-      }
-      for r in scan.records {
-        if let l = last, !Record.replayOrder(l, r) { return nil }
-        state.apply(r)
-        last = r
-      }
-      lines = scan.lines
-      pos += lastNL + 1
-      report(.reading, pos, size)
+      guard let n = next else { break }
+      pending = n
     }
-    if lines == 0 { return nil }
-    return (LogPrefix(length: pos, lines: lines, clock: last?.clock), state)
+    guard lines > 0, let end = pending?.end else { return nil }
+    return (LogPrefix(length: end, lines: lines, clock: last?.clock), state)
   }
 
   /// Whether `records`, in file order, all replay after what this state has applied and
@@ -202,5 +229,23 @@ extension LearningState {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+}
+
+/// One chunk of a log, checked and decoded on a worker thread.
+final class ScanSlot: @unchecked Sendable {
+  /// Set by the worker before it signals `done`; read only after waiting on it.
+  var scan: LogScanner.Scan?
+  let done = DispatchSemaphore(value: 0)
+
+  static func start(_ bytes: [UInt8], end: Int, first: Bool) -> ScanSlot {
+    let slot = ScanSlot()
+    DispatchQueue.global(qos: .userInitiated).async {
+      slot.scan = bytes.withUnsafeBytes {
+        LogScanner.scan($0, start: 0, lines: first ? 0 : 1, end: end)
+      }
+      slot.done.signal()
+    }
+    return slot
   }
 }

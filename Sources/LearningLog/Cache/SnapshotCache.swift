@@ -88,19 +88,41 @@ public final class SnapshotCache {
       return .miss("the log cannot be read: \(error)")
     }
     let file = snapshotPath(storeID: storeID, logPath: store.path)
-    let bytes: [UInt8]
     do {
       guard try fileSystem.status(path: file) != nil else { return .miss("no snapshot") }
+    } catch {
+      return .miss("the snapshot cannot be read: \(error)")
+    }
+    if fileSystem is RealFileSystem, let mapped = MappedFile(path: file) {
+      // Mapped, and its pages dropped once read: the snapshot never sits in memory whole
+      // beside the state decoded from it.
+      defer { mapped.unmap() }
+      return check(mapped.bytes, store: store, storeID: storeID, status: status, policy: policy) {
+        mapped.drop(before: $0)
+      }
+    }
+    let bytes: [UInt8]
+    do {
       let fd = try fileSystem.open(file, readOnly: true)
       defer { fileSystem.close(fd) }
       bytes = try fileSystem.readAll(fd)
     } catch {
       return .miss("the snapshot cannot be read: \(error)")
     }
-    return bytes.withUnsafeBytes { raw -> Lookup in
-      do {
-        let meta = try Self.open(raw)
+    return bytes.withUnsafeBytes {
+      check($0, store: store, storeID: storeID, status: status, policy: policy, release: nil)
+    }
+  }
+
+  /// Checks snapshot bytes against the log `store` has open and decodes the state.
+  func check(
+    _ raw: UnsafeRawBufferPointer, store: LogStore, storeID: String, status: FileStatus,
+    policy: PolicySettings, release: ((Int) -> Void)?
+  ) -> Lookup {
+    do {
+        let meta = try Self.open(raw, release: release)
         var r = meta.reader
+        r.release = release
         guard meta.storeID == storeID, meta.logPath == store.path else {
           return .miss("the snapshot belongs to another log")
         }
@@ -122,7 +144,6 @@ public final class SnapshotCache {
       } catch {
         return .miss("the log cannot be read: \(error)")
       }
-    }
   }
 
   struct Meta {
@@ -136,14 +157,17 @@ public final class SnapshotCache {
   }
 
   /// Checks the magic and checksum and reads what the snapshot is tied to.
-  static func open(_ raw: UnsafeRawBufferPointer) throws(SnapshotFormatError) -> Meta {
+  static func open(_ raw: UnsafeRawBufferPointer, release: ((Int) -> Void)? = nil)
+    throws(SnapshotFormatError) -> Meta
+  {
     guard raw.count >= 16, raw.starts(with: magic) else {
       throw SnapshotFormatError("not a learnlog snapshot")
     }
     var r = try BinaryReader(raw, from: 8)
     let sealed = try r.fixed64()
     let body = UnsafeRawBufferPointer(rebasing: raw[16...])
-    guard FastHash.hash(body) == sealed else { throw SnapshotFormatError("checksum mismatch") }
+    let sum = FastHash.chunked(body) { end in release?(16 + end) }
+    guard sum == sealed else { throw SnapshotFormatError("checksum mismatch") }
     guard try r.uint() == formatVersion else { throw SnapshotFormatError("another version") }
     let storeID = try r.string()
     let logPath = try r.string()
@@ -209,7 +233,8 @@ public final class SnapshotCache {
     try StateCoding.encode(state, into: &w)
     var out = Self.magic
     out.reserveCapacity(16 + w.bytes.count)
-    withUnsafeBytes(of: FastHash.hash(w.bytes).littleEndian) { out.append(contentsOf: $0) }
+    let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
+    withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
     out.append(contentsOf: w.bytes)
     return out
   }
@@ -255,5 +280,39 @@ public final class SnapshotCache {
   public func remove(for store: LogStore) throws {
     let p = snapshotPath(storeID: store.header.storeID, logPath: store.path)
     if try fileSystem.status(path: p) != nil { try fileSystem.remove(p) }
+  }
+}
+
+/// A file mapped read-only, whose pages can be given back as reading moves on.
+final class MappedFile {
+  let base: UnsafeMutableRawPointer?
+  let count: Int
+
+  init?(path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_size > 0 else { return nil }
+    count = Int(st.st_size)
+    guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+      return nil
+    }
+    base = p
+  }
+
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+  /// Gives back the whole pages before `offset` (they are read again from the page cache
+  /// if touched later).
+  func drop(before offset: Int) {
+    guard let base else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let end = min(offset, count) / page * page
+    if end > 0 { madvise(base, end, MADV_DONTNEED) }
+  }
+
+  func unmap() {
+    if let base { munmap(base, count) }
   }
 }

@@ -81,14 +81,11 @@ enum StateCoding {
       w.string(t)
       w.int(n)
     }
-    // Applied ids: needed only when a record arrives out of order, so they are kept as
-    // bytes and decoded on that first need.
-    var ids = BinaryWriter(capacity: s.appliedIDs.count * 37)
-    for id in s.appliedIDs { ids.string(id.rawValue) }
-    w.uint(UInt64(s.priorIDCount + s.appliedIDs.count))
-    w.uint(UInt64(s.priorIDs.count + ids.bytes.count))
-    w.raw(s.priorIDs)
-    w.raw(ids.bytes)
+    // Applied ids: needed only when a record arrives out of order; 16 bytes each.
+    w.uint(UInt64(s.appliedIDs.packed.count))
+    s.appliedIDs.packed.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+    w.uint(UInt64(s.appliedIDs.other.count))
+    for o in s.appliedIDs.other { w.string(o) }
     w.bool(s.lastClock != nil)
     if let c = s.lastClock {
       w.int64(c.wall)
@@ -165,15 +162,17 @@ enum StateCoding {
     var s = LearningState(policy: policy)
     let nIncidents = try r.count()
     s.incidents.reserveCapacity(nIncidents)
-    for _ in 0..<nIncidents {
+    for k in 0..<nIncidents {
       let inc = try decodeIncident(&r)
       s.incidents[inc.id] = inc
+      if k & 4095 == 4095 { r.release?(r.position) }
     }
     let nActions = try r.count()
     s.actions.reserveCapacity(nActions)
-    for _ in 0..<nActions {
+    for k in 0..<nActions {
       let a = try decodeAction(&r)
       s.actions[a.id] = a
+      if k & 4095 == 4095 { r.release?(r.position) }
     }
     for _ in 0..<(try r.count()) {
       let id = try r.shared()
@@ -254,9 +253,13 @@ enum StateCoding {
       let t = try r.string()
       s.unknownTypes[t] = try r.int()
     }
-    s.priorIDCount = try r.count()
-    let idBytes = try r.count()
-    s.priorIDs = Array(try r.rawBytes(idBytes))
+    let words = try r.count()
+    let raw = try r.rawBytes(words * 8)
+    s.appliedIDs.packed = [UInt64](unsafeUninitializedCapacity: words) { buf, n in
+      UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
+      n = words
+    }
+    for _ in 0..<(try r.count()) { s.appliedIDs.other.append(try r.string()) }
     if try r.bool() {
       let wall = try r.int64()
       let logical = try r.int32()
@@ -343,17 +346,6 @@ enum StateCoding {
     for _ in 0..<n {
       let k = try r.shared()
       out[k] = try r.strings()
-    }
-    return out
-  }
-
-  /// The ids kept as bytes by ``decode(_:policy:)``.
-  static func decodeIDs(_ bytes: [UInt8], count: Int) -> [EventID] {
-    var out: [EventID] = []
-    out.reserveCapacity(count)
-    bytes.withUnsafeBytes { raw in
-      guard var r = try? BinaryReader(raw) else { return }
-      while !r.isAtEnd, let s = try? r.string() { out.append(EventID(rawValue: s)) }
     }
     return out
   }

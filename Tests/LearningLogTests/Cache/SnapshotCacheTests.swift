@@ -299,3 +299,34 @@ enum CacheFixture {
   #expect(phases.contains(.reading) && phases.contains(.savingCache))
   #expect(phases.last == .done)
 }
+
+@Test func loadingWithoutACacheEqualsReplayForUnsortedAndTornLogs() throws {
+  let fs = MemoryFileSystem()
+  _ = try CacheFixture.makeLog(fs, extra: 5)
+  let sorted = try #require(fs.contents(CacheFixture.logPath))
+  var lines = sorted.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+  lines.removeLast()  // after the last newline
+  // Swap two records: the file is no longer in replay order.
+  lines.swapAt(3, lines.count - 2)
+  var unsorted = lines.flatMap { $0 + [0x0A] }
+  fs.setContents(CacheFixture.logPath, unsorted)
+  var s = try LearningState.load(path: CacheFixture.logPath, fileSystem: fs).state
+  #expect(CacheFixture.fingerprint(s) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
+  // A torn tail: repaired by the store, state as before.
+  unsorted += Array(#"{"id":"019"#.utf8)
+  fs.setContents(CacheFixture.logPath, unsorted)
+  var notices: [String] = []
+  s = try LearningState.load(
+    path: CacheFixture.logPath, fileSystem: fs, notice: { notices.append($0) }
+  ).state
+  #expect(notices.count == 1 && notices[0].hasPrefix("repaired:"))
+  #expect(fs.contents(CacheFixture.logPath) == lines.flatMap { $0 + [0x0A] })
+  #expect(CacheFixture.fingerprint(s) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
+  // Damage mid-file refuses to open, as the store does.
+  var damaged = lines
+  damaged[4][damaged[4].count - 3] ^= 0x01
+  fs.setContents(CacheFixture.logPath, damaged.flatMap { $0 + [0x0A] })
+  #expect(throws: StoreError.self) {
+    try LearningState.load(path: CacheFixture.logPath, fileSystem: fs)
+  }
+}

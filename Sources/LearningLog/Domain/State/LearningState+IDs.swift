@@ -36,6 +36,8 @@ extension LearningState {
       throw DomainError("\(what) id is empty; give the id or a unique prefix of it")
     }
     if kind == .template, templateRevisions[p] != nil { return p }
+    // A whole id (what scripts and the app pass) needs no scan of every id.
+    if let k = self.kind(of: p), k != .template, kind == nil || kind == k { return p }
     let pool = ids(of: kind == .template ? .template : kind)
     var matches: [String] = []
     for id in pool where id.hasPrefix(p) {

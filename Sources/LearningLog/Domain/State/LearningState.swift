@@ -32,11 +32,7 @@ public struct LearningState: Sendable {
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
-  var appliedIDs: [EventID] = []
-  /// Ids applied before a snapshot was taken, kept encoded until a late record needs them.
-  var priorIDs: [UInt8] = []
-  /// How many ids `priorIDs` holds.
-  var priorIDCount = 0
+  var appliedIDs = AppliedIDs()
   var lateSeen: Set<EventID>?
   var lastClock: HybridTimestamp?
   var lastWriter = ""
@@ -125,15 +121,8 @@ public struct LearningState: Sendable {
     applyOnce(record)
   }
 
-  /// Every id applied so far, those from a snapshot included.
-  func allAppliedIDs() -> Set<EventID> {
-    var seen = Set(appliedIDs)
-    if priorIDCount > 0 {
-      seen.reserveCapacity(appliedIDs.count + priorIDCount)
-      for id in StateCoding.decodeIDs(priorIDs, count: priorIDCount) { seen.insert(id) }
-    }
-    return seen
-  }
+  /// Every id applied so far.
+  func allAppliedIDs() -> Set<EventID> { appliedIDs.set() }
 
   // MARK: lists in stable order
 
