@@ -304,11 +304,14 @@ enum CacheFixture {
   let fs = MemoryFileSystem()
   _ = try CacheFixture.makeLog(fs, extra: 5)
   let sorted = try #require(fs.contents(CacheFixture.logPath))
-  var lines = sorted.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+  var lines: [[UInt8]] = sorted.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+    Array($0)
+  }
   lines.removeLast()  // after the last newline
+  func joined(_ l: [[UInt8]]) -> [UInt8] { l.flatMap { $0 + [0x0A] } }
   // Swap two records: the file is no longer in replay order.
   lines.swapAt(3, lines.count - 2)
-  var unsorted = lines.flatMap { $0 + [0x0A] }
+  var unsorted = joined(lines)
   fs.setContents(CacheFixture.logPath, unsorted)
   var s = try LearningState.load(path: CacheFixture.logPath, fileSystem: fs).state
   #expect(CacheFixture.fingerprint(s) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
@@ -320,12 +323,12 @@ enum CacheFixture {
     path: CacheFixture.logPath, fileSystem: fs, notice: { notices.append($0) }
   ).state
   #expect(notices.count == 1 && notices[0].hasPrefix("repaired:"))
-  #expect(fs.contents(CacheFixture.logPath) == lines.flatMap { $0 + [0x0A] })
+  #expect(fs.contents(CacheFixture.logPath) == joined(lines))
   #expect(CacheFixture.fingerprint(s) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
   // Damage mid-file refuses to open, as the store does.
   var damaged = lines
   damaged[4][damaged[4].count - 3] ^= 0x01
-  fs.setContents(CacheFixture.logPath, damaged.flatMap { $0 + [0x0A] })
+  fs.setContents(CacheFixture.logPath, joined(damaged))
   #expect(throws: StoreError.self) {
     try LearningState.load(path: CacheFixture.logPath, fileSystem: fs)
   }
