@@ -100,7 +100,8 @@ struct ChildMeasure {
   }
 
   mutating func run(size: Int) throws {
-    let fileBytes = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int)
+    let fileBytes =
+      (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int)
       .flatMap { $0 } ?? 0
     put("fileBytes", Double(fileBytes))
     // 1. Baseline.
@@ -251,7 +252,8 @@ struct ChildMeasure {
     var list = ListState()
     var buffer = ScreenBuffer(size: Size(width: 120, height: 40))
     let height = TableView.bodyHeight(buffer.area)
-    let keys: [Key] = Array(repeating: .down, count: 60) + [.pageDown, .pageDown, .end, .up]
+    let keys: [Key] =
+      Array(repeating: .down, count: 60) + [.pageDown, .pageDown, .end, .up]
       + Array(repeating: .pageUp, count: 5) + [.home] + Array(repeating: .down, count: 10)
     var keyTimes: [Double] = []
     for round in 0..<max(10, runs * 4) {
@@ -309,21 +311,27 @@ func memoryChild(mode: String, logPath: String, cacheDir: String) throws -> [(St
     var buffer = ScreenBuffer(size: Size(width: 120, height: 40))
     ChildMeasure.table(state, ids).render(into: &buffer, area: buffer.area, state: ListState())
     let after = memoryStatus()
-    return [("peak", Double(after.peak)), ("resident", Double(after.resident)),
-      ("start", Double(before.resident))]
+    return [
+      ("peak", Double(after.peak)), ("resident", Double(after.resident)),
+      ("start", Double(before.resident)),
+    ]
   case "legacy":
     let s = try LogStore.open(path: logPath, readOnly: true)
     let state = LearningState.replay(s.records)
     precondition(!state.incidents.isEmpty)
     let after = memoryStatus()
-    return [("peak", Double(after.peak)), ("resident", Double(after.resident)),
-      ("start", Double(before.resident))]
+    return [
+      ("peak", Double(after.peak)), ("resident", Double(after.resident)),
+      ("start", Double(before.resident)),
+    ]
   default:
     // Cold: no snapshot (a scratch cache directory), nothing written.
     let (_, state) = try LearningState.load(path: logPath, readOnly: true, cache: nil)
     precondition(!state.incidents.isEmpty)
     let after = memoryStatus()
-    return [("peak", Double(after.peak)), ("resident", Double(after.resident)),
-      ("start", Double(before.resident))]
+    return [
+      ("peak", Double(after.peak)), ("resident", Double(after.resident)),
+      ("start", Double(before.resident)),
+    ]
   }
 }

@@ -137,7 +137,9 @@ if !options.child.isEmpty {
 }
 
 print("learnlog-bench: \(machineLine())")
-print("sizes \(options.sizes.map(sizeName).joined(separator: ", ")); medians of \(options.runs) runs; logs in \(options.dir)")
+print(
+  "sizes \(options.sizes.map(sizeName).joined(separator: ", ")); medians of \(options.runs) runs; logs in \(options.dir)"
+)
 var results: [Int: [String: Double]] = [:]
 do {
   try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
@@ -225,50 +227,74 @@ row("open, warm cache: ready", col("warmReady"))
 let ff = v(large, "warmFirstFrame")
 let ffBase = v(large, "baseline")
 row(
-  "open to first frame (warm)", col("warmFirstFrame"), "≤ 0.5 s and ≤ 3× read at \(sizeName(large))",
+  "open to first frame (warm)", col("warmFirstFrame"),
+  "≤ 0.5 s and ≤ 3× read at \(sizeName(large))",
   ff.map { $0 <= 0.5 && $0 <= 3 * (ffBase ?? 0) })
 if let h = hundredK {
-  row("open 100k to first frame (warm)", col("warmFirstFrame"), "≤ 60 ms at 100k",
+  row(
+    "open 100k to first frame (warm)", col("warmFirstFrame"), "≤ 60 ms at 100k",
     v(h, "warmFirstFrame").map { $0 <= 0.060 })
-  row("open 100k to first frame (cold)", col("coldReady"), "(no snapshot yet)",
+  row(
+    "open 100k to first frame (cold)", col("coldReady"), "(no snapshot yet)",
     nil)
 }
-row("`action done` with fsync (open+append)", col("write"), "≤ 50 ms at \(sizeName(large))",
+row(
+  "`action done` with fsync (open+append)", col("write"), "≤ 50 ms at \(sizeName(large))",
   v(large, "write").map { $0 <= 0.050 })
 row("  of which catch-up + validate + append", col("writeAppend"))
 row("  floor: append one line + fdatasync", col("fsyncFloor"))
 let taskList = peer["taskList"]
-row("`incident list` (50 rows)", col("list50"),
+row(
+  "`incident list` (50 rows)", col("list50"),
   taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",
   v(large, "list50").map { $0 <= (taskList.map { $0 / 10 } ?? 0.16) })
 row("`incident list` (all open rows)", col("listAll"))
-row("keystroke to frame, median", col("keyMedian"), "≤ 1 ms", v(large, "keyMedian").map { $0 <= 0.001 })
+row(
+  "keystroke to frame, median", col("keyMedian"), "≤ 1 ms",
+  v(large, "keyMedian").map { $0 <= 0.001 })
 row("keystroke to frame, p99", col("keyP99"), "≤ 4 ms", v(large, "keyP99").map { $0 <= 0.004 })
-row("search as you type, median", col("searchMedian"), "≤ 20 ms", v(large, "searchMedian").map { $0 <= 0.020 })
-row("search as you type, worst", col("searchMax"), "≤ 20 ms", v(large, "searchMax").map { $0 <= 0.020 })
+row(
+  "search as you type, median", col("searchMedian"), "≤ 20 ms",
+  v(large, "searchMedian").map { $0 <= 0.020 })
+row(
+  "search as you type, worst", col("searchMax"), "≤ 20 ms",
+  v(large, "searchMax").map { $0 <= 0.020 })
 row("  search index build (once)", col("searchIndex"))
 let peakWarm = v(large, "mem.warm.peak")
 let fileBytes = v(large, "fileBytes")
-row("peak memory, warm open (VmHWM)", col("mem.warm.peak", fmtBytes), "≤ 1.5× file",
+row(
+  "peak memory, warm open (VmHWM)", col("mem.warm.peak", fmtBytes), "≤ 1.5× file",
   peakWarm.flatMap { p in fileBytes.map { p <= 1.5 * $0 } })
-row("  ÷ file size", sizes.map { s in
-  guard let p = results[s]?["mem.warm.peak"], let f = results[s]?["fileBytes"], f > 0 else { return "–" }
-  return String(format: "%.2f×", p / f)
-})
-row("peak memory, cold open", col("mem.cold.peak", fmtBytes), "≤ 1.5× file",
+row(
+  "  ÷ file size",
+  sizes.map { s in
+    guard let p = results[s]?["mem.warm.peak"], let f = results[s]?["fileBytes"], f > 0 else {
+      return "–"
+    }
+    return String(format: "%.2f×", p / f)
+  })
+row(
+  "peak memory, cold open", col("mem.cold.peak", fmtBytes), "≤ 1.5× file",
   v(large, "mem.cold.peak").flatMap { p in fileBytes.map { p <= 1.5 * $0 } })
-row("  ÷ file size", sizes.map { s in
-  guard let p = results[s]?["mem.cold.peak"], let f = results[s]?["fileBytes"], f > 0 else { return "–" }
-  return String(format: "%.2f×", p / f)
-})
+row(
+  "  ÷ file size",
+  sizes.map { s in
+    guard let p = results[s]?["mem.cold.peak"], let f = results[s]?["fileBytes"], f > 0 else {
+      return "–"
+    }
+    return String(format: "%.2f×", p / f)
+  })
 row("peak memory, no cache (records kept)", col("mem.legacy.peak", fmtBytes))
 
 let header = ["measure"] + sizes.map { sizeName($0) + " events" } + ["bar", ""]
 var widths = header.map { $0.count }
-for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+for r in rows {
+  for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) }
+}
 @MainActor func printRow(_ r: [String]) {
   print(
-    "| " + r.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+    "| "
+      + r.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
       .joined(separator: " | ") + " |")
 }
 print("")

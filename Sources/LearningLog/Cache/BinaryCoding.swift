@@ -231,9 +231,12 @@ enum FastHash {
     var l3 = h ^ 0x082E_FA98_EC4E_6C89
     while i + 32 <= n {
       l0 = (l0 ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-      l1 = (l1 ^ base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-      l2 = (l2 ^ base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-      l3 = (l3 ^ base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+      l1 =
+        (l1 ^ base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+      l2 =
+        (l2 ^ base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+      l3 =
+        (l3 ^ base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
       l0 ^= l0 >> 29
       l1 ^= l1 >> 29
       l2 ^= l2 >> 29

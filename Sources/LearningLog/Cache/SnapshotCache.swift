@@ -58,7 +58,10 @@ public final class SnapshotCache {
 
   /// The snapshot file of the log at `logPath` with store id `storeID`.
   public func snapshotPath(storeID: String, logPath: String) -> String {
-    let safeID = String(storeID.unicodeScalars.filter { $0.isASCII && ($0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }.prefix(64))
+    let safeID = String(
+      storeID.unicodeScalars.filter {
+        $0.isASCII && ($0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+      }.prefix(64))
     let h = FastHash.hash(Array(logPath.utf8))
     let hex = String(h, radix: 16)
     let padded = String(repeating: "0", count: 16 - hex.count) + hex
@@ -120,30 +123,30 @@ public final class SnapshotCache {
     policy: PolicySettings, release: ((Int) -> Void)?
   ) -> Lookup {
     do {
-        let meta = try Self.open(raw, release: release)
-        var r = meta.reader
-        r.release = release
-        guard meta.storeID == storeID, meta.logPath == store.path else {
-          return .miss("the snapshot belongs to another log")
-        }
-        guard meta.inode == status.inode, meta.device == status.device else {
-          return .miss("the log file was replaced")
-        }
-        guard meta.prefix.length <= status.size else { return .miss("the log is shorter") }
-        let fingerprint = try Self.fingerprint(length: meta.prefix.length) { o, c in
-          try store.readBytes(offset: o, count: c)
-        }
-        guard fingerprint == meta.fingerprint else {
-          return .miss("the log's prefix changed")
-        }
-        let state = try StateCoding.decode(&r, policy: policy)
-        guard r.isAtEnd else { return .miss("the snapshot has trailing bytes") }
-        return .hit(meta.prefix, state)
-      } catch let e as SnapshotFormatError {
-        return .miss("the snapshot is damaged: \(e.reason)")
-      } catch {
-        return .miss("the log cannot be read: \(error)")
+      let meta = try Self.open(raw, release: release)
+      var r = meta.reader
+      r.release = release
+      guard meta.storeID == storeID, meta.logPath == store.path else {
+        return .miss("the snapshot belongs to another log")
       }
+      guard meta.inode == status.inode, meta.device == status.device else {
+        return .miss("the log file was replaced")
+      }
+      guard meta.prefix.length <= status.size else { return .miss("the log is shorter") }
+      let fingerprint = try Self.fingerprint(length: meta.prefix.length) { o, c in
+        try store.readBytes(offset: o, count: c)
+      }
+      guard fingerprint == meta.fingerprint else {
+        return .miss("the log's prefix changed")
+      }
+      let state = try StateCoding.decode(&r, policy: policy)
+      guard r.isAtEnd else { return .miss("the snapshot has trailing bytes") }
+      return .hit(meta.prefix, state)
+    } catch let e as SnapshotFormatError {
+      return .miss("the snapshot is damaged: \(e.reason)")
+    } catch {
+      return .miss("the log cannot be read: \(error)")
+    }
   }
 
   struct Meta {
@@ -210,7 +213,8 @@ public final class SnapshotCache {
   // MARK: Writing
 
   /// The snapshot bytes of `state`, the replay of the log prefix `prefix` of `store`.
-  func encode(state: LearningState, store: LogStore, prefix: LogPrefix, inode: UInt64,
+  func encode(
+    state: LearningState, store: LogStore, prefix: LogPrefix, inode: UInt64,
     device: UInt64
   ) throws -> [UInt8] {
     var w = BinaryWriter(capacity: 1 << 20)

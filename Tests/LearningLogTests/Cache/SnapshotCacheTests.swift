@@ -14,7 +14,8 @@ enum CacheFixture {
     var d = try DemoData.drafts(today: today)
     d.append(RecordDraft(type: "x.future-type", entity: "f1", body: ["k": "v"]))
     d.append(
-      RecordDraft(type: EventType.actionStatusSet, entity: "no-such-action", body: ["status": "done"]))
+      RecordDraft(
+        type: EventType.actionStatusSet, entity: "no-such-action", body: ["status": "done"]))
     d.append(RecordDraft(type: EventType.incidentCreated, entity: "bad1", body: ["kind": "other"]))
     for n in 0..<extra {
       d.append(
@@ -91,9 +92,11 @@ enum CacheFixture {
     path: CacheFixture.logPath, fileSystem: fs, cache: cache)
   #expect(cache.lastUse == .hit(tailRecords: 2))
   #expect(tail.incidents["tail1"]?.title == "renamed — ✓")
-  #expect(CacheFixture.fingerprint(tail) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
+  #expect(
+    CacheFixture.fingerprint(tail) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
   // The store still hands out every record, read again on first use.
-  #expect(loadedStore.records == (try LogStore.open(path: CacheFixture.logPath, fileSystem: fs)).records)
+  #expect(
+    loadedStore.records == (try LogStore.open(path: CacheFixture.logPath, fileSystem: fs)).records)
 }
 
 @Test func deletingTheCacheGivesTheSameState() throws {
@@ -209,7 +212,8 @@ enum CacheFixture {
   // merge of histories can leave it).
   let first = try #require(try CacheFixture.fullState(fs).incidentList.first)
   let old = Record(
-    id: EventID(rawValue: UUIDv7.make(milliseconds: 5)), clock: HybridTimestamp(wall: 5, logical: 0),
+    id: EventID(rawValue: UUIDv7.make(milliseconds: 5)),
+    clock: HybridTimestamp(wall: 5, logical: 0),
     writer: "writer-b", type: EventType.incidentFieldSet, schema: 1, entity: first.id,
     body: ["field": "team", "value": "merged-team"])
   var bytes = try #require(fs.contents(CacheFixture.logPath))
