@@ -54,7 +54,8 @@ let package = Package(
     .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
     .testTarget(
       name: "LearningLogAppTests",
-      dependencies: ["LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting"]
+      dependencies: ["LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting"],
+      exclude: ["Golden"]
     ),
     .testTarget(name: "EndToEndTests", dependencies: ["LearningLog"]),
   ],

@@ -1,18 +1,2 @@
-import ArgumentParser
-import CursesBackend
-import Foundation
-import LearningLog
-import LearningLogApp
-
-// No arguments: the full-screen app. The command line comes later.
-if CommandLine.arguments.count <= 1 {
-  do {
-    try runFullScreen()
-  } catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-    exit(1)
-  }
-} else {
-  FileHandle.standardError.write(Data("error: commands are not available yet\n".utf8))
-  exit(64)
-}
+// The command line; with no command, in a terminal, the full-screen app (see Learnlog.run).
+Learnlog.main()

@@ -1,7 +1,7 @@
 import LearningLog
 import LearningLogApp
-import Testing
 import TerminalUI
+import Testing
 
 @Test func viewContextDerivesTodayFromTheDomain() throws {
   let today = try #require(Day("2026-11-25"))

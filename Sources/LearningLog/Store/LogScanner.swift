@@ -84,11 +84,17 @@ struct LogScanner {
   ///
   /// With `start == 0` line 1 is read as the header. Scanning stops at the last newline:
   /// the bytes after it are the caller's to judge (torn or in flight).
-  static func scan(_ bytes: UnsafeRawBufferPointer, start: Int, lines: Int, end: Int? = nil)
-    -> Scan
-  {
+  ///
+  /// A later line identical to the header (`header`, or line 1 when scanning from 0) is what
+  /// a union merge of two copies of one log can leave: it is skipped, neither a record nor
+  /// damage.
+  static func scan(
+    _ bytes: UnsafeRawBufferPointer, start: Int, lines: Int, end: Int? = nil,
+    header: UnsafeRawBufferPointer? = nil
+  ) -> Scan {
     var s = Scan(completeEnd: start, validEnd: start, lines: lines)
     guard let base = bytes.baseAddress else { return s }
+    var headerLine = header
     let n = end ?? bytes.count
     var pos = start
     var interner = StringInterner()
@@ -104,6 +110,7 @@ struct LogScanner {
           s.header = h
           s.headerBytes = Array(UnsafeRawBufferPointer(start: base, count: lf + 1))
           s.validEnd = lf + 1
+          headerLine = line
         case .newerFormat(let v):
           s.newerFormat = v
           s.completeEnd = lf + 1
@@ -120,6 +127,10 @@ struct LogScanner {
         s.conflicts.append(
           DamagedLine(line: s.lines, offset: pos, length: line.count, reason: "git conflict marker")
         )
+      } else if let h = headerLine, h.count == line.count, let hb = h.baseAddress,
+        memcmp(hb, base + pos, line.count) == 0
+      {
+        s.validEnd = lf + 1
       } else {
         switch RecordCodec.decodeRecord(line, interner: &interner) {
         case .success(let r):
@@ -127,8 +138,14 @@ struct LogScanner {
           s.recordLines.append(pos..<lf + 1)
           s.validEnd = lf + 1
         case .failure(let why):
+          var reason = why.text
+          if case .header(let other) = RecordCodec.decodeHeader(line) {
+            reason =
+              "the header of another log (store \(other.storeID)): two separately created "
+              + "logs were merged"
+          }
           s.damaged.append(
-            DamagedLine(line: s.lines, offset: pos, length: line.count, reason: why.text))
+            DamagedLine(line: s.lines, offset: pos, length: line.count, reason: reason))
         }
       }
       pos = lf + 1
@@ -148,6 +165,7 @@ struct LogScanner {
     /// The two threads read the same immutable bytes and write disjoint slots.
     struct Shared: @unchecked Sendable {
       let bytes: UnsafeRawBufferPointer
+      let header: UnsafeRawBufferPointer?
       let out: UnsafeMutablePointer<Scan?>
     }
     let out = UnsafeMutablePointer<Scan?>.allocate(capacity: 2)
@@ -156,13 +174,16 @@ struct LogScanner {
       out.deinitialize(count: 2)
       out.deallocate()
     }
-    let shared = Shared(bytes: bytes, out: out)
+    let firstEnd = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) } ?? 0
+    var firstLine: UnsafeRawBufferPointer? = UnsafeRawBufferPointer(start: base, count: firstEnd)
+    if let f = firstLine, case .header = RecordCodec.decodeHeader(f) {} else { firstLine = nil }
+    let shared = Shared(bytes: bytes, header: firstLine, out: out)
     DispatchQueue.concurrentPerform(iterations: 2) { i in
       // The second half starts mid-file: line numbers are fixed up once the first is counted.
       shared.out[i] =
         i == 0
         ? scan(shared.bytes, start: 0, lines: 0, end: mid)
-        : scan(shared.bytes, start: mid, lines: 1)
+        : scan(shared.bytes, start: mid, lines: 1, header: shared.header)
     }
     guard var a = out[0], let b = out[1] else { return scan(bytes, start: 0, lines: 0) }
     if a.newerFormat != nil || a.completeEnd != mid { return scan(bytes, start: 0, lines: 0) }

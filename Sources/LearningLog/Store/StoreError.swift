@@ -40,8 +40,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         + "run `learnlog repair` to write a repaired copy (the original is kept as a backup)"
     case .conflictMarkers(let path, let line, let offset, let count):
       return "\(path): line \(line) at byte \(offset) is a git conflict marker (\(count) in the "
-        + "file): it was merged without the learnlog merge driver; run `learnlog repair` to "
-        + "drop the markers and keep the records of both sides"
+        + "file): it was merged without `merge=union` (run `learnlog git-setup` once); run "
+        + "`learnlog repair` to drop the markers and keep the records of both sides"
     case .readOnly(let path):
       return "\(path) was opened read-only"
     case .sessionReadOnly(let path):

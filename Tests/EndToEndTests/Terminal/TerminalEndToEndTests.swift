@@ -276,7 +276,8 @@ struct TerminalEndToEndTests {
   let learnlog = try TestTools.binary("learnlog")
   let withArgument = try TestTools.run(learnlog, ["list"], withErrors: true)
   #expect(withArgument.status != 0)
-  #expect(withArgument.output == "error: commands are not available yet\n")
+  #expect(withArgument.status == 2)
+  #expect(withArgument.output == "error: unexpected argument 'list'; see `learnlog --help`\n")
   // Standard input is /dev/null and output a file here: no terminal, so no full screen.
   let noTerminal = try TestTools.run(learnlog, [], withErrors: true)
   #expect(noTerminal.status == 1)

@@ -148,6 +148,29 @@ func expectError(
   expectError("already settled") { _ = try h.state.plan(.finishAction(b), context: h.context) }
 }
 
+@Test func actionsMoveBackOneColumnUntilVerified() throws {
+  var h = Harness()
+  let id = try h.incident("x")
+  let a = try h.action(id)
+  expectError("first column already") {
+    _ = try h.state.plan(.moveActionBack(a), context: h.context)
+  }
+  try h.run(.startAction(a))
+  try h.run(.moveActionBack(a))
+  #expect(h.state.actions[a]?.status == .open)
+  try h.run(.finishAction(a))
+  try h.run(.moveActionBack(a))
+  #expect(h.state.actions[a]?.status == .doing)
+  try h.run(.finishAction(a))
+  try h.run(.verifyAction(a, outcome: "verified", evidence: "quiet for a month"))
+  expectError("verify it ineffective to reopen it") {
+    _ = try h.state.plan(.moveActionBack(a), context: h.context)
+  }
+  let b = try h.action(id)
+  try h.run(.dropAction(b, reason: "superseded"))
+  expectError("was dropped") { _ = try h.state.plan(.moveActionBack(b), context: h.context) }
+}
+
 @Test func experimentsAreDecidedOnce() throws {
   var h = Harness()
   let id = try h.incident("x", patterns: ["a/b"])

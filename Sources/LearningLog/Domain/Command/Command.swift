@@ -138,6 +138,8 @@ public enum Command: Sendable, Hashable {
   case startAction(String)
   /// `action done`.
   case finishAction(String)
+  /// Move an action one column back on the board: doing → open, done (unverified) → doing.
+  case moveActionBack(String)
   /// `action drop --reason`.
   case dropAction(String, reason: String)
   /// `action verify --outcome [--evidence]`.

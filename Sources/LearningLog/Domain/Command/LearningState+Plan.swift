@@ -17,6 +17,7 @@ extension LearningState {
     case .addAction(let n): return try planAddAction(n, &ctx)
     case .startAction(let id): return try planActionStatus(id, .doing, reason: "", ctx)
     case .finishAction(let id): return try planActionStatus(id, .done, reason: "", ctx)
+    case .moveActionBack(let id): return try planMoveActionBack(id, ctx)
     case .dropAction(let id, let reason):
       return try planActionStatus(id, .dropped, reason: reason, ctx)
     case .verifyAction(let id, let outcome, let evidence):
@@ -393,6 +394,27 @@ extension LearningState {
         try required(reason, "reason", "say why it is dropped with --reason"))
     }
     return Plan(shared: [draft(EventType.actionStatusSet, id, body, ctx)])
+  }
+
+  /// Plans moving an action one column back; a verified or dropped action stays settled.
+  func planMoveActionBack(_ idText: String, _ ctx: CommandContext) throws -> Plan {
+    let id = try resolve(idText, .action)
+    guard let a = actions[id] else { throw DomainError("no action \(idText)") }
+    let to: ActionStatus
+    switch a.status {
+    case .doing: to = .open
+    case .done where a.verifications.isEmpty: to = .doing
+    case .done:
+      throw DomainError(
+        "action \(shortID(for: id)) has been verified; verify it ineffective to reopen it")
+    case .open:
+      throw DomainError("action \(shortID(for: id)) is open, the first column already")
+    case .dropped:
+      throw DomainError("action \(shortID(for: id)) was dropped; add a new action instead")
+    }
+    return Plan(shared: [
+      draft(EventType.actionStatusSet, id, ["status": .string(to.rawValue)], ctx)
+    ])
   }
 
   func planAddExperiment(_ n: NewExperiment, _ ctx: inout CommandContext) throws -> Plan {

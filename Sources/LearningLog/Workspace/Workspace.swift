@@ -1,0 +1,133 @@
+import Foundation
+
+/// One log opened for work: the store, its replayed state, and the private notes beside it.
+///
+/// The command line and the app perform every write through ``perform(_:context:)``: under
+/// the store's lock the state catches up with what other processes appended, the command is
+/// planned against that fresh state, the shared drafts go to the log and the private drafts
+/// (notes, growth items) to the private file only — never to the shared log.
+public final class Workspace {
+  /// The log file.
+  public var path: String { store.path }
+  /// The open store.
+  public let store: LogStore
+  /// The state: the replay of every shared record (private notes are not in it).
+  public private(set) var state: LearningState
+  /// Where private notes are kept.
+  public let privateStore: PrivateStore
+
+  /// The log path for `explicit` (`--file`), the environment and the current directory.
+  public static func locate(
+    explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    currentDirectory: String = FileManager.default.currentDirectoryPath
+  ) -> String {
+    LogLocator.resolve(
+      explicit: explicit, environment: environment, currentDirectory: currentDirectory)
+  }
+
+  /// The private store for `environment` (`$XDG_DATA_HOME/learnlog/private`).
+  public static func defaultPrivateStore(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> PrivateStore {
+    PrivateStore(directory: PrivateStore.defaultDirectory(environment: environment))
+  }
+
+  /// Creates a new, empty log at `path` (parent directories too) and opens it.
+  public static func create(
+    path: String, privateStore: PrivateStore = defaultPrivateStore(),
+    fileSystem: any FileSystem = RealFileSystem()
+  ) throws -> Workspace {
+    let store = try LogStore.create(path: path, fileSystem: fileSystem)
+    return Workspace(store: store, privateStore: privateStore)
+  }
+
+  /// Opens the log at `path` and replays it.
+  ///
+  /// A torn tail is repaired (unless `readOnly`) and `notice` told in one line; damage throws
+  /// ``StoreError``.
+  public convenience init(
+    path: String, readOnly: Bool = false, privateStore: PrivateStore = defaultPrivateStore(),
+    fileSystem: any FileSystem = RealFileSystem(), notice: @escaping (String) -> Void = { _ in }
+  ) throws {
+    let store = try LogStore.open(
+      path: path, fileSystem: fileSystem, readOnly: readOnly, notice: notice)
+    self.init(store: store, privateStore: privateStore)
+  }
+
+  /// A workspace over an open store.
+  public init(store: LogStore, privateStore: PrivateStore) {
+    self.store = store
+    self.privateStore = privateStore
+    self.state = LearningState.replay(store.records)
+  }
+
+  /// Picks up records other processes appended since the last read.
+  @discardableResult
+  public func refresh() throws -> StoreChange {
+    let change = try store.refresh()
+    if change != .unchanged { state = LearningState.replay(store.records) }
+    return change
+  }
+
+  /// Plans `command` against the freshest state and writes it: shared drafts to the log,
+  /// private drafts to the private file.
+  ///
+  /// Returns the plan that was written. Nothing is written when planning throws.
+  @discardableResult
+  public func perform(_ command: Command, context: CommandContext) throws -> Plan {
+    try perform { state in try state.plan(command, context: context) }
+  }
+
+  /// Writes the plan `planner` makes from the freshest state (under the log's lock).
+  ///
+  /// The private part is written after the shared append succeeds, or alone when the plan is
+  /// private-only; it never reaches the shared log.
+  @discardableResult
+  public func perform(_ planner: (LearningState) throws -> Plan) throws -> Plan {
+    var made: Plan?
+    let written = try store.append { caughtUp in
+      if !caughtUp.isEmpty { self.state = LearningState.replay(self.store.records) }
+      let plan = try planner(self.state)
+      made = plan
+      for draft in plan.shared where EventType.privateOnly.contains(draft.type) {
+        throw DomainError(
+          "refusing to write a private \(draft.type) record to the shared log")
+      }
+      return plan.shared
+    }
+    guard let plan = made else { throw StoreError.io("nothing was planned") }
+    for record in written { state.apply(record) }
+    for draft in plan.private { try privateStore.append(draft) }
+    return plan
+  }
+
+  /// Every private record (notes and growth items), in file order.
+  public func privateRecords() throws -> [Record] {
+    let fm = FileManager.default
+    guard fm.fileExists(atPath: privateStore.path) else { return [] }
+    return try privateStore.records()
+  }
+
+  /// The state with the private notes replayed in too (for an export that asks for them).
+  public func stateWithPrivate() throws -> LearningState {
+    let priv = try privateRecords()
+    if priv.isEmpty { return state }
+    return LearningState.replay(store.records + priv)
+  }
+
+  /// The state of the shared records whose entity is in `keep` (and every template).
+  ///
+  /// Used to export one team or period with the same encoders as the whole log.
+  public func state(keeping keep: Set<String>, includePrivate: Bool = false) throws
+    -> LearningState
+  {
+    let templates = Set(state.templateRevisions.keys)
+    var records = store.records.filter { keep.contains($0.entity) || templates.contains($0.entity) }
+    if includePrivate {
+      records += try privateRecords().filter { r in
+        r.body["incident"]?.stringValue.map { keep.contains($0) } ?? false
+      }
+    }
+    return LearningState.replay(records)
+  }
+}

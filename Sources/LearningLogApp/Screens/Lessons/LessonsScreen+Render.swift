@@ -1,0 +1,120 @@
+import Foundation
+import LearningLog
+import TerminalUI
+
+extension LessonsScreen {
+  /// The header row, the list pane and the detail pane.
+  static func layout(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
+    let rows = Layout.split(area, .vertical, [.length(1), .fill(1)])
+    let panes = Layout.split(rows[1], .horizontal, [.percentage(40), .fill(1)])
+    return (rows[0], panes[0], panes[1])
+  }
+
+  public static func render(
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point? {
+    guard !area.isEmpty else { return nil }
+    buffer.fill(area)
+    let theme = context.theme
+    let panes = layout(area)
+    let list = lessons(state: state, context: context)
+    var cursor: Point? = nil
+
+    // Header: title, then the search (being typed or kept).
+    let header = panes.header
+    var x = buffer.setString(
+      header.x, header.y, "Lessons — what we learned", style: theme.title, maxWidth: header.width)
+    if case .search(let edit) = state.dialog {
+      x = buffer.setString(
+        x, header.y, "  / ", style: theme.accent, maxWidth: max(0, header.maxX - x))
+      cursor = TextField(edit, style: Style(attributes: .underline)).render(
+        into: &buffer, area: Rect(x: x, y: header.y, width: max(0, header.maxX - x), height: 1))
+    } else if !state.search.isEmpty {
+      buffer.setString(
+        x, header.y, "  /\(state.search)", style: theme.warning, maxWidth: max(0, header.maxX - x))
+    }
+
+    // List.
+    let listInner = Panel(
+      title: "\(list.count) lesson\(list.count == 1 ? "" : "s")",
+      borderStyle: state.focus == .list ? theme.accent : theme.border, titleStyle: theme.title
+    ).render(into: &buffer, area: panes.list)
+    let today = context.today
+    let rowWidth = max(1, listInner.width - 4)
+    ListView(
+      count: list.count, highlight: state.focus == .list ? theme.selection : theme.accent,
+      emptyText: state.search.isEmpty ? "no lessons yet" : "no lesson matches"
+    ) { i in
+      let l = list[i]
+      let first = (l.text.split(separator: "\n").first.map(String.init) ?? "")
+        .truncated(toWidth: rowWidth)
+      return isDue(l, today: today)
+        ? Line([Span("due ", style: theme.warning), Span(first)])
+        : Line("    " + first)
+    }.render(into: &buffer, area: listInner, state: state.list)
+
+    // Detail.
+    let selected = state.list.selection(count: list.count).map { list[$0] }
+    let detailInner = Panel(
+      title: "detail", borderStyle: state.focus == .detail ? theme.accent : theme.border,
+      titleStyle: theme.title
+    ).render(into: &buffer, area: panes.detail)
+    if let selected {
+      let lines = detailLines(selected, width: max(1, detailInner.width - 1), context: context)
+      let top = max(0, min(state.detailScroll, lines.count - detailInner.height))
+      ListView(count: lines.count, highlight: nil) { lines[$0] }.render(
+        into: &buffer,
+        area: Rect(
+          x: detailInner.x + 1, y: detailInner.y, width: max(0, detailInner.width - 1),
+          height: detailInner.height),
+        state: ListState(selected: top, offset: top))
+    }
+
+    if case .revalidate(let id, let next, let error) = state.dialog {
+      let text = context.domain.lessons[id]?.text ?? id
+      cursor = TextInputDialog(
+        title: "Revalidate: \(text)", prompt: "Next check (YYYY-MM-DD, empty for none)",
+        input: next, error: error, theme: theme
+      ).render(into: &buffer, area: area)
+    }
+    return cursor
+  }
+
+  /// The detail pane's rows for `lesson`, wrapped to `width`.
+  static func detailLines(_ lesson: Lesson, width: Int, context: ViewContext) -> [Line] {
+    let theme = context.theme
+    var lines: [Line] = wrap(lesson.text, width: width).map { Line($0) }
+    lines.append("")
+    lines.append(Line("Incidents", style: theme.title))
+    if lesson.incidents.isEmpty { lines.append(Line("  none linked", style: theme.dim)) }
+    for id in lesson.incidents {
+      let short = context.shortIDs[id] ?? String(id.prefix(6))
+      let title = context.domain.incidents[id]?.title ?? "(not in this log)"
+      lines.append(Line([Span("  #\(short) ", style: theme.dim), Span(title)]))
+    }
+    func row(_ label: String, _ values: [String]) {
+      lines.append(
+        Line([
+          Span(label.padding(toLength: 12, withPad: " ", startingAt: 0), style: theme.title),
+          Span(values.isEmpty ? "–" : values.joined(separator: ", ")),
+        ]))
+    }
+    lines.append("")
+    row("Teams", lesson.teams)
+    row("Tags", lesson.tags)
+    row("Patterns", lesson.patterns)
+    var revalidate: [Span] = [
+      Span("Revalidate  ", style: theme.title), Span(lesson.revalidate?.description ?? "–"),
+    ]
+    if isDue(lesson, today: context.today) {
+      revalidate.append(Span("  due, R revalidates", style: theme.warning))
+    }
+    lines.append(Line(revalidate))
+    if let last = lesson.revalidated { row("Last check", [last.description]) }
+    if !lesson.author.isEmpty { row("Written by", [lesson.author]) }
+    lines.append("")
+    lines.append(Line("Digest for a team:", style: theme.dim))
+    lines.append(Line("  " + exportCommand(for: lesson), style: theme.accent))
+    return lines
+  }
+}

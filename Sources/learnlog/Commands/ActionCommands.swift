@@ -1,0 +1,265 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// `learnlog action …`.
+struct ActionCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "action", abstract: "Corrective actions: add, move, verify, list.",
+    discussion:
+      "Example: learnlog action add 3fk2 --title \"Pin config per region\" --owner sam --due 2026-12-01",
+    subcommands: [
+      Add.self, Start.self, Done.self, Drop.self, Verify.self, List.self,
+    ])
+
+  /// `action add`.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a corrective action to an incident; prints its id.",
+      discussion:
+        "Example: learnlog action add 3fk2 --title \"Add a config diff check\" --owner sam --due 2026-12-01 --type detect --signal \"drift caught before deploy\""
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The incident id or a unique prefix.") var incident: String
+    @Option(help: "What will be done.") var title: String
+    @Option(help: "The one person who owns it.") var owner: String
+    @Option(help: "Due date, YYYY-MM-DD.") var due: String
+    @Option(help: "Review date, YYYY-MM-DD (default: due + 14 days).") var review: String?
+    @Option(help: "prevent, mitigate, detect, process, growth.") var type: String?
+    @Option(help: "What we will see if it worked.") var signal: String = ""
+
+    func run() throws {
+      try Session.performAdd(
+        global,
+        .addAction(
+          NewAction(
+            incident: incident, title: title, owner: owner, due: due, review: review, type: type,
+            signal: signal)))
+    }
+  }
+
+  /// `action start`.
+  struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move an action from open to doing.",
+      discussion: "Example: learnlog action start 7hq1")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action id or a unique prefix.") var action: String
+    func run() throws { _ = try Session.perform(global, .startAction(action)) }
+  }
+
+  /// `action done`.
+  struct Done: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Mark an action done.", discussion: "Example: learnlog action done 7hq1")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action id or a unique prefix.") var action: String
+    func run() throws { _ = try Session.perform(global, .finishAction(action)) }
+  }
+
+  /// `action drop`.
+  struct Drop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Drop an action, with a reason.",
+      discussion: "Example: learnlog action drop 7hq1 --reason \"superseded by the new pipeline\"")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action id or a unique prefix.") var action: String
+    @Option(help: "Why it is dropped.") var reason: String
+    func run() throws { _ = try Session.perform(global, .dropAction(action, reason: reason)) }
+  }
+
+  /// `action verify`.
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record whether a done action worked.",
+      discussion:
+        "ineffective reopens the action. Example: learnlog action verify 7hq1 --outcome verified --evidence \"no drift in 6 weeks\""
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action id or a unique prefix.") var action: String
+    @Option(help: "verified, ineffective, unknown.") var outcome: String
+    @Option(help: "What showed it.") var evidence: String = ""
+    func run() throws {
+      _ = try Session.perform(global, .verifyAction(action, outcome: outcome, evidence: evidence))
+    }
+  }
+
+  /// `action list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List actions by due date.",
+      discussion: "Example: learnlog action list --owner sam --overdue --json")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "An owner.") var owner: String?
+    @Option(help: "The team of the action's incident.") var team: String?
+    @Option(help: "open, doing, done, dropped.") var status: String?
+    @Flag(help: "Only open or doing actions past their due date.") var overdue = false
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+      let ws = try Session.open(global)
+      let state = ws.state
+      let today = Session.today
+      let st = try status.map { try ActionStatus.parse($0, field: "--status") }
+      func same(_ a: String, _ b: String?) -> Bool {
+        b.map { a.caseInsensitiveCompare($0) == .orderedSame } ?? true
+      }
+      func isOverdue(_ a: Action) -> Bool {
+        (a.status == .open || a.status == .doing) && (a.due.map { $0 < today } ?? false)
+      }
+      let list = state.actionList.filter { a in
+        same(a.owner, owner) && (st == nil || a.status == st)
+          && (team == nil || same(state.incidents[a.incident]?.team ?? "", team))
+          && (!overdue || isOverdue(a))
+      }.sorted {
+        ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
+      }
+      if json {
+        Out.json(.array(list.map(Exporter.actionJSON)))
+        return
+      }
+      if list.isEmpty {
+        Out.note("no actions match")
+        return
+      }
+      let short = state.shortIDs()
+      var table = Table(["ID", "DUE", "STATUS", "OWNER", "INCIDENT", "TITLE"])
+      for a in list {
+        let status = a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? "")
+        let soon = a.due.map { $0 >= today && $0 <= today.adding(days: 7) } ?? false
+        table.add(
+          [
+            short[a.id] ?? a.id, a.due?.description ?? "", status, a.owner,
+            short[a.incident] ?? a.incident, a.title,
+          ],
+          paint: isOverdue(a) ? .red : (soon && !a.isResolved ? .yellow : nil))
+      }
+      table.print()
+    }
+  }
+}
+
+/// `learnlog experiment …`.
+struct ExperimentCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "experiment", abstract: "Small bets that test a fix.",
+    subcommands: [Add.self, Result.self])
+
+  /// `experiment add`.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record an experiment for an incident; prints its id.",
+      discussion:
+        "Example: learnlog experiment add 3fk2 --hypothesis \"a diff check catches drift\" --criteria \"no drift for 4 weeks\" --check 2026-12-15"
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The incident id or a unique prefix.") var incident: String
+    @Option(help: "What we believe.") var hypothesis: String
+    @Option(help: "How we will know it held.") var criteria: String
+    @Option(help: "When to check, YYYY-MM-DD.") var check: String
+    @Option(help: "What we change to test it.") var change: String = ""
+    @Option(help: "The failure pattern it targets.") var pattern: String?
+
+    func run() throws {
+      try Session.performAdd(
+        global,
+        .addExperiment(
+          NewExperiment(
+            incident: incident, pattern: pattern, hypothesis: hypothesis, change: change,
+            criteria: criteria, check: check)))
+    }
+  }
+
+  /// `experiment result`.
+  struct Result: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Decide an experiment: adopt, adapt or abandon.",
+      discussion:
+        "Example: learnlog experiment result 9kd2 --decision adopt --evidence \"no drift since\"")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The experiment id or a unique prefix.") var experiment: String
+    @Option(help: "adopt, adapt, abandon.") var decision: String
+    @Option(help: "What the check showed.") var evidence: String = ""
+
+    func run() throws {
+      _ = try Session.perform(
+        global, .decideExperiment(experiment, decision: decision, result: evidence))
+    }
+  }
+}
+
+/// `learnlog lesson …`.
+struct LessonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lesson", abstract: "What we learned: add and list lessons.",
+    subcommands: [Add.self, List.self])
+
+  /// `lesson add`.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a lesson; prints its id.",
+      discussion:
+        "Example: learnlog lesson add --text \"Diff configs across regions before deploy\" --incident 3fk2 --team web --tag deploy --revalidate 2027-03-01"
+    )
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The lesson.") var text: String
+    @Option(name: .customLong("incident"), help: "A linked incident (repeatable).")
+    var incidents: [String] = []
+    @Option(name: .customLong("team"), help: "A team it concerns (repeatable).")
+    var teams: [String] = []
+    @Option(name: .customLong("tag"), help: "A tag (repeatable).") var tags: [String] = []
+    @Option(help: "When to check it still holds, YYYY-MM-DD.") var revalidate: String?
+
+    func run() throws {
+      try Session.performAdd(
+        global,
+        .addLesson(
+          NewLesson(
+            text: text, incidents: incidents, teams: teams, tags: tags, revalidate: revalidate)))
+    }
+  }
+
+  /// `lesson list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List lessons, newest first.",
+      discussion: "Example: learnlog lesson list --team web --search deploy --json")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "A team.") var team: String?
+    @Option(help: "Text in the lesson, its tags or patterns.") var search: String?
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+      let ws = try Session.open(global)
+      let state = ws.state
+      let needle = search?.lowercased()
+      let list = state.lessonList.filter { l in
+        (team.map { t in l.teams.contains { $0.caseInsensitiveCompare(t) == .orderedSame } }
+          ?? true)
+          && (needle.map { n in
+            ([l.text] + l.tags + l.patterns).contains { $0.lowercased().contains(n) }
+          } ?? true)
+      }.sorted { $0.createdAt > $1.createdAt }
+      if json {
+        Out.json(.array(list.map(Exporter.lessonJSON)))
+        return
+      }
+      if list.isEmpty {
+        Out.note("no lessons match")
+        return
+      }
+      let short = state.shortIDs()
+      let today = Session.today
+      var table = Table(["ID", "REVALIDATE", "TEAMS", "LESSON"])
+      for l in list {
+        let due = l.revalidate.map { $0 <= today } ?? false
+        table.add(
+          [
+            short[l.id] ?? l.id, l.revalidate?.description ?? "", l.teams.joined(separator: ","),
+            l.text,
+          ], paint: due ? .yellow : nil)
+      }
+      table.print()
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `learnlog export`.
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Export the log as JSON, a Markdown \"What we learned\" digest, or CSV.",
+    discussion: """
+      JSON holds every entity (import reads it back). Markdown is a digest per team and period
+      (default: the last 30 days). CSV is a table of incidents (or --table actions).
+      Example: learnlog export --format markdown --team web --since 2026-10-01 --output digest.md
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, markdown, csv
+  }
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "json, markdown or csv.") var format: Format
+  @Option(help: "Only this team's incidents (and their actions, experiments, lessons).")
+  var team: String?
+  @Option(help: "Only incidents from this day on, YYYY-MM-DD.") var since: String?
+  @Flag(help: "Include your private notes (JSON only; never commit such a file).")
+  var includePrivate = false
+  @Option(help: "For csv: incidents or actions.") var table: String = "incidents"
+  @Option(help: "Write to this file instead of standard output.") var output: String?
+
+  func run() throws {
+    let sinceDay = try since.map { try Day.parse($0, field: "--since") }
+    guard let csvTable = CSVTable(rawValue: table.lowercased()) else {
+      throw CLIError(
+        message: "--table: '\(table)' is not one of incidents, actions; use one of those")
+    }
+    if includePrivate && format != .json {
+      throw CLIError(
+        message: "--include-private works with --format json only; drop it or export JSON")
+    }
+    let ws = try Session.open(global)
+    let today = Session.today
+    let progress = Progress("export", total: ws.store.records.count)
+    progress.step("read \(ws.store.records.count) records")
+    var state = includePrivate ? try ws.stateWithPrivate() : ws.state
+    if format != .markdown && (team != nil || sinceDay != nil) {
+      state = try ws.state(
+        keeping: Self.kept(ws.state, team: team, since: sinceDay), includePrivate: includePrivate)
+    }
+    let text: String
+    switch format {
+    case .json: text = Exporter.json(state, on: today, includePrivate: includePrivate)
+    case .csv: text = Exporter.csv(state, table: csvTable)
+    case .markdown: text = Exporter.markdown(state, team: team, since: sinceDay, until: today)
+    }
+    progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
+    if let output {
+      try Self.write(text, to: output, private: includePrivate)
+      Out.note("wrote \(output)")
+    } else {
+      Out.raw(text)
+    }
+  }
+
+  /// The ids an export for `team` from `since` keeps.
+  static func kept(_ state: LearningState, team: String?, since: Day?) -> Set<String> {
+    func teamMatches(_ t: String) -> Bool {
+      team.map { t.caseInsensitiveCompare($0) == .orderedSame } ?? true
+    }
+    let incidents = state.incidentList.filter { i in
+      teamMatches(i.team) && (since.map { i.occurred >= $0 } ?? true)
+    }
+    var keep = Set(incidents.map(\.id))
+    let patterns = Set(incidents.flatMap(\.patterns))
+    for a in state.actionList where keep.contains(a.incident) { keep.insert(a.id) }
+    for e in state.experimentList {
+      if let i = e.incident {
+        if keep.contains(i) { keep.insert(e.id) }
+      } else if let p = e.pattern, patterns.contains(p) {
+        keep.insert(e.id)
+      }
+    }
+    for l in state.lessonList {
+      let linked = l.incidents.contains { keep.contains($0) }
+      let teamOK = team == nil || l.teams.contains { teamMatches($0) }
+      let recent = since.map { Day(utcMilliseconds: l.createdAt) >= $0 } ?? true
+      if linked || (teamOK && recent) {
+        keep.insert(l.id)
+        // A lesson's linked incidents outside the selection stay out.
+      }
+    }
+    return keep
+  }
+
+  /// Writes `text` to `path` (0600 when it holds private notes, else 0644).
+  static func write(_ text: String, to path: String, private isPrivate: Bool) throws {
+    let mode: mode_t = isPrivate ? 0o600 : 0o644
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else {
+      throw CLIError(
+        message: "cannot write \(path): \(String(cString: strerror(errno))); check the path")
+    }
+    defer { close(fd) }
+    if isPrivate { fchmod(fd, 0o600) }
+    do {
+      try FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(contentsOf: Data(text.utf8))
+    } catch {
+      throw CLIError(message: "cannot write \(path): \(error)", status: ExitStatus.ioError)
+    }
+  }
+}
+
+/// `learnlog import`.
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Import a JSON export or a CSV of incidents; one bad row imports nothing.",
+    discussion: """
+      JSON: what `export --format json` writes; entities whose id is already in the log are
+      skipped, so importing the same file twice adds nothing. CSV: one incident a row, the header
+      naming fields (title,what,kind,severity,team,owner,tags,triggers,patterns,occurred), lists
+      split by ';'; every row becomes a new incident.
+      Example: learnlog import incidents.csv
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, csv
+  }
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "The file to import.") var file: String
+  @Option(help: "json or csv (default: from the file's extension).") var format: Format?
+  @Flag(help: "Also import private notes of a JSON export into your private file.")
+  var includePrivate = false
+
+  func run() throws {
+    let fmt: Format
+    if let format {
+      fmt = format
+    } else if let f = Format(rawValue: (file as NSString).pathExtension.lowercased()) {
+      fmt = f
+    } else {
+      throw CLIError(
+        message:
+          "\(file): cannot tell the format from its name; pass --format json or --format csv",
+        status: ExitStatus.usage)
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: file))
+    } catch {
+      throw CLIError(message: "cannot read \(file); check the path and that you may read it")
+    }
+    // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
+    let progress = Progress("import", total: data.count / 200)
+    progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
+    let ws = try Session.open(global)
+    let context = Session.context()
+    var skipped = 0
+    let privateIDs =
+      includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
+    let plan: Plan
+    do {
+      plan = try ws.perform { state in
+        switch fmt {
+        case .csv:
+          return try Importer.csv(data, into: state, context: context)
+        case .json:
+          let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
+          skipped = n
+          return try Importer.json(fresh, into: state, includePrivate: includePrivate)
+        }
+      }
+    } catch let e as DomainError {
+      throw CLIError(message: "\(file): \(e.message); nothing was imported")
+    }
+    let count = plan.shared.count + plan.private.count
+    progress.finish("\(count) records written")
+    let incidents = plan.shared.filter { $0.type == EventType.incidentCreated }.count
+    var message = "imported \(incidents) incident\(incidents == 1 ? "" : "s") (\(count) records)"
+    if skipped > 0 { message += "; skipped \(skipped) already in the log" }
+    Out.note(message)
+  }
+
+  /// The export without the entities already in `state` (by id; templates by name).
+  static func dropPresent(_ data: Data, state: LearningState, privateIDs: Set<String>) throws
+    -> (Data, Int)
+  {
+    let root = try ExchangeJSON.decode(data)
+    guard case .object(var object) = root else { return (data, 0) }
+    var skipped = 0
+    func present(_ key: String, _ item: JSONValue) -> Bool {
+      switch key {
+      case "templates":
+        guard let name = item["name"]?.stringValue, item["builtIn"]?.boolValue != true else {
+          return false
+        }
+        return state.templateRevisions[name] != nil
+      case "private":
+        return item["id"]?.stringValue.map { privateIDs.contains($0) } ?? false
+      default:
+        guard let id = item["id"]?.stringValue else { return false }
+        return state.kind(of: id) != nil || state.tombstones.contains(id)
+      }
+    }
+    for key in ["templates", "incidents", "actions", "experiments", "lessons", "private"] {
+      guard case .array(let items)? = object[key] else { continue }
+      let kept = items.filter { !present(key, $0) }
+      skipped += items.count - kept.count
+      object[key] = .array(kept)
+    }
+    if skipped == 0 { return (data, 0) }
+    return (Data(ExchangeJSON.encode(.object(object), pretty: false).utf8), skipped)
+  }
+}

@@ -1,0 +1,282 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// `learnlog init`.
+struct InitCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "init", abstract: "Create an empty log.",
+    discussion: "Example: learnlog --file team/.learnlog/log.jsonl init")
+
+  @OptionGroup var global: GlobalOptions
+
+  func run() throws {
+    let path = global.logPath
+    let ws = try Workspace.create(path: path)
+    Out.line("created an empty log at \(ws.path)")
+  }
+}
+
+/// `learnlog incident …`.
+struct IncidentCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "incident", abstract: "Record, list, show and edit incidents.",
+    discussion: "Example: learnlog incident add --title \"Checkout outage\" --kind production",
+    subcommands: [Add.self, List.self, Show.self, Set.self])
+
+  /// `incident add`.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record a new incident; prints its id.",
+      discussion:
+        "Example: learnlog incident add --title \"Release slipped\" --kind deadline --severity high --team web --tag release --pattern estimate/hidden-dependency"
+    )
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "A short title.") var title: String
+    @Option(help: "What happened.") var what: String = ""
+    @Option(help: "production, deadline, estimate, handoff, communication, near-miss, other.")
+    var kind: String?
+    @Option(help: "low, medium, high, critical.") var severity: String?
+    @Option(help: "The team it concerns.") var team: String = ""
+    @Option(help: "Who owns its review.") var owner: String = ""
+    @Option(name: .customLong("tag"), help: "A tag (repeatable).") var tags: [String] = []
+    @Option(name: .customLong("trigger"), help: "A context trigger (repeatable).")
+    var triggers: [String] = []
+    @Option(name: .customLong("pattern"), help: "A failure-pattern key (repeatable).")
+    var patterns: [String] = []
+    @Option(help: "When it happened, YYYY-MM-DD (default today).") var occurred: String?
+
+    func run() throws {
+      try Session.performAdd(
+        global,
+        .addIncident(
+          NewIncident(
+            title: title, what: what, kind: kind, severity: severity, team: team, owner: owner,
+            tags: tags, triggers: triggers, patterns: patterns, occurred: occurred)))
+    }
+  }
+
+  /// `incident list`.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List incidents, newest first.",
+      discussion: "Example: learnlog incident list --status open --team web --json")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "open, reviewing, reviewed, closed.") var status: String?
+    @Option(help: "An incident kind.") var kind: String?
+    @Option(help: "A team.") var team: String?
+    @Option(help: "A tag.") var tag: String?
+    @Option(help: "A pattern key.") var pattern: String?
+    @Option(help: "Text in the title, what happened, tags or patterns.") var search: String?
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+      let ws = try Session.open(global)
+      let state = ws.state
+      let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
+      let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
+      let key = pattern.map(PatternKey.normalise)
+      let needle = search?.lowercased()
+      let list = state.incidentList.filter { i in
+        (st == nil || i.status == st) && (kd == nil || i.kind == kd)
+          && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
+          && (tag == nil
+            || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
+          && (key == nil || i.patterns.contains(key ?? ""))
+          && (needle.map { n in
+            ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
+          } ?? true)
+      }.sorted { ($0.occurred, $0.createdAt) > ($1.occurred, $1.createdAt) }
+      if json {
+        Out.json(.array(list.map { Exporter.incidentJSON($0, review: state.reviewStatus($0)) }))
+        return
+      }
+      if list.isEmpty {
+        Out.note("no incidents match")
+        return
+      }
+      let short = state.shortIDs()
+      var table = Table(["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])
+      for i in list {
+        table.add(
+          [
+            short[i.id] ?? i.id, i.occurred.description, i.severity.rawValue, i.kind.rawValue,
+            i.status.rawValue, i.team, i.title,
+          ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
+      }
+      table.print()
+    }
+  }
+
+  /// `incident show`.
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show one incident: answers, actions, lessons, how understanding changed.",
+      discussion: "Example: learnlog incident show 3fk2 --json")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The incident id or a unique prefix.") var id: String
+    @Flag(help: "Print a JSON object.") var json = false
+
+    func run() throws {
+      let ws = try Session.open(global)
+      let state = ws.state
+      let iid = try state.resolve(id, .incident)
+      guard let inc = state.incidents[iid] else { throw CLIError(message: "no incident \(id)") }
+      let review = state.reviewStatus(inc)
+      if json {
+        Out.json(Exporter.incidentJSON(inc, review: review))
+        return
+      }
+      let short = state.shortIDs()
+      let c = Out.clean
+      Out.line(Out.paint("\(short[iid] ?? iid)  \(c(inc.title))", .bold))
+      var fields: [(String, String)] = [
+        ("kind", inc.kind.rawValue), ("severity", inc.severity.rawValue),
+        ("status", inc.status.rawValue), ("occurred", inc.occurred.description),
+        ("team", inc.team), ("owner", inc.owner), ("tags", inc.tags.joined(separator: ", ")),
+        ("triggers", inc.triggers.joined(separator: ", ")),
+        ("patterns", inc.patterns.joined(separator: ", ")), ("template", inc.template),
+      ]
+      fields = fields.filter { !$0.1.isEmpty }
+      for (k, v) in fields {
+        Out.line("  \(k.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c(v))")
+      }
+      if !inc.what.isEmpty {
+        Out.line()
+        Out.line(Out.paint("What happened", .bold))
+        Out.line("  " + c(inc.what))
+      }
+      Out.line()
+      Out.line(
+        Out.paint("Review", .bold) + " "
+          + (review.isComplete
+            ? Out.paint("complete", .green)
+            : Out.paint("missing: " + review.missing.joined(separator: "; "), .yellow)))
+      for q in review.questions {
+        guard let a = inc.answer(q.key) else { continue }
+        Out.line("  \(q.key): \(c(a))")
+      }
+      let actions = state.actions(of: iid)
+      if !actions.isEmpty {
+        Out.line()
+        Out.line(Out.paint("Actions", .bold))
+        var t = Table(["ID", "STATUS", "DUE", "OWNER", "TITLE"])
+        for a in actions {
+          t.add([
+            short[a.id] ?? a.id, a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? ""),
+            a.due?.description ?? "", a.owner, a.title,
+          ])
+        }
+        t.print()
+      }
+      let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
+      if !lessons.isEmpty {
+        Out.line()
+        Out.line(Out.paint("Lessons", .bold))
+        for l in lessons { Out.line("  \(short[l.id] ?? l.id)  \(c(l.text))") }
+      }
+      let history = inc.understandingHistory
+      if history.count > 1 {
+        Out.line()
+        Out.line(Out.paint("How understanding changed", .bold))
+        for v in history {
+          Out.line("  \(ISOTime.string(v.at))  \(v.key): \(c(v.value))")
+        }
+      }
+    }
+  }
+
+  /// `incident set`.
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change one field of an incident.",
+      discussion: """
+        Fields: title, what, kind, severity, occurred, team, owner, tags, triggers, patterns, status.
+        Lists are split by , or ;. Example: learnlog incident set 3fk2 severity critical
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The incident id or a unique prefix.") var id: String
+    @Argument(help: "The field to change.") var field: String
+    @Argument(help: "The new value.") var value: String
+
+    func run() throws {
+      _ = try Session.perform(global, .setIncidentField(incident: id, field: field, value: value))
+    }
+  }
+}
+
+/// `learnlog review`.
+struct ReviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "review", abstract: "Answer review questions of an incident.",
+    discussion: """
+      Keys of the default template (diagnostic): expected, assumption, evidence, changed,
+      root-cause, gap, hypothesis. Example:
+        learnlog review 3fk2 --answer "root-cause=the config differed per region" --answer gap=process
+      """)
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "The incident id or a unique prefix.") var id: String
+  @Option(help: "diagnostic, aar, five-whys, decision-card or a team template.") var template:
+    String?
+  @Option(name: .customLong("answer"), help: "KEY=TEXT (repeatable).") var answers: [String]
+
+  func validate() throws {
+    if answers.isEmpty {
+      throw ValidationError("give at least one --answer KEY=TEXT")
+    }
+    for a in answers where !a.contains("=") {
+      throw ValidationError("--answer '\(a)' is not KEY=TEXT")
+    }
+  }
+
+  func run() throws {
+    let parsed = answers.map { a -> ReviewAnswer in
+      let parts = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      return ReviewAnswer(
+        key: parts[0].trimmingCharacters(in: .whitespaces),
+        value: parts.count > 1 ? String(parts[1]) : "")
+    }
+    let (ws, plan) = try Session.perform(
+      global, .review(incident: id, template: template, answers: parsed))
+    let iid = try ws.state.resolve(id, .incident)
+    if plan.shared.isEmpty && plan.private.isEmpty {
+      Out.note("nothing changed: the answers were already saved")
+    }
+    if let status = ws.state.reviewStatus(iid) {
+      Out.note(
+        status.isComplete
+          ? "review complete"
+          : "review still needs: " + status.missing.joined(separator: "; "))
+    }
+    if !plan.private.isEmpty {
+      Out.note("a private growth item was saved to your private notes (never the shared log)")
+    }
+  }
+}
+
+/// `learnlog note`.
+struct NoteCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "note", abstract: "Private notes (kept only in your private file).",
+    subcommands: [Add.self])
+
+  /// `note add`.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a private note to an incident; prints its id.",
+      discussion: """
+        The note goes to $XDG_DATA_HOME/learnlog/private/notes.jsonl (mode 0600), never to the
+        shared log or an export without --include-private. Example:
+          learnlog note add 3fk2 --text "ask about on-call load"
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The incident id or a unique prefix.") var incident: String
+    @Option(help: "The note.") var text: String
+
+    func run() throws {
+      let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: text))
+      if let id = plan.createdID { Out.line(id) }
+      Out.note("saved a private note in \(ws.privateStore.path)")
+    }
+  }
+}

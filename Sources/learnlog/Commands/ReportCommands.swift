@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// `learnlog patterns`.
+struct PatternsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "patterns", abstract: "Repeating failure patterns and their escalation step.",
+    discussion: "Example: learnlog patterns --json")
+  @OptionGroup var global: GlobalOptions
+  @Flag(help: "Print a JSON array.") var json = false
+
+  func run() throws {
+    let ws = try Session.open(global)
+    let list = ws.state.patterns(on: Session.today)
+    if json {
+      Out.json(.array(list.map(Exporter.patternJSON)))
+      return
+    }
+    if list.isEmpty {
+      Out.note("no patterns yet; give incidents a --pattern key")
+      return
+    }
+    var table = Table(["PATTERN", "COUNT", "IN WINDOW", "STEP", "FIRST", "LAST", "NOTE"])
+    for p in list {
+      var note: [String] = []
+      if p.recurredAfterVerifiedFix {
+        note.append("came back after a verified fix")
+      } else if p.recurredAfterFix {
+        note.append("came back after a fix")
+      }
+      if p.step == .escalated && !p.hasExperiment { note.append("needs an experiment") }
+      table.add(
+        [
+          p.key, "\(p.count)", "\(p.inWindow)", p.step.rawValue, p.firstSeen.description,
+          p.lastSeen.description, note.joined(separator: "; "),
+        ], paint: p.step == .escalated ? .red : nil)
+    }
+    table.print()
+  }
+}
+
+/// `learnlog today`.
+struct TodayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "today",
+    abstract: "The carry-over queue: overdue actions, open reviews, checks due, escalations.",
+    discussion: "Example: learnlog today --json")
+  @OptionGroup var global: GlobalOptions
+  @Flag(help: "Print a JSON array.") var json = false
+
+  func run() throws {
+    let ws = try Session.open(global)
+    let items = ws.state.today(on: Session.today)
+    if json {
+      Out.json(.array(items.map(Exporter.todayJSON)))
+      return
+    }
+    if items.isEmpty {
+      Out.line("nothing carried over: every item is done, verified or dropped")
+      return
+    }
+    let short = ws.state.shortIDs()
+    var table = Table(["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
+    for t in items {
+      table.add(
+        [
+          t.kind.rawValue, t.day?.description ?? "", short[t.subject] ?? t.subject, t.title,
+          t.detail,
+        ])
+    }
+    table.print()
+  }
+}
+
+/// `learnlog stats`.
+struct StatsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stats",
+    abstract: "Learning-health figures, by team and pattern (never by person).",
+    discussion: "Example: learnlog stats --json")
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "How many weeks of incidents per week.") var weeks: Int = 12
+  @Flag(help: "Print a JSON object.") var json = false
+
+  func validate() throws {
+    guard (1...520).contains(weeks) else { throw ValidationError("--weeks must be 1…520") }
+  }
+
+  func run() throws {
+    let ws = try Session.open(global)
+    let s = ws.state.stats(on: Session.today, weeks: weeks)
+    if json {
+      Out.json(Exporter.statsJSON(s))
+      return
+    }
+    func pct(_ d: Double) -> String { String(format: "%.0f%%", d * 100) }
+    Out.line("incidents                   \(s.incidentCount)")
+    Out.line("actions                     \(s.actionCount)")
+    Out.line("repeat rate                 \(pct(s.repeatRate))")
+    Out.line("actions verified effective  \(pct(s.verifiedEffectiveShare))")
+    Out.line("specific action plans       \(pct(s.specificityShare))")
+    Out.line(
+      "median days to first action"
+        + (s.medianDaysToFirstAction.map { " " + String(format: "%.1f", $0) } ?? " –"))
+    if !s.gapShares.isEmpty {
+      Out.line(
+        "gap types                   "
+          + s.gapShares.sorted { $0.key < $1.key }.map { "\($0.key) \(pct($0.value))" }.joined(
+            separator: ", "))
+    }
+    if !s.byTeam.isEmpty {
+      Out.line()
+      var t = Table(["TEAM", "INCIDENTS", "REPEATS", "OPEN ACTIONS", "OVERDUE", "VERIFIED"])
+      for r in s.byTeam {
+        t.add([
+          r.team.isEmpty ? "(none)" : r.team, "\(r.incidents)", "\(r.repeats)",
+          "\(r.openActions)", "\(r.overdueActions)", "\(r.verifiedActions)",
+        ])
+      }
+      t.print()
+    }
+    let weeksWithIncidents = s.weeks.filter { $0.total > 0 }
+    if !weeksWithIncidents.isEmpty {
+      Out.line()
+      var t = Table(["WEEK OF", "INCIDENTS", "BY KIND"])
+      for w in s.weeks {
+        t.add([
+          w.weekStart.description, "\(w.total)",
+          w.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", "),
+        ])
+      }
+      t.print()
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// `learnlog git-setup`: make the repository holding the log merge it as a union of lines.
+struct GitSetupCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "git-setup",
+    abstract: "Configure .gitattributes and .gitignore for the repository holding the log.",
+    discussion: """
+      Writes `<log> merge=union text eol=lf` to .gitattributes and ignores the lock, backups, \
+      temporary files and caches kept beside the log. Commits nothing; running it again \
+      changes nothing. With --merge-driver, this clone also merges the log through \
+      `learnlog merge-driver` (a deduplicated, validated union).
+      """)
+
+  @OptionGroup var options: SharingOptions
+
+  @Flag(help: "Also configure this clone (only) to merge the log with `learnlog merge-driver`.")
+  var mergeDriver = false
+
+  func run() throws {
+    let env = ProcessInfo.processInfo.environment
+    let git = try SharingCLI.git(environment: env)
+    var driver: String?
+    if mergeDriver {
+      let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
+      driver = "'\(exe.replacingOccurrences(of: "'", with: "'\\''"))' merge-driver"
+    }
+    do {
+      let report = try GitSetup.run(
+        logPath: options.logPath(environment: env), git: git, environment: env,
+        mergeDriver: driver)
+      SharingCLI.say(report.lines)
+    } catch {
+      SharingCLI.fail(error)
+    }
+  }
+}
+
+/// `learnlog merge-driver %O %A %B`: the per-clone merge driver git calls.
+struct MergeDriverCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge-driver",
+    abstract: "Merge two versions of a log into their deduplicated union (git calls this).",
+    shouldDisplay: false)
+
+  @Argument(help: "The common ancestor (%O).") var base: String
+  @Argument(help: "Our version, replaced by the result (%A).") var ours: String
+  @Argument(help: "Their version (%B).") var theirs: String
+
+  func run() throws {
+    do {
+      let problems = try MergeDriver.run(base: base, ours: ours, theirs: theirs)
+      if !problems.isEmpty {
+        FileHandle.standardError.write(
+          Data(
+            ("learnlog merge-driver: \(problems.count) line(s) are not valid records and were "
+              + "kept; run `learnlog check` after the merge\n").utf8))
+        throw ExitCode(1)
+      }
+    } catch let e as SharingError {
+      SharingCLI.fail(e)
+    }
+  }
+}

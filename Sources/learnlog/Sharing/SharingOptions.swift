@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// The `--file` option of the sharing commands, and how they report.
+struct SharingOptions: ParsableArguments {
+  @Option(name: .long, help: "The log file (default: $LEARNLOG_FILE, ./.learnlog/log.jsonl).")
+  var file: String?
+
+  /// The log the command works on.
+  func logPath(environment: [String: String]) -> String {
+    LogLocator.resolve(
+      explicit: file, environment: environment,
+      currentDirectory: FileManager.default.currentDirectoryPath)
+  }
+}
+
+/// Shared plumbing of the sharing commands.
+enum SharingCLI {
+  /// A runner for the git on PATH, or an error line and exit 1.
+  static func git(environment: [String: String]) throws -> GitRunner {
+    guard let git = GitRunner(environment: environment) else {
+      fail(SharingError.gitUnavailable("no `git` on PATH"))
+    }
+    return git
+  }
+
+  /// Prints `error: <message>` on standard error and exits with status 1.
+  static func fail(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+  }
+
+  /// Prints lines on standard output.
+  static func say(_ lines: [String]) {
+    FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+  }
+}

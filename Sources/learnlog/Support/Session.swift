@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import LearningLog
+
+/// `--file PATH`, accepted before the command (`learnlog --file x.jsonl incident list`) or after.
+struct GlobalOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The log file (default: $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else "
+        + "$XDG_DATA_HOME/learnlog/log.jsonl).", valueName: "path"))
+  var file: String?
+
+  /// The log path this invocation works on.
+  var logPath: String {
+    Workspace.locate(explicit: file ?? Invocation.leadingFile)
+  }
+}
+
+/// What the command line found before the command name.
+enum Invocation {
+  /// A `--file` given before the command name.
+  nonisolated(unsafe) static var leadingFile: String?
+}
+
+/// Opening the log for a command.
+enum Session {
+  /// Today in the local time zone.
+  static var today: Day { Day(date: Date()) }
+
+  /// Now in milliseconds since the epoch.
+  static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+  /// A context for planning a command now.
+  static func context() -> CommandContext {
+    CommandContext(
+      today: today, now: now,
+      author: ProcessInfo.processInfo.environment["LEARNLOG_AUTHOR"].flatMap {
+        $0.isEmpty ? nil : $0
+      })
+  }
+
+  /// Opens the log for `options`; a torn tail is repaired with a one-line notice on stderr.
+  static func open(_ options: GlobalOptions) throws -> Workspace {
+    try Workspace(path: options.logPath, notice: { Out.note("learnlog: \($0)") })
+  }
+
+  /// Opens the log and performs `command`, returning the plan written.
+  static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
+    let ws = try open(options)
+    let plan = try ws.perform(command, context: context())
+    return (ws, plan)
+  }
+
+  /// Performs an `add` command and prints the new id alone, short form.
+  static func performAdd(_ options: GlobalOptions, _ command: Command) throws {
+    let (ws, plan) = try perform(options, command)
+    guard let id = plan.createdID else { return }
+    Out.line(ws.state.kind(of: id) == nil ? id : ws.state.shortID(for: id))
+  }
+}
