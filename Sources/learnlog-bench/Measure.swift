@@ -198,20 +198,19 @@ struct ChildMeasure {
       for k in 0..<runs {
         guard k < open.count else { break }
         let target = open[k]
+        // What `learnlog action done ID` does: open the workspace, perform the command.
         let t0 = now()
-        var (store, state) = try LearningState.load(path: logPath, cache: cache)
-        store.writerID = "bench-writer"
+        let ws = try Workspace(
+          path: logPath, privateStore: PrivateStore(directory: cacheDir + "/private"),
+          cache: cache)
+        ws.store.writerID = "bench-writer"
         let t1 = now()
         let day = Day(utcMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         let ctx = CommandContext(today: day, now: Int64(Date().timeIntervalSince1970 * 1000))
-        let written = try store.append { caught in
-          for r in caught { state.apply(r) }
-          return try state.plan(.finishAction(target), context: ctx).shared
-        }
-        for r in written { state.apply(r) }
+        try ws.perform(.finishAction(target), context: ctx)
         let t2 = now()
-        precondition(state.actions[target]?.status == .done)
-        withExtendedLifetime(store) {}
+        precondition(ws.state.actions[target]?.status == .done)
+        withExtendedLifetime(ws) {}
         writes.append(t2 - t0)
         appendOnly.append(t2 - t1)
       }

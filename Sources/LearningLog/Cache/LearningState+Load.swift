@@ -157,6 +157,7 @@ extension LearningState {
     var last: Record?
     var chunk = 8 << 20
     var pending: (slot: ScanSlot, end: Int, first: Bool)?
+    var headerLine: [UInt8] = []
     while true {
       var next: (slot: ScanSlot, end: Int, first: Bool)?
       if pos < size {
@@ -165,7 +166,11 @@ extension LearningState {
         else { return nil }
         if let lastNL = bytes.lastIndex(of: 0x0A) {
           let first = pos == 0
-          next = (ScanSlot.start(bytes, end: lastNL + 1, first: first), pos + lastNL + 1, first)
+          if first, let nl = bytes.firstIndex(of: 0x0A) { headerLine = Array(bytes[0..<nl]) }
+          next = (
+            ScanSlot.start(bytes, end: lastNL + 1, first: first, header: headerLine),
+            pos + lastNL + 1, first
+          )
           pos += lastNL + 1
         } else if pos + bytes.count < size {
           chunk *= 2  // a line longer than the chunk
@@ -238,11 +243,15 @@ final class ScanSlot: @unchecked Sendable {
   var scan: LogScanner.Scan?
   let done = DispatchSemaphore(value: 0)
 
-  static func start(_ bytes: [UInt8], end: Int, first: Bool) -> ScanSlot {
+  /// Scans `bytes[..<end]`; a line equal to `header` (after the first chunk) is skipped.
+  static func start(_ bytes: [UInt8], end: Int, first: Bool, header: [UInt8]) -> ScanSlot {
     let slot = ScanSlot()
     DispatchQueue.global(qos: .userInitiated).async {
-      slot.scan = bytes.withUnsafeBytes {
-        LogScanner.scan($0, start: 0, lines: first ? 0 : 1, end: end)
+      slot.scan = bytes.withUnsafeBytes { raw in
+        header.withUnsafeBytes { h in
+          LogScanner.scan(
+            raw, start: 0, lines: first ? 0 : 1, end: end, header: first || h.isEmpty ? nil : h)
+        }
       }
       slot.done.signal()
     }

@@ -58,7 +58,13 @@ extension LogStore {
     }
     guard case .header(let h) = decoded else { return false }
     let bytes = try readBytes(offset: prefix.length, count: size - prefix.length)
-    let scan = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: prefix.lines) }
+    // A repeated header (what a union merge of two copies leaves) is skipped, not damage.
+    let headerLine = Array(head[0..<nl])
+    let scan = bytes.withUnsafeBytes { raw in
+      headerLine.withUnsafeBytes {
+        LogScanner.scan(raw, start: 0, lines: prefix.lines, header: $0)
+      }
+    }
     let start = prefix.length
     let shift = { (d: DamagedLine) -> DamagedLine in
       var d = d

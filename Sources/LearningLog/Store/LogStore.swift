@@ -55,6 +55,8 @@ public final class LogStore {
   /// The last bytes before `endOffset`, to notice a rewritten prefix.
   var tailBytes: [UInt8]
   var lockDescriptor: FileDescriptor?
+  /// Whether the last append found the file replaced (its records were all read again).
+  var lastCatchUpReplaced = false
   let notice: (String) -> Void
   static let tailCheckBytes = 4096
 
@@ -367,7 +369,9 @@ public final class LogStore {
     var buildError: (any Error)?
     let result = try withExclusiveLock { () throws(StoreError) -> [Record] in
       let caughtUp: [Record]
-      switch try catchUp(locked: true) {
+      let change = try catchUp(locked: true)
+      lastCatchUpReplaced = change == .replaced
+      switch change {
       case .unchanged: caughtUp = []
       case .appended(let r): caughtUp = r
       case .replaced: caughtUp = records
