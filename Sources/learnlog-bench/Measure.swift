@@ -218,30 +218,41 @@ struct ChildMeasure {
     put("write", median(writes))
     put("writeAppend", median(appendOnly))
 
-    // 6. `incident list`: open (warm) and format the rows a list prints.
+    // 6. `incident list`, as the command line does it: open (warm), every incident newest
+    //    first, short ids, one row each (or the first 50, as `task … limit:50 list`).
     var list50: [Double] = []
     var listAll: [Double] = []
+    var shortIDTimes: [Double] = []
     let devnull = FileHandle(forWritingAtPath: "/dev/null")
     for _ in 0..<runs {
       for all in [false, true] {
         let t0 = now()
-        let (_, state) = try LearningState.load(path: logPath, readOnly: true, cache: cache)
-        var rows = state.ids(of: .incident).compactMap { state.incidents[$0] }
-          .filter { $0.status != .closed }
-        rows.sort { ($0.occurred, $0.id) > ($1.occurred, $1.id) }
+        let ws = try Workspace(
+          path: logPath, readOnly: true,
+          privateStore: PrivateStore(directory: cacheDir + "/private"), cache: cache)
+        let state = ws.state
+        var rows = state.incidentList.sorted {
+          ($0.occurred, $0.createdAt) > ($1.occurred, $1.createdAt)
+        }
         if !all { rows = Array(rows.prefix(50)) }
+        let ts = now()
+        let short = state.shortIDs()
+        shortIDTimes.append(now() - ts)
         var out = ""
-        out.reserveCapacity(rows.count * 100)
-        for r in rows {
-          out += "\(r.id.prefix(8))  \(r.severity.rawValue)  \(r.status.rawValue)  \(r.title)\n"
+        out.reserveCapacity(rows.count * 120)
+        for i in rows {
+          out +=
+            "\(short[i.id] ?? i.id)  \(i.occurred)  \(i.severity.rawValue)  \(i.kind.rawValue)  "
+          out += "\(i.status.rawValue)  \(i.team)  \(i.title)\n"
         }
         devnull?.write(Data(out.utf8))
         if all { listAll.append(now() - t0) } else { list50.append(now() - t0) }
-        withExtendedLifetime(state) {}
+        withExtendedLifetime(ws) {}
       }
     }
     put("list50", median(list50))
     put("listAll", median(listAll))
+    put("shortIDs", median(shortIDTimes))
 
     // 7. Keystrokes in the incidents list: handle the key, draw the frame.
     let (_, state) = try LearningState.load(path: logPath, readOnly: true, cache: cache)

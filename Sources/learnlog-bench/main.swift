@@ -248,7 +248,8 @@ row(
   "`incident list` (50 rows)", col("list50"),
   taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",
   v(large, "list50").map { $0 <= (taskList.map { $0 / 10 } ?? 0.16) })
-row("`incident list` (all open rows)", col("listAll"))
+row("`incident list` (all rows)", col("listAll"))
+row("  of which short ids", col("shortIDs"))
 row(
   "keystroke to frame, median", col("keyMedian"), "≤ 1 ms",
   v(large, "keyMedian").map { $0 <= 0.001 })
