@@ -39,7 +39,7 @@ struct Learnlog: ParsableCommand {
 
   func run() throws {
     do {
-      try runFullScreen()
+      try runApp(logPath: global.logPath)
     } catch {
       throw CLIError(message: "\(error)")
     }

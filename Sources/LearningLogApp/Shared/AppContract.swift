@@ -31,6 +31,18 @@ public enum Destination: Sendable, Hashable {
   case lesson(String)
   case pattern(String)
   case dashboard
+  /// The new-incident form.
+  case newIncident
+  /// The form editing an incident's fields.
+  case editIncident(String)
+  /// The form setting an incident's pattern keys.
+  case setPatterns(String)
+  /// The form adding an action to an incident.
+  case addAction(incident: String)
+  /// The form adding a lesson, linked to an incident when one is given.
+  case addLesson(incident: String?)
+  /// The form revalidating a lesson.
+  case revalidateLesson(String)
 }
 
 /// Everything a screen reads while reducing or drawing, computed once per change of the log.
@@ -49,6 +61,9 @@ public struct ViewContext: Sendable {
   public var stats: LearningStats
   /// Short ids for every entity, computed once per change.
   public var shortIDs: [String: String]
+  /// Counts the changes of the log since the app started, so screens can cache what they
+  /// derive from it (0 for a context made outside the app).
+  public var revision = 0
 
   /// Derives the per-change data from `domain` on `today`.
   public init(domain: LearningState, today: Day, theme: Theme) {
@@ -76,7 +91,8 @@ public protocol AppScreen {
   static func reduce(_ state: inout State, _ action: Action, context: ViewContext) -> [AppEffect]
   /// Draws the screen into `area` of `buffer`, returning where the cursor goes (if anywhere).
   static func render(
-    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect) -> Point?
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point?
   /// Turns a key into an action; by default a lookup in ``keymap``.
   static func action(for key: KeyEvent, state: State) -> Action?
   /// Turns a mouse report inside `area` into an action; by default none.

@@ -11,15 +11,8 @@ import Testing
 /// Serialized to keep the load low on small machines; each test has its own tmux server.
 @Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
 struct TerminalEndToEndTests {
-  private let title = "learnlog — starting…"
-
-  /// The column where `text` starts on the row containing it.
-  private func column(of text: String, in screen: [String]) -> Int? {
-    guard let row = screen.first(where: { $0.contains(text) }),
-      let range = row.range(of: text)
-    else { return nil }
-    return row.distance(from: row.startIndex, to: range.lowerBound)
-  }
+  /// What the app shows first on a fresh log.
+  private let title = "Welcome to learnlog"
 
   /// Checks that the program ended with `status` and left the terminal as it found it.
   private func expectRestored(_ session: TmuxSession, status: Int32) throws {
@@ -31,36 +24,38 @@ struct TerminalEndToEndTests {
   }
 
   @Test func shellShowsTheStartingScreenAndQuitsOnQ() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
-    defer { session.stop() }
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
     let screen = session.expectRow(containing: title)
-    #expect(column(of: title, in: screen) == (100 - title.count) / 2)
-    #expect(screen.firstIndex { $0.contains(title) } == 14)
+    #expect(screen.first?.contains("1 Today") == true)
     #expect(screen.last { !$0.isEmpty }?.contains("q quit") == true)
     try session.press("q")
     try expectRestored(session, status: 0)
   }
 
   @Test func shellFollowsResizesAndSaysWhenTooSmall() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
-    defer { session.stop() }
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
     session.expectRow(containing: title)
     try session.resize(width: 70, height: 20)
-    let smaller = session.waitForScreen {
-      self.column(of: self.title, in: $0) == (70 - self.title.count) / 2
-    }
-    #expect(
-      smaller.matched, "title not centred at 70 columns:\n\(smaller.screen.joined(separator: "\n"))"
-    )
-    #expect(smaller.screen.firstIndex { $0.contains(title) } == 9)
+    // Narrow: the tabs bar drops its padding.
+    session.expectRow(containing: "1 Today 2 Incidents 3 Actions 4 Lessons 5 Patterns 6 Dash")
 
     try session.resize(width: 59, height: 16)
-    session.expectRow(containing: "Terminal too small: 59×16")
-    let tooSmall = session.expectRow(containing: "needs at least 60×16")
+    session.expectRow(containing: "Terminal too small")
+    let tooSmall = session.expectRow(containing: "now 59×16, need 60×16")
     #expect(!tooSmall.contains { $0.contains(title) })
 
     try session.resize(width: 60, height: 15)
-    session.expectRow(containing: "Terminal too small: 60×15")
+    session.expectRow(containing: "now 60×15, need 60×16")
 
     try session.resize(width: 60, height: 16)
     let minimum = session.expectRow(containing: title)
@@ -173,8 +168,12 @@ struct TerminalEndToEndTests {
   }
 
   @Test func ctrlCQuitsAndCtrlLRedraws() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
-    defer { session.stop() }
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
     session.expectRow(containing: title)
     try session.press("C-l")
     session.expectRow(containing: title)
@@ -183,8 +182,12 @@ struct TerminalEndToEndTests {
   }
 
   @Test func closingTheTerminalEndsTheProgram() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
-    defer { session.stop() }
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
     session.expectRow(containing: title)
     let pid = try session.programPID()
     try session.tmuxCommand(["kill-session"])
@@ -194,8 +197,12 @@ struct TerminalEndToEndTests {
 
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
   func signalsRestoreTheTerminal(_ signal: Int32) throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog"))
-    defer { session.stop() }
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
     session.expectRow(containing: title)
     let pid = try session.programPID()
     #expect(kill(pid, signal) == 0)

@@ -1,0 +1,259 @@
+import LearningLog
+import TerminalUI
+
+/// Draws an open form: a context header, fields stacked under their labels (scrolled so the
+/// focused one shows), and a footer with blame hints, what is missing and live suggestions.
+enum FormRenderer {
+  static func render(
+    _ f: ActiveForm, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point? {
+    let theme = context.theme
+    let inner = Panel(
+      title: f.title + (f.isEdited ? " (edited)" : ""), borderStyle: theme.border,
+      titleStyle: theme.title
+    )
+    .render(into: &buffer, area: area)
+    guard inner.width > 4, inner.height > 2 else { return nil }
+    let content = inner.inset(horizontal: 1)
+    let header = headerLines(f, context: context, width: content.width)
+    let footer = footerLines(f, context: context, width: content.width)
+    let maxHeader = Swift.max(0, Swift.min(header.count, content.height / 3))
+    let maxFooter = Swift.max(0, Swift.min(footer.count, (content.height - maxHeader) / 2))
+    for (i, line) in header.prefix(maxHeader).enumerated() {
+      buffer.setLine(content.x, content.y + i, line, maxWidth: content.width)
+    }
+    let fieldsArea = Rect(
+      x: content.x, y: content.y + maxHeader, width: content.width,
+      height: content.height - maxHeader - maxFooter)
+    for (i, line) in footer.prefix(maxFooter).enumerated() {
+      buffer.setLine(content.x, fieldsArea.maxY + i, line, maxWidth: content.width)
+    }
+    return renderFields(f, theme: theme, into: &buffer, area: fieldsArea)
+  }
+
+  /// Rows a field takes: its label, its rows, and a problem line when one shows.
+  static func blockHeight(_ f: ActiveForm, _ i: Int) -> Int {
+    let field = f.form.fields[i]
+    return 1 + field.rows + (problem(f, i) != nil ? 1 : 0)
+  }
+
+  static func problem(_ f: ActiveForm, _ i: Int) -> String? {
+    let field = f.form.fields[i]
+    guard let m = field.validationMessage else { return nil }
+    if f.showsAllProblems { return m }
+    return i == f.form.focus && !field.value.isEmpty ? m : nil
+  }
+
+  static func renderFields(
+    _ f: ActiveForm, theme: Theme, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point? {
+    guard !area.isEmpty else { return nil }
+    let fields = f.form.fields
+    var tops: [Int] = []
+    var y = 0
+    for i in fields.indices {
+      tops.append(y)
+      y += blockHeight(f, i)
+    }
+    let focus = f.form.focus
+    var scroll = 0
+    if fields.indices.contains(focus) {
+      let bottom = tops[focus] + blockHeight(f, focus)
+      if bottom > area.height { scroll = bottom - area.height }
+      scroll = Swift.min(scroll, tops[focus])
+    }
+    var cursor: Point?
+    for (i, field) in fields.enumerated() {
+      let top = area.y + tops[i] - scroll
+      guard top >= area.y, top < area.maxY else { continue }
+      let focused = i == focus
+      buffer.setString(
+        area.x, top, (focused ? "▶ " : "  ") + field.label,
+        style: focused ? theme.title : theme.normal, maxWidth: area.width)
+      let rows = Swift.min(field.rows, area.maxY - top - 1)
+      guard rows > 0 else { continue }
+      let rect = Rect(x: area.x + 2, y: top + 1, width: Swift.max(0, area.width - 2), height: rows)
+      let style = focused ? Style(attributes: .underline) : theme.dim
+      var c: Point?
+      switch field.kind {
+      case .text(let s), .date(let s):
+        c = TextField(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
+      case .textArea(let s):
+        var shown = s
+        shown.keepCursorVisible(size: rect.size)
+        c = TextArea(shown, style: style, isFocused: focused).render(into: &buffer, area: rect)
+      case .choice(let ch):
+        let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
+        buffer.setString(
+          rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
+      }
+      // Blame and hindsight phrases are marked where they are typed.
+      for flag in BlameCheck.flags(in: field.value) {
+        highlight(flag.phrase, in: rect, buffer: &buffer, style: theme.warning.adding(.underline))
+      }
+      if focused { cursor = c }
+      if let p = problem(f, i), top + 1 + rows < area.maxY {
+        buffer.setString(rect.x, top + 1 + rows, p, style: theme.danger, maxWidth: rect.width)
+      }
+    }
+    return cursor
+  }
+
+  /// Marks every on-screen occurrence of `phrase` (case-insensitive) inside `rect`.
+  static func highlight(_ phrase: String, in rect: Rect, buffer: inout ScreenBuffer, style: Style) {
+    let needle = Array(phrase.lowercased())
+    guard !needle.isEmpty else { return }
+    for y in rect.y..<rect.maxY {
+      var chars: [Character] = []
+      var xs: [Int] = []
+      for x in rect.x..<rect.maxX {
+        let cell = buffer[x, y]
+        if cell.isContinuation { continue }
+        for ch in cell.text.lowercased() {
+          chars.append(ch)
+          xs.append(x)
+        }
+      }
+      guard chars.count >= needle.count else { continue }
+      var i = 0
+      while i + needle.count <= chars.count {
+        if Array(chars[i..<(i + needle.count)]) == needle {
+          let from = xs[i]
+          let to = xs[i + needle.count - 1]
+          buffer.setStyle(Rect(x: from, y: y, width: to - from + 1, height: 1), style)
+          i += needle.count
+        } else {
+          i += 1
+        }
+      }
+    }
+  }
+
+  static func headerLines(_ f: ActiveForm, context: ViewContext, width: Int) -> [Line] {
+    let theme = context.theme
+    let domain = context.domain
+    var out: [Line] = []
+    switch f.kind {
+    case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id):
+      guard let inc = domain.incidents[id] else { return out }
+      out.append(Line("Incident: " + inc.title, style: theme.title))
+      if case .review = f.kind {
+        let status = domain.reviewStatus(inc)
+        if status.isRepeat {
+          let keys = inc.patterns.joined(separator: ", ")
+          out.append(
+            Line("Repeat of \(keys): why didn't our earlier fix hold?", style: theme.warning))
+          out.append(Line("Earlier actions:", style: theme.warning))
+          if status.earlierActions.isEmpty {
+            out.append(Line("  (none were recorded)", style: theme.dim))
+          }
+          for a in status.earlierActions.prefix(4) {
+            let state = a.status.rawValue + (a.outcome.map { ", \($0.rawValue)" } ?? "")
+            out.append(Line("  • \(a.title) — \(a.owner), \(state)", style: theme.dim))
+          }
+        }
+      }
+    case .addLesson(let id):
+      if let inc = id.flatMap({ domain.incidents[$0] }) {
+        out.append(Line("Incident: " + inc.title, style: theme.title))
+      }
+    case .revalidateLesson(let id):
+      if let l = domain.lessons[id] {
+        for s in wrap(l.text, width: width).prefix(3) { out.append(Line(s)) }
+      }
+    case .newIncident: break
+    }
+    return out
+  }
+
+  static func footerLines(_ f: ActiveForm, context: ViewContext, width: Int) -> [Line] {
+    let theme = context.theme
+    let domain = context.domain
+    var out: [Line] = []
+    if let field = f.focusedField, let flag = BlameCheck.flags(in: field.value).first {
+      out.append(
+        Line([
+          Span("“\(flag.phrase)”", style: theme.warning),
+          Span(" — try: \(flag.suggestion)"),
+        ]))
+    }
+    switch f.kind {
+    case .review(let id, _):
+      if let inc = domain.incidents[id] {
+        let missing = missingForCompleteness(f, incident: inc, domain: domain)
+        if missing.isEmpty {
+          out.append(
+            Line("Complete: root cause, gap type and an owned, dated action", style: theme.success))
+        } else {
+          out.append(
+            Line(
+              "Missing for completeness: " + missing.joined(separator: ", "), style: theme.warning))
+        }
+      }
+    case .newIncident, .setPatterns:
+      let draft: NewIncident
+      if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
+        draft = NewIncident(
+          title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
+      } else {
+        draft = FormCatalog.draftIncident(f)
+      }
+      let suggestions = domain.suggestPatterns(for: draft, limit: 3)
+      if !suggestions.isEmpty {
+        out.append(
+          Line([
+            Span("Likely patterns: ", style: theme.accent),
+            Span(suggestions.map { "\($0.key) (\($0.reason))" }.joined(separator: "; ")),
+          ]))
+      }
+      let lessons = domain.lessons(matchingTags: draft.tags, patterns: draft.patterns)
+      for l in lessons.prefix(2) {
+        out.append(Line([Span("Lesson: ", style: theme.accent), Span(l.text)]))
+      }
+    default: break
+    }
+    if f.showsAllProblems, let p = f.form.firstProblem {
+      out.append(Line("Cannot save: " + p.message, style: theme.danger))
+    }
+    // Long lines wrap, each keeping the style of its first part.
+    return out.flatMap { line -> [Line] in
+      guard line.displayWidth > width else { return [line] }
+      let style = line.spans.first?.style ?? .plain
+      return wrap(line.spans.map(\.text).joined(), width: width).map { Line($0, style: style) }
+    }
+  }
+
+  /// What the review would still lack if saved as typed.
+  static func missingForCompleteness(_ f: ActiveForm, incident: Incident, domain: LearningState)
+    -> [String]
+  {
+    var missing: [String] = []
+    let root =
+      f.form.fields.contains { $0.id == "root-cause" }
+      ? f.value("root-cause") : (incident.answer("root-cause") ?? "")
+    if root.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { missing.append("root cause") }
+    let gap =
+      f.form.fields.contains { $0.id == "gap" } ? f.value("gap") : (incident.answer("gap") ?? "")
+    if GapType(rawValue: gap) == nil { missing.append("gap type") }
+    let acts = domain.actions(of: incident.id).filter { $0.status != .dropped }
+    if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
+      missing.append("an action with owner and due date (a)")
+    }
+    if f.form.fields.contains(where: { $0.id == ReviewTemplate.whyFixFailedKey }),
+      f.value(ReviewTemplate.whyFixFailedKey).trimmingCharacters(in: .whitespacesAndNewlines)
+        .isEmpty
+    {
+      missing.append("why the earlier fix didn't hold")
+    }
+    return missing
+  }
+}
+
+extension Style {
+  /// This style with `attributes` added.
+  func adding(_ attributes: TextAttributes) -> Style {
+    var s = self
+    s.attributes.formUnion(attributes)
+    return s
+  }
+}

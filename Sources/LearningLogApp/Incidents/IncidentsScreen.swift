@@ -1,0 +1,437 @@
+import LearningLog
+import TerminalUI
+
+/// Screen 2: the incident list beside the selected incident's detail.
+public enum IncidentsScreen: AppScreen {
+  /// Which pane takes the navigation keys.
+  public enum Focus: Hashable, Sendable { case list, detail }
+
+  /// Selection, focus, order, filter and search of the list.
+  public struct State: Hashable, Sendable {
+    public var list = ListState()
+    public var focus: Focus = .list
+    /// The first detail line shown.
+    public var detailScroll = 0
+    public var sort: IncidentSort = .date
+    public var filter = IncidentFilter()
+    /// The search text (kept after Enter, cleared by Esc).
+    public var search = TextEditState()
+    /// Whether the search box takes the keys.
+    public var isSearching = false
+    /// The filter form, while it is open.
+    public var filterForm: FormState?
+    /// The list's ids as last computed, and what they were computed from.
+    var cache: RowCache?
+    /// A list at the top, newest first, unfiltered.
+    public init() {}
+  }
+
+  /// What can happen on the screen.
+  public enum Action: Hashable, Sendable {
+    case navigate(KeyEvent)
+    case switchFocus
+    case open
+    case cycleSort
+    case openFilter
+    case filterKey(KeyEvent)
+    case applyFilter
+    case cancelFilter
+    case clearFilter
+    case startSearch
+    case searchKey(KeyEvent)
+    case searchPaste(String)
+    case keepSearch
+    case clearSearch
+    case select(Int)
+    case scroll(Int)
+    /// Select the incident with this id (clearing filters that hide it).
+    case selectIncident(String)
+    case newIncident
+    case review
+    case addAction
+    case addLesson
+    case edit
+    case setPattern
+  }
+
+  static let navKeys: [KeyEvent] = [
+    .char("j"), .char("k"), KeyEvent(.down), KeyEvent(.up), .char("g"), .char("G"),
+    KeyEvent(.home), KeyEvent(.end), KeyEvent(.pageUp), KeyEvent(.pageDown),
+  ]
+
+  public static var keymap: KeymapContext<Action> {
+    KeymapContext(
+      "incidents",
+      [
+        KeyBinding(
+          keys: [.char("j"), KeyEvent(.down)], help: "next incident (detail: scroll down)",
+          action: .navigate(.char("j")), hint: "move", keyLabel: "j/k ↓/↑"),
+        KeyBinding(
+          keys: [.char("k"), KeyEvent(.up)], help: "previous incident (detail: scroll up)",
+          action: .navigate(.char("k"))),
+        KeyBinding(
+          keys: [.char("g"), KeyEvent(.home)], help: "first", action: .navigate(.char("g")),
+          keyLabel: "g/Home"),
+        KeyBinding(
+          keys: [.char("G"), KeyEvent(.end)], help: "last", action: .navigate(.char("G")),
+          keyLabel: "G/End"),
+        KeyBinding(
+          keys: [KeyEvent(.pageUp), KeyEvent(.pageDown)], help: "page up / down",
+          action: .navigate(KeyEvent(.pageDown))),
+        KeyBinding(
+          keys: [.char("/")], help: "search as you type", action: .startSearch, hint: "search"),
+        KeyBinding(keys: [KeyEvent(.enter)], help: "open the detail", action: .open),
+        KeyBinding(
+          keys: [KeyEvent(.tab)], help: "switch list / detail", action: .switchFocus, hint: "detail"
+        ),
+        KeyBinding(keys: [.char("n")], help: "new incident", action: .newIncident, hint: "new"),
+        KeyBinding(
+          keys: [.char("r")], help: "review the selected one", action: .review, hint: "review"),
+        KeyBinding(keys: [.char("a")], help: "add an action", action: .addAction, hint: "action"),
+        KeyBinding(keys: [.char("L")], help: "add a lesson", action: .addLesson, hint: "lesson"),
+        KeyBinding(keys: [.char("e")], help: "edit", action: .edit, hint: "edit"),
+        KeyBinding(keys: [.char("p")], help: "set pattern", action: .setPattern, hint: "pattern"),
+        KeyBinding(
+          keys: [.char("o")], help: "cycle sort: date, severity, repeats", action: .cycleSort,
+          hint: "sort"),
+        KeyBinding(
+          keys: [.char("f")], help: "filter by status, kind, team, tag, pattern, severity",
+          action: .openFilter, hint: "filter"),
+        KeyBinding(keys: [.char("F")], help: "clear the filter", action: .clearFilter),
+      ])
+  }
+
+  static var searchKeymap: KeymapContext<Action> {
+    KeymapContext(
+      "search",
+      [
+        KeyBinding(
+          keys: [KeyEvent(.enter)], help: "keep the search", action: .keepSearch, hint: "keep"),
+        KeyBinding(
+          keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
+        KeyBinding(
+          keys: [], help: "type to narrow the list; readline keys edit",
+          action: .searchKey(.char(" ")), keyLabel: "typing"),
+      ])
+  }
+
+  static var filterKeymap: KeymapContext<Action> {
+    KeymapContext(
+      "filter",
+      [
+        KeyBinding(
+          keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field",
+          action: .filterKey(KeyEvent(.tab)),
+          hint: "field", keyLabel: "Tab/↓"),
+        KeyBinding(
+          keys: [KeyEvent(.tab, .shift), KeyEvent(.up)], help: "previous field",
+          action: .filterKey(KeyEvent(.tab, .shift))),
+        KeyBinding(
+          keys: [.char(" "), KeyEvent(.left), KeyEvent(.right)], help: "cycle the value",
+          action: .filterKey(.char(" ")), hint: "cycle", keyLabel: "Space/←/→"),
+        KeyBinding(
+          keys: [KeyEvent(.enter), .ctrl("s")], help: "apply", action: .applyFilter, hint: "apply"),
+        KeyBinding(
+          keys: [KeyEvent(.escape)], help: "cancel", action: .cancelFilter, hint: "cancel"),
+      ])
+  }
+
+  public static func activeKeymap(_ state: State) -> KeymapContext<Action> {
+    if state.filterForm != nil { return filterKeymap }
+    if state.isSearching { return searchKeymap }
+    return keymap
+  }
+
+  public static func isCapturingInput(_ state: State) -> Bool {
+    state.isSearching || state.filterForm != nil
+  }
+
+  public static func action(for key: KeyEvent, state: State) -> Action? {
+    if state.filterForm != nil {
+      switch (key.key, key.modifiers) {
+      case (.enter, []), (.character("s"), .ctrl): return .applyFilter
+      case (.escape, []): return .cancelFilter
+      default: return .filterKey(key)
+      }
+    }
+    if state.isSearching {
+      switch (key.key, key.modifiers) {
+      case (.enter, []): return .keepSearch
+      case (.escape, []): return .clearSearch
+      default: return .searchKey(key)
+      }
+    }
+    if navKeys.contains(key) { return .navigate(key) }
+    if key == KeyEvent(.escape), !state.search.isEmpty { return .clearSearch }
+    return keymap.bindings.first { $0.keys.contains(key) }?.action
+  }
+
+  /// The list and detail rectangles of the screen's area.
+  static func panes(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
+    let header = area.row(0)
+    let body = Rect(
+      x: area.x, y: area.y + 1, width: area.width, height: Swift.max(0, area.height - 1))
+    let listWidth = Swift.min(Swift.max(26, area.width * 2 / 5), Swift.max(0, area.width - 24))
+    let list = Rect(x: body.x, y: body.y, width: listWidth, height: body.height)
+    let detail = Rect(
+      x: body.x + listWidth + 1, y: body.y, width: Swift.max(0, body.width - listWidth - 1),
+      height: body.height)
+    return (header, list, detail)
+  }
+
+  public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
+    let (_, list, detail) = panes(area)
+    if list.contains(mouse.position) {
+      switch mouse.action {
+      case .press(button: 1):
+        let top = state.list.visibleOffset(count: Int.max / 2, height: list.height)
+        return .select(top + mouse.position.y - list.y)
+      case .wheelDown: return .scroll(3)
+      case .wheelUp: return .scroll(-3)
+      default: return nil
+      }
+    }
+    if detail.contains(mouse.position) {
+      switch mouse.action {
+      case .wheelDown: return .navigate(KeyEvent(.down))
+      case .wheelUp: return .navigate(KeyEvent(.up))
+      case .press(button: 1): return .switchFocus
+      default: return nil
+      }
+    }
+    return nil
+  }
+
+  /// The list's ids and the inputs they were computed from.
+  struct RowCache: Hashable, Sendable {
+    var revision: Int
+    var filter: IncidentFilter
+    var search: String
+    var sort: IncidentSort
+    var ids: [String]
+  }
+
+  /// The ids of the incidents the list shows now (from the cache when it is current).
+  ///
+  /// The cache is trusted only within the app, where every change of the log bumps the
+  /// context's revision.
+  public static func rowIDs(_ state: State, context: ViewContext) -> [String] {
+    if let c = state.cache, context.revision > 0, c.revision == context.revision,
+      c.filter == state.filter, c.search == state.search.text, c.sort == state.sort
+    {
+      return c.ids
+    }
+    return IncidentQuery.rowIDs(
+      context, filter: state.filter, search: state.search.text, sort: state.sort)
+  }
+
+  static func refreshCache(_ state: inout State, context: ViewContext) {
+    guard context.revision > 0 else { return }
+    let ids = rowIDs(state, context: context)
+    state.cache = RowCache(
+      revision: context.revision, filter: state.filter, search: state.search.text,
+      sort: state.sort, ids: ids)
+  }
+
+  /// The incidents the list shows now.
+  public static func rows(_ state: State, context: ViewContext) -> [Incident] {
+    rowIDs(state, context: context).compactMap { context.domain.incidents[$0] }
+  }
+
+  /// The selected incident, if any.
+  public static func selected(_ state: State, context: ViewContext) -> Incident? {
+    let ids = rowIDs(state, context: context)
+    return state.list.selection(count: ids.count).flatMap { context.domain.incidents[ids[$0]] }
+  }
+
+  static let pageHeight = 10
+
+  public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
+    -> [AppEffect]
+  {
+    let effects = reduceAction(&state, action, context: context)
+    refreshCache(&state, context: context)
+    return effects
+  }
+
+  static func reduceAction(_ state: inout State, _ action: Action, context: ViewContext)
+    -> [AppEffect]
+  {
+    let rows = rowIDs(state, context: context)
+    let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
+    switch action {
+    case .navigate(let key):
+      if state.focus == .detail {
+        switch key.key {
+        case .down, .character("j"): state.detailScroll += 1
+        case .up, .character("k"): state.detailScroll = Swift.max(0, state.detailScroll - 1)
+        case .pageDown: state.detailScroll += pageHeight
+        case .pageUp: state.detailScroll = Swift.max(0, state.detailScroll - pageHeight)
+        case .home, .character("g"): state.detailScroll = 0
+        default: break
+        }
+      } else if state.list.handle(key, count: rows.count, height: pageHeight) {
+        state.detailScroll = 0
+      }
+    case .switchFocus:
+      state.focus = state.focus == .list ? .detail : .list
+    case .open:
+      if !rows.isEmpty { state.focus = .detail }
+    case .cycleSort:
+      state.sort = state.sort.next
+      reselect(&state, id: selectedID, context: context)
+      return [.status("sorted by \(state.sort.rawValue)")]
+    case .openFilter:
+      state.filterForm = FormState(
+        fields: IncidentFilter.fields.map { f in
+          let options = IncidentFilter.options(f, in: context.domain)
+          let index = state.filter[f].flatMap { options.firstIndex(of: $0) } ?? 0
+          return FormField(
+            id: f, label: f, kind: .choice(ChoiceState(options: options, index: index)))
+        })
+    case .filterKey(let key):
+      _ = state.filterForm?.handle(key)
+    case .applyFilter:
+      if let form = state.filterForm {
+        for f in IncidentFilter.fields {
+          let v = form.value(f) ?? "any"
+          state.filter[f] = v == "any" ? nil : v
+        }
+      }
+      state.filterForm = nil
+      reselect(&state, id: selectedID, context: context)
+    case .cancelFilter:
+      state.filterForm = nil
+    case .clearFilter:
+      state.filter = IncidentFilter()
+      reselect(&state, id: selectedID, context: context)
+    case .startSearch:
+      state.isSearching = true
+    case .searchKey(let key):
+      if state.search.handle(key) { state.list = ListState() }
+    case .searchPaste(let text):
+      state.search.insert(text)
+      state.list = ListState()
+    case .keepSearch:
+      state.isSearching = false
+    case .clearSearch:
+      state.isSearching = false
+      state.search = TextEditState()
+      reselect(&state, id: selectedID, context: context)
+    case .select(let i):
+      guard i >= 0, i < rows.count else { return [] }
+      state.list.select(i, count: rows.count, height: pageHeight)
+      state.focus = .list
+      state.detailScroll = 0
+    case .scroll(let d):
+      state.list.move(by: d, count: rows.count, height: pageHeight)
+      state.detailScroll = 0
+    case .selectIncident(let id):
+      if !rows.contains(id) {
+        state.filter = IncidentFilter()
+        state.search = TextEditState()
+        state.isSearching = false
+      }
+      reselect(&state, id: id, context: context)
+      state.detailScroll = 0
+    case .newIncident:
+      return [.show(.newIncident)]
+    case .review, .addAction, .addLesson, .edit, .setPattern:
+      guard let id = selectedID else {
+        return [.status("no incident selected: n records one")]
+      }
+      switch action {
+      case .review: return [.show(.review(id))]
+      case .addAction: return [.show(.addAction(incident: id))]
+      case .addLesson: return [.show(.addLesson(incident: id))]
+      case .edit: return [.show(.editIncident(id))]
+      default: return [.show(.setPatterns(id))]
+      }
+    }
+    return []
+  }
+
+  static func reselect(_ state: inout State, id: String?, context: ViewContext) {
+    let r = rowIDs(state, context: context)
+    let index = id.flatMap { r.firstIndex(of: $0) } ?? 0
+    state.list.select(index, count: r.count, height: pageHeight)
+    refreshCache(&state, context: context)
+  }
+
+  public static func render(
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point? {
+    let theme = context.theme
+    let rows = rowIDs(state, context: context)
+    let incidents = context.domain.incidents
+    let (header, listArea, detailArea) = panes(area)
+    var cursor: Point?
+    // Header: count, order, filter, search.
+    if state.isSearching || !state.search.isEmpty {
+      let count = " \(rows.count) of \(context.domain.incidents.count)"
+      let x = buffer.setString(header.x, header.y, "/", style: theme.accent)
+      let fieldWidth = Swift.max(0, listArea.width - 1 - count.displayWidth)
+      buffer.setString(
+        x + fieldWidth, header.y, count, style: theme.dim, maxWidth: count.displayWidth)
+      let field = Rect(x: x, y: header.y, width: fieldWidth, height: 1)
+      let c = TextField(
+        state.search, style: Style(attributes: .underline), isFocused: state.isSearching
+      )
+      .render(into: &buffer, area: field)
+      if state.isSearching { cursor = c }
+    } else {
+      buffer.setString(
+        header.x, header.y, "\(rows.count) of \(context.domain.incidents.count) incidents",
+        style: theme.title, maxWidth: listArea.width)
+    }
+    var info = "sort: \(state.sort.rawValue)"
+    if !state.filter.isEmpty { info += " · filter: " + state.filter.summary }
+    buffer.setString(detailArea.x, header.y, info, style: theme.dim, maxWidth: detailArea.width)
+
+    let listFocused = state.focus == .list
+    ListView(
+      count: rows.count, highlight: listFocused ? theme.selection : Style(attributes: .bold),
+      emptyText: context.domain.incidents.isEmpty
+        ? "No incidents yet: n records one" : "Nothing matches"
+    ) { i in
+      guard let inc = incidents[rows[i]] else { return Line("") }
+      let sevStyle: Style
+      switch inc.severity {
+      case .critical, .high: sevStyle = theme.danger
+      case .medium: sevStyle = theme.warning
+      case .low: sevStyle = theme.dim
+      }
+      return Line([
+        Span(inc.statusGlyph + " "),
+        Span(inc.severity.short.padded(toWidth: 5), style: sevStyle),
+        Span(inc.occurred.monthDay + " ", style: theme.dim),
+        Span(inc.title),
+      ])
+    }.render(into: &buffer, area: listArea, state: state.list)
+    // A thin divider between the panes.
+    for y in detailArea.y..<detailArea.maxY where detailArea.x > 0 {
+      buffer.setString(detailArea.x - 1, y, "│", style: theme.border)
+    }
+    if let i = state.list.selection(count: rows.count), let inc = incidents[rows[i]] {
+      let lines = IncidentDetail.lines(inc, context: context, width: detailArea.width - 1)
+      let top = Swift.max(0, Swift.min(state.detailScroll, lines.count - detailArea.height))
+      for row in 0..<detailArea.height where top + row < lines.count {
+        buffer.setLine(
+          detailArea.x + 1, detailArea.y + row, lines[top + row], maxWidth: detailArea.width - 1)
+      }
+      if state.focus == .detail, detailArea.width > 2 {
+        buffer.setString(detailArea.maxX - 1, detailArea.y, "◆", style: theme.accent)
+      }
+    }
+    if let form = state.filterForm {
+      let box = area.centered(width: Swift.min(area.width, 44), height: Swift.min(area.height, 9))
+      let inner = Panel(
+        title: "Filter (Enter applies)", borderStyle: theme.border, titleStyle: theme.title
+      )
+      .render(into: &buffer, area: box)
+      FormView(form: form, theme: theme).render(into: &buffer, area: inner.inset(horizontal: 1))
+      cursor = nil
+    }
+    return cursor
+  }
+}

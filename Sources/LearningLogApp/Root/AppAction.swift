@@ -1,0 +1,71 @@
+import LearningLog
+import TerminalUI
+
+/// Keys that work everywhere.
+public enum GlobalCommand: Hashable, Sendable {
+  case help
+  case quit
+  case show(AppTab)
+  case redraw
+  case loadDemo
+}
+
+/// What the open form does with a key.
+public enum FormInput: Hashable, Sendable {
+  /// An editing or moving key, handled by the form's fields.
+  case key(KeyEvent)
+  /// Pasted text.
+  case paste(String)
+  /// Ctrl-S.
+  case save
+  /// Esc: close, asking first when edited.
+  case cancel
+  /// Ctrl-E: end of line, or `$EDITOR` when already there.
+  case endOrEditor
+  /// Ctrl-T in a review: the next template, keeping answers to the questions both share.
+  case nextTemplate
+}
+
+/// Everything that can happen in the app: input turned into intents, and results of effects.
+public enum AppAction: Sendable {
+  case global(GlobalCommand)
+  case today(TodayScreen.Action)
+  case incidents(IncidentsScreen.Action)
+  case board(BoardScreen.Action)
+  case lessons(LessonsScreen.Action)
+  case patterns(PatternsScreen.Action)
+  case dashboard(DashboardScreen.Action)
+  case form(FormInput)
+  /// Scroll the help overlay by lines.
+  case helpScroll(Int)
+  /// Close the help overlay.
+  case closeOverlay
+  /// The answer to the dialog shown.
+  case confirm(Bool)
+  /// The terminal has a new size.
+  case resize(Size)
+  /// No input for a tick: look for changes from other processes.
+  case tick
+  /// The log changed; the new state.
+  case logChanged(LearningState)
+  /// A write succeeded.
+  case performed(purpose: String, createdID: String?)
+  /// A write failed; nothing was appended.
+  case performFailed(purpose: String, message: String)
+  /// `$EDITOR` returned text for a field.
+  case editorReturned(field: String, text: String)
+  /// Go somewhere (from a screen's `.show`).
+  case navigate(Destination)
+  /// Show a message in the status line.
+  case setStatus(String)
+}
+
+/// Work the root asks the runtime to do: a screen's effect, or looking for changes.
+public enum RootEffect: Sendable, Hashable {
+  /// An effect of a screen or form.
+  case app(AppEffect)
+  /// Read what other processes appended.
+  case refresh
+  /// Repaint the whole terminal (Ctrl-L).
+  case redraw
+}

@@ -1,0 +1,102 @@
+import TerminalUI
+
+/// The key tables of the root: global keys, the welcome key, forms, help and dialogs.
+public enum AppKeymaps {
+  /// Keys that work in every view.
+  public static let global = KeymapContext<GlobalCommand>(
+    "global",
+    [
+      KeyBinding(
+        keys: [.char("?"), KeyEvent(.function(1))], help: "help: every key of this view",
+        action: .help, hint: "help", keyLabel: "?/F1"),
+      KeyBinding(
+        keys: [.char("q")], help: "quit (Esc first closes an overlay or form)", action: .quit,
+        hint: "quit"),
+      KeyBinding(
+        keys: [.ctrl("c")], help: "quit at once (an open review stays as a draft)", action: .quit),
+      KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
+      KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
+      KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),
+      KeyBinding(keys: [.char("4")], help: "lessons", action: .show(.lessons)),
+      KeyBinding(keys: [.char("5")], help: "patterns", action: .show(.patterns)),
+      KeyBinding(keys: [.char("6")], help: "dashboard", action: .show(.dashboard)),
+      KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
+    ])
+
+  /// The key offered on an empty log.
+  public static let welcome = KeymapContext<GlobalCommand>(
+    "empty log",
+    [
+      KeyBinding(
+        keys: [.char("d")], help: "load the demo data", action: .loadDemo, hint: "demo data")
+    ])
+
+  /// The keys of an open form.
+  public static let form = KeymapContext<FormInput>(
+    "form",
+    [
+      KeyBinding(
+        keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field", action: .key(KeyEvent(.tab)),
+        hint: "field", keyLabel: "Tab/↓"),
+      KeyBinding(
+        keys: [KeyEvent(.tab, .shift), KeyEvent(.up)], help: "previous field",
+        action: .key(KeyEvent(.tab, .shift)), keyLabel: "Shift-Tab/↑"),
+      KeyBinding(
+        keys: [KeyEvent(.enter)], help: "next field (new line in a multi-line field)",
+        action: .key(KeyEvent(.enter))),
+      KeyBinding(keys: [], help: "cycle a choice", action: .key(.char(" ")), keyLabel: "Space/←/→"),
+      KeyBinding(
+        keys: [], help: "move in the text", action: .key(KeyEvent(.left)),
+        keyLabel: "←/→ Home/End Ctrl-A Alt-B/F"),
+      KeyBinding(
+        keys: [], help: "delete a word / to the start / to the end", action: .key(.ctrl("w")),
+        keyLabel: "Ctrl-W Ctrl-U Ctrl-K"),
+      KeyBinding(keys: [.ctrl("s")], help: "save", action: .save, hint: "save"),
+      KeyBinding(
+        keys: [KeyEvent(.escape)], help: "cancel (asks if edited)", action: .cancel, hint: "cancel"),
+      KeyBinding(
+        keys: [.ctrl("e")], help: "Ctrl-E end of line · again: $EDITOR", action: .endOrEditor,
+        hint: "$EDITOR"),
+      KeyBinding(
+        keys: [.ctrl("t")], help: "review: the next template (answers to shared questions stay)",
+        action: .nextTemplate),
+      KeyBinding(
+        keys: [KeyEvent(.function(1))], help: "this help", action: .key(KeyEvent(.function(1)))),
+    ])
+
+  /// The keys of the help overlay.
+  public static let help = KeymapContext<Int>(
+    "help",
+    [
+      KeyBinding(
+        keys: [.char("j"), KeyEvent(.down)], help: "scroll down", action: 1, hint: "scroll",
+        keyLabel: "j/k"),
+      KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "scroll up", action: -1),
+      KeyBinding(
+        keys: [KeyEvent(.escape), .char("?"), .char("q"), KeyEvent(.function(1))], help: "close",
+        action: 0, hint: "close", keyLabel: "Esc"),
+    ])
+
+  /// The keys of a yes/no dialog.
+  public static let confirm = KeymapContext<Bool>(
+    "dialog",
+    [
+      KeyBinding(
+        keys: [.char("y"), KeyEvent(.enter)], help: "yes", action: true, hint: "yes", keyLabel: "y"),
+      KeyBinding(
+        keys: [.char("n"), KeyEvent(.escape)], help: "no", action: false, hint: "no",
+        keyLabel: "n/Esc"),
+    ])
+}
+
+extension KeymapContext {
+  /// The context as a help section.
+  var helpSection: HelpSection {
+    HelpSection(title: name, entries: bindings.map { HelpEntry(keys: $0.keyNames, help: $0.help) })
+  }
+
+  /// The context's hint bar items.
+  var hintItems: [HintItem] {
+    bindings.compactMap { b in b.hint.map { HintItem(keys: b.keyNames, label: $0) } }
+  }
+}

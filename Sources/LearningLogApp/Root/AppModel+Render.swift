@@ -1,0 +1,147 @@
+import LearningLog
+import TerminalUI
+
+/// Where the parts of the app sit on screen.
+struct AppLayout {
+  var tabs: Rect
+  var body: Rect
+  var status: Rect
+  var hints: Rect
+}
+
+extension AppModel {
+  static func layout(_ size: Size) -> AppLayout {
+    let rows = Layout.split(
+      Rect(size: size), .vertical, [.length(1), .fill(1), .length(1), .length(1)])
+    return AppLayout(tabs: rows[0], body: rows[1], status: rows[2], hints: rows[3])
+  }
+
+  public func render(_ state: AppState, into frame: inout Frame) {
+    let size = frame.size
+    if TooSmallView.isTooSmall(size, required: Self.minimumSize) {
+      TooSmallView(current: size, required: Self.minimumSize).render(
+        into: &frame.buffer, area: frame.area)
+      frame.cursor = nil
+      return
+    }
+    let theme = state.context.theme
+    let l = Self.layout(size)
+    let items = Self.tabItems(width: l.tabs.width)
+    for item in items where item.columns.upperBound <= l.tabs.maxX {
+      frame.buffer.setString(
+        l.tabs.x + item.columns.lowerBound, l.tabs.y, item.text,
+        style: item.tab == state.tab ? theme.selection : theme.normal)
+    }
+    let name = "learnlog"
+    if l.tabs.width > (items.last?.columns.upperBound ?? 0) + name.count + 2 {
+      frame.buffer.setString(l.tabs.maxX - name.count, l.tabs.y, name, style: theme.title)
+    }
+    var cursor: Point?
+    if let form = state.form {
+      cursor = FormRenderer.render(form, context: state.context, into: &frame.buffer, area: l.body)
+    } else {
+      cursor = renderScreen(state, into: &frame.buffer, area: l.body)
+    }
+    // Status line: the last message, else a quiet summary of the log.
+    if let status = state.status {
+      frame.buffer.setString(
+        l.status.x, l.status.y, status.text, style: status.isError ? theme.danger : theme.success,
+        maxWidth: l.status.width)
+    } else {
+      let d = state.context.domain
+      let summary =
+        "\(d.incidents.count) incidents · \(d.actions.count) actions · \(d.lessons.count) lessons · \(state.context.todayItems.count) carried over"
+      frame.buffer.setString(
+        l.status.x, l.status.y, summary, style: theme.dim, maxWidth: l.status.width)
+    }
+    HintBar(items: hints(state), keyStyle: theme.accent, labelStyle: theme.normal)
+      .render(into: &frame.buffer, area: l.hints)
+    switch state.overlay {
+    case .help(let scroll):
+      HelpOverlay(sections: helpSections(state), scroll: scroll, theme: theme)
+        .render(into: &frame.buffer, area: l.body)
+      cursor = nil
+    case .confirm(let request):
+      let (title, message) = Self.confirmText(request, state: state)
+      ConfirmDialog(
+        title: title, message: message, isDestructive: request == .discardForm, theme: theme
+      )
+      .render(into: &frame.buffer, area: l.body)
+      cursor = nil
+    case nil: break
+    }
+    frame.cursor = cursor
+  }
+
+  static func confirmText(_ request: ConfirmRequest, state: AppState) -> (String, String) {
+    switch request {
+    case .discardForm:
+      return ("Discard edits?", "This form has unsaved edits. Throw them away?")
+    case .restoreDraft(let draft):
+      let id = draft.values["_incident"] ?? ""
+      let title = state.context.domain.incidents[id]?.title ?? "an incident no longer in the log"
+      return ("Unsaved review found", "A review draft of “\(title)” was not saved. Restore it?")
+    }
+  }
+
+  func renderScreen(_ state: AppState, into buffer: inout ScreenBuffer, area: Rect) -> Point? {
+    let context = state.context
+    switch state.tab {
+    case .today: return TodayScreen.render(state.today, context: context, into: &buffer, area: area)
+    case .incidents:
+      return IncidentsScreen.render(state.incidents, context: context, into: &buffer, area: area)
+    case .actions:
+      return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
+    case .lessons:
+      return LessonsScreen.render(state.lessons, context: context, into: &buffer, area: area)
+    case .patterns:
+      return PatternsScreen.render(state.patterns, context: context, into: &buffer, area: area)
+    case .dashboard:
+      return DashboardScreen.render(state.dashboard, context: context, into: &buffer, area: area)
+    }
+  }
+
+  /// The help sections of what is on screen now: the dialog's, the form's, or the view's keys
+  /// followed by the global ones.
+  public func helpSections(_ state: AppState) -> [HelpSection] {
+    if state.form != nil { return [AppKeymaps.form.helpSection, AppKeymaps.global.helpSection] }
+    var sections: [HelpSection] = []
+    switch state.tab {
+    case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
+    case .incidents: sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
+    case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
+    case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
+    case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
+    case .dashboard: sections.append(DashboardScreen.activeKeymap(state.dashboard).helpSection)
+    }
+    if TodayScreen.isEmptyLog(state.context.domain) {
+      sections.append(AppKeymaps.welcome.helpSection)
+    }
+    sections.append(AppKeymaps.global.helpSection)
+    return sections
+  }
+
+  /// The hint bar items of what is on screen now.
+  public func hints(_ state: AppState) -> [HintItem] {
+    switch state.overlay {
+    case .help: return AppKeymaps.help.hintItems
+    case .confirm: return AppKeymaps.confirm.hintItems
+    case nil: break
+    }
+    if state.form != nil { return AppKeymaps.form.hintItems }
+    var items: [HintItem] = []
+    if TodayScreen.isEmptyLog(state.context.domain) { items += AppKeymaps.welcome.hintItems }
+    switch state.tab {
+    case .today: items += TodayScreen.activeKeymap(state.today).hintItems
+    case .incidents: items += IncidentsScreen.activeKeymap(state.incidents).hintItems
+    case .actions: items += BoardScreen.activeKeymap(state.board).hintItems
+    case .lessons: items += LessonsScreen.activeKeymap(state.lessons).hintItems
+    case .patterns: items += PatternsScreen.activeKeymap(state.patterns).hintItems
+    case .dashboard: items += DashboardScreen.activeKeymap(state.dashboard).hintItems
+    }
+    // While a screen takes text, only its own keys are live.
+    if isCapturing(state) { return items }
+    let global = AppKeymaps.global.hintItems
+    return global.filter { $0.label == "help" } + items + global.filter { $0.label == "quit" }
+  }
+}

@@ -1,0 +1,421 @@
+import LearningLog
+import TerminalUI
+
+/// The whole app as one program: routes input to the overlay, the form or the current screen,
+/// applies actions, and draws the tabs bar, the view, the status line and the hint bar.
+public struct AppModel: ProgramModel {
+  public typealias State = AppState
+  public typealias Action = AppAction
+  public typealias Effect = RootEffect
+
+  /// Below this size the app shows how big the terminal must be.
+  public static let minimumSize = Size(width: 60, height: 16)
+
+  /// The app.
+  public init() {}
+
+  public func tickAction(_ state: AppState) -> AppAction? { .tick }
+
+  public func isFinished(_ state: AppState) -> Bool { state.isQuitting }
+
+  // MARK: Input
+
+  public func action(for event: InputEvent, in state: AppState) -> AppAction? {
+    switch event {
+    case .resize(let size): return .resize(size)
+    case .paste(let text):
+      if state.form != nil, state.overlay == nil { return .form(.paste(text)) }
+      if state.tab == .incidents, state.incidents.isSearching {
+        return .incidents(.searchPaste(text))
+      }
+      return nil
+    case .mouse(let m): return mouseAction(m, state)
+    case .key(let key): return keyAction(key, state)
+    }
+  }
+
+  func keyAction(_ key: KeyEvent, _ state: AppState) -> AppAction? {
+    if key == .ctrl("c") { return .global(.quit) }
+    if TooSmallView.isTooSmall(state.size, required: Self.minimumSize) {
+      return key == .char("q") ? .global(.quit) : nil
+    }
+    switch state.overlay {
+    case .confirm:
+      return ConfirmDialog.answer(for: key).map { .confirm($0) }
+    case .help:
+      guard let d = AppKeymaps.help.bindings.first(where: { $0.keys.contains(key) })?.action else {
+        return nil
+      }
+      return d == 0 ? .closeOverlay : .helpScroll(d)
+    case nil: break
+    }
+    if state.form != nil {
+      switch (key.key, key.modifiers) {
+      case (.character("s"), .ctrl): return .form(.save)
+      case (.escape, []): return .form(.cancel)
+      case (.character("e"), .ctrl): return .form(.endOrEditor)
+      case (.character("t"), .ctrl): return .form(.nextTemplate)
+      case (.function(1), []): return .global(.help)
+      case (.character("l"), .ctrl): return .global(.redraw)
+      default: return .form(.key(key))
+      }
+    }
+    if key == .ctrl("l") { return .global(.redraw) }
+    if !isCapturing(state) {
+      if TodayScreen.isEmptyLog(state.context.domain), key == .char("d") {
+        return .global(.loadDemo)
+      }
+      if let g = AppKeymaps.global.bindings.first(where: { $0.keys.contains(key) })?.action {
+        return .global(g)
+      }
+    }
+    switch state.tab {
+    case .today: return TodayScreen.action(for: key, state: state.today).map(AppAction.today)
+    case .incidents:
+      return IncidentsScreen.action(for: key, state: state.incidents).map(AppAction.incidents)
+    case .actions: return BoardScreen.action(for: key, state: state.board).map(AppAction.board)
+    case .lessons:
+      return LessonsScreen.action(for: key, state: state.lessons).map(AppAction.lessons)
+    case .patterns:
+      return PatternsScreen.action(for: key, state: state.patterns).map(AppAction.patterns)
+    case .dashboard:
+      return DashboardScreen.action(for: key, state: state.dashboard).map(AppAction.dashboard)
+    }
+  }
+
+  func isCapturing(_ state: AppState) -> Bool {
+    switch state.tab {
+    case .today: return TodayScreen.isCapturingInput(state.today)
+    case .incidents: return IncidentsScreen.isCapturingInput(state.incidents)
+    case .actions: return BoardScreen.isCapturingInput(state.board)
+    case .lessons: return LessonsScreen.isCapturingInput(state.lessons)
+    case .patterns: return PatternsScreen.isCapturingInput(state.patterns)
+    case .dashboard: return DashboardScreen.isCapturingInput(state.dashboard)
+    }
+  }
+
+  /// Each tab's title and the columns it takes in a tabs bar `width` cells wide (padded when
+  /// there is room, tight on narrow terminals).
+  static func tabItems(width: Int) -> [(tab: AppTab, text: String, columns: Range<Int>)] {
+    let padded = width >= 76
+    var x = 0
+    var out: [(AppTab, String, Range<Int>)] = []
+    for (i, tab) in AppTab.allCases.enumerated() {
+      if i > 0 { x += padded ? 2 : 1 }
+      let name = !padded && tab == .dashboard ? "Dash" : tab.title
+      let text = padded ? " \(tab.rawValue) \(name) " : "\(tab.rawValue) \(name)"
+      let w = text.displayWidth
+      out.append((tab, text, x..<(x + w)))
+      x += w
+    }
+    return out
+  }
+
+  func mouseAction(_ m: MouseEvent, _ state: AppState) -> AppAction? {
+    guard !TooSmallView.isTooSmall(state.size, required: Self.minimumSize) else { return nil }
+    if case .help = state.overlay {
+      switch m.action {
+      case .wheelDown: return .helpScroll(3)
+      case .wheelUp: return .helpScroll(-3)
+      default: return nil
+      }
+    }
+    guard state.overlay == nil, state.form == nil else { return nil }
+    let layout = Self.layout(state.size)
+    if m.position.y == layout.tabs.y, case .press(button: 1) = m.action {
+      return Self.tabItems(width: state.size.width).first { $0.columns.contains(m.position.x) }
+        .map { .global(.show($0.tab)) }
+    }
+    guard layout.body.contains(m.position) else { return nil }
+    switch state.tab {
+    case .today:
+      return TodayScreen.action(for: m, area: layout.body, state: state.today).map(AppAction.today)
+    case .incidents:
+      return IncidentsScreen.action(for: m, area: layout.body, state: state.incidents).map(
+        AppAction.incidents)
+    case .actions:
+      return BoardScreen.action(for: m, area: layout.body, state: state.board).map(AppAction.board)
+    case .lessons:
+      return LessonsScreen.action(for: m, area: layout.body, state: state.lessons).map(
+        AppAction.lessons)
+    case .patterns:
+      return PatternsScreen.action(for: m, area: layout.body, state: state.patterns).map(
+        AppAction.patterns)
+    case .dashboard:
+      return DashboardScreen.action(for: m, area: layout.body, state: state.dashboard).map(
+        AppAction.dashboard)
+    }
+  }
+
+  // MARK: Reduce
+
+  public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
+    switch action {
+    case .global(let g): return reduceGlobal(&state, g)
+    case .today(let a):
+      return TodayScreen.reduce(&state.today, a, context: state.context).map(RootEffect.app)
+    case .incidents(let a):
+      return IncidentsScreen.reduce(&state.incidents, a, context: state.context).map(RootEffect.app)
+    case .board(let a):
+      return BoardScreen.reduce(&state.board, a, context: state.context).map(RootEffect.app)
+    case .lessons(let a):
+      return LessonsScreen.reduce(&state.lessons, a, context: state.context).map(RootEffect.app)
+    case .patterns(let a):
+      return PatternsScreen.reduce(&state.patterns, a, context: state.context).map(RootEffect.app)
+    case .dashboard(let a):
+      return DashboardScreen.reduce(&state.dashboard, a, context: state.context).map(RootEffect.app)
+    case .form(let input): return reduceForm(&state, input)
+    case .helpScroll(let d):
+      if case .help(let s) = state.overlay { state.overlay = .help(scroll: Swift.max(0, s + d)) }
+    case .closeOverlay:
+      state.overlay = nil
+    case .confirm(let yes): return reduceConfirm(&state, yes)
+    case .resize(let size):
+      state.size = size
+    case .tick:
+      return [.refresh]
+    case .logChanged(let domain):
+      // Selections follow their item, not their row, when others' records shift the lists.
+      let incident = IncidentsScreen.selected(state.incidents, context: state.context)?.id
+      let items = state.context.todayItems
+      let item = state.today.list.selection(count: items.count).map { items[$0] }
+      let revision = state.context.revision
+      state.context = ViewContext(
+        domain: domain, today: state.context.today, theme: state.context.theme)
+      state.context.revision = revision + 1
+      state.logVersion += 1
+      if let incident {
+        IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
+      }
+      let newItems = state.context.todayItems
+      if let item,
+        let i = newItems.firstIndex(where: { $0.kind == item.kind && $0.subject == item.subject })
+      {
+        state.today.list.select(i, count: newItems.count, height: TodayScreen.pageHeight)
+      }
+    case .performed(let purpose, let createdID):
+      state.pendingSaves -= 1
+      guard state.pendingSaves <= 0 else { return [] }
+      state.pendingSaves = 0
+      var effects: [RootEffect] = []
+      if let key = state.form?.draftKey { effects.append(.app(.discardDraft(key: key))) }
+      let kind = state.form?.kind
+      state.form = nil
+      state.status = StatusMessage("saved: \(purpose)")
+      if case .newIncident = kind, let id = createdID {
+        state.tab = .incidents
+        _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
+      }
+      return effects
+    case .performFailed(_, let message):
+      state.pendingSaves = 0
+      state.status = StatusMessage("error: \(message)")
+    case .editorReturned(let field, let text):
+      guard state.form != nil else { return [] }
+      state.form?.form.setValue(field, text)
+      return draftEffects(state)
+    case .navigate(let destination): return navigate(&state, destination)
+    case .setStatus(let text):
+      state.status = text.isEmpty ? nil : StatusMessage(text)
+    }
+    return []
+  }
+
+  func reduceGlobal(_ state: inout AppState, _ g: GlobalCommand) -> [RootEffect] {
+    switch g {
+    case .help: state.overlay = .help(scroll: 0)
+    case .quit: state.isQuitting = true
+    case .show(let tab):
+      state.tab = tab
+    case .redraw:
+      state.redrawCount += 1
+      return [.redraw]
+    case .loadDemo:
+      guard TodayScreen.isEmptyLog(state.context.domain) else {
+        return [.app(.status("error: the demo loads only into an empty log"))]
+      }
+      return [.app(.loadDemo)]
+    }
+    return []
+  }
+
+  func navigate(_ state: inout AppState, _ destination: Destination) -> [RootEffect] {
+    let domain = state.context.domain
+    switch destination {
+    case .today: state.tab = .today
+    case .incident(let id):
+      state.tab = .incidents
+      _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
+    case .review(let id):
+      guard let inc = domain.incidents[id] else { return notFound(&state, "incident", id) }
+      open(&state, .review(incident: id, template: inc.template))
+    case .action(let id):
+      state.tab = .actions
+      if let a = domain.actions[id] { Self.select(action: a, in: &state) }
+    case .lesson(let id):
+      state.tab = .lessons
+      var list = LessonsScreen.lessons(state: state.lessons, context: state.context)
+      if !list.contains(where: { $0.id == id }) {
+        state.lessons = LessonsScreen.State()
+        list = LessonsScreen.lessons(state: state.lessons, context: state.context)
+      }
+      if let i = list.firstIndex(where: { $0.id == id }) {
+        state.lessons.list.select(i, count: list.count, height: 10)
+      }
+    case .pattern(let key):
+      state.tab = .patterns
+      if let i = state.context.patterns.firstIndex(where: { $0.key == key }) {
+        state.patterns.table.select(i, count: state.context.patterns.count, height: 10)
+        state.patterns.incident = 0
+      }
+    case .dashboard: state.tab = .dashboard
+    case .newIncident: open(&state, .newIncident)
+    case .editIncident(let id): open(&state, .editIncident(id))
+    case .setPatterns(let id): open(&state, .setPatterns(id))
+    case .addAction(let id): open(&state, .addAction(incident: id))
+    case .addLesson(let id): open(&state, .addLesson(incident: id))
+    case .revalidateLesson(let id): open(&state, .revalidateLesson(id))
+    }
+    return []
+  }
+
+  /// Shows `action` selected on the board (its column; filters that hide it are cleared).
+  static func select(action a: LearningLog.Action, in state: inout AppState) {
+    guard let column = BoardScreen.Column.allCases.first(where: { $0.status == a.status }) else {
+      return
+    }
+    if column == .dropped { state.board.showDropped = true }
+    state.board.column = column
+    var cards = BoardScreen.cards(column, state: state.board, context: state.context)
+    if !cards.contains(where: { $0.id == a.id }) {
+      state.board = BoardScreen.State(column: column, showDropped: column == .dropped)
+      cards = BoardScreen.cards(column, state: state.board, context: state.context)
+    }
+    if let i = cards.firstIndex(where: { $0.id == a.id }) {
+      state.board.lists[column.rawValue].select(i, count: cards.count, height: 10)
+    }
+  }
+
+  func notFound(_ state: inout AppState, _ what: String, _ id: String) -> [RootEffect] {
+    state.status = StatusMessage("error: no \(what) \(id) in the log any more")
+    return []
+  }
+
+  func open(_ state: inout AppState, _ kind: FormKind, values: [String: String]? = nil) {
+    guard var f = FormCatalog.make(kind, context: state.context) else {
+      state.status = StatusMessage("error: what this form is about is no longer in the log")
+      return
+    }
+    if let values {
+      for (k, v) in values where !k.hasPrefix("_") { f.form.setValue(k, v) }
+    }
+    state.form = f
+    state.status = nil
+  }
+
+  func draftEffects(_ state: AppState) -> [RootEffect] {
+    guard let f = state.form, let key = f.draftKey, f.isEdited else { return [] }
+    return [.app(.saveDraft(key: key, values: f.draftValues))]
+  }
+
+  func closeForm(_ state: inout AppState) -> [RootEffect] {
+    let key = state.form?.draftKey
+    state.form = nil
+    state.overlay = nil
+    return key.map { [.app(.discardDraft(key: $0))] } ?? []
+  }
+
+  static func purpose(_ kind: FormKind) -> String {
+    switch kind {
+    case .review: return "review"
+    case .newIncident: return "new incident"
+    case .editIncident: return "incident edit"
+    case .setPatterns: return "pattern"
+    case .addAction: return "action"
+    case .addLesson: return "lesson"
+    case .revalidateLesson: return "revalidation"
+    }
+  }
+
+  func reduceForm(_ state: inout AppState, _ input: FormInput) -> [RootEffect] {
+    guard var f = state.form else { return [] }
+    switch input {
+    case .key(let key):
+      let before = f.values
+      _ = f.form.handle(key)
+      state.form = f
+      return f.values != before ? draftEffects(state) : []
+    case .paste(let text):
+      f.form.paste(text)
+      state.form = f
+      return draftEffects(state)
+    case .endOrEditor:
+      if f.isCursorAtLineEnd, let field = f.focusedField {
+        return [.app(.editExternally(text: field.value, field: field.id))]
+      }
+      _ = f.form.handle(.ctrl("e"))
+      state.form = f
+      return []
+    case .nextTemplate:
+      guard case .review(let id, let template) = f.kind else { return [] }
+      let names = state.context.domain.templates.map(\.name)
+      guard let i = names.firstIndex(of: template), names.count > 1 else { return [] }
+      let next = names[(i + 1) % names.count]
+      guard var g = FormCatalog.make(.review(incident: id, template: next), context: state.context)
+      else { return [] }
+      for field in f.form.fields where g.form.fields.contains(where: { $0.id == field.id }) {
+        g.form.setValue(field.id, field.value)
+      }
+      state.form = g
+      state.status = StatusMessage("template: \(next)")
+      return draftEffects(state)
+    case .cancel:
+      if f.isEdited {
+        state.overlay = .confirm(.discardForm)
+        return []
+      }
+      return closeForm(&state)
+    case .save:
+      switch FormCatalog.commands(f, context: state.context) {
+      case .failure(let problem):
+        f.showsAllProblems = true
+        f.form.focus = problem.field
+        state.form = f
+        state.status = StatusMessage("error: cannot save: \(problem.message)")
+        return []
+      case .success(let commands):
+        if commands.isEmpty {
+          state.status = StatusMessage("nothing changed")
+          return closeForm(&state)
+        }
+        state.pendingSaves = commands.count
+        let purpose = Self.purpose(f.kind)
+        return commands.map { .app(.perform($0, purpose: purpose)) }
+      }
+    }
+  }
+
+  func reduceConfirm(_ state: inout AppState, _ yes: Bool) -> [RootEffect] {
+    guard case .confirm(let request) = state.overlay else { return [] }
+    state.overlay = nil
+    var effects: [RootEffect] = []
+    switch request {
+    case .discardForm:
+      if yes { effects = closeForm(&state) }
+    case .restoreDraft(let draft):
+      if yes, let id = draft.values["_incident"], state.context.domain.incidents[id] != nil {
+        let template =
+          draft.values["_template"] ?? state.context.domain.incidents[id]?.template
+          ?? ReviewTemplate.defaultName
+        open(&state, .review(incident: id, template: template), values: draft.values)
+        state.status = StatusMessage("draft restored: Ctrl-S saves it, Esc discards it")
+      } else {
+        effects.append(.app(.discardDraft(key: draft.key)))
+      }
+    }
+    if state.overlay == nil, state.form == nil, !state.pendingDrafts.isEmpty {
+      state.overlay = .confirm(.restoreDraft(state.pendingDrafts.removeFirst()))
+    }
+    return effects
+  }
+}

@@ -1,0 +1,98 @@
+import LearningLog
+import TerminalUI
+
+/// The six views of the app, numbered as their keys.
+public enum AppTab: Int, CaseIterable, Sendable, Hashable {
+  case today = 1, incidents, actions, lessons, patterns, dashboard
+
+  /// The title in the tabs bar.
+  public var title: String {
+    switch self {
+    case .today: return "Today"
+    case .incidents: return "Incidents"
+    case .actions: return "Actions"
+    case .lessons: return "Lessons"
+    case .patterns: return "Patterns"
+    case .dashboard: return "Dashboard"
+    }
+  }
+}
+
+/// A question the app is asking in a dialog.
+public enum ConfirmRequest: Hashable, Sendable {
+  /// Throw away the open form's edits?
+  case discardForm
+  /// Restore a draft found on start?
+  case restoreDraft(FormDraft)
+}
+
+/// What is drawn over the current view.
+public enum Overlay: Hashable, Sendable {
+  /// The help listing every key of the current view, scrolled by `scroll` lines.
+  case help(scroll: Int)
+  /// A yes/no question.
+  case confirm(ConfirmRequest)
+}
+
+/// A line in the status bar.
+public struct StatusMessage: Hashable, Sendable {
+  /// The text; errors start with "error:".
+  public var text: String
+  /// Whether it reports a failure.
+  public var isError: Bool { text.hasPrefix("error:") }
+  /// A message of `text`.
+  public init(_ text: String) { self.text = text }
+}
+
+/// Everything the app shows and remembers.
+public struct AppState {
+  /// The view shown.
+  public var tab: AppTab = .today
+  /// The log's state and what is derived from it, recomputed only when the log changes.
+  public var context: ViewContext
+  /// How many times the log changed since start (for tests and redraw decisions).
+  public var logVersion = 0
+  /// Screen 1.
+  public var today = TodayScreen.State()
+  /// Screen 2.
+  public var incidents = IncidentsScreen.State()
+  /// Screen 3.
+  public var board = BoardScreen.State()
+  /// Screen 4.
+  public var lessons = LessonsScreen.State()
+  /// Screen 5.
+  public var patterns = PatternsScreen.State()
+  /// Screen 6.
+  public var dashboard = DashboardScreen.State()
+  /// The open form, if any.
+  public var form: ActiveForm?
+  /// The help overlay or a dialog, if any.
+  public var overlay: Overlay?
+  /// The status line.
+  public var status: StatusMessage?
+  /// Drafts found on start and not yet offered.
+  public var pendingDrafts: [FormDraft] = []
+  /// The terminal size (updated on resize).
+  public var size: Size
+  /// Set by q: the loop ends.
+  public var isQuitting = false
+  /// Bumped by Ctrl-L: the backend repaints the whole screen.
+  public var redrawCount = 0
+  /// Commands of the last save still waiting for their result (a form closes when all succeed).
+  public var pendingSaves = 0
+
+  /// The app at start: `context` for the log, `drafts` found on disk offered first.
+  public init(
+    context: ViewContext, size: Size = Size(width: 80, height: 24), drafts: [FormDraft] = []
+  ) {
+    self.context = context
+    // Within the app every change of the log bumps the revision, so screens may cache.
+    self.context.revision = Swift.max(1, context.revision)
+    self.size = size
+    self.pendingDrafts = drafts
+    if let first = pendingDrafts.first {
+      pendingDrafts.removeFirst()
+      overlay = .confirm(.restoreDraft(first))
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import LearningLog
+import TerminalUI
+
+/// Screen 1: the carry-over queue, each item one Enter away from what resolves it.
+public enum TodayScreen: AppScreen {
+  /// The selection in the queue.
+  public struct State: Hashable, Sendable {
+    /// Selection and scroll of the queue.
+    public var list = ListState()
+    /// A queue at its top.
+    public init() {}
+  }
+
+  /// What can happen on the screen.
+  public enum Action: Hashable, Sendable {
+    /// A list navigation key (j/k, g/G, PgUp/PgDn…).
+    case navigate(KeyEvent)
+    /// Go to what resolves the selected item.
+    case open
+    /// Select the row at an index.
+    case select(Int)
+    /// Move the selection by rows (the mouse wheel).
+    case scroll(Int)
+  }
+
+  static let navKeys: [KeyEvent] = [
+    .char("j"), .char("k"), KeyEvent(.down), KeyEvent(.up), .char("g"), .char("G"),
+    KeyEvent(.home), KeyEvent(.end), KeyEvent(.pageUp), KeyEvent(.pageDown),
+  ]
+
+  public static var keymap: KeymapContext<Action> {
+    KeymapContext(
+      "today",
+      [
+        KeyBinding(
+          keys: [.char("j"), KeyEvent(.down)], help: "next item", action: .navigate(.char("j")),
+          hint: "move", keyLabel: "j/k"),
+        KeyBinding(
+          keys: [.char("k"), KeyEvent(.up)], help: "previous item", action: .navigate(.char("k"))),
+        KeyBinding(
+          keys: [.char("g"), KeyEvent(.home)], help: "first item", action: .navigate(.char("g"))),
+        KeyBinding(
+          keys: [.char("G"), KeyEvent(.end)], help: "last item", action: .navigate(.char("G"))),
+        KeyBinding(
+          keys: [KeyEvent(.pageDown)], help: "page down", action: .navigate(KeyEvent(.pageDown))),
+        KeyBinding(
+          keys: [KeyEvent(.pageUp)], help: "page up", action: .navigate(KeyEvent(.pageUp))),
+        KeyBinding(
+          keys: [KeyEvent(.enter)], help: "open what resolves the item", action: .open,
+          hint: "resolve"),
+      ])
+  }
+
+  public static func action(for key: KeyEvent, state: State) -> Action? {
+    if navKeys.contains(key) { return .navigate(key) }
+    return keymap.bindings.first { $0.keys.contains(key) }?.action
+  }
+
+  /// The rows of the list inside the screen's area (a header line above them).
+  static func listArea(_ area: Rect) -> Rect {
+    Rect(x: area.x, y: area.y + 2, width: area.width, height: Swift.max(0, area.height - 2))
+  }
+
+  public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
+    let list = listArea(area)
+    guard list.contains(mouse.position) else { return nil }
+    switch mouse.action {
+    case .press(button: 1):
+      return .select(
+        state.list.visibleOffset(count: Int.max / 2, height: list.height) + mouse.position.y
+          - list.y)
+    case .wheelDown: return .scroll(3)
+    case .wheelUp: return .scroll(-3)
+    default: return nil
+    }
+  }
+
+  /// The page height used for PgUp/PgDn when the real height is unknown to the reducer.
+  static let pageHeight = 10
+
+  public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
+    -> [AppEffect]
+  {
+    let items = context.todayItems
+    switch action {
+    case .navigate(let key):
+      _ = state.list.handle(key, count: items.count, height: pageHeight)
+    case .select(let i):
+      guard i < items.count else { return [] }
+      state.list.select(i, count: items.count, height: pageHeight)
+    case .scroll(let d):
+      state.list.move(by: d, count: items.count, height: pageHeight)
+    case .open:
+      guard let i = state.list.selection(count: items.count) else { return [] }
+      return [.show(destination(of: items[i], in: context.domain))]
+    }
+    return []
+  }
+
+  /// Where an item is resolved.
+  public static func destination(of item: TodayItem, in domain: LearningState) -> Destination {
+    switch item.kind {
+    case .overdueAction, .verificationDue: return .action(item.subject)
+    case .reviewIncomplete: return .review(item.subject)
+    case .escalatedPattern: return .pattern(item.subject)
+    case .experimentCheckDue:
+      if let e = domain.experiments[item.subject] {
+        if let inc = e.incident { return .incident(inc) }
+        if let p = e.pattern { return .pattern(p) }
+      }
+      return .today
+    case .lessonRevalidation: return .revalidateLesson(item.subject)
+    }
+  }
+
+  static func label(_ kind: TodayKind) -> String {
+    switch kind {
+    case .overdueAction: return "overdue"
+    case .reviewIncomplete: return "review"
+    case .verificationDue: return "verify"
+    case .experimentCheckDue: return "check"
+    case .escalatedPattern: return "escalated"
+    case .lessonRevalidation: return "revalidate"
+    }
+  }
+
+  static func hint(_ kind: TodayKind) -> String {
+    switch kind {
+    case .overdueAction: return "Enter: action board"
+    case .reviewIncomplete: return "Enter: review form"
+    case .verificationDue: return "Enter: verify on the action board"
+    case .experimentCheckDue: return "Enter: the experiment's incident"
+    case .escalatedPattern: return "Enter: patterns, add an experiment"
+    case .lessonRevalidation: return "Enter: revalidate the lesson"
+    }
+  }
+
+  public static func render(
+    _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
+  ) -> Point? {
+    let theme = context.theme
+    if isEmptyLog(context.domain) {
+      renderWelcome(theme: theme, into: &buffer, area: area)
+      return nil
+    }
+    let items = context.todayItems
+    let heading =
+      items.isEmpty
+      ? "Today \(context.today): nothing carried over — all caught up"
+      : "Today \(context.today): \(items.count) item\(items.count == 1 ? "" : "s") carried over"
+    buffer.setString(area.x, area.y, heading, style: theme.title, maxWidth: area.width)
+    let list = listArea(area)
+    let detailHeight = list.height >= 8 ? 2 : 0
+    let rows = Rect(x: list.x, y: list.y, width: list.width, height: list.height - detailHeight)
+    let kindWidth = 11
+    let dayWidth = 11
+    ListView(count: items.count, highlight: theme.selection, selectionSymbol: "▶ ") { i in
+      let item = items[i]
+      let style: Style
+      switch item.kind {
+      case .overdueAction, .escalatedPattern: style = theme.danger
+      case .verificationDue, .experimentCheckDue, .lessonRevalidation: style = theme.warning
+      case .reviewIncomplete: style = theme.accent
+      }
+      return Line([
+        Span(label(item.kind).padded(toWidth: kindWidth), style: style),
+        Span((item.day?.description ?? "").padded(toWidth: dayWidth), style: theme.dim),
+        Span(item.title),
+      ])
+    }.render(into: &buffer, area: rows, state: state.list)
+    if detailHeight > 0, let i = state.list.selection(count: items.count) {
+      let item = items[i]
+      let y = rows.maxY
+      buffer.setString(area.x, y, "  " + item.detail, style: theme.dim, maxWidth: area.width)
+      buffer.setString(
+        area.x, y + 1, "  " + hint(item.kind), style: theme.accent, maxWidth: area.width)
+    }
+    return nil
+  }
+
+  /// Whether the log holds nothing yet.
+  public static func isEmptyLog(_ domain: LearningState) -> Bool {
+    domain.incidents.isEmpty && domain.actions.isEmpty && domain.lessons.isEmpty
+      && domain.experiments.isEmpty
+  }
+
+  static func renderWelcome(theme: Theme, into buffer: inout ScreenBuffer, area: Rect) {
+    let lines: [(String, Style)] = [
+      ("Welcome to learnlog", theme.title),
+      ("", theme.normal),
+      ("Your log is empty. Turn a miss into learning:", theme.normal),
+      ("", theme.normal),
+      ("  d   load the demo data to look around", theme.accent),
+      ("  2   go to incidents, then n to record your first one", theme.normal),
+      ("  ?   every key of the current view", theme.normal),
+      ("  q   quit", theme.normal),
+    ]
+    let top = area.y + Swift.max(0, (area.height - lines.count) / 3)
+    for (i, (text, style)) in lines.enumerated() where top + i < area.maxY {
+      buffer.setString(area.x + 2, top + i, text, style: style, maxWidth: area.width - 2)
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import LearningLog
+import Testing
+
+/// A home of its own for the app: HOME and the XDG directories in a temporary directory, and
+/// LEARNLOG_FILE naming a log there (not created: the app starts on a fresh log).
+struct AppHome {
+  let directory: URL
+  var log: String { directory.appendingPathComponent("team/log.jsonl").path }
+
+  init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "learnlog-app-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  }
+
+  /// `env` arguments running the app in this home.
+  func arguments(_ learnlog: String) -> [String] {
+    let d = directory.path
+    return [
+      "HOME=\(d)", "XDG_STATE_HOME=\(d)/state", "XDG_DATA_HOME=\(d)/data",
+      "XDG_CONFIG_HOME=\(d)/config", "LEARNLOG_FILE=\(log)", "EDITOR=true", "TERM=xterm-256color",
+      learnlog,
+    ]
+  }
+
+  /// Starts the app in a tmux pane of its own.
+  func start(width: Int = 100, height: Int = 30) throws -> TmuxSession {
+    let env = try #require(TestTools.executable(named: "env"))
+    return try TmuxSession(
+      program: env, arguments: arguments(try TestTools.binary("learnlog")), width: width,
+      height: height)
+  }
+
+  /// The log as it is on disk, replayed.
+  func replayedLog() throws -> LearningState {
+    let store = try LogStore.open(path: log, readOnly: true)
+    return LearningState.replay(store.records)
+  }
+
+  /// What `learnlog export --format json` says about the log, as the command line reads it.
+  func exported() throws -> [String: Any] {
+    let env = try #require(TestTools.executable(named: "env"))
+    var arguments = arguments(try TestTools.binary("learnlog"))
+    arguments += ["--file", log, "export", "--format", "json"]
+    let result = try TestTools.run(env, arguments)
+    #expect(result.status == 0, "export failed: \(result.output)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+    return try #require(object as? [String: Any])
+  }
+
+  /// The exported incidents.
+  func exportedIncidents() throws -> [[String: Any]] {
+    try #require(try exported()["incidents"] as? [[String: Any]])
+  }
+
+  func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// The full-screen app, the real binary in tmux: keys sent as a person would, the screen read
+/// back, and the result checked in the log file afterwards.
+@Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
+struct AppEndToEndTests {
+  @Test func loadTheDemoBrowseReviewSaveAndMarkAnActionDone() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let app = try home.start()
+    defer { app.stop() }
+    app.expectRow(containing: "Welcome to learnlog")
+    app.expectRow(containing: "d   load the demo data")
+    try app.press("d")
+    app.expectRow(containing: "demo data loaded")
+
+    // Browse to an incident and read its review.
+    try app.press("2")
+    app.expectRow(containing: "of 12 incidents")
+    try app.press("/")
+    try app.type("write-behind")
+    try app.press("Enter")
+    app.expectRow(containing: "1 of 12 sort")
+    try app.press("Tab")
+    app.expectRow(containing: "◆")
+    app.expectRow(containing: "Write-behind cache")
+    try app.press("NPage")
+    app.expectRow(containing: "Review (Decision card)")
+    app.expectRow(containing: "What cause does the outcome tie to?")
+
+    // Fill the newest incident's review with the keyboard and save it.
+    // Esc alone (a key right after it would read as Alt-key).
+    try app.press("Escape")
+    app.expectRow(containing: "12 of 12 incidents")
+    try app.press("Tab")
+    app.waitForScreen { !$0.contains { $0.contains("◆") } }
+    try app.press("g", "r")
+    app.expectRow(containing: "Review · Diagnostic review")
+    app.expectRow(containing: "why didn't our earlier fix hold?")
+    try app.type("Flags stay as they were after rollback.")
+    try app.press("Tab", "Tab", "Tab", "Tab")
+    try app.type("Flags live outside the release.")
+    try app.press("Tab", "Space", "Space")
+    try app.press("C-s")
+    app.expectRow(containing: "saved: review")
+
+    // Mark an action done on the board.
+    let before = try home.replayedLog()
+    let openCount = before.actionList.filter { $0.status == .open }.count
+    try app.press("3")
+    app.expectRow(containing: "open")
+    try app.press("x")
+    let done = app.waitForScreen { _ in
+      ((try? home.replayedLog().actionList.filter { $0.status == .open }.count) ?? openCount)
+        == openCount - 1
+    }
+    #expect(done.matched, "no action was marked done:\n\(done.screen.joined(separator: "\n"))")
+    try app.press("q")
+    #expect(app.file("status") == "0")
+
+    // Checked through the command line's export.
+    let incidents = try home.exportedIncidents()
+    #expect(incidents.count == 12)
+    let newest = try #require(
+      incidents.max { ($0["occurred"] as? String ?? "") < ($1["occurred"] as? String ?? "") })
+    let answers = try #require(newest["answers"] as? [String: String])
+    #expect(answers["expected"] == "Flags stay as they were after rollback.")
+    #expect(answers["root-cause"] == "Flags live outside the release.")
+    #expect(answers["gap"] == "process")
+    let actions = try #require(try home.exported()["actions"] as? [[String: Any]])
+    #expect(actions.filter { $0["status"] as? String == "open" }.count == openCount - 1)
+  }
+
+  @Test func twoInstancesOnOneLogSeeEachOthersChanges() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let first = try home.start()
+    defer { first.stop() }
+    first.expectRow(containing: "Welcome to learnlog")
+    try first.press("d")
+    first.expectRow(containing: "demo data loaded")
+
+    let second = try home.start()
+    defer { second.stop() }
+    second.expectRow(containing: "carried over")
+    try second.press("2")
+    second.expectRow(containing: "of 12 incidents")
+
+    // A new incident in the first appears in the second without a restart.
+    try first.press("2", "n")
+    first.expectRow(containing: "New incident")
+    try first.type("Seen by both instances")
+    try first.press("C-s")
+    first.expectRow(containing: "saved: new incident")
+    second.expectRow(containing: "of 13 incidents")
+    second.expectRow(containing: "Seen by both instances")
+
+    // And back the other way: an edit in the second shows in the first.
+    try second.press("g", "e")
+    second.expectRow(containing: "Edit incident")
+    try second.press("C-u")
+    try second.type("Renamed in the second")
+    try second.press("C-s")
+    second.expectRow(containing: "saved: incident edit")
+    first.expectRow(containing: "Renamed in the second")
+
+    try first.press("q")
+    try second.press("q")
+    #expect(first.file("status") == "0")
+    #expect(second.file("status") == "0")
+    let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
+    #expect(titles.contains("Renamed in the second"))
+    #expect(titles.count == 13)
+  }
+
+  @Test func aReviewDraftSurvivesAKilledTerminal() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let first = try home.start()
+    first.expectRow(containing: "Welcome to learnlog")
+    try first.press("d")
+    first.expectRow(containing: "demo data loaded")
+    try first.press("2", "r")
+    first.expectRow(containing: "Review ·")
+    try first.type("Half an answer")
+    // The draft is written before the frame that shows the last key.
+    first.expectRow(containing: "Half an answer")
+    let drafts = home.directory.appendingPathComponent("state/learnlog/drafts")
+    let kept = first.waitForScreen { _ in
+      ((try? FileManager.default.contentsOfDirectory(atPath: drafts.path)) ?? []).contains {
+        $0.hasSuffix(".json")
+      }
+    }
+    #expect(kept.matched, "no draft was written to \(drafts.path)")
+    try first.tmuxCommand(["kill-server"])
+    first.stop()
+
+    let second = try home.start()
+    defer { second.stop() }
+    second.expectRow(containing: "Restore it?")
+    try second.press("y")
+    second.expectRow(containing: "Half an answer")
+    try second.press("C-s")
+    second.expectRow(containing: "saved: review")
+    try second.press("q")
+    #expect(second.file("status") == "0")
+    let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
+    #expect(answers.contains { $0["expected"] == "Half an answer" })
+  }
+}
