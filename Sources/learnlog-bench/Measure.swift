@@ -1,5 +1,6 @@
 import Foundation
 import LearningLog
+import LearningLogApp
 import TerminalUI
 
 #if canImport(Glibc)
@@ -279,6 +280,45 @@ struct ChildMeasure {
     put("keyMedian", median(keyTimes))
     put("keyP99", percentile(keyTimes, 0.99))
     put("keyCount", Double(keyTimes.count))
+
+    // 7b. The app itself: the incidents screen's first frame after a warm open (with the
+    //     per-change figures the app derives: today, patterns, stats, short ids), and keys.
+    var appFirst: [Double] = []
+    var appContext: [Double] = []
+    for _ in 0..<max(1, min(runs, 3)) {
+      let t0 = now()
+      let (_, s) = try LearningState.load(path: logPath, readOnly: true, cache: cache)
+      let t1 = now()
+      var context = ViewContext(
+        domain: s, today: Day(utcMilliseconds: 1_767_225_600_000), theme: .monochrome)
+      context.revision = 1
+      let t2 = now()
+      var screen = IncidentsScreen.State()
+      var frameBuffer = ScreenBuffer(size: Size(width: 120, height: 40))
+      _ = IncidentsScreen.render(
+        screen, context: context, into: &frameBuffer, area: frameBuffer.area)
+      appFirst.append(now() - t0)
+      appContext.append(t2 - t1)
+      // Keys on the screen: the first one fills the screen's row cache.
+      var appKeys: [Double] = []
+      for round in 0..<max(10, runs * 4) {
+        for key in keys {
+          let k0 = now()
+          if let action = IncidentsScreen.action(for: KeyEvent(key), state: screen) {
+            _ = IncidentsScreen.reduce(&screen, action, context: context)
+          }
+          frameBuffer = ScreenBuffer(size: frameBuffer.size)
+          _ = IncidentsScreen.render(
+            screen, context: context, into: &frameBuffer, area: frameBuffer.area)
+          if round > 0 { appKeys.append(now() - k0) }
+        }
+      }
+      put("appKeyMedian", median(appKeys))
+      put("appKeyP99", percentile(appKeys, 0.99))
+      withExtendedLifetime(context) {}
+    }
+    put("appFirstFrame", median(appFirst))
+    put("appContext", median(appContext))
 
     // 8. Search as you type over every incident title.
     let titles = ids.compactMap { state.incidents[$0]?.title }

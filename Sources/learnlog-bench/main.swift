@@ -255,6 +255,15 @@ row(
   v(large, "keyMedian").map { $0 <= 0.001 })
 row("keystroke to frame, p99", col("keyP99"), "≤ 4 ms", v(large, "keyP99").map { $0 <= 0.004 })
 row(
+  "app: open to incidents screen (warm)", col("appFirstFrame"), "≤ 0.5 s at \(sizeName(large))",
+  v(large, "appFirstFrame").map { $0 <= 0.5 })
+row("  of which today/patterns/stats/short ids", col("appContext"))
+row(
+  "app: key to frame, median", col("appKeyMedian"), "≤ 1 ms",
+  v(large, "appKeyMedian").map { $0 <= 0.001 })
+row(
+  "app: key to frame, p99", col("appKeyP99"), "≤ 4 ms", v(large, "appKeyP99").map { $0 <= 0.004 })
+row(
   "search as you type, median", col("searchMedian"), "≤ 20 ms",
   v(large, "searchMedian").map { $0 <= 0.020 })
 row(
