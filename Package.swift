@@ -44,6 +44,9 @@ let package = Package(
     ),
     // Appends numbered records; the multi-process store tests run it.
     .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
+    // Generates logs shaped like real use and measures the speed and memory bars.
+    .executableTarget(
+      name: "learnlog-bench", dependencies: ["LearningLog", "TerminalUI", "LearningLogApp"]),
     .testTarget(name: "LearningLogTests", dependencies: ["LearningLog", "learnlog-testwriter"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],

@@ -19,9 +19,19 @@ public final class LogStore {
   /// The log file.
   public let path: String
   /// The header of the file.
-  public private(set) var header: LogHeader
+  public internal(set) var header: LogHeader
   /// Every valid record, in file order.
-  public private(set) var records: [Record]
+  ///
+  /// After an open that resumed from a snapshot (``LearningState/load(path:fileSystem:readOnly:cache:policy:notice:progress:)``)
+  /// the records the snapshot covers are read from the file on first use.
+  public var records: [Record] {
+    if lazyPrefix != nil { loadPrefix() }
+    return loadedRecords
+  }
+  /// The records read so far (after ``lazyPrefix`` when it is set).
+  var loadedRecords: [Record]
+  /// A prefix of the file whose records are not in memory yet.
+  var lazyPrefix: LogPrefix?
   /// Whether the store was opened read-only.
   public let isReadOnly: Bool
   /// Whether a failed sync made the store read-only for the rest of this session.
@@ -31,7 +41,7 @@ public final class LogStore {
   /// The wall clock in milliseconds (tests may replace it).
   public var wallClock: () -> Int64 = HybridClock.wallMilliseconds
   /// The hybrid logical clock, past every record read or written.
-  public private(set) var clock: HybridClock
+  public internal(set) var clock: HybridClock
 
   let fileSystem: any FileSystem
   let permissions: UInt32
@@ -45,10 +55,12 @@ public final class LogStore {
   /// The last bytes before `endOffset`, to notice a rewritten prefix.
   var tailBytes: [UInt8]
   var lockDescriptor: FileDescriptor?
+  /// Whether the last append found the file replaced (its records were all read again).
+  var lastCatchUpReplaced = false
   let notice: (String) -> Void
   static let tailCheckBytes = 4096
 
-  private init(
+  init(
     path: String, fileSystem: any FileSystem, readOnly: Bool, permissions: UInt32,
     notice: @escaping (String) -> Void, descriptor: FileDescriptor, inode: UInt64
   ) {
@@ -60,7 +72,7 @@ public final class LogStore {
     self.descriptor = descriptor
     self.inode = inode
     self.header = LogHeader(storeID: "", created: 0)
-    self.records = []
+    self.loadedRecords = []
     self.clock = HybridClock()
     self.endOffset = 0
     self.lineCount = 0
@@ -187,13 +199,14 @@ public final class LogStore {
       }
     }
     self.header = header
-    self.records = inspection.records
+    self.loadedRecords = inspection.records
+    self.lazyPrefix = nil
     self.headerBytes = Array(bytes[0..<min(bytes.count, firstLineEnd(bytes))])
     self.endOffset = completeEnd
     self.lineCount = 1 + inspection.records.count
     self.tailBytes = Array(bytes[max(0, completeEnd - Self.tailCheckBytes)..<completeEnd])
     var c = HybridClock()
-    for r in records { c.observe(r.clock) }
+    for r in inspection.records { c.observe(r.clock) }
     c.observe(clock.last)
     self.clock = c
   }
@@ -290,7 +303,7 @@ public final class LogStore {
     }
     endOffset = newEnd
     lineCount = scan.lines
-    records.append(contentsOf: scan.records)
+    loadedRecords.append(contentsOf: scan.records)
     for r in scan.records { clock.observe(r.clock) }
     return scan.records.isEmpty ? .unchanged : .appended(scan.records)
   }
@@ -356,7 +369,9 @@ public final class LogStore {
     var buildError: (any Error)?
     let result = try withExclusiveLock { () throws(StoreError) -> [Record] in
       let caughtUp: [Record]
-      switch try catchUp(locked: true) {
+      let change = try catchUp(locked: true)
+      lastCatchUpReplaced = change == .replaced
+      switch change {
       case .unchanged: caughtUp = []
       case .appended(let r): caughtUp = r
       case .replaced: caughtUp = records
@@ -416,7 +431,7 @@ public final class LogStore {
       throw StoreError.syncFailed(path: path, reason: error.description)
     }
     clock = newClock
-    records.append(contentsOf: newRecords)
+    loadedRecords.append(contentsOf: newRecords)
     endOffset = start + bytes.count
     lineCount += newRecords.count
     var window = tailBytes + bytes

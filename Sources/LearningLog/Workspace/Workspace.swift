@@ -47,11 +47,21 @@ public final class Workspace {
   /// ``StoreError``.
   public convenience init(
     path: String, readOnly: Bool = false, privateStore: PrivateStore = defaultPrivateStore(),
-    fileSystem: any FileSystem = RealFileSystem(), notice: @escaping (String) -> Void = { _ in }
+    fileSystem: any FileSystem = RealFileSystem(), notice: @escaping (String) -> Void = { _ in },
+    cache: SnapshotCache? = nil, progress: ((LoadProgress) -> Void)? = nil
   ) throws {
-    let store = try LogStore.open(
-      path: path, fileSystem: fileSystem, readOnly: readOnly, notice: notice)
-    self.init(store: store, privateStore: privateStore)
+    // Through the snapshot cache when one is given; never keeps every record in memory.
+    let (store, state) = try LearningState.load(
+      path: path, fileSystem: fileSystem, readOnly: readOnly, cache: cache, notice: notice,
+      progress: progress)
+    self.init(store: store, state: state, privateStore: privateStore)
+  }
+
+  /// A workspace over `store` whose replayed state is already `state`.
+  init(store: LogStore, state: LearningState, privateStore: PrivateStore) {
+    self.store = store
+    self.privateStore = privateStore
+    self.state = state
   }
 
   /// A workspace over an open store.
@@ -65,7 +75,12 @@ public final class Workspace {
   @discardableResult
   public func refresh() throws -> StoreChange {
     let change = try store.refresh()
-    if change != .unchanged { state = LearningState.replay(store.records) }
+    switch change {
+    case .unchanged: break
+    case .appended(let records) where state.acceptsInOrder(records):
+      for r in records { state.apply(r) }
+    default: state = LearningState.replay(store.records)
+    }
     return change
   }
 
@@ -86,7 +101,13 @@ public final class Workspace {
   public func perform(_ planner: (LearningState) throws -> Plan) throws -> Plan {
     var made: Plan?
     let written = try store.append { caughtUp in
-      if !caughtUp.isEmpty { self.state = LearningState.replay(self.store.records) }
+      if !caughtUp.isEmpty {
+        if !self.store.lastCatchUpReplaced && self.state.acceptsInOrder(caughtUp) {
+          for r in caughtUp { self.state.apply(r) }
+        } else {
+          self.state = LearningState.replay(self.store.records)
+        }
+      }
       let plan = try planner(self.state)
       made = plan
       for draft in plan.shared where EventType.privateOnly.contains(draft.type) {

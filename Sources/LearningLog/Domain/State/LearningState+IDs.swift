@@ -36,6 +36,8 @@ extension LearningState {
       throw DomainError("\(what) id is empty; give the id or a unique prefix of it")
     }
     if kind == .template, templateRevisions[p] != nil { return p }
+    // A whole id (what scripts and the app pass) needs no scan of every id.
+    if let k = self.kind(of: p), k != .template, kind == nil || kind == k { return p }
     let pool = ids(of: kind == .template ? .template : kind)
     var matches: [String] = []
     for id in pool where id.hasPrefix(p) {
@@ -76,6 +78,11 @@ extension LearningState {
 
   /// The short id of every live entity at once (sorting, not one scan per id).
   public func shortIDs() -> [String: String] {
+    shortIDsOfCanonicalIDs() ?? shortIDsByString()
+  }
+
+  /// ``shortIDs()`` for any ids, by sorting the strings.
+  func shortIDsByString() -> [String: String] {
     let all = ids(of: nil).sorted()
     var out: [String: String] = [:]
     out.reserveCapacity(all.count)
@@ -85,6 +92,50 @@ extension LearningState {
       if i > 0 { need = max(need, lcp(all[i - 1], id) + 1) }
       if i + 1 < all.count { need = max(need, lcp(all[i + 1], id) + 1) }
       out[id] = String(id.prefix(need))
+    }
+    return out
+  }
+
+  /// ``shortIDs()`` when every live id is 12 characters of the id alphabet (as generated ids
+  /// are): each packs into 60 bits, so sorting and common prefixes are integer work.
+  func shortIDsOfCanonicalIDs() -> [String: String]? {
+    var digit = [UInt8](repeating: 0xFF, count: 128)
+    for (i, c) in "0123456789abcdefghjkmnpqrstvwxyz".utf8.enumerated() { digit[Int(c)] = UInt8(i) }
+    let all = ids(of: nil)
+    var keys: [(key: UInt64, index: Int)] = []
+    keys.reserveCapacity(all.count)
+    for (n, id) in all.enumerated() {
+      var s = id
+      let packed: UInt64? = s.withUTF8 { u in
+        guard u.count == 12 else { return nil }
+        var v: UInt64 = 0
+        for c in u {
+          guard c < 128, digit[Int(c)] != 0xFF else { return nil }
+          v = v << 5 | UInt64(digit[Int(c)])
+        }
+        return v
+      }
+      guard let packed else { return nil }
+      keys.append((packed, n))
+    }
+    // Alphabet order is byte order, so integer order is string order.
+    keys.sort { $0.key < $1.key }
+    func common(_ a: UInt64, _ b: UInt64) -> Int {
+      let x = a ^ b
+      return x == 0 ? 12 : (x.leadingZeroBitCount - 4) / 5
+    }
+    var out: [String: String] = [:]
+    out.reserveCapacity(all.count)
+    for i in keys.indices {
+      var need = 6
+      if i > 0 { need = max(need, common(keys[i - 1].key, keys[i].key) + 1) }
+      if i + 1 < keys.count { need = max(need, common(keys[i + 1].key, keys[i].key) + 1) }
+      let id = all[keys[i].index]
+      // The id is ASCII: its first `need` bytes are its first `need` characters.
+      var full = id
+      out[id] = full.withUTF8 {
+        String(decoding: UnsafeBufferPointer(rebasing: $0[..<min(need, $0.count)]), as: UTF8.self)
+      }
     }
     return out
   }

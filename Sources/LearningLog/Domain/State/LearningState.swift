@@ -32,7 +32,7 @@ public struct LearningState: Sendable {
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
-  var appliedIDs: [EventID] = []
+  var appliedIDs = AppliedIDs()
   var lateSeen: Set<EventID>?
   var lastClock: HybridTimestamp?
   var lastWriter = ""
@@ -45,6 +45,13 @@ public struct LearningState: Sendable {
   public static func replay(_ records: [Record], policy: PolicySettings = PolicySettings())
     -> LearningState
   {
+    replay(records, policy: policy, progress: nil)
+  }
+
+  /// ``replay(_:policy:)``, telling `progress` how many records are done every 64k records.
+  static func replay(
+    _ records: [Record], policy: PolicySettings, progress: ((Int) -> Void)?
+  ) -> LearningState {
     var s = LearningState(policy: policy)
     s.appliedIDs.reserveCapacity(records.count)
     records.withUnsafeBufferPointer { buffer in
@@ -66,11 +73,17 @@ public struct LearningState: Sendable {
       s.actionsByIncident.reserveCapacity(incidentCount)
       if isSorted {
         // Borrow each record from the buffer instead of copying it.
-        for i in buffer.indices { s.apply(buffer[i]) }
+        for i in buffer.indices {
+          s.apply(buffer[i])
+          if i & 0xFFFF == 0xFFFF { progress?(i + 1) }
+        }
       } else {
         let sorted = records.sorted(by: Record.replayOrder)
         sorted.withUnsafeBufferPointer { b in
-          for i in b.indices { s.apply(b[i]) }
+          for i in b.indices {
+            s.apply(b[i])
+            if i & 0xFFFF == 0xFFFF { progress?(i + 1) }
+          }
         }
       }
     }
@@ -93,7 +106,7 @@ public struct LearningState: Sendable {
       }
       if !after {
         if record.id == lastID { return }
-        if lateSeen == nil { lateSeen = Set(appliedIDs) }
+        if lateSeen == nil { lateSeen = allAppliedIDs() }
         guard lateSeen?.insert(record.id).inserted == true else { return }
         appliedIDs.append(record.id)
         applyOnce(record)
@@ -107,6 +120,9 @@ public struct LearningState: Sendable {
     appliedIDs.append(record.id)
     applyOnce(record)
   }
+
+  /// Every id applied so far.
+  func allAppliedIDs() -> Set<EventID> { appliedIDs.set() }
 
   // MARK: lists in stable order
 

@@ -1,0 +1,322 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A derived, rebuildable snapshot of replayed state, kept outside git (store.md 13).
+///
+/// One file per log: `<directory>/<store id>-<hash of the log's path>.snapshot`, holding the
+/// state of the records in a prefix of the log, tied to the log's store id, path, inode and a
+/// fingerprint of the prefix it covers (its length and sampled blocks, the last block before
+/// the covered end among them), and sealed by a checksum of the whole snapshot. Any mismatch
+/// means "rebuild": the snapshot is ignored and written again. Deleting it is always safe.
+/// Private notes never enter it. See `docs/performance.md` for the trade-offs.
+public final class SnapshotCache {
+  /// What the last ``LearningState/load(path:fileSystem:readOnly:cache:policy:notice:progress:)`` did with the cache.
+  public enum Use: Equatable, Sendable {
+    /// Not consulted yet.
+    case none
+    /// The snapshot covered the log up to `tailRecords` records before its end.
+    case hit(tailRecords: Int)
+    /// The snapshot could not be used (`reason`); state was replayed from the log.
+    case rebuilt(reason: String)
+  }
+
+  /// The directory the snapshots live in.
+  public let directory: String
+  /// The file system the snapshots are read and written through.
+  public let fileSystem: any FileSystem
+  /// What the last load did with the cache.
+  public internal(set) var lastUse: Use = .none
+  /// Whether the last load wrote a new snapshot.
+  public internal(set) var lastSaveSucceeded: Bool?
+  /// Why the last save failed, when it did.
+  public internal(set) var lastSaveError: String?
+
+  static let magic: [UInt8] = Array("LLSNAP\u{0}\u{1}".utf8)
+  static let formatVersion: UInt64 = 1
+  static let sampleBlock = 4096
+  static let sampleCount = 32
+
+  /// A cache in `directory` (created on first save, mode 0700).
+  public init(directory: String, fileSystem: any FileSystem = RealFileSystem()) {
+    self.directory = directory
+    self.fileSystem = fileSystem
+  }
+
+  /// The standard cache: `$XDG_CACHE_HOME/learnlog` (`~/.cache/learnlog`).
+  public static func standard(environment: [String: String]) -> SnapshotCache {
+    let base: String
+    if let x = environment["XDG_CACHE_HOME"], x.hasPrefix("/") {
+      base = x
+    } else {
+      base = PathName.join(environment["HOME"] ?? "/tmp", ".cache")
+    }
+    return SnapshotCache(directory: PathName.join(base, "learnlog"))
+  }
+
+  /// The snapshot file of the log at `logPath` with store id `storeID`.
+  public func snapshotPath(storeID: String, logPath: String) -> String {
+    let safeID = String(
+      storeID.unicodeScalars.filter {
+        $0.isASCII && ($0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+      }.prefix(64))
+    let h = FastHash.hash(Array(logPath.utf8))
+    let hex = String(h, radix: 16)
+    let padded = String(repeating: "0", count: 16 - hex.count) + hex
+    return PathName.join(directory, "\(safeID.isEmpty ? "log" : safeID)-\(padded).snapshot")
+  }
+
+  // MARK: Reading
+
+  /// What a lookup found.
+  enum Lookup {
+    case hit(LogPrefix, LearningState)
+    case miss(String)
+  }
+
+  /// The snapshot of the log `store` has open, checked against the file, or why not.
+  func lookup(store: LogStore, status: FileStatus, policy: PolicySettings) -> Lookup {
+    let storeID: String
+    do {
+      let head = try store.readBytes(offset: 0, count: min(status.size, 64 << 10))
+      guard let nl = head.firstIndex(of: 0x0A) else { return .miss("the log has no header yet") }
+      let decoded = head.withUnsafeBytes {
+        RecordCodec.decodeHeader(UnsafeRawBufferPointer(rebasing: $0[0..<nl]))
+      }
+      guard case .header(let h) = decoded else { return .miss("the log header is not readable") }
+      storeID = h.storeID
+    } catch {
+      return .miss("the log cannot be read: \(error)")
+    }
+    let file = snapshotPath(storeID: storeID, logPath: store.path)
+    do {
+      guard try fileSystem.status(path: file) != nil else { return .miss("no snapshot") }
+    } catch {
+      return .miss("the snapshot cannot be read: \(error)")
+    }
+    if fileSystem is RealFileSystem, let mapped = MappedFile(path: file) {
+      // Mapped, and its pages dropped once read: the snapshot never sits in memory whole
+      // beside the state decoded from it.
+      defer { mapped.unmap() }
+      return check(mapped.bytes, store: store, storeID: storeID, status: status, policy: policy) {
+        mapped.drop(before: $0)
+      }
+    }
+    let bytes: [UInt8]
+    do {
+      let fd = try fileSystem.open(file, readOnly: true)
+      defer { fileSystem.close(fd) }
+      bytes = try fileSystem.readAll(fd)
+    } catch {
+      return .miss("the snapshot cannot be read: \(error)")
+    }
+    return bytes.withUnsafeBytes {
+      check($0, store: store, storeID: storeID, status: status, policy: policy, release: nil)
+    }
+  }
+
+  /// Checks snapshot bytes against the log `store` has open and decodes the state.
+  func check(
+    _ raw: UnsafeRawBufferPointer, store: LogStore, storeID: String, status: FileStatus,
+    policy: PolicySettings, release: ((Int) -> Void)?
+  ) -> Lookup {
+    do {
+      let meta = try Self.open(raw, release: release)
+      var r = meta.reader
+      r.release = release
+      guard meta.storeID == storeID, meta.logPath == store.path else {
+        return .miss("the snapshot belongs to another log")
+      }
+      guard meta.inode == status.inode, meta.device == status.device else {
+        return .miss("the log file was replaced")
+      }
+      guard meta.prefix.length <= status.size else { return .miss("the log is shorter") }
+      let fingerprint = try Self.fingerprint(length: meta.prefix.length) { o, c in
+        try store.readBytes(offset: o, count: c)
+      }
+      guard fingerprint == meta.fingerprint else {
+        return .miss("the log's prefix changed")
+      }
+      let state = try StateCoding.decode(&r, policy: policy)
+      guard r.isAtEnd else { return .miss("the snapshot has trailing bytes") }
+      return .hit(meta.prefix, state)
+    } catch let e as SnapshotFormatError {
+      return .miss("the snapshot is damaged: \(e.reason)")
+    } catch {
+      return .miss("the log cannot be read: \(error)")
+    }
+  }
+
+  struct Meta {
+    var storeID: String
+    var logPath: String
+    var inode: UInt64
+    var device: UInt64
+    var prefix: LogPrefix
+    var fingerprint: UInt64
+    var reader: BinaryReader
+  }
+
+  /// Checks the magic and checksum and reads what the snapshot is tied to.
+  static func open(_ raw: UnsafeRawBufferPointer, release: ((Int) -> Void)? = nil)
+    throws(SnapshotFormatError) -> Meta
+  {
+    guard raw.count >= 16, raw.starts(with: magic) else {
+      throw SnapshotFormatError("not a learnlog snapshot")
+    }
+    var r = try BinaryReader(raw, from: 8)
+    let sealed = try r.fixed64()
+    let body = UnsafeRawBufferPointer(rebasing: raw[16...])
+    let sum = FastHash.chunked(body) { end in release?(16 + end) }
+    guard sum == sealed else { throw SnapshotFormatError("checksum mismatch") }
+    guard try r.uint() == formatVersion else { throw SnapshotFormatError("another version") }
+    let storeID = try r.string()
+    let logPath = try r.string()
+    let inode = try r.uint()
+    let device = try r.uint()
+    let length = try r.count(limit: Int.max)
+    let lines = try r.count(limit: Int.max)
+    var clock: HybridTimestamp?
+    if try r.bool() { clock = HybridTimestamp(wall: try r.int64(), logical: try r.int32()) }
+    let fingerprint = try r.fixed64()
+    return Meta(
+      storeID: storeID, logPath: logPath, inode: inode, device: device,
+      prefix: LogPrefix(length: length, lines: lines, clock: clock), fingerprint: fingerprint,
+      reader: r)
+  }
+
+  /// A fingerprint of the first `length` bytes of a file: its length and sampled blocks.
+  ///
+  /// The first block (the header), the last block before `length`, and evenly spaced
+  /// blocks between are hashed; a short read (a shorter file) changes the result.
+  static func fingerprint(length: Int, read: (Int, Int) throws -> [UInt8]) throws -> UInt64 {
+    var offsets: [Int] = [0]
+    if length > sampleBlock {
+      for k in 1..<sampleCount - 1 {
+        let o = (length / (sampleCount - 1) * k) / sampleBlock * sampleBlock
+        if o > offsets[offsets.count - 1] && o < length - sampleBlock { offsets.append(o) }
+      }
+      offsets.append(length - sampleBlock)
+    }
+    var h = FastHash.mix(UInt64(length))
+    for o in offsets {
+      let n = min(sampleBlock, length - o)
+      let block = try read(o, n)
+      h = FastHash.hash(block, seed: h ^ UInt64(o))
+      if block.count != n { h = ~h }
+    }
+    return h
+  }
+
+  // MARK: Writing
+
+  /// The snapshot bytes of `state`, the replay of the log prefix `prefix` of `store`.
+  func encode(
+    state: LearningState, store: LogStore, prefix: LogPrefix, inode: UInt64,
+    device: UInt64
+  ) throws -> [UInt8] {
+    var w = BinaryWriter(capacity: 1 << 20)
+    w.uint(Self.formatVersion)
+    w.string(store.header.storeID)
+    w.string(store.path)
+    w.uint(inode)
+    w.uint(device)
+    w.uint(UInt64(prefix.length))
+    w.uint(UInt64(prefix.lines))
+    w.bool(prefix.clock != nil)
+    if let c = prefix.clock {
+      w.int64(c.wall)
+      w.int64(Int64(c.logical))
+    }
+    w.fixed64(
+      try Self.fingerprint(length: prefix.length) { o, c in
+        try store.readBytes(offset: o, count: c)
+      })
+    try StateCoding.encode(state, into: &w)
+    var out = Self.magic
+    out.reserveCapacity(16 + w.bytes.count)
+    let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
+    withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
+    out.append(contentsOf: w.bytes)
+    return out
+  }
+
+  /// Writes a snapshot of `state` covering every complete line `store` has read.
+  ///
+  /// Under a temporary name created with `O_CREAT|O_EXCL` (mode 0600), synced, renamed
+  /// into place, the directory synced: a crash leaves the old snapshot, the new one, or a
+  /// stray temporary file, never a partial snapshot under the real name.
+  public func save(_ state: LearningState, of store: LogStore) throws {
+    let fs = fileSystem
+    let st = try fs.status(store.descriptor)
+    var clock: HybridTimestamp?
+    if let last = state.lastClock { clock = last }
+    let (length, lines) = store.coveredPrefix
+    let prefix = LogPrefix(length: length, lines: lines, clock: clock)
+    let bytes = try encode(
+      state: state, store: store, prefix: prefix, inode: st.inode, device: st.device)
+    try fs.makeDirectories(directory, permissions: 0o700)
+    let final = snapshotPath(storeID: store.header.storeID, logPath: store.path)
+    var rng = SystemRandomNumberGenerator()
+    let temp = PathName.join(
+      directory, ".\(PathName.lastComponent(of: final)).\(rng.next() & 0xFFFF_FFFF).tmp")
+    let fd = try fs.createExclusive(temp, permissions: 0o600)
+    do {
+      defer { fs.close(fd) }
+      try fs.writeAll(fd, bytes, offset: 0, path: temp)
+      try fs.sync(fd)
+    } catch {
+      try? fs.remove(temp)
+      throw error
+    }
+    do {
+      try fs.rename(temp, to: final)
+    } catch {
+      try? fs.remove(temp)
+      throw error
+    }
+    try fs.syncDirectory(directory)
+  }
+
+  /// Deletes the snapshot of the log `store` has open (always safe).
+  public func remove(for store: LogStore) throws {
+    let p = snapshotPath(storeID: store.header.storeID, logPath: store.path)
+    if try fileSystem.status(path: p) != nil { try fileSystem.remove(p) }
+  }
+}
+
+/// A file mapped read-only, whose pages can be given back as reading moves on.
+final class MappedFile {
+  let base: UnsafeMutableRawPointer?
+  let count: Int
+
+  init?(path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_size > 0 else { return nil }
+    count = Int(st.st_size)
+    guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+      return nil
+    }
+    base = p
+  }
+
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+  /// Gives back the whole pages before `offset` (they are read again from the page cache
+  /// if touched later).
+  func drop(before offset: Int) {
+    guard let base else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let end = min(offset, count) / page * page
+    if end > 0 { madvise(base, end, MADV_DONTNEED) }
+  }
+
+  func unmap() {
+    if let base { munmap(base, count) }
+  }
+}

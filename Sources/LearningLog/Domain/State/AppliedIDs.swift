@@ -1,0 +1,74 @@
+/// The ids of every applied record, kept compactly: a canonical UUID text as 16 bytes.
+///
+/// Needed only when a record arrives out of order (to apply each id once), so a million ids
+/// take 16 MB instead of a string each.
+struct AppliedIDs: Sendable, Hashable {
+  /// Two words per canonical id (its 32 hex digits).
+  var packed: [UInt64] = []
+  /// Ids that are not canonical UUID text, as they are.
+  var other: [String] = []
+
+  var count: Int { packed.count / 2 + other.count }
+
+  mutating func reserveCapacity(_ n: Int) { packed.reserveCapacity(2 * n) }
+
+  mutating func append(_ id: EventID) {
+    if let (hi, lo) = Self.pack(id.rawValue) {
+      packed.append(hi)
+      packed.append(lo)
+    } else {
+      other.append(id.rawValue)
+    }
+  }
+
+  /// The 128 bits of a lowercase 8-4-4-4-12 hex UUID text, or nil.
+  static func pack(_ text: String) -> (UInt64, UInt64)? {
+    var t = text
+    return t.withUTF8 { u -> (UInt64, UInt64)? in
+      guard u.count == 36, u[8] == 0x2D, u[13] == 0x2D, u[18] == 0x2D, u[23] == 0x2D else {
+        return nil
+      }
+      var words: (UInt64, UInt64) = (0, 0)
+      var digits = 0
+      for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
+        let c = u[i]
+        let v: UInt64
+        if c >= 0x30 && c <= 0x39 {
+          v = UInt64(c - 0x30)
+        } else if c >= 0x61 && c <= 0x66 {
+          v = UInt64(c - 0x61 + 10)
+        } else {
+          return nil
+        }
+        if digits < 16 { words.0 = words.0 << 4 | v } else { words.1 = words.1 << 4 | v }
+        digits += 1
+      }
+      return words
+    }
+  }
+
+  static func unpack(_ hi: UInt64, _ lo: UInt64) -> String {
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    var out = [UInt8](repeating: 0x2D, count: 36)
+    var k = 0
+    for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
+      let w = k < 16 ? hi : lo
+      let shift = UInt64(60 - 4 * (k % 16))
+      out[i] = hex[Int((w >> shift) & 0xF)]
+      k += 1
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Every id, as a set.
+  func set() -> Set<EventID> {
+    var s = Set<EventID>(minimumCapacity: count)
+    var i = 0
+    while i + 1 < packed.count {
+      s.insert(EventID(rawValue: Self.unpack(packed[i], packed[i + 1])))
+      i += 2
+    }
+    for o in other { s.insert(EventID(rawValue: o)) }
+    return s
+  }
+}

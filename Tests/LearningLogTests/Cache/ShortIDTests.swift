@@ -1,0 +1,41 @@
+import Testing
+
+@testable import LearningLog
+
+@Test func packedShortIDsEqualTheStringWay() throws {
+  var gen = EntityIDGenerator(rng: SeededGenerator(seed: 9))
+  var records: [Record] = []
+  var wall: Int64 = 1_800_000_000_000
+  func add(_ type: String, _ entity: String, _ body: [String: JSONValue]) {
+    wall += 1
+    records.append(
+      Record(
+        id: EventID(rawValue: UUIDv7.make(milliseconds: wall)),
+        clock: HybridTimestamp(wall: wall, logical: 0), writer: "w", type: type, schema: 1,
+        entity: entity, body: .object(body)))
+  }
+  var ids: [String] = []
+  for n in 0..<3000 {
+    var id = gen.next()
+    // Near neighbours share long prefixes, down to all but the last character.
+    if n % 7 == 0, let prev = ids.last {
+      id = String(prev.prefix(11 - n % 5)) + id.suffix(1 + n % 5)
+    }
+    ids.append(id)
+    if n % 2 == 0 {
+      add(EventType.incidentCreated, id, ["title": "t"])
+    } else {
+      add(EventType.actionCreated, id, ["incident": .string(ids[0]), "title": "a"])
+    }
+  }
+  let state = LearningState.replay(records)
+  let fast = try #require(state.shortIDsOfCanonicalIDs())
+  #expect(fast == state.shortIDsByString())
+  #expect(fast.count == Set(state.ids(of: nil)).count)
+  #expect(fast.values.contains { $0.count >= 11 })
+  // Any id outside the alphabet takes the string way.
+  add(EventType.lessonCreated, "Lesson-1", ["text": "x"])
+  let mixed = LearningState.replay(records)
+  #expect(mixed.shortIDsOfCanonicalIDs() == nil)
+  #expect(mixed.shortIDs()["Lesson-1"] == "Lesson-1".prefix(6).description)
+}
