@@ -24,7 +24,7 @@ root=$(pwd)
 targets=()
 seconds=10
 build_only=0
-all_targets=(record-reader json-parser import-json import-csv key-decoder screen-text)
+all_targets=(record-reader json-parser import-json import-csv key-decoder screen-text snapshot-decoder)
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -64,25 +64,26 @@ EOF
 fi
 
 # Builds a library module (instrumented) once per change of its sources.
-# $1 module name, $2 source directory, $3... extra flags.
+# $1 module name, $2 source directory, $3 output directory, $4... extra flags.
 build_module() {
-  local name=$1 dir=$2
-  shift 2
+  local name=$1 dir=$2 mout=$3
+  shift 3
+  mkdir -p "$mout"
   local stamp
   stamp=$(find "$dir" -name '*.swift' -type f -print0 | sort -z | xargs -0 cat | cksum | cut -d' ' -f1)
-  if [ -f "$out/$name.o" ] && [ "$(cat "$out/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
+  if [ -f "$mout/$name.o" ] && [ "$(cat "$mout/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
     return 0
   fi
-  echo "fuzz: building module $name"
+  echo "fuzz: building module $name${*:+ ($*)}"
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$dir" -name '*.swift' -type f -print0 | sort -z)
   if ! swiftc "${flags[@]}" -wmo -c -emit-module -module-name "$name" "$@" "${files[@]}" \
-    -emit-module-path "$out/$name.swiftmodule" -o "$out/$name.o" >"$out/$name.build.log" 2>&1; then
-    grep -v 'Cannot export local symbol' "$out/$name.build.log" >&2
+    -emit-module-path "$mout/$name.swiftmodule" -o "$mout/$name.o" >"$mout/$name.build.log" 2>&1; then
+    grep -v 'Cannot export local symbol' "$mout/$name.build.log" >&2
     echo "fuzz: building $name failed" >&2
     return 1
   fi
-  echo "$stamp" >"$out/$name.stamp"
+  echo "$stamp" >"$mout/$name.stamp"
 }
 
 # Builds one target binary. $1 target name.
@@ -92,27 +93,33 @@ build_target() {
   local extra=()
   case "$t" in
     key-decoder)
-      build_module TerminalUI Sources/TerminalUI || return 1
+      build_module TerminalUI Sources/TerminalUI "$out" || return 1
       extra=(-I "$out" -I Modules/CNcursesw -lncursesw "$out/TerminalUI.o"
         Sources/CursesBackend/KeyDecoder.swift Sources/CursesBackend/RawInput.swift)
       ;;
+    snapshot-decoder)
+      # Internal API: a module of its own built with -enable-testing.
+      build_module LearningLog Sources/LearningLog "$out/testable" -enable-testing || return 1
+      extra=(-I "$out/testable" "$out/testable/LearningLog.o")
+      ;;
     screen-text)
-      build_module TerminalUI Sources/TerminalUI || return 1
+      build_module TerminalUI Sources/TerminalUI "$out" || return 1
       extra=(-I "$out" "$out/TerminalUI.o")
       ;;
     *)
-      build_module LearningLog Sources/LearningLog || return 1
+      build_module LearningLog Sources/LearningLog "$out" || return 1
       extra=(-I "$out" "$out/LearningLog.o")
       ;;
   esac
   local src="$out/$t.entry.swift"
   case "$t" in
-    key-decoder | screen-text) cp "$entry" "$src" ;;
+    key-decoder | screen-text | snapshot-decoder) cp "$entry" "$src" ;;
     *) { echo "import LearningLog"; cat "$entry"; } >"$src" ;;
   esac
   local stamp
   stamp=$(cat "$src" Sources/CursesBackend/KeyDecoder.swift Sources/CursesBackend/RawInput.swift \
-    "$out/LearningLog.stamp" "$out/TerminalUI.stamp" 2>/dev/null | cksum | cut -d' ' -f1)
+    "$out/LearningLog.stamp" "$out/TerminalUI.stamp" "$out/testable/LearningLog.stamp" 2>/dev/null \
+    | cksum | cut -d' ' -f1)
   if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   echo "fuzz: building $t"
   if ! swiftc "${flags[@]}" -module-name "Fuzz_${t//-/_}" "${extra[@]}" "$src" -o "$bin" \

@@ -87,4 +87,34 @@ import Testing
     }
     #expect(imported >= 3)
   }
+
+  @Test func snapshotDecoderInputs() throws {
+    var st = Stamper(writer: "seed", wall: 1_780_000_000_000)
+    let records = try DemoData.drafts(today: day("2026-03-01")).map { st.stamp($0) }
+    var w = BinaryWriter()
+    try StateCoding.encode(LearningState.replay(records), into: &w)
+    let valid = w.bytes
+    func decodes(_ bytes: [UInt8]) -> Bool {
+      bytes.withUnsafeBytes { raw in
+        guard var r = try? BinaryReader(raw) else { return false }
+        return (try? StateCoding.decode(&r, policy: PolicySettings())) != nil
+      }
+    }
+    #expect(decodes(valid), "the demo state's encoding does not decode")
+    var count = 0
+    for (_, input) in Self.inputs("snapshot-decoder") {
+      _ = decodes(input)
+      var edited = valid
+      var i = 0
+      while i + 2 < input.count {
+        edited[(Int(input[i]) << 8 | Int(input[i + 1])) * 7 % edited.count] ^=
+          input[i + 2] == 0 ? 1 : input[i + 2]
+        i += 3
+      }
+      if input.count % 3 == 1 { edited.removeLast(min(edited.count, Int(input.last ?? 0))) }
+      _ = decodes(edited)
+      count += 1
+    }
+    #expect(count >= 1)
+  }
 }
