@@ -196,6 +196,13 @@ import Testing
       RecordDraft(type: "note.added", entity: "n2", body: ["text": .string(marker)]))
     #expect(images > 8)
 
+    // The snapshot cache of the shared state (written, then read back as a hit).
+    let cache = SnapshotCache(directory: root + "/cache/learnlog")
+    _ = try LearningState.load(path: logPath, cache: cache)
+    _ = try LearningState.load(path: logPath, cache: cache)
+    let snapshots = (try? FileManager.default.contentsOfDirectory(atPath: cache.directory)) ?? []
+    #expect(!snapshots.isEmpty, "no snapshot was written")
+
     // Into git: the shared tree, exports and backups are committed; no object holds the marker.
     try Self.git(["init", "-q", "-b", "main"], in: repo)
     try Self.git(["add", "-A"], in: repo)
@@ -222,6 +229,7 @@ import Testing
     print(
       "privacy canary (umask \(String(mask, radix: 8))): \(holders.count) files hold the marker, "
         + "all private 0600 in a 0700 directory; 0 in \(shared.count) exports, \(messages.count) "
-        + "error messages, shared-log backups, \(images) crash images and every git object")
+        + "error messages, shared-log backups, \(snapshots.count) cache snapshot, \(images) crash "
+        + "images and every git object")
   }
 }
