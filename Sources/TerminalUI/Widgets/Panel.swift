@@ -69,13 +69,22 @@ public func wrap(_ text: String, width: Int) -> [String] {
       if !line.isEmpty { result.append(line) }
       line = ""
       lineWidth = 0
-      // A word longer than the line is cut into pieces.
-      while ww > width {
-        let piece = w.truncated(toWidth: width, ellipsis: "")
-        guard !piece.isEmpty else { break }
-        result.append(piece)
-        w = String(w.dropFirst(piece.count))
-        ww = w.displayWidth
+      // A word longer than the line is cut into pieces, in one pass (a long word stays linear).
+      if ww > width {
+        var piece = ""
+        var pieceWidth = 0
+        for c in w {
+          let cw = DisplayWidth.of(c)
+          if pieceWidth + cw > width, !piece.isEmpty {
+            result.append(piece)
+            piece = ""
+            pieceWidth = 0
+          }
+          piece.append(c)
+          pieceWidth += cw
+        }
+        w = piece
+        ww = pieceWidth
       }
       line = w
       lineWidth = ww

@@ -9,7 +9,8 @@ public enum CSV {
     if let f = t.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(f) {
       t = "'" + t
     }
-    if t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+    // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    if t.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
       return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return t

@@ -60,7 +60,9 @@ public enum ExchangeJSON {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       default:
-        if u.value < 0x20 || u.value == 0x7F || (0x2028...0x2029).contains(u.value) {
+        // C0, DEL, C1, bidi and zero-width controls are escaped, so a terminal showing the
+        // file (`cat`, `jq .`) never receives them raw.
+        if Exporter.isHidden(u) {
           let hex = String(u.value, radix: 16)
           out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         } else {

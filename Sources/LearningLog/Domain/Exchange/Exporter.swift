@@ -219,12 +219,60 @@ public enum Exporter {
     return out
   }
 
-  static func md(_ s: String) -> String {
-    var t = s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-    for ch in ["\\", "|", "*", "_", "`", "[", "]", "<", ">", "#"] {
-      t = t.replacingOccurrences(of: ch, with: "\\" + ch)
+  /// Whether `u` is a control, bidi or zero-width character that no renderer may get raw.
+  static func isHidden(_ u: Unicode.Scalar) -> Bool {
+    switch u.value {
+    case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069,
+      0xFEFF:
+      return true
+    default: return false
     }
-    return t
+  }
+
+  /// `u` written as `\u{1B}`, which Markdown shows as typed.
+  static func shown(_ u: Unicode.Scalar) -> String {
+    "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+  }
+
+  /// Text for a Markdown line: line breaks and tabs become spaces, markup characters are
+  /// escaped, and control, bidi and zero-width characters are shown as `\u{…}`.
+  static func md(_ s: String) -> String {
+    var out = ""
+    var afterCR = false
+    for u in s.unicodeScalars {
+      defer { afterCR = u == "\r" }
+      switch u {
+      case "\n" where afterCR: continue
+      case "\n", "\r", "\t": out += " "
+      case "\\", "|", "*", "_", "`", "[", "]", "<", ">", "#", "&":
+        out += "\\"
+        out.unicodeScalars.append(u)
+      default:
+        if isHidden(u) { out += shown(u) } else { out.unicodeScalars.append(u) }
+      }
+    }
+    return out
+  }
+
+  /// A Markdown code span holding `s` (fenced by more backticks than it holds), with control
+  /// characters shown as `\u{…}`; in a table a `|` is escaped so it cannot end the cell.
+  static func mdCode(_ s: String, inTable: Bool = false) -> String {
+    var t = ""
+    var run = 0
+    var longest = 0
+    for u in s.unicodeScalars {
+      run = u == "`" ? run + 1 : 0
+      longest = max(longest, run)
+      switch u {
+      case "\n", "\r", "\t": t += " "
+      case "|" where inTable: t += "\\|"
+      default:
+        if isHidden(u) { t += shown(u) } else { t.unicodeScalars.append(u) }
+      }
+    }
+    let fence = String(repeating: "`", count: longest + 1)
+    let pad = t.hasPrefix("`") || t.hasSuffix("`") ? " " : ""
+    return fence + pad + t + pad + fence
   }
 
   /// A "What we learned" digest in Markdown for `team` (every team when nil) from `since`
@@ -250,7 +298,7 @@ public enum Exporter {
       out += "- \(md(l.text))"
       let titles = l.incidents.compactMap { state.incidents[$0]?.title }
       if !titles.isEmpty { out += " — from: " + titles.map(md).joined(separator: "; ") }
-      if !l.tags.isEmpty { out += " (" + l.tags.map { "`\($0)`" }.joined(separator: " ") + ")" }
+      if !l.tags.isEmpty { out += " (" + l.tags.map { mdCode($0) }.joined(separator: " ") + ")" }
       out += "\n"
     }
     out += "\n## Incidents and what they taught us\n\n"
@@ -264,7 +312,8 @@ public enum Exporter {
         let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
         out += "| \(i.occurred) | \(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
         out += "\(md(i.answer("root-cause") ?? "")) | "
-        out += i.patterns.map { "`\($0)`" }.joined(separator: " ") + " | \(complete) |\n"
+        out += i.patterns.map { mdCode($0, inTable: true) }.joined(separator: " ")
+        out += " | \(complete) |\n"
       }
     }
     let ids = Set(incs.map(\.id))
@@ -286,7 +335,7 @@ public enum Exporter {
       out += "\n## Repeating patterns\n\n"
       for p in pats {
         var line =
-          "- `\(p.key)`: \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
+          "- \(mdCode(p.key)): \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
         if p.recurredAfterVerifiedFix { line += ", came back after a verified fix" }
         out += line + "\n"
       }
