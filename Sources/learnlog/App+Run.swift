@@ -14,15 +14,17 @@ func runApp(logPath: String) throws {
   // The terminal first: without one nothing is opened or created.
   let terminal = try CursesTerminal()
   defer { terminal.shutdown() }
-  let store: LogStore
+  let privateStore = PrivateStore(
+    directory: PrivateStore.defaultDirectory(environment: environment))
+  let session: StoreSession
   if FileManager.default.fileExists(atPath: logPath) {
-    store = try LogStore.open(path: logPath)
+    // Through the snapshot cache: a large log opens from its snapshot plus the new lines.
+    let (store, state) = try LearningState.load(
+      path: logPath, cache: SnapshotCache.standard(environment: environment))
+    session = StoreSession(store: store, state: state, privateStore: privateStore)
   } else {
-    store = try LogStore.create(path: logPath)
+    session = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)
   }
-  let session = StoreSession(
-    store: store,
-    privateStore: PrivateStore(directory: PrivateStore.defaultDirectory(environment: environment)))
   let support: TerminalUI.ColorSupport
   switch terminal.palette.support {
   case .monochrome: support = .monochrome

@@ -27,6 +27,20 @@ public final class StoreSession: LogSession {
     self.lastClock = store.records.map(\.clock).max()
   }
 
+  /// A session over `store` whose state is already replayed (by `LearningState.load`, which
+  /// can start from the snapshot cache instead of every record).
+  public init(
+    store: LogStore, state: LearningState, privateStore: PrivateStore?,
+    today: @escaping () -> Day = { Day(date: Date()) }
+  ) {
+    self.store = store
+    self.privateStore = privateStore
+    self.today = today
+    self.state = state
+    // The store's clock is past every record it has read: the latest applied.
+    self.lastClock = store.clock.last
+  }
+
   /// Brings the state up to date with `records` read from the file: applied in place when
   /// they all come after what was applied, else the whole log is replayed (replay order
   /// decides, never file order).

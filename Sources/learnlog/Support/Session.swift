@@ -41,8 +41,13 @@ enum Session {
   }
 
   /// Opens the log for `options`; a torn tail is repaired with a one-line notice on stderr.
+  ///
+  /// Through the snapshot cache in `$XDG_CACHE_HOME/learnlog`, so a command on a large log
+  /// reads only what was appended since the snapshot.
   static func open(_ options: GlobalOptions) throws -> Workspace {
-    try Workspace(path: options.logPath, notice: { Out.note("learnlog: \($0)") })
+    try Workspace(
+      path: options.logPath, notice: { Out.note("learnlog: \($0)") },
+      cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment))
   }
 
   /// Opens the log and performs `command`, returning the plan written.
