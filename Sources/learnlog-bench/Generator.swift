@@ -80,7 +80,7 @@ struct LogGenerator {
   mutating func write(events: Int, to path: String) throws {
     let storeHeader = LogHeader(
       storeID: "019abcde-f012-7345-8678-9abcdef0\(String(events % 10000 + 1000))", created: wall)
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     guard let out = FileHandle(forWritingAtPath: path) else {
       throw BenchError("cannot write \(path)")
     }

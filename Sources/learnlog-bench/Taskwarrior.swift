@@ -48,7 +48,7 @@ struct TaskwarriorPeer {
     }
     try text.write(toFile: directory + "/pending.data", atomically: false, encoding: .utf8)
     for f in ["completed.data", "undo.data", "backlog.data"] {
-      fm.createFile(atPath: directory + "/" + f, contents: Data())
+      _ = fm.createFile(atPath: directory + "/" + f, contents: Data())
     }
     let rc = directory + "/taskrc"
     try """
