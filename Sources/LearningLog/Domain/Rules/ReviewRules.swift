@@ -38,10 +38,12 @@ extension LearningState {
   }
 
   /// The review status using a timeline built once for many incidents; without `detail` the
-  /// earlier actions are left out (bulk queries only need what is missing).
-  func reviewStatus(_ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false)
-    -> ReviewStatus
-  {
+  /// earlier actions are left out (bulk queries only need what is missing); without
+  /// `questions` the questions are left out too.
+  func reviewStatus(
+    _ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false,
+    questions: Bool = true
+  ) -> ReviewStatus {
     var missing: [String] = []
     func answered(_ key: String) -> Bool {
       !(incident.answer(key) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -76,7 +78,8 @@ extension LearningState {
     }
     return ReviewStatus(
       missing: missing,
-      questions: reviewQuestions(for: incident, template: nil, repeatCase: repeatCase),
+      questions: questions
+        ? reviewQuestions(for: incident, template: nil, repeatCase: repeatCase) : [],
       isRepeat: repeatCase,
       earlierActions: earlier)
   }

@@ -39,7 +39,7 @@ extension LearningState {
     }
     let timeline = PatternTimeline(self)
     for inc in incidentList where inc.status != .closed {
-      let rs = reviewStatus(inc, timeline)
+      let rs = reviewStatus(inc, timeline, questions: false)
       if !rs.isComplete {
         items.append(
           TodayItem(
@@ -66,7 +66,7 @@ extension LearningState {
             detail: "check against: \(e.criteria)"))
       }
     }
-    for p in patterns(on: day) where p.step == .escalated && !p.hasExperiment {
+    for p in patterns(on: day, weeks: 12, timeline: timeline) where p.step == .escalated && !p.hasExperiment {
       items.append(
         TodayItem(
           kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
@@ -80,11 +80,14 @@ extension LearningState {
             detail: "does this still hold?"))
       }
     }
-    let order = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
-    return items.enumerated().sorted { x, y in
-      let a = (order[x.element.kind] ?? 0, x.element.day?.ordinal ?? Int.max, x.offset)
-      let b = (order[y.element.kind] ?? 0, y.element.day?.ordinal ?? Int.max, y.offset)
-      return a < b
-    }.map(\.element)
+    // Kind, then day, then the order found: a stable sort on precomputed keys.
+    let rank = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
+    let keys = items.map { (rank[$0.kind] ?? 0, $0.day?.ordinal ?? Int.max) }
+    let order = items.indices.sorted { x, y in
+      let a = keys[x]
+      let b = keys[y]
+      return a.0 != b.0 ? a.0 < b.0 : a.1 != b.1 ? a.1 < b.1 : x < y
+    }
+    return order.map { items[$0] }
   }
 }
