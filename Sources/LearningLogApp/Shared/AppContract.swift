@@ -61,7 +61,9 @@ public struct ViewContext: Sendable {
     didSet { memo = Memo() }
   }
   /// Colours and attributes.
-  public var theme: Theme
+  public var theme: Theme {
+    didSet { memo = memo.copy { _ in } }
+  }
   /// Counts the changes of the log since the app started, so screens can cache what they
   /// derive from it (0 for a context made outside the app).
   public var revision = 0
@@ -109,6 +111,20 @@ public struct ViewContext: Sendable {
     return index.shortID(id) ?? shortIDs[id] ?? id
   }
 
+  /// Lines laid out for `subject` at `width`, made by `make` once per change of the log.
+  ///
+  /// A screen that redraws on every key (the incident detail beside the list) keeps its laid
+  /// out text here; at most a few hundred entries are kept.
+  public func laidOut(_ subject: String, width: Int, _ make: () -> [Line]) -> [Line] {
+    memo.lines(LinesKey(subject: subject, width: width), make)
+  }
+
+  /// What ``laidOut(_:width:_:)`` keeps lines by.
+  private struct LinesKey: Hashable {
+    var subject: String
+    var width: Int
+  }
+
   /// The derived figures computed so far; copies of a context share it.
   private final class Memo: @unchecked Sendable {
     struct Values {
@@ -136,6 +152,19 @@ public struct ViewContext: Sendable {
       let v = make()
       lock.withLock { values.pattern[key] = .some(v) }
       return v
+    }
+
+    private var lines: [LinesKey: [Line]] = [:]
+
+    /// The lines kept under `key`, made with `make` the first time.
+    func lines(_ key: LinesKey, _ make: () -> [Line]) -> [Line] {
+      if let l = lock.withLock({ lines[key] }) { return l }
+      let l = make()
+      lock.withLock {
+        if lines.count >= 256 { lines.removeAll(keepingCapacity: true) }
+        lines[key] = l
+      }
+      return l
     }
 
     /// The value at `path` if it has been computed.
