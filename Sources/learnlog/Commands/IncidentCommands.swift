@@ -101,8 +101,8 @@ struct IncidentCommand: ParsableCommand {
       for i in list {
         table.add(
           [
-            short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue, i.kind.rawValue,
-            i.status.rawValue, i.team, i.title,
+            short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue,
+            i.kind.rawValue, i.status.rawValue, i.team, i.title,
           ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }
       table.print()

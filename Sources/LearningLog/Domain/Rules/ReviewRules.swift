@@ -46,7 +46,9 @@ extension LearningState {
   ) -> ReviewStatus {
     var missing: [String] = []
     func answered(_ key: String) -> Bool {
-      !(incident.answer(key) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      // Some character other than white space (the White_Space property is the set
+      // `.whitespacesAndNewlines` trims), without bridging to NSString.
+      (incident.answer(key) ?? "").unicodeScalars.contains { !$0.properties.isWhitespace }
     }
     if !answered("root-cause") {
       missing.append("root cause: answer root-cause with the cause the outcome ties to")
@@ -54,8 +56,11 @@ extension LearningState {
     if GapType(rawValue: incident.answer("gap") ?? "") == nil {
       missing.append("gap type: answer gap with skill, process, tooling, context or capacity")
     }
-    let acts = actions(of: incident.id).filter { $0.status != .dropped }
-    if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
+    let owned = (actionsByIncident[incident.id] ?? []).contains { id in
+      guard let a = actions[id] else { return false }
+      return a.status != .dropped && !a.owner.isEmpty && a.due != nil
+    }
+    if !owned {
       missing.append("action: add at least one action with an owner and a due day")
     }
     let repeatCase = isRepeat(incident, timeline)

@@ -13,7 +13,17 @@ public struct ShortIDIndex: Sendable {
 
   /// Sorts the live ids of `state`.
   public init(_ state: LearningState) {
-    self.init(ids: state.ids(of: nil))
+    // The live ids are the keys of the entity tables; their order does not matter here.
+    var ids: [String] = []
+    ids.reserveCapacity(
+      state.incidents.count + state.actions.count + state.experiments.count
+        + state.lessons.count + state.notes.count)
+    ids += state.incidents.keys
+    ids += state.actions.keys
+    ids += state.experiments.keys
+    ids += state.lessons.keys
+    ids += state.notes.keys
+    self.init(ids: ids)
   }
 
   /// Sorts `ids` (each once).
