@@ -144,7 +144,8 @@ extension LearningState {
     let secondLast = incs.count >= 2 ? incs[incs.count - 2].occurred : nil
     for inc in incs {
       let latestOther = inc.id == last.id ? secondLast : last.occurred
-      for a in actions(of: inc.id) {
+      for actionID in actionsByIncident[inc.id] ?? [] {
+        guard let a = actions[actionID] else { continue }
         for v in a.verifications where v.outcome == .ineffective {
           let d = Day(utcMilliseconds: v.at)
           if d >= windowStart && d <= day { ineffective += 1 }
