@@ -257,7 +257,8 @@ row("keystroke to frame, p99", col("keyP99"), "≤ 4 ms", v(large, "keyP99").map
 row(
   "app: open to incidents screen (warm)", col("appFirstFrame"), "≤ 0.5 s at \(sizeName(large))",
   v(large, "appFirstFrame").map { $0 <= 0.5 })
-row("  of which today/patterns/stats/short ids", col("appContext"))
+row("  of which the view context (derives on use)", col("appContext"))
+row("  of which the carry-over queue (header)", col("appToday"))
 row(
   "app: key to frame, median", col("appKeyMedian"), "≤ 1 ms",
   v(large, "appKeyMedian").map { $0 <= 0.001 })

@@ -17,7 +17,7 @@ enum IncidentDetail {
       out.append("")
       out.append(Line(s, style: theme.title))
     }
-    let short = context.shortIDs[incident.id] ?? incident.id
+    let short = context.shortID(incident.id)
     text(incident.title, theme.title)
     text(
       "\(short) · \(incident.kind.rawValue) · \(incident.severity.rawValue) · \(incident.status.rawValue) · \(incident.occurred)",
@@ -36,7 +36,7 @@ enum IncidentDetail {
     if !incident.patterns.isEmpty {
       heading("Pattern")
       for key in incident.patterns {
-        guard let p = context.patterns.first(where: { $0.key == key }) else {
+        guard let p = context.pattern(key) else {
           text(key, indent: 2)
           continue
         }

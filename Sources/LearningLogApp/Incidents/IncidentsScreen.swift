@@ -413,7 +413,10 @@ public enum IncidentsScreen: AppScreen {
       buffer.setString(detailArea.x - 1, y, "│", style: theme.border)
     }
     if let i = state.list.selection(count: rows.count), let inc = incidents[rows[i]] {
-      let lines = IncidentDetail.lines(inc, context: context, width: detailArea.width - 1)
+      let width = detailArea.width - 1
+      let lines = context.laidOut("incident:" + inc.id, width: width) {
+        IncidentDetail.lines(inc, context: context, width: width)
+      }
       let top = Swift.max(0, Swift.min(state.detailScroll, lines.count - detailArea.height))
       for row in 0..<detailArea.height where top + row < lines.count {
         buffer.setLine(

@@ -1,3 +1,4 @@
+import Foundation
 import LearningLog
 import TerminalUI
 
@@ -45,35 +46,139 @@ public enum Destination: Sendable, Hashable {
   case revalidateLesson(String)
 }
 
-/// Everything a screen reads while reducing or drawing, computed once per change of the log.
+/// Everything a screen reads while reducing or drawing, derived once per change of the log.
+///
+/// The derived figures (``todayItems``, ``patterns``, ``stats``, ``shortIDs``) are computed on
+/// first use and kept until `domain` or `today` changes, so the first frame pays only for what
+/// it draws.
 public struct ViewContext: Sendable {
   /// The replayed state of the log.
-  public var domain: LearningState
+  public var domain: LearningState {
+    didSet { memo = Memo() }
+  }
   /// The calendar day the app treats as today.
-  public var today: Day
+  public var today: Day {
+    didSet { memo = Memo() }
+  }
   /// Colours and attributes.
-  public var theme: Theme
-  /// The carry-over queue, computed once per change.
-  public var todayItems: [TodayItem]
-  /// Pattern summaries, computed once per change.
-  public var patterns: [PatternSummary]
-  /// Learning-health figures, computed once per change.
-  public var stats: LearningStats
-  /// Short ids for every entity, computed once per change.
-  public var shortIDs: [String: String]
+  public var theme: Theme {
+    didSet { memo = memo.copy { _ in } }
+  }
   /// Counts the changes of the log since the app started, so screens can cache what they
   /// derive from it (0 for a context made outside the app).
   public var revision = 0
+  /// The derived figures computed so far, shared by copies of this context.
+  private var memo = Memo()
 
-  /// Derives the per-change data from `domain` on `today`.
+  /// Keeps `domain` and `today`; the derived figures follow on first use.
   public init(domain: LearningState, today: Day, theme: Theme) {
     self.domain = domain
     self.today = today
     self.theme = theme
-    self.todayItems = domain.today(on: today)
-    self.patterns = domain.patterns(on: today)
-    self.stats = domain.stats(on: today)
-    self.shortIDs = domain.shortIDs()
+  }
+
+  /// The carry-over queue, computed once per change.
+  public var todayItems: [TodayItem] {
+    get { memo.value(\.todayItems) { domain.today(on: today) } }
+    set { memo = memo.copy { $0.todayItems = newValue } }
+  }
+  /// Pattern summaries, computed once per change.
+  public var patterns: [PatternSummary] {
+    get { memo.value(\.patterns) { domain.patterns(on: today) } }
+    set { memo = memo.copy { $0.patterns = newValue } }
+  }
+  /// Learning-health figures, computed once per change.
+  public var stats: LearningStats {
+    get { memo.value(\.stats) { domain.stats(on: today) } }
+    set { memo = memo.copy { $0.stats = newValue } }
+  }
+  /// Short ids for every entity, computed once per change.
+  public var shortIDs: [String: String] {
+    get { memo.value(\.shortIDs) { domain.shortIDs() } }
+    set { memo = memo.copy { $0.shortIDs = newValue } }
+  }
+
+  /// The summary of pattern `key`, without summarising every pattern when they are not yet known.
+  public func pattern(_ key: String) -> PatternSummary? {
+    if let all = memo.peek(\.patterns) { return all.first { $0.key == key } }
+    return memo.value(key) { domain.pattern(key, on: today) }
+  }
+
+  /// The short id of `id` (the id itself when it is not live), without deriving every short id.
+  public func shortID(_ id: String) -> String {
+    if let all = memo.peek(\.shortIDs) { return all[id] ?? id }
+    let index = memo.value(\.shortIDIndex) { ShortIDIndex(domain) }
+    return index.shortID(id) ?? shortIDs[id] ?? id
+  }
+
+  /// Lines laid out for `subject` at `width`, made by `make` once per change of the log.
+  ///
+  /// A screen that redraws on every key (the incident detail beside the list) keeps its laid
+  /// out text here; at most a few hundred entries are kept.
+  public func laidOut(_ subject: String, width: Int, _ make: () -> [Line]) -> [Line] {
+    memo.lines(LinesKey(subject: subject, width: width), make)
+  }
+
+  /// What ``laidOut(_:width:_:)`` keeps lines by.
+  private struct LinesKey: Hashable {
+    var subject: String
+    var width: Int
+  }
+
+  /// The derived figures computed so far; copies of a context share it.
+  private final class Memo: @unchecked Sendable {
+    struct Values {
+      var todayItems: [TodayItem]?
+      var patterns: [PatternSummary]?
+      var stats: LearningStats?
+      var shortIDs: [String: String]?
+      var shortIDIndex: ShortIDIndex?
+      var pattern: [String: PatternSummary?] = [:]
+    }
+    private let lock = NSLock()
+    private var values = Values()
+
+    /// The value at `path`, computing it with `make` the first time.
+    func value<T>(_ path: WritableKeyPath<Values, T?>, _ make: () -> T) -> T {
+      if let v = peek(path) { return v }
+      let v = make()
+      lock.withLock { values[keyPath: path] = v }
+      return v
+    }
+
+    /// The summary of one pattern key, computing it with `make` the first time.
+    func value(_ key: String, _ make: () -> PatternSummary?) -> PatternSummary? {
+      if let v = lock.withLock({ values.pattern[key] }) { return v }
+      let v = make()
+      lock.withLock { values.pattern[key] = .some(v) }
+      return v
+    }
+
+    private var lines: [LinesKey: [Line]] = [:]
+
+    /// The lines kept under `key`, made with `make` the first time.
+    func lines(_ key: LinesKey, _ make: () -> [Line]) -> [Line] {
+      if let l = lock.withLock({ lines[key] }) { return l }
+      let l = make()
+      lock.withLock {
+        if lines.count >= 256 { lines.removeAll(keepingCapacity: true) }
+        lines[key] = l
+      }
+      return l
+    }
+
+    /// The value at `path` if it has been computed.
+    func peek<T>(_ path: WritableKeyPath<Values, T?>) -> T? {
+      lock.withLock { values[keyPath: path] }
+    }
+
+    /// A new memo holding what this one holds, changed by `change`.
+    func copy(_ change: (inout Values) -> Void) -> Memo {
+      let m = Memo()
+      m.values = lock.withLock { values }
+      change(&m.values)
+      return m
+    }
   }
 }
 

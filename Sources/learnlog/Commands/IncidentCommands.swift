@@ -86,7 +86,7 @@ struct IncidentCommand: ParsableCommand {
           && (needle.map { n in
             ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
           } ?? true)
-      }.sorted { ($0.occurred, $0.createdAt) > ($1.occurred, $1.createdAt) }
+      }.newestFirst()
       if json {
         Out.json(.array(list.map { Exporter.incidentJSON($0, review: state.reviewStatus($0)) }))
         return
@@ -95,13 +95,14 @@ struct IncidentCommand: ParsableCommand {
         Out.note("no incidents match")
         return
       }
-      let short = state.shortIDs()
+      // Short ids of the printed rows only: one sort of the ids, then a search a row.
+      let short = ShortIDIndex(state)
       var table = Table(["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])
       for i in list {
         table.add(
           [
-            short[i.id] ?? i.id, i.occurred.description, i.severity.rawValue, i.kind.rawValue,
-            i.status.rawValue, i.team, i.title,
+            short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue,
+            i.kind.rawValue, i.status.rawValue, i.team, i.title,
           ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }
       table.print()
@@ -278,5 +279,18 @@ struct NoteCommand: ParsableCommand {
       if let id = plan.createdID { Out.line(id) }
       Out.note("saved a private note in \(ws.privateStore.path)")
     }
+  }
+}
+
+extension Array where Element == Incident {
+  /// The incidents newest first (occurred day, then creation), ties in their order here.
+  ///
+  /// Sorts indices by keys taken once rather than moving whole incidents.
+  func newestFirst() -> [Incident] {
+    let keys = map { ($0.occurred.ordinal, $0.createdAt) }
+    let order = indices.sorted { a, b in
+      keys[a] != keys[b] ? keys[a] > keys[b] : a < b
+    }
+    return order.map { self[$0] }
   }
 }

@@ -29,6 +29,10 @@ import Testing
     }
   }
   let state = LearningState.replay(records)
+  let index = ShortIDIndex(state)
+  let all = state.shortIDs()
+  for id in state.ids(of: nil) { #expect(index.shortID(id) == all[id]) }
+  #expect(index.shortID("zzzzzzzzzzzz") == nil)
   let fast = try #require(state.shortIDsOfCanonicalIDs())
   #expect(fast == state.shortIDsByString())
   #expect(fast.count == Set(state.ids(of: nil)).count)
@@ -38,4 +42,9 @@ import Testing
   let mixed = LearningState.replay(records)
   #expect(mixed.shortIDsOfCanonicalIDs() == nil)
   #expect(mixed.shortIDs()["Lesson-1"] == "Lesson-1".prefix(6).description)
+  // The index takes the string way too, and agrees for every id.
+  let mixedIndex = ShortIDIndex(mixed)
+  let mixedAll = mixed.shortIDs()
+  for id in mixed.ids(of: nil) { #expect(mixedIndex.shortID(id) == mixedAll[id]) }
+  #expect(mixedIndex.shortID("Lesson-2") == nil)
 }

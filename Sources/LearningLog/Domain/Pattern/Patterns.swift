@@ -89,65 +89,93 @@ extension LearningState {
 
   /// Every pattern, most occurrences in the window first, then by key.
   public func patterns(on day: Day, weeks: Int = 12) -> [PatternSummary] {
-    let byPattern = incidentsByPattern()
-    let windowStart = day.adding(days: -(policy.windowDays - 1))
-    var experimentPatterns: Set<String> = []
-    var experimentIncidents: Set<String> = []
-    for e in experimentList {
-      if let p = e.pattern { experimentPatterns.insert(p) }
-      if let i = e.incident { experimentIncidents.insert(i) }
-    }
-    let lastWeek = day.weekStart
+    patterns(on: day, weeks: weeks, timeline: nil)
+  }
+
+  /// ``patterns(on:weeks:)`` reusing the incidents of each key from `timeline` when given.
+  func patterns(on day: Day, weeks: Int, timeline: PatternTimeline?) -> [PatternSummary] {
+    let context = SummaryContext(self, day: day)
     var out: [PatternSummary] = []
-    for (key, incs) in byPattern {
-      guard let first = incs.first, let last = incs.last else { continue }
-      let inWindow = incs.filter { $0.occurred >= windowStart && $0.occurred <= day }.count
-      var ineffective = 0
-      var afterFix = false
-      var afterVerified = false
-      // The latest occurrence other than a given incident: the last one, or the one before it.
-      let secondLast = incs.count >= 2 ? incs[incs.count - 2].occurred : nil
-      for inc in incs {
-        let latestOther = inc.id == last.id ? secondLast : last.occurred
-        for a in actions(of: inc.id) {
-          for v in a.verifications where v.outcome == .ineffective {
-            let d = Day(utcMilliseconds: v.at)
-            if d >= windowStart && d <= day { ineffective += 1 }
-          }
-          let doneDay = a.doneAt.map { Day(utcMilliseconds: $0) }
-          let verifiedDay = a.verifications.last(where: { $0.outcome == .verified })
-            .map { Day(utcMilliseconds: $0.at) }
-          if let latestOther, latestOther >= inc.occurred {
-            if let doneDay, doneDay <= latestOther { afterFix = true }
-            if let verifiedDay, verifiedDay <= latestOther { afterVerified = true }
-          }
-        }
-      }
-      let weight = inWindow + ineffective
-      let step: EscalationStep =
-        weight >= policy.escalateThreshold
-        ? .escalated : (weight >= policy.repeatThreshold ? .repeated : .logged)
-      var weekly = Array(repeating: 0, count: max(1, weeks))
-      for inc in incs {
-        let w = inc.occurred.weekStart.days(to: lastWeek) / 7
-        if w >= 0 && w < weekly.count { weekly[weekly.count - 1 - w] += 1 }
-      }
-      out.append(
-        PatternSummary(
-          key: key, count: incs.count, inWindow: inWindow, ineffectiveInWindow: ineffective,
-          firstSeen: first.occurred, lastSeen: last.occurred, step: step,
-          incidents: incs.map(\.id), recurredAfterFix: afterFix || afterVerified,
-          recurredAfterVerifiedFix: afterVerified,
-          hasExperiment: experimentPatterns.contains(key)
-            || incs.contains { experimentIncidents.contains($0.id) },
-          weekly: weekly))
+    out.reserveCapacity(incidentsByPatternKey.count)
+    for key in incidentsByPatternKey.keys {
+      let incs = timeline?.byKey[key] ?? incidents(withPattern: key)
+      if let s = summary(key, incs, context, weeks: weeks) { out.append(s) }
     }
     return out.sorted { ($1.inWindow, $0.key) < ($0.inWindow, $1.key) }
   }
 
   /// The summary of one pattern key on `day`.
-  public func pattern(_ key: String, on day: Day) -> PatternSummary? {
-    patterns(on: day).first { $0.key == key }
+  public func pattern(_ key: String, on day: Day, weeks: Int = 12) -> PatternSummary? {
+    guard incidentsByPatternKey[key] != nil else { return nil }
+    return summary(key, incidents(withPattern: key), SummaryContext(self, day: day), weeks: weeks)
+  }
+
+  /// What every pattern's summary on one day needs, gathered once.
+  private struct SummaryContext {
+    var day: Day
+    var windowStart: Day
+    var lastWeek: Day
+    var experimentPatterns: Set<String> = []
+    var experimentIncidents: Set<String> = []
+
+    init(_ state: LearningState, day: Day) {
+      self.day = day
+      windowStart = day.adding(days: -(state.policy.windowDays - 1))
+      lastWeek = day.weekStart
+      for e in state.experimentList {
+        if let p = e.pattern { experimentPatterns.insert(p) }
+        if let i = e.incident { experimentIncidents.insert(i) }
+      }
+    }
+  }
+
+  /// The summary of pattern `key` whose incidents, oldest first, are `incs`.
+  private func summary(
+    _ key: String, _ incs: [Incident], _ c: SummaryContext, weeks: Int
+  ) -> PatternSummary? {
+    let day = c.day
+    let windowStart = c.windowStart
+    guard let first = incs.first, let last = incs.last else { return nil }
+    let inWindow = incs.filter { $0.occurred >= windowStart && $0.occurred <= day }.count
+    var ineffective = 0
+    var afterFix = false
+    var afterVerified = false
+    // The latest occurrence other than a given incident: the last one, or the one before it.
+    let secondLast = incs.count >= 2 ? incs[incs.count - 2].occurred : nil
+    for inc in incs {
+      let latestOther = inc.id == last.id ? secondLast : last.occurred
+      for actionID in actionsByIncident[inc.id] ?? [] {
+        guard let a = actions[actionID] else { continue }
+        for v in a.verifications where v.outcome == .ineffective {
+          let d = Day(utcMilliseconds: v.at)
+          if d >= windowStart && d <= day { ineffective += 1 }
+        }
+        let doneDay = a.doneAt.map { Day(utcMilliseconds: $0) }
+        let verifiedDay = a.verifications.last(where: { $0.outcome == .verified })
+          .map { Day(utcMilliseconds: $0.at) }
+        if let latestOther, latestOther >= inc.occurred {
+          if let doneDay, doneDay <= latestOther { afterFix = true }
+          if let verifiedDay, verifiedDay <= latestOther { afterVerified = true }
+        }
+      }
+    }
+    let weight = inWindow + ineffective
+    let step: EscalationStep =
+      weight >= policy.escalateThreshold
+      ? .escalated : (weight >= policy.repeatThreshold ? .repeated : .logged)
+    var weekly = Array(repeating: 0, count: max(1, weeks))
+    for inc in incs {
+      let w = inc.occurred.weekStart.days(to: c.lastWeek) / 7
+      if w >= 0 && w < weekly.count { weekly[weekly.count - 1 - w] += 1 }
+    }
+    return PatternSummary(
+      key: key, count: incs.count, inWindow: inWindow, ineffectiveInWindow: ineffective,
+      firstSeen: first.occurred, lastSeen: last.occurred, step: step,
+      incidents: incs.map(\.id), recurredAfterFix: afterFix || afterVerified,
+      recurredAfterVerifiedFix: afterVerified,
+      hasExperiment: c.experimentPatterns.contains(key)
+        || incs.contains { c.experimentIncidents.contains($0.id) },
+      weekly: weekly)
   }
 }
 

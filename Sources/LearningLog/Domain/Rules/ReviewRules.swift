@@ -38,13 +38,17 @@ extension LearningState {
   }
 
   /// The review status using a timeline built once for many incidents; without `detail` the
-  /// earlier actions are left out (bulk queries only need what is missing).
-  func reviewStatus(_ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false)
-    -> ReviewStatus
-  {
+  /// earlier actions are left out (bulk queries only need what is missing); without
+  /// `questions` the questions are left out too.
+  func reviewStatus(
+    _ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false,
+    questions: Bool = true
+  ) -> ReviewStatus {
     var missing: [String] = []
     func answered(_ key: String) -> Bool {
-      !(incident.answer(key) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      // Some character other than white space (the White_Space property is the set
+      // `.whitespacesAndNewlines` trims), without bridging to NSString.
+      (incident.answer(key) ?? "").unicodeScalars.contains { !$0.properties.isWhitespace }
     }
     if !answered("root-cause") {
       missing.append("root cause: answer root-cause with the cause the outcome ties to")
@@ -52,8 +56,11 @@ extension LearningState {
     if GapType(rawValue: incident.answer("gap") ?? "") == nil {
       missing.append("gap type: answer gap with skill, process, tooling, context or capacity")
     }
-    let acts = actions(of: incident.id).filter { $0.status != .dropped }
-    if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
+    let owned = (actionsByIncident[incident.id] ?? []).contains { id in
+      guard let a = actions[id] else { return false }
+      return a.status != .dropped && !a.owner.isEmpty && a.due != nil
+    }
+    if !owned {
       missing.append("action: add at least one action with an owner and a due day")
     }
     let repeatCase = isRepeat(incident, timeline)
@@ -76,7 +83,8 @@ extension LearningState {
     }
     return ReviewStatus(
       missing: missing,
-      questions: reviewQuestions(for: incident, template: nil, repeatCase: repeatCase),
+      questions: questions
+        ? reviewQuestions(for: incident, template: nil, repeatCase: repeatCase) : [],
       isRepeat: repeatCase,
       earlierActions: earlier)
   }

@@ -27,19 +27,28 @@ extension LearningState {
   /// experiment checks, escalated patterns without an experiment, lessons to revalidate.
   public func today(on day: Day) -> [TodayItem] {
     var items: [TodayItem] = []
-    for a in actionList where a.status == .open || a.status == .doing {
-      if let due = a.due, due < day {
+    // One pass over the actions for both of their kinds; the sort below puts kinds in order.
+    var verifications: [TodayItem] = []
+    for id in actionOrder {
+      guard let a = actions[id] else { continue }
+      if a.status == .open || a.status == .doing, let due = a.due, due < day {
+        let owner = a.owner.isEmpty ? "unassigned" : a.owner
         items.append(
           TodayItem(
             kind: .overdueAction, subject: a.id, title: a.title, day: due,
-            detail:
-              "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: day)) day(s) overdue"
-          ))
+            detail: "owner \(owner), \(due.days(to: day)) day(s) overdue"))
+      } else if a.status == .done, a.outcome != .verified, let r = a.review, r <= day {
+        verifications.append(
+          TodayItem(
+            kind: .verificationDue, subject: a.id, title: a.title, day: r,
+            detail: a.outcome == .unknown
+              ? "last check was unknown; did it work?" : "did it work? \(a.signal)"))
       }
     }
     let timeline = PatternTimeline(self)
-    for inc in incidentList where inc.status != .closed {
-      let rs = reviewStatus(inc, timeline)
+    for id in incidentOrder {
+      guard let inc = incidents[id], inc.status != .closed else { continue }
+      let rs = reviewStatus(inc, timeline, questions: false)
       if !rs.isComplete {
         items.append(
           TodayItem(
@@ -49,15 +58,7 @@ extension LearningState {
               .joined(separator: ", ")))
       }
     }
-    for a in actionList where a.status == .done && a.outcome != .verified {
-      if let r = a.review, r <= day {
-        items.append(
-          TodayItem(
-            kind: .verificationDue, subject: a.id, title: a.title, day: r,
-            detail: a.outcome == .unknown
-              ? "last check was unknown; did it work?" : "did it work? \(a.signal)"))
-      }
-    }
+    items += verifications
     for e in experimentList where e.decision == nil {
       if let c = e.check, c <= day {
         items.append(
@@ -66,7 +67,8 @@ extension LearningState {
             detail: "check against: \(e.criteria)"))
       }
     }
-    for p in patterns(on: day) where p.step == .escalated && !p.hasExperiment {
+    let summaries = patterns(on: day, weeks: 12, timeline: timeline)
+    for p in summaries where p.step == .escalated && !p.hasExperiment {
       items.append(
         TodayItem(
           kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
@@ -80,11 +82,14 @@ extension LearningState {
             detail: "does this still hold?"))
       }
     }
-    let order = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
-    return items.enumerated().sorted { x, y in
-      let a = (order[x.element.kind] ?? 0, x.element.day?.ordinal ?? Int.max, x.offset)
-      let b = (order[y.element.kind] ?? 0, y.element.day?.ordinal ?? Int.max, y.offset)
-      return a < b
-    }.map(\.element)
+    // Kind, then day, then the order found: a stable sort on precomputed keys.
+    let rank = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
+    let keys = items.map { (rank[$0.kind] ?? 0, $0.day?.ordinal ?? Int.max) }
+    let order = items.indices.sorted { x, y in
+      let a = keys[x]
+      let b = keys[y]
+      return a.0 != b.0 ? a.0 < b.0 : a.1 != b.1 ? a.1 < b.1 : x < y
+    }
+    return order.map { items[$0] }
   }
 }

@@ -1,0 +1,103 @@
+/// The live ids sorted once, so the short id of any one of them is a binary search.
+///
+/// ``LearningState/shortIDs()`` builds a string for every live entity; a screen or a list that
+/// shows a few rows needs only theirs. Every short id is the same as ``LearningState/shortIDs()``
+/// gives: the shortest prefix, at least 6 characters, that no other live id shares.
+public struct ShortIDIndex: Sendable {
+  /// The ids packed into 60 bits when every id is 12 characters of the id alphabet, sorted.
+  private var packed: [UInt64] = []
+  /// The ids sorted as strings when some id is not in the canonical form.
+  private var strings: [String] = []
+  /// Whether ``packed`` is used.
+  private var isPacked = true
+
+  /// Sorts the live ids of `state`.
+  public init(_ state: LearningState) {
+    // The live ids are the keys of the entity tables; their order does not matter here.
+    var ids: [String] = []
+    ids.reserveCapacity(
+      state.incidents.count + state.actions.count + state.experiments.count
+        + state.lessons.count + state.notes.count)
+    ids += state.incidents.keys
+    ids += state.actions.keys
+    ids += state.experiments.keys
+    ids += state.lessons.keys
+    ids += state.notes.keys
+    self.init(ids: ids)
+  }
+
+  /// Sorts `ids` (each once).
+  public init(ids: [String]) {
+    var keys: [UInt64] = []
+    keys.reserveCapacity(ids.count)
+    for id in ids {
+      guard let k = Self.pack(id) else {
+        isPacked = false
+        strings = ids.sorted()
+        return
+      }
+      keys.append(k)
+    }
+    keys.sort()
+    packed = keys
+  }
+
+  /// The short id of `id`, or nil when it is not one of the ids.
+  public func shortID(_ id: String) -> String? {
+    var need = 6
+    if isPacked {
+      guard let k = Self.pack(id) else { return nil }
+      let i = Self.lowerBound(packed, k)
+      guard i < packed.count, packed[i] == k else { return nil }
+      func common(_ a: UInt64, _ b: UInt64) -> Int {
+        let x = a ^ b
+        return x == 0 ? 12 : (x.leadingZeroBitCount - 4) / 5
+      }
+      if i > 0 { need = max(need, common(packed[i - 1], k) + 1) }
+      if i + 1 < packed.count { need = max(need, common(packed[i + 1], k) + 1) }
+    } else {
+      let i = Self.lowerBound(strings, id)
+      guard i < strings.count, strings[i] == id else { return nil }
+      func lcp(_ a: String, _ b: String) -> Int {
+        zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
+      }
+      if i > 0 { need = max(need, lcp(strings[i - 1], id) + 1) }
+      if i + 1 < strings.count { need = max(need, lcp(strings[i + 1], id) + 1) }
+    }
+    return String(id.prefix(need))
+  }
+
+  /// The first index of `sorted` not below `key`.
+  private static func lowerBound<T: Comparable>(_ sorted: [T], _ key: T) -> Int {
+    var lo = 0
+    var hi = sorted.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if sorted[mid] < key { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// The value of each character of the id alphabet (0xFF for others); byte order is its order.
+  private static let digits: [UInt8] = {
+    var d = [UInt8](repeating: 0xFF, count: 128)
+    for (i, c) in "0123456789abcdefghjkmnpqrstvwxyz".utf8.enumerated() { d[Int(c)] = UInt8(i) }
+    return d
+  }()
+
+  /// `id` packed 5 bits a character when it is 12 characters of the id alphabet.
+  private static func pack(_ id: String) -> UInt64? {
+    var s = id
+    return s.withUTF8 { u -> UInt64? in
+      guard u.count == 12 else { return nil }
+      var v: UInt64 = 0
+      for c in u {
+        guard c < 128 else { return nil }
+        let d = digits[Int(c)]
+        guard d != 0xFF else { return nil }
+        v = v << 5 | UInt64(d)
+      }
+      return v
+    }
+  }
+}
