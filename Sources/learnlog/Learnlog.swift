@@ -40,6 +40,9 @@ struct Learnlog: ParsableCommand {
   func run() throws {
     do {
       try runApp(logPath: global.logPath)
+    } catch let error as StoreError {
+      // A damaged log exits as it does for every command (status 3), not as bad input.
+      throw error
     } catch {
       throw CLIError(message: "\(error)")
     }
