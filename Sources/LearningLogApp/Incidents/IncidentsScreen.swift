@@ -163,7 +163,7 @@ public enum IncidentsScreen: AppScreen {
     }
     if navKeys.contains(key) { return .navigate(key) }
     if key == KeyEvent(.escape), !state.search.isEmpty { return .clearSearch }
-    return keymap.bindings.first { $0.keys.contains(key) }?.action
+    return keymap.action(for: key)
   }
 
   /// The list and detail rectangles of the screen's area.

@@ -43,7 +43,7 @@ public struct AppModel: ProgramModel {
     case .confirm:
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
     case .help:
-      guard let d = AppKeymaps.help.bindings.first(where: { $0.keys.contains(key) })?.action else {
+      guard let d = AppKeymaps.help.action(for: key) else {
         return nil
       }
       return d == 0 ? .closeOverlay : .helpScroll(d)
@@ -65,7 +65,7 @@ public struct AppModel: ProgramModel {
       if TodayScreen.isEmptyLog(state.context.domain), key == .char("d") {
         return .global(.loadDemo)
       }
-      if let g = AppKeymaps.global.bindings.first(where: { $0.keys.contains(key) })?.action {
+      if let g = AppKeymaps.global.action(for: key) {
         return .global(g)
       }
     }

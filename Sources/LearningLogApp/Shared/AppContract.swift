@@ -211,7 +211,23 @@ public protocol AppScreen {
 extension AppScreen {
   /// Looks the key up in the active keymap.
   public static func action(for key: KeyEvent, state: State) -> Action? {
-    activeKeymap(state).bindings.first { $0.keys.contains(key) }?.action
+    activeKeymap(state).action(for: key)
+  }
+
+  /// Looks `key` up in the active keymap; while the screen takes text, an unbound key is typed.
+  public static func action(
+    for key: KeyEvent, state: State, typing: (KeyEvent) -> Action
+  ) -> Action? {
+    if let bound = activeKeymap(state).action(for: key) { return bound }
+    return isCapturingInput(state) ? typing(key) : nil
+  }
+
+  /// The mouse report inside `area`, unless the screen is taking text.
+  public static func mouseInside(
+    _ mouse: MouseEvent, area: Rect, state: State, _ make: (MouseEvent, Rect) -> Action
+  ) -> Action? {
+    guard !isCapturingInput(state), area.contains(mouse.position) else { return nil }
+    return make(mouse, area)
   }
   /// No mouse handling unless the screen provides it.
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? { nil }

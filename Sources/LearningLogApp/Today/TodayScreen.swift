@@ -53,7 +53,7 @@ public enum TodayScreen: AppScreen {
 
   public static func action(for key: KeyEvent, state: State) -> Action? {
     if navKeys.contains(key) { return .navigate(key) }
-    return keymap.bindings.first { $0.keys.contains(key) }?.action
+    return keymap.action(for: key)
   }
 
   /// The rows of the list inside the screen's area (a header line above them).

@@ -41,6 +41,16 @@ public struct KeymapContext<Action> {
     self.name = name
     self.bindings = bindings
   }
+
+  /// The first binding of `key` in this context, if any.
+  public func binding(for key: KeyEvent) -> KeyBinding<Action>? {
+    bindings.first { $0.keys.contains(key) }
+  }
+
+  /// The action bound to `key` in this context, if any.
+  public func action(for key: KeyEvent) -> Action? {
+    binding(for: key)?.action
+  }
 }
 
 extension KeymapContext: Sendable where Action: Sendable {}
@@ -86,7 +96,7 @@ public struct Keymap<Action> {
   public func binding(for key: KeyEvent, in active: [String]) -> KeyBinding<Action>? {
     for name in active {
       guard let ctx = context(name) else { continue }
-      if let b = ctx.bindings.first(where: { $0.keys.contains(key) }) { return b }
+      if let b = ctx.binding(for: key) { return b }
     }
     return nil
   }

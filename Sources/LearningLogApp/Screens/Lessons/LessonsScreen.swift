@@ -125,15 +125,11 @@ public enum LessonsScreen: AppScreen {
   public static func isCapturingInput(_ state: State) -> Bool { state.dialog != nil }
 
   public static func action(for key: KeyEvent, state: State) -> Action? {
-    if let bound = activeKeymap(state).bindings.first(where: { $0.keys.contains(key) }) {
-      return bound.action
-    }
-    return state.dialog == nil ? nil : .input(key)
+    action(for: key, state: state, typing: Action.input)
   }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
-    guard state.dialog == nil, area.contains(mouse.position) else { return nil }
-    return .mouse(mouse, area: area)
+    mouseInside(mouse, area: area, state: state, Action.mouse)
   }
 
   /// The lessons matching the search, those due for revalidation first, then newest first.

@@ -159,15 +159,11 @@ public enum PatternsScreen: AppScreen {
   public static func isCapturingInput(_ state: State) -> Bool { state.form != nil }
 
   public static func action(for key: KeyEvent, state: State) -> Action? {
-    if let bound = activeKeymap(state).bindings.first(where: { $0.keys.contains(key) }) {
-      return bound.action
-    }
-    return state.form == nil ? nil : .input(key)
+    action(for: key, state: state, typing: Action.input)
   }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
-    guard state.form == nil, area.contains(mouse.position) else { return nil }
-    return .mouse(mouse, area: area)
+    mouseInside(mouse, area: area, state: state, Action.mouse)
   }
 
   /// The words of the escalation ladder as the table shows them.
