@@ -14,6 +14,18 @@ struct TerminalEndToEndTests {
   /// What the app shows first on a fresh log.
   private let title = "Welcome to learnlog"
 
+  /// Starts `learnlog` on a fresh log in a home of its own, waits for its first screen, runs
+  /// `body` with the session and the first screen's rows, and cleans up.
+  private func withApp(_ body: (TmuxSession, [String]) throws -> Void) throws {
+    let home = try AppHome()
+    let session = try home.start()
+    defer {
+      session.stop()
+      home.remove()
+    }
+    try body(session, session.expectRow(containing: title))
+  }
+
   /// Checks that the program ended with `status` and left the terminal as it found it.
   private func expectRestored(_ session: TmuxSession, status: Int32) throws {
     let after = try #require(session.file("after"), "the wrapper never finished")
@@ -23,45 +35,35 @@ struct TerminalEndToEndTests {
     #expect(session.file("status") == "\(status)")
   }
 
-  @Test func shellShowsTheStartingScreenAndQuitsOnQ() throws {
-    let home = try AppHome()
-    let session = try home.start()
-    defer {
-      session.stop()
-      home.remove()
+  @Test func appShowsItsFirstScreenAndQuitsOnQ() throws {
+    try withApp { session, screen in
+      #expect(screen.first?.contains("1 Today") == true)
+      #expect(screen.last { !$0.isEmpty }?.contains("q quit") == true)
+      try session.press("q")
+      try expectRestored(session, status: 0)
     }
-    let screen = session.expectRow(containing: title)
-    #expect(screen.first?.contains("1 Today") == true)
-    #expect(screen.last { !$0.isEmpty }?.contains("q quit") == true)
-    try session.press("q")
-    try expectRestored(session, status: 0)
   }
 
-  @Test func shellFollowsResizesAndSaysWhenTooSmall() throws {
-    let home = try AppHome()
-    let session = try home.start()
-    defer {
-      session.stop()
-      home.remove()
+  @Test func appFollowsResizesAndSaysWhenTooSmall() throws {
+    try withApp { session, _ in
+      try session.resize(width: 70, height: 20)
+      // Narrow: the tabs bar drops its padding.
+      session.expectRow(containing: "1 Today 2 Incidents 3 Actions 4 Lessons 5 Patterns 6 Dash")
+
+      try session.resize(width: 59, height: 16)
+      session.expectRow(containing: "Terminal too small")
+      let tooSmall = session.expectRow(containing: "now 59×16, need 60×16")
+      #expect(!tooSmall.contains { $0.contains(title) })
+
+      try session.resize(width: 60, height: 15)
+      session.expectRow(containing: "now 60×15, need 60×16")
+
+      try session.resize(width: 60, height: 16)
+      let minimum = session.expectRow(containing: title)
+      #expect(!minimum.contains { $0.contains("too small") })
+      try session.press("q")
+      try expectRestored(session, status: 0)
     }
-    session.expectRow(containing: title)
-    try session.resize(width: 70, height: 20)
-    // Narrow: the tabs bar drops its padding.
-    session.expectRow(containing: "1 Today 2 Incidents 3 Actions 4 Lessons 5 Patterns 6 Dash")
-
-    try session.resize(width: 59, height: 16)
-    session.expectRow(containing: "Terminal too small")
-    let tooSmall = session.expectRow(containing: "now 59×16, need 60×16")
-    #expect(!tooSmall.contains { $0.contains(title) })
-
-    try session.resize(width: 60, height: 15)
-    session.expectRow(containing: "now 60×15, need 60×16")
-
-    try session.resize(width: 60, height: 16)
-    let minimum = session.expectRow(containing: title)
-    #expect(!minimum.contains { $0.contains("too small") })
-    try session.press("q")
-    try expectRestored(session, status: 0)
   }
 
   @Test func textFieldAcceptsTypedAndPastedTextIncludingWideCharacters() throws {
@@ -168,45 +170,31 @@ struct TerminalEndToEndTests {
   }
 
   @Test func ctrlCQuitsAndCtrlLRedraws() throws {
-    let home = try AppHome()
-    let session = try home.start()
-    defer {
-      session.stop()
-      home.remove()
+    try withApp { session, _ in
+      try session.press("C-l")
+      session.expectRow(containing: title)
+      try session.press("C-c")
+      try expectRestored(session, status: 0)
     }
-    session.expectRow(containing: title)
-    try session.press("C-l")
-    session.expectRow(containing: title)
-    try session.press("C-c")
-    try expectRestored(session, status: 0)
   }
 
   @Test func closingTheTerminalEndsTheProgram() throws {
-    let home = try AppHome()
-    let session = try home.start()
-    defer {
-      session.stop()
-      home.remove()
+    try withApp { session, _ in
+      let pid = try session.programPID()
+      try session.tmuxCommand(["kill-session"])
+      #expect(
+        waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed"
+      )
     }
-    session.expectRow(containing: title)
-    let pid = try session.programPID()
-    try session.tmuxCommand(["kill-session"])
-    #expect(
-      waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed")
   }
 
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
   func signalsRestoreTheTerminal(_ signal: Int32) throws {
-    let home = try AppHome()
-    let session = try home.start()
-    defer {
-      session.stop()
-      home.remove()
+    try withApp { session, _ in
+      let pid = try session.programPID()
+      #expect(kill(pid, signal) == 0)
+      try expectRestored(session, status: 128 + signal)
     }
-    session.expectRow(containing: title)
-    let pid = try session.programPID()
-    #expect(kill(pid, signal) == 0)
-    try expectRestored(session, status: 128 + signal)
   }
 
   @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
