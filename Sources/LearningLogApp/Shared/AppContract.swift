@@ -119,6 +119,13 @@ public struct ViewContext: Sendable {
     memo.lines(LinesKey(subject: subject, width: width), make)
   }
 
+  /// A value a screen derives from the log under `key`, made by `make` once per change of the log.
+  ///
+  /// For what a screen would otherwise recompute on every frame (the board's sorted columns).
+  public func derived<T>(_ key: String, _ make: () -> T) -> T {
+    memo.derived(key, make)
+  }
+
   /// What ``laidOut(_:width:_:)`` keeps lines by.
   private struct LinesKey: Hashable {
     var subject: String
@@ -155,6 +162,15 @@ public struct ViewContext: Sendable {
     }
 
     private var lines: [LinesKey: [Line]] = [:]
+    private var derivedValues: [String: Any] = [:]
+
+    /// The value kept under `key`, made with `make` the first time (or when its type differs).
+    func derived<T>(_ key: String, _ make: () -> T) -> T {
+      if let v = lock.withLock({ derivedValues[key] }) as? T { return v }
+      let v = make()
+      lock.withLock { derivedValues[key] = v }
+      return v
+    }
 
     /// The lines kept under `key`, made with `make` the first time.
     func lines(_ key: LinesKey, _ make: () -> [Line]) -> [Line] {

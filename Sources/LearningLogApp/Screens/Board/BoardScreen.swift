@@ -256,8 +256,13 @@ public enum BoardScreen: AppScreen {
     let owner = state.owner.lowercased()
     let team = state.team.lowercased()
     let today = context.today
-    let list = context.domain.actionList.filter { a in
-      guard a.status == column.status else { return false }
+    // Sorted once per change of the log, not on every frame.
+    let columns = context.derived("board.columns") {
+      Dictionary(grouping: context.domain.actionList.sorted(by: boardOrder), by: \.status)
+    }
+    let sorted = columns[column.status] ?? []
+    if search.isEmpty, owner.isEmpty, team.isEmpty, !state.overdueOnly { return sorted }
+    return sorted.filter { a in
       if !owner.isEmpty, !a.owner.lowercased().contains(owner) { return false }
       if !team.isEmpty {
         guard let t = context.domain.incidents[a.incident]?.team.lowercased(), t.contains(team)
@@ -271,13 +276,15 @@ public enum BoardScreen: AppScreen {
       }
       return true
     }
-    return list.sorted { x, y in
-      let dx = x.due?.ordinal ?? Int.max
-      let dy = y.due?.ordinal ?? Int.max
-      if dx != dy { return dx < dy }
-      if x.title != y.title { return x.title < y.title }
-      return x.id < y.id
-    }
+  }
+
+  /// The board's order within a column: by due day, then title, then id.
+  static func boardOrder(_ x: LearningLog.Action, _ y: LearningLog.Action) -> Bool {
+    let dx = x.due?.ordinal ?? Int.max
+    let dy = y.due?.ordinal ?? Int.max
+    if dx != dy { return dx < dy }
+    if x.title != y.title { return x.title < y.title }
+    return x.id < y.id
   }
 
   /// Whether an open or doing action is past its due day.
