@@ -10,6 +10,10 @@ struct BinaryWriter {
   /// Short strings that repeat (writers, owners, teams, keys) are written once and then
   /// referred to by number.
   var table: [String: Int] = [:]
+  /// When set, ``shared(_:)`` always writes a number into ``strings`` (read in any order).
+  var refsOnly = false
+  /// The shared strings in number order, when ``refsOnly``.
+  var strings: [String] = []
 
   init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
@@ -53,6 +57,12 @@ struct BinaryWriter {
       uint(UInt64(k) << 1 | 1)
       return
     }
+    if refsOnly {
+      table[s] = table.count
+      strings.append(s)
+      uint(UInt64(table.count - 1) << 1 | 1)
+      return
+    }
     table[s] = table.count
     var s = s
     s.withUTF8 { u in
@@ -69,6 +79,12 @@ struct BinaryWriter {
   mutating func strings(_ a: [String]) {
     uint(UInt64(a.count))
     for s in a { shared(s) }
+  }
+
+  /// Strings written in full, never shared (ids: mostly distinct).
+  mutating func plainStrings(_ a: [String]) {
+    uint(UInt64(a.count))
+    for s in a { string(s) }
   }
 
   mutating func day(_ d: Day?) {
@@ -184,6 +200,14 @@ struct BinaryReader {
 
   mutating func optionalString() throws(SnapshotFormatError) -> String? {
     try bool() ? try string() : nil
+  }
+
+  mutating func plainStrings() throws(SnapshotFormatError) -> [String] {
+    let n = try count(limit: 1 << 24)
+    var out: [String] = []
+    out.reserveCapacity(n)
+    for _ in 0..<n { out.append(try string()) }
+    return out
   }
 
   mutating func strings() throws(SnapshotFormatError) -> [String] {

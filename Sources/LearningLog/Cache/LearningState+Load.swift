@@ -55,9 +55,15 @@ extension LearningState {
   /// ``LogStore/open(path:fileSystem:readOnly:notice:)``; cache problems are never errors.
   /// The store's records are not kept in memory afterwards: ``LogStore/records`` reads them
   /// again on first use.
+  ///
+  /// With `lazy`, a matching snapshot is not decoded whole: incidents, actions and the
+  /// action index stay in it and decode one by one as they are read (``EntityMap``), each
+  /// block of the snapshot checked on first use. A command that touches a few entities
+  /// (`action done`) then costs a fraction of a full open; walking every entity still works
+  /// and decodes as it goes, and ``materialize()`` decodes everything at once.
   public static func load(
     path: String, fileSystem: any FileSystem = RealFileSystem(), readOnly: Bool = false,
-    cache: SnapshotCache? = nil, policy: PolicySettings = PolicySettings(),
+    lazy: Bool = false, cache: SnapshotCache? = nil, policy: PolicySettings = PolicySettings(),
     notice: @escaping (String) -> Void = { _ in },
     progress: ((LoadProgress) -> Void)? = nil
   ) throws -> (store: LogStore, state: LearningState) {
@@ -77,7 +83,7 @@ extension LearningState {
       fileSize = status.size
       if let cache {
         report(.checkingCache, 0, status.size)
-        switch cache.lookup(store: store, status: status, policy: policy) {
+        switch cache.lookup(store: store, status: status, policy: policy, lazy: lazy) {
         case .hit(let covered, let state):
           cached = state
           fromSnapshot = true

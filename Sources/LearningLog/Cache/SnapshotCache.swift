@@ -34,8 +34,8 @@ public final class SnapshotCache {
   /// Why the last save failed, when it did.
   public internal(set) var lastSaveError: String?
 
-  static let magic: [UInt8] = Array("LLSNAP\u{0}\u{1}".utf8)
-  static let formatVersion: UInt64 = 1
+  static let magic: [UInt8] = Array("LLSNAP\u{0}\u{2}".utf8)
+  static let formatVersion: UInt64 = 2
   static let sampleBlock = 4096
   static let sampleCount = 32
 
@@ -77,7 +77,9 @@ public final class SnapshotCache {
   }
 
   /// The snapshot of the log `store` has open, checked against the file, or why not.
-  func lookup(store: LogStore, status: FileStatus, policy: PolicySettings) -> Lookup {
+  func lookup(store: LogStore, status: FileStatus, policy: PolicySettings, lazy: Bool = false)
+    -> Lookup
+  {
     let storeID: String
     do {
       let head = try store.readBytes(offset: 0, count: min(status.size, 64 << 10))
@@ -96,51 +98,55 @@ public final class SnapshotCache {
     } catch {
       return .miss("the snapshot cannot be read: \(error)")
     }
+    let storage: SnapshotBacking.Storage
     if fileSystem is RealFileSystem, let mapped = MappedFile(path: file) {
-      // Mapped, and its pages dropped once read: the snapshot never sits in memory whole
-      // beside the state decoded from it.
-      defer { mapped.unmap() }
-      return check(mapped.bytes, store: store, storeID: storeID, status: status, policy: policy) {
-        mapped.drop(before: $0)
+      // Mapped: a lazy open reads only the pages it needs; an eager one gives pages back as
+      // it decodes, so the snapshot never sits in memory whole beside the state.
+      storage = SnapshotBacking.Storage(mapped: mapped)
+    } else {
+      do {
+        let fd = try fileSystem.open(file, readOnly: true)
+        defer { fileSystem.close(fd) }
+        let bytes = try fileSystem.readAll(fd)
+        storage = bytes.withUnsafeBytes { SnapshotBacking.Storage(copying: $0) }
+      } catch {
+        return .miss("the snapshot cannot be read: \(error)")
       }
     }
-    let bytes: [UInt8]
-    do {
-      let fd = try fileSystem.open(file, readOnly: true)
-      defer { fileSystem.close(fd) }
-      bytes = try fileSystem.readAll(fd)
-    } catch {
-      return .miss("the snapshot cannot be read: \(error)")
-    }
-    return bytes.withUnsafeBytes {
-      check($0, store: store, storeID: storeID, status: status, policy: policy, release: nil)
-    }
+    return check(
+      storage, store: store, storeID: storeID, status: status, policy: policy, lazy: lazy)
   }
 
-  /// Checks snapshot bytes against the log `store` has open and decodes the state.
+  /// Checks the snapshot in `storage` against the log and decodes it (see ``lookup``).
   func check(
-    _ raw: UnsafeRawBufferPointer, store: LogStore, storeID: String, status: FileStatus,
-    policy: PolicySettings, release: ((Int) -> Void)?
+    _ storage: SnapshotBacking.Storage, store: LogStore, storeID: String, status: FileStatus,
+    policy: PolicySettings, lazy: Bool
   ) -> Lookup {
     do {
-      let meta = try Self.open(raw, release: release)
-      var r = meta.reader
-      r.release = release
+      var meta = try Self.open(storage.bytes)
       guard meta.storeID == storeID, meta.logPath == store.path else {
         return .miss("the snapshot belongs to another log")
       }
       guard meta.inode == status.inode, meta.device == status.device else {
         return .miss("the log file was replaced")
       }
-      guard meta.prefix.length <= status.size else { return .miss("the log is shorter") }
+      guard meta.prefix.length <= status.size else {
+        return .miss("the log is shorter")
+      }
       let fingerprint = try Self.fingerprint(length: meta.prefix.length) { o, c in
         try store.readBytes(offset: o, count: c)
       }
       guard fingerprint == meta.fingerprint else {
         return .miss("the log's prefix changed")
       }
-      let state = try StateCoding.decode(&r, policy: policy)
-      guard r.isAtEnd else { return .miss("the snapshot has trailing bytes") }
+      let length = meta.prefix.length
+      let replay = SnapshotBacking.ReplayBox { [store] in
+        Self.replayPrefix(of: store, length: length, fingerprint: fingerprint, policy: policy)
+      }
+      let state = try StateCoding.decode(
+        &meta.reader, storage: storage, lazyStart: meta.lazyStart, lazy: lazy, replay: replay,
+        policy: policy)
+      guard meta.reader.isAtEnd else { return .miss("the snapshot has trailing bytes") }
       return .hit(meta.prefix, state)
     } catch let e as SnapshotFormatError {
       return .miss("the snapshot is damaged: \(e.reason)")
@@ -149,6 +155,29 @@ public final class SnapshotCache {
     }
   }
 
+  /// The state of the first `length` bytes of `store`'s log, replayed from the log itself.
+  static func replayPrefix(
+    of store: LogStore, length: Int, fingerprint: UInt64, policy: PolicySettings
+  ) -> Result<LearningState, StoreError> {
+    do {
+      let again = try Self.fingerprint(length: length) { o, c in
+        try store.readBytes(offset: o, count: c)
+      }
+      guard again == fingerprint else { return .failure(.io("the log's prefix changed")) }
+      let bytes = try store.readBytes(offset: 0, count: length)
+      let scan = bytes.withUnsafeBytes { LogScanner.scanWhole($0) }
+      guard scan.header != nil, scan.damaged.isEmpty, scan.conflicts.isEmpty,
+        scan.completeEnd == length
+      else { return .failure(.io("the log's prefix is not readable")) }
+      return .success(LearningState.replay(scan.records, policy: policy))
+    } catch let e as StoreError {
+      return .failure(e)
+    } catch {
+      return .failure(.io("\(error)"))
+    }
+  }
+
+  /// The ties of a snapshot and a reader at the start of its state.
   struct Meta {
     var storeID: String
     var logPath: String
@@ -156,41 +185,44 @@ public final class SnapshotCache {
     var device: UInt64
     var prefix: LogPrefix
     var fingerprint: UInt64
+    /// A reader over the head, after the ties.
     var reader: BinaryReader
+    /// Where the lazily read region starts.
+    var lazyStart: Int
   }
 
-  /// Checks the magic and checksum and reads what the snapshot is tied to.
-  static func open(_ raw: UnsafeRawBufferPointer, release: ((Int) -> Void)? = nil)
-    throws(SnapshotFormatError) -> Meta
-  {
-    guard raw.count >= 16, raw.starts(with: magic) else {
+  /// Checks the magic number and the head's sum, and reads the ties.
+  ///
+  /// The layout: magic (8 bytes), head length (8), head sum (8), the head, the lazy region.
+  static func open(_ raw: UnsafeRawBufferPointer) throws(SnapshotFormatError) -> Meta {
+    guard raw.count >= 24, raw.starts(with: magic) else {
       throw SnapshotFormatError("not a learnlog snapshot")
     }
     var r = try BinaryReader(raw, from: 8)
+    let headLength = try r.fixed64()
     let sealed = try r.fixed64()
-    let body = UnsafeRawBufferPointer(rebasing: raw[16...])
-    let sum = FastHash.chunked(body) { end in release?(16 + end) }
-    guard sum == sealed else { throw SnapshotFormatError("checksum mismatch") }
+    guard headLength <= UInt64(raw.count - 24) else { throw SnapshotFormatError("head too long") }
+    let lazyStart = 24 + Int(headLength)
+    let head = UnsafeRawBufferPointer(rebasing: raw[24..<lazyStart])
+    guard FastHash.chunked(head) == sealed else { throw SnapshotFormatError("checksum mismatch") }
+    r = try BinaryReader(UnsafeRawBufferPointer(rebasing: raw[0..<lazyStart]), from: 24)
     guard try r.uint() == formatVersion else { throw SnapshotFormatError("another version") }
     let storeID = try r.string()
     let logPath = try r.string()
     let inode = try r.uint()
     let device = try r.uint()
-    let length = try r.count(limit: Int.max)
-    let lines = try r.count(limit: Int.max)
+    // Sizes of the log, not of this file: checked against the log by the caller.
+    let length = Int(truncatingIfNeeded: try r.uint() & 0x7FFF_FFFF_FFFF_FFFF)
+    let lines = Int(truncatingIfNeeded: try r.uint() & 0x7FFF_FFFF_FFFF_FFFF)
     var clock: HybridTimestamp?
     if try r.bool() { clock = HybridTimestamp(wall: try r.int64(), logical: try r.int32()) }
     let fingerprint = try r.fixed64()
     return Meta(
       storeID: storeID, logPath: logPath, inode: inode, device: device,
       prefix: LogPrefix(length: length, lines: lines, clock: clock), fingerprint: fingerprint,
-      reader: r)
+      reader: r, lazyStart: lazyStart)
   }
 
-  /// A fingerprint of the first `length` bytes of a file: its length and sampled blocks.
-  ///
-  /// The first block (the header), the last block before `length`, and evenly spaced
-  /// blocks between are hashed; a short read (a shorter file) changes the result.
   static func fingerprint(length: Int, read: (Int, Int) throws -> [UInt8]) throws -> UInt64 {
     var offsets: [Int] = [0]
     if length > sampleBlock {
@@ -234,12 +266,14 @@ public final class SnapshotCache {
       try Self.fingerprint(length: prefix.length) { o, c in
         try store.readBytes(offset: o, count: c)
       })
-    try StateCoding.encode(state, into: &w)
+    let lazy = try StateCoding.encode(state, head: &w)
     var out = Self.magic
-    out.reserveCapacity(16 + w.bytes.count)
+    out.reserveCapacity(24 + w.bytes.count + lazy.count)
     let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
+    withUnsafeBytes(of: UInt64(w.bytes.count).littleEndian) { out.append(contentsOf: $0) }
     withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
     out.append(contentsOf: w.bytes)
+    out.append(contentsOf: lazy)
     return out
   }
 

@@ -2,11 +2,217 @@
 ///
 /// Private notes are never written: the snapshot holds shared state only.
 enum StateCoding {
-  static func encode(_ s: LearningState, into w: inout BinaryWriter) throws(SnapshotFormatError) {
-    w.uint(UInt64(s.incidents.count))
-    for inc in s.incidents.values { encodeIncident(inc, &w) }
-    w.uint(UInt64(s.actions.count))
-    for a in s.actions.values { encodeAction(a, &w) }
+  /// Bytes a lazy block covers; each has its own sum, checked on first read.
+  static let blockSize = 64 << 10
+
+  /// Writes the head of `s` into `w` and returns the lazy region that follows it.
+  ///
+  /// The head: the block size and sums of the lazy region, the shared strings its records
+  /// refer to, where each lazy section is (offsets from the region's start), then everything
+  /// decoded at every open (``encodeHead(_:into:)``).
+  static func encode(_ s: LearningState, head w: inout BinaryWriter) throws(SnapshotFormatError)
+    -> [UInt8]
+  {
+    let lazy = encodeLazy(s)
+    w.uint(UInt64(blockSize))
+    let blocks = (lazy.bytes.count + blockSize - 1) / blockSize
+    w.uint(UInt64(blocks))
+    lazy.bytes.withUnsafeBytes { raw in
+      for b in 0..<blocks {
+        let start = b * blockSize
+        let end = min(raw.count, start + blockSize)
+        w.fixed64(FastHash.hash(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+      }
+    }
+    w.uint(UInt64(lazy.strings.count))
+    for t in lazy.strings { w.string(t) }
+    for section in [lazy.incidents, lazy.actions, lazy.byIncident] {
+      w.uint(UInt64(section.count))
+      w.uint(UInt64(section.index))
+    }
+    w.uint(UInt64(lazy.applied.words))
+    w.uint(UInt64(lazy.applied.offset))
+    try encodeHead(s, into: &w)
+    return lazy.bytes
+  }
+
+  /// Decodes a state from a head read by `r` and the lazy region at `lazyStart` of `storage`.
+  ///
+  /// With `lazy`, incidents, actions, the action index and the applied ids stay in the
+  /// snapshot and decode on use (``SnapshotBacking``); without it every block is checked and
+  /// every entity decoded now, and any damage throws.
+  static func decode(
+    _ r: inout BinaryReader, storage: SnapshotBacking.Storage, lazyStart: Int, lazy: Bool,
+    trustBlocks: Bool = false, replay: SnapshotBacking.ReplayBox, policy: PolicySettings
+  ) throws(SnapshotFormatError) -> LearningState {
+    let blockSize = Int(try r.uint() & 0x3FFF_FFFF)
+    let blocks = try r.count()
+    var sums: [UInt64] = []
+    sums.reserveCapacity(blocks)
+    for _ in 0..<blocks { sums.append(try r.fixed64()) }
+    let nStrings = try r.count()
+    var table: [String] = []
+    table.reserveCapacity(nStrings)
+    for _ in 0..<nStrings { table.append(try r.string()) }
+    let backing = try SnapshotBacking(
+      storage: storage, lazyStart: lazyStart, blockSize: blockSize, blockSums: sums, table: table,
+      replayPrefix: replay)
+    if trustBlocks { backing.trustAll() }
+    var sections: [SnapshotSection] = []
+    // Numbers that point into the lazy region, checked against its size (not the head's).
+    let region = UInt64(backing.size - lazyStart)
+    for _ in 0..<3 {
+      let count = try r.uint()
+      let index = try r.uint()
+      guard index <= region, count <= (region - index) / UInt64(SnapshotSection.entrySize) else {
+        throw SnapshotFormatError("section index out of range")
+      }
+      sections.append(SnapshotSection(count: Int(count), index: lazyStart + Int(index)))
+    }
+    let words = try r.uint()
+    let appliedOffset = try r.uint()
+    guard appliedOffset <= region, words <= (region - appliedOffset) / 8 else {
+      throw SnapshotFormatError("applied ids out of range")
+    }
+    let appliedAt = lazyStart + Int(appliedOffset)
+    var s = LearningState(policy: policy)
+    try decodeHead(&r, into: &s)
+    let incidents = LazyEntities(
+      backing: backing, section: sections[0], decode: incidentRecord, recovered: { $0.incidents })
+    let actions = LazyEntities(
+      backing: backing, section: sections[1], decode: actionRecord, recovered: { $0.actions })
+    let byIncident = LazyEntities(
+      backing: backing, section: sections[2], decode: byIncidentRecord,
+      recovered: { $0.actionsByIncident })
+    let applied = LazyWords(backing: backing, offset: appliedAt, count: Int(words))
+    if lazy {
+      s.incidents = EntityMap(base: incidents)
+      s.actions = EntityMap(base: actions)
+      s.actionsByIncident = EntityMap(base: byIncident)
+      s.appliedIDs.base = applied
+      s.backing = backing
+    } else {
+      try backing.checkAll(release: true)
+      s.incidents.stored = try incidents.decodeAll()
+      s.actions.stored = try actions.decodeAll()
+      s.actionsByIncident.stored = try byIncident.decodeAll()
+      s.appliedIDs.packed = try applied.decode()
+    }
+    return s
+  }
+
+  /// A state as one image, `[head length][head][lazy region]`: what a snapshot holds after its
+  /// ties, for tests and fuzzing.
+  static func image(_ s: LearningState) throws(SnapshotFormatError) -> [UInt8] {
+    var head = BinaryWriter()
+    let lazy = try encode(s, head: &head)
+    var out = BinaryWriter()
+    out.fixed64(UInt64(head.bytes.count))
+    out.raw(head.bytes)
+    out.raw(lazy)
+    return out.bytes
+  }
+
+  /// Decodes an ``image(_:)`` eagerly; `trustBlocks` skips the block sums (to fuzz deeper).
+  static func decodeImage(_ bytes: UnsafeRawBufferPointer, trustBlocks: Bool = false)
+    throws(SnapshotFormatError) -> LearningState
+  {
+    var r = try BinaryReader(bytes)
+    let headLength = try r.fixed64()
+    guard headLength <= UInt64(bytes.count - 8) else { throw SnapshotFormatError("head too long") }
+    let lazyStart = 8 + Int(headLength)
+    var head = try BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[0..<lazyStart]), from: 8)
+    let storage = SnapshotBacking.Storage(copying: bytes)
+    let s = try decode(
+      &head, storage: storage, lazyStart: lazyStart, lazy: false, trustBlocks: trustBlocks,
+      replay: SnapshotBacking.ReplayBox { .failure(.io("no log to replay")) },
+      policy: PolicySettings())
+    guard head.isAtEnd else { throw SnapshotFormatError("the head has trailing bytes") }
+    return s
+  }
+
+  /// The sections of a snapshot that are read on demand, and where each one is.
+  struct LazyRegion {
+    var bytes: [UInt8]
+    var strings: [String]
+    var incidents: (count: Int, index: Int)
+    var actions: (count: Int, index: Int)
+    var byIncident: (count: Int, index: Int)
+    var applied: (words: Int, offset: Int)
+  }
+
+  /// Encodes the large parts of `s`: incidents, actions and the action index, each as records
+  /// sorted by id with a fixed-width index after them, then the applied ids.
+  ///
+  /// Offsets are from the start of the region; shared strings are numbers into ``LazyRegion/strings``.
+  static func encodeLazy(_ s: LearningState) -> LazyRegion {
+    var w = BinaryWriter(capacity: 1 << 20)
+    w.refsOnly = true
+    func section<V>(_ map: EntityMap<V>, _ body: (String, V, inout BinaryWriter) -> Void) -> (
+      count: Int, index: Int
+    ) {
+      // Sorted as the index is searched: the 16-byte zero-padded key in byte order, then the id.
+      let ids = map.keys.map { (key: sortKey($0), id: $0) }.sorted { a, b in
+        a.key != b.key ? a.key < b.key : a.id < b.id
+      }.map(\.id)
+      var entries: [(id: String, offset: Int, length: Int)] = []
+      entries.reserveCapacity(ids.count)
+      for id in ids {
+        guard let v = map[id] else { continue }
+        let start = w.bytes.count
+        w.string(id)
+        body(id, v, &w)
+        entries.append((id, start, w.bytes.count - start))
+      }
+      let index = w.bytes.count
+      for e in entries {
+        var k = key(e.id)
+        k.append(contentsOf: repeatElement(0, count: SnapshotSection.keySize - k.count))
+        w.bytes.append(contentsOf: k)
+        withUnsafeBytes(of: UInt32(e.id.utf8.count).littleEndian) { w.bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(e.length).littleEndian) { w.bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(e.offset).littleEndian) { w.bytes.append(contentsOf: $0) }
+      }
+      return (entries.count, index)
+    }
+    let incidents = section(s.incidents) { _, inc, w in encodeIncident(inc, &w) }
+    let actions = section(s.actions) { _, a, w in encodeAction(a, &w) }
+    let byIncident = section(s.actionsByIncident) { _, ids, w in w.plainStrings(ids) }
+    let applied = s.appliedIDs.packedWords()
+    let appliedAt = w.bytes.count
+    applied.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+    return LazyRegion(
+      bytes: w.bytes, strings: w.strings, incidents: incidents, actions: actions,
+      byIncident: byIncident, applied: (applied.count, appliedAt))
+  }
+
+  /// The index key of `id`: its first 16 bytes.
+  static func key(_ id: String) -> [UInt8] { Array(id.utf8.prefix(SnapshotSection.keySize)) }
+
+  /// The zero-padded 16-byte key of `id` as two big-endian words: comparing them compares bytes.
+  static func sortKey(_ id: String) -> SortKey {
+    var hi: UInt64 = 0
+    var lo: UInt64 = 0
+    for (i, b) in id.utf8.prefix(SnapshotSection.keySize).enumerated() {
+      if i < 8 {
+        hi |= UInt64(b) << UInt64(56 - 8 * i)
+      } else {
+        lo |= UInt64(b) << UInt64(56 - 8 * (i - 8))
+      }
+    }
+    return SortKey(hi: hi, lo: lo)
+  }
+
+  /// Two words compared in order.
+  struct SortKey: Comparable {
+    var hi: UInt64
+    var lo: UInt64
+    static func < (a: SortKey, b: SortKey) -> Bool { a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+  }
+
+  /// Encodes what is decoded at every open: the small kinds, orders, indexes and bookkeeping.
+  static func encodeHead(_ s: LearningState, into w: inout BinaryWriter) throws(SnapshotFormatError)
+  {
     w.uint(UInt64(s.experiments.count))
     for e in s.experiments.values {
       w.shared(e.id)
@@ -54,13 +260,12 @@ enum StateCoding {
         w.shared(r.by)
       }
     }
-    w.strings(Array(s.tombstones))
-    w.strings(s.incidentOrder)
-    w.strings(s.actionOrder)
+    w.plainStrings(Array(s.tombstones))
+    w.plainStrings(s.incidentOrder)
+    w.plainStrings(s.actionOrder)
     w.strings(s.experimentOrder)
     w.strings(s.lessonOrder)
     w.strings(s.templateOrder)
-    encodeIndex(s.actionsByIncident, &w)
     encodeIndex(s.incidentsByPatternKey, &w)
     let held = s.pending.values.flatMap { $0 }
     w.uint(UInt64(held.count))
@@ -81,9 +286,6 @@ enum StateCoding {
       w.string(t)
       w.int(n)
     }
-    // Applied ids: needed only when a record arrives out of order; 16 bytes each.
-    w.uint(UInt64(s.appliedIDs.packed.count))
-    s.appliedIDs.packed.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
     w.uint(UInt64(s.appliedIDs.other.count))
     for o in s.appliedIDs.other { w.string(o) }
     w.bool(s.lastClock != nil)
@@ -96,7 +298,6 @@ enum StateCoding {
   }
 
   static func encodeIncident(_ i: Incident, _ w: inout BinaryWriter) {
-    w.shared(i.id)
     w.string(i.title)
     w.string(i.what)
     w.choice(i.kind)
@@ -109,6 +310,9 @@ enum StateCoding {
     w.strings(i.patterns)
     w.choice(i.status)
     w.shared(i.template)
+    w.int64(i.createdAt)
+    w.shared(i.createdBy)
+    // The answers last, so a list can stop before them (``decodeIncident(_:id:answers:)``).
     w.uint(UInt64(i.answers.count))
     for (key, versions) in i.answers {
       w.shared(key)
@@ -121,13 +325,10 @@ enum StateCoding {
         w.shared(v.by)
       }
     }
-    w.int64(i.createdAt)
-    w.shared(i.createdBy)
   }
 
   static func encodeAction(_ a: Action, _ w: inout BinaryWriter) {
-    w.shared(a.id)
-    w.shared(a.incident)
+    w.string(a.incident)
     w.string(a.title)
     w.shared(a.owner)
     w.day(a.due)
@@ -156,24 +357,10 @@ enum StateCoding {
     }
   }
 
-  static func decode(_ r: inout BinaryReader, policy: PolicySettings) throws(SnapshotFormatError)
-    -> LearningState
+  /// Decodes the head written by ``encodeHead(_:into:)`` into `s`.
+  static func decodeHead(_ r: inout BinaryReader, into s: inout LearningState)
+    throws(SnapshotFormatError)
   {
-    var s = LearningState(policy: policy)
-    let nIncidents = try r.count()
-    s.incidents.reserveCapacity(nIncidents)
-    for k in 0..<nIncidents {
-      let inc = try decodeIncident(&r)
-      s.incidents[inc.id] = inc
-      if k & 4095 == 4095 { r.release?(r.position) }
-    }
-    let nActions = try r.count()
-    s.actions.reserveCapacity(nActions)
-    for k in 0..<nActions {
-      let a = try decodeAction(&r)
-      s.actions[a.id] = a
-      if k & 4095 == 4095 { r.release?(r.position) }
-    }
     for _ in 0..<(try r.count()) {
       let id = try r.shared()
       let incident = try r.optionalString()
@@ -232,13 +419,12 @@ enum StateCoding {
       }
       s.templateRevisions[name] = revs
     }
-    s.tombstones = Set(try r.strings())
-    s.incidentOrder = try r.strings()
-    s.actionOrder = try r.strings()
+    s.tombstones = Set(try r.plainStrings())
+    s.incidentOrder = try r.plainStrings()
+    s.actionOrder = try r.plainStrings()
     s.experimentOrder = try r.strings()
     s.lessonOrder = try r.strings()
     s.templateOrder = try r.strings()
-    s.actionsByIncident = try decodeIndex(&r)
     s.incidentsByPatternKey = try decodeIndex(&r)
     for _ in 0..<(try r.count()) {
       let n = try r.count(limit: LogBounds.maxLineBytes + 64)
@@ -253,12 +439,6 @@ enum StateCoding {
       let t = try r.string()
       s.unknownTypes[t] = try r.int()
     }
-    let words = try r.count()
-    let raw = try r.rawBytes(words * 8)
-    s.appliedIDs.packed = [UInt64](unsafeUninitializedCapacity: words) { buf, n in
-      UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
-      n = words
-    }
     for _ in 0..<(try r.count()) { s.appliedIDs.other.append(try r.string()) }
     if try r.bool() {
       let wall = try r.int64()
@@ -267,11 +447,36 @@ enum StateCoding {
     }
     s.lastWriter = try r.string()
     s.lastID = EventID(rawValue: try r.string())
-    return s
   }
 
-  static func decodeIncident(_ r: inout BinaryReader) throws(SnapshotFormatError) -> Incident {
-    let id = try r.shared()
+  /// An incident record of the lazy region: its id, then ``decodeIncident(_:)``.
+  static let incidentRecord: LazyEntities<Incident>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    return (id, try decodeIncident(&r, id: id))
+  }
+
+  /// An incident record without its answers (for lists).
+  static let incidentHeader: LazyEntities<Incident>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    return (id, try decodeIncident(&r, id: id, answers: false))
+  }
+
+  /// An action record of the lazy region.
+  static let actionRecord: LazyEntities<Action>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    return (id, try decodeAction(&r, id: id))
+  }
+
+  /// An entry of the action index (incident id → action ids).
+  static let byIncidentRecord: LazyEntities<[String]>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    return (id, try r.plainStrings())
+  }
+
+  /// Decodes an incident; without `answers` it stops before them and leaves them empty.
+  static func decodeIncident(_ r: inout BinaryReader, id: String, answers withAnswers: Bool = true)
+    throws(SnapshotFormatError) -> Incident
+  {
     let title = try r.string()
     let what = try r.string()
     let kind = try r.choice(IncidentKind.self)
@@ -284,7 +489,9 @@ enum StateCoding {
     let patterns = try r.strings()
     let status = try r.choice(IncidentStatus.self)
     let template = try r.shared()
-    let nAnswers = try r.count()
+    let createdAt = try r.int64()
+    let createdBy = try r.shared()
+    let nAnswers = withAnswers ? try r.count() : 0
     var answers: [String: [AnswerVersion]] = [:]
     answers.reserveCapacity(nAnswers)
     for _ in 0..<nAnswers {
@@ -302,8 +509,6 @@ enum StateCoding {
       }
       answers[key] = versions
     }
-    let createdAt = try r.int64()
-    let createdBy = try r.shared()
     return Incident(
       id: id, title: title, what: what, kind: kind, severity: severity, occurred: occurred,
       team: team, owner: owner, tags: tags, triggers: triggers, patterns: patterns,
@@ -311,9 +516,10 @@ enum StateCoding {
       createdBy: createdBy)
   }
 
-  static func decodeAction(_ r: inout BinaryReader) throws(SnapshotFormatError) -> Action {
-    let id = try r.shared()
-    let incident = try r.shared()
+  static func decodeAction(_ r: inout BinaryReader, id: String) throws(SnapshotFormatError)
+    -> Action
+  {
+    let incident = try r.string()
     let title = try r.string()
     let owner = try r.shared()
     let due = try r.day()

@@ -48,12 +48,12 @@ public final class Workspace {
   public convenience init(
     path: String, readOnly: Bool = false, privateStore: PrivateStore = defaultPrivateStore(),
     fileSystem: any FileSystem = RealFileSystem(), notice: @escaping (String) -> Void = { _ in },
-    cache: SnapshotCache? = nil, progress: ((LoadProgress) -> Void)? = nil
+    cache: SnapshotCache? = nil, lazy: Bool = false, progress: ((LoadProgress) -> Void)? = nil
   ) throws {
     // Through the snapshot cache when one is given; never keeps every record in memory.
     let (store, state) = try LearningState.load(
-      path: path, fileSystem: fileSystem, readOnly: readOnly, cache: cache, notice: notice,
-      progress: progress)
+      path: path, fileSystem: fileSystem, readOnly: readOnly, lazy: lazy, cache: cache,
+      notice: notice, progress: progress)
     self.init(store: store, state: state, privateStore: privateStore)
   }
 

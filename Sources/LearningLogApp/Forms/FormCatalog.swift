@@ -84,7 +84,7 @@ public enum FormCatalog {
           text("patterns", "Pattern keys (comma-separated)", inc.patterns.joined(separator: ", "))
         ]))
     case .addAction(let id):
-      guard domain.incidents[id] != nil else { return nil }
+      guard domain.incidents.contains(id) else { return nil }
       return ActiveForm(
         kind: kind, title: "Add action",
         form: FormState(fields: [

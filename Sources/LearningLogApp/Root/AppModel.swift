@@ -403,7 +403,7 @@ public struct AppModel: ProgramModel {
     case .discardForm:
       if yes { effects = closeForm(&state) }
     case .restoreDraft(let draft):
-      if yes, let id = draft.values["_incident"], state.context.domain.incidents[id] != nil {
+      if yes, let id = draft.values["_incident"], state.context.domain.incidents.contains(id) {
         let template =
           draft.values["_template"] ?? state.context.domain.incidents[id]?.template
           ?? ReviewTemplate.defaultName

@@ -68,16 +68,23 @@ struct IncidentCommand: ParsableCommand {
     @Option(help: "A tag.") var tag: String?
     @Option(help: "A pattern key.") var pattern: String?
     @Option(help: "Text in the title, what happened, tags or patterns.") var search: String?
+    @Option(help: "Show at most this many, newest first.") var limit: Int?
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      if let limit, limit < 1 {
+        throw CLIError(message: "--limit: \(limit) is not a positive number; give 1 or more")
+      }
+      // A table needs no review answers: opened lazily, they are never decoded. JSON holds
+      // them and each incident's review status, so it decodes everything at once.
+      let ws = try Session.open(global, lazy: !json)
       let state = ws.state
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
       let key = pattern.map(PatternKey.normalise)
       let needle = search?.lowercased()
-      let list = state.incidentList.filter { i in
+      let all = json ? state.incidentList : state.incidentHeaders
+      var list = all.filter { i in
         (st == nil || i.status == st) && (kd == nil || i.kind == kd)
           && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
           && (tag == nil
@@ -86,9 +93,13 @@ struct IncidentCommand: ParsableCommand {
           && (needle.map { n in
             ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
           } ?? true)
-      }.newestFirst()
+      }.newestFirst(limit: limit)
+      // Freeing a hundred thousand incidents at exit would cost more than listing them.
+      Session.keepUntilExit(all, ws)
       if json {
-        Out.json(.array(list.map { Exporter.incidentJSON($0, review: state.reviewStatus($0)) }))
+        let reviews = state.reviewStatuses(of: list)
+        Out.json(
+          .array(zip(list, reviews).map { Exporter.incidentJSON($0, review: $1) }))
         return
       }
       if list.isEmpty {
@@ -105,6 +116,7 @@ struct IncidentCommand: ParsableCommand {
             i.kind.rawValue, i.status.rawValue, i.team, i.title,
           ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }
+      list.removeAll()
       table.print()
     }
   }
@@ -286,11 +298,11 @@ extension Array where Element == Incident {
   /// The incidents newest first (occurred day, then creation), ties in their order here.
   ///
   /// Sorts indices by keys taken once rather than moving whole incidents.
-  func newestFirst() -> [Incident] {
+  func newestFirst(limit: Int? = nil) -> [Incident] {
     let keys = map { ($0.occurred.ordinal, $0.createdAt) }
     let order = indices.sorted { a, b in
       keys[a] != keys[b] ? keys[a] > keys[b] : a < b
     }
-    return order.map { self[$0] }
+    return order.prefix(limit ?? order.count).map { self[$0] }
   }
 }

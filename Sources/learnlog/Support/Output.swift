@@ -98,25 +98,44 @@ struct Table {
     paints.append(paint)
   }
 
-  /// Prints the table to standard output.
+  /// Prints the table to standard output, columns aligned by display width (wide characters
+  /// take two cells), in one write per 64 KiB.
   func print() {
-    var widths = headers.map(\.count)
+    var widths = headers.map { DisplayWidth.of($0) }
+    var cellWidths: [[Int]] = []
+    cellWidths.reserveCapacity(rows.count)
     for row in rows {
-      for (i, cell) in row.enumerated() where i < widths.count {
-        widths[i] = max(widths[i], cell.count)
+      var ws: [Int] = []
+      ws.reserveCapacity(row.count)
+      for (i, cell) in row.enumerated() {
+        // The last column is not padded, so its width never matters.
+        let w = i < widths.count - 1 ? DisplayWidth.of(cell) : 0
+        ws.append(w)
+        if i < widths.count { widths[i] = max(widths[i], w) }
       }
+      cellWidths.append(ws)
     }
-    func format(_ cells: [String]) -> String {
-      var parts: [String] = []
+    var out = ""
+    out.reserveCapacity(1 << 16)
+    func append(_ cells: [String], _ ws: [Int], _ paint: Out.Paint?) {
+      var line = ""
       for (i, cell) in cells.enumerated() {
-        let last = i == cells.count - 1
-        parts.append(
-          last ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count)))
+        if i > 0 { line += "  " }
+        line += cell
+        if i < cells.count - 1 {
+          line += String(repeating: " ", count: max(0, widths[i] - ws[i]))
+        }
       }
-      return parts.joined(separator: "  ")
+      out += Out.paint(line, paint)
+      out += "\n"
+      if out.utf8.count >= 1 << 16 {
+        Out.raw(out)
+        out.removeAll(keepingCapacity: true)
+      }
     }
-    Out.line(Out.paint(format(headers), .bold))
-    for (row, paint) in zip(rows, paints) { Out.line(Out.paint(format(row), paint)) }
+    append(headers, headers.map { DisplayWidth.of($0) }, .bold)
+    for (k, row) in rows.enumerated() { append(row, cellWidths[k], paints[k]) }
+    Out.raw(out)
   }
 }
 

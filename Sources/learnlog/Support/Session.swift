@@ -44,15 +44,26 @@ enum Session {
   ///
   /// Through the snapshot cache in `$XDG_CACHE_HOME/learnlog`, so a command on a large log
   /// reads only what was appended since the snapshot.
-  static func open(_ options: GlobalOptions) throws -> Workspace {
+  ///
+  /// With `lazy`, entities a snapshot holds decode only when the command reads them: a write
+  /// or a lookup of one incident on a large log then costs a fraction of a full open.
+  static func open(_ options: GlobalOptions, lazy: Bool = false) throws -> Workspace {
     try Workspace(
       path: options.logPath, notice: { Out.note("learnlog: \($0)") },
-      cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment))
+      cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment),
+      lazy: lazy)
   }
 
-  /// Opens the log and performs `command`, returning the plan written.
+  /// Values kept until the process exits, never freed.
+  nonisolated(unsafe) static var kept: [Any] = []
+
+  /// Keeps large values alive until exit: the operating system reclaims their memory at
+  /// once, where freeing them one by one would cost a list command a third of its time.
+  static func keepUntilExit(_ values: Any...) { kept.append(contentsOf: values) }
+
+  /// Opens the log (lazily) and performs `command`, returning the plan written.
   static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
-    let ws = try open(options)
+    let ws = try open(options, lazy: true)
     let plan = try ws.perform(command, context: context())
     return (ws, plan)
   }

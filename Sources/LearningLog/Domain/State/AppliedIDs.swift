@@ -2,13 +2,21 @@
 ///
 /// Needed only when a record arrives out of order (to apply each id once), so a million ids
 /// take 16 MB instead of a string each.
-struct AppliedIDs: Sendable, Hashable {
+struct AppliedIDs: Sendable {
+  /// Words still in a snapshot (read only when a late record needs every id).
+  var base: LazyWords?
   /// Two words per canonical id (its 32 hex digits).
   var packed: [UInt64] = []
   /// Ids that are not canonical UUID text, as they are.
   var other: [String] = []
 
-  var count: Int { packed.count / 2 + other.count }
+  var count: Int { ((base?.count ?? 0) + packed.count) / 2 + other.count }
+
+  /// Every packed word: the snapshot's, then those appended since.
+  func packedWords() -> [UInt64] {
+    guard let base else { return packed }
+    return base.load() + packed
+  }
 
   mutating func reserveCapacity(_ n: Int) { packed.reserveCapacity(2 * n) }
 
@@ -63,6 +71,7 @@ struct AppliedIDs: Sendable, Hashable {
   /// Every id, as a set.
   func set() -> Set<EventID> {
     var s = Set<EventID>(minimumCapacity: count)
+    let packed = packedWords()
     var i = 0
     while i + 1 < packed.count {
       s.insert(EventID(rawValue: Self.unpack(packed[i], packed[i + 1])))
@@ -70,5 +79,39 @@ struct AppliedIDs: Sendable, Hashable {
     }
     for o in other { s.insert(EventID(rawValue: o)) }
     return s
+  }
+}
+
+/// Packed applied ids kept in a snapshot, read on first use.
+final class LazyWords: Sendable {
+  let backing: SnapshotBacking
+  /// Absolute offset and number of words.
+  let offset: Int
+  let count: Int
+
+  init(backing: SnapshotBacking, offset: Int, count: Int) {
+    self.backing = backing
+    self.offset = offset
+    self.count = count
+  }
+
+  /// The words, checked as they are read; throws on damage.
+  func decode() throws(SnapshotFormatError) -> [UInt64] {
+    let r = try backing.reader(at: offset, count: count * 8)
+    return [UInt64](unsafeUninitializedCapacity: count) { buf, n in
+      UnsafeMutableRawBufferPointer(buf).copyMemory(
+        from: UnsafeRawBufferPointer(start: r.base + offset, count: count * 8))
+      n = count
+    }
+  }
+
+  /// The words, checked as they are read; after damage, the replayed log's.
+  func load() -> [UInt64] {
+    if let s = backing.recoveredState() { return s.appliedIDs.packedWords() }
+    do {
+      return try decode()
+    } catch {
+      return backing.recover()?.appliedIDs.packedWords() ?? []
+    }
   }
 }

@@ -89,7 +89,7 @@ extension LearningState {
         problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
         return
       }
-      guard incidents[r.entity] == nil else {
+      guard !incidents.contains(r.entity) else {
         problem(r, "incident \(r.entity) already exists")
         return
       }
@@ -104,23 +104,23 @@ extension LearningState {
       released(r.entity)
 
     case .incidentFieldSet:
-      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
+      guard incidents.contains(r.entity) else { return hold(r) }
       let field = b.required("field")
       guard let value = b["value"], b.missing.isEmpty else {
         return problem(r, "missing field or value")
       }
-      if !setIncidentField(i, field, value) {
+      if !setIncidentField(r.entity, field, value) {
         problem(r, "field '\(field)' cannot take \(value)")
       }
 
     case .reviewAnswered:
-      guard let i = incidents.index(forKey: r.entity) else { return hold(r) }
+      guard incidents.contains(r.entity) else { return hold(r) }
       let key = b.required("key")
       let value = b.required("value")
       guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
       let template = b.optionalString("template") ?? ReviewTemplate.defaultName
       let version = AnswerVersion(key: key, value: value, template: template, at: at, by: by)
-      Self.update(&incidents.values[i]) { inc in
+      incidents.modify(r.entity) { inc in
         inc.answers[key, default: []].append(version)
         inc.template = template
         if inc.status == .open { inc.status = .reviewing }
@@ -133,34 +133,36 @@ extension LearningState {
       guard b.missing.isEmpty, let type, !r.entity.isEmpty else {
         return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
       }
-      guard actions[r.entity] == nil else { return problem(r, "action already exists") }
+      guard !actions.contains(r.entity) else { return problem(r, "action already exists") }
       actions[r.entity] = Action(
         id: r.entity, incident: incident, title: title, owner: b.string("owner"),
         due: b.day("due"), review: b.day("review"), type: type, signal: b.string("signal"),
         status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil)
       actionOrder.append(r.entity)
-      actionsByIncident[incident, default: []].append(r.entity)
+      if !actionsByIncident.modify(incident, { $0.append(r.entity) }) {
+        actionsByIncident[incident] = [r.entity]
+      }
       released(r.entity)
 
     case .actionStatusSet:
-      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
+      guard actions.contains(r.entity) else { return hold(r) }
       guard let status: ActionStatus = b.choice("status") else {
         return problem(r, "missing or wrong status")
       }
       let reason = status == .dropped ? b.string("reason") : ""
-      Self.update(&actions.values[i]) { a in
+      actions.modify(r.entity) { a in
         a.status = status
         a.dropReason = reason
         if status == .done { a.doneAt = at }
       }
 
     case .actionVerified:
-      guard let i = actions.index(forKey: r.entity) else { return hold(r) }
+      guard actions.contains(r.entity) else { return hold(r) }
       guard let outcome: VerificationOutcome = b.choice("outcome") else {
         return problem(r, "missing or wrong outcome")
       }
       let v = Verification(outcome: outcome, evidence: b.string("evidence"), at: at, by: by)
-      Self.update(&actions.values[i]) { a in
+      actions.modify(r.entity) { a in
         a.verifications.append(v)
         if outcome == .ineffective { a.status = .open }
       }
@@ -226,7 +228,7 @@ extension LearningState {
         indexPatterns(r.entity, old: gone.patterns, new: [])
       }
       if let a = actions.removeValue(forKey: r.entity) {
-        actionsByIncident[a.incident]?.removeAll { $0 == r.entity }
+        actionsByIncident.modify(a.incident) { $0.removeAll { $0 == r.entity } }
       }
       experiments[r.entity] = nil
       lessons[r.entity] = nil
@@ -265,40 +267,40 @@ extension LearningState {
 
   /// Sets one incident field from a stored value; false when the value does not fit.
   mutating func setIncidentField(
-    _ i: Dictionary<String, Incident>.Index, _ field: String, _ value: JSONValue
+    _ id: String, _ field: String, _ value: JSONValue
   ) -> Bool {
     let s = value.stringValue
     switch field {
-    case "title": guard let s else { return false }; incidents.values[i].title = s
-    case "what": guard let s else { return false }; incidents.values[i].what = s
-    case "team": guard let s else { return false }; incidents.values[i].team = s
-    case "owner": guard let s else { return false }; incidents.values[i].owner = s
+    case "title": guard let s else { return false }; incidents.modify(id) { $0.title = s }
+    case "what": guard let s else { return false }; incidents.modify(id) { $0.what = s }
+    case "team": guard let s else { return false }; incidents.modify(id) { $0.team = s }
+    case "owner": guard let s else { return false }; incidents.modify(id) { $0.owner = s }
     case "kind":
       guard let v = s.flatMap(IncidentKind.init(rawValue:)) else { return false }
-      incidents.values[i].kind = v
+      incidents.modify(id) { $0.kind = v }
     case "severity":
       guard let v = s.flatMap(Severity.init(rawValue:)) else { return false }
-      incidents.values[i].severity = v
+      incidents.modify(id) { $0.severity = v }
     case "status":
       guard let v = s.flatMap(IncidentStatus.init(rawValue:)) else { return false }
-      incidents.values[i].status = v
+      incidents.modify(id) { $0.status = v }
     case "occurred":
       guard let v = s.flatMap({ Day($0) }) else { return false }
-      incidents.values[i].occurred = v
+      incidents.modify(id) { $0.occurred = v }
     case "tags":
       guard let v = value.stringArray else { return false }
-      incidents.values[i].tags = v
+      incidents.modify(id) { $0.tags = v }
     case "triggers":
       guard let v = value.stringArray else { return false }
-      incidents.values[i].triggers = v
+      incidents.modify(id) { $0.triggers = v }
     case "patterns":
       guard let v = value.stringArray else { return false }
       var old: [String] = []
-      Self.update(&incidents.values[i]) { inc in
+      incidents.modify(id) { inc in
         old = inc.patterns
         inc.patterns = v
       }
-      indexPatterns(incidents.keys[i], old: old, new: v)
+      indexPatterns(id, old: old, new: v)
     default: return false
     }
     return true

@@ -4,8 +4,8 @@ extension LearningState {
   /// Every live id of `kind` (every kind when nil).
   public func ids(of kind: EntityKind?) -> [String] {
     switch kind {
-    case .incident: return incidentOrder.filter { incidents[$0] != nil }
-    case .action: return actionOrder.filter { actions[$0] != nil }
+    case .incident: return incidentOrder.filter { incidents.contains($0) }
+    case .action: return actionOrder.filter { actions.contains($0) }
     case .experiment: return experimentOrder.filter { experiments[$0] != nil }
     case .lesson: return lessonOrder.filter { lessons[$0] != nil }
     case .template: return templateOrder.filter { templateRevisions[$0] != nil }
@@ -17,8 +17,8 @@ extension LearningState {
 
   /// The kind of the live entity `id`, if any.
   public func kind(of id: String) -> EntityKind? {
-    if incidents[id] != nil { return .incident }
-    if actions[id] != nil { return .action }
+    if incidents.contains(id) { return .incident }
+    if actions.contains(id) { return .action }
     if experiments[id] != nil { return .experiment }
     if lessons[id] != nil { return .lesson }
     if notes[id] != nil { return .note }

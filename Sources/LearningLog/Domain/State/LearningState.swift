@@ -5,9 +5,9 @@
 /// deleted entities become tombstones; references to unknown entities are held and reported.
 public struct LearningState: Sendable {
   /// Incidents by id (deleted ones removed).
-  public internal(set) var incidents: [String: Incident] = [:]
+  public internal(set) var incidents = EntityMap<Incident>()
   /// Actions by id.
-  public internal(set) var actions: [String: Action] = [:]
+  public internal(set) var actions = EntityMap<Action>()
   /// Experiments by id.
   public internal(set) var experiments: [String: Experiment] = [:]
   /// Lessons by id.
@@ -27,7 +27,7 @@ public struct LearningState: Sendable {
   var lessonOrder: [String] = []
   var noteOrder: [String] = []
   var templateOrder: [String] = []
-  var actionsByIncident: [String: [String]] = [:]
+  var actionsByIncident = EntityMap<[String]>()
   var incidentsByPatternKey: [String: [String]] = [:]
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
@@ -37,6 +37,8 @@ public struct LearningState: Sendable {
   var lastClock: HybridTimestamp?
   var lastWriter = ""
   var lastID = EventID(rawValue: "")
+  /// The snapshot lazily read entities come from, if any.
+  var backing: SnapshotBacking?
 
   /// An empty state.
   public init(policy: PolicySettings = PolicySettings()) { self.policy = policy }
@@ -128,6 +130,24 @@ public struct LearningState: Sendable {
 
   /// Incidents in creation order.
   public var incidentList: [Incident] { incidentOrder.compactMap { incidents[$0] } }
+  /// Incidents in creation order without their review answers (`answers` is empty): what a
+  /// list shows, read cheaply from a lazily opened snapshot.
+  ///
+  /// Everything else of each incident is there, `template` included; use ``incidents`` for
+  /// the answers and anything derived from them (review status).
+  public var incidentHeaders: [Incident] {
+    guard incidents.isLazy else {
+      return incidentOrder.compactMap { id in
+        incidents[id].map { inc in
+          var h = inc
+          h.answers = [:]
+          return h
+        }
+      }
+    }
+    return incidentOrder.compactMap { incidents.value($0, partial: StateCoding.incidentHeader) }
+  }
+
   /// Actions in creation order.
   public var actionList: [Action] { actionOrder.compactMap { actions[$0] } }
   /// Experiments in creation order.
@@ -153,9 +173,20 @@ public struct LearningState: Sendable {
     return templateRevisions[name]?.last?.template
   }
 
+  /// Whether some entities still sit undecoded in a snapshot (a lazy open).
+  public var isLazy: Bool { incidents.isLazy || actions.isLazy || actionsByIncident.isLazy }
+
+  /// Decodes every entity a lazy open left in the snapshot, so walking them all is cheap.
+  public mutating func materialize() {
+    incidents.materialize()
+    actions.materialize()
+    actionsByIncident.materialize()
+  }
+
   /// Held references and skipped records, one line each, for `check`.
   public var problems: [String] {
     var out = decodeProblems
+    if let why = backing?.failure { out.append(why) }
     for (type, n) in unknownTypes.sorted(by: { $0.key < $1.key }) {
       out.append("\(n) record(s) of unknown type '\(type)' ignored; a newer learnlog may read them")
     }
@@ -163,16 +194,16 @@ public struct LearningState: Sendable {
       out.append(
         "\(recs.count) record(s) refer to unknown entity '\(entity)'; held until it appears")
     }
-    for a in actionList where incidents[a.incident] == nil && !tombstones.contains(a.incident) {
+    for a in actionList where !incidents.contains(a.incident) && !tombstones.contains(a.incident) {
       out.append("action \(a.id) refers to unknown incident '\(a.incident)'; held")
     }
     for e in experimentList {
-      if let i = e.incident, incidents[i] == nil, !tombstones.contains(i) {
+      if let i = e.incident, !incidents.contains(i), !tombstones.contains(i) {
         out.append("experiment \(e.id) refers to unknown incident '\(i)'; held")
       }
     }
     for l in lessonList {
-      for i in l.incidents where incidents[i] == nil && !tombstones.contains(i) {
+      for i in l.incidents where !incidents.contains(i) && !tombstones.contains(i) {
         out.append("lesson \(l.id) refers to unknown incident '\(i)'; held")
       }
     }

@@ -1,0 +1,296 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where one kind of entity sits in a snapshot: its records and its sorted id index.
+struct SnapshotSection: Sendable, Equatable {
+  /// How many entities.
+  var count: Int
+  /// Absolute offset (in the snapshot file) of the index: `count` entries of ``SnapshotSection/entrySize`` bytes,
+  /// sorted by the first 16 bytes of the id, then the whole id.
+  var index: Int
+
+  /// Bytes an index entry takes: 16 of id, its length (4), the record's length (4), its
+  /// offset from the start of the lazy region (8).
+  static let entrySize = 32
+  /// Id bytes kept in an index entry.
+  static let keySize = 16
+
+  /// The byte range of the whole index.
+  var indexRange: Range<Int> { index..<(index + count * Self.entrySize) }
+}
+
+/// The bytes of a snapshot opened lazily: checked one block at a time as they are first read.
+///
+/// The head of the snapshot (ties, string table, small entities, orders) is checked and decoded
+/// when the log is opened; the large sections (incidents, actions, the action index, applied
+/// ids) are read later, through ``reader(section:slot:)`` and friends, each 64 KiB block checked
+/// against its sum on first use. A block that fails its sum — a snapshot damaged after it was
+/// checked at the open, or never fully checked — makes the backing ``recover()``: it replays the
+/// log's prefix the snapshot stood for, from the log file opened at the time, and every lazy
+/// entity is served from that state from then on. So damage never yields a wrong entity.
+///
+/// Immutable bytes plus a lock-guarded record of checked blocks: safe to share across threads.
+final class SnapshotBacking: @unchecked Sendable {
+  /// The mapped or read snapshot (never written).
+  let storage: Storage
+  private let base: UnsafeRawPointer
+  let size: Int
+  /// The first byte of the lazily checked region, and its block sums.
+  let lazyStart: Int
+  let blockSize: Int
+  let blockSums: [UInt64]
+  /// The shared strings entity records refer to by number.
+  let table: [String]
+  private let lock = NSLock()
+  private var checked: [Bool]
+  /// Indexes (by offset) whose every block has been checked.
+  private var checkedIndexes: Set<Int> = []
+  private var recovery: Recovery
+  private let replayPrefix: ReplayBox
+
+  /// What the backing has turned to after damage.
+  private enum Recovery {
+    case none
+    case replayed(LearningState)
+    case failed(String)
+  }
+
+  /// The replay of the log prefix, kept for damage found after the open.
+  struct ReplayBox: @unchecked Sendable {
+    let run: () -> Result<LearningState, StoreError>
+  }
+
+  /// The snapshot's bytes, mapped or copied, freed when the last user lets go.
+  final class Storage: @unchecked Sendable {
+    /// The bytes (read only).
+    let bytes: UnsafeRawBufferPointer
+    private let mapped: MappedFile?
+    private let owned: UnsafeMutableRawBufferPointer?
+
+    /// The bytes of a mapped file.
+    init(mapped: MappedFile) {
+      self.mapped = mapped
+      self.owned = nil
+      bytes = mapped.bytes
+    }
+
+    /// A copy of `bytes`.
+    init(copying source: UnsafeRawBufferPointer) {
+      let buffer = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: max(1, source.count), alignment: 16)
+      if let from = source.baseAddress, let to = buffer.baseAddress {
+        to.copyMemory(from: from, byteCount: source.count)
+      }
+      mapped = nil
+      owned = buffer
+      bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<source.count])
+    }
+
+    deinit {
+      mapped?.unmap()
+      owned?.deallocate()
+    }
+
+    /// Gives the pages before `offset` back to the kernel (mapped files only).
+    func release(upTo offset: Int) { mapped?.drop(before: offset) }
+  }
+
+  init(
+    storage: Storage, lazyStart: Int, blockSize: Int, blockSums: [UInt64], table: [String],
+    replayPrefix: ReplayBox
+  ) throws(SnapshotFormatError) {
+    self.storage = storage
+    guard let b = storage.bytes.baseAddress else { throw SnapshotFormatError("empty snapshot") }
+    base = b
+    size = storage.bytes.count
+    guard blockSize > 0, lazyStart <= size,
+      blockSums.count == (size - lazyStart + blockSize - 1) / blockSize
+    else { throw SnapshotFormatError("bad block table") }
+    self.lazyStart = lazyStart
+    self.blockSize = blockSize
+    self.blockSums = blockSums
+    self.table = table
+    self.checked = Array(repeating: false, count: blockSums.count)
+    self.recovery = .none
+    self.replayPrefix = replayPrefix
+  }
+
+  /// Every byte of the snapshot, for a reader that checks nothing (use after ``check(_:)``).
+  var whole: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
+
+  /// Checks the blocks under `range` not checked before; throws on the first bad one.
+  func check(_ range: Range<Int>) throws(SnapshotFormatError) {
+    guard range.lowerBound >= lazyStart, range.upperBound <= size else {
+      throw SnapshotFormatError("reference outside the snapshot")
+    }
+    if range.isEmpty { return }
+    let first = (range.lowerBound - lazyStart) / blockSize
+    let last = (range.upperBound - 1 - lazyStart) / blockSize
+    lock.lock()
+    defer { lock.unlock() }
+    for b in first...last where !checked[b] {
+      let start = lazyStart + b * blockSize
+      let n = min(blockSize, size - start)
+      let sum = FastHash.hash(UnsafeRawBufferPointer(start: base + start, count: n))
+      guard sum == blockSums[b] else { throw SnapshotFormatError("block \(b) checksum mismatch") }
+      checked[b] = true
+    }
+  }
+
+  /// Treats every block as checked (fuzzing the decoder behind the sums).
+  func trustAll() {
+    lock.lock()
+    defer { lock.unlock() }
+    for i in checked.indices { checked[i] = true }
+  }
+
+  /// Checks every lazy block at once (an eager open), giving pages back behind it.
+  func checkAll(release: Bool) throws(SnapshotFormatError) {
+    var pos = lazyStart
+    while pos < size {
+      let end = min(size, pos + (8 << 20))
+      try check(pos..<end)
+      if release { self.release(upTo: end) }
+      pos = end
+    }
+  }
+
+  /// Gives the pages before `offset` back to the kernel (they are read again if needed).
+  func release(upTo offset: Int) { storage.release(upTo: offset) }
+
+  /// A reader over `count` bytes at `offset`, checked first.
+  func reader(at offset: Int, count: Int) throws(SnapshotFormatError) -> BinaryReader {
+    try check(offset..<(offset + count))
+    var r = try BinaryReader(
+      UnsafeRawBufferPointer(start: base, count: offset + count), from: offset)
+    r.table = table
+    return r
+  }
+
+  // MARK: the id index
+
+  /// Checks the whole index of `section` once (a lookup touches blocks all over it).
+  func checkIndex(_ section: SnapshotSection) throws(SnapshotFormatError) {
+    lock.lock()
+    let done = checkedIndexes.contains(section.index)
+    lock.unlock()
+    if done { return }
+    try check(section.indexRange)
+    lock.lock()
+    checkedIndexes.insert(section.index)
+    lock.unlock()
+  }
+
+  /// The index entry of `id` in `section`, or nil.
+  func find(_ id: String, in section: SnapshotSection) throws(SnapshotFormatError) -> Int? {
+    guard section.count > 0 else { return nil }
+    try checkIndex(section)
+    let key = StateCoding.sortKey(id)
+    let idLength = id.utf8.count
+    var lo = 0
+    var hi = section.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if compareKey(entry(section, mid), key) < 0 { lo = mid + 1 } else { hi = mid }
+    }
+    var i = lo
+    while i < section.count {
+      let e = entry(section, i)
+      guard compareKey(e, key) == 0 else { return nil }
+      let n = Int(e.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian)
+      if n == idLength {
+        if n <= SnapshotSection.keySize { return i }
+        if try entityID(section, i) == id { return i }
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// The id of index entry `i`.
+  func entityID(_ section: SnapshotSection, _ i: Int) throws(SnapshotFormatError) -> String {
+    let e = entry(section, i)
+    let n = Int(e.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian)
+    if n <= SnapshotSection.keySize {
+      return String(decoding: UnsafeRawBufferPointer(start: e, count: n), as: UTF8.self)
+    }
+    var r = try reader(section: section, slot: i)
+    return try r.string()
+  }
+
+  /// Every id of `section`, in index order.
+  func ids(in section: SnapshotSection) throws(SnapshotFormatError) -> [String] {
+    try checkIndex(section)
+    var out: [String] = []
+    out.reserveCapacity(section.count)
+    for i in 0..<section.count { out.append(try entityID(section, i)) }
+    return out
+  }
+
+  /// A reader at the record of index entry `slot`, its id first.
+  func reader(section: SnapshotSection, slot: Int) throws(SnapshotFormatError) -> BinaryReader {
+    let e = entry(section, slot)
+    let length = Int(e.loadUnaligned(fromByteOffset: 20, as: UInt32.self).littleEndian)
+    let relative = UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+    guard relative <= UInt64(size) else { throw SnapshotFormatError("index entry out of range") }
+    let offset = lazyStart + Int(relative)
+    guard length >= 0, offset <= size - length else {
+      throw SnapshotFormatError("index entry out of range")
+    }
+    return try reader(at: offset, count: length)
+  }
+
+  private func entry(_ section: SnapshotSection, _ i: Int) -> UnsafeRawPointer {
+    base + section.index + i * SnapshotSection.entrySize
+  }
+
+  private func compareKey(_ e: UnsafeRawPointer, _ key: StateCoding.SortKey) -> Int {
+    let k = StateCoding.SortKey(
+      hi: UInt64(bigEndian: e.loadUnaligned(as: UInt64.self)),
+      lo: UInt64(bigEndian: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    return k == key ? 0 : k < key ? -1 : 1
+  }
+
+  // MARK: recovery
+
+  /// The state replayed after damage, if it came to that.
+  func recoveredState() -> LearningState? {
+    lock.lock()
+    defer { lock.unlock() }
+    if case .replayed(let s) = recovery { return s }
+    return nil
+  }
+
+  /// Why recovery failed, if it did (the lazy entities then read as absent).
+  var failure: String? {
+    lock.lock()
+    defer { lock.unlock() }
+    if case .failed(let why) = recovery { return why }
+    return nil
+  }
+
+  /// Replays the log's prefix once, after damage; nil when that fails too.
+  @discardableResult
+  func recover() -> LearningState? {
+    lock.lock()
+    defer { lock.unlock() }
+    switch recovery {
+    case .replayed(let s): return s
+    case .failed: return nil
+    case .none:
+      switch replayPrefix.run() {
+      case .success(let s):
+        recovery = .replayed(s)
+        return s
+      case .failure(let e):
+        recovery = .failed("the snapshot was damaged and the log could not be replayed: \(e)")
+        return nil
+      }
+    }
+  }
+}

@@ -1,0 +1,289 @@
+/// Entities by id: a dictionary that may sit on a snapshot whose entities decode on access.
+///
+/// A state replayed from records holds every entity in ``stored``. A state opened lazily from
+/// the snapshot cache (``LearningState/load(path:fileSystem:readOnly:lazy:cache:policy:notice:progress:)``
+/// with `lazy: true`) starts with an empty dictionary over a ``LazyEntities`` base: reading an
+/// id decodes that one entity, writing it keeps the new value in ``stored``, removing it hides
+/// the base entry. A command that touches a few entities never decodes the rest; iterating
+/// ``values`` or ``keys`` decodes what it walks, and ``materialize()`` decodes everything once.
+public struct EntityMap<Value: Sendable>: Sendable {
+  /// Entities decoded or written since the base was opened (all of them without a base).
+  var stored: [String: Value] = [:]
+  /// The snapshot's entities not yet decoded, if the state was opened lazily.
+  var base: LazyEntities<Value>?
+  /// Base ids removed since the open.
+  var hidden: Set<String> = []
+  /// Base ids also in ``stored`` or ``hidden`` (so not counted twice).
+  var shadowed = 0
+
+  /// An empty map.
+  public init() {}
+
+  /// A map over `base`, every entity still undecoded.
+  init(base: LazyEntities<Value>) { self.base = base }
+
+  /// Whether the base holds `id` and nothing since has replaced or removed it.
+  @inline(__always)
+  private func baseServes(_ id: String) -> Bool {
+    guard let base, base.contains(id) else { return false }
+    return stored[id] == nil && !hidden.contains(id)
+  }
+
+  /// The entity `id`, decoded from the base on first use.
+  public subscript(id: String) -> Value? {
+    get {
+      if let v = stored[id] { return v }
+      guard let base, !hidden.contains(id) else { return nil }
+      return base.value(id)
+    }
+    set {
+      if let base, base.contains(id), stored[id] == nil, !hidden.contains(id) { shadowed += 1 }
+      if let newValue {
+        if base != nil { hidden.remove(id) }
+        stored[id] = newValue
+      } else {
+        stored[id] = nil
+        if let base, base.contains(id) { hidden.insert(id) }
+      }
+    }
+  }
+
+  /// The entity `id`, or `fallback` (written back when the result is assigned).
+  public subscript(id: String, default fallback: @autoclosure () -> Value) -> Value {
+    get { self[id] ?? fallback() }
+    set { self[id] = newValue }
+  }
+
+  /// Changes the entity `id` in place; false when there is none.
+  @discardableResult
+  public mutating func modify(_ id: String, _ body: (inout Value) -> Void) -> Bool {
+    if let i = stored.index(forKey: id) {
+      body(&stored.values[i])
+      return true
+    }
+    guard let base, !hidden.contains(id), var v = base.value(id) else { return false }
+    body(&v)
+    shadowed += 1
+    stored[id] = v
+    return true
+  }
+
+  /// Whether `id` is a live entity, without decoding it.
+  public func contains(_ id: String) -> Bool {
+    stored[id] != nil || baseServes(id)
+  }
+
+  /// Removes `id` and returns what it held.
+  @discardableResult
+  public mutating func removeValue(forKey id: String) -> Value? {
+    let old = self[id]
+    if old != nil { self[id] = nil }
+    return old
+  }
+
+  /// How many entities are live.
+  public var count: Int { stored.count + (base?.count ?? 0) - shadowed }
+
+  /// Whether no entity is live.
+  public var isEmpty: Bool { count == 0 }
+
+  /// Every live id, in no particular order.
+  public var keys: [String] {
+    var out = Array(stored.keys)
+    if let base {
+      out.reserveCapacity(count)
+      for id in base.ids() where stored[id] == nil && !hidden.contains(id) { out.append(id) }
+    }
+    return out
+  }
+
+  /// Every live entity, in no particular order (decoding the base's).
+  public var values: [Value] {
+    var out = Array(stored.values)
+    if let base {
+      out.reserveCapacity(count)
+      for id in base.ids() where stored[id] == nil && !hidden.contains(id) {
+        if let v = base.value(id) { out.append(v) }
+      }
+    }
+    return out
+  }
+
+  /// Makes room for `n` entities.
+  public mutating func reserveCapacity(_ n: Int) { stored.reserveCapacity(n) }
+
+  /// The entity `id`, read from the base with `partial` when it is still there.
+  func value(_ id: String, partial: LazyEntities<Value>.Decode) -> Value? {
+    if let v = stored[id] { return v }
+    guard let base, !hidden.contains(id) else { return nil }
+    return base.value(id, decodedBy: partial)
+  }
+
+  /// Whether some entities still sit undecoded in a snapshot.
+  public var isLazy: Bool { base != nil }
+
+  /// Decodes every entity of the base into memory and drops the base.
+  public mutating func materialize() {
+    guard let base else { return }
+    stored.reserveCapacity(count)
+    base.forEachValue { id, value in
+      if stored[id] == nil && !hidden.contains(id) { stored[id] = value }
+    }
+    self.base = nil
+    hidden = []
+    shadowed = 0
+  }
+}
+
+extension EntityMap: Sequence {
+  /// Walks the decoded entities, then those still in the snapshot (decoding each).
+  public struct Iterator: IteratorProtocol {
+    var stored: Dictionary<String, Value>.Iterator
+    let map: EntityMap
+    var baseIDs: [String]?
+    var position = 0
+
+    /// The next id and entity.
+    public mutating func next() -> (key: String, value: Value)? {
+      if let e = stored.next() { return e }
+      guard let base = map.base else { return nil }
+      if baseIDs == nil { baseIDs = base.ids() }
+      let ids = baseIDs ?? []
+      while position < ids.count {
+        let id = ids[position]
+        position += 1
+        if map.stored[id] == nil, !map.hidden.contains(id), let v = base.value(id) {
+          return (id, v)
+        }
+      }
+      return nil
+    }
+  }
+
+  /// An iterator over every live entity, in no particular order.
+  public func makeIterator() -> Iterator { Iterator(stored: stored.makeIterator(), map: self) }
+
+  /// The number of live entities.
+  public var underestimatedCount: Int { count }
+}
+
+/// The undecoded entities of one kind in a snapshot: an id index and a decoder.
+///
+/// Immutable once made; the bytes it reads are checked block by block as they are first used
+/// (``SnapshotBacking``), and a damaged block makes the backing replay the log instead.
+final class LazyEntities<Value: Sendable>: Sendable {
+  typealias Decode = @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> (String, Value)
+  let backing: SnapshotBacking
+  let section: SnapshotSection
+  let decode: Decode
+  /// The same kind's entities in a state replayed after damage.
+  let recovered: @Sendable (LearningState) -> EntityMap<Value>
+
+  init(
+    backing: SnapshotBacking, section: SnapshotSection, decode: @escaping Decode,
+    recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
+  ) {
+    self.backing = backing
+    self.section = section
+    self.decode = decode
+    self.recovered = recovered
+  }
+
+  /// How many entities the section holds.
+  var count: Int { section.count }
+
+  /// The replayed entities, once damage made the backing replay the log.
+  private func fallback() -> EntityMap<Value>? {
+    backing.recoveredState().map(recovered)
+  }
+
+  /// Replays after damage and returns the replayed entities (empty when that failed too).
+  private func recover() -> EntityMap<Value> {
+    backing.recover().map(recovered) ?? EntityMap()
+  }
+
+  /// Whether `id` is in the section (a binary search of the index; nothing decoded).
+  func contains(_ id: String) -> Bool {
+    if let map = fallback() { return map.contains(id) }
+    do {
+      return try backing.find(id, in: section) != nil
+    } catch {
+      return recover().contains(id)
+    }
+  }
+
+  /// The entity `id`, decoded now.
+  func value(_ id: String) -> Value? {
+    if let map = fallback() { return map[id] }
+    do {
+      guard let slot = try backing.find(id, in: section) else { return nil }
+      var r = try backing.reader(section: section, slot: slot)
+      let (decodedID, v) = try decode(&r)
+      guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
+      return v
+    } catch {
+      return recover()[id]
+    }
+  }
+
+  /// Every id of the section, in index order.
+  func ids() -> [String] {
+    if let map = fallback() { return map.keys }
+    do {
+      return try backing.ids(in: section)
+    } catch {
+      return recover().keys
+    }
+  }
+
+  /// The entity `id` decoded by `partial` (a cheaper decoder of the same records).
+  func value(_ id: String, decodedBy partial: Decode) -> Value? {
+    if let map = fallback() { return map[id] }
+    do {
+      guard let slot = try backing.find(id, in: section) else { return nil }
+      var r = try backing.reader(section: section, slot: slot)
+      let (decodedID, v) = try partial(&r)
+      guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
+      return v
+    } catch {
+      return recover()[id]
+    }
+  }
+
+  /// Every entity decoded now, in a dictionary; throws on the first damaged record.
+  func decodeAll() throws(SnapshotFormatError) -> [String: Value] {
+    var out: [String: Value] = [:]
+    out.reserveCapacity(count)
+    for slot in 0..<section.count {
+      var r = try backing.reader(section: section, slot: slot)
+      let (id, v) = try decode(&r)
+      guard out.updateValue(v, forKey: id) == nil else {
+        throw SnapshotFormatError("id \(id) twice in a section")
+      }
+      if slot & 4095 == 4095 { backing.release(upTo: r.position) }
+    }
+    return out
+  }
+
+  /// Calls `body` with every entity, decoding them in index order.
+  func forEachValue(_ body: (String, Value) -> Void) {
+    if fallback() == nil {
+      do {
+        var out: [(String, Value)] = []
+        out.reserveCapacity(count)
+        for slot in 0..<section.count {
+          var r = try backing.reader(section: section, slot: slot)
+          out.append(try decode(&r))
+          // Records sit in index order: give back the pages already decoded.
+          if slot & 4095 == 4095 { backing.release(upTo: r.position) }
+        }
+        for (id, v) in out { body(id, v) }
+        return
+      } catch {
+        _ = backing.recover()
+      }
+    }
+    let map = fallback() ?? EntityMap()
+    for id in map.keys { if let v = map[id] { body(id, v) } }
+  }
+}
