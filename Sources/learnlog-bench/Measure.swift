@@ -45,6 +45,8 @@ struct ChildMeasure {
   let logPath: String
   let cacheDir: String
   let runs: Int
+  /// The `learnlog` executable, to time the real commands (none: skipped).
+  var executable: String?
   var results: [(String, Double)] = []
 
   var cache: SnapshotCache { SnapshotCache(directory: cacheDir) }
@@ -203,7 +205,7 @@ struct ChildMeasure {
         let t0 = now()
         let ws = try Workspace(
           path: logPath, privateStore: PrivateStore(directory: cacheDir + "/private"),
-          cache: cache)
+          cache: cache, lazy: true)
         ws.store.writerID = "bench-writer"
         let t1 = now()
         let day = Day(utcMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
@@ -219,6 +221,17 @@ struct ChildMeasure {
     put("write", median(writes))
     put("writeAppend", median(appendOnly))
 
+    // 5c. The real executable: `action done`, `incident list --limit 50`, `incident list`.
+    if let executable {
+      let (_, s0) = try LearningState.load(path: logPath, readOnly: true, lazy: true, cache: cache)
+      var doing = s0.actionList.filter { $0.status == .doing }.map(\.id)
+      doing.sort()
+      let real = RealCommands(executable: executable, logPath: logPath, home: cacheDir + "/cli")
+      for (k, v) in try real.measure(runs: runs, doing: Array(doing.dropFirst(runs))) {
+        put(k, v)
+      }
+    }
+
     // 6. `incident list`, as the command line does it: open (warm), every incident newest
     //    first, short ids, one row each (or the first 50, as `task … limit:50 list`).
     var list50: [Double] = []
@@ -230,11 +243,11 @@ struct ChildMeasure {
         let t0 = now()
         let ws = try Workspace(
           path: logPath, readOnly: true,
-          privateStore: PrivateStore(directory: cacheDir + "/private"), cache: cache)
+          privateStore: PrivateStore(directory: cacheDir + "/private"), cache: cache, lazy: true)
         let state = ws.state
-        // As `incident list` does: sort indices by keys taken once, and short ids from one
-        // sort of the ids, looked up for the printed rows only.
-        let incidents = state.incidentList
+        // As `incident list` does: a lazy open, incidents without their answers, indices
+        // sorted by keys taken once, short ids for the printed rows only.
+        let incidents = state.incidentHeaders
         let keys = incidents.map { ($0.occurred.ordinal, $0.createdAt) }
         let order = incidents.indices.sorted { a, b in
           keys[a] != keys[b] ? keys[a] > keys[b] : a < b

@@ -69,23 +69,14 @@ struct TaskwarriorPeer {
   }
 
   func run(_ args: [String], rc: String?) throws -> Output {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = args
+    // Started the same way as learnlog's runs (posix_spawn, stdout read through a pipe).
     var env = ProcessInfo.processInfo.environment
     if let rc {
       env["TASKRC"] = rc
       env["TASKDATA"] = directory
     }
-    p.environment = env
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Output(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let r = try RealCommands.spawn(executable, args, environment: env)
+    return Output(status: r.status, output: r.output)
   }
 
   /// Median seconds of `task count`, `task … list`, `task add`, `task N done`.

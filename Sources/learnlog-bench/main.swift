@@ -123,6 +123,7 @@ if !options.child.isEmpty {
     var results: [(String, Double)]
     if c[0] == "measure" {
       var m = ChildMeasure(logPath: c[1], cacheDir: c[2], runs: Int(c.count > 3 ? c[3] : "5") ?? 5)
+      m.executable = c.count > 4 ? c[4] : nil
       try m.run(size: 0)
       results = m.results
     } else {
@@ -141,6 +142,10 @@ print(
   "sizes \(options.sizes.map(sizeName).joined(separator: ", ")); medians of \(options.runs) runs; logs in \(options.dir)"
 )
 var results: [Int: [String: Double]] = [:]
+let learnlogExecutable = RealCommands.locate()
+if learnlogExecutable == nil {
+  print("  learnlog executable not found: the real-command rows are skipped")
+}
 do {
   try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
   for size in options.sizes {
@@ -166,7 +171,8 @@ do {
     try? FileManager.default.removeItem(atPath: log + ".lock")
     try FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
     print("  measuring \(sizeName(size)) …")
-    var r = try runChild(["measure", log, cacheDir, String(options.runs)])
+    var r = try runChild(
+      ["measure", log, cacheDir, String(options.runs)] + (learnlogExecutable.map { [$0] } ?? []))
     for mode in ["legacy", "cold", "warm"] {
       var peaks: [Double] = []
       var resident: [Double] = []
@@ -242,6 +248,10 @@ row(
   "`action done` with fsync (open+append)", col("write"), "≤ 50 ms at \(sizeName(large))",
   v(large, "write").map { $0 <= 0.050 })
 row("  of which catch-up + validate + append", col("writeAppend"))
+row("floor: start and exit `learnlog --version`", col("cliFloor"))
+row(
+  "`learnlog action done ID` (process)", col("cliDone"), "≤ 50 ms at \(sizeName(large))",
+  v(large, "cliDone").map { $0 <= 0.050 })
 row("  floor: append one line + fdatasync", col("fsyncFloor"))
 let taskList = peer["taskList"]
 row(
@@ -249,6 +259,11 @@ row(
   taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",
   v(large, "list50").map { $0 <= (taskList.map { $0 / 10 } ?? 0.16) })
 row("`incident list` (all rows)", col("listAll"))
+row(
+  "`learnlog incident list --limit 50` (process)", col("cliList50"),
+  taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",
+  v(large, "cliList50").map { $0 <= (taskList.map { $0 / 10 } ?? 0.16) })
+row("`learnlog incident list` (process, every row)", col("cliListAll"))
 row("  of which short ids", col("shortIDs"))
 row(
   "keystroke to frame, median", col("keyMedian"), "≤ 1 ms",
@@ -318,12 +333,13 @@ if !peer.isEmpty {
   print("Taskwarrior \(peerVersion), \(taskCount) pending tasks, same run (medians):")
   let ours: [(String, String, Double?)] = [
     ("task count", "taskCount", v(large, "warmReady")),
-    ("task status:pending limit:50 list", "taskList", v(large, "list50")),
-    ("task add", "taskAdd", v(large, "write")),
-    ("task N done", "taskDone", v(large, "write")),
+    ("task status:pending limit:50 list", "taskList", v(large, "cliList50") ?? v(large, "list50")),
+    ("task add", "taskAdd", v(large, "cliDone") ?? v(large, "write")),
+    ("task N done", "taskDone", v(large, "cliDone") ?? v(large, "write")),
   ]
   let names = [
-    "task count": "open (warm)", "task status:pending limit:50 list": "incident list (50)",
+    "task count": "open (warm)",
+    "task status:pending limit:50 list": "incident list --limit 50",
     "task add": "action done", "task N done": "action done",
   ]
   for (what, key, mine) in ours {

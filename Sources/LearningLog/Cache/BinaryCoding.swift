@@ -224,7 +224,7 @@ struct BinaryReader {
 
   mutating func choice<T: DomainChoice>(_: T.Type) throws(SnapshotFormatError) -> T {
     let i = try count(limit: 255)
-    let all = Array(T.allCases)
+    let all = T.ordered
     guard i < all.count else { throw SnapshotFormatError("bad choice") }
     return all[i]
   }
@@ -232,7 +232,7 @@ struct BinaryReader {
 
 extension BinaryWriter {
   mutating func choice<T: DomainChoice>(_ v: T) {
-    let i = Array(T.allCases).firstIndex(of: v) ?? 0
+    let i = T.ordered.firstIndex(of: v) ?? 0
     uint(UInt64(i))
   }
 }

@@ -10,6 +10,9 @@ import Foundation
 struct SnapshotSection: Sendable, Equatable {
   /// How many entities.
   var count: Int
+  /// Absolute offset of the first record; the records run up to the index, in the order
+  /// they were written (creation order).
+  var records: Int
   /// Absolute offset (in the snapshot file) of the index: `count` entries of ``SnapshotSection/entrySize`` bytes,
   /// sorted by the first 16 bytes of the id, then the whole id.
   var index: Int
@@ -19,6 +22,9 @@ struct SnapshotSection: Sendable, Equatable {
   static let entrySize = 32
   /// Id bytes kept in an index entry.
   static let keySize = 16
+
+  /// The byte range of the records.
+  var recordRange: Range<Int> { records..<index }
 
   /// The byte range of the whole index.
   var indexRange: Range<Int> { index..<(index + count * Self.entrySize) }
@@ -184,6 +190,27 @@ final class SnapshotBacking: @unchecked Sendable {
     lock.lock()
     checkedIndexes.insert(section.index)
     lock.unlock()
+  }
+
+  /// Checks every block of `section`'s records at once.
+  func checkRecords(_ section: SnapshotSection) throws(SnapshotFormatError) {
+    try check(section.recordRange)
+  }
+
+  /// A reader over the record at `position` (its 4-byte length first), which must end by
+  /// `limit`; its ``BinaryReader/end`` is where the next record starts. Checks nothing: call
+  /// ``checkRecords(_:)`` first.
+  func record(at position: Int, before limit: Int) throws(SnapshotFormatError) -> BinaryReader {
+    guard position >= lazyStart, limit <= size, limit - position >= 4 else {
+      throw SnapshotFormatError("record out of range")
+    }
+    let length = Int(
+      UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+    guard length <= limit - position - 4 else { throw SnapshotFormatError("record out of range") }
+    var r = try BinaryReader(
+      UnsafeRawBufferPointer(start: base, count: position + 4 + length), from: position + 4)
+    r.table = table
+    return r
   }
 
   /// The index entry of `id` in `section`, or nil.

@@ -28,6 +28,7 @@ enum StateCoding {
     for t in lazy.strings { w.string(t) }
     for section in [lazy.incidents, lazy.actions, lazy.byIncident] {
       w.uint(UInt64(section.count))
+      w.uint(UInt64(section.records))
       w.uint(UInt64(section.index))
     }
     w.uint(UInt64(lazy.applied.words))
@@ -63,11 +64,14 @@ enum StateCoding {
     let region = UInt64(backing.size - lazyStart)
     for _ in 0..<3 {
       let count = try r.uint()
+      let records = try r.uint()
       let index = try r.uint()
-      guard index <= region, count <= (region - index) / UInt64(SnapshotSection.entrySize) else {
-        throw SnapshotFormatError("section index out of range")
-      }
-      sections.append(SnapshotSection(count: Int(count), index: lazyStart + Int(index)))
+      guard records <= index, index <= region,
+        count <= (region - index) / UInt64(SnapshotSection.entrySize)
+      else { throw SnapshotFormatError("section index out of range") }
+      sections.append(
+        SnapshotSection(
+          count: Int(count), records: lazyStart + Int(records), index: lazyStart + Int(index)))
     }
     let words = try r.uint()
     let appliedOffset = try r.uint()
@@ -135,9 +139,9 @@ enum StateCoding {
   struct LazyRegion {
     var bytes: [UInt8]
     var strings: [String]
-    var incidents: (count: Int, index: Int)
-    var actions: (count: Int, index: Int)
-    var byIncident: (count: Int, index: Int)
+    var incidents: (count: Int, records: Int, index: Int)
+    var actions: (count: Int, records: Int, index: Int)
+    var byIncident: (count: Int, records: Int, index: Int)
     var applied: (words: Int, offset: Int)
   }
 
@@ -148,22 +152,36 @@ enum StateCoding {
   static func encodeLazy(_ s: LearningState) -> LazyRegion {
     var w = BinaryWriter(capacity: 1 << 20)
     w.refsOnly = true
-    func section<V>(_ map: EntityMap<V>, _ body: (String, V, inout BinaryWriter) -> Void) -> (
-      count: Int, index: Int
-    ) {
-      // Sorted as the index is searched: the 16-byte zero-padded key in byte order, then the id.
-      let ids = map.keys.map { (key: sortKey($0), id: $0) }.sorted { a, b in
-        a.key != b.key ? a.key < b.key : a.id < b.id
-      }.map(\.id)
-      var entries: [(id: String, offset: Int, length: Int)] = []
-      entries.reserveCapacity(ids.count)
-      for id in ids {
-        guard let v = map[id] else { continue }
+    // Records in `order` (creation order, so a walk of the records is one too), then any
+    // entity the order misses; the index after them sorted as it is searched: the 16-byte
+    // zero-padded key in byte order, then the id.
+    func section<V>(
+      _ map: EntityMap<V>, order: [String], _ body: (String, V, inout BinaryWriter) -> Void
+    ) -> (count: Int, records: Int, index: Int) {
+      var entries: [(key: StateCoding.SortKey, id: String, offset: Int, length: Int)] = []
+      entries.reserveCapacity(map.count)
+      var written = Set<String>()
+      written.reserveCapacity(map.count)
+      let records = w.bytes.count
+      func emit(_ id: String, _ v: V) {
+        guard written.insert(id).inserted else { return }
+        // A record: its length (4 bytes), then the id and the entity.
+        let slot = w.bytes.count
+        w.bytes.append(contentsOf: [0, 0, 0, 0])
         let start = w.bytes.count
         w.string(id)
         body(id, v, &w)
-        entries.append((id, start, w.bytes.count - start))
+        let length = w.bytes.count - start
+        withUnsafeBytes(of: UInt32(length).littleEndian) { b in
+          for i in 0..<4 { w.bytes[slot + i] = b[i] }
+        }
+        entries.append((sortKey(id), id, start, length))
       }
+      for id in order { if let v = map[id] { emit(id, v) } }
+      if entries.count < map.count {
+        for (id, v) in map where !written.contains(id) { emit(id, v) }
+      }
+      entries.sort { a, b in a.key != b.key ? a.key < b.key : a.id < b.id }
       let index = w.bytes.count
       for e in entries {
         var k = key(e.id)
@@ -173,11 +191,15 @@ enum StateCoding {
         withUnsafeBytes(of: UInt32(e.length).littleEndian) { w.bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(e.offset).littleEndian) { w.bytes.append(contentsOf: $0) }
       }
-      return (entries.count, index)
+      return (entries.count, records, index)
     }
-    let incidents = section(s.incidents) { _, inc, w in encodeIncident(inc, &w) }
-    let actions = section(s.actions) { _, a, w in encodeAction(a, &w) }
-    let byIncident = section(s.actionsByIncident) { _, ids, w in w.plainStrings(ids) }
+    let incidents = section(s.incidents, order: s.incidentOrder) { _, inc, w in
+      encodeIncident(inc, &w)
+    }
+    let actions = section(s.actions, order: s.actionOrder) { _, a, w in encodeAction(a, &w) }
+    let byIncident = section(s.actionsByIncident, order: s.incidentOrder) { _, ids, w in
+      w.plainStrings(ids)
+    }
     let applied = s.appliedIDs.packedWords()
     let appliedAt = w.bytes.count
     applied.withUnsafeBytes { w.bytes.append(contentsOf: $0) }

@@ -84,16 +84,20 @@ struct IncidentCommand: ParsableCommand {
       let key = pattern.map(PatternKey.normalise)
       let needle = search?.lowercased()
       let all = json ? state.incidentList : state.incidentHeaders
-      var list = all.filter { i in
-        (st == nil || i.status == st) && (kd == nil || i.kind == kd)
-          && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
-          && (tag == nil
-            || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
-          && (key == nil || i.patterns.contains(key ?? ""))
-          && (needle.map { n in
-            ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
-          } ?? true)
-      }.newestFirst(limit: limit)
+      let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
+      var list =
+        (unfiltered
+        ? all
+        : all.filter { i in
+          (st == nil || i.status == st) && (kd == nil || i.kind == kd)
+            && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
+            && (tag == nil
+              || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
+            && (key == nil || i.patterns.contains(key ?? ""))
+            && (needle.map { n in
+              ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
+            } ?? true)
+        }).newestFirst(limit: limit)
       // Freeing a hundred thousand incidents at exit would cost more than listing them.
       Session.keepUntilExit(all, ws)
       if json {

@@ -87,6 +87,14 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
   #expect(ws.state.actions(of: incident.id).last?.id == added.createdID)
   // The same as replaying the whole log, written records included.
   let replayed = try CacheFixture.fullState(fs)
+  // Headers merge the snapshot's records with what changed since, in creation order.
+  let bare = replayed.incidentList.map { inc -> Incident in
+    var h = inc
+    h.answers = [:]
+    return h
+  }
+  #expect(ws.state.incidentHeaders == bare)
+  #expect(ws.state.incidentHeaders.contains { $0.title == "Renamed ✓" })
   #expect(CacheFixture.fingerprint(ws.state) == CacheFixture.fingerprint(replayed))
   // And a later open (lazy or not) from the snapshot plus the new tail agrees.
   let (_, again) = try lazyLoad(fs, cache)

@@ -2,7 +2,10 @@ import Foundation
 
 /// A closed list of words a field accepts, parsed with a clear error.
 public protocol DomainChoice: RawRepresentable, CaseIterable, Sendable, Hashable
-where RawValue == String {}
+where RawValue == String {
+  /// Every case in declaration order, kept once (`allCases` builds a new array each call).
+  static var ordered: [Self] { get }
+}
 
 extension DomainChoice {
   /// Parses `text` (case-insensitive), or throws naming `field` and every allowed value.
@@ -16,6 +19,7 @@ extension DomainChoice {
 
 /// What kind of miss an incident is.
 public enum IncidentKind: String, DomainChoice {
+  public static let ordered = allCases
   case production, deadline, estimate, handoff, communication
   case nearMiss = "near-miss"
   case other
@@ -23,38 +27,45 @@ public enum IncidentKind: String, DomainChoice {
 
 /// How bad an incident was.
 public enum Severity: String, DomainChoice, Comparable {
+  public static let ordered = allCases
   case low, medium, high, critical
-  var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+  var rank: Int { Self.ordered.firstIndex(of: self) ?? 0 }
   public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// Where an incident's review stands.
 public enum IncidentStatus: String, DomainChoice {
+  public static let ordered = allCases
   case open, reviewing, reviewed, closed
 }
 
 /// The review's classification of a cause.
 public enum GapType: String, DomainChoice {
+  public static let ordered = allCases
   case skill, process, tooling, context, capacity
 }
 
 /// What a corrective action does.
 public enum ActionType: String, DomainChoice {
+  public static let ordered = allCases
   case prevent, mitigate, detect, process, growth
 }
 
 /// Where a corrective action stands.
 public enum ActionStatus: String, DomainChoice {
+  public static let ordered = allCases
   case open, doing, done, dropped
 }
 
 /// Whether a done action worked.
 public enum VerificationOutcome: String, DomainChoice {
+  public static let ordered = allCases
   case verified, ineffective, unknown
 }
 
 /// What an experiment's result led to.
 public enum ExperimentDecision: String, DomainChoice {
+  public static let ordered = allCases
   case adopt, adapt, abandon
 }
 

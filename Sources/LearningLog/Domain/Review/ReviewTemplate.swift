@@ -2,6 +2,7 @@ import Foundation
 
 /// The kind of answer a question takes.
 public enum QuestionKind: String, DomainChoice {
+  public static let ordered = allCases
   case line, text, choice, date
 }
 

@@ -254,29 +254,55 @@ final class LazyEntities<Value: Sendable>: Sendable {
   func decodeAll() throws(SnapshotFormatError) -> [String: Value] {
     var out: [String: Value] = [:]
     out.reserveCapacity(count)
-    for slot in 0..<section.count {
-      var r = try backing.reader(section: section, slot: slot)
-      let (id, v) = try decode(&r)
+    try walk(decode) { id, v throws(SnapshotFormatError) in
       guard out.updateValue(v, forKey: id) == nil else {
         throw SnapshotFormatError("id \(id) twice in a section")
       }
-      if slot & 4095 == 4095 { backing.release(upTo: r.position) }
     }
     return out
   }
 
-  /// Calls `body` with every entity, decoding them in index order.
+  /// Decodes every record with `decoder` in written order, giving pages back behind it.
+  func walk(
+    _ decoder: Decode, _ body: (String, Value) throws(SnapshotFormatError) -> Void
+  ) throws(SnapshotFormatError) {
+    try backing.checkRecords(section)
+    var position = section.records
+    for k in 0..<section.count {
+      var r = try backing.record(at: position, before: section.index)
+      let (id, v) = try decoder(&r)
+      try body(id, v)
+      position = r.end
+      if k & 4095 == 4095 { backing.release(upTo: position) }
+    }
+    guard position == section.index else {
+      throw SnapshotFormatError("records do not fill their section")
+    }
+  }
+
+  /// Calls `body` with every record decoded by `decoder`, in written order, until it returns
+  /// false; false when it stopped early or after damage (the backing has then replayed the
+  /// log: read through ``value(_:)`` instead).
+  func walkAll(decodedBy decoder: Decode, _ body: (String, Value) -> Bool) -> Bool {
+    guard fallback() == nil else { return false }
+    do {
+      try walk(decoder) { id, v throws(SnapshotFormatError) in
+        if !body(id, v) { throw SnapshotFormatError("stopped") }
+      }
+      return true
+    } catch {
+      if error.reason != "stopped" { _ = backing.recover() }
+      return false
+    }
+  }
+
+  /// Calls `body` with every entity, decoding them in written order.
   func forEachValue(_ body: (String, Value) -> Void) {
     if fallback() == nil {
       do {
         var out: [(String, Value)] = []
         out.reserveCapacity(count)
-        for slot in 0..<section.count {
-          var r = try backing.reader(section: section, slot: slot)
-          out.append(try decode(&r))
-          // Records sit in index order: give back the pages already decoded.
-          if slot & 4095 == 4095 { backing.release(upTo: r.position) }
-        }
+        try walk(decode) { id, v in out.append((id, v)) }
         for (id, v) in out { body(id, v) }
         return
       } catch {

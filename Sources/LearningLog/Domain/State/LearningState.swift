@@ -136,14 +136,41 @@ public struct LearningState: Sendable {
   /// Everything else of each incident is there, `template` included; use ``incidents`` for
   /// the answers and anything derived from them (review status).
   public var incidentHeaders: [Incident] {
-    guard incidents.isLazy else {
-      return incidentOrder.compactMap { id in
-        incidents[id].map { inc in
-          var h = inc
-          h.answers = [:]
-          return h
-        }
+    func bare(_ inc: Incident) -> Incident {
+      var h = inc
+      h.answers = [:]
+      return h
+    }
+    guard let base = incidents.base else {
+      return incidentOrder.compactMap { incidents[$0].map(bare) }
+    }
+    // The snapshot's records are in creation order: one walk, merged with what changed since
+    // (incidents created after the snapshot come later in `incidentOrder`; deleted ones are
+    // in neither).
+    var out: [Incident] = []
+    out.reserveCapacity(incidents.count)
+    var next = 0
+    let order = incidentOrder
+    func emitUntil(_ id: String?) {
+      while next < order.count, order[next] != id {
+        if let inc = incidents.stored[order[next]] { out.append(bare(inc)) }
+        next += 1
       }
+    }
+    let merged = base.walkAll(decodedBy: StateCoding.incidentHeader) { id, header in
+      emitUntil(id)
+      guard next < order.count else { return false }
+      if let inc = incidents.stored[id] {
+        out.append(bare(inc))
+      } else if !incidents.hidden.contains(id) {
+        out.append(header)
+      }
+      next += 1
+      return true
+    }
+    if merged {
+      emitUntil(nil)
+      return out
     }
     return incidentOrder.compactMap { incidents.value($0, partial: StateCoding.incidentHeader) }
   }

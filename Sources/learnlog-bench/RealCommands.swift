@@ -1,0 +1,144 @@
+import Foundation
+import LearningLog
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs the real `learnlog` executable, as a user or a script would, and times it.
+///
+/// Process start, argument parsing, the snapshot cache in `$XDG_CACHE_HOME`, output and exit
+/// are all in the figure, as they are in Taskwarrior's.
+struct RealCommands {
+  let executable: String
+  let logPath: String
+  /// Holds the cache (`xdg-cache/learnlog`) and private store of these runs.
+  let home: String
+
+  /// The `learnlog` built beside this benchmark, building it when it is missing.
+  static func locate() -> String? {
+    let mine = URL(fileURLWithPath: selfPath()).deletingLastPathComponent()
+    let beside = mine.appendingPathComponent("learnlog").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    guard FileManager.default.fileExists(atPath: "Package.swift") else { return nil }
+    print("  building learnlog (swift build -c release --product learnlog) …")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["swift", "build", "-c", "release", "--product", "learnlog"]
+    p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    do {
+      try p.run()
+      p.waitUntilExit()
+    } catch {
+      return nil
+    }
+    return FileManager.default.isExecutableFile(atPath: beside) ? beside : nil
+  }
+
+  /// Runs `learnlog --file LOG args…`; the exit status and what it printed.
+  ///
+  /// Started with `posix_spawn` and read through a pipe, so the figure is the command's, not
+  /// the cost of starting a process from this (large) one.
+  func run(_ args: [String]) throws -> (status: Int32, output: String) {
+    try Self.spawn(executable, ["--file", logPath] + args, environment: environment)
+  }
+
+  /// The environment of the runs: their own cache and private store, no colour.
+  var environment: [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["XDG_CACHE_HOME"] = home + "/xdg-cache"
+    env["XDG_DATA_HOME"] = home + "/xdg-data"
+    env["LEARNLOG_AUTHOR"] = "bench"
+    env["NO_COLOR"] = "1"
+    return env
+  }
+
+  /// Spawns `path` with `args`, stdin and stderr on /dev/null, and reads its stdout to the end.
+  static func spawn(_ path: String, _ args: [String], environment: [String: String]) throws -> (
+    status: Int32, output: String
+  ) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw BenchError("pipe failed") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    let argv = ([path] + args).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for p in argv { free(p) }
+      for p in envp { free(p) }
+    }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    close(fds[1])
+    guard rc == 0 else {
+      close(fds[0])
+      throw BenchError("cannot start \(path): \(String(cString: strerror(rc)))")
+    }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = buf.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      out.append(contentsOf: buf[0..<n])
+    }
+    close(fds[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exited = status & 0x7F == 0
+    return (
+      exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), String(decoding: out, as: UTF8.self)
+    )
+  }
+
+  /// Seconds `learnlog args…` takes, start to exit; throws when it fails.
+  func time(_ args: [String]) throws -> (Double, String) {
+    let t0 = now()
+    let r = try run(args)
+    let t = now() - t0
+    guard r.status == 0 else {
+      throw BenchError("learnlog \(args.joined(separator: " ")) exited \(r.status)")
+    }
+    return (t, r.output)
+  }
+
+  /// Medians of `action done`, `incident list --limit 50`, `incident list` and `action list`.
+  func measure(runs: Int, doing: [String]) throws -> [(String, Double)] {
+    // The first run writes the snapshot this executable's cache will use.
+    _ = try time(["incident", "list", "--limit", "1"])
+    var floor: [Double] = []
+    var dones: [Double] = []
+    var list50: [Double] = []
+    var listAll: [Double] = []
+    var rows = 0
+    for k in 0..<runs {
+      let t0 = now()
+      _ = try Self.spawn(executable, ["--version"], environment: environment)
+      floor.append(now() - t0)
+      if k < doing.count {
+        let (t, _) = try time(["action", "done", doing[doing.count - 1 - k]])
+        dones.append(t)
+      }
+      let (t50, out50) = try time(["incident", "list", "--limit", "50"])
+      guard out50.split(separator: "\n").count == 51 else {
+        throw BenchError(
+          "incident list --limit 50 printed \(out50.split(separator: "\n").count) lines")
+      }
+      list50.append(t50)
+      let (tAll, outAll) = try time(["incident", "list"])
+      rows = outAll.split(separator: "\n").count - 1
+      listAll.append(tAll)
+    }
+    return [
+      ("cliFloor", median(floor)), ("cliDone", median(dones)), ("cliList50", median(list50)),
+      ("cliListAll", median(listAll)),
+      ("cliListRows", Double(rows)),
+    ]
+  }
+}
