@@ -197,9 +197,10 @@ final class SnapshotBacking: @unchecked Sendable {
     try check(section.recordRange)
   }
 
-  /// A reader over the record at `position` (its 4-byte length first), which must end by
-  /// `limit`; its ``BinaryReader/end`` is where the next record starts. Checks nothing: call
-  /// ``checkRecords(_:)`` first.
+  /// A reader over the record at `position`, its 4-byte length first.
+  ///
+  /// The record must end by `limit`; the reader's ``BinaryReader/end`` is where the next
+  /// record starts. Checks nothing: call ``checkRecords(_:)`` first.
   func record(at position: Int, before limit: Int) throws(SnapshotFormatError) -> BinaryReader {
     guard position >= lazyStart, limit <= size, limit - position >= 4 else {
       throw SnapshotFormatError("record out of range")
