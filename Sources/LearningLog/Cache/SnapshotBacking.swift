@@ -240,6 +240,70 @@ final class SnapshotBacking: @unchecked Sendable {
     return nil
   }
 
+  /// The first index entry whose key is not below the zero-padded key of `text`.
+  func lowerBound(_ text: String, in section: SnapshotSection) throws(SnapshotFormatError) -> Int {
+    try checkIndex(section)
+    let key = StateCoding.sortKey(text)
+    var lo = 0
+    var hi = section.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if compareKey(entry(section, mid), key) < 0 { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// The ids of `section` that start with `prefix`, in index order.
+  func ids(withPrefix prefix: String, in section: SnapshotSection) throws(SnapshotFormatError)
+    -> [String]
+  {
+    var out: [String] = []
+    var i = try lowerBound(prefix, in: section)
+    let long = prefix.utf8.count > SnapshotSection.keySize
+    let key = StateCoding.sortKey(prefix)
+    // Ids sharing a prefix sit together; a prefix of more than 16 bytes may start inside a
+    // run of equal keys, so that run is read to its end.
+    while i < section.count {
+      let id = try entityID(section, i)
+      if id.hasPrefix(prefix) {
+        out.append(id)
+      } else if !long || StateCoding.sortKey(id) != key {
+        break
+      }
+      i += 1
+    }
+    return out
+  }
+
+  /// The ids just before and after where `id` sorts in `section` (not `id` itself), walking
+  /// past those `skip` says are gone.
+  func neighbours(of id: String, in section: SnapshotSection, skip: (String) -> Bool)
+    throws(SnapshotFormatError) -> [String]
+  {
+    var out: [String] = []
+    let at = try lowerBound(id, in: section)
+    var i = at - 1
+    while i >= 0 {
+      let other = try entityID(section, i)
+      if other != id, !skip(other) {
+        out.append(other)
+        break
+      }
+      i -= 1
+    }
+    i = at
+    while i < section.count {
+      let other = try entityID(section, i)
+      if other != id, !skip(other) {
+        out.append(other)
+        // Equal 16-byte keys do not sort by the rest of the id: keep looking past them.
+        if StateCoding.sortKey(other) != StateCoding.sortKey(id) { break }
+      }
+      i += 1
+    }
+    return out
+  }
+
   /// The id of index entry `i`.
   func entityID(_ section: SnapshotSection, _ i: Int) throws(SnapshotFormatError) -> String {
     let e = entry(section, i)

@@ -135,7 +135,8 @@ struct IncidentCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      // Lazily: one incident, its actions and its patterns' incidents are all it reads.
+      let ws = try Session.open(global, lazy: true)
       let state = ws.state
       let iid = try state.resolve(id, .incident)
       guard let inc = state.incidents[iid] else { throw CLIError(message: "no incident \(id)") }
@@ -144,9 +145,8 @@ struct IncidentCommand: ParsableCommand {
         Out.json(Exporter.incidentJSON(inc, review: review))
         return
       }
-      let short = state.shortIDs()
       let c = Out.clean
-      Out.line(Out.paint("\(short[iid] ?? iid)  \(c(inc.title))", .bold))
+      Out.line(Out.paint("\(state.shortID(for: iid))  \(c(inc.title))", .bold))
       var fields: [(String, String)] = [
         ("kind", inc.kind.rawValue), ("severity", inc.severity.rawValue),
         ("status", inc.status.rawValue), ("occurred", inc.occurred.description),
@@ -180,7 +180,8 @@ struct IncidentCommand: ParsableCommand {
         var t = Table(["ID", "STATUS", "DUE", "OWNER", "TITLE"])
         for a in actions {
           t.add([
-            short[a.id] ?? a.id, a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? ""),
+            state.shortID(for: a.id),
+            a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? ""),
             a.due?.description ?? "", a.owner, a.title,
           ])
         }
@@ -190,7 +191,7 @@ struct IncidentCommand: ParsableCommand {
       if !lessons.isEmpty {
         Out.line()
         Out.line(Out.paint("Lessons", .bold))
-        for l in lessons { Out.line("  \(short[l.id] ?? l.id)  \(c(l.text))") }
+        for l in lessons { Out.line("  \(state.shortID(for: l.id))  \(c(l.text))") }
       }
       let history = inc.understandingHistory
       if history.count > 1 {

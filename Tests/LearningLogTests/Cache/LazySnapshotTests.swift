@@ -32,6 +32,18 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
     #expect(lazy.incidents[id] == full.incidents[id])
     #expect(lazy.actions(of: id) == full.actions(of: id))
   }
+  // Short ids and prefixes resolve the same through the sorted index.
+  for id in full.ids(of: nil) {
+    #expect(lazy.shortID(for: id) == full.shortID(for: id), "\(id)")
+    for n in [1, 2, 4, 6, id.count] {
+      let p = String(id.prefix(n))
+      for kind in [nil, full.kind(of: id)] {
+        let a = Result { try lazy.resolve(p, kind) }
+        let b = Result { try full.resolve(p, kind) }
+        #expect((try? a.get()) == (try? b.get()), "\(p) \(String(describing: kind))")
+      }
+    }
+  }
   #expect(!lazy.incidents.contains("no-such-id"))
   #expect(lazy.incidents["no-such-id"] == nil)
   #expect(lazy.incidents.stored.isEmpty, "reading must not copy entities into memory")

@@ -119,6 +119,35 @@ public struct EntityMap<Value: Sendable>: Sendable {
     return base.value(id, decodedBy: partial)
   }
 
+  /// The live ids that start with `prefix` (a search of the snapshot's sorted index).
+  public func keys(withPrefix prefix: String) -> [String] {
+    var out = stored.keys.filter { $0.hasPrefix(prefix) }
+    if let base {
+      for id in base.ids(withPrefix: prefix) where stored[id] == nil && !hidden.contains(id) {
+        out.append(id)
+      }
+    }
+    return out
+  }
+
+  /// The longest prefix `id` shares with another live id of this map, in characters.
+  ///
+  /// Without a snapshot every id is compared; with one only `id`'s neighbours in its sorted
+  /// index and what changed since.
+  public func longestSharedPrefix(with id: String) -> Int {
+    func common(_ a: String, _ b: String) -> Int {
+      zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
+    }
+    var best = 0
+    for other in stored.keys where other != id { best = Swift.max(best, common(id, other)) }
+    if let base {
+      for other in base.neighbours(of: id, skip: { stored[$0] != nil || hidden.contains($0) }) {
+        best = Swift.max(best, common(id, other))
+      }
+    }
+    return best
+  }
+
   /// Whether some entities still sit undecoded in a snapshot.
   public var isLazy: Bool { base != nil }
 
@@ -223,6 +252,26 @@ final class LazyEntities<Value: Sendable>: Sendable {
       return v
     } catch {
       return recover()[id]
+    }
+  }
+
+  /// The ids of the section that start with `prefix`.
+  func ids(withPrefix prefix: String) -> [String] {
+    if let map = fallback() { return map.keys(withPrefix: prefix) }
+    do {
+      return try backing.ids(withPrefix: prefix, in: section)
+    } catch {
+      return recover().keys(withPrefix: prefix)
+    }
+  }
+
+  /// The ids sorting next to `id` in the section, past those `skip` rejects.
+  func neighbours(of id: String, skip: (String) -> Bool) -> [String] {
+    if let map = fallback() { return map.keys.filter { $0 != id && !skip($0) } }
+    do {
+      return try backing.neighbours(of: id, in: section, skip: skip)
+    } catch {
+      return recover().keys.filter { $0 != id && !skip($0) }
     }
   }
 

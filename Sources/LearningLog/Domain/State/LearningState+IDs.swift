@@ -38,11 +38,15 @@ extension LearningState {
     if kind == .template, templateRevisions[p] != nil { return p }
     // A whole id (what scripts and the app pass) needs no scan of every id.
     if let k = self.kind(of: p), k != .template, kind == nil || kind == k { return p }
-    let pool = ids(of: kind == .template ? .template : kind)
     var matches: [String] = []
-    for id in pool where id.hasPrefix(p) {
-      if id == p { return id }
-      matches.append(id)
+    if incidents.isLazy || actions.isLazy {
+      // The snapshot's index is sorted: the ids with this prefix sit together.
+      matches = prefixMatches(p, kind)
+    } else {
+      for id in ids(of: kind == .template ? .template : kind) where id.hasPrefix(p) {
+        if id == p { return id }
+        matches.append(id)
+      }
     }
     if matches.count == 1 { return matches[0] }
     if matches.isEmpty {
@@ -64,16 +68,35 @@ extension LearningState {
       "\(what) id '\(prefix)' is ambiguous: \(shown)\(more); type more characters")
   }
 
+  /// The live ids of `kind` (every kind when nil) that start with `prefix`, in creation order
+  /// for the small kinds and index order for incidents and actions.
+  func prefixMatches(_ prefix: String, _ kind: EntityKind?) -> [String] {
+    switch kind {
+    case .incident: return incidents.keys(withPrefix: prefix).sorted()
+    case .action: return actions.keys(withPrefix: prefix).sorted()
+    case .template: return ids(of: .template).filter { $0.hasPrefix(prefix) }
+    case .experiment, .lesson, .note: return ids(of: kind).filter { $0.hasPrefix(prefix) }
+    case nil:
+      return [EntityKind.incident, .action, .experiment, .lesson, .note].flatMap {
+        prefixMatches(prefix, $0)
+      }
+    }
+  }
+
   /// The shortest prefix of `id`, at least 6 characters, that no other live id shares.
   ///
-  /// One scan of every id; for whole lists use ``shortIDs()``.
+  /// One scan of every id (of the small kinds, and of incidents and actions unless a snapshot
+  /// holds them, whose sorted index gives the neighbours at once); for whole lists use
+  /// ``shortIDs()``.
   public func shortID(for id: String) -> String {
-    var need = 6
-    for other in ids(of: nil) where other != id {
-      let common = zip(id.utf8, other.utf8).prefix { $0 == $1 }.count
-      need = max(need, common + 1)
+    var shared = Swift.max(
+      incidents.longestSharedPrefix(with: id), actions.longestSharedPrefix(with: id))
+    for kind in [EntityKind.experiment, .lesson, .note] {
+      for other in ids(of: kind) where other != id {
+        shared = Swift.max(shared, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
+      }
     }
-    return String(id.prefix(need))
+    return String(id.prefix(Swift.max(6, shared + 1)))
   }
 
   /// The short id of every live entity at once (sorting, not one scan per id).
