@@ -122,15 +122,15 @@ struct ActionCommand: ParsableCommand {
         Out.note("no actions match")
         return
       }
-      let short = state.shortIDs()
+      let short = ShortIDIndex(state)
       var table = Table(["ID", "DUE", "STATUS", "OWNER", "INCIDENT", "TITLE"])
       for a in list {
         let status = a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? "")
         let soon = a.due.map { $0 >= today && $0 <= today.adding(days: 7) } ?? false
         table.add(
           [
-            short[a.id] ?? a.id, a.due?.description ?? "", status, a.owner,
-            short[a.incident] ?? a.incident, a.title,
+            short.shortID(a.id) ?? a.id, a.due?.description ?? "", status, a.owner,
+            short.shortID(a.incident) ?? a.incident, a.title,
           ],
           paint: isOverdue(a) ? .red : (soon && !a.isResolved ? .yellow : nil))
       }
@@ -230,7 +230,8 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      // Lessons are read whole at every open; incidents and actions are not needed.
+      let ws = try Session.open(global, lazy: true)
       let state = ws.state
       let needle = search?.lowercased()
       let list = state.lessonList.filter { l in
@@ -248,14 +249,15 @@ struct LessonCommand: ParsableCommand {
         Out.note("no lessons match")
         return
       }
-      let short = state.shortIDs()
+      let short = ShortIDIndex(state)
       let today = Session.today
       var table = Table(["ID", "REVALIDATE", "TEAMS", "LESSON"])
       for l in list {
         let due = l.revalidate.map { $0 <= today } ?? false
         table.add(
           [
-            short[l.id] ?? l.id, l.revalidate?.description ?? "", l.teams.joined(separator: ","),
+            short.shortID(l.id) ?? l.id, l.revalidate?.description ?? "",
+            l.teams.joined(separator: ","),
             l.text,
           ], paint: due ? .yellow : nil)
       }

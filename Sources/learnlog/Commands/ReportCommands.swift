@@ -60,12 +60,12 @@ struct TodayCommand: ParsableCommand {
       Out.line("nothing carried over: every item is done, verified or dropped")
       return
     }
-    let short = ws.state.shortIDs()
+    let short = ShortIDIndex(ws.state)
     var table = Table(["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
     for t in items {
       table.add(
         [
-          t.kind.rawValue, t.day?.description ?? "", short[t.subject] ?? t.subject, t.title,
+          t.kind.rawValue, t.day?.description ?? "", short.shortID(t.subject) ?? t.subject, t.title,
           t.detail,
         ])
     }

@@ -48,10 +48,13 @@ enum Session {
   /// With `lazy`, entities a snapshot holds decode only when the command reads them: a write
   /// or a lookup of one incident on a large log then costs a fraction of a full open.
   static func open(_ options: GlobalOptions, lazy: Bool = false) throws -> Workspace {
-    try Workspace(
+    let ws = try Workspace(
       path: options.logPath, notice: { Out.note("learnlog: \($0)") },
       cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment),
       lazy: lazy)
+    // A command runs once and exits: its state is left to the operating system.
+    keepUntilExit(ws)
+    return ws
   }
 
   /// Values kept until the process exits, never freed.
