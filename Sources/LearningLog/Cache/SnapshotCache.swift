@@ -244,11 +244,13 @@ public final class SnapshotCache {
 
   // MARK: Writing
 
-  /// The snapshot bytes of `state`, the replay of the log prefix `prefix` of `store`.
+  /// The snapshot of `state`, the replay of the log prefix `prefix` of `store`, in two
+  /// pieces written one after the other: the magic, head length, head sum and head; then the
+  /// lazy region (kept apart so the large part is never copied).
   func encode(
     state: LearningState, store: LogStore, prefix: LogPrefix, inode: UInt64,
     device: UInt64
-  ) throws -> [UInt8] {
+  ) throws -> (head: [UInt8], lazy: [UInt8]) {
     var w = BinaryWriter(capacity: 1 << 20)
     w.uint(Self.formatVersion)
     w.string(store.header.storeID)
@@ -268,13 +270,12 @@ public final class SnapshotCache {
       })
     let lazy = try StateCoding.encode(state, head: &w)
     var out = Self.magic
-    out.reserveCapacity(24 + w.bytes.count + lazy.count)
+    out.reserveCapacity(24 + w.bytes.count)
     let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
     withUnsafeBytes(of: UInt64(w.bytes.count).littleEndian) { out.append(contentsOf: $0) }
     withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
     out.append(contentsOf: w.bytes)
-    out.append(contentsOf: lazy)
-    return out
+    return (out, lazy)
   }
 
   /// Writes a snapshot of `state` covering every complete line `store` has read.
@@ -289,7 +290,7 @@ public final class SnapshotCache {
     if let last = state.lastClock { clock = last }
     let (length, lines) = store.coveredPrefix
     let prefix = LogPrefix(length: length, lines: lines, clock: clock)
-    let bytes = try encode(
+    let (head, lazy) = try encode(
       state: state, store: store, prefix: prefix, inode: st.inode, device: st.device)
     try fs.makeDirectories(directory, permissions: 0o700)
     let final = snapshotPath(storeID: store.header.storeID, logPath: store.path)
@@ -299,7 +300,8 @@ public final class SnapshotCache {
     let fd = try fs.createExclusive(temp, permissions: 0o600)
     do {
       defer { fs.close(fd) }
-      try fs.writeAll(fd, bytes, offset: 0, path: temp)
+      try fs.writeAll(fd, head, offset: 0, path: temp)
+      try fs.writeAll(fd, lazy, offset: head.count, path: temp)
       try fs.sync(fd)
     } catch {
       try? fs.remove(temp)
