@@ -404,76 +404,99 @@ struct PatternTimeline {
   }
 }
 
-/// The pattern facts of every incident, read in the incidents dictionary's storage order.
+/// The pattern facts of every incident with one pattern, found in one sweep per pattern.
 ///
-/// Built in one pass over the incidents (sequential in memory, no lookups by id) and one
-/// sweep over each pattern's incidents in time order, so the bulk queries answer "is it a
-/// repeat?" and "which of its patterns escalate?" for an incident with one pattern by reading
-/// two arrays, where ``PatternTimeline``'s per-incident methods search the lists.
+/// Each pattern's incidents are put in time order once, and one walk along each list finds,
+/// for every incident on it, how many came earlier within the window. The facts are kept in
+/// the order the incidents dictionary stores its incidents, so a walk over that dictionary
+/// reads them in step (``Cursor``) where ``PatternTimeline``'s per-incident methods search.
 struct PatternSweep {
+  /// What the sweep found for one incident on one pattern's list.
+  struct Fact {
+    /// Where the incident is stored.
+    var index: Dictionary<String, Incident>.Index
+    /// The pattern key.
+    var key: String
+    /// Whether the incident repeats the pattern within the window.
+    var isRepeat: Bool
+    /// Whether the pattern reaches the escalation threshold with it and has no experiment.
+    var escalates: Bool
+  }
+
   /// Each pattern's incidents in time order.
   var timeline: PatternTimeline
-  /// By scan position: for an incident with exactly one pattern, whether it repeats it.
-  var isRepeat: [Bool]
-  /// By scan position: for an incident with exactly one pattern, whether that pattern reaches
-  /// the escalation threshold with it and has no experiment.
-  var escalates: [Bool]
+  /// Every incident's facts, one per pattern it is listed under, in storage order.
+  var facts: [Fact] = []
 
   /// Sweeps `state`'s incidents with its policy.
   init(_ state: LearningState) {
-    let count = state.incidents.count
     var timeline = PatternTimeline()
-    var slots: [String: [Int32]] = [:]
-    Self.collect(state.incidents, into: &timeline.byKey, slots: &slots)
+    var lists: [(key: String, entries: [PatternTimeline.Entry], at: [Fact])] = []
+    lists.reserveCapacity(state.incidentsByPatternKey.count)
+    var total = 0
+    for (key, ids) in state.incidentsByPatternKey {
+      var entries: [(entry: PatternTimeline.Entry, index: Dictionary<String, Incident>.Index)] =
+        []
+      entries.reserveCapacity(ids.count)
+      for id in ids {
+        guard let i = state.incidents.index(forKey: id) else { continue }
+        entries.append(
+          (
+            PatternTimeline.Entry(
+              day: state.incidents.values[i].occurred.ordinal,
+              createdAt: state.incidents.values[i].createdAt, id: id), i
+          ))
+      }
+      entries.sort { $0.entry.precedes($1.entry) }
+      let list = entries.map(\.entry)
+      timeline.byKey[key] = list
+      lists.append(
+        (
+          key, list,
+          entries.map { Fact(index: $0.index, key: key, isRepeat: false, escalates: false) }
+        ))
+      total += entries.count
+    }
     timeline.addExperiments(state)
-    isRepeat = Array(repeating: false, count: count)
-    escalates = Array(repeating: false, count: count)
     let window = state.policy.windowDays
     let need = max(1, state.policy.repeatThreshold - 1)
     let threshold = state.policy.escalateThreshold
-    var sorted: [String: [PatternTimeline.Entry]] = [:]
-    sorted.reserveCapacity(timeline.byKey.count)
-    for (key, unsorted) in timeline.byKey {
-      guard let unsortedSlots = slots[key] else { continue }
-      // Sort the entries and their slots together, by time.
-      let order = unsorted.indices.sorted { unsorted[$0].precedes(unsorted[$1]) }
-      let list = order.map { unsorted[$0] }
-      let keySlots = order.map { unsortedSlots[$0] }
-      sorted[key] = list
+    facts.reserveCapacity(total)
+    for (key, list, at) in lists {
       let open = !timeline.withExperiment.contains(key)
       var lo = 0
       for j in list.indices {
         // The earlier entries within the window: those less than `window` days before.
         while lo < j, list[j].day - list[lo].day >= window { lo += 1 }
-        let slot = Int(keySlots[j])
-        guard slot >= 0 else { continue }
-        let earlier = j - lo
-        isRepeat[slot] = earlier >= need
-        escalates[slot] = open && 1 + earlier >= threshold
+        var fact = at[j]
+        fact.isRepeat = j - lo >= need
+        fact.escalates = open && 1 + (j - lo) >= threshold
+        facts.append(fact)
       }
     }
-    timeline.byKey = sorted
+    facts.sort { $0.index < $1.index }
     self.timeline = timeline
   }
 
-  /// Each pattern's incidents in storage order, with their scan positions (-1 for an incident
-  /// with several patterns, which the sweep does not answer).
-  @inline(never)
-  static func collect(
-    _ incidents: [String: Incident], into byKey: inout [String: [PatternTimeline.Entry]],
-    slots: inout [String: [Int32]]
-  ) {
-    var k: Int32 = 0
-    for inc in incidents.values {
-      defer { k += 1 }
-      guard !inc.patterns.isEmpty else { continue }
-      let entry = PatternTimeline.Entry(
-        day: inc.occurred.ordinal, createdAt: inc.createdAt, id: inc.id)
-      let slot = inc.patterns.count == 1 ? k : -1
-      for (n, p) in inc.patterns.enumerated() where !inc.patterns[..<n].contains(p) {
-        byKey[p, default: []].append(entry)
-        slots[p, default: []].append(slot)
+  /// Reads the facts in storage order, alongside a walk over the incidents dictionary.
+  struct Cursor {
+    var next = 0
+
+    /// Whether the incident stored at `index`, whose only pattern is `key`, repeats it and
+    /// whether the pattern escalates with it; nil when the sweep has no such fact.
+    ///
+    /// Indices must come in increasing order.
+    mutating func fact(
+      at index: Dictionary<String, Incident>.Index, key: String, in sweep: PatternSweep
+    ) -> Fact? {
+      let facts = sweep.facts
+      while next < facts.count, facts[next].index < index { next += 1 }
+      var i = next
+      while i < facts.count, facts[i].index == index {
+        if facts[i].key == key { return facts[i] }
+        i += 1
       }
+      return nil
     }
   }
 }

@@ -119,15 +119,20 @@ extension LearningState {
         subject, windowDays: policy.windowDays, threshold: policy.escalateThreshold))
   }
 
-  /// ``patternFacts(_:_:)`` read from `sweep` for the incident at scan position `slot`.
-  func patternFacts(_ subject: PatternTimeline.Subject, slot: Int, _ sweep: PatternSweep)
-    -> PatternFacts
-  {
+  /// ``patternFacts(_:_:)`` read from `sweep` for the incident stored at `index`, with
+  /// `cursor` walking the incidents in storage order.
+  func patternFacts(
+    _ subject: PatternTimeline.Subject, at index: Dictionary<String, Incident>.Index,
+    _ sweep: PatternSweep, _ cursor: inout PatternSweep.Cursor
+  ) -> PatternFacts {
     switch subject.patterns.count {
     case 0: return PatternFacts(isRepeat: false, escalated: [])
     case 1:
+      guard let fact = cursor.fact(at: index, key: subject.patterns[0], in: sweep) else {
+        return patternFacts(subject, sweep.timeline)
+      }
       return PatternFacts(
-        isRepeat: sweep.isRepeat[slot], escalated: sweep.escalates[slot] ? subject.patterns : [])
+        isRepeat: fact.isRepeat, escalated: fact.escalates ? subject.patterns : [])
     default: return patternFacts(subject, sweep.timeline)
     }
   }

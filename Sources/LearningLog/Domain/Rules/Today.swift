@@ -97,16 +97,13 @@ extension LearningState {
     var details: [Int: String] = [:]
     var incomplete: [String: (index: Dictionary<String, Incident>.Index, detail: String)] = [:]
     var n = incidents.startIndex
-    var slot = 0
+    var cursor = PatternSweep.Cursor()
     while n != incidents.endIndex {
-      defer {
-        incidents.formIndex(after: &n)
-        slot += 1
-      }
+      defer { incidents.formIndex(after: &n) }
       guard incidents.values[n].status != .closed else { continue }
       let (subject, answers) = reviewInputs(at: n)
       let gaps = reviewGaps(
-        answers, patternFacts(subject, slot: slot, sweep),
+        answers, patternFacts(subject, at: n, sweep, &cursor),
         hasOwnedAction: hasOwnedAction(subject.id))
       guard !gaps.isComplete else { continue }
       let key =
@@ -137,15 +134,12 @@ extension LearningState {
     }
     let sweep = PatternSweep(self)
     var n = incidents.startIndex
-    var slot = 0
+    var cursor = PatternSweep.Cursor()
     while n != incidents.endIndex {
-      defer {
-        incidents.formIndex(after: &n)
-        slot += 1
-      }
+      defer { incidents.formIndex(after: &n) }
       guard incidents.values[n].status != .closed else { continue }
       let (subject, answers) = reviewInputs(at: n)
-      if !reviewIsComplete(subject.id, answers, patternFacts(subject, slot: slot, sweep)) {
+      if !reviewIsComplete(subject.id, answers, patternFacts(subject, at: n, sweep, &cursor)) {
         count += 1
       }
     }
