@@ -274,6 +274,7 @@ row(
   v(large, "appFirstFrame").map { $0 <= 0.5 })
 row("  of which the view context (derives on use)", col("appContext"))
 row("  of which the carry-over queue (header)", col("appToday"))
+row("  the carry-over queue's items (Today screen)", col("appTodayItems"))
 row(
   "app: key to frame, median", col("appKeyMedian"), "≤ 1 ms",
   v(large, "appKeyMedian").map { $0 <= 0.001 })

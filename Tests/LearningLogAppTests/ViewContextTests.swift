@@ -45,3 +45,19 @@ import Testing
   }
   #expect(fresh == [Line("c")] && made == 2)
 }
+
+@Test func queueCountComesWithoutBuildingTheQueueAndEqualsItsSize() throws {
+  var ctx = try ScreensFixture.context()
+  let expected = ctx.domain.today(on: ScreensFixture.today)
+  #expect(!expected.isEmpty)
+  // The status line's count leaves the items unbuilt.
+  #expect(ctx.todayCount == expected.count)
+  #expect(ctx.todayItemsIfKnown == nil)
+  #expect(ctx.todayItems == expected)
+  #expect(ctx.todayItemsIfKnown == expected)
+  #expect(ctx.todayCount == expected.count)
+  // Another day is counted again.
+  ctx.today = ScreensFixture.today.adding(days: 400)
+  #expect(ctx.todayItemsIfKnown == nil)
+  #expect(ctx.todayCount == ctx.domain.today(on: ctx.today).count)
+}

@@ -114,35 +114,73 @@ public enum IncidentQuery {
 
   /// The ids of the rows for `filter`, `search` and `sort`, in list order.
   ///
-  /// Sorts small keys rather than whole incidents, so large logs stay quick.
+  /// Sorts small integer keys rather than whole incidents, so large logs stay quick; ids are
+  /// compared only between incidents whose keys are equal.
   public static func rowIDs(
     _ context: ViewContext, filter: IncidentFilter, search: String, sort: IncidentSort
   ) -> [String] {
-    struct Key {
-      var primary: Int
-      var occurred: Int
-      var created: Int64
-      var id: String
-    }
+    let incidents = context.domain.incidents
     var counts: [String: Int] = [:]
     if sort == .repeats { for p in context.patterns { counts[p.key] = p.count } }
     let needle = search.trimmingCharacters(in: .whitespaces)
-    var keys: [Key] = []
-    for (id, inc) in context.domain.incidents
-    where filter.matches(inc) && (needle.isEmpty || matches(inc, search: needle)) {
-      let primary: Int
-      switch sort {
-      case .date: primary = 0
-      case .severity: primary = Severity.allCases.firstIndex(of: inc.severity) ?? 0
-      case .repeats: primary = inc.patterns.map { counts[$0] ?? 0 }.max() ?? 0
+    var ids: [String] = []
+    var keys: [RowKey] = []
+    ids.reserveCapacity(incidents.count)
+    keys.reserveCapacity(incidents.count)
+    if filter.isEmpty && needle.isEmpty {
+      // Every incident: read the fields the order needs in place, copying no incident.
+      var i = incidents.startIndex
+      while i != incidents.endIndex {
+        keys.append(
+          RowKey(
+            primary: primary(
+              sort, severity: incidents.values[i].severity, patterns: incidents.values[i].patterns,
+              counts: counts),
+            occurred: incidents.values[i].occurred.ordinal,
+            created: incidents.values[i].createdAt, row: ids.count))
+        ids.append(incidents.keys[i])
+        incidents.formIndex(after: &i)
       }
-      keys.append(
-        Key(primary: primary, occurred: inc.occurred.ordinal, created: inc.createdAt, id: id))
+    } else {
+      for (id, inc) in incidents
+      where filter.matches(inc) && (needle.isEmpty || matches(inc, search: needle)) {
+        keys.append(
+          RowKey(
+            primary: primary(sort, severity: inc.severity, patterns: inc.patterns, counts: counts),
+            occurred: inc.occurred.ordinal, created: inc.createdAt,
+            row: ids.count))
+        ids.append(id)
+      }
     }
+    // Newest (or most severe, or most repeated) first; equal keys by id, descending.
     keys.sort { a, b in
-      (a.primary, a.occurred, a.created, a.id) > (b.primary, b.occurred, b.created, b.id)
+      if a.primary != b.primary { return a.primary > b.primary }
+      if a.occurred != b.occurred { return a.occurred > b.occurred }
+      if a.created != b.created { return a.created > b.created }
+      return ids[a.row] > ids[b.row]
     }
-    return keys.map(\.id)
+    return keys.map { ids[$0.row] }
+  }
+
+  /// What orders one row: the sort's own key, then the day and time it happened.
+  private struct RowKey {
+    var primary: Int
+    var occurred: Int
+    var created: Int64
+    /// Where its id is in the ids gathered.
+    var row: Int
+  }
+
+  /// The first key of `sort`: 0 by date, the severity's rank, or the largest count of the
+  /// incident's patterns.
+  private static func primary(
+    _ sort: IncidentSort, severity: Severity, patterns: [String], counts: [String: Int]
+  ) -> Int {
+    switch sort {
+    case .date: return 0
+    case .severity: return Severity.allCases.firstIndex(of: severity) ?? 0
+    case .repeats: return patterns.map { counts[$0] ?? 0 }.max() ?? 0
+    }
   }
 
   /// The rows for `filter`, `search` and `sort`.

@@ -177,7 +177,8 @@ public struct AppModel: ProgramModel {
     case .logChanged(let domain):
       // Selections follow their item, not their row, when others' records shift the lists.
       let incident = IncidentsScreen.selected(state.incidents, context: state.context)?.id
-      let items = state.context.todayItems
+      // Only a queue that has been shown has a selection to keep.
+      let items = state.context.todayItemsIfKnown ?? []
       let item = state.today.list.selection(count: items.count).map { items[$0] }
       let revision = state.context.revision
       state.context = ViewContext(
@@ -187,11 +188,12 @@ public struct AppModel: ProgramModel {
       if let incident {
         IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
       }
-      let newItems = state.context.todayItems
-      if let item,
-        let i = newItems.firstIndex(where: { $0.kind == item.kind && $0.subject == item.subject })
-      {
-        state.today.list.select(i, count: newItems.count, height: TodayScreen.pageHeight)
+      if let item {
+        let newItems = state.context.todayItems
+        let same = newItems.firstIndex { $0.kind == item.kind && $0.subject == item.subject }
+        if let i = same {
+          state.today.list.select(i, count: newItems.count, height: TodayScreen.pageHeight)
+        }
       }
     case .performed(let purpose, let createdID):
       state.pendingSaves -= 1

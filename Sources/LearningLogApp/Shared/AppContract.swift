@@ -48,9 +48,9 @@ public enum Destination: Sendable, Hashable {
 
 /// Everything a screen reads while reducing or drawing, derived once per change of the log.
 ///
-/// The derived figures (``todayItems``, ``patterns``, ``stats``, ``shortIDs``) are computed on
-/// first use and kept until `domain` or `today` changes, so the first frame pays only for what
-/// it draws.
+/// The derived figures (``todayItems``, ``todayCount``, ``patterns``, ``stats``, ``shortIDs``)
+/// are computed on first use and kept until `domain` or `today` changes, so the first frame
+/// pays only for what it draws.
 public struct ViewContext: Sendable {
   /// The replayed state of the log.
   public var domain: LearningState {
@@ -81,6 +81,16 @@ public struct ViewContext: Sendable {
   public var todayItems: [TodayItem] {
     get { memo.value(\.todayItems) { domain.today(on: today) } }
     set { memo = memo.copy { $0.todayItems = newValue } }
+  }
+  /// The carry-over queue if it has been computed for this change, without computing it.
+  public var todayItemsIfKnown: [TodayItem]? { memo.peek(\.todayItems) }
+  /// How many items the carry-over queue holds, computed once per change.
+  ///
+  /// Counts without building the items (what the status line shows), unless ``todayItems``
+  /// are known already.
+  public var todayCount: Int {
+    if let items = memo.peek(\.todayItems) { return items.count }
+    return memo.value(\.todayCount) { domain.todayCount(on: today) }
   }
   /// Pattern summaries, computed once per change.
   public var patterns: [PatternSummary] {
@@ -136,6 +146,7 @@ public struct ViewContext: Sendable {
   private final class Memo: @unchecked Sendable {
     struct Values {
       var todayItems: [TodayItem]?
+      var todayCount: Int?
       var patterns: [PatternSummary]?
       var stats: LearningStats?
       var shortIDs: [String: String]?

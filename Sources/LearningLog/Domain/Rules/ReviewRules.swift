@@ -44,39 +44,19 @@ extension LearningState {
     _ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false,
     questions: Bool = true
   ) -> ReviewStatus {
+    let subject = PatternTimeline.Subject(incident)
+    let gaps = reviewGaps(subject, incident.answers, timeline)
     var missing: [String] = []
-    func answered(_ key: String) -> Bool {
-      // Some character other than white space (the White_Space property is the set
-      // `.whitespacesAndNewlines` trims), without bridging to NSString.
-      (incident.answer(key) ?? "").unicodeScalars.contains { !$0.properties.isWhitespace }
-    }
-    if !answered("root-cause") {
-      missing.append("root cause: answer root-cause with the cause the outcome ties to")
-    }
-    if GapType(rawValue: incident.answer("gap") ?? "") == nil {
-      missing.append("gap type: answer gap with skill, process, tooling, context or capacity")
-    }
-    let owned = (actionsByIncident[incident.id] ?? []).contains { id in
-      guard let a = actions[id] else { return false }
-      return a.status != .dropped && !a.owner.isEmpty && a.due != nil
-    }
-    if !owned {
-      missing.append("action: add at least one action with an owner and a due day")
-    }
-    let repeatCase = isRepeat(incident, timeline)
+    if gaps.rootCause { missing.append(ReviewGaps.rootCauseText) }
+    if gaps.gapType { missing.append(ReviewGaps.gapTypeText) }
+    if gaps.action { missing.append(ReviewGaps.actionText) }
     var earlier: [Action] = []
-    if repeatCase {
-      if detail {
-        earlier = timeline.earlier(of: incident, windowDays: policy.windowDays)
-          .flatMap { actions(of: $0.id) }
-      }
-      if !answered(ReviewTemplate.whyFixFailedKey) {
-        missing.append("repeat: answer why-fix-failed (why didn't our earlier fix hold?)")
-      }
+    if gaps.isRepeat, detail {
+      earlier = timeline.earlierIDs(of: subject, windowDays: policy.windowDays)
+        .flatMap { actions(of: $0) }
     }
-    for p in timeline.escalatedWithoutExperiment(
-      incident, windowDays: policy.windowDays, threshold: policy.escalateThreshold)
-    {
+    if gaps.whyFixFailed { missing.append(ReviewGaps.whyFixFailedText) }
+    for p in gaps.escalated {
       missing.append(
         "experiment: pattern \(p) is escalated (\(policy.escalateThreshold) in \(policy.windowDays) days); add an experiment that tests a fix"
       )
@@ -84,13 +64,155 @@ extension LearningState {
     return ReviewStatus(
       missing: missing,
       questions: questions
-        ? reviewQuestions(for: incident, template: nil, repeatCase: repeatCase) : [],
-      isRepeat: repeatCase,
+        ? reviewQuestions(for: incident, template: nil, repeatCase: gaps.isRepeat) : [],
+      isRepeat: gaps.isRepeat,
       earlierActions: earlier)
+  }
+
+  /// What the review of the incident `subject` with `answers` lacks, as flags, without
+  /// building any text.
+  func reviewGaps(
+    _ subject: PatternTimeline.Subject, _ answers: [String: [AnswerVersion]],
+    _ timeline: PatternTimeline
+  ) -> ReviewGaps {
+    reviewGaps(
+      answers, patternFacts(subject, timeline), hasOwnedAction: hasOwnedAction(subject.id))
+  }
+
+  /// What the review of an incident with `answers`, pattern `facts` and, if `hasOwnedAction`,
+  /// an owned action lacks.
+  func reviewGaps(
+    _ answers: [String: [AnswerVersion]], _ facts: PatternFacts, hasOwnedAction: Bool
+  ) -> ReviewGaps {
+    var gaps = ReviewGaps()
+    gaps.rootCause = !Self.isAnswered(answers, "root-cause")
+    gaps.gapType = !Self.hasGapType(answers)
+    gaps.action = !hasOwnedAction
+    gaps.isRepeat = facts.isRepeat
+    gaps.whyFixFailed = facts.isRepeat && !Self.isAnswered(answers, ReviewTemplate.whyFixFailedKey)
+    gaps.escalated = facts.escalated
+    return gaps
+  }
+
+  /// Whether the review of the incident `id` with `answers` and pattern `facts` is complete,
+  /// as ``reviewGaps(_:_:_:)`` would say, stopping at the first missing piece.
+  func reviewIsComplete(_ id: String, _ answers: [String: [AnswerVersion]], _ facts: PatternFacts)
+    -> Bool
+  {
+    // The pattern facts first: they are known already.
+    guard facts.escalated.isEmpty else { return false }
+    if facts.isRepeat, !Self.isAnswered(answers, ReviewTemplate.whyFixFailedKey) {
+      return false
+    }
+    return Self.isAnswered(answers, "root-cause") && Self.hasGapType(answers)
+      && hasOwnedAction(id)
+  }
+
+  /// Whether the incident `subject` repeats a pattern, and its escalated patterns without an
+  /// experiment, searched in `timeline`.
+  func patternFacts(_ subject: PatternTimeline.Subject, _ timeline: PatternTimeline)
+    -> PatternFacts
+  {
+    PatternFacts(
+      isRepeat: isRepeat(subject, timeline),
+      escalated: timeline.escalatedWithoutExperiment(
+        subject, windowDays: policy.windowDays, threshold: policy.escalateThreshold))
+  }
+
+  /// ``patternFacts(_:_:)`` read from `sweep` for the incident stored at `index`, with
+  /// `cursor` walking the incidents in storage order.
+  func patternFacts(
+    _ subject: PatternTimeline.Subject, at index: Dictionary<String, Incident>.Index,
+    _ sweep: PatternSweep, _ cursor: inout PatternSweep.Cursor
+  ) -> PatternFacts {
+    switch subject.patterns.count {
+    case 0: return PatternFacts(isRepeat: false, escalated: [])
+    case 1:
+      guard let fact = cursor.fact(at: index, key: subject.patterns[0], in: sweep) else {
+        return patternFacts(subject, sweep.timeline)
+      }
+      return PatternFacts(
+        isRepeat: fact.isRepeat, escalated: fact.escalates ? subject.patterns : [])
+    default: return patternFacts(subject, sweep.timeline)
+    }
+  }
+
+  /// Whether the current answer to `key` in `answers` has some character other than white
+  /// space.
+  static func isAnswered(_ answers: [String: [AnswerVersion]], _ key: String) -> Bool {
+    guard let versions = answers[key], !versions.isEmpty else { return false }
+    // The White_Space property (the set `.whitespacesAndNewlines` trims), without bridging
+    // to NSString; ASCII is decided without the property tables.
+    return versions[versions.count - 1].value.unicodeScalars.contains { u in
+      u.value < 0x80
+        ? !(u.value == 0x20 || (0x09...0x0D).contains(u.value)) : !u.properties.isWhitespace
+    }
+  }
+
+  /// Whether `answers` name a known gap type.
+  static func hasGapType(_ answers: [String: [AnswerVersion]]) -> Bool {
+    GapType(rawValue: answers["gap"]?.last?.value ?? "") != nil
+  }
+
+  /// Whether the action at `i` counts for a review: not dropped, with an owner and a due day.
+  @inline(__always)
+  func isOwnedAction(at i: Dictionary<String, Action>.Index) -> Bool {
+    actions.values[i].status != .dropped && !actions.values[i].owner.isEmpty
+      && actions.values[i].due != nil
+  }
+
+  /// Whether the incident with id `id` has an action, not dropped, with an owner and a due day.
+  func hasOwnedAction(_ id: String) -> Bool {
+    guard let ids = actionsByIncident[id] else { return false }
+    for actionID in ids {
+      if let i = actions.index(forKey: actionID), isOwnedAction(at: i) { return true }
+    }
+    return false
   }
 
   /// The review status of the incident with id `id`, if it exists.
   public func reviewStatus(_ id: String) -> ReviewStatus? {
     incidents[id].map { reviewStatus($0) }
   }
+}
+
+/// What the pattern rules say of one incident.
+struct PatternFacts {
+  /// Whether it repeats a pattern within the window.
+  var isRepeat: Bool
+  /// Its escalated patterns without an experiment.
+  var escalated: [String]
+}
+
+/// What a review lacks, as flags: the pieces of ``ReviewStatus/missing`` without their text.
+struct ReviewGaps {
+  /// No root cause answered.
+  var rootCause = false
+  /// No known gap type answered.
+  var gapType = false
+  /// No action, not dropped, with an owner and a due day.
+  var action = false
+  /// Whether the incident repeats a pattern within the window.
+  var isRepeat = false
+  /// A repeat without an answer to why the earlier fix did not hold.
+  var whyFixFailed = false
+  /// The incident's escalated patterns without an experiment.
+  var escalated: [String] = []
+
+  /// Whether nothing is missing.
+  var isComplete: Bool {
+    !rootCause && !gapType && !action && !whyFixFailed && escalated.isEmpty
+  }
+
+  static let rootCauseText = "root cause: answer root-cause with the cause the outcome ties to"
+  static let gapTypeText =
+    "gap type: answer gap with skill, process, tooling, context or capacity"
+  static let actionText = "action: add at least one action with an owner and a due day"
+  static let whyFixFailedText =
+    "repeat: answer why-fix-failed (why didn't our earlier fix hold?)"
+  /// How the missing line of an escalated pattern starts.
+  static let experimentName = "experiment"
+
+  /// The name of a missing piece: its line up to the colon.
+  static func name(_ text: String) -> String { String(text.prefix { $0 != ":" }) }
 }

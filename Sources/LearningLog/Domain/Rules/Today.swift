@@ -26,70 +26,220 @@ extension LearningState {
   /// The carry-over queue on `day`: overdue actions, incomplete reviews, due verifications and
   /// experiment checks, escalated patterns without an experiment, lessons to revalidate.
   public func today(on day: Day) -> [TodayItem] {
-    var items: [TodayItem] = []
-    // One pass over the actions for both of their kinds; the sort below puts kinds in order.
+    // Kinds come in queue order; each kind is ordered by day, then by creation order.
+    //
+    // Actions and incidents are read in the order their dictionaries store them, which is
+    // sequential in memory; only the ones in the queue are then put in creation order.
+    var dueActions: [String: Dictionary<String, Action>.Index] = [:]
+    var a = actions.startIndex
+    while a != actions.endIndex {
+      if todayKind(ofActionAt: a, on: day) != nil { dueActions[actions.keys[a]] = a }
+      actions.formIndex(after: &a)
+    }
+    var overdue: [TodayItem] = []
     var verifications: [TodayItem] = []
-    for id in actionOrder {
-      guard let a = actions[id] else { continue }
-      if a.status == .open || a.status == .doing, let due = a.due, due < day {
-        let owner = a.owner.isEmpty ? "unassigned" : a.owner
-        items.append(
-          TodayItem(
-            kind: .overdueAction, subject: a.id, title: a.title, day: due,
-            detail: "owner \(owner), \(due.days(to: day)) day(s) overdue"))
-      } else if a.status == .done, a.outcome != .verified, let r = a.review, r <= day {
-        verifications.append(
-          TodayItem(
-            kind: .verificationDue, subject: a.id, title: a.title, day: r,
-            detail: a.outcome == .unknown
-              ? "last check was unknown; did it work?" : "did it work? \(a.signal)"))
+    for id in actionOrder where !dueActions.isEmpty {
+      guard let i = dueActions[id] else { continue }
+      if todayKind(ofActionAt: i, on: day) == .overdueAction {
+        overdue.append(overdueItem(at: i, on: day))
+      } else {
+        verifications.append(verificationItem(at: i))
       }
     }
-    let timeline = PatternTimeline(self)
-    for id in incidentOrder {
-      guard let inc = incidents[id], inc.status != .closed else { continue }
-      let rs = reviewStatus(inc, timeline, questions: false)
-      if !rs.isComplete {
-        items.append(
-          TodayItem(
-            kind: .reviewIncomplete, subject: inc.id, title: inc.title, day: inc.occurred,
-            detail: "missing "
-              + rs.missing.map { String($0.prefix { $0 != ":" }) }
-              .joined(separator: ", ")))
-      }
-    }
-    items += verifications
-    for e in experimentList where e.decision == nil {
-      if let c = e.check, c <= day {
-        items.append(
-          TodayItem(
-            kind: .experimentCheckDue, subject: e.id, title: e.hypothesis, day: c,
-            detail: "check against: \(e.criteria)"))
-      }
-    }
-    let summaries = patterns(on: day, weeks: 12, timeline: timeline)
-    for p in summaries where p.step == .escalated && !p.hasExperiment {
-      items.append(
+    let sweep = PatternSweep(self)
+    let incomplete = incompleteReviews(sweep)
+    var reviews: [TodayItem] = []
+    reviews.reserveCapacity(incomplete.count)
+    for id in incidentOrder where !incomplete.isEmpty {
+      guard let (i, detail) = incomplete[id] else { continue }
+      reviews.append(
         TodayItem(
-          kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
-          detail: "\(p.inWindow) in \(policy.windowDays) days; needs an experiment"))
+          kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i),
+          day: incidents.values[i].occurred, detail: detail))
     }
-    for l in lessonList {
-      if let r = l.revalidate, r <= day {
-        items.append(
-          TodayItem(
-            kind: .lessonRevalidation, subject: l.id, title: l.text, day: r,
-            detail: "does this still hold?"))
+    var checks: [TodayItem] = []
+    for id in experimentOrder {
+      guard let e = experiments[id], Self.isCheckDue(e, on: day), let c = e.check else { continue }
+      checks.append(
+        TodayItem(
+          kind: .experimentCheckDue, subject: e.id, title: e.hypothesis, day: c,
+          detail: "check against: \(e.criteria)"))
+    }
+    let escalated = escalatedWithoutExperiment(on: day, timeline: sweep.timeline).map { p in
+      TodayItem(
+        kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
+        detail: "\(p.inWindow) in \(policy.windowDays) days; needs an experiment")
+    }
+    var revalidations: [TodayItem] = []
+    for id in lessonOrder {
+      guard let l = lessons[id], let r = l.revalidate, r <= day else { continue }
+      revalidations.append(
+        TodayItem(
+          kind: .lessonRevalidation, subject: l.id, title: l.text, day: r,
+          detail: "does this still hold?"))
+    }
+    var items: [TodayItem] = []
+    items.reserveCapacity(
+      overdue.count + reviews.count + verifications.count + checks.count + escalated.count
+        + revalidations.count)
+    for group in [overdue, reviews, verifications, checks, escalated, revalidations] {
+      Self.appendByDay(group, to: &items)
+    }
+    return items
+  }
+
+  /// The incomplete reviews of open incidents by id: where each incident is stored, and what
+  /// its queue item says is missing.
+  func incompleteReviews(_ sweep: PatternSweep) -> [String: (
+    index: Dictionary<String, Incident>.Index, detail: String
+  )] {
+    // The detail of an incomplete review depends only on what is missing: made once each.
+    var details: [Int: String] = [:]
+    var incomplete: [String: (index: Dictionary<String, Incident>.Index, detail: String)] = [:]
+    var n = incidents.startIndex
+    var cursor = PatternSweep.Cursor()
+    while n != incidents.endIndex {
+      defer { incidents.formIndex(after: &n) }
+      guard incidents.values[n].status != .closed else { continue }
+      let (subject, answers) = reviewInputs(at: n)
+      let gaps = reviewGaps(
+        answers, patternFacts(subject, at: n, sweep, &cursor),
+        hasOwnedAction: hasOwnedAction(subject.id))
+      guard !gaps.isComplete else { continue }
+      let key =
+        (gaps.rootCause ? 1 : 0) | (gaps.gapType ? 2 : 0) | (gaps.action ? 4 : 0)
+        | (gaps.whyFixFailed ? 8 : 0) | gaps.escalated.count << 4
+      let detail: String
+      if let known = details[key] {
+        detail = known
+      } else {
+        detail = Self.reviewDetail(gaps)
+        details[key] = detail
+      }
+      incomplete[subject.id] = (n, detail)
+    }
+    return incomplete
+  }
+
+  /// How many items ``today(on:)`` holds on `day`, found without building them.
+  ///
+  /// A review is counted as soon as one missing piece is found, so most reviews need only
+  /// part of the checks.
+  public func todayCount(on day: Day) -> Int {
+    var count = 0
+    var a = actions.startIndex
+    while a != actions.endIndex {
+      if todayKind(ofActionAt: a, on: day) != nil { count += 1 }
+      actions.formIndex(after: &a)
+    }
+    let sweep = PatternSweep(self)
+    var n = incidents.startIndex
+    var cursor = PatternSweep.Cursor()
+    while n != incidents.endIndex {
+      defer { incidents.formIndex(after: &n) }
+      guard incidents.values[n].status != .closed else { continue }
+      let (subject, answers) = reviewInputs(at: n)
+      if !reviewIsComplete(subject.id, answers, patternFacts(subject, at: n, sweep, &cursor)) {
+        count += 1
       }
     }
-    // Kind, then day, then the order found: a stable sort on precomputed keys.
-    let rank = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })
-    let keys = items.map { (rank[$0.kind] ?? 0, $0.day?.ordinal ?? Int.max) }
-    let order = items.indices.sorted { x, y in
-      let a = keys[x]
-      let b = keys[y]
-      return a.0 != b.0 ? a.0 < b.0 : a.1 != b.1 ? a.1 < b.1 : x < y
+    for id in experimentOrder {
+      if let e = experiments[id], Self.isCheckDue(e, on: day) { count += 1 }
     }
-    return order.map { items[$0] }
+    count += escalatedWithoutExperiment(on: day, timeline: sweep.timeline).count
+    for id in lessonOrder {
+      if let r = lessons[id]?.revalidate, r <= day { count += 1 }
+    }
+    return count
+  }
+
+  /// Whether the action at `i` is in the queue on `day`, and as which kind.
+  ///
+  /// Reads the action's fields in place: copying whole actions touches every string they hold.
+  @inline(__always)
+  func todayKind(ofActionAt i: Dictionary<String, Action>.Index, on day: Day) -> TodayKind? {
+    let status = actions.values[i].status
+    if status == .open || status == .doing, let due = actions.values[i].due, due < day {
+      return .overdueAction
+    }
+    if status == .done, let r = actions.values[i].review, r <= day,
+      actions.values[i].verifications.last?.outcome != .verified
+    {
+      return .verificationDue
+    }
+    return nil
+  }
+
+  /// The queue item of the overdue action at `i`.
+  func overdueItem(at i: Dictionary<String, Action>.Index, on day: Day) -> TodayItem {
+    let a = actions.values[i]
+    let due = a.due ?? day
+    let owner = a.owner.isEmpty ? "unassigned" : a.owner
+    return TodayItem(
+      kind: .overdueAction, subject: a.id, title: a.title, day: due,
+      detail: "owner \(owner), \(due.days(to: day)) day(s) overdue")
+  }
+
+  /// The queue item of the action at `i`, whose verification is due.
+  func verificationItem(at i: Dictionary<String, Action>.Index) -> TodayItem {
+    let a = actions.values[i]
+    return TodayItem(
+      kind: .verificationDue, subject: a.id, title: a.title, day: a.review,
+      detail: a.outcome == .unknown
+        ? "last check was unknown; did it work?" : "did it work? \(a.signal)")
+  }
+
+  /// What the review checks read of the incident at `i`, read in place.
+  @inline(__always)
+  func reviewInputs(at i: Dictionary<String, Incident>.Index) -> (
+    PatternTimeline.Subject, [String: [AnswerVersion]]
+  ) {
+    (
+      PatternTimeline.Subject(
+        id: incidents.keys[i], day: incidents.values[i].occurred.ordinal,
+        createdAt: incidents.values[i].createdAt, patterns: incidents.values[i].patterns),
+      incidents.values[i].answers
+    )
+  }
+
+  /// The title of the incident at `i`, read in place.
+  func incidentTitle(at i: Dictionary<String, Incident>.Index) -> String {
+    incidents.values[i].title
+  }
+
+  /// Whether experiment `e` is undecided and its check day has come by `day`.
+  static func isCheckDue(_ e: Experiment, on day: Day) -> Bool {
+    guard e.decision == nil, let c = e.check else { return false }
+    return c <= day
+  }
+
+  /// "missing root cause, action": the names of what an incomplete review lacks.
+  static func reviewDetail(_ gaps: ReviewGaps) -> String {
+    var names: [String] = []
+    if gaps.rootCause { names.append(ReviewGaps.name(ReviewGaps.rootCauseText)) }
+    if gaps.gapType { names.append(ReviewGaps.name(ReviewGaps.gapTypeText)) }
+    if gaps.action { names.append(ReviewGaps.name(ReviewGaps.actionText)) }
+    if gaps.whyFixFailed { names.append(ReviewGaps.name(ReviewGaps.whyFixFailedText)) }
+    for _ in gaps.escalated { names.append(ReviewGaps.experimentName) }
+    return "missing " + names.joined(separator: ", ")
+  }
+
+  /// Appends `group` to `items` ordered by day (items without one last), keeping the order
+  /// found among equal days.
+  static func appendByDay(_ group: [TodayItem], to items: inout [TodayItem]) {
+    let keys = group.map { $0.day?.ordinal ?? Int.max }
+    var sorted = true
+    for i in keys.indices.dropFirst() where keys[i - 1] > keys[i] {
+      sorted = false
+      break
+    }
+    if sorted {
+      items += group
+      return
+    }
+    let order = group.indices.sorted { x, y in
+      keys[x] != keys[y] ? keys[x] < keys[y] : x < y
+    }
+    for i in order { items.append(group[i]) }
   }
 }
