@@ -129,17 +129,12 @@ public enum IncidentQuery {
     keys.reserveCapacity(incidents.count)
     if filter.isEmpty && needle.isEmpty {
       // Every incident: read the fields the order needs in place, copying no incident.
-      var i = incidents.startIndex
-      while i != incidents.endIndex {
+      incidents.forEachEntity { id, inc in
         keys.append(
           RowKey(
-            primary: primary(
-              sort, severity: incidents.values[i].severity, patterns: incidents.values[i].patterns,
-              counts: counts),
-            occurred: incidents.values[i].occurred.ordinal,
-            created: incidents.values[i].createdAt, row: ids.count))
-        ids.append(incidents.keys[i])
-        incidents.formIndex(after: &i)
+            primary: primary(sort, severity: inc.severity, patterns: inc.patterns, counts: counts),
+            occurred: inc.occurred.ordinal, created: inc.createdAt, row: ids.count))
+        ids.append(id)
       }
     } else {
       for (id, inc) in incidents

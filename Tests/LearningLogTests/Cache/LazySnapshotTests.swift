@@ -44,6 +44,13 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
       }
     }
   }
+  // The rules that read one incident at a time work on the snapshot as it is.
+  for inc in full.incidentList {
+    #expect(lazy.reviewStatus(inc) == full.reviewStatus(inc), "\(inc.id)")
+  }
+  #expect(lazy.incidents.stored.isEmpty, "one incident's review must not decode the others")
+  #expect(lazy.today(on: CacheFixture.today) == full.today(on: CacheFixture.today))
+  #expect(lazy.todayCount(on: CacheFixture.today) == full.todayCount(on: CacheFixture.today))
   #expect(!lazy.incidents.contains("no-such-id"))
   #expect(lazy.incidents["no-such-id"] == nil)
   #expect(lazy.incidents.stored.isEmpty, "reading must not copy entities into memory")

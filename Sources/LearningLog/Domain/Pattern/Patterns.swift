@@ -135,10 +135,11 @@ extension LearningState {
         // Ineffective verifications within the window count too.
         for e in list {
           for actionID in actionsByIncident[e.id] ?? [] {
-            guard let i = actions.index(forKey: actionID) else { continue }
-            for v in actions.values[i].verifications where v.outcome == .ineffective {
-              let d = Day(utcMilliseconds: v.at).ordinal
-              if d >= windowStart && d <= day.ordinal { weight += 1 }
+            actions.withValue(actionID) { a in
+              for v in a.verifications where v.outcome == .ineffective {
+                let d = Day(utcMilliseconds: v.at).ordinal
+                if d >= windowStart && d <= day.ordinal { weight += 1 }
+              }
             }
           }
           if weight >= threshold { break }
@@ -188,22 +189,21 @@ extension LearningState {
     for inc in incs {
       let latestOther = inc.id == last.id ? secondLast : last.day
       for actionID in actionsByIncident[inc.id] ?? [] {
-        guard let i = actions.index(forKey: actionID) else { continue }
-        let verifications = actions.values[i].verifications
-        for v in verifications where v.outcome == .ineffective {
-          let d = Day(utcMilliseconds: v.at).ordinal
-          if d >= windowStart && d <= day { ineffective += 1 }
-        }
-        guard let latestOther, latestOther >= inc.day else { continue }
-        if let doneAt = actions.values[i].doneAt,
-          Day(utcMilliseconds: doneAt).ordinal <= latestOther
-        {
-          afterFix = true
-        }
-        if let v = verifications.last(where: { $0.outcome == .verified }),
-          Day(utcMilliseconds: v.at).ordinal <= latestOther
-        {
-          afterVerified = true
+        actions.withValue(actionID) { a in
+          let verifications = a.verifications
+          for v in verifications where v.outcome == .ineffective {
+            let d = Day(utcMilliseconds: v.at).ordinal
+            if d >= windowStart && d <= day { ineffective += 1 }
+          }
+          guard let latestOther, latestOther >= inc.day else { return }
+          if let doneAt = a.doneAt, Day(utcMilliseconds: doneAt).ordinal <= latestOther {
+            afterFix = true
+          }
+          if let v = verifications.last(where: { $0.outcome == .verified }),
+            Day(utcMilliseconds: v.at).ordinal <= latestOther
+          {
+            afterVerified = true
+          }
         }
       }
     }
@@ -288,11 +288,8 @@ struct PatternTimeline {
       var list: [Entry] = []
       list.reserveCapacity(ids.count)
       for id in ids {
-        guard let i = state.incidents.index(forKey: id) else { continue }
-        list.append(
-          Entry(
-            day: state.incidents.values[i].occurred.ordinal,
-            createdAt: state.incidents.values[i].createdAt, id: id))
+        guard let (day, createdAt) = state.incidentTimeKey(id) else { continue }
+        list.append(Entry(day: day, createdAt: createdAt, id: id))
       }
       list.sort { $0.precedes($1) }
       byKey[key] = list
@@ -428,7 +425,8 @@ struct PatternSweep {
   /// Every incident's facts, one per pattern it is listed under, in storage order.
   var facts: [Fact] = []
 
-  /// Sweeps `state`'s incidents with its policy.
+  /// Sweeps `state`'s incidents with its policy (`state` must not be lazy: see
+  /// ``LearningState/materialize()``).
   init(_ state: LearningState) {
     var timeline = PatternTimeline()
     var lists: [(key: String, entries: [PatternTimeline.Entry], at: [Fact])] = []
@@ -439,12 +437,12 @@ struct PatternSweep {
         []
       entries.reserveCapacity(ids.count)
       for id in ids {
-        guard let i = state.incidents.index(forKey: id) else { continue }
+        guard let i = state.incidents.stored.index(forKey: id) else { continue }
         entries.append(
           (
             PatternTimeline.Entry(
-              day: state.incidents.values[i].occurred.ordinal,
-              createdAt: state.incidents.values[i].createdAt, id: id), i
+              day: state.incidents.stored.values[i].occurred.ordinal,
+              createdAt: state.incidents.stored.values[i].createdAt, id: id), i
           ))
       }
       entries.sort { $0.entry.precedes($1.entry) }

@@ -157,15 +157,20 @@ extension LearningState {
   /// Whether the action at `i` counts for a review: not dropped, with an owner and a due day.
   @inline(__always)
   func isOwnedAction(at i: Dictionary<String, Action>.Index) -> Bool {
-    actions.values[i].status != .dropped && !actions.values[i].owner.isEmpty
-      && actions.values[i].due != nil
+    Self.isOwned(actions.stored.values[i])
+  }
+
+  /// Whether `a` counts for a review: not dropped, with an owner and a due day.
+  @inline(__always)
+  static func isOwned(_ a: Action) -> Bool {
+    a.status != .dropped && !a.owner.isEmpty && a.due != nil
   }
 
   /// Whether the incident with id `id` has an action, not dropped, with an owner and a due day.
   func hasOwnedAction(_ id: String) -> Bool {
     guard let ids = actionsByIncident[id] else { return false }
     for actionID in ids {
-      if let i = actions.index(forKey: actionID), isOwnedAction(at: i) { return true }
+      if actions.withValue(actionID, Self.isOwned) == true { return true }
     }
     return false
   }

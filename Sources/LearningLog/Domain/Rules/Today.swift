@@ -26,15 +26,17 @@ extension LearningState {
   /// The carry-over queue on `day`: overdue actions, incomplete reviews, due verifications and
   /// experiment checks, escalated patterns without an experiment, lessons to revalidate.
   public func today(on day: Day) -> [TodayItem] {
+    // The queue walks every incident and action in memory: decode a lazy open's first.
+    if isLazy { return materialized().today(on: day) }
     // Kinds come in queue order; each kind is ordered by day, then by creation order.
     //
     // Actions and incidents are read in the order their dictionaries store them, which is
     // sequential in memory; only the ones in the queue are then put in creation order.
     var dueActions: [String: Dictionary<String, Action>.Index] = [:]
-    var a = actions.startIndex
-    while a != actions.endIndex {
-      if todayKind(ofActionAt: a, on: day) != nil { dueActions[actions.keys[a]] = a }
-      actions.formIndex(after: &a)
+    var a = actions.stored.startIndex
+    while a != actions.stored.endIndex {
+      if todayKind(ofActionAt: a, on: day) != nil { dueActions[actions.stored.keys[a]] = a }
+      actions.stored.formIndex(after: &a)
     }
     var overdue: [TodayItem] = []
     var verifications: [TodayItem] = []
@@ -55,7 +57,7 @@ extension LearningState {
       reviews.append(
         TodayItem(
           kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i),
-          day: incidents.values[i].occurred, detail: detail))
+          day: incidents.stored.values[i].occurred, detail: detail))
     }
     var checks: [TodayItem] = []
     for id in experimentOrder {
@@ -96,11 +98,11 @@ extension LearningState {
     // The detail of an incomplete review depends only on what is missing: made once each.
     var details: [Int: String] = [:]
     var incomplete: [String: (index: Dictionary<String, Incident>.Index, detail: String)] = [:]
-    var n = incidents.startIndex
+    var n = incidents.stored.startIndex
     var cursor = PatternSweep.Cursor()
-    while n != incidents.endIndex {
-      defer { incidents.formIndex(after: &n) }
-      guard incidents.values[n].status != .closed else { continue }
+    while n != incidents.stored.endIndex {
+      defer { incidents.stored.formIndex(after: &n) }
+      guard incidents.stored.values[n].status != .closed else { continue }
       let (subject, answers) = reviewInputs(at: n)
       let gaps = reviewGaps(
         answers, patternFacts(subject, at: n, sweep, &cursor),
@@ -126,18 +128,19 @@ extension LearningState {
   /// A review is counted as soon as one missing piece is found, so most reviews need only
   /// part of the checks.
   public func todayCount(on day: Day) -> Int {
+    if isLazy { return materialized().todayCount(on: day) }
     var count = 0
-    var a = actions.startIndex
-    while a != actions.endIndex {
+    var a = actions.stored.startIndex
+    while a != actions.stored.endIndex {
       if todayKind(ofActionAt: a, on: day) != nil { count += 1 }
-      actions.formIndex(after: &a)
+      actions.stored.formIndex(after: &a)
     }
     let sweep = PatternSweep(self)
-    var n = incidents.startIndex
+    var n = incidents.stored.startIndex
     var cursor = PatternSweep.Cursor()
-    while n != incidents.endIndex {
-      defer { incidents.formIndex(after: &n) }
-      guard incidents.values[n].status != .closed else { continue }
+    while n != incidents.stored.endIndex {
+      defer { incidents.stored.formIndex(after: &n) }
+      guard incidents.stored.values[n].status != .closed else { continue }
       let (subject, answers) = reviewInputs(at: n)
       if !reviewIsComplete(subject.id, answers, patternFacts(subject, at: n, sweep, &cursor)) {
         count += 1
@@ -158,12 +161,12 @@ extension LearningState {
   /// Reads the action's fields in place: copying whole actions touches every string they hold.
   @inline(__always)
   func todayKind(ofActionAt i: Dictionary<String, Action>.Index, on day: Day) -> TodayKind? {
-    let status = actions.values[i].status
-    if status == .open || status == .doing, let due = actions.values[i].due, due < day {
+    let status = actions.stored.values[i].status
+    if status == .open || status == .doing, let due = actions.stored.values[i].due, due < day {
       return .overdueAction
     }
-    if status == .done, let r = actions.values[i].review, r <= day,
-      actions.values[i].verifications.last?.outcome != .verified
+    if status == .done, let r = actions.stored.values[i].review, r <= day,
+      actions.stored.values[i].verifications.last?.outcome != .verified
     {
       return .verificationDue
     }
@@ -172,7 +175,7 @@ extension LearningState {
 
   /// The queue item of the overdue action at `i`.
   func overdueItem(at i: Dictionary<String, Action>.Index, on day: Day) -> TodayItem {
-    let a = actions.values[i]
+    let a = actions.stored.values[i]
     let due = a.due ?? day
     let owner = a.owner.isEmpty ? "unassigned" : a.owner
     return TodayItem(
@@ -182,7 +185,7 @@ extension LearningState {
 
   /// The queue item of the action at `i`, whose verification is due.
   func verificationItem(at i: Dictionary<String, Action>.Index) -> TodayItem {
-    let a = actions.values[i]
+    let a = actions.stored.values[i]
     return TodayItem(
       kind: .verificationDue, subject: a.id, title: a.title, day: a.review,
       detail: a.outcome == .unknown
@@ -196,15 +199,16 @@ extension LearningState {
   ) {
     (
       PatternTimeline.Subject(
-        id: incidents.keys[i], day: incidents.values[i].occurred.ordinal,
-        createdAt: incidents.values[i].createdAt, patterns: incidents.values[i].patterns),
-      incidents.values[i].answers
+        id: incidents.stored.keys[i], day: incidents.stored.values[i].occurred.ordinal,
+        createdAt: incidents.stored.values[i].createdAt,
+        patterns: incidents.stored.values[i].patterns),
+      incidents.stored.values[i].answers
     )
   }
 
   /// The title of the incident at `i`, read in place.
   func incidentTitle(at i: Dictionary<String, Incident>.Index) -> String {
-    incidents.values[i].title
+    incidents.stored.values[i].title
   }
 
   /// Whether experiment `e` is undecided and its check day has come by `day`.

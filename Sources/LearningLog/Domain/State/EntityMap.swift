@@ -54,6 +54,29 @@ public struct EntityMap<Value: Sendable>: Sendable {
     set { self[id] = newValue }
   }
 
+  /// What `body` makes of the entity `id`, read in place when it is in memory (no copy),
+  /// decoded when it is still in a snapshot; nil when there is none.
+  @inline(__always)
+  public func withValue<R>(_ id: String, _ body: (Value) -> R) -> R? {
+    if let i = stored.index(forKey: id) { return body(stored.values[i]) }
+    guard let base, !hidden.contains(id), let v = base.value(id) else { return nil }
+    return body(v)
+  }
+
+  /// Calls `body` with every live id and entity: those in memory read in place, in storage
+  /// order (sequential in memory, no lookups), then any still in a snapshot, decoded.
+  public func forEachEntity(_ body: (String, Value) -> Void) {
+    var i = stored.startIndex
+    while i != stored.endIndex {
+      body(stored.keys[i], stored.values[i])
+      stored.formIndex(after: &i)
+    }
+    guard let base else { return }
+    for id in base.ids() where stored[id] == nil && !hidden.contains(id) {
+      if let v = base.value(id) { body(id, v) }
+    }
+  }
+
   /// Changes the entity `id` in place; false when there is none.
   @discardableResult
   public mutating func modify(_ id: String, _ body: (inout Value) -> Void) -> Bool {

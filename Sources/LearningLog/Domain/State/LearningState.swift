@@ -210,6 +210,25 @@ public struct LearningState: Sendable {
     actionsByIncident.materialize()
   }
 
+  /// This state with every entity decoded (itself when nothing is lazy).
+  public func materialized() -> LearningState {
+    guard isLazy else { return self }
+    var m = self
+    m.materialize()
+    return m
+  }
+
+  /// The day an incident occurred and when it was recorded, the keys a pattern's incidents
+  /// are ordered by; read in place, or from the snapshot without the incident's answers.
+  func incidentTimeKey(_ id: String) -> (day: Int, createdAt: Int64)? {
+    if let i = incidents.stored.index(forKey: id) {
+      return (incidents.stored.values[i].occurred.ordinal, incidents.stored.values[i].createdAt)
+    }
+    return incidents.value(id, partial: StateCoding.incidentHeader).map {
+      ($0.occurred.ordinal, $0.createdAt)
+    }
+  }
+
   /// Held references and skipped records, one line each, for `check`.
   public var problems: [String] {
     var out = decodeProblems
