@@ -347,6 +347,22 @@ struct ChildMeasure {
       put("appKeyP99", percentile(appKeys, 0.99))
       withExtendedLifetime(context) {}
     }
+    // 7c. The app as it starts: a warm open, the app's state, and its first frame (the Today
+    //     tab it opens on: the carry-over queue's items, the header, the status line).
+    var appStart: [Double] = []
+    for _ in 0..<max(1, min(runs, 3)) {
+      let t0 = now()
+      let (_, s) = try LearningState.load(path: logPath, readOnly: true, cache: cache)
+      let context = ViewContext(
+        domain: s, today: Day(utcMilliseconds: 1_767_225_600_000), theme: .monochrome)
+      let state = AppState(context: context, size: Size(width: 120, height: 40))
+      var frame = Frame(size: state.size)
+      AppModel().render(state, into: &frame)
+      appStart.append(now() - t0)
+      precondition(state.tab == .today)
+      withExtendedLifetime(state) {}
+    }
+    put("appStart", median(appStart))
     put("appFirstFrame", median(appFirst))
     put("appContext", median(appContext))
     put("appToday", median(appToday))

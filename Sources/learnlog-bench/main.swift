@@ -269,6 +269,11 @@ row(
   "keystroke to frame, median", col("keyMedian"), "≤ 1 ms",
   v(large, "keyMedian").map { $0 <= 0.001 })
 row("keystroke to frame, p99", col("keyP99"), "≤ 4 ms", v(large, "keyP99").map { $0 <= 0.004 })
+let appStart = v(large, "appStart")
+row(
+  "app: open to its first frame (Today, warm)", col("appStart"),
+  "≤ 0.5 s and ≤ 3× read at \(sizeName(large))",
+  appStart.map { $0 <= 0.5 && $0 <= 3 * (ffBase ?? 0) })
 row(
   "app: open to incidents screen (warm)", col("appFirstFrame"), "≤ 0.5 s at \(sizeName(large))",
   v(large, "appFirstFrame").map { $0 <= 0.5 })

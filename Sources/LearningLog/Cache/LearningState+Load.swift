@@ -102,7 +102,11 @@ extension LearningState {
     report(.reading, fileSize, fileSize)
     var state: LearningState
     var tailBytes = 0
-    if let resumed, var s = cached, s.acceptsInOrder(store.loadedRecords) {
+    if let resumed, cached?.acceptsInOrder(store.loadedRecords) == true,
+      var s = cached.take()
+    {
+      // `cached` is emptied first: a second reference would make the first change to an
+      // entity copy its whole dictionary.
       for r in store.loadedRecords { s.apply(r) }
       state = s
       tailBytes = store.coveredPrefix.length - resumed.length

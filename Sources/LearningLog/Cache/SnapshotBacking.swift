@@ -104,6 +104,9 @@ final class SnapshotBacking: @unchecked Sendable {
 
     /// Gives the pages before `offset` back to the kernel (mapped files only).
     func release(upTo offset: Int) { mapped?.drop(before: offset) }
+
+    /// Gives the whole pages inside `range` back to the kernel (mapped files only).
+    func release(_ range: Range<Int>) { mapped?.drop(range) }
   }
 
   init(
@@ -168,6 +171,9 @@ final class SnapshotBacking: @unchecked Sendable {
 
   /// Gives the pages before `offset` back to the kernel (they are read again if needed).
   func release(upTo offset: Int) { storage.release(upTo: offset) }
+
+  /// Gives the pages inside `range` back to the kernel.
+  func release(_ range: Range<Int>) { storage.release(range) }
 
   /// A reader over `count` bytes at `offset`, checked first.
   func reader(at offset: Int, count: Int) throws(SnapshotFormatError) -> BinaryReader {

@@ -345,11 +345,15 @@ final class MappedFile {
 
   /// Gives back the whole pages before `offset` (they are read again from the page cache
   /// if touched later).
-  func drop(before offset: Int) {
+  func drop(before offset: Int) { drop(0..<offset) }
+
+  /// Gives back the whole pages inside `range` (they are read from the file again if used).
+  func drop(_ range: Range<Int>) {
     guard let base else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-    let end = min(offset, count) / page * page
-    if end > 0 { madvise(base, end, MADV_DONTNEED) }
+    let start = (max(0, range.lowerBound) + page - 1) / page * page
+    let end = min(range.upperBound, count) / page * page
+    if end > start { madvise(base + start, end - start, MADV_DONTNEED) }
   }
 
   func unmap() {

@@ -117,13 +117,14 @@ struct Table {
     }
     var out = ""
     out.reserveCapacity(1 << 16)
+    let spaces = String(repeating: " ", count: (widths.max() ?? 0) + 1)
     func append(_ cells: [String], _ ws: [Int], _ paint: Out.Paint?) {
       var line = ""
       for (i, cell) in cells.enumerated() {
         if i > 0 { line += "  " }
         line += cell
-        if i < cells.count - 1 {
-          line += String(repeating: " ", count: max(0, widths[i] - ws[i]))
+        if i < cells.count - 1, widths[i] > ws[i] {
+          line += spaces.prefix(widths[i] - ws[i])
         }
       }
       out += Out.paint(line, paint)

@@ -338,16 +338,17 @@ final class LazyEntities<Value: Sendable>: Sendable {
   func walk(
     _ decoder: Decode, _ body: (String, Value) throws(SnapshotFormatError) -> Void
   ) throws(SnapshotFormatError) {
-    try backing.checkRecords(section)
-    var position = section.records
-    for k in 0..<section.count {
-      var r = try backing.record(at: position, before: section.index)
+    let (start, end, n) = (section.records, section.index, section.count)
+    try backing.check(start..<end)
+    var position = start
+    for k in 0..<n {
+      var r = try backing.record(at: position, before: end)
       let (id, v) = try decoder(&r)
       try body(id, v)
       position = r.end
-      if k & 4095 == 4095 { backing.release(upTo: position) }
+      if k & 4095 == 4095 { backing.release(start..<position) }
     }
-    guard position == section.index else {
+    guard position == end else {
       throw SnapshotFormatError("records do not fill their section")
     }
   }
