@@ -244,9 +244,7 @@ if let h = hundredK {
     "open 100k to first frame (cold)", col("coldReady"), "(no snapshot yet)",
     nil)
 }
-row(
-  "`action done` with fsync (open+append)", col("write"), "≤ 50 ms at \(sizeName(large))",
-  v(large, "write").map { $0 <= 0.050 })
+row("`action done` in process: lazy open + append + fsync", col("write"))
 row("  of which catch-up + validate + append", col("writeAppend"))
 row("floor: start and exit `learnlog --version`", col("cliFloor"))
 row(
@@ -254,11 +252,8 @@ row(
   v(large, "cliDone").map { $0 <= 0.050 })
 row("  floor: append one line + fdatasync", col("fsyncFloor"))
 let taskList = peer["taskList"]
-row(
-  "`incident list` (50 rows)", col("list50"),
-  taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",
-  v(large, "list50").map { $0 <= (taskList.map { $0 / 10 } ?? 0.16) })
-row("`incident list` (all rows)", col("listAll"))
+row("`incident list` in process: lazy open, 50 rows", col("list50"))
+row("`incident list` in process: every row", col("listAll"))
 row(
   "`learnlog incident list --limit 50` (process)", col("cliList50"),
   taskList.map { "≤ task list / 10 = \(fmtTime($0 / 10))" } ?? "≤ 0.16 s",

@@ -268,7 +268,8 @@ public final class SnapshotCache {
       try Self.fingerprint(length: prefix.length) { o, c in
         try store.readBytes(offset: o, count: c)
       })
-    let lazy = try StateCoding.encode(state, head: &w)
+    // The snapshot is about a third of the log: the log's length is never too little.
+    let lazy = try StateCoding.encode(state, head: &w, capacity: max(1 << 20, prefix.length))
     var out = Self.magic
     out.reserveCapacity(24 + w.bytes.count)
     let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }

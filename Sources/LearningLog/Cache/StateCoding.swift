@@ -12,10 +12,10 @@ enum StateCoding {
   /// The head: the block size and sums of the lazy region, the shared strings its records
   /// refer to, where each lazy section is (offsets from the region's start), then everything
   /// decoded at every open (``encodeHead(_:into:)``).
-  static func encode(_ s: LearningState, head w: inout BinaryWriter) throws(SnapshotFormatError)
-    -> [UInt8]
-  {
-    let lazy = encodeLazy(s)
+  static func encode(
+    _ s: LearningState, head w: inout BinaryWriter, capacity: Int = 1 << 20
+  ) throws(SnapshotFormatError) -> [UInt8] {
+    let lazy = encodeLazy(s, capacity: capacity)
     w.uint(UInt64(blockSize))
     let blocks = (lazy.bytes.count + blockSize - 1) / blockSize
     w.uint(UInt64(blocks))
@@ -201,8 +201,12 @@ enum StateCoding {
   /// sorted by id with a fixed-width index after them, then the applied ids.
   ///
   /// Offsets are from the start of the region; shared strings are numbers into ``LazyRegion/strings``.
-  static func encodeLazy(_ s: LearningState) -> LazyRegion {
-    var w = BinaryWriter(capacity: 1 << 20)
+  ///
+  /// `capacity` is reserved up front (a guess at the size, such as the log's): memory reserved
+  /// and never written costs nothing, while growing a buffer of a hundred megabytes copies it
+  /// and briefly holds both.
+  static func encodeLazy(_ s: LearningState, capacity: Int = 1 << 20) -> LazyRegion {
+    var w = BinaryWriter(capacity: capacity)
     w.refsOnly = true
     // Records in `order` (creation order, so a walk of the records is one too), then any
     // entity the order misses; the index after them sorted as it is searched: the 16-byte
@@ -212,11 +216,8 @@ enum StateCoding {
     ) -> (count: Int, records: Int, index: Int) {
       var entries: [(key: StateCoding.SortKey, id: String, offset: Int, length: Int)] = []
       entries.reserveCapacity(map.count)
-      var written = Set<String>()
-      written.reserveCapacity(map.count)
       let records = w.bytes.count
       func emit(_ id: String, _ v: V) {
-        guard written.insert(id).inserted else { return }
         // A record: its length (4 bytes), then the id and the entity.
         let slot = w.bytes.count
         w.bytes.append(contentsOf: [0, 0, 0, 0])
@@ -230,8 +231,14 @@ enum StateCoding {
         entries.append((sortKey(id), id, start, length))
       }
       for id in order { if let v = map[id] { emit(id, v) } }
-      if entries.count < map.count {
-        for (id, v) in map where !written.contains(id) { emit(id, v) }
+      if entries.count != map.count {
+        // The order misses an entity or names one twice (it never should): start again,
+        // each id once, those the order misses last.
+        w.bytes.removeSubrange(records...)
+        entries.removeAll(keepingCapacity: true)
+        var written = Set<String>()
+        for id in order where written.insert(id).inserted { if let v = map[id] { emit(id, v) } }
+        for (id, v) in map where written.insert(id).inserted { emit(id, v) }
       }
       entries.sort { a, b in a.key != b.key ? a.key < b.key : a.id < b.id }
       let index = w.bytes.count
