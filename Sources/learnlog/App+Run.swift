@@ -4,6 +4,21 @@ import LearningLog
 import LearningLogApp
 import TerminalUI
 
+/// The screen shown while a large log opens: its name and how far the open is.
+func openingScreen(_ p: LoadProgress, logPath: String, size: Size) -> ScreenBuffer {
+  var buffer = ScreenBuffer(size: size)
+  let y = max(0, size.height / 2 - 1)
+  let name = "learnlog · " + (logPath.split(separator: "/").last.map(String.init) ?? logPath)
+  buffer.setString(max(0, (size.width - DisplayWidth.of(name)) / 2), y, name)
+  let line = p.line
+  buffer.setString(max(0, (size.width - DisplayWidth.of(line)) / 2), y + 1, line)
+  let width = min(40, max(0, size.width - 4))
+  let done = Int(Double(width) * p.fraction)
+  let bar = String(repeating: "█", count: done) + String(repeating: "░", count: width - done)
+  buffer.setString(max(0, (size.width - width) / 2), y + 3, bar)
+  return buffer
+}
+
 /// Opens the full-screen app on the log at `logPath` (created empty when missing) and runs it
 /// until the user quits, restoring the terminal on the way out.
 ///
@@ -19,8 +34,13 @@ func runApp(logPath: String) throws {
   let session: StoreSession
   if FileManager.default.fileExists(atPath: logPath) {
     // Through the snapshot cache: a large log opens from its snapshot plus the new lines.
+    // A first open (no snapshot yet) takes seconds: the screen says how far it is.
     let (store, state) = try LearningState.load(
-      path: logPath, cache: SnapshotCache.standard(environment: environment))
+      path: logPath, cache: SnapshotCache.standard(environment: environment),
+      progress: { p in
+        guard p.isWorthShowing else { return }
+        terminal.draw(openingScreen(p, logPath: logPath, size: terminal.size), cursor: nil)
+      })
     session = StoreSession(store: store, state: state, privateStore: privateStore)
   } else {
     session = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)

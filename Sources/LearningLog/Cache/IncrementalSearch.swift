@@ -18,11 +18,53 @@ public struct IncrementalSearch: Sendable {
   /// Prepares `texts` for searching; results are indices into it.
   public init(_ texts: [String]) {
     starts.reserveCapacity(texts.count + 1)
+    lastMatches = []
     for t in texts {
-      bytes.append(contentsOf: t.lowercased().utf8)
-      starts.append(bytes.count)
+      addField(t)
+      endText()
     }
-    lastMatches = Array(texts.indices)
+  }
+
+  /// An empty search, to be filled with ``addField(_:)`` and ``endText()``: `capacity` texts
+  /// of about `bytes` bytes in all (reserved at once: growing the buffer would copy it and
+  /// briefly hold both).
+  public init(capacity: Int, bytes byteCount: Int = 0) {
+    bytes.reserveCapacity(byteCount + byteCount / 16)
+    starts.reserveCapacity(capacity + 1)
+    lastMatches = []
+    lastMatches.reserveCapacity(capacity)
+  }
+
+  /// Adds a field to the text being built, after a newline when it is not the first (a query
+  /// never holds a newline, so no match spans two fields).
+  public mutating func addField(_ field: String) {
+    if bytes.count > starts[starts.count - 1] { bytes.append(0x0A) }
+    Self.appendFolded(field, to: &bytes)
+  }
+
+  /// Ends the text being built; it is the next index.
+  public mutating func endText() {
+    starts.append(bytes.count)
+    lastMatches.append(starts.count - 2)
+  }
+
+  /// Appends `text` lowercased, scalar by scalar (ASCII by arithmetic), as UTF-8.
+  static func appendFolded(_ text: String, to out: inout [UInt8]) {
+    for scalar in text.unicodeScalars {
+      let v = scalar.value
+      if v < 0x80 {
+        out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
+      } else {
+        out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+      }
+    }
+  }
+
+  /// `text` lowercased the way the texts are.
+  public static func folded(_ text: String) -> [UInt8] {
+    var out: [UInt8] = []
+    appendFolded(text, to: &out)
+    return out
   }
 
   /// The number of texts.
@@ -30,7 +72,7 @@ public struct IncrementalSearch: Sendable {
 
   /// The indices, in order, of the texts that contain `query` (ignoring case); all for "".
   public mutating func update(_ query: String) -> [Int] {
-    let q = Array(query.lowercased().utf8)
+    let q = Self.folded(query)
     let candidates: [Int]
     if q.starts(with: lastQuery) {
       candidates = lastMatches

@@ -41,6 +41,15 @@ public struct LoadProgress: Sendable, Hashable {
 
   /// `completed / total`, between 0 and 1.
   public var fraction: Double { total > 0 ? min(1, Double(completed) / Double(total)) : 1 }
+
+  /// One line for people: `opening the log: reading 45% (1.2 s)`.
+  public var line: String {
+    "opening the log: \(phase.rawValue) \(Int(fraction * 100))% "
+      + "(\(Int(elapsed * 10) / 10).\(Int(elapsed * 10) % 10) s)"
+  }
+
+  /// Whether an open has taken long enough that people should see how far it is (0.2 s).
+  public var isWorthShowing: Bool { elapsed >= 0.2 && phase != .done }
 }
 
 extension LearningState {

@@ -1,3 +1,4 @@
+import Foundation
 import LearningLog
 import TerminalUI
 
@@ -106,10 +107,89 @@ public enum IncidentQuery {
   public static func matches(_ incident: Incident, search text: String) -> Bool {
     let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
     guard !needle.isEmpty else { return true }
-    let hay =
-      [incident.title, incident.what, incident.team, incident.owner]
+    return searchable(incident).contains { $0.lowercased().contains(needle) }
+  }
+
+  /// The texts a search looks in: title, what happened, team, owner, tags, patterns and the
+  /// latest version of every answer.
+  static func searchable(_ incident: Incident) -> [String] {
+    [incident.title, incident.what, incident.team, incident.owner]
       + incident.tags + incident.patterns + incident.answers.values.compactMap { $0.last?.value }
-    return hay.contains { $0.lowercased().contains(needle) }
+  }
+
+  /// Builds what search as you type needs for `context` (the index of every incident's texts
+  /// and the list's date order), so the first keystroke finds them ready; safe to call from
+  /// another thread while the app draws.
+  public static func prepareSearch(_ context: ViewContext) {
+    _ = searchOrder(context, searchIndex(context), .date)
+  }
+
+  /// The search index of `context`'s log, built once per change of the log.
+  static func searchIndex(_ context: ViewContext) -> SearchIndex {
+    context.derived("incidents.search") { SearchIndex(context.domain.incidents) }
+  }
+
+  /// Every position of `index` in the list's order for `sort`, sorted once per change of the
+  /// log: a search picks its matches out of it instead of sorting them.
+  static func searchOrder(_ context: ViewContext, _ index: SearchIndex, _ sort: IncidentSort)
+    -> [Int]
+  {
+    context.derived("incidents.search.order.\(sort)") { () -> [Int] in
+      var counts: [String: Int] = [:]
+      if sort == .repeats { for p in context.patterns { counts[p.key] = p.count } }
+      var keys: [RowKey] = []
+      keys.reserveCapacity(index.ids.count)
+      for (k, id) in index.ids.enumerated() {
+        guard let inc = context.domain.incidents[id] else { continue }
+        keys.append(
+          RowKey(
+            primary: primary(sort, severity: inc.severity, patterns: inc.patterns, counts: counts),
+            occurred: inc.occurred.ordinal, created: inc.createdAt, row: k))
+      }
+      keys.sort { a, b in Self.before(a, b, index.ids) }
+      return keys.map(\.row)
+    }
+  }
+
+  /// Every incident's searchable texts, lowercased once into one buffer, and which incident
+  /// each entry is: built once per change of the log, narrowed as the query grows.
+  final class SearchIndex: @unchecked Sendable {
+    let ids: [String]
+    private let lock = NSLock()
+    private var search: IncrementalSearch
+
+    init(_ incidents: EntityMap<Incident>) {
+      var ids: [String] = []
+      ids.reserveCapacity(incidents.count)
+      var total = 0
+      incidents.forEachEntity { _, inc in
+        total += inc.title.utf8.count + inc.what.utf8.count + inc.team.utf8.count
+        total += inc.owner.utf8.count + 8
+        for t in inc.tags { total += t.utf8.count + 1 }
+        for p in inc.patterns { total += p.utf8.count + 1 }
+        for versions in inc.answers.values { total += (versions.last?.value.utf8.count ?? 0) + 1 }
+      }
+      var search = IncrementalSearch(capacity: incidents.count, bytes: total)
+      incidents.forEachEntity { id, inc in
+        ids.append(id)
+        // The fields of ``searchable(_:)``, added one by one (no array, no joined copy).
+        search.addField(inc.title)
+        search.addField(inc.what)
+        search.addField(inc.team)
+        search.addField(inc.owner)
+        for t in inc.tags { search.addField(t) }
+        for p in inc.patterns { search.addField(p) }
+        for versions in inc.answers.values { if let v = versions.last { search.addField(v.value) } }
+        search.endText()
+      }
+      self.ids = ids
+      self.search = search
+    }
+
+    /// The positions in ``ids`` of the incidents whose texts hold `needle` (lowercased).
+    func matches(_ needle: String) -> [Int] {
+      lock.withLock { search.update(needle) }
+    }
   }
 
   /// The ids of the rows for `filter`, `search` and `sort`, in list order.
@@ -136,9 +216,24 @@ public enum IncidentQuery {
             occurred: inc.occurred.ordinal, created: inc.createdAt, row: ids.count))
         ids.append(id)
       }
+    } else if !needle.isEmpty {
+      // Search as you type: the index narrows the previous matches, and the matches are
+      // picked out of every incident's place in the list, sorted once per change of the log.
+      let index = searchIndex(context)
+      let order = searchOrder(context, index, sort)
+      var hit = [Bool](repeating: false, count: index.ids.count)
+      for k in index.matches(needle.lowercased()) { hit[k] = true }
+      var out: [String] = []
+      for k in order where hit[k] {
+        let id = index.ids[k]
+        if !filter.isEmpty {
+          guard let inc = incidents[id], filter.matches(inc) else { continue }
+        }
+        out.append(id)
+      }
+      return out
     } else {
-      for (id, inc) in incidents
-      where filter.matches(inc) && (needle.isEmpty || matches(inc, search: needle)) {
+      for (id, inc) in incidents where filter.matches(inc) {
         keys.append(
           RowKey(
             primary: primary(sort, severity: inc.severity, patterns: inc.patterns, counts: counts),
@@ -147,14 +242,17 @@ public enum IncidentQuery {
         ids.append(id)
       }
     }
-    // Newest (or most severe, or most repeated) first; equal keys by id, descending.
-    keys.sort { a, b in
-      if a.primary != b.primary { return a.primary > b.primary }
-      if a.occurred != b.occurred { return a.occurred > b.occurred }
-      if a.created != b.created { return a.created > b.created }
-      return ids[a.row] > ids[b.row]
-    }
+    keys.sort { a, b in Self.before(a, b, ids) }
     return keys.map { ids[$0.row] }
+  }
+
+  /// The list's order: newest (or most severe, or most repeated) first; equal keys by id,
+  /// descending (`ids[row]` is a key's id).
+  private static func before(_ a: RowKey, _ b: RowKey, _ ids: [String]) -> Bool {
+    if a.primary != b.primary { return a.primary > b.primary }
+    if a.occurred != b.occurred { return a.occurred > b.occurred }
+    if a.created != b.created { return a.created > b.created }
+    return ids[a.row] > ids[b.row]
   }
 
   /// What orders one row: the sort's own key, then the day and time it happened.

@@ -48,10 +48,22 @@ enum Session {
   /// With `lazy`, entities a snapshot holds decode only when the command reads them: a write
   /// or a lookup of one incident on a large log then costs a fraction of a full open.
   static func open(_ options: GlobalOptions, lazy: Bool = false) throws -> Workspace {
+    // A first open of a large log (no snapshot yet) takes seconds: say how far it is, on a
+    // terminal, once it has taken a moment; the line is cleared when the open ends.
+    var shown = false
     let ws = try Workspace(
       path: options.logPath, notice: { Out.note("learnlog: \($0)") },
       cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment),
-      lazy: lazy)
+      lazy: lazy,
+      progress: { p in
+        guard Out.stderrIsTerminal else { return }
+        if p.isWorthShowing {
+          shown = true
+          Out.emit("\r\u{1B}[Klearnlog: \(p.line)", to: 2)
+        } else if p.phase == .done, shown {
+          Out.emit("\r\u{1B}[K", to: 2)
+        }
+      })
     // A command runs once and exits: its state is left to the operating system.
     keepUntilExit(ws)
     return ws
