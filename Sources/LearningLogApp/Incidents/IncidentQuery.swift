@@ -117,13 +117,6 @@ public enum IncidentQuery {
       + incident.tags + incident.patterns + incident.answers.values.compactMap { $0.last?.value }
   }
 
-  /// Builds what search as you type needs for `context` (the index of every incident's texts
-  /// and the list's date order), so the first keystroke finds them ready; safe to call from
-  /// another thread while the app draws.
-  public static func prepareSearch(_ context: ViewContext) {
-    _ = searchOrder(context, searchIndex(context), .date)
-  }
-
   /// The search index of `context`'s log, built once per change of the log.
   static func searchIndex(_ context: ViewContext) -> SearchIndex {
     context.derived("incidents.search") { SearchIndex(context.domain.incidents) }
