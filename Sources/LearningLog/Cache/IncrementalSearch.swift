@@ -7,18 +7,18 @@
 /// Search as you type over many short texts (incident titles), case-insensitively.
 ///
 /// The texts are lowercased once into one contiguous buffer. A query that extends the
-/// previous one (the usual keystroke) only re-checks the previous matches; any other query
-/// scans every text. Both stay well under a frame's budget at 100k texts.
+/// previous one (the usual keystroke) only re-checks the previous matches, a backspace returns
+/// the matches kept for the shorter query, and any other query scans every text. All stay well
+/// under a frame's budget at 100k texts.
 public struct IncrementalSearch: Sendable {
   var bytes: [UInt8] = []
   var starts: [Int] = [0]
-  var lastQuery: [UInt8] = []
-  var lastMatches: [Int]
+  /// Queries typed one after another (each extending the one before) and their matches.
+  var history: [(query: [UInt8], matches: [Int])] = []
 
   /// Prepares `texts` for searching; results are indices into it.
   public init(_ texts: [String]) {
     starts.reserveCapacity(texts.count + 1)
-    lastMatches = []
     for t in texts {
       addField(t)
       endText()
@@ -31,8 +31,6 @@ public struct IncrementalSearch: Sendable {
   public init(capacity: Int, bytes byteCount: Int = 0) {
     bytes.reserveCapacity(byteCount + byteCount / 16)
     starts.reserveCapacity(capacity + 1)
-    lastMatches = []
-    lastMatches.reserveCapacity(capacity)
   }
 
   /// Adds a field to the text being built, after a newline when it is not the first (a query
@@ -45,7 +43,7 @@ public struct IncrementalSearch: Sendable {
   /// Ends the text being built; it is the next index.
   public mutating func endText() {
     starts.append(bytes.count)
-    lastMatches.append(starts.count - 2)
+    history.removeAll()
   }
 
   /// Appends `text` lowercased, scalar by scalar (ASCII by arithmetic), as UTF-8.
@@ -71,32 +69,32 @@ public struct IncrementalSearch: Sendable {
   public var count: Int { starts.count - 1 }
 
   /// The indices, in order, of the texts that contain `query` (ignoring case); all for "".
+  ///
+  /// The matches of each query typed since the last unrelated one are kept: typing narrows the
+  /// longest kept query the new one extends, and a backspace finds its answer kept.
   public mutating func update(_ query: String) -> [Int] {
     let q = Self.folded(query)
-    let candidates: [Int]
-    if q.starts(with: lastQuery) {
-      candidates = lastMatches
-    } else {
-      candidates = Array(0..<count)
-    }
-    var out: [Int] = []
     if q.isEmpty {
-      out = Array(0..<count)
-    } else {
-      out.reserveCapacity(min(candidates.count, 1024))
-      bytes.withUnsafeBytes { all in
-        q.withUnsafeBytes { needle in
-          guard let base = all.baseAddress, let n = needle.baseAddress else { return }
-          for i in candidates {
-            let s = starts[i]
-            let len = starts[i + 1] - s
-            if len >= q.count, Self.contains(base + s, len, n, q.count) { out.append(i) }
-          }
+      history.removeAll()
+      return Array(0..<count)
+    }
+    while let last = history.last, !q.starts(with: last.query) { history.removeLast() }
+    if let last = history.last, last.query == q { return last.matches }
+    let candidates = history.last?.matches ?? Array(0..<count)
+    var out: [Int] = []
+    out.reserveCapacity(min(candidates.count, 1024))
+    bytes.withUnsafeBytes { all in
+      q.withUnsafeBytes { needle in
+        guard let base = all.baseAddress, let n = needle.baseAddress else { return }
+        for i in candidates {
+          let s = starts[i]
+          let len = starts[i + 1] - s
+          if len >= q.count, Self.contains(base + s, len, n, q.count) { out.append(i) }
         }
       }
     }
-    lastQuery = q
-    lastMatches = out
+    if history.count >= 64 { history.removeFirst() }
+    history.append((q, out))
     return out
   }
 
