@@ -23,9 +23,6 @@ struct SnapshotSection: Sendable, Equatable {
   /// Id bytes kept in an index entry.
   static let keySize = 16
 
-  /// The byte range of the records.
-  var recordRange: Range<Int> { records..<index }
-
   /// The byte range of the whole index.
   var indexRange: Range<Int> { index..<(index + count * Self.entrySize) }
 }
@@ -102,9 +99,6 @@ final class SnapshotBacking: @unchecked Sendable {
       owned?.deallocate()
     }
 
-    /// Gives the pages before `offset` back to the kernel (mapped files only).
-    func release(upTo offset: Int) { mapped?.drop(before: offset) }
-
     /// Gives the whole pages inside `range` back to the kernel (mapped files only).
     func release(_ range: Range<Int>) { mapped?.drop(range) }
   }
@@ -158,19 +152,10 @@ final class SnapshotBacking: @unchecked Sendable {
     for i in checked.indices { checked[i] = true }
   }
 
-  /// Checks every lazy block at once (an eager open), giving pages back behind it.
-  func checkAll(release: Bool) throws(SnapshotFormatError) {
-    var pos = lazyStart
-    while pos < size {
-      let end = min(size, pos + (8 << 20))
-      try check(pos..<end)
-      if release { self.release(upTo: end) }
-      pos = end
-    }
+  /// Checks every lazy block not checked yet (an eager open).
+  func checkAll() throws(SnapshotFormatError) {
+    try check(lazyStart..<size)
   }
-
-  /// Gives the pages before `offset` back to the kernel (they are read again if needed).
-  func release(upTo offset: Int) { storage.release(upTo: offset) }
 
   /// Gives the pages inside `range` back to the kernel.
   func release(_ range: Range<Int>) { storage.release(range) }
@@ -198,15 +183,10 @@ final class SnapshotBacking: @unchecked Sendable {
     lock.unlock()
   }
 
-  /// Checks every block of `section`'s records at once.
-  func checkRecords(_ section: SnapshotSection) throws(SnapshotFormatError) {
-    try check(section.recordRange)
-  }
-
   /// A reader over the record at `position`, its 4-byte length first.
   ///
   /// The record must end by `limit`; the reader's ``BinaryReader/end`` is where the next
-  /// record starts. Checks nothing: call ``checkRecords(_:)`` first.
+  /// record starts. Checks nothing: check the records' blocks first.
   func record(at position: Int, before limit: Int) throws(SnapshotFormatError) -> BinaryReader {
     guard position >= lazyStart, limit <= size, limit - position >= 4 else {
       throw SnapshotFormatError("record out of range")
@@ -226,13 +206,7 @@ final class SnapshotBacking: @unchecked Sendable {
     try checkIndex(section)
     let key = StateCoding.sortKey(id)
     let idLength = id.utf8.count
-    var lo = 0
-    var hi = section.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if compareKey(entry(section, mid), key) < 0 { lo = mid + 1 } else { hi = mid }
-    }
-    var i = lo
+    var i = try lowerBound(id, in: section)
     while i < section.count {
       let e = entry(section, i)
       guard compareKey(e, key) == 0 else { return nil }

@@ -344,10 +344,6 @@ final class MappedFile {
 
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-  /// Gives back the whole pages before `offset` (they are read again from the page cache
-  /// if touched later).
-  func drop(before offset: Int) { drop(0..<offset) }
-
   /// Gives back the whole pages inside `range` (they are read from the file again if used).
   func drop(_ range: Range<Int>) {
     guard let base else { return }

@@ -122,7 +122,7 @@ enum StateCoding {
       s.actions.stored = a
       s.actionsByIncident.stored = b
       s.appliedIDs.packed = w
-      try backing.checkAll(release: false)
+      try backing.checkAll()
     }
     return s
   }
