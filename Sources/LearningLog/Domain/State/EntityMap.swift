@@ -249,77 +249,58 @@ final class LazyEntities<Value: Sendable>: Sendable {
     backing.recoveredState().map(recovered)
   }
 
-  /// Replays after damage and returns the replayed entities (empty when that failed too).
-  private func recover() -> EntityMap<Value> {
-    backing.recover().map(recovered) ?? EntityMap()
+  /// What `fromSnapshot` reads; after damage (met now or before) what `fromReplay` reads from
+  /// the entities of the replayed log (empty when that failed too).
+  private func read<R>(
+    _ fromSnapshot: () throws(SnapshotFormatError) -> R, else fromReplay: (EntityMap<Value>) -> R
+  ) -> R {
+    if let map = fallback() { return fromReplay(map) }
+    do {
+      return try fromSnapshot()
+    } catch {
+      return fromReplay(backing.recover().map(recovered) ?? EntityMap())
+    }
   }
 
   /// Whether `id` is in the section (a binary search of the index; nothing decoded).
   func contains(_ id: String) -> Bool {
-    if let map = fallback() { return map.contains(id) }
-    do {
-      return try backing.find(id, in: section) != nil
-    } catch {
-      return recover().contains(id)
+    read({ () throws(SnapshotFormatError) in try backing.find(id, in: section) != nil }) {
+      $0.contains(id)
     }
   }
 
   /// The entity `id`, decoded now.
-  func value(_ id: String) -> Value? {
-    if let map = fallback() { return map[id] }
-    do {
+  func value(_ id: String) -> Value? { value(id, decodedBy: decode) }
+
+  /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
+  func value(_ id: String, decodedBy decoder: Decode) -> Value? {
+    read({ () throws(SnapshotFormatError) -> Value? in
       guard let slot = try backing.find(id, in: section) else { return nil }
       var r = try backing.reader(section: section, slot: slot)
-      let (decodedID, v) = try decode(&r)
+      let (decodedID, v) = try decoder(&r)
       guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
       return v
-    } catch {
-      return recover()[id]
-    }
+    }) { $0[id] }
   }
 
   /// The ids of the section that start with `prefix`.
   func ids(withPrefix prefix: String) -> [String] {
-    if let map = fallback() { return map.keys(withPrefix: prefix) }
-    do {
-      return try backing.ids(withPrefix: prefix, in: section)
-    } catch {
-      return recover().keys(withPrefix: prefix)
+    read({ () throws(SnapshotFormatError) in try backing.ids(withPrefix: prefix, in: section) }) {
+      $0.keys(withPrefix: prefix)
     }
   }
 
-  /// The ids sorting next to `id` in the section, past those `skip` rejects.
+  /// The ids sorting next to `id` in the section, past those `skip` rejects (after damage,
+  /// every other id).
   func neighbours(of id: String, skip: (String) -> Bool) -> [String] {
-    if let map = fallback() { return map.keys.filter { $0 != id && !skip($0) } }
-    do {
-      return try backing.neighbours(of: id, in: section, skip: skip)
-    } catch {
-      return recover().keys.filter { $0 != id && !skip($0) }
-    }
+    read({ () throws(SnapshotFormatError) in
+      try backing.neighbours(of: id, in: section, skip: skip)
+    }) { $0.keys.filter { $0 != id && !skip($0) } }
   }
 
   /// Every id of the section, in index order.
   func ids() -> [String] {
-    if let map = fallback() { return map.keys }
-    do {
-      return try backing.ids(in: section)
-    } catch {
-      return recover().keys
-    }
-  }
-
-  /// The entity `id` decoded by `partial` (a cheaper decoder of the same records).
-  func value(_ id: String, decodedBy partial: Decode) -> Value? {
-    if let map = fallback() { return map[id] }
-    do {
-      guard let slot = try backing.find(id, in: section) else { return nil }
-      var r = try backing.reader(section: section, slot: slot)
-      let (decodedID, v) = try partial(&r)
-      guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
-      return v
-    } catch {
-      return recover()[id]
-    }
+    read({ () throws(SnapshotFormatError) in try backing.ids(in: section) }) { $0.keys }
   }
 
   /// Every entity decoded now, in a dictionary; throws on the first damaged record.
