@@ -52,7 +52,9 @@ let package = Package(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
       exclude: ["Golden"]
     ),
-    .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
+    .testTarget(
+      name: "CursesBackendTests",
+      dependencies: ["CursesBackend", "TerminalUI", "TerminalUITesting"]),
     .testTarget(
       name: "LearningLogAppTests",
       dependencies: ["LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting"],

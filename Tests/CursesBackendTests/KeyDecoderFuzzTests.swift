@@ -1,22 +1,11 @@
 import CursesBackend
 import Foundation
 import TerminalUI
+import TerminalUITesting
 import Testing
 
-/// A small deterministic generator, so a failing input can be reproduced from its seed.
-private struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Raw input biased towards the bytes escape sequences are made of.
-private func randomInput(_ generator: inout SplitMix64) -> [RawInput] {
+private func randomInput(_ generator: inout SeededRandom) -> [RawInput] {
   let alphabet: [UInt32] = [0x1B, 0x5B, 0x4F, 0x3B, 0x7E, 0x3C, 0x4D, 0x6D, 0x32, 0x30, 0x31, 0x35]
   let length = Int.random(in: 0...24, using: &generator)
   return (0..<length).map { _ in
@@ -34,7 +23,7 @@ private func randomInput(_ generator: inout SplitMix64) -> [RawInput] {
 @Test func decoderAlwaysMakesProgressOnRandomInput() {
   let stress = ProcessInfo.processInfo.environment["LEARNLOG_STRESS"] == "1"
   let count = stress ? 200_000 : 3_000
-  var generator = SplitMix64(state: 0x1EA2_4106)
+  var generator = SeededRandom(seed: 0x1EA2_4106)
   var events = 0
   for _ in 0..<count {
     let input = randomInput(&generator)

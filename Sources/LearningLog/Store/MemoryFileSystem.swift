@@ -177,7 +177,7 @@ public final class MemoryFileSystem: FileSystem {
       return synced + tail.prefix(k) + [UInt8](repeating: 0, count: tail.count - k)
     case .zeros: return synced + [UInt8](repeating: 0, count: tail.count)
     case .garble(let seed):
-      var rng = SplitMix64(seed: seed)
+      var rng = SeededGenerator(seed: seed)
       return synced + tail.map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
   }
@@ -382,22 +382,5 @@ public final class MemoryFileSystem: FileSystem {
     let i = h.node.inode
     if exclusiveLocks[i] == fd { exclusiveLocks[i] = nil }
     sharedLocks[i]?.remove(fd)
-  }
-}
-
-/// A small seeded random number generator, so fault tests replay exactly.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  var state: UInt64
-
-  /// A generator starting from `seed`.
-  public init(seed: UInt64) { state = seed }
-
-  /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

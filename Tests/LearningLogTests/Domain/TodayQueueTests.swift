@@ -7,10 +7,10 @@ import Testing
 // logs with straightforward reference implementations written from the rules: every pair of
 // incidents compared, nothing indexed, nothing sorted ahead.
 
-/// A small deterministic generator over the library's SplitMix64.
+/// A small deterministic generator over the library's seeded one.
 private struct Seeded {
-  var base: SplitMix64
-  init(state: UInt64) { base = SplitMix64(seed: state) }
+  var base: SeededGenerator
+  init(state: UInt64) { base = SeededGenerator(seed: state) }
   mutating func next() -> UInt64 { base.next() }
   mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
   mutating func chance(_ percent: Int) -> Bool { int(100) < percent }

@@ -214,7 +214,7 @@ import Testing
     _ = try LogStore.create(path: path)
     let rounds = Self.knob("LEARNLOG_KILL_ROUNDS", 3000)
     var acknowledged: [String: [Int]] = [:]
-    var rng = SplitMix64(seed: 4242)
+    var rng = SeededGenerator(seed: 4242)
     var kills = 0
     let start = Date()
     for _ in 0..<rounds {

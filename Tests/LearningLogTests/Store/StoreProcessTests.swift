@@ -54,7 +54,7 @@ import Testing
     _ = try LogStore.create(path: path)
     let rounds = StoreFixture.stress ? 2000 : 200
     var acknowledged: [String: [Int]] = [:]
-    var rng = SplitMix64(seed: 99)
+    var rng = SeededGenerator(seed: 99)
     var killedMidRun = 0
     let start = Date()
     for _ in 0..<rounds {

@@ -92,7 +92,7 @@ import Testing
     let fs = try StoreFixture.memoryFS()
     _ = try StoreFixture.makeLog(fs, count: 30)
     let good = try #require(fs.contents(StoreFixture.logPath))
-    var rng = SplitMix64(seed: 42)
+    var rng = SeededGenerator(seed: 42)
     let partial = Array(
       try RecordCodec.encode(
         Record(

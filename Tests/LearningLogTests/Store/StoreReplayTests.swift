@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct StoreReplayTests {
   static func sample() -> [Record] {
-    var rng = SplitMix64(seed: 3)
+    var rng = SeededGenerator(seed: 3)
     return (0..<60).map { i in
       Record(
         id: EventID(rawValue: UUIDv7.make(milliseconds: Int64(i % 7), using: &rng)),
@@ -18,7 +18,7 @@ import Testing
     let records = Self.sample()
     let expected = LogStore.replayOrder(records)
     #expect(expected.count == records.count)
-    var rng = SplitMix64(seed: 11)
+    var rng = SeededGenerator(seed: 11)
     for _ in 0..<200 {
       #expect(LogStore.replayOrder(records.shuffled(using: &rng)) == expected)
     }
@@ -29,7 +29,7 @@ import Testing
   @Test func duplicatesChangeNothing() {
     let records = Self.sample()
     let expected = LogStore.replayOrder(records)
-    var rng = SplitMix64(seed: 12)
+    var rng = SeededGenerator(seed: 12)
     for _ in 0..<100 {
       let dups = (0..<10).map { _ in records[Int(rng.next() % UInt64(records.count))] }
       #expect(LogStore.replayOrder((records + dups).shuffled(using: &rng)) == expected)

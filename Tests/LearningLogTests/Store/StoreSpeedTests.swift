@@ -31,7 +31,7 @@ import Testing
     let path = dir + "/log.jsonl"
     var bytes = RecordCodec.encode(LogHeader(storeID: "s", created: 1))
     var clock = HybridClock()
-    var rng = SplitMix64(seed: 7)
+    var rng = SeededGenerator(seed: 7)
     for n in 0..<count {
       let ts = clock.tick(now: 1_764_000_000_000 + Int64(n / 3))
       let r = Record(
