@@ -98,16 +98,9 @@ extension LearningState {
     // The detail of an incomplete review depends only on what is missing: made once each.
     var details: [Int: String] = [:]
     var incomplete: [String: (index: Dictionary<String, Incident>.Index, detail: String)] = [:]
-    var n = incidents.stored.startIndex
-    var cursor = PatternSweep.Cursor()
-    while n != incidents.stored.endIndex {
-      defer { incidents.stored.formIndex(after: &n) }
-      guard incidents.stored.values[n].status != .closed else { continue }
-      let (subject, answers) = reviewInputs(at: n)
-      let gaps = reviewGaps(
-        answers, patternFacts(subject, at: n, sweep, &cursor),
-        hasOwnedAction: hasOwnedAction(subject.id))
-      guard !gaps.isComplete else { continue }
+    forEachOpenReview(sweep) { n, subject, answers, facts in
+      let gaps = reviewGaps(answers, facts, hasOwnedAction: hasOwnedAction(subject.id))
+      guard !gaps.isComplete else { return }
       let key =
         (gaps.rootCause ? 1 : 0) | (gaps.gapType ? 2 : 0) | (gaps.action ? 4 : 0)
         | (gaps.whyFixFailed ? 8 : 0) | gaps.escalated.count << 4
@@ -123,6 +116,26 @@ extension LearningState {
     return incomplete
   }
 
+  /// Calls `body` with every incident not closed, in storage order: where it is stored, what
+  /// its review is checked on, its answers, and its pattern facts from `sweep` (read in step
+  /// with the walk).
+  func forEachOpenReview(
+    _ sweep: PatternSweep,
+    _ body: (
+      Dictionary<String, Incident>.Index, PatternTimeline.Subject, [String: [AnswerVersion]],
+      PatternFacts
+    ) -> Void
+  ) {
+    var n = incidents.stored.startIndex
+    var cursor = PatternSweep.Cursor()
+    while n != incidents.stored.endIndex {
+      defer { incidents.stored.formIndex(after: &n) }
+      guard incidents.stored.values[n].status != .closed else { continue }
+      let (subject, answers) = reviewInputs(at: n)
+      body(n, subject, answers, patternFacts(subject, at: n, sweep, &cursor))
+    }
+  }
+
   /// How many items ``today(on:)`` holds on `day`, found without building them.
   ///
   /// A review is counted as soon as one missing piece is found, so most reviews need only
@@ -136,15 +149,8 @@ extension LearningState {
       actions.stored.formIndex(after: &a)
     }
     let sweep = PatternSweep(self)
-    var n = incidents.stored.startIndex
-    var cursor = PatternSweep.Cursor()
-    while n != incidents.stored.endIndex {
-      defer { incidents.stored.formIndex(after: &n) }
-      guard incidents.stored.values[n].status != .closed else { continue }
-      let (subject, answers) = reviewInputs(at: n)
-      if !reviewIsComplete(subject.id, answers, patternFacts(subject, at: n, sweep, &cursor)) {
-        count += 1
-      }
+    forEachOpenReview(sweep) { _, subject, answers, facts in
+      if !reviewIsComplete(subject.id, answers, facts) { count += 1 }
     }
     for id in experimentOrder {
       if let e = experiments[id], Self.isCheckDue(e, on: day) { count += 1 }
