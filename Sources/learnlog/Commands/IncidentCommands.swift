@@ -85,7 +85,7 @@ struct IncidentCommand: ParsableCommand {
       let needle = search?.lowercased()
       let all = json ? state.incidentList : state.incidentHeaders
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
-      var list =
+      let list =
         (unfiltered
         ? all
         : all.filter { i in
@@ -99,7 +99,7 @@ struct IncidentCommand: ParsableCommand {
             } ?? true)
         }).newestFirst(limit: limit)
       // Freeing a hundred thousand incidents at exit would cost more than listing them.
-      Session.keepUntilExit(all, ws)
+      Session.keepUntilExit(all)
       if json {
         let reviews = state.reviewStatuses(of: list)
         Out.json(
@@ -120,7 +120,6 @@ struct IncidentCommand: ParsableCommand {
             i.kind.rawValue, i.status.rawValue, i.team, i.title,
           ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }
-      list.removeAll()
       table.print()
     }
   }
