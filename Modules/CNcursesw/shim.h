@@ -17,6 +17,9 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <signal.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -101,12 +104,97 @@ static inline int ll_restore_handler(int signal, const struct sigaction *previou
 }
 static inline int ll_sa_resethand(void) { return SA_RESETHAND; }
 static inline int ll_sa_restart(void) { return SA_RESTART; }
+static inline int ll_sa_onstack(void) { return SA_ONSTACK; }
 
 /* Whether tigetstr's answer is a capability string (it returns (char *)-1 for "not a string"). */
 static inline const char *ll_tigetstr(const char *name) {
   char *value = tigetstr(name);
   if (value == NULL || value == (char *)-1) return NULL;
   return value;
+}
+
+/* Whether a saved action is the default or ignore (no handler to chain to). */
+static inline int ll_action_is_default(const struct sigaction *action) {
+  return action->sa_handler == SIG_DFL || action->sa_handler == SIG_IGN;
+}
+
+/* Async-signal-safe: writes `count` bytes to `temp` (mode 0600), flushes it and renames it over
+   `path`, so the file is either the old one or the new one. 0 on success, -1 on failure. */
+static inline int ll_write_file_replacing(const char *path, const char *temp,
+                                          const unsigned char *bytes, size_t count) {
+  int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  size_t done = 0;
+  while (done < count) {
+    ssize_t n = write(fd, bytes + done, count - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      close(fd);
+      unlink(temp);
+      return -1;
+    }
+    done += (size_t)n;
+  }
+  if (fsync(fd) != 0 || close(fd) != 0 || rename(temp, path) != 0) {
+    unlink(temp);
+    return -1;
+  }
+  return 0;
+}
+
+/* Async-signal-safe: creates `directory` (mode 0700, an existing one is fine) and opens `path`
+   in it for a crash report (mode 0600, inherited by a child). The descriptor, or -1. */
+static inline int ll_open_report(const char *directory, const char *path) {
+  if (mkdir(directory, 0700) != 0 && errno != EEXIST) return -1;
+  return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+}
+
+/* Async-signal-safe: makes /dev/null the process's standard input and `fd` (when not -1) its
+   standard output, so a crash reporter run next never waits for a key and writes to the file. */
+static inline void ll_redirect_for_report(int fd) {
+  int null = open("/dev/null", O_RDONLY);
+  if (null >= 0) {
+    dup2(null, 0);
+    if (null != 0) close(null);
+  }
+  if (fd >= 0) {
+    dup2(fd, 1);
+    if (fd != 1) close(fd);
+  }
+}
+
+/* Installs `handler` with SA_SIGINFO for `signal`, saving the previous action in `previous`. */
+static inline int ll_install_info_handler(int signal, void (*handler)(int, siginfo_t *, void *),
+                                          int flags, struct sigaction *previous) {
+  struct sigaction action;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = flags | SA_SIGINFO;
+  action.sa_sigaction = handler;
+  return sigaction(signal, &action, previous);
+}
+
+/* Calls the saved action's handler for `signal` as the kernel would have (with the signal's
+   information and context). 1 if a handler ran, 0 for the default or ignore. */
+static inline int ll_call_action(const struct sigaction *action, int signal, siginfo_t *info,
+                                 void *context) {
+  if (action->sa_handler == SIG_DFL || action->sa_handler == SIG_IGN) return 0;
+  if (action->sa_flags & SA_SIGINFO) {
+    action->sa_sigaction(signal, info, context);
+  } else {
+    action->sa_handler(signal);
+  }
+  return 1;
+}
+
+/* Async-signal-safe: the default action for `signal`, then the signal raised again (delivered,
+   and the process ended, as soon as the running handler returns). */
+static inline void ll_default_and_raise(int signal) {
+  struct sigaction action;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  action.sa_handler = SIG_DFL;
+  sigaction(signal, &action, NULL);
+  raise(signal);
 }
 
 #endif

@@ -435,6 +435,7 @@ public final class CursesTerminal: TerminalBackend {
 
   private func exitIfSignalled() {
     guard guardsProcess, let signal = TerminalGuard.takePendingSignal() else { return }
+    TerminalGuard.writePendingFile()
     shutdown()
     exit(128 + signal)
   }

@@ -19,8 +19,13 @@ import CNcursesw
 ///   128 + the signal number. If a second such signal comes before the loop has reacted (the app
 ///   is busy), the handler restores the terminal itself (`write` + `tcsetattr`) and `_exit`s.
 /// - SIGSEGV, SIGILL, SIGTRAP, SIGABRT and SIGBUS (Swift runtime traps are SIGILL or SIGTRAP)
-///   restore the terminal the same minimal way, put back the previous handler (the Swift runtime's
-///   backtracer, or the default) and raise the signal again, so the crash is reported as usual.
+///   restore the terminal the same minimal way, write the pending file (see ``LastWrite``), put
+///   back the previous handler (the Swift runtime's backtracer, or the default) and raise the
+///   signal again. Before a backtracer runs, standard input becomes /dev/null (so it never waits
+///   for "Press space to interact", whatever `SWIFT_BACKTRACE` says) and standard output the
+///   crash report file, whose name is written to standard error: the process ends at once.
+/// - Every way out by a signal (the loop acting on SIGINT/SIGTERM/SIGHUP, a second signal, a
+///   crash) writes the pending file first, from bytes prepared in advance.
 /// - `exit()` from anywhere runs an `atexit` hook doing the same minimal restore.
 /// - SIGTSTP and SIGWINCH stay with ncurses, which suspends and resizes properly; Ctrl-Z typed
 ///   in raw mode is a key, handled by `CursesTerminal.suspend()`.
@@ -29,9 +34,37 @@ enum TerminalGuard {
   ///
   /// Slot 0: the pending termination signal (0 for none). Slot 1: 1 while curses is active.
   /// Slot 2: the terminal's file descriptor. Slot 3: the number of reset bytes.
+  /// Slot 4: the pending file's state (0 none or being replaced, 1 ready, 2 taken by a handler).
+  /// Slot 5: 1 when a crash report path is set.
   nonisolated(unsafe) static let flags: UnsafeMutablePointer<Int32> = {
-    let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
+    let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 6)
+    pointer.initialize(repeating: 0, count: 6)
+    return pointer
+  }()
+  /// The pending file: its buffer (path, NUL, temporary path, NUL, contents).
+  nonisolated(unsafe) static let pendingBuffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?> =
+    {
+      let pointer = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: 1)
+      pointer.initialize(to: nil)
+      return pointer
+    }()
+  /// The pending file's sizes: buffer capacity, path length, temporary path length, contents.
+  nonisolated(unsafe) static let pendingSizes: UnsafeMutablePointer<Int> = {
+    let pointer = UnsafeMutablePointer<Int>.allocate(capacity: 4)
     pointer.initialize(repeating: 0, count: 4)
+    return pointer
+  }()
+  static let reportCapacity = 8192
+  /// The crash report: directory, NUL, path, NUL, the line for standard error.
+  nonisolated(unsafe) static let reportBytes: UnsafeMutablePointer<UInt8> = {
+    let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: reportCapacity)
+    pointer.initialize(repeating: 0, count: reportCapacity)
+    return pointer
+  }()
+  /// The crash report's sizes: directory length, path length, line length.
+  nonisolated(unsafe) static let reportSizes: UnsafeMutablePointer<Int> = {
+    let pointer = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+    pointer.initialize(repeating: 0, count: 3)
     return pointer
   }()
   static let resetCapacity = 1024
@@ -66,6 +99,7 @@ enum TerminalGuard {
   static func prepare(fd: Int32) {
     // Touch every global now: their lazy initialisation must never first run in a handler.
     _ = (flags, resetBytes, savedModes, previousActions, installed)
+    _ = (pendingBuffer, pendingSizes, reportBytes, reportSizes)
     if tcgetattr(fd, savedModes) == 0 {
       ll_atomic_store(flags + 2, fd)
     } else {
@@ -87,7 +121,7 @@ enum TerminalGuard {
     ll_atomic_store(flags, 0)
     ll_atomic_store(flags + 1, 1)
     for signal in terminationSignals { install(signal, handler: terminationHandler) }
-    for signal in crashSignals { install(signal, handler: crashHandler) }
+    for signal in crashSignals { installCrash(signal) }
     if !atexitRegistered {
       atexitRegistered = true
       atexit { TerminalGuard.emergencyRestore() }
@@ -104,13 +138,25 @@ enum TerminalGuard {
       installed[Int(signal)] = 0
       _ = ll_restore_handler(signal, previousActions + Int(signal))
     }
-    if let signal = takePendingSignal() { raise(signal) }
+    if let signal = takePendingSignal() {
+      writePendingFile()
+      raise(signal)
+    }
   }
 
   /// The termination signal received and not yet acted on, if any; clears it.
   static func takePendingSignal() -> Int32? {
     let signal = ll_atomic_exchange(flags, 0)
     return signal == 0 ? nil : signal
+  }
+
+  private static func installCrash(_ signal: Int32) {
+    guard installed[Int(signal)] == 0 else { return }
+    // On the alternate stack the Swift runtime sets up, so a stack overflow is handled too.
+    let flags = ll_sa_onstack()
+    if ll_install_info_handler(signal, crashHandler, flags, previousActions + Int(signal)) == 0 {
+      installed[Int(signal)] = 1
+    }
   }
 
   private static func install(_ signal: Int32, handler: @convention(c) (Int32) -> Void) {
@@ -136,15 +182,143 @@ private let terminationHandler: @convention(c) (Int32) -> Void = { signal in
   let earlier = ll_atomic_exchange(TerminalGuard.flags, signal)
   if earlier != 0 || ll_atomic_load(TerminalGuard.flags + 1) == 0 {
     TerminalGuard.emergencyRestore()
+    TerminalGuard.writePendingFile()
     _exit(128 + signal)
   }
 }
 
-/// Crash signals: restore the terminal, hand the signal to whoever handled it before.
-private let crashHandler: @convention(c) (Int32) -> Void = { signal in
-  TerminalGuard.emergencyRestore()
-  if signal >= 0, signal < 65 {
-    _ = ll_restore_handler(signal, TerminalGuard.previousActions + Int(signal))
+/// Crash signals: restore the terminal, write the pending file, run whoever handled the signal
+/// before (the Swift runtime's backtracer, with no terminal to wait on), then end the process
+/// by the signal's default action.
+///
+/// The previous handler is called, not re-raised to: after reporting, the runtime's handler
+/// returns, which for a signal sent by `kill` would let the process run on.
+private let crashHandler:
+  @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = {
+    signal, info, context in
+    TerminalGuard.emergencyRestore()
+    TerminalGuard.writePendingFile()
+    if signal >= 0, signal < 65 {
+      let previous = TerminalGuard.previousActions + Int(signal)
+      if ll_action_is_default(previous) == 0 {
+        TerminalGuard.prepareForReporter()
+        _ = ll_call_action(previous, signal, info, context)
+      }
+    }
+    ll_default_and_raise(signal)
   }
-  raise(signal)
+
+extension TerminalGuard {
+  /// Async-signal-safe: writes the pending file once, if one is ready.
+  static func writePendingFile() {
+    guard ll_atomic_exchange(flags + 4, 2) == 1, let base = pendingBuffer.pointee else { return }
+    let pathLength = pendingSizes[1]
+    let tempLength = pendingSizes[2]
+    let count = pendingSizes[3]
+    let temp = base + pathLength + 1
+    let contents = temp + tempLength + 1
+    base.withMemoryRebound(to: CChar.self, capacity: pathLength + 1) { path in
+      temp.withMemoryRebound(to: CChar.self, capacity: tempLength + 1) { tempPath in
+        _ = ll_write_file_replacing(path, tempPath, contents, count)
+      }
+    }
+  }
+
+  /// Async-signal-safe: standard input from /dev/null; standard output to the crash report,
+  /// whose name goes to standard error.
+  static func prepareForReporter() {
+    var fd: Int32 = -1
+    if ll_atomic_load(flags + 5) == 1 {
+      let directoryLength = reportSizes[0]
+      let pathLength = reportSizes[1]
+      let lineLength = reportSizes[2]
+      let path = reportBytes + directoryLength + 1
+      reportBytes.withMemoryRebound(to: CChar.self, capacity: directoryLength + 1) { directory in
+        path.withMemoryRebound(to: CChar.self, capacity: pathLength + 1) { file in
+          fd = ll_open_report(directory, file)
+        }
+      }
+      if fd >= 0 { _ = write(2, path + pathLength + 1, lineLength) }
+    }
+    ll_redirect_for_report(fd)
+  }
+
+  /// Replaces the pending file (nil: none). Not called from a handler.
+  static func setPendingFile(path: String, contents: [UInt8]?) {
+    // A handler is writing it: the process is ending; leave it be.
+    guard ll_atomic_exchange(flags + 4, 0) != 2 else {
+      ll_atomic_store(flags + 4, 2)
+      return
+    }
+    guard let contents else { return }
+    let target = Array(path.utf8)
+    let directory = target.lastIndex(of: UInt8(ascii: "/")).map { target[...$0] } ?? []
+    let name = target.lastIndex(of: UInt8(ascii: "/")).map { target[($0 + 1)...] } ?? target[...]
+    let temp = Array(directory) + Array(".".utf8) + Array(name) + Array(".pending.tmp".utf8)
+    let needed = target.count + 1 + temp.count + 1 + contents.count
+    if pendingSizes[0] < needed {
+      pendingBuffer.pointee?.deallocate()
+      let capacity = max(needed, 4096) * 2
+      pendingBuffer.pointee = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      pendingSizes[0] = capacity
+    }
+    guard let base = pendingBuffer.pointee else { return }
+    var offset = 0
+    for part in [target, temp] {
+      part.withUnsafeBufferPointer { source in
+        if let from = source.baseAddress { (base + offset).update(from: from, count: part.count) }
+      }
+      base[offset + part.count] = 0
+      offset += part.count + 1
+    }
+    contents.withUnsafeBufferPointer { source in
+      if let from = source.baseAddress { (base + offset).update(from: from, count: contents.count) }
+    }
+    pendingSizes[1] = target.count
+    pendingSizes[2] = temp.count
+    pendingSizes[3] = contents.count
+    ll_atomic_store(flags + 4, 1)
+  }
+
+  /// Sets where a crash report goes and the line naming it. Not called from a handler.
+  static func setReport(directory: String, path: String, line: String) {
+    ll_atomic_store(flags + 5, 0)
+    let parts = [Array(directory.utf8), Array(path.utf8), Array(line.utf8)]
+    guard parts.map(\.count).reduce(3, +) <= reportCapacity else { return }
+    var offset = 0
+    for (index, part) in parts.enumerated() {
+      for (i, byte) in part.enumerated() { reportBytes[offset + i] = byte }
+      reportBytes[offset + part.count] = 0
+      offset += part.count + 1
+      reportSizes[index] = part.count
+    }
+    ll_atomic_store(flags + 5, 1)
+  }
+}
+
+/// A file written on the way out by a signal or a crash, from bytes prepared in advance.
+///
+/// The app keeps here the draft of the open form not yet on disk: a signal handler may not
+/// encode, allocate or lock, so the bytes (and the paths) are laid out beforehand and the
+/// handler only opens, writes, flushes and renames. At most one file is pending.
+public enum LastWrite {
+  /// Keeps `contents` to be written whole to `path` (through a temporary file and a rename) if
+  /// the process ends by a signal before ``clear()`` or another `keep`.
+  public static func keep(path: String, contents: [UInt8]) {
+    _ = (TerminalGuard.flags, TerminalGuard.pendingBuffer, TerminalGuard.pendingSizes)
+    TerminalGuard.setPendingFile(path: path, contents: contents)
+  }
+
+  /// Forgets the pending file (it was written, or is no longer wanted).
+  public static func clear() {
+    _ = (TerminalGuard.flags, TerminalGuard.pendingBuffer, TerminalGuard.pendingSizes)
+    TerminalGuard.setPendingFile(path: "", contents: nil)
+  }
+
+  /// Names the file a crash report goes to: created in `directory` on a crash, and named on
+  /// standard error with `line` (which should end with a newline).
+  public static func crashReport(directory: String, path: String, line: String) {
+    _ = (TerminalGuard.flags, TerminalGuard.reportBytes, TerminalGuard.reportSizes)
+    TerminalGuard.setReport(directory: directory, path: path, line: line)
+  }
 }

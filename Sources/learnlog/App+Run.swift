@@ -53,12 +53,56 @@ func runApp(logPath: String) throws {
   let editor = ExternalEditor.fromEnvironment(environment) { body in
     terminal.withFullScreenSuspended(body)
   }
+  let drafts = DraftStore.standard(environment: environment)
   let runner = EffectRunner(
-    session: session, drafts: DraftStore.standard(environment: environment),
+    session: session, drafts: drafts,
     editText: { try editor.edit($0) }, repaint: { terminal.redrawAll() })
+  // The draft typed and not yet on disk is laid out for the signal handlers, which write it on
+  // a crash or a signal; a crash report goes to a file named on standard error.
+  runner.onPendingDraft = { pending in
+    if let pending {
+      LastWrite.keep(path: pending.path, contents: pending.bytes)
+    } else {
+      LastWrite.clear()
+    }
+  }
+  let report = crashReportPath(stateDirectory: drafts.directory.deletingLastPathComponent())
+  LastWrite.crashReport(
+    directory: report.directory, path: report.path,
+    line: "learnlog: crashed; the report is in \(printable(report.path))\n")
   let state = AppState(
     session: session, today: Day(date: Date()), theme: .standard(support), size: terminal.size,
     drafts: runner.pendingDrafts())
   let program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }
-  program.run(state, on: terminal)
+  let final = program.run(state, on: terminal)
+  // q or Ctrl-C: the text typed since the last idle tick goes to disk before the process ends.
+  let unwritten = runner.flushDrafts()
+  LastWrite.clear()
+  terminal.shutdown()
+  if let form = final.form, form.isEdited {
+    let note =
+      unwritten.isEmpty
+      ? "learnlog: the unsaved \(form.kind.name.title) form is kept as a draft; "
+        + "it is offered at the next start\n"
+      : "learnlog: the unsaved \(form.kind.name.title) form could not be kept as a draft\n"
+    FileHandle.standardError.write(Data(note.utf8))
+  }
+}
+
+/// Where a crash report of this run would go: `<state>/crash-<start time>-<pid>.txt`.
+func crashReportPath(stateDirectory: URL) -> (directory: String, path: String) {
+  let formatter = ISO8601DateFormatter()
+  formatter.timeZone = TimeZone(identifier: "UTC")
+  let stamp = formatter.string(from: Date()).replacingOccurrences(of: ":", with: "-")
+  let name = "crash-\(stamp)-\(ProcessInfo.processInfo.processIdentifier).txt"
+  return (stateDirectory.path, stateDirectory.appendingPathComponent(name).path)
+}
+
+/// `text` with every control character shown as "?", for a line written to a terminal.
+func printable(_ text: String) -> String {
+  String(
+    String.UnicodeScalarView(
+      text.unicodeScalars.map {
+        [.control, .format].contains($0.properties.generalCategory) ? "?" : $0
+      }))
 }

@@ -13,6 +13,103 @@ public enum FormKind: Hashable, Sendable {
   case revalidateLesson(String)
 }
 
+extension FormKind {
+  /// Every kind of form by name, so tests and drafts can enumerate them; `name` is an exhaustive
+  /// switch, so a new kind of form cannot be added without a name here.
+  public enum Name: String, CaseIterable, Sendable {
+    case review
+    case newIncident = "new-incident"
+    case editIncident = "edit-incident"
+    case setPatterns = "set-patterns"
+    case addAction = "add-action"
+    case addLesson = "add-lesson"
+    case revalidateLesson = "revalidate-lesson"
+
+    /// How the form is called in messages ("new incident").
+    public var title: String {
+      switch self {
+      case .review: return "review"
+      case .newIncident: return "new incident"
+      case .editIncident: return "incident edit"
+      case .setPatterns: return "pattern keys"
+      case .addAction: return "new action"
+      case .addLesson: return "new lesson"
+      case .revalidateLesson: return "lesson revalidation"
+      }
+    }
+  }
+
+  /// The kind's name.
+  public var name: Name {
+    switch self {
+    case .review: return .review
+    case .newIncident: return .newIncident
+    case .editIncident: return .editIncident
+    case .setPatterns: return .setPatterns
+    case .addAction: return .addAction
+    case .addLesson: return .addLesson
+    case .revalidateLesson: return .revalidateLesson
+    }
+  }
+
+  /// The id of the entity the form is about (an incident or a lesson), if any.
+  public var subject: String? {
+    switch self {
+    case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id),
+      .revalidateLesson(let id):
+      return id
+    case .addLesson(let id): return id
+    case .newIncident: return nil
+    }
+  }
+
+  /// The key a draft of this form is kept under: one per kind and entity
+  /// ("new-incident", "add-action-<incident id>", "review-<incident id>").
+  public var draftKey: String {
+    subject.map { "\(name.rawValue)-\($0)" } ?? name.rawValue
+  }
+
+  /// What a draft keeps besides the values to reopen this form (keys start with "_").
+  public var draftIdentity: [String: String] {
+    var v = ["_form": name.rawValue]
+    if let subject { v["_subject"] = subject }
+    if case .review(let id, let template) = self {
+      v["_incident"] = id
+      v["_template"] = template
+    }
+    return v
+  }
+
+  /// The form a draft was kept for, or nil when the draft does not say.
+  ///
+  /// Drafts kept before every form had them name only `_incident` and `_template`: a review.
+  public init?(draft: FormDraft) {
+    let v = draft.values
+    let name = v["_form"].flatMap(Name.init(rawValue:)) ?? (v["_incident"] != nil ? .review : nil)
+    guard let name else { return nil }
+    let subject = v["_subject"] ?? v["_incident"]
+    switch name {
+    case .review:
+      guard let id = subject else { return nil }
+      self = .review(incident: id, template: v["_template"] ?? ReviewTemplate.defaultName)
+    case .newIncident: self = .newIncident
+    case .editIncident:
+      guard let id = subject else { return nil }
+      self = .editIncident(id)
+    case .setPatterns:
+      guard let id = subject else { return nil }
+      self = .setPatterns(id)
+    case .addAction:
+      guard let id = subject else { return nil }
+      self = .addAction(incident: id)
+    case .addLesson: self = .addLesson(incident: subject)
+    case .revalidateLesson:
+      guard let id = subject else { return nil }
+      self = .revalidateLesson(id)
+    }
+  }
+}
+
 /// An open form: its fields, the values it started with, and how it is shown.
 public struct ActiveForm: Hashable, Sendable {
   /// What the form is for.
@@ -55,21 +152,16 @@ public struct ActiveForm: Hashable, Sendable {
   /// The option standing for "no answer" in a choice.
   public static let unset = "—"
 
-  /// The draft key of this form, when its kind keeps drafts (reviews do).
-  public var draftKey: String? {
-    if case .review(let id, _) = kind { return "review-\(id)" }
-    return nil
-  }
+  /// The draft key of this form: one draft per form kind and the entity it is about.
+  public var draftKey: String { kind.draftKey }
 
   /// The values to keep as a draft, with what is needed to reopen the form.
   public var draftValues: [String: String] {
-    var v = values
-    if case .review(let id, let template) = kind {
-      v["_incident"] = id
-      v["_template"] = template
-    }
-    return v
+    values.merging(kind.draftIdentity) { _, identity in identity }
   }
+
+  /// The draft of this form as typed now.
+  public var draft: FormDraft { FormDraft(key: draftKey, values: draftValues) }
 
   /// The field with focus.
   public var focusedField: FormField? {

@@ -26,6 +26,17 @@ public enum FormInput: Hashable, Sendable {
   case nextTemplate
 }
 
+/// The answer when Esc leaves a form with unsaved text: "keep as draft / discard / back".
+public enum LeaveFormChoice: Hashable, Sendable {
+  /// Close the form, keeping its text as a draft offered again when the form is next opened
+  /// (or at the next start).
+  case keepDraft
+  /// Close the form and throw its text away.
+  case discard
+  /// Back to the form.
+  case back
+}
+
 /// Everything that can happen in the app: input turned into intents, and results of effects.
 public enum AppAction: Sendable {
   case global(GlobalCommand)
@@ -42,6 +53,8 @@ public enum AppAction: Sendable {
   case closeOverlay
   /// The answer to the dialog shown.
   case confirm(Bool)
+  /// The answer to "keep as draft / discard / back" on leaving an edited form.
+  case leaveForm(LeaveFormChoice)
   /// The terminal has a new size.
   case resize(Size)
   /// No input for a tick: look for changes from other processes.

@@ -13,7 +13,8 @@ public enum AppKeymaps {
         keys: [.char("q")], help: "quit (Esc first closes an overlay or form)", action: .quit,
         hint: "quit"),
       KeyBinding(
-        keys: [.ctrl("c")], help: "quit at once (an open review stays as a draft)", action: .quit),
+        keys: [.ctrl("c")], help: "quit at once (an open form's text stays as a draft)",
+        action: .quit),
       KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
       KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
       KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),
@@ -53,7 +54,8 @@ public enum AppKeymaps {
         keyLabel: "Ctrl-W Ctrl-U Ctrl-K"),
       KeyBinding(keys: [.ctrl("s")], help: "save", action: .save, hint: "save"),
       KeyBinding(
-        keys: [KeyEvent(.escape)], help: "cancel (asks if edited)", action: .cancel, hint: "cancel"),
+        keys: [KeyEvent(.escape)], help: "leave (if edited: keep as draft, discard or back)",
+        action: .cancel, hint: "leave"),
       KeyBinding(
         keys: [.ctrl("e")], help: "Ctrl-E end of line · again: $EDITOR", action: .endOrEditor,
         hint: "$EDITOR"),
@@ -75,6 +77,19 @@ public enum AppKeymaps {
       KeyBinding(
         keys: [KeyEvent(.escape), .char("?"), .char("q"), KeyEvent(.function(1))], help: "close",
         action: 0, hint: "close", keyLabel: "Esc"),
+    ])
+
+  /// The keys of the dialog on leaving an edited form.
+  public static let leaveForm = KeymapContext<LeaveFormChoice>(
+    "unsaved form",
+    [
+      KeyBinding(
+        keys: [.char("k"), KeyEvent(.enter)], help: "keep as draft", action: .keepDraft,
+        hint: "keep as draft", keyLabel: "k"),
+      KeyBinding(keys: [.char("d")], help: "discard", action: .discard, hint: "discard"),
+      KeyBinding(
+        keys: [KeyEvent(.escape), .char("b")], help: "back to the form", action: .back,
+        hint: "back", keyLabel: "Esc/b"),
     ])
 
   /// The keys of a yes/no dialog.

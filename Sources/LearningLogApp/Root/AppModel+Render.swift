@@ -63,10 +63,11 @@ extension AppModel {
       cursor = nil
     case .confirm(let request):
       let (title, message) = Self.confirmText(request, state: state)
-      ConfirmDialog(
-        title: title, message: message, isDestructive: request == .discardForm, theme: theme
-      )
-      .render(into: &frame.buffer, area: l.body)
+      ConfirmDialog(title: title, message: message, theme: theme)
+        .render(into: &frame.buffer, area: l.body)
+      cursor = nil
+    case .leaveForm:
+      Self.renderLeaveDialog(state, theme: theme, into: &frame.buffer, area: l.body)
       cursor = nil
     case nil: break
     }
@@ -75,13 +76,39 @@ extension AppModel {
 
   static func confirmText(_ request: ConfirmRequest, state: AppState) -> (String, String) {
     switch request {
-    case .discardForm:
-      return ("Discard edits?", "This form has unsaved edits. Throw them away?")
     case .restoreDraft(let draft):
-      let id = draft.values["_incident"] ?? ""
-      let title = state.context.domain.incidents[id]?.title ?? "an incident no longer in the log"
-      return ("Unsaved review found", "A review draft of “\(title)” was not saved. Restore it?")
+      let kind = FormKind(draft: draft)
+      let what = kind?.name.title ?? "form"
+      var about = ""
+      if let id = kind?.subject {
+        let domain = state.context.domain
+        let title =
+          domain.incidents[id]?.title ?? domain.lessons[id].map { _ in "lesson \(id)" }
+          ?? "something no longer in the log"
+        about = " of “\(title)”"
+      }
+      return ("Unsaved form found", "A draft \(what)\(about) was not saved. Restore it?")
     }
+  }
+
+  /// Draws the dialog Esc opens on an edited form: keep as draft, discard, or back.
+  static func renderLeaveDialog(
+    _ state: AppState, theme: Theme, into buffer: inout ScreenBuffer, area: Rect
+  ) {
+    let what = state.form?.kind.name.title ?? "form"
+    let message = "The \(what) form has unsaved text."
+    let width = Swift.min(area.width, Swift.max(44, message.displayWidth + 4))
+    let box = area.centered(width: width, height: 5)
+    let inner = Panel(title: "Leave the form?", borderStyle: theme.border, titleStyle: theme.title)
+      .render(into: &buffer, area: box)
+    guard inner.height > 0 else { return }
+    buffer.setString(inner.x + 1, inner.y, message, maxWidth: inner.width - 1)
+    let buttons = Line([
+      Span("k", style: theme.accent), Span(" keep as draft   "),
+      Span("d", style: theme.accent), Span(" discard   "),
+      Span("Esc", style: theme.accent), Span(" back"),
+    ])
+    buffer.setLine(inner.x + 1, inner.maxY - 1, buttons, maxWidth: inner.width - 1)
   }
 
   func renderScreen(_ state: AppState, into buffer: inout ScreenBuffer, area: Rect) -> Point? {
@@ -126,6 +153,7 @@ extension AppModel {
     switch state.overlay {
     case .help: return AppKeymaps.help.hintItems
     case .confirm: return AppKeymaps.confirm.hintItems
+    case .leaveForm: return AppKeymaps.leaveForm.hintItems
     case nil: break
     }
     if state.form != nil { return AppKeymaps.form.hintItems }

@@ -42,6 +42,8 @@ public struct AppModel: ProgramModel {
     switch state.overlay {
     case .confirm:
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
+    case .leaveForm:
+      return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
     case .help:
       guard let d = AppKeymaps.help.action(for: key) else {
         return nil
@@ -170,6 +172,7 @@ public struct AppModel: ProgramModel {
     case .closeOverlay:
       state.overlay = nil
     case .confirm(let yes): return reduceConfirm(&state, yes)
+    case .leaveForm(let choice): return reduceLeave(&state, choice)
     case .resize(let size):
       state.size = size
     case .tick:
@@ -200,7 +203,10 @@ public struct AppModel: ProgramModel {
       guard state.pendingSaves <= 0 else { return [] }
       state.pendingSaves = 0
       var effects: [RootEffect] = []
-      if let key = state.form?.draftKey { effects.append(.app(.discardDraft(key: key))) }
+      if let key = state.form?.draftKey {
+        state.keptDrafts[key] = nil
+        effects.append(.app(.discardDraft(key: key)))
+      }
       let kind = state.form?.kind
       state.form = nil
       state.status = StatusMessage("saved: \(purpose)")
@@ -303,28 +309,57 @@ public struct AppModel: ProgramModel {
     return []
   }
 
+  /// Opens the form of `kind`, filled with `values` (a restored draft) or else with the draft
+  /// kept earlier in this run, if any.
   func open(_ state: inout AppState, _ kind: FormKind, values: [String: String]? = nil) {
     guard var f = FormCatalog.make(kind, context: state.context) else {
       state.status = StatusMessage("error: what this form is about is no longer in the log")
       return
     }
-    if let values {
-      for (k, v) in values where !k.hasPrefix("_") { f.form.setValue(k, v) }
+    let kept = values == nil ? state.keptDrafts[kind.draftKey]?.values : nil
+    if let fill = values ?? kept {
+      for (k, v) in fill where !k.hasPrefix("_") { f.form.setValue(k, v) }
     }
     state.form = f
-    state.status = nil
+    state.status =
+      kept != nil ? StatusMessage("draft restored: Ctrl-S saves it, Esc asks what to do") : nil
   }
 
+  /// The draft effect of the form as typed now: kept when edited, forgotten when back to how
+  /// it started.
   func draftEffects(_ state: AppState) -> [RootEffect] {
-    guard let f = state.form, let key = f.draftKey, f.isEdited else { return [] }
-    return [.app(.saveDraft(key: key, values: f.draftValues))]
+    guard let f = state.form else { return [] }
+    guard f.isEdited else { return [.app(.discardDraft(key: f.draftKey))] }
+    return [.app(.saveDraft(key: f.draftKey, values: f.draftValues))]
   }
 
   func closeForm(_ state: inout AppState) -> [RootEffect] {
     let key = state.form?.draftKey
     state.form = nil
     state.overlay = nil
-    return key.map { [.app(.discardDraft(key: $0))] } ?? []
+    guard let key else { return [] }
+    state.keptDrafts[key] = nil
+    return [.app(.discardDraft(key: key))]
+  }
+
+  /// Esc's dialog on an edited form: keep its text as a draft, throw it away, or go back.
+  func reduceLeave(_ state: inout AppState, _ choice: LeaveFormChoice) -> [RootEffect] {
+    guard state.overlay == .leaveForm else { return [] }
+    state.overlay = nil
+    guard let f = state.form else { return [] }
+    switch choice {
+    case .back: return []
+    case .discard:
+      let effects = closeForm(&state)
+      state.status = StatusMessage("discarded: \(f.kind.name.title)")
+      return effects
+    case .keepDraft:
+      state.form = nil
+      state.keptDrafts[f.draftKey] = f.draft
+      state.status = StatusMessage(
+        "draft kept: \(f.kind.name.title) (reopen the form, or it is offered at the next start)")
+      return [.app(.saveDraft(key: f.draftKey, values: f.draftValues))]
+    }
   }
 
   static func purpose(_ kind: FormKind) -> String {
@@ -373,7 +408,7 @@ public struct AppModel: ProgramModel {
       return draftEffects(state)
     case .cancel:
       if f.isEdited {
-        state.overlay = .confirm(.discardForm)
+        state.overlay = .leaveForm
         return []
       }
       return closeForm(&state)
@@ -402,17 +437,18 @@ public struct AppModel: ProgramModel {
     state.overlay = nil
     var effects: [RootEffect] = []
     switch request {
-    case .discardForm:
-      if yes { effects = closeForm(&state) }
     case .restoreDraft(let draft):
-      if yes, let id = draft.values["_incident"], state.context.domain.incidents.contains(id) {
-        let template =
-          draft.values["_template"] ?? state.context.domain.incidents[id]?.template
-          ?? ReviewTemplate.defaultName
-        open(&state, .review(incident: id, template: template), values: draft.values)
-        state.status = StatusMessage("draft restored: Ctrl-S saves it, Esc discards it")
-      } else {
+      guard yes else {
         effects.append(.app(.discardDraft(key: draft.key)))
+        break
+      }
+      if let kind = FormKind(draft: draft), FormCatalog.make(kind, context: state.context) != nil {
+        open(&state, kind, values: draft.values)
+        state.status = StatusMessage("draft restored: Ctrl-S saves it, Esc asks what to do")
+      } else {
+        // What it was for is gone (or the draft is unreadable): the file stays, never lost.
+        state.status = StatusMessage(
+          "error: what this draft was for is no longer in the log; the draft file is kept")
       }
     }
     if state.overlay == nil, state.form == nil, !state.pendingDrafts.isEmpty {

@@ -20,8 +20,6 @@ public enum AppTab: Int, CaseIterable, Sendable, Hashable {
 
 /// A question the app is asking in a dialog.
 public enum ConfirmRequest: Hashable, Sendable {
-  /// Throw away the open form's edits?
-  case discardForm
   /// Restore a draft found on start?
   case restoreDraft(FormDraft)
 }
@@ -32,6 +30,8 @@ public enum Overlay: Hashable, Sendable {
   case help(scroll: Int)
   /// A yes/no question.
   case confirm(ConfirmRequest)
+  /// Esc on an edited form: keep as draft, discard, or back to the form?
+  case leaveForm
 }
 
 /// A line in the status bar.
@@ -72,6 +72,8 @@ public struct AppState {
   public var status: StatusMessage?
   /// Drafts found on start and not yet offered.
   public var pendingDrafts: [FormDraft] = []
+  /// Drafts kept this run (Esc → keep as draft), by draft key: reopening the form restores one.
+  public var keptDrafts: [String: FormDraft] = [:]
   /// The terminal size (updated on resize).
   public var size: Size
   /// Set by q: the loop ends.

@@ -8,7 +8,7 @@ import Foundation
 
 /// An unsaved form kept on disk so it survives a crash or a killed terminal.
 public struct FormDraft: Sendable, Hashable, Codable {
-  /// Which form it belongs to ("review-<incident id>").
+  /// Which form it belongs to: the form kind and its entity ("add-action-<incident id>").
   public var key: String
   /// The field values by field id.
   public var values: [String: String]
@@ -49,19 +49,36 @@ public struct DraftStore: Sendable {
     return directory.appendingPathComponent(safe + ".json")
   }
 
-  /// Writes `draft`, replacing any earlier draft of the same form.
-  public func save(_ draft: FormDraft) throws {
-    try FileManager.default.createDirectory(
-      at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  /// The bytes `draft` is kept as.
+  public func encoded(_ draft: FormDraft) throws -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let data = try encoder.encode(draft)
-    let target = url(for: draft.key)
+    return [UInt8](try encoder.encode(draft))
+  }
+
+  /// The file a draft of form `key` is kept in.
+  public func path(for key: String) -> String { url(for: key).path }
+
+  /// Creates the directory (mode 0700) if it is missing.
+  public func prepareDirectory() throws {
+    try FileManager.default.createDirectory(
+      at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  }
+
+  /// Writes `draft`, replacing any earlier draft of the same form.
+  public func save(_ draft: FormDraft) throws {
+    try store(encoded(draft), key: draft.key)
+  }
+
+  /// Writes the encoded draft `bytes` of form `key`: a temporary file, flushed, then renamed.
+  public func store(_ bytes: [UInt8], key: String) throws {
+    try prepareDirectory()
+    let target = url(for: key)
     let temp = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
     let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { throw DraftError("cannot write draft \(temp.path): \(errnoText())") }
     var ok = true
-    data.withUnsafeBytes { raw in
+    bytes.withUnsafeBytes { raw in
       var offset = 0
       while offset < raw.count, let base = raw.baseAddress {
         let n = write(fd, base + offset, raw.count - offset)

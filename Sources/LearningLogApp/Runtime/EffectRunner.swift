@@ -4,6 +4,11 @@ import TerminalUI
 
 /// Runs the root's effects against a log session, the draft store and the editor, and turns
 /// every result (and every failure) into actions, so nothing fails silently.
+///
+/// Drafts are written off the keystroke path: a typed change is kept in memory (and handed,
+/// encoded, to ``onPendingDraft`` so a signal handler can write it), and reaches the disk on
+/// the next idle tick, after ``draftDelayNanoseconds`` of continued typing, when another form's
+/// draft comes, or on ``flushDrafts()`` at exit. Never one write (and fsync) per key.
 public final class EffectRunner {
   /// The log.
   public let session: any LogSession
@@ -13,6 +18,17 @@ public final class EffectRunner {
   public var editText: (String) throws -> String
   /// Repaints the whole terminal (Ctrl-L); the backend's hook.
   public var repaint: () -> Void
+  /// The monotonic time in nanoseconds (a test sets its own clock).
+  public var clock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+  /// The longest a typed draft waits in memory while typing goes on (1 s).
+  public var draftDelayNanoseconds: UInt64 = 1_000_000_000
+  /// Told the file and the bytes of the draft waiting to be written, or nil when none waits.
+  public var onPendingDraft: ((path: String, bytes: [UInt8])?) -> Void = { _ in }
+  /// How many draft files have been written (each one write, fsync and rename).
+  public private(set) var draftWrites = 0
+
+  /// The draft typed and not yet written, its bytes, and since when it waits.
+  private var pending: (key: String, bytes: [UInt8], since: UInt64)?
 
   /// A runner over `session`.
   public init(
@@ -33,10 +49,12 @@ public final class EffectRunner {
   public func run(_ effect: RootEffect) -> [AppAction] {
     switch effect {
     case .refresh:
+      // An idle tick: the draft typed so far goes to disk.
+      let flushed = flushDrafts()
       do {
-        return try session.refresh() ? [.logChanged(session.state)] : []
+        return flushed + (try session.refresh() ? [.logChanged(session.state)] : [])
       } catch {
-        return [.setStatus("error: cannot read the log: \(describe(error))")]
+        return flushed + [.setStatus("error: cannot read the log: \(describe(error))")]
       }
     case .redraw:
       repaint()
@@ -75,13 +93,12 @@ public final class EffectRunner {
         return [.setStatus("error: \(describe(error))")]
       }
     case .saveDraft(let key, let values):
-      do {
-        try drafts?.save(FormDraft(key: key, values: values))
-        return []
-      } catch {
-        return [.setStatus("error: draft not kept: \(describe(error))")]
-      }
+      return keepDraft(FormDraft(key: key, values: values))
     case .discardDraft(let key):
+      if pending?.key == key {
+        pending = nil
+        onPendingDraft(nil)
+      }
       do {
         try drafts?.discard(key)
         return []
@@ -93,6 +110,46 @@ public final class EffectRunner {
     case .quit: return [.global(.quit)]
     }
   }
+}
+
+extension EffectRunner {
+  /// Keeps `draft` in memory to be written soon; writes now when it has waited long enough.
+  func keepDraft(_ draft: FormDraft) -> [AppAction] {
+    guard let drafts else { return [] }
+    var out: [AppAction] = []
+    if let p = pending, p.key != draft.key { out += flushDrafts() }
+    let bytes: [UInt8]
+    do {
+      bytes = try drafts.encoded(draft)
+      if pending == nil { try drafts.prepareDirectory() }
+    } catch {
+      return out + [.setStatus("error: draft not kept: \(describe(error))")]
+    }
+    let now = clock()
+    let since = pending?.since ?? now
+    pending = (draft.key, bytes, since)
+    onPendingDraft((drafts.path(for: draft.key), bytes))
+    if now &- since >= draftDelayNanoseconds { out += flushDrafts() }
+    return out
+  }
+
+  /// Writes the draft waiting in memory, if any; returns a status action when it fails.
+  @discardableResult
+  public func flushDrafts() -> [AppAction] {
+    guard let p = pending, let drafts else { return [] }
+    pending = nil
+    onPendingDraft(nil)
+    do {
+      try drafts.store(p.bytes, key: p.key)
+      draftWrites += 1
+      return []
+    } catch {
+      return [.setStatus("error: draft not kept: \(describe(error))")]
+    }
+  }
+
+  /// Whether a typed draft waits in memory, not yet written.
+  public var hasPendingDraft: Bool { pending != nil }
 }
 
 func describe(_ error: any Error) -> String {
