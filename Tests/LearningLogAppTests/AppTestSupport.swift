@@ -66,6 +66,8 @@ final class AppHarness {
   {
     let terminal = TestTerminal(size: size, events: try KeyScript.parse(script))
     let final = program.run(state ?? initialState(size: size), on: terminal)
+    // As the app does on its way out (q, Ctrl-C, a signal): the typed draft goes to disk.
+    runner.flushDrafts()
     return (terminal, final)
   }
 

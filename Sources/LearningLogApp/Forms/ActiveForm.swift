@@ -182,7 +182,7 @@ public struct ActiveForm: Hashable, Sendable {
 
 extension FormState {
   /// Replaces the value of field `id` (the cursor goes to the end).
-  mutating func setValue(_ id: String, _ value: String) {
+  public mutating func setValue(_ id: String, _ value: String) {
     guard let i = fields.firstIndex(where: { $0.id == id }) else { return }
     switch fields[i].kind {
     case .text:
