@@ -85,9 +85,9 @@ extension AppModel {
         let title =
           domain.incidents[id]?.title ?? domain.lessons[id].map { _ in "lesson \(id)" }
           ?? "something no longer in the log"
-        about = " of “\(title)”"
+        about = " (“\(title)”)"
       }
-      return ("Unsaved form found", "A draft \(what)\(about) was not saved. Restore it?")
+      return ("Unsaved form found", "A draft of the \(what) form\(about) was not saved.\nRestore it?")
     }
   }
 

@@ -180,7 +180,7 @@ struct AppEndToEndTests {
     try first.press("2", "r")
     first.expectRow(containing: "Review ·")
     try first.type("Half an answer")
-    // The draft is written before the frame that shows the last key.
+    // The draft reaches the disk on the next idle tick (half a second without a key).
     first.expectRow(containing: "Half an answer")
     let drafts = home.directory.appendingPathComponent("state/learnlog/drafts")
     let kept = first.waitForScreen { _ in
