@@ -78,7 +78,8 @@ import Testing
   @Test func draftKeysNameTheKindAndTheEntity() {
     #expect(FormKind.newIncident.draftKey == "new-incident")
     #expect(FormKind.addAction(incident: "i1").draftKey == "add-action-i1")
-    #expect(FormKind.addAction(incident: "i2").draftKey != FormKind.addAction(incident: "i1").draftKey)
+    #expect(
+      FormKind.addAction(incident: "i2").draftKey != FormKind.addAction(incident: "i1").draftKey)
     #expect(FormKind.review(incident: "i1", template: "x").draftKey == "review-i1")
     #expect(FormKind.addLesson(incident: nil).draftKey == "add-lesson")
   }
@@ -112,6 +113,24 @@ import Testing
     #expect(state.form == nil)
     #expect(state.status?.isError == true)
     #expect(DraftStore(directory: directory).load("add-action-gone") == draft)
+  }
+
+  @Test func aWriteCutByKillLeavesTheOlderDraftAndNoTemporaryFile() throws {
+    let directory = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = DraftStore(directory: directory)
+    let older = FormDraft(key: "new-incident", values: ["_form": "new-incident", "title": "Older"])
+    try store.save(older)
+    // What a process killed between writing and renaming leaves: its temporary files.
+    for name in [".new-incident.json.999999999.tmp", ".new-incident.json.pending.tmp"] {
+      try Data("{\"key\":\"new-incident\",\"values\":{\"title\":\"Ne".utf8)
+        .write(to: directory.appendingPathComponent(name))
+    }
+    let mine = ".new-incident.json.\(getpid()).tmp"
+    try Data().write(to: directory.appendingPathComponent(mine))
+    #expect(store.all() == [older])
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    #expect(left == [mine, "new-incident.json"].sorted())
   }
 
   // MARK: Esc: keep as draft / discard / back
@@ -153,8 +172,9 @@ import Testing
     try app.type("<Enter>", into: &s)
     #expect(s.form == nil)
     app.send(.tick, to: &s)
-    #expect(DraftStore(directory: app.draftDirectory).load("new-incident")?.values["title"]
-      == "Half a title")
+    #expect(
+      DraftStore(directory: app.draftDirectory).load("new-incident")?.values["title"]
+        == "Half a title")
     // Opening the same form again restores the text.
     try app.type("n", into: &s)
     #expect(s.form?.value("title") == "Half a title")

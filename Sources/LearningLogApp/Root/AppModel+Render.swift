@@ -87,7 +87,9 @@ extension AppModel {
           ?? "something no longer in the log"
         about = " (“\(title)”)"
       }
-      return ("Unsaved form found", "A draft of the \(what) form\(about) was not saved.\nRestore it?")
+      return (
+        "Unsaved form found", "A draft of the \(what) form\(about) was not saved.\nRestore it?"
+      )
     }
   }
 

@@ -105,9 +105,18 @@ public struct DraftStore: Sendable {
   }
 
   /// Every readable draft, by key; unreadable files are left alone.
+  ///
+  /// Temporary files left by a process killed in the middle of a write (its pid gone) are
+  /// removed: the draft they were replacing is still there.
   public func all() -> [FormDraft] {
     let names =
       (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+      let parts = name.split(separator: ".")
+      let pid = parts.count >= 2 ? pid_t(parts[parts.count - 2]) : nil
+      if let pid, pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+      unlink(directory.appendingPathComponent(name).path)
+    }
     return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().compactMap {
       name in
       guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else {

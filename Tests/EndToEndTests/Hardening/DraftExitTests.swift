@@ -143,9 +143,12 @@ struct DraftExitTests {
   /// polling deadline, never waiting at "Press space to interact".
   @Test(
     arguments: [SIGSEGV, SIGABRT, SIGBUS, SIGILL],
-    [["-u", "SWIFT_BACKTRACE"], ["SWIFT_BACKTRACE=enable=yes,interactive=yes"], [
-      "SWIFT_BACKTRACE=enable=no"
-    ]])
+    [
+      ["-u", "SWIFT_BACKTRACE"], ["SWIFT_BACKTRACE=enable=yes,interactive=yes"],
+      [
+        "SWIFT_BACKTRACE=enable=no"
+      ],
+    ])
   func aCrashEndsAtOnceWithTheTerminalRestoredAndTheDraftKept(
     _ signal: Int32, _ backtrace: [String]
   ) throws {
