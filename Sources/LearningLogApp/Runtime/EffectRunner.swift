@@ -134,16 +134,20 @@ extension EffectRunner {
   }
 
   /// Writes the draft waiting in memory, if any; returns a status action when it fails.
+  ///
+  /// The bytes laid out for the signal handlers are cleared only once the file is renamed into
+  /// place: a crash in the middle of this write still leaves the draft on disk.
   @discardableResult
   public func flushDrafts() -> [AppAction] {
     guard let p = pending, let drafts else { return [] }
     pending = nil
-    onPendingDraft(nil)
     do {
       try drafts.store(p.bytes, key: p.key)
+      onPendingDraft(nil)
       draftWrites += 1
       return []
     } catch {
+      // Not retried on every tick; the handlers may still write it on the way out.
       return [.setStatus("error: draft not kept: \(describe(error))")]
     }
   }

@@ -25,10 +25,11 @@ struct AppSignalTests {
     home.directory.appendingPathComponent("state/learnlog/drafts").path
   }
 
-  /// Whether some draft file holds `text`.
+  /// Whether some draft file (a kept one, not a temporary file of a write) holds `text`.
   static func draftHolds(_ home: AppHome, _ text: String) -> Bool {
     let dir = drafts(home)
-    return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.contains {
       (FileManager.default.contents(atPath: dir + "/" + $0)).map {
         $0.range(of: Data(text.utf8)) != nil
       } ?? false

@@ -44,17 +44,6 @@ struct DraftExitTests {
     return (app, try app.programPID())
   }
 
-  /// Whether a kept draft (a `.json` file, not a temporary one) holds `text`.
-  static func draftHolds(_ home: AppHome, _ text: String) -> Bool {
-    let dir = AppSignalTests.drafts(home)
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-    return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.contains {
-      FileManager.default.contents(atPath: dir + "/" + $0).map {
-        $0.range(of: Data(text.utf8)) != nil
-      } ?? false
-    }
-  }
-
   /// Polls until `pid` has ended; returns how long it took, nil after `timeout` seconds.
   static func waitForEnd(_ pid: pid_t, timeout: Double = 10) -> Double? {
     let start = Date()
@@ -104,7 +93,7 @@ struct DraftExitTests {
     case .sigkill:
       // Nothing runs on kill -9: the draft must already be on disk, written as typed.
       #expect(
-        AppSignalTests.wait { Self.draftHolds(home, text) },
+        AppSignalTests.wait { AppSignalTests.draftHolds(home, text) },
         "the typed text never reached the disk before kill -9")
       #expect(kill(pid, SIGKILL) == 0)
       status = 128 + SIGKILL
@@ -116,7 +105,7 @@ struct DraftExitTests {
       #expect(app.file("before") == after, "stty -g differs")
     }
     #expect(app.file("status") == "\(status)")
-    #expect(Self.draftHolds(home, text), "no draft holds the typed text")
+    #expect(AppSignalTests.draftHolds(home, text), "no draft holds the typed text")
     try Self.expectOffered(home, form, text)
     print("drafts: \(form) form, \(exit.rawValue): draft kept and offered back")
   }
@@ -134,7 +123,7 @@ struct DraftExitTests {
     app.expectRow(containing: "draft kept")
     try app.press("q")
     #expect(app.file("status") == "0")
-    #expect(Self.draftHolds(home, text))
+    #expect(AppSignalTests.draftHolds(home, text))
     try Self.expectOffered(home, .addAction, text)
   }
 
@@ -163,7 +152,7 @@ struct DraftExitTests {
     let after = try #require(app.file("after"), "the wrapper never finished")
     #expect(app.file("before") == after, "stty -g differs")
     #expect(app.file("status") == "\(128 + signal)")
-    #expect(Self.draftHolds(home, text), "no draft holds the typed text")
+    #expect(AppSignalTests.draftHolds(home, text), "no draft holds the typed text")
     let state = home.directory.appendingPathComponent("state/learnlog")
     let reports = ((try? FileManager.default.contentsOfDirectory(atPath: state.path)) ?? [])
       .filter { $0.hasPrefix("crash-") }
