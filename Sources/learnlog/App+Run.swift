@@ -69,7 +69,7 @@ func runApp(logPath: String) throws {
   let report = crashReportPath(stateDirectory: drafts.directory.deletingLastPathComponent())
   LastWrite.crashReport(
     directory: report.directory, path: report.path,
-    line: "learnlog: crashed; the report is in \(printable(report.path))\n")
+    line: "learnlog: crashed; the report is in \(Sanitizer.sanitize(report.path))\n")
   let state = AppState(
     session: session, today: Day(date: Date()), theme: .standard(support), size: terminal.size,
     drafts: runner.pendingDrafts())
@@ -96,13 +96,4 @@ func crashReportPath(stateDirectory: URL) -> (directory: String, path: String) {
   let stamp = formatter.string(from: Date()).replacingOccurrences(of: ":", with: "-")
   let name = "crash-\(stamp)-\(ProcessInfo.processInfo.processIdentifier).txt"
   return (stateDirectory.path, stateDirectory.appendingPathComponent(name).path)
-}
-
-/// `text` with every control character shown as "?", for a line written to a terminal.
-func printable(_ text: String) -> String {
-  String(
-    String.UnicodeScalarView(
-      text.unicodeScalars.map {
-        [.control, .format].contains($0.properties.generalCategory) ? "?" : $0
-      }))
 }
