@@ -158,7 +158,8 @@ final class TmuxSession {
       stty -g > \(dir)/before
       sh -c 'echo $$ > "$0/pid.tmp" && mv "$0/pid.tmp" "$0/pid" && shift && exec "$@"' \
         \(dir) -- \(quoted)
-      echo $? > \(dir)/status
+      echo $? > \(dir)/status.tmp
+      mv \(dir)/status.tmp \(dir)/status
       stty -g > \(dir)/after.tmp
       mv \(dir)/after.tmp \(dir)/after
       """
