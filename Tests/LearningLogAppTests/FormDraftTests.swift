@@ -274,5 +274,12 @@ import Testing
     try app.type("<Backspace>", into: &s)
     #expect(!app.runner.hasPendingDraft)
     #expect(DraftStore(directory: app.draftDirectory).all().isEmpty)
+    // A draft kept with Esc is forgotten too when its text is taken back out.
+    try app.type("y <Esc> k n", into: &s)
+    #expect(s.form?.value("title") == "y")
+    try app.type("<BS> <Esc>", into: &s)
+    #expect(s.form == nil && s.keptDrafts.isEmpty)
+    try app.type("n", into: &s)
+    #expect(s.form?.value("title") == "")
   }
 }

@@ -221,7 +221,7 @@ public struct AppModel: ProgramModel {
     case .editorReturned(let field, let text):
       guard state.form != nil else { return [] }
       state.form?.form.setValue(field, text)
-      return draftEffects(state)
+      return draftEffects(&state)
     case .navigate(let destination): return navigate(&state, destination)
     case .setStatus(let text):
       state.status = text.isEmpty ? nil : StatusMessage(text)
@@ -327,9 +327,12 @@ public struct AppModel: ProgramModel {
 
   /// The draft effect of the form as typed now: kept when edited, forgotten when back to how
   /// it started.
-  func draftEffects(_ state: AppState) -> [RootEffect] {
+  func draftEffects(_ state: inout AppState) -> [RootEffect] {
     guard let f = state.form else { return [] }
-    guard f.isEdited else { return [.app(.discardDraft(key: f.draftKey))] }
+    guard f.isEdited else {
+      state.keptDrafts[f.draftKey] = nil
+      return [.app(.discardDraft(key: f.draftKey))]
+    }
     return [.app(.saveDraft(key: f.draftKey, values: f.draftValues))]
   }
 
@@ -381,11 +384,11 @@ public struct AppModel: ProgramModel {
       let before = f.values
       _ = f.form.handle(key)
       state.form = f
-      return f.values != before ? draftEffects(state) : []
+      return f.values != before ? draftEffects(&state) : []
     case .paste(let text):
       f.form.paste(text)
       state.form = f
-      return draftEffects(state)
+      return draftEffects(&state)
     case .endOrEditor:
       if f.isCursorAtLineEnd, let field = f.focusedField {
         return [.app(.editExternally(text: field.value, field: field.id))]
@@ -405,7 +408,7 @@ public struct AppModel: ProgramModel {
       }
       state.form = g
       state.status = StatusMessage("template: \(next)")
-      return draftEffects(state)
+      return draftEffects(&state)
     case .cancel:
       if f.isEdited {
         state.overlay = .leaveForm
