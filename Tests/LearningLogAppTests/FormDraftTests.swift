@@ -248,6 +248,25 @@ import Testing
         + "\(writes) times while typing, \(app.runner.draftWrites) with the idle tick")
   }
 
+  /// What keeping the draft in memory costs a key when a field holds 64 KiB (printed, not
+  /// asserted: the disk is not touched on the key's path, only the encoding is).
+  @Test func theCostOfAKeyWithABigDraftIsPrinted() throws {
+    let app = try AppHarness()
+    app.runner.clock = { 0 }  // time stands still: only the idle tick would write
+    var s = app.initialState()
+    try app.type("2 n", into: &s)
+    app.send(.form(.paste(String(repeating: "0123456789abcdef", count: 4096))), to: &s)
+    let keys = 200
+    let clock = ContinuousClock()
+    let took = clock.measure {
+      for _ in 0..<keys { app.send(.form(.key(.char("x"))), to: &s) }
+    }
+    #expect(app.runner.draftWrites == 0)
+    #expect(s.form?.value("title").count == 65_536 + keys)
+    let perKey = took / keys
+    print("drafts: a key in a form holding 64 KiB costs \(perKey) with the draft kept in memory")
+  }
+
   @Test func keysWithinOneSecondWriteNothingUntilTheTick() throws {
     let app = try AppHarness()
     let clock = ManualClock()
