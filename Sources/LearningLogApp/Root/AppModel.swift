@@ -329,11 +329,14 @@ public struct AppModel: ProgramModel {
   /// it started.
   func draftEffects(_ state: inout AppState) -> [RootEffect] {
     guard let f = state.form else { return [] }
-    guard f.isEdited else {
+    // The values once: a field may hold a long text.
+    let values = f.values
+    guard values != f.initial else {
       state.keptDrafts[f.draftKey] = nil
       return [.app(.discardDraft(key: f.draftKey))]
     }
-    return [.app(.saveDraft(key: f.draftKey, values: f.draftValues))]
+    let draft = values.merging(f.kind.draftIdentity) { _, identity in identity }
+    return [.app(.saveDraft(key: f.draftKey, values: draft))]
   }
 
   func closeForm(_ state: inout AppState) -> [RootEffect] {
