@@ -243,7 +243,9 @@ extension TerminalGuard {
     ll_redirect_for_report(fd)
   }
 
-  /// Replaces the pending file (nil: none). Not called from a handler.
+  /// Replaces the pending file (nil: none).
+  ///
+  /// Not called from a handler.
   static func setPendingFile(path: String, contents: [UInt8]?) {
     // A handler is writing it: the process is ending; leave it be.
     guard ll_atomic_exchange(flags + 4, 0) != 2 else {
@@ -280,7 +282,9 @@ extension TerminalGuard {
     ll_atomic_store(flags + 4, 1)
   }
 
-  /// Sets where a crash report goes and the line naming it. Not called from a handler.
+  /// Sets where a crash report goes and the line naming it.
+  ///
+  /// Not called from a handler.
   static func setReport(directory: String, path: String, line: String) {
     ll_atomic_store(flags + 5, 0)
     let parts = [Array(directory.utf8), Array(path.utf8), Array(line.utf8)]

@@ -7,8 +7,10 @@ import Testing
 /// Every form keeps its typed text as a draft and reopens from it; Esc on an edited form asks
 /// keep as draft / discard / back; drafts reach the disk off the keystroke path.
 @Suite struct FormDraftTests {
-  /// A form of kind `name` on the demo log. The switch is exhaustive: a new kind of form does not
-  /// compile here until it is given a case, so it cannot escape the round trip below.
+  /// A form of kind `name` on the demo log.
+  ///
+  /// The switch is exhaustive: a new kind of form does not compile here until it is given a
+  /// case, so it cannot escape the round trip below.
   static func kind(_ name: FormKind.Name, in domain: LearningState) throws -> FormKind {
     let incident = try #require(domain.incidentList.first)
     let lesson = try #require(domain.lessonList.first)
