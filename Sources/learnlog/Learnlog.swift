@@ -51,7 +51,7 @@ struct Learnlog: ParsableCommand {
   /// Parses the command line, runs the command, and turns every error into one `error:` line
   /// and its exit status.
   static func main() {
-    var arguments = Array(CommandLine.arguments.dropFirst())
+    var arguments = validatedArguments()
     // `--file PATH` before the command name belongs to every command.
     while let first = arguments.first, first.hasPrefix("--file") {
       if first == "--file", arguments.count >= 2 {
@@ -64,6 +64,7 @@ struct Learnlog: ParsableCommand {
         break
       }
     }
+    let typed = arguments
     // …and is handed to the command itself, so every command with a `--file` option sees it.
     if let file = Invocation.leadingFile {
       let (depth, target) = commandPath(arguments)
@@ -77,10 +78,14 @@ struct Learnlog: ParsableCommand {
     } catch {
       let status = exitCode(for: error)
       if status == .success {
-        Out.raw(fullMessage(for: error) + "\n")
+        // Help, a completion script or the command tree: a data format like any other.
+        Out.data(fullMessage(for: error) + "\n")
         terminate(0)
       }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      if let typo = unknownCommand(typed) {
+        fail(typo, ExitStatus.usage)
+      }
       fail(lowerFirst(message) + "; see `\(helpPath(arguments)) --help`", ExitStatus.usage)
     }
     do {
@@ -113,7 +118,7 @@ struct Learnlog: ParsableCommand {
     default:
       if exitCode(for: error) == .success {
         let text = fullMessage(for: error)
-        if !text.isEmpty { Out.raw(text + "\n") }
+        if !text.isEmpty { Out.data(text + "\n") }
         terminate(0)
       }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? ""
@@ -121,9 +126,111 @@ struct Learnlog: ParsableCommand {
     }
   }
 
+  /// Prints `error: message` (sanitised, every long argument it quotes cut to its echo form)
+  /// and exits with `status`.
   static func fail(_ message: String, _ status: Int32) -> Never {
-    Out.note("error: " + message.replacingOccurrences(of: "\n", with: " "))
+    Out.error(echoingArguments(message))
     terminate(status)
+  }
+
+  /// `message` with each command-line argument it quotes whole and that is long or holds a
+  /// control character replaced by its echo form (sanitised, cut to 80 columns with "…").
+  ///
+  /// Messages of the argument parser and of the domain quote what was typed; this caps them
+  /// all in one place, whichever layer wrote the message.
+  static func echoingArguments(_ message: String) -> String {
+    var text = message
+    let words = Set(CommandLine.arguments.dropFirst()).sorted { $0.utf8.count > $1.utf8.count }
+    for word in words where !word.isEmpty {
+      let shown = Out.echo(word)
+      if shown != word, text.contains(word) {
+        text = text.replacingOccurrences(of: word, with: shown)
+      }
+    }
+    return text
+  }
+
+  /// The arguments, refusing any that is not valid UTF-8 with an error naming it (the
+  /// standard library would turn its bytes into U+FFFD silently).
+  static func validatedArguments() -> [String] {
+    var out: [String] = []
+    for i in 1..<Int(CommandLine.argc) {
+      guard let raw = CommandLine.unsafeArgv[i] else { continue }
+      let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+      guard let word = String(validating: bytes, as: UTF8.self) else {
+        let after = i > 1 ? CommandLine.arguments[i - 1] : nil
+        let place =
+          "argument \(i) ('\(Out.echo(shownBytes(bytes)))'"
+          + (after.map { ", after '\(Out.echo($0))'" } ?? "") + ")"
+        Out.error(
+          "\(place) is not valid UTF-8 text; give it as UTF-8 (check the terminal's or "
+            + "the script's encoding)")
+        terminate(ExitStatus.usage)
+      }
+      out.append(word)
+    }
+    return out
+  }
+
+  /// `bytes` as text, each byte outside valid UTF-8 shown as `\xFF`.
+  static func shownBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    var out = ""
+    var i = 0
+    while i < bytes.count {
+      // The longest valid sequence starting here (1–4 bytes), else one byte as \xFF.
+      var taken = false
+      for n in 1...4 where i + n <= bytes.count {
+        if let s = String(validating: bytes[i..<(i + n)], as: UTF8.self) {
+          out += s
+          i += n
+          taken = true
+          break
+        }
+      }
+      if !taken {
+        out += "\\x" + String(bytes[i], radix: 16, uppercase: true)
+        i += 1
+      }
+    }
+    return out
+  }
+
+  /// "unknown command 'x'; did you mean 'y'?" when the word after the commands given is not a
+  /// command of one that has commands; nil otherwise.
+  static func unknownCommand(_ arguments: [String]) -> String? {
+    let (depth, target) = commandPath(arguments)
+    var names: [String] = []
+    for command in target.configuration.subcommands where command.configuration.shouldDisplay {
+      names.append(command._commandName)
+    }
+    guard !names.isEmpty, depth < arguments.count else { return nil }
+    let word = arguments[depth]
+    guard !word.hasPrefix("-") else { return nil }
+    let place = (["learnlog"] + arguments.prefix(depth)).joined(separator: " ")
+    let best = names.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+    if let (name, distance) = best, distance <= max(1, name.count / 3) {
+      return "unknown command '\(word)'; did you mean '\(name)'? see `\(place) --help`"
+    }
+    return "unknown command '\(word)'; the commands are \(names.joined(separator: ", ")); "
+      + "see `\(place) --help`"
+  }
+
+  /// The Levenshtein distance between `a` and `b` (short words only: command names).
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.prefix(64))
+    let y = Array(b)
+    if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
+    var row = Array(0...y.count)
+    for i in 1...x.count {
+      var diagonal = row[0]
+      row[0] = i
+      for j in 1...y.count {
+        let above = row[j]
+        row[j] = min(above + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1))
+        diagonal = above
+      }
+    }
+    return row[y.count]
   }
 
   static func lowerFirst(_ s: String) -> String {

@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
     let sinceDay = try since.map { try Day.parse($0, field: "--since") }
     guard let csvTable = CSVTable(rawValue: table.lowercased()) else {
       throw CLIError(
-        message: "--table: '\(table)' is not one of incidents, actions; use one of those")
+        message: "--table: '\(Out.echo(table))' is not one of incidents, actions; use one of those")
     }
     if includePrivate && format != .json {
       throw CLIError(
@@ -63,7 +63,7 @@ struct ExportCommand: ParsableCommand {
       try Self.write(text, to: output, private: includePrivate)
       Out.note("wrote \(output)")
     } else {
-      Out.raw(text)
+      Out.data(text)
     }
   }
 
@@ -147,14 +147,15 @@ struct ImportCommand: ParsableCommand {
     } else {
       throw CLIError(
         message:
-          "\(file): cannot tell the format from its name; pass --format json or --format csv",
+          "\(Out.echo(file)): cannot tell the format from its name; pass --format json or --format csv",
         status: ExitStatus.usage)
     }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: file))
     } catch {
-      throw CLIError(message: "cannot read \(file); check the path and that you may read it")
+      throw CLIError(
+        message: "cannot read \(Out.echo(file)); check the path and that you may read it")
     }
     // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
     let progress = Progress("import", total: data.count / 200)
@@ -177,7 +178,7 @@ struct ImportCommand: ParsableCommand {
         }
       }
     } catch let e as DomainError {
-      throw CLIError(message: "\(file): \(e.message); nothing was imported")
+      throw CLIError(message: "\(Out.echo(file)): \(e.message); nothing was imported")
     }
     let count = plan.shared.count + plan.private.count
     progress.finish("\(count) records written")

@@ -138,14 +138,17 @@ struct IncidentCommand: ParsableCommand {
       let ws = try Session.open(global, lazy: true)
       let state = ws.state
       let iid = try state.resolve(id, .incident)
-      guard let inc = state.incidents[iid] else { throw CLIError(message: "no incident \(id)") }
+      guard let inc = state.incidents[iid] else {
+        throw CLIError(message: "no incident \(Out.echo(id))")
+      }
       let review = state.reviewStatus(inc)
       if json {
         Out.json(Exporter.incidentJSON(inc, review: review))
         return
       }
-      let c = Out.clean
-      Out.line(Out.paint("\(state.shortID(for: iid))  \(c(inc.title))", .bold))
+      // Out.line sanitises every line; each value is cleaned too, so its line breaks show
+      // as ^J and one field stays one line.
+      Out.line("\(Out.clean(state.shortID(for: iid)))  \(Out.clean(inc.title))", paint: .bold)
       var fields: [(String, String)] = [
         ("kind", inc.kind.rawValue), ("severity", inc.severity.rawValue),
         ("status", inc.status.rawValue), ("occurred", inc.occurred.description),
@@ -155,27 +158,28 @@ struct IncidentCommand: ParsableCommand {
       ]
       fields = fields.filter { !$0.1.isEmpty }
       for (k, v) in fields {
-        Out.line("  \(k.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c(v))")
+        Out.line("  \(k.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Out.clean(v))")
       }
       if !inc.what.isEmpty {
         Out.line()
-        Out.line(Out.paint("What happened", .bold))
-        Out.line("  " + c(inc.what))
+        Out.line("What happened", paint: .bold)
+        Out.line("  " + Out.clean(inc.what))
       }
       Out.line()
-      Out.line(
-        Out.paint("Review", .bold) + " "
-          + (review.isComplete
-            ? Out.paint("complete", .green)
-            : Out.paint("missing: " + review.missing.joined(separator: "; "), .yellow)))
+      Out.line([
+        ("Review", .bold), (" ", nil),
+        review.isComplete
+          ? ("complete", .green)
+          : ("missing: " + review.missing.joined(separator: "; "), .yellow),
+      ])
       for q in review.questions {
         guard let a = inc.answer(q.key) else { continue }
-        Out.line("  \(q.key): \(c(a))")
+        Out.line("  \(Out.clean(q.key)): \(Out.clean(a))")
       }
       let actions = state.actions(of: iid)
       if !actions.isEmpty {
         Out.line()
-        Out.line(Out.paint("Actions", .bold))
+        Out.line("Actions", paint: .bold)
         var t = Table(["ID", "STATUS", "DUE", "OWNER", "TITLE"])
         for a in actions {
           t.add([
@@ -189,15 +193,17 @@ struct IncidentCommand: ParsableCommand {
       let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
       if !lessons.isEmpty {
         Out.line()
-        Out.line(Out.paint("Lessons", .bold))
-        for l in lessons { Out.line("  \(state.shortID(for: l.id))  \(c(l.text))") }
+        Out.line("Lessons", paint: .bold)
+        for l in lessons {
+          Out.line("  \(Out.clean(state.shortID(for: l.id)))  \(Out.clean(l.text))")
+        }
       }
       let history = inc.understandingHistory
       if history.count > 1 {
         Out.line()
-        Out.line(Out.paint("How understanding changed", .bold))
+        Out.line("How understanding changed", paint: .bold)
         for v in history {
-          Out.line("  \(ISOTime.string(v.at))  \(v.key): \(c(v.value))")
+          Out.line("  \(ISOTime.string(v.at))  \(Out.clean(v.key)): \(Out.clean(v.value))")
         }
       }
     }
@@ -242,7 +248,7 @@ struct ReviewCommand: ParsableCommand {
       throw ValidationError("give at least one --answer KEY=TEXT")
     }
     for a in answers where !a.contains("=") {
-      throw ValidationError("--answer '\(a)' is not KEY=TEXT")
+      throw ValidationError("--answer '\(Out.echo(a))' is not KEY=TEXT")
     }
   }
 

@@ -103,7 +103,7 @@ struct RepairCommand: ParsableCommand {
             "repair needs confirmation; run `learnlog repair --yes` to write the repaired log (the original is kept as a backup)"
         )
       }
-      Out.emit("Write a repaired log and keep the original as a backup? [y/N] ", to: 2)
+      Out.prompt("Write a repaired log and keep the original as a backup? [y/N] ")
       let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
       guard answer == "y" || answer == "yes" else {
         throw CLIError(message: "repair cancelled; the log is unchanged")

@@ -53,10 +53,9 @@ struct MergeDriverCommand: ParsableCommand {
     do {
       let problems = try MergeDriver.run(base: base, ours: ours, theirs: theirs)
       if !problems.isEmpty {
-        FileHandle.standardError.write(
-          Data(
-            ("learnlog merge-driver: \(problems.count) line(s) are not valid records and were "
-              + "kept; run `learnlog check` after the merge\n").utf8))
+        Out.note(
+          "learnlog merge-driver: \(problems.count) line(s) are not valid records and were "
+            + "kept; run `learnlog check` after the merge")
         throw ExitCode(1)
       }
     } catch let e as SharingError {

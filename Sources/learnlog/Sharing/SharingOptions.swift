@@ -27,12 +27,11 @@ enum SharingCLI {
 
   /// Prints `error: <message>` on standard error and exits with status 1.
   static func fail(_ error: any Error) -> Never {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-    exit(1)
+    Learnlog.fail("\(error)", ExitStatus.userError)
   }
 
   /// Prints lines on standard output.
   static func say(_ lines: [String]) {
-    FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    for line in lines { Out.line(line) }
   }
 }

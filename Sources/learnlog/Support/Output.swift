@@ -27,45 +27,123 @@ struct CLIError: Error, CustomStringConvertible {
   var description: String { message }
 }
 
-/// Writing to standard output and standard error, with colour only on a terminal.
+/// The one way the command line writes to standard output and standard error.
+///
+/// Every byte a command prints goes through here, and through the terminal sanitiser:
+/// - human text (``line(_:paint:)``, ``note(_:)``, ``error(_:)``, ``prompt(_:)``) is always
+///   sanitised, to a terminal, a pipe or a file alike: no raw ESC, C0 (but line feed), C1, DEL
+///   or bidi control leaves it, whatever the text came from (the log, an import file, an
+///   argument);
+/// - data formats (``data(_:)``, ``json(_:)``: JSON, CSV, Markdown, help) keep their exact bytes
+///   when written to a pipe or a file, and are sanitised when written to a terminal;
+/// - colour and the progress line are the only escape sequences written, and only to a terminal.
+///
+/// Nothing else in the command line writes to descriptors 1 or 2 (a test reads the sources to
+/// hold that rule).
 enum Out {
+  /// Whether standard output is a terminal.
+  static let stdoutIsTerminal: Bool = isatty(1) == 1
+
   /// Whether standard output is a terminal and `NO_COLOR` is unset.
   static let useColor: Bool =
-    isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
   /// Whether standard error is a terminal (progress is shown only then).
   static let stderrIsTerminal: Bool = isatty(2) == 1
 
-  /// Writes `text` and a newline to standard output.
-  static func line(_ text: String = "") { emit(text + "\n", to: 1) }
+  /// The display columns an echoed user value keeps before it is cut with "…".
+  static let echoColumns = 80
 
-  /// Writes `text` as is to standard output.
-  static func raw(_ text: String) { emit(text, to: 1) }
+  /// The display columns an error line keeps at most: its start and its end (the advice).
+  static let errorColumns = 400
 
-  /// Writes `text` and a newline to standard error.
-  static func note(_ text: String) { emit(text + "\n", to: 2) }
+  /// Writes human text and a newline to standard output, sanitised; `paint` colours it on a
+  /// terminal.
+  static func line(_ text: String = "", paint: Paint? = nil) {
+    write(painted(safe(text), paint) + "\n", to: 1)
+  }
 
-  /// Writes bytes to a descriptor, looping on short writes.
-  static func emit(_ text: String, to fd: Int32) {
-    let bytes = Array(text.utf8)
-    var done = 0
-    while done < bytes.count {
-      let n = bytes.withUnsafeBytes { buffer in
-        sysWrite(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
-      }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return
-      }
-      done += n
+  /// Writes one line made of differently coloured pieces, each sanitised.
+  static func line(_ pieces: [(String, Paint?)]) {
+    write(pieces.map { painted(safe($0.0), $0.1) }.joined() + "\n", to: 1)
+  }
+
+  /// Writes human text and a newline to standard error, sanitised.
+  static func note(_ text: String) { write(safe(text) + "\n", to: 2) }
+
+  /// Writes `error: message` as one sanitised line on standard error, cut to
+  /// ``errorColumns`` (its start and its advice kept) so no echoed value floods the terminal.
+  static func error(_ message: String) {
+    let one = message.replacingOccurrences(of: "\r\n", with: " ")
+      .replacingOccurrences(of: "\n", with: " ")
+    write("error: " + capped(Sanitizer.sanitize(one), columns: errorColumns) + "\n", to: 2)
+  }
+
+  /// Writes a question on standard error without a newline (the answer is typed after it).
+  static func prompt(_ text: String) { write(safe(text), to: 2) }
+
+  /// Writes a data format (JSON, CSV, Markdown, help text) to standard output: its exact bytes
+  /// to a pipe or a file; sanitised, line by line, to a terminal (CRLF shown as a line break).
+  static func data(_ text: String) {
+    guard stdoutIsTerminal else {
+      write(text, to: 1)
+      return
     }
+    write(terminalSafe(text), to: 1)
   }
 
   /// Prints one JSON document (pretty, keys sorted) to standard output.
-  static func json(_ value: JSONValue) { raw(ExchangeJSON.encode(value)) }
+  static func json(_ value: JSONValue) { data(ExchangeJSON.encode(value)) }
+
+  /// Shows `text` on the progress line of standard error (a terminal only); nil clears it.
+  static func progress(_ text: String?) {
+    guard stderrIsTerminal else { return }
+    write("\r\u{1B}[K" + (text.map(safe) ?? ""), to: 2)
+  }
 
   /// Text from the log made safe for a terminal: controls and bidi characters escaped.
   static func clean(_ text: String) -> String { Sanitizer.sanitize(text) }
+
+  /// A user value quoted in a message: sanitised and cut to ``echoColumns`` with "…".
+  static func echo(_ value: String) -> String {
+    capped(Sanitizer.sanitize(value), columns: echoColumns)
+  }
+
+  /// Human text made safe: every control but the line feed escaped.
+  static func safe(_ text: String) -> String { Sanitizer.sanitize(text, keepNewlines: true) }
+
+  /// A data format made safe for a terminal, line by line (plain ASCII lines cost one scan).
+  static func terminalSafe(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    var first = true
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if !first { out += "\n" }
+      first = false
+      // "\r\n" is one Character: split by scalars, so a CRLF line ends without its CR.
+      var l = Substring(line)
+      if l.unicodeScalars.last == "\r" { l = Substring(l.unicodeScalars.dropLast()) }
+      out += Sanitizer.sanitize(String(l))
+    }
+    return out
+  }
+
+  /// `text` cut to `columns` display columns: an echoed value keeps its start and "…"; a
+  /// longer line keeps its start, "…" and its last fifth (where the advice is).
+  static func capped(_ text: String, columns: Int) -> String {
+    guard DisplayWidth.of(text) > columns else { return text }
+    if columns <= echoColumns { return text.truncated(toWidth: columns) }
+    let tailColumns = columns / 5
+    var tail: [Character] = []
+    var used = 0
+    for c in text.reversed() {
+      let w = DisplayWidth.of(c)
+      if used + w > tailColumns { break }
+      tail.append(c)
+      used += w
+    }
+    return text.truncated(toWidth: columns - tailColumns) + String(tail.reversed())
+  }
 
   /// SGR colours, or nothing when colour is off.
   enum Paint: String {
@@ -77,10 +155,27 @@ enum Out {
     case cyan = "36"
   }
 
-  /// `text` in `paint` when colour is on.
-  static func paint(_ text: String, _ paint: Paint?) -> String {
+  /// Already sanitised `text` in `paint` when colour is on.
+  fileprivate static func painted(_ text: String, _ paint: Paint?) -> String {
     guard useColor, let paint else { return text }
     return "\u{1B}[\(paint.rawValue)m\(text)\u{1B}[0m"
+  }
+
+  /// Writes bytes to a descriptor, looping on short writes; the only write to 1 and 2.
+  fileprivate static func write(_ text: String, to fd: Int32) {
+    var bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { buffer in
+        sysWrite(fd, buffer.baseAddress.map { UnsafeRawPointer($0) + done }, buffer.count - done)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return
+      }
+      done += n
+    }
+    bytes.removeAll()
   }
 }
 
@@ -90,7 +185,7 @@ struct Table {
   var rows: [[String]] = []
   var paints: [Out.Paint?] = []
 
-  init(_ headers: [String]) { self.headers = headers }
+  init(_ headers: [String]) { self.headers = headers.map { Out.clean($0) } }
 
   /// Adds a row (cells are sanitised); `paint` colours the whole row on a terminal.
   mutating func add(_ cells: [String], paint: Out.Paint? = nil) {
@@ -127,16 +222,16 @@ struct Table {
           line += spaces.prefix(widths[i] - ws[i])
         }
       }
-      out += Out.paint(line, paint)
+      out += Out.painted(line, paint)
       out += "\n"
       if out.utf8.count >= 1 << 16 {
-        Out.raw(out)
+        Out.write(out, to: 1)
         out.removeAll(keepingCapacity: true)
       }
     }
     append(headers, headers.map { DisplayWidth.of($0) }, .bold)
     for (k, row) in rows.enumerated() { append(row, cellWidths[k], paints[k]) }
-    Out.raw(out)
+    Out.write(out, to: 1)
   }
 }
 
@@ -153,13 +248,13 @@ struct Progress {
   /// Reports one step.
   func step(_ text: String) {
     guard enabled else { return }
-    Out.emit("\r\u{1B}[K\(label): \(text)", to: 2)
+    Out.progress("\(label): \(text)")
   }
 
   /// Ends the progress line.
   func finish(_ text: String) {
     guard enabled else { return }
-    Out.emit("\r\u{1B}[K\(label): \(text)\n", to: 2)
+    Out.progress("\(label): \(text)\n")
   }
 }
 

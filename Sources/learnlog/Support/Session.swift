@@ -59,9 +59,9 @@ enum Session {
         guard Out.stderrIsTerminal else { return }
         if p.isWorthShowing {
           shown = true
-          Out.emit("\r\u{1B}[Klearnlog: \(p.line)", to: 2)
+          Out.progress("learnlog: \(p.line)")
         } else if p.phase == .done, shown {
-          Out.emit("\r\u{1B}[K", to: 2)
+          Out.progress(nil)
         }
       })
     // A command runs once and exits: its state is left to the operating system.
