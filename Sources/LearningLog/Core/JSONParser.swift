@@ -78,6 +78,9 @@ public struct JSONParser {
     try parse(Array(text.utf8), limits: limits)
   }
 
+  /// The reason given for a string over ``JSONLimits/maxStringBytes``.
+  var stringTooLong: String { "a string is longer than \(limits.maxStringBytes) bytes" }
+
   @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
 
   @inline(__always) func peek() -> UInt8? { position < end ? byte(position) : nil }
@@ -249,7 +252,7 @@ public struct JSONParser {
       let b = byte(position)
       if b == 0x22 {
         let count = position - start
-        if count > limits.maxStringBytes { throw error("string longer than the bound") }
+        if count > limits.maxStringBytes { throw error(stringTooLong) }
         let raw = UnsafeRawBufferPointer(start: base + start, count: count)
         position += 1
         return try validated(raw, at: start)
@@ -266,7 +269,7 @@ public struct JSONParser {
       let b = byte(position)
       if b == 0x22 {
         position += 1
-        if out.count > limits.maxStringBytes { throw error("string longer than the bound") }
+        if out.count > limits.maxStringBytes { throw error(stringTooLong) }
         let result = out.withUnsafeBytes { raw in
           Result { () throws(JSONParseError) in try validated(raw, at: start) }
         }
@@ -276,7 +279,7 @@ public struct JSONParser {
       if b != 0x5C {
         out.append(b)
         position += 1
-        if out.count > limits.maxStringBytes { throw error("string longer than the bound") }
+        if out.count > limits.maxStringBytes { throw error(stringTooLong) }
         continue
       }
       position += 1

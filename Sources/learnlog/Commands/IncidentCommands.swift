@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LearningLog
+import LearningLogApp
 
 /// `learnlog init`.
 struct InitCommand: ParsableCommand {
@@ -288,18 +289,54 @@ struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a private note to an incident; prints its id.",
       discussion: """
-        The note goes to $XDG_DATA_HOME/learnlog/private/notes.jsonl (mode 0600), never to the
-        shared log or an export without --include-private. Example:
-          learnlog note add 3fk2 --text "ask about on-call load"
+        The note goes to $XDG_DATA_HOME/learnlog/private/notes.jsonl (mode 0600), never to the \
+        shared log or an export without --include-private. The text is read from standard \
+        input (or, on a terminal, written in $VISUAL or $EDITOR), so it never appears on the \
+        command line, where every local user can read it (/proc/PID/cmdline, ps) and the \
+        shell keeps it in its history. Examples:
+          learnlog note add 3fk2 < note.txt
+          printf '%s\\n' "ask about on-call load" | learnlog note add 3fk2
+          learnlog note add 3fk2            (opens $EDITOR on a terminal)
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
-    @Option(help: "The note.") var text: String
+    @Option(
+      help: ArgumentHelp(
+        "The note; - (or no --text) reads it from standard input, or $EDITOR on a terminal. "
+          + "Text given here is visible to other local users (ps, /proc) and kept in shell "
+          + "history: prefer standard input.",
+        valueName: "text|-"))
+    var text: String?
 
     func run() throws {
-      let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: text))
+      let note = try text.flatMap { $0 == "-" ? nil : $0 } ?? Self.readPrivateText()
+      let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: note))
       if let id = plan.createdID { Out.line(id) }
       Out.note("saved a private note in \(ws.privateStore.path)")
+    }
+
+    /// The note from standard input, or from `$VISUAL`/`$EDITOR` when standard input is a
+    /// terminal; one trailing newline dropped.
+    static func readPrivateText() throws -> String {
+      if isatty(0) == 1 {
+        let editor = ExternalEditor.fromEnvironment { $0() }
+        do {
+          return try editor.edit("")
+        } catch {
+          throw CLIError(
+            message: "\(error); pipe the note on standard input instead (learnlog note add ID < file)")
+        }
+      }
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      guard var note = String(data: data, encoding: .utf8) else {
+        throw CLIError(message: "the note on standard input is not UTF-8 text; give it as UTF-8")
+      }
+      if note.hasSuffix("\r\n") {
+        note.removeLast()
+      } else if note.hasSuffix("\n") {
+        note.removeLast()
+      }
+      return note
     }
   }
 }

@@ -22,7 +22,7 @@ extension LearningState {
       return try planActionStatus(id, .dropped, reason: reason, ctx)
     case .verifyAction(let id, let outcome, let evidence):
       let aid = try resolve(id, .action)
-      guard let a = actions[aid] else { throw DomainError("no action \(id)") }
+      guard let a = actions[aid] else { throw DomainError("no action \(DomainError.echo(id))") }
       let o = try VerificationOutcome.parse(outcome, field: "outcome")
       guard a.status == .done else {
         throw DomainError(
@@ -64,10 +64,10 @@ extension LearningState {
       let key = PatternKey.normalise(name).replacingOccurrences(of: "/", with: "-")
       guard !key.isEmpty else {
         throw DomainError(
-          "template name '\(name)' has no letters or digits; use a name like team-retro")
+          "template name '\(DomainError.echo(name))' has no letters or digits; use a name like team-retro")
       }
       if template(named: key) != nil {
-        throw DomainError("template '\(key)' already exists; revise it or pick another name")
+        throw DomainError("template '\(DomainError.echo(key))' already exists; revise it or pick another name")
       }
       try validateQuestions(questions)
       return Plan(
@@ -83,10 +83,10 @@ extension LearningState {
     case .reviseTemplate(let name, let title, let questions):
       if ReviewTemplate.builtIns.contains(where: { $0.name == name }) {
         throw DomainError(
-          "template '\(name)' is built in; add a team template with another name instead")
+          "template '\(DomainError.echo(name))' is built in; add a team template with another name instead")
       }
       guard templateRevisions[name] != nil else {
-        throw DomainError("no team template '\(name)'; add it first")
+        throw DomainError("no team template '\(DomainError.echo(name))'; add it first")
       }
       try validateQuestions(questions)
       var body: [String: JSONValue] = [
@@ -104,7 +104,7 @@ extension LearningState {
       ])
     case .delete(let id):
       let eid = try resolve(id, nil)
-      guard let kind = kind(of: eid) else { throw DomainError("no entity \(id)") }
+      guard let kind = kind(of: eid) else { throw DomainError("no entity \(DomainError.echo(id))") }
       var drafts = [draft(EventType.entityDeleted, eid, ["kind": .string(kind.rawValue)], ctx)]
       if kind == .incident {
         for a in actions(of: eid) {
@@ -201,16 +201,16 @@ extension LearningState {
     for q in questions {
       guard !q.key.isEmpty, PatternKey.normalise(q.key) == q.key, !q.key.contains("/") else {
         throw DomainError(
-          "question key '\(q.key)' must be lowercase words joined by '-', e.g. root-cause")
+          "question key '\(DomainError.echo(q.key))' must be lowercase words joined by '-', e.g. root-cause")
       }
       guard keys.insert(q.key).inserted else {
-        throw DomainError("question key '\(q.key)' appears twice; give each question its own key")
+        throw DomainError("question key '\(DomainError.echo(q.key))' appears twice; give each question its own key")
       }
       guard !q.prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw DomainError("question '\(q.key)' has no prompt; give the question text")
+        throw DomainError("question '\(DomainError.echo(q.key))' has no prompt; give the question text")
       }
       if q.kind == .choice && q.choices.isEmpty {
-        throw DomainError("question '\(q.key)' is a choice without choices; list the choices")
+        throw DomainError("question '\(DomainError.echo(q.key))' is a choice without choices; list the choices")
       }
     }
   }
@@ -242,7 +242,7 @@ extension LearningState {
     throws -> Plan
   {
     let id = try resolve(idText, .incident)
-    guard let inc = incidents[id] else { throw DomainError("no incident \(idText)") }
+    guard let inc = incidents[id] else { throw DomainError("no incident \(DomainError.echo(idText))") }
     let field = fieldText.lowercased()
     var v: JSONValue
     switch field {
@@ -273,7 +273,7 @@ extension LearningState {
       v = .string(s.rawValue)
     default:
       throw DomainError(
-        "unknown field '\(fieldText)'; use one of \(Incident.settableFields.joined(separator: ", "))"
+        "unknown field '\(DomainError.echo(fieldText))'; use one of \(Incident.settableFields.joined(separator: ", "))"
       )
     }
     return Plan(shared: [
@@ -286,11 +286,11 @@ extension LearningState {
     _ ctx: inout CommandContext
   ) throws -> Plan {
     let id = try resolve(idText, .incident)
-    guard let inc = incidents[id] else { throw DomainError("no incident \(idText)") }
+    guard let inc = incidents[id] else { throw DomainError("no incident \(DomainError.echo(idText))") }
     let name = templateName ?? inc.template
     guard template(named: name) != nil else {
       let names = templates.map(\.name).joined(separator: ", ")
-      throw DomainError("no template '\(name)'; use one of \(names)")
+      throw DomainError("no template '\(DomainError.echo(name))'; use one of \(names)")
     }
     guard !answers.isEmpty else {
       throw DomainError("no answers given; add --answer KEY=TEXT for each question you answer")
@@ -303,11 +303,11 @@ extension LearningState {
       let key = a.key.trimmingCharacters(in: .whitespaces).lowercased()
       guard let q = questions.first(where: { $0.key == key }) else {
         throw DomainError(
-          "template \(name) has no question '\(a.key)'; use one of \(questions.map(\.key).joined(separator: ", "))"
+          "template \(DomainError.echo(name)) has no question '\(DomainError.echo(a.key))'; use one of \(questions.map(\.key).joined(separator: ", "))"
         )
       }
       guard !a.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        throw DomainError("answer \(key) is empty; give some text or leave it out")
+        throw DomainError("answer \(DomainError.echo(key)) is empty; give some text or leave it out")
       }
       let value = try q.validate(a.value)
       if inc.answer(key) == value && inc.template == name { continue }
@@ -379,7 +379,7 @@ extension LearningState {
     _ idText: String, _ to: ActionStatus, reason: String, _ ctx: CommandContext
   ) throws -> Plan {
     let id = try resolve(idText, .action)
-    guard let a = actions[id] else { throw DomainError("no action \(idText)") }
+    guard let a = actions[id] else { throw DomainError("no action \(DomainError.echo(idText))") }
     let allowed: [ActionStatus: Set<ActionStatus>] = [
       .doing: [.open], .done: [.open, .doing], .dropped: [.open, .doing],
     ]
@@ -399,7 +399,7 @@ extension LearningState {
   /// Plans moving an action one column back; a verified or dropped action stays settled.
   func planMoveActionBack(_ idText: String, _ ctx: CommandContext) throws -> Plan {
     let id = try resolve(idText, .action)
-    guard let a = actions[id] else { throw DomainError("no action \(idText)") }
+    guard let a = actions[id] else { throw DomainError("no action \(DomainError.echo(idText))") }
     let to: ActionStatus
     switch a.status {
     case .doing: to = .open

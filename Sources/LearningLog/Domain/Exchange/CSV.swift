@@ -32,62 +32,125 @@ public enum CSV {
     return text
   }
 
-  /// The rows of `text`; throws naming the line of an unterminated quote.
+  /// The rows of `text` (see ``rows(_:)``).
   public static func parse(_ text: String) throws -> [[String]] {
-    var rows: [[String]] = []
+    try rows(text).map(\.cells)
+  }
+
+  /// One row of a CSV file and the line it starts on (a quoted cell may span lines).
+  public struct Row: Hashable, Sendable {
+    /// The line the row starts on, 1-based.
+    public var line: Int
+    /// Its cells.
+    public var cells: [String]
+  }
+
+  /// Where a CSV text breaks RFC 4180, and why.
+  public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The row (1 = the first, usually the header).
+    public var row: Int
+    /// The line of the problem, 1-based.
+    public var line: Int
+    /// The cell, 1-based.
+    public var column: Int
+    /// What is wrong and how to fix it.
+    public var reason: String
+    /// The first row, when the problem is after it (it names the columns of a header).
+    public var firstRow: [String]?
+
+    public var description: String { "CSV row \(row) (line \(line)), cell \(column): \(reason)" }
+  }
+
+  /// The rows of `text`, strictly per RFC 4180: a quote opens a cell only at its start, a
+  /// closing quote is followed by a comma or the end of the line, a quote inside a quoted cell
+  /// is doubled. Line ends are CRLF or LF; a leading byte order mark is skipped; an empty line
+  /// is no row.
+  ///
+  /// - Throws: ``ParseError`` naming the row, line and cell of a stray or unclosed quote.
+  public static func rows(_ text: String) throws(ParseError) -> [Row] {
+    var rows: [Row] = []
     var row: [String] = []
     var field = ""
-    var inQuotes = false
     var line = 1
-    var quoteLine = 1
+    var rowLine = 1
     var it = Array(text.unicodeScalars)
     if it.first == "\u{FEFF}" { it.removeFirst() }
     var i = 0
+    // Whether the current cell holds anything yet (an empty quoted cell counts).
     var fieldStarted = false
+    func fail(_ reason: String, line l: Int? = nil) -> ParseError {
+      ParseError(
+        row: rows.count + 1, line: l ?? line, column: row.count + 1, reason: reason,
+        firstRow: rows.first?.cells)
+    }
     while i < it.count {
       let c = it[i]
-      if inQuotes {
-        if c == "\"" {
-          if i + 1 < it.count && it[i + 1] == "\"" {
-            field.unicodeScalars.append("\"")
-            i += 1
-          } else {
-            inQuotes = false
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
+      if c == "\"" {
+        guard !fieldStarted else {
+          throw fail(
+            "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a\"\"b\")")
         }
-      } else if c == "\"" && field.isEmpty {
-        inQuotes = true
-        quoteLine = line
+        // A quoted cell, to its closing quote.
+        let openLine = line
         fieldStarted = true
-      } else if c == "," {
+        i += 1
+        var closed = false
+        while i < it.count {
+          let q = it[i]
+          if q == "\"" {
+            if i + 1 < it.count && it[i + 1] == "\"" {
+              field.unicodeScalars.append("\"")
+              i += 2
+              continue
+            }
+            closed = true
+            i += 1
+            break
+          }
+          if q == "\n" { line += 1 }
+          field.unicodeScalars.append(q)
+          i += 1
+        }
+        guard closed else {
+          throw fail("a quoted cell is never closed; add the closing \"", line: openLine)
+        }
+        if i < it.count, it[i] != ",", it[i] != "\n", it[i] != "\r" {
+          throw fail(
+            "text after the closing quote of a cell; put the whole cell in quotes and double "
+              + "the quotes inside it")
+        }
+        continue
+      }
+      if c == "," {
+        // The cell ends; the next one starts empty (a row ending in a comma ends with an
+        // empty cell: the row is not empty, so the line end adds it).
         row.append(field)
         field = ""
-        fieldStarted = true
-      } else if c == "\n" || c == "\r" {
+        fieldStarted = false
+        i += 1
+        continue
+      }
+      if c == "\n" || c == "\r" {
         if c == "\r", i + 1 < it.count, it[i + 1] == "\n" { i += 1 }
-        line += 1
         if fieldStarted || !field.isEmpty || !row.isEmpty {
           row.append(field)
-          rows.append(row)
+          rows.append(Row(line: rowLine, cells: row))
         }
+        line += 1
+        rowLine = line
         row = []
         field = ""
         fieldStarted = false
-      } else {
-        field.unicodeScalars.append(c)
-        fieldStarted = true
+        i += 1
+        continue
       }
+      field.unicodeScalars.append(c)
+      fieldStarted = true
       i += 1
-    }
-    if inQuotes {
-      throw DomainError("CSV line \(quoteLine): a quoted cell is never closed; add the closing \"")
     }
     if fieldStarted || !field.isEmpty || !row.isEmpty {
       row.append(field)
-      rows.append(row)
+      rows.append(Row(line: rowLine, cells: row))
     }
     return rows
   }

@@ -73,50 +73,100 @@ public enum ExchangeJSON {
     out += "\""
   }
 
-  /// Parses JSON text into a ``JSONValue``; throws a ``DomainError`` when it is not JSON.
+  /// The bounds of an imported file: the store's depth and string bounds (every string must
+  /// fit a record), and containers as large as the file (an export may hold a million
+  /// incidents).
+  public static let importLimits = JSONLimits(
+    maxDepth: JSONLimits.store.maxDepth, maxStringBytes: JSONLimits.store.maxStringBytes,
+    maxContainerCount: Int.max)
+
+  /// Parses JSON text into a ``JSONValue``, strictly per RFC 8259 (see ``JSONParser``); a
+  /// leading UTF-8 byte order mark is allowed. Throws a ``DomainError`` naming the line, the
+  /// column and the field where the text stops being JSON.
   public static func decode(_ data: Data) throws -> JSONValue {
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     do {
-      return try JSONDecoder().decode(Node.self, from: data).value
+      return try JSONParser.parse(bytes, limits: importLimits)
     } catch {
+      let place = location(of: error.offset, in: bytes)
+      let field = place.path.isEmpty ? "" : " (\(place.path))"
       throw DomainError(
-        "the file is not valid JSON; export it again with `learnlog export --format json`")
+        "the file is not valid JSON: line \(place.line), column \(place.column)\(field): "
+          + "\(error.reason); fix it there or export it again with `learnlog export --format json`")
     }
   }
 
-  struct Node: Decodable {
-    var value: JSONValue
-    init(from decoder: Decoder) throws {
-      if var a = try? decoder.unkeyedContainer() {
-        var items: [JSONValue] = []
-        while !a.isAtEnd { items.append(try a.decode(Node.self).value) }
-        value = .array(items)
-        return
+  /// The line and column (1-based, in characters) of byte `offset`, and the path of the
+  /// value holding it, e.g. `incidents[3].title` (array positions 1-based).
+  public static func location(of offset: Int, in bytes: [UInt8]) -> (
+    line: Int, column: Int, path: String
+  ) {
+    let end = min(max(offset, 0), bytes.count)
+    var line = 1
+    var lineStart = 0
+    for i in 0..<end where bytes[i] == 0x0A {
+      line += 1
+      lineStart = i + 1
+    }
+    let column =
+      String(decoding: bytes[lineStart..<end], as: UTF8.self).count + 1
+    // The containers open at `offset`: arrays with their element index, objects with the
+    // member being read.
+    enum Frame {
+      case array(Int)
+      case object(String?)
+    }
+    var stack: [Frame] = []
+    var i = 0
+    var expectingKey = false
+    while i < end {
+      let b = bytes[i]
+      switch b {
+      case 0x7B:
+        stack.append(.object(nil))
+        expectingKey = true
+      case 0x5B:
+        stack.append(.array(0))
+        expectingKey = false
+      case 0x7D, 0x5D:
+        if !stack.isEmpty { stack.removeLast() }
+        expectingKey = false
+      case 0x2C:
+        switch stack.last {
+        case .array(let n): stack[stack.count - 1] = .array(n + 1)
+        case .object:
+          stack[stack.count - 1] = .object(nil)
+          expectingKey = true
+        case nil: break
+        }
+      case 0x22:
+        // A string: find its end (escapes skipped); a member name names the frame.
+        var j = i + 1
+        while j < bytes.count, bytes[j] != 0x22 {
+          j += bytes[j] == 0x5C ? 2 : 1
+        }
+        if expectingKey, case .object = stack.last {
+          let raw = bytes[(i + 1)..<min(j, bytes.count)]
+          stack[stack.count - 1] = .object(String(decoding: raw, as: UTF8.self))
+          expectingKey = false
+        }
+        i = j
+      default:
+        break
       }
-      if let o = try? decoder.container(keyedBy: Key.self) {
-        var d: [String: JSONValue] = [:]
-        for k in o.allKeys { d[k.stringValue] = try o.decode(Node.self, forKey: k).value }
-        value = .object(d)
-        return
-      }
-      let c = try decoder.singleValueContainer()
-      if c.decodeNil() {
-        value = .null
-      } else if let b = try? c.decode(Bool.self) {
-        value = .bool(b)
-      } else if let i = try? c.decode(Int.self) {
-        value = .int(i)
-      } else if let d = try? c.decode(Double.self) {
-        value = .double(d)
-      } else {
-        value = .string(try c.decode(String.self))
+      i += 1
+    }
+    var path = ""
+    for frame in stack {
+      switch frame {
+      case .array(let n): path += "[\(n + 1)]"
+      case .object(let key?):
+        let shown = DomainError.echo(key)
+        path += path.isEmpty ? shown : "." + shown
+      case .object(nil): break
       }
     }
-  }
-
-  struct Key: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+    return (line, column, path)
   }
 }

@@ -16,8 +16,17 @@ public enum Importer {
         "not a learnlog JSON export (no \"format\": \"learnlog-export\"); export with `learnlog export --format json`"
       )
     }
-    guard (root["version"]?.intValue ?? 0) <= 1 else {
-      throw DomainError("the export is of a newer version; upgrade learnlog to import it")
+    switch root["version"] {
+    case .int(let v) where v == 1: break
+    case .int(let v) where v > 1:
+      throw DomainError("the export is of a newer version (\(v)); upgrade learnlog to import it")
+    case nil:
+      throw DomainError(
+        "the export has no \"version\"; export it again with `learnlog export --format json`")
+    default:
+      throw DomainError(
+        "\"version\" must be the integer 1, not \(DomainError.echo(ExchangeJSON.encode(root["version"] ?? .null, pretty: false))); "
+          + "export it again with `learnlog export --format json`")
     }
     var shared: [RecordDraft] = []
     var priv: [RecordDraft] = []
@@ -65,19 +74,24 @@ public enum Importer {
     func items(_ key: String) throws -> [Item] {
       guard let x = root[key], x != .null else { return [] }
       guard let a = x.arrayValue else {
-        throw DomainError("'\(key)' must be a list; fix it in the file")
+        throw DomainError("'\(DomainError.echo(key))' must be a list; fix it in the file")
       }
       return a.enumerated().map { Item(v: $1, label: "\(key)[\($0 + 1)]") }
     }
     func claim(_ id: String, _ label: String) throws {
       guard !id.isEmpty else { throw DomainError("\(label): id is empty") }
+      guard id.utf8.count <= LogBounds.maxNameBytes else {
+        throw DomainError(
+          "\(label): field 'id' is \(id.utf8.count) bytes, longer than \(LogBounds.maxNameBytes); "
+            + "shorten it")
+      }
       guard state.kind(of: id) == nil, !state.tombstones.contains(id) else {
         throw DomainError(
-          "\(label): id \(id) already exists in the log; import into another log or remove it from the file"
+          "\(label): id \(DomainError.echo(id)) already exists in the log; import into another log or remove it from the file"
         )
       }
       guard used.insert(id).inserted else {
-        throw DomainError("\(label): id \(id) appears twice in the file")
+        throw DomainError("\(label): id \(DomainError.echo(id)) appears twice in the file")
       }
     }
     func stamped(_ body: [String: JSONValue], at: Int64?, by: String?) -> JSONValue {
@@ -86,12 +100,17 @@ public enum Importer {
       if let by, !by.isEmpty { b["by"] = .string(by) }
       return .object(b)
     }
-    func d(_ type: String, _ entity: String, _ body: JSONValue) -> RecordDraft {
-      RecordDraft(type: type, schema: 1, entity: entity, body: body)
+    // The item being read, named in a bound error.
+    var current = ""
+    func d(_ type: String, _ entity: String, _ body: JSONValue) throws -> RecordDraft {
+      let draft = RecordDraft(type: type, schema: 1, entity: entity, body: body)
+      try checkFits(draft, current)
+      return draft
     }
 
     // Templates first, so incidents may refer to them.
     for t in try items("templates") where t.v["builtIn"]?.boolValue != true {
+      current = t.label
       let name = try t.string("name", required: true)
       try claim(name, t.label)
       guard let revs = t.v["revisions"]?.arrayValue, !revs.isEmpty else {
@@ -99,18 +118,20 @@ public enum Importer {
       }
       for (n, r) in revs.enumerated() {
         let ri = Item(v: r, label: "\(t.label).revisions[\(n + 1)]")
+        current = ri.label
         guard let qs = r["questions"]?.arrayValue, !qs.isEmpty,
           qs.allSatisfy({ Question(json: $0) != nil })
         else { throw DomainError("\(ri.label): questions need key, prompt and a known kind") }
         var body: [String: JSONValue] = ["name": .string(name), "questions": .array(qs)]
         if let title = r["title"]?.stringValue { body["title"] = .string(title) }
         shared.append(
-          d(
+          try d(
             n == 0 ? EventType.templateCreated : EventType.templateRevised, name,
             stamped(body, at: try ri.time("at"), by: try ri.string("by"))))
       }
     }
     for it in try items("incidents") {
+      current = it.label
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       let title = try it.string("title", required: true)
@@ -134,28 +155,31 @@ public enum Importer {
       ]
       body["status"] = .string(status.rawValue)
       shared.append(
-        d(
+        try d(
           EventType.incidentCreated, id,
           stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
       let history = it.v["answerHistory"]?.arrayValue ?? []
       for (n, h) in history.enumerated() {
         let hi = Item(v: h, label: "\(it.label).answerHistory[\(n + 1)]")
+        current = hi.label
         let ab: [String: JSONValue] = [
           "key": .string(try hi.string("key", required: true)),
           "value": .string(try hi.string("value", required: true)),
           "template": .string(try hi.string("template", required: true)),
         ]
         shared.append(
-          d(
+          try d(
             EventType.reviewAnswered, id,
             stamped(ab, at: try hi.time("at"), by: try hi.string("by"))))
       }
+      current = it.label
       if !history.isEmpty {
         shared.append(
-          d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
+          try d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
       }
     }
     for it in try items("actions") {
+      current = it.label
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       let incident = try it.string("incident", required: true)
@@ -169,33 +193,36 @@ public enum Importer {
       if let due = try it.day("due") { body["due"] = .string(due) }
       if let review = try it.day("review") { body["review"] = .string(review) }
       shared.append(
-        d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
+        try d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
       let doneAt = try it.time("done")
       if let doneAt {
         shared.append(
-          d(EventType.actionStatusSet, id, stamped(["status": "done"], at: doneAt, by: nil)))
+          try d(EventType.actionStatusSet, id, stamped(["status": "done"], at: doneAt, by: nil)))
       }
       let vs = it.v["verifications"]?.arrayValue ?? []
       for (n, v) in vs.enumerated() {
         let vi = Item(v: v, label: "\(it.label).verifications[\(n + 1)]")
+        current = vi.label
         let vb: [String: JSONValue] = [
           "outcome": .string(try vi.choice("outcome", VerificationOutcome.self).rawValue),
           "evidence": .string(try vi.string("evidence")),
         ]
         shared.append(
-          d(
+          try d(
             EventType.actionVerified, id,
             stamped(vb, at: try vi.time("at"), by: try vi.string("by"))))
       }
+      current = it.label
       if status != .open || doneAt != nil || !vs.isEmpty {
         var sb: [String: JSONValue] = ["status": .string(status.rawValue)]
         if status == .dropped { sb["reason"] = .string(try it.string("dropReason")) }
         shared.append(
-          d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
+          try d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
         )
       }
     }
     for it in try items("experiments") {
+      current = it.label
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       var body: [String: JSONValue] = [
@@ -206,18 +233,19 @@ public enum Importer {
       if let i = it.v["incident"]?.stringValue { body["incident"] = .string(i) }
       if let p = it.v["pattern"]?.stringValue { body["pattern"] = .string(p) }
       shared.append(
-        d(
+        try d(
           EventType.experimentCreated, id,
           stamped(body, at: try it.time("created"), by: try it.string("createdBy"))))
       if it.v["decision"] != nil, it.v["decision"] != .null {
         let dec = try it.choice("decision", ExperimentDecision.self)
         shared.append(
-          d(
+          try d(
             EventType.experimentDecided, id,
             ["decision": .string(dec.rawValue), "result": .string(try it.string("result"))]))
       }
     }
     for it in try items("lessons") {
+      current = it.label
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       var body: [String: JSONValue] = [
@@ -230,17 +258,18 @@ public enum Importer {
       let revalidate = try it.day("revalidate")
       if let revalidate { body["revalidate"] = .string(revalidate) }
       shared.append(
-        d(
+        try d(
           EventType.lessonCreated, id,
           stamped(body, at: try it.time("created"), by: try it.string("author"))))
       if let r = try it.day("revalidated") {
         var rb: [String: JSONValue] = ["day": .string(r)]
         if let revalidate { rb["next"] = .string(revalidate) }
-        shared.append(d(EventType.lessonRevalidated, id, .object(rb)))
+        shared.append(try d(EventType.lessonRevalidated, id, .object(rb)))
       }
     }
     if includePrivate {
       for it in try items("private") {
+        current = it.label
         let id = try it.string("id", required: true)
         try claim(id, it.label)
         let kind = try it.string("kind", required: true)
@@ -253,12 +282,52 @@ public enum Importer {
           "text": .string(try it.string("text", required: true)),
         ]
         priv.append(
-          d(
+          try d(
             kind == "note" ? EventType.noteAdded : EventType.growthCreated, id,
             stamped(body, at: try it.time("at"), by: nil)))
       }
     }
     return Plan(shared: shared, private: priv)
+  }
+
+  /// The bytes of text one imported item may hold: a record line (1 MiB) less room for its
+  /// envelope, ids and escapes of plain text.
+  public static let recordRoom = LogBounds.maxLineBytes - 16 * 1024
+
+  /// Throws naming `label` and the field when `draft` would not fit one record: an id over
+  /// ``LogBounds/maxNameBytes``, a string over the store's string bound, or more text than a
+  /// record line holds.
+  static func checkFits(_ draft: RecordDraft, _ label: String) throws {
+    if draft.entity.utf8.count > LogBounds.maxNameBytes {
+      throw DomainError(
+        "\(label): the id is \(draft.entity.utf8.count) bytes, longer than "
+          + "\(LogBounds.maxNameBytes); shorten it")
+    }
+    let bound = JSONLimits.store.maxStringBytes
+    var longest = ("", 0)
+    func walk(_ v: JSONValue, _ field: String) throws {
+      switch v {
+      case .string(let text):
+        let n = text.utf8.count
+        if n > bound {
+          throw DomainError(
+            "\(label): field '\(field)' is \(n) bytes, longer than \(bound); shorten it")
+        }
+        if n > longest.1 { longest = (field, n) }
+      case .array(let a): for e in a { try walk(e, field) }
+      case .object(let o): for (k, e) in o { try walk(e, field.isEmpty ? k : field) }
+      default: break
+      }
+    }
+    try walk(draft.body, "")
+    guard let size = try? JSONSerializer.serialize(draft.body).count else {
+      throw DomainError("\(label): the item cannot be written as a record; fix it in the file")
+    }
+    if size > recordRoom {
+      throw DomainError(
+        "\(label): the item is \(size) bytes once written, more than one record holds "
+          + "(\(recordRoom)); shorten its longest field '\(longest.0)'")
+    }
   }
 
   /// The columns a CSV import accepts (`id` and `status` are read and ignored).
@@ -276,28 +345,67 @@ public enum Importer {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DomainError("the CSV file is not UTF-8 text; save it as UTF-8 and import again")
     }
-    let rows = try CSV.parse(text)
-    guard let header = rows.first else {
+    let parsed: [CSV.Row]
+    do {
+      parsed = try CSV.rows(text)
+    } catch {
+      // Name the cell by its header when the header was read.
+      let name = error.firstRow.flatMap { h in error.column <= h.count ? h[error.column - 1] : nil }
+      throw DomainError(
+        "CSV row \(error.row) (line \(error.line)), column \(error.column)"
+          + (name.map { " ('\(DomainError.echo($0))')" } ?? "") + ": \(error.reason)")
+    }
+    guard let header = parsed.first else {
       throw DomainError("the CSV file is empty; add a header row")
     }
-    let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     let ignored: Set<String> = ["id", "status", "root-cause", "gap"]
-    for n in names where !csvColumns.contains(n) && !ignored.contains(n) {
-      throw DomainError(
-        "CSV header: unknown column '\(n)'; use \(csvColumns.joined(separator: ","))")
+    for (i, n) in names.enumerated() {
+      guard csvColumns.contains(n) || ignored.contains(n) else {
+        throw DomainError(
+          "CSV header, column \(i + 1): unknown column '\(DomainError.echo(n))'; use "
+            + csvColumns.joined(separator: ","))
+      }
+      if let first = names.firstIndex(of: n), first < i {
+        throw DomainError(
+          "CSV header: column '\(n)' appears twice (columns \(first + 1) and \(i + 1)); "
+            + "keep one")
+      }
     }
     guard names.contains("title") else {
       throw DomainError("CSV header: no 'title' column; every incident needs a title")
+    }
+    let rows = parsed.map(\.cells)
+    for (n, row) in parsed.enumerated().dropFirst() {
+      // An empty line is no row; any other row has exactly one cell per column.
+      if row.cells.count == 1, row.cells[0].trimmingCharacters(in: .whitespaces).isEmpty {
+        continue
+      }
+      guard row.cells.count == names.count else {
+        throw DomainError(
+          "CSV row \(n + 1) (line \(row.line)): \(row.cells.count) cell\(row.cells.count == 1 ? "" : "s") but the header has "
+            + "\(names.count); give every row one cell per column (quote cells that hold commas)")
+      }
+      var total = 0
+      for (i, cell) in row.cells.enumerated() {
+        let bytes = cell.utf8.count
+        total += bytes
+        if bytes > JSONLimits.store.maxStringBytes {
+          throw DomainError(
+            "CSV row \(n + 1) (line \(row.line)), column \(i + 1) ('\(names[i])'): the cell is "
+              + "\(bytes) bytes, longer than \(JSONLimits.store.maxStringBytes); shorten it")
+        }
+      }
+      if total > recordRoom {
+        throw DomainError(
+          "CSV row \(n + 1) (line \(row.line)): its cells hold \(total) bytes, more than one "
+            + "record holds (\(recordRoom)); shorten the longest cells")
+      }
     }
     let ctx = context
     var out = Plan()
     for (n, row) in rows.enumerated().dropFirst() {
       if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-      guard row.count <= names.count else {
-        throw DomainError(
-          "CSV row \(n + 1): \(row.count) cells but the header has \(names.count); quote cells that hold commas"
-        )
-      }
       var cells: [String: String] = [:]
       for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
       func list(_ k: String) -> [String] {
@@ -315,8 +423,10 @@ public enum Importer {
         occurred: opt("occurred"))
       do {
         let p = try state.plan(.addIncident(draft), context: ctx)
+        for d in p.shared { try checkFits(d, "CSV row \(n + 1) (line \(parsed[n].line))") }
         out.shared += p.shared
       } catch let e as DomainError {
+        if e.message.hasPrefix("CSV row") { throw e }
         throw DomainError("CSV row \(n + 1): \(e.message)")
       }
     }

@@ -30,7 +30,7 @@ public struct Question: Sendable, Hashable {
     switch kind {
     case .line:
       if value.contains("\n") {
-        throw DomainError("answer \(key): takes one line; remove the line breaks")
+        throw DomainError("answer \(DomainError.echo(key)): takes one line; remove the line breaks")
       }
       return value
     case .text: return value
@@ -39,7 +39,7 @@ public struct Question: Sendable, Hashable {
       let t = value.trimmingCharacters(in: .whitespaces).lowercased()
       guard let c = choices.first(where: { $0.lowercased() == t }) else {
         throw DomainError(
-          "answer \(key): '\(value)' is not one of \(choices.joined(separator: ", ")); use one of those"
+          "answer \(DomainError.echo(key)): '\(DomainError.echo(value))' is not one of \(choices.joined(separator: ", ")); use one of those"
         )
       }
       return c

@@ -51,7 +51,7 @@ extension LearningState {
     if matches.count == 1 { return matches[0] }
     if matches.isEmpty {
       if tombstones.contains(where: { $0.hasPrefix(p) }) {
-        throw DomainError("\(what) '\(prefix)' was deleted; pick another id")
+        throw DomainError("\(what) '\(DomainError.echo(prefix))' was deleted; pick another id")
       }
       let hint: String
       switch kind {
@@ -60,12 +60,12 @@ extension LearningState {
       case .lesson: hint = "list them with `learnlog lesson list`"
       case .experiment, .template, .note: hint = "check the id"
       }
-      throw DomainError("no \(what) with id '\(prefix)'; \(hint)")
+      throw DomainError("no \(what) with id '\(DomainError.echo(prefix))'; \(hint)")
     }
-    let shown = matches.prefix(5).joined(separator: ", ")
+    let shown = matches.prefix(5).map(DomainError.echo).joined(separator: ", ")
     let more = matches.count > 5 ? " and \(matches.count - 5) more" : ""
     throw DomainError(
-      "\(what) id '\(prefix)' is ambiguous: \(shown)\(more); type more characters")
+      "\(what) id '\(DomainError.echo(prefix))' is ambiguous: \(shown)\(more); type more characters")
   }
 
   /// The live ids of `kind` (every kind when nil) that start with `prefix`, in creation order
