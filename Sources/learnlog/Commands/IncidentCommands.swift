@@ -331,10 +331,11 @@ struct NoteCommand: ParsableCommand {
       guard var note = String(data: data, encoding: .utf8) else {
         throw CLIError(message: "the note on standard input is not UTF-8 text; give it as UTF-8")
       }
-      if note.hasSuffix("\r\n") {
-        note.removeLast()
-      } else if note.hasSuffix("\n") {
-        note.removeLast()
+      if note.hasSuffix("\r\n") || note.hasSuffix("\n") { note.removeLast() }
+      guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        throw CLIError(
+          message: "the note on standard input is empty; pipe its text "
+            + "(learnlog note add ID < note.txt) or run on a terminal to write it in $EDITOR")
       }
       return note
     }

@@ -72,7 +72,7 @@ struct CLIBadInputTests {
       ["lesson", "add", "--text", "t", "--revalidate", "soon"], 1, "'soon' is not a valid date"),
     Case(["lesson", "list", "--colour"], 2, "unknown option"),
     Case(["note", "add", "zzzzzz", "--text", "t"], 1, "no incident"),
-    Case(["note", "add", "$I"], 2, "'--text"),
+    Case(["note", "add", "$I"], 1, "the note on standard input is empty"),
     Case(["patterns", "--verbose"], 2, "unknown option"),
     Case(["today", "extra"], 2, "unexpected argument"),
     Case(["stats", "--weeks", "0"], 2, "--weeks"),
@@ -87,7 +87,8 @@ struct CLIBadInputTests {
     Case(["import", "$DIR/bad.json"], 1, "bad.json"),
     Case(["repair", "--force"], 2, "unknown option"),
     Case(["demo"], 1, "--force"),
-    Case(["frobnicate"], 2, "unexpected argument 'frobnicate'"),
+    Case(["frobnicate"], 2, "unknown command 'frobnicate'"),
+    Case(["incidnet", "list"], 2, "unknown command 'incidnet'; did you mean 'incident'?"),
   ]
 
   @Test("every bad invocation: one error line, its exit status, the log unchanged")

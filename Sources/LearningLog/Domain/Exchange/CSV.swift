@@ -32,9 +32,14 @@ public enum CSV {
     return text
   }
 
-  /// The rows of `text` (see ``rows(_:)``).
+  /// The rows of `text` (see ``rows(_:)``); throws a ``DomainError`` naming the row, line and
+  /// cell of a stray or unclosed quote.
   public static func parse(_ text: String) throws -> [[String]] {
-    try rows(text).map(\.cells)
+    do {
+      return try rows(text).map(\.cells)
+    } catch {
+      throw DomainError(error.description)
+    }
   }
 
   /// One row of a CSV file and the line it starts on (a quoted cell may span lines).
