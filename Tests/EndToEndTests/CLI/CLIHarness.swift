@@ -46,11 +46,12 @@ final class CLISandbox {
   /// The private notes file.
   var privateFile: String { directory + "/home/data/learnlog/private/notes.jsonl" }
 
-  /// Runs `learnlog arguments` with `stdin` (or /dev/null) in `currentDirectory`.
+  /// Runs `learnlog arguments` (or `program arguments`) with `stdin` (or /dev/null) in
+  /// `currentDirectory`.
   @discardableResult
   func run(
     _ arguments: [String], stdin: String? = nil, currentDirectory: String? = nil,
-    environment extra: [String: String?] = [:]
+    environment extra: [String: String?] = [:], program other: String? = nil
   ) throws -> CLIResult {
     let id = UUID().uuidString
     let out = directory + "/.out-\(id)"
@@ -69,10 +70,11 @@ final class CLISandbox {
     posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     // In another directory: through sh, `cd` then exec (portable, unlike addchdir_np).
-    let program = currentDirectory == nil ? binary : "/bin/sh"
+    let target = other ?? binary
+    let program = currentDirectory == nil ? target : "/bin/sh"
     let words =
-      currentDirectory.map { ["sh", "-c", "cd \"$0\" && exec \"$@\"", $0, binary] + arguments }
-      ?? [binary] + arguments
+      currentDirectory.map { ["sh", "-c", "cd \"$0\" && exec \"$@\"", $0, target] + arguments }
+      ?? [target] + arguments
     let argv = words.map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {

@@ -79,9 +79,10 @@ import Testing
 
   /// Runs `binary arguments` in `directory` with standard output and standard error on a new
   /// pseudo-terminal (output post-processing off, so the bytes are exactly the program's),
-  /// standard input from /dev/null.
+  /// standard input from /dev/null (or the terminal too, with `inputOnTerminal`).
   static func runOnTerminal(
-    _ binary: String, _ arguments: [String], directory: String, environment: [String: String]
+    _ binary: String, _ arguments: [String], directory: String, environment: [String: String],
+    inputOnTerminal: Bool = false
   ) throws -> Run {
     // /dev/ptmx, unlocked, and its pts number (grantpt is nothing on Linux's devpts).
     let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
@@ -105,7 +106,11 @@ import Testing
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    if inputOnTerminal {
+      posix_spawn_file_actions_adddup2(&actions, slave, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
     posix_spawn_file_actions_adddup2(&actions, slave, 1)
     posix_spawn_file_actions_adddup2(&actions, slave, 2)
     posix_spawn_file_actions_addclose(&actions, slave)
