@@ -546,6 +546,6 @@ import Testing
         + "\(slots) argument slots × \(values.count) hostile values"
         + " (\(Self.stress ? "all" : "1 rotating") per slot), a log with \(fieldCount) hostile "
         + "fields, \(runs) runs (terminal and pipe), \(bytesChecked) bytes checked, "
-        + "\(failures.count) raw control, C1, DEL or bidi scalars")
+        + "\(failures.count) runs leaking a raw control, C1, DEL or bidi scalar")
   }
 }
