@@ -156,7 +156,8 @@ struct Learnlog: ParsableCommand {
     var out: [String] = []
     for i in 1..<Int(CommandLine.argc) {
       guard let raw = CommandLine.unsafeArgv[i] else { continue }
-      let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+      let bytes = UnsafeBufferPointer(
+        start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
       guard let word = String(validating: bytes, as: UTF8.self) else {
         let after = i > 1 ? CommandLine.arguments[i - 1] : nil
         let place =

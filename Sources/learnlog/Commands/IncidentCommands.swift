@@ -324,7 +324,8 @@ struct NoteCommand: ParsableCommand {
           return try editor.edit("")
         } catch {
           throw CLIError(
-            message: "\(error); pipe the note on standard input instead (learnlog note add ID < file)")
+            message:
+              "\(error); pipe the note on standard input instead (learnlog note add ID < file)")
         }
       }
       let data = FileHandle.standardInput.readDataToEndOfFile()

@@ -113,8 +113,14 @@ import Testing
     let before = cli.bytes(cli.log)
     // Through sh: a Swift string cannot hold the raw bytes.
     for (script, named) in [
-      ("exec \"$0\" incident add --title \"$(printf 'ab\\377\\376')\"", "argument 4 ('ab\\xFF\\xFE', after '--title')"),
-      ("exec \"$0\" incident list --team \"$(printf '\\303')\"", "argument 4 ('\\xC3', after '--team')"),
+      (
+        "exec \"$0\" incident add --title \"$(printf 'ab\\377\\376')\"",
+        "argument 4 ('ab\\xFF\\xFE', after '--title')"
+      ),
+      (
+        "exec \"$0\" incident list --team \"$(printf '\\303')\"",
+        "argument 4 ('\\xC3', after '--team')"
+      ),
       ("exec \"$0\" \"$(printf '\\355\\240\\200')\"", "argument 1 ('\\xED\\xA0\\x80')"),
     ] {
       let r = try cli.run(["-c", script, cli.binary], program: "/bin/sh")
@@ -131,7 +137,8 @@ import Testing
     try cli.ok(["init"])
     let huge = "\u{1B}]0;PWNED\u{07}" + String(repeating: "y", count: 100_000)
     for args in [
-      ["incident", "list", "--kind", huge], ["incident", "show", huge], ["export", "--format", huge],
+      ["incident", "list", "--kind", huge], ["incident", "show", huge],
+      ["export", "--format", huge],
       ["export", "--format", "csv", "--table", huge], ["review", "x", "--answer", huge],
       ["incident", huge], [huge], ["import", huge], ["incident", "list", "--limit", huge],
       ["action", "verify", huge, "--outcome", "verified"],
@@ -185,7 +192,8 @@ import Testing
     let forbidden = [
       #"(?<![.\w])print\("#, #"debugPrint\("#, #"dump\("#, "FileHandle.standardOutput",
       "FileHandle.standardError", #"\bfputs\("#, #"\bputs\("#, #"\bfwrite\("#, #"\bputchar\("#,
-      #"\bdprintf\("#, #"\bprintf\("#, #"STDOUT_FILENO"#, #"STDERR_FILENO"#, #"\bwrite\(\s*[12]\s*,"#,
+      #"\bdprintf\("#, #"\bprintf\("#, #"STDOUT_FILENO"#, #"STDERR_FILENO"#,
+      #"\bwrite\(\s*[12]\s*,"#,
       #"Glibc\.write"#, #"Darwin\.write"#, #"[(,]\s*std(out|err)\s*[,)]"#, #"/dev/tty"#,
     ]
     var hits: [String] = []
@@ -194,7 +202,8 @@ import Testing
       let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
       scanned += 1
       for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first
+        let code =
+          line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first
           ?? ""
         for pattern in forbidden where code.range(of: pattern, options: .regularExpression) != nil {
           hits.append("\(file):\(n + 1): \(line.trimmingCharacters(in: .whitespaces))")

@@ -27,7 +27,10 @@ import Testing
     ),
     ("c1", "c1 " + String(String.UnicodeScalarView((0x80...0x9F).compactMap(Unicode.Scalar.init)))),
     ("del", "del \u{7F} end"),
-    ("bidi", "bidi \u{202E}gnp.exe\u{202C} \u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}"),
+    (
+      "bidi",
+      "bidi \u{202E}gnp.exe\u{202C} \u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}"
+    ),
     ("osc52", "\u{1B}]52;c;ZWNobyBwd25lZA==\u{07}"),
     ("100KB", String(repeating: "\u{1B}]0;PWNED\u{07}x\u{9B}\u{202E}", count: 6_000)),
   ]
@@ -43,8 +46,9 @@ import Testing
     }
   }
 
-  /// The escape sequences the command line itself writes to a terminal: its colours and the
-  /// progress line. Everything else must be escaped.
+  /// The escape sequences the command line itself writes to a terminal.
+  ///
+  /// Its colours and the progress line; everything else must be escaped.
   static let ownSequences = [
     "\r\u{1B}[K", "\u{1B}[0m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[31m", "\u{1B}[32m",
     "\u{1B}[33m", "\u{1B}[36m",
@@ -160,7 +164,9 @@ import Testing
     posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     let pid = try spawn(binary, arguments, directory: directory, environment, &actions)
     let status = wait(pid)
-    func bytes(_ p: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: p) ?? Data()) }
+    func bytes(_ p: String) -> [UInt8] {
+      [UInt8](FileManager.default.contents(atPath: p) ?? Data())
+    }
     return Run(status: status, terminal: bytes(out), stderr: bytes(err))
   }
 
@@ -307,7 +313,10 @@ import Testing
         "due": "2026-03-01", "created": "2026-02-10T11:00:00Z",
         "done": n % 2 == 0 ? NSNull() : "2026-02-20T11:00:00Z",
         "verifications": n % 2 == 0
-          ? [] : [["outcome": "verified", "evidence": next(), "at": "2026-02-21T11:00:00Z", "by": next()]],
+          ? []
+          : [
+            ["outcome": "verified", "evidence": next(), "at": "2026-02-21T11:00:00Z", "by": next()]
+          ],
       ])
       fields += 1
       experiments.append([
@@ -336,8 +345,10 @@ import Testing
             "title": next(), "at": "2026-02-01T10:00:00Z", "by": next(),
             "questions": [
               ["key": qKey, "prompt": next(), "kind": "text"],
-              ["key": "pick-" + hostile[6].value, "prompt": next(), "kind": "choice",
-               "choices": [next(), "plain"]],
+              [
+                "key": "pick-" + hostile[6].value, "prompt": next(), "kind": "choice",
+                "choices": [next(), "plain"],
+              ],
             ],
           ]
         ],
@@ -358,13 +369,17 @@ import Testing
   func theDetectorDetects() throws {
     let dir = FileManager.default.temporaryDirectory.path
     let r = try Self.runOnTerminal(
-      "/bin/sh", ["-c", "printf 'ok\\033]0;PWNED\\007\\302\\233\\342\\200\\256\\n'; printf 'e\\n' >&2"],
+      "/bin/sh",
+      ["-c", "printf 'ok\\033]0;PWNED\\007\\302\\233\\342\\200\\256\\n'; printf 'e\\n' >&2"],
       directory: dir, environment: ["PATH": "/usr/bin:/bin"])
     #expect(r.status == 0)
     #expect(String(decoding: r.terminal, as: UTF8.self).hasPrefix("ok"))
     #expect(String(decoding: r.terminal, as: UTF8.self).hasSuffix("e\n"))
     #expect(Self.forbidden(in: r.terminal, ownSequencesAllowed: true) == ["1b", "7", "9b", "202e"])
-    #expect(Self.forbidden(in: Array("plain\ttext\n\u{1B}[1mbold\u{1B}[0m".utf8), ownSequencesAllowed: true).isEmpty)
+    #expect(
+      Self.forbidden(
+        in: Array("plain\ttext\n\u{1B}[1mbold\u{1B}[0m".utf8), ownSequencesAllowed: true
+      ).isEmpty)
     #expect(Self.forbidden(in: [0x61, 0x9B, 0x62], ownSequencesAllowed: true) == ["not UTF-8"])
   }
 
@@ -393,7 +408,8 @@ import Testing
     let tree = try Self.commandTree(cli)
     // Every command that runs: the leaves, and the root (it opens the app).
     let leaves = tree.filter { c in
-      c.path.isEmpty || !tree.contains { $0.path.count > c.path.count && $0.path.starts(with: c.path) }
+      c.path.isEmpty
+        || !tree.contains { $0.path.count > c.path.count && $0.path.starts(with: c.path) }
     }
 
     /// A valid value for each argument, so the hostile one is the only thing wrong.

@@ -206,7 +206,12 @@ import Testing
       ("i_string_1st_surrogate_but_2nd_missing", Array("[\"\\uDADA\"]".utf8)),
       ("i_string_lone_second_surrogate", Array("[\"\\uDFAA\"]".utf8)),
       ("i_string_invalid_surrogate", Array("[\"\\ud800abc\"]".utf8)),
-      ("i_number_huge_exp", Array("[0.4e00669999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999969999999006]".utf8)),
+      (
+        "i_number_huge_exp",
+        Array(
+          "[0.4e00669999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999969999999006]"
+            .utf8)
+      ),
       ("i_number_real_pos_overflow", Array("[123123e100000]".utf8)),
       ("policy_object_duplicated_key", Array("{\"a\":\"b\",\"a\":\"c\"}".utf8)),
     ]
@@ -223,10 +228,16 @@ import Testing
     ("y_string_allowed_escapes", "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]"),
     ("y_string_unicode_U+2028_line_sep", "[\"\u{2028}\"]"), ("y_structure_lonely_null", "null"),
     ("y_structure_whitespace_array", " [] "), ("y_string_utf8", "[\"€𝄞\"]"),
-    ("y_number_int_with_exp", "[20e1]"), ("y_object_long_strings", "{\"x\":[{\"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}], \"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
+    ("y_number_int_with_exp", "[20e1]"),
+    (
+      "y_object_long_strings",
+      "{\"x\":[{\"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}], \"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"
+    ),
   ]
 
-  @Test("every n_ case of the JSONTestSuite (and the i_ cases the policy refuses) is refused by the store's parser and by import")
+  @Test(
+    "every n_ case of the JSONTestSuite (and the i_ cases the policy refuses) is refused by the store's parser and by import"
+  )
   func jsonConformanceRefusals() throws {
     var refused = 0
     for (name, bytes) in Self.mustRefuse {
@@ -260,7 +271,8 @@ import Testing
   @Test("a JSON error names the line, the column and the field")
   func jsonErrorsNameWhere() throws {
     let long = String(repeating: "x", count: 300_000)
-    let text = "{\n  \"format\": \"learnlog-export\",\n  \"version\": 1,\n  \"incidents\": [\n"
+    let text =
+      "{\n  \"format\": \"learnlog-export\",\n  \"version\": 1,\n  \"incidents\": [\n"
       + "    {\"id\": \"a\"},\n    {\"id\": \"b\", \"title\": \"\(long)\"}\n  ]\n}\n"
     expectError("line 6, column") { _ = try ExchangeJSON.decode(Data(text.utf8)) }
     expectError("(incidents[2].title): a string is longer than 262144 bytes") {
@@ -287,12 +299,14 @@ import Testing
     Data("{\"format\": \"learnlog-export\", \"version\": \(version), \"incidents\": []}".utf8)
   }
 
-  @Test("an export's version must be the integer 1", arguments: [
-    ("\"1\"", "must be the integer 1, not \"1\""), ("1.0", "must be the integer 1, not 1.0"),
-    ("true", "must be the integer 1, not true"), ("null", "must be the integer 1, not null"),
-    ("0", "must be the integer 1, not 0"), ("-1", "must be the integer 1, not -1"),
-    ("2", "newer version (2)"), ("[1]", "must be the integer 1, not [1]"),
-  ])
+  @Test(
+    "an export's version must be the integer 1",
+    arguments: [
+      ("\"1\"", "must be the integer 1, not \"1\""), ("1.0", "must be the integer 1, not 1.0"),
+      ("true", "must be the integer 1, not true"), ("null", "must be the integer 1, not null"),
+      ("0", "must be the integer 1, not 0"), ("-1", "must be the integer 1, not -1"),
+      ("2", "newer version (2)"), ("[1]", "must be the integer 1, not [1]"),
+    ])
   func versionMustBeAnInteger(version: String, message: String) throws {
     expectError(message) {
       _ = try Importer.json(Self.export(version: version), into: LearningState())
@@ -314,16 +328,27 @@ import Testing
     return try Importer.csv(Data(text.utf8), into: h.state, context: h.context)
   }
 
-  @Test("CSV per RFC 4180: short and long rows, repeated columns and stray quotes are refused, naming row, line and column", arguments: [
-    ("title,kind\nA\n", "CSV row 2 (line 2): 1 cell but the header has 2"),
-    ("title,kind\nA,production,extra\n", "CSV row 2 (line 2): 3 cells but the header has 2"),
-    ("title,kind,title\nA,production,B\n", "column 'title' appears twice (columns 1 and 3)"),
-    ("title,kind\n\"a\"b,production\n", "CSV row 2 (line 2), column 1 ('title'): text after the closing quote"),
-    ("title,kind\nok,a\"b\n", "CSV row 2 (line 2), column 2 ('kind'): a quote inside an unquoted cell"),
-    ("title,what\n\"two\nlines\",x\nok,\"open\n", "CSV row 3 (line 4), column 2 ('what'): a quoted cell is never closed"),
-    ("title,kind\n\"a\" ,production\n", "text after the closing quote"),
-    ("ti\"tle\nx\n", "CSV row 1 (line 1), column 1: a quote inside an unquoted cell"),
-  ])
+  @Test(
+    "CSV per RFC 4180: short and long rows, repeated columns and stray quotes are refused, naming row, line and column",
+    arguments: [
+      ("title,kind\nA\n", "CSV row 2 (line 2): 1 cell but the header has 2"),
+      ("title,kind\nA,production,extra\n", "CSV row 2 (line 2): 3 cells but the header has 2"),
+      ("title,kind,title\nA,production,B\n", "column 'title' appears twice (columns 1 and 3)"),
+      (
+        "title,kind\n\"a\"b,production\n",
+        "CSV row 2 (line 2), column 1 ('title'): text after the closing quote"
+      ),
+      (
+        "title,kind\nok,a\"b\n",
+        "CSV row 2 (line 2), column 2 ('kind'): a quote inside an unquoted cell"
+      ),
+      (
+        "title,what\n\"two\nlines\",x\nok,\"open\n",
+        "CSV row 3 (line 4), column 2 ('what'): a quoted cell is never closed"
+      ),
+      ("title,kind\n\"a\" ,production\n", "text after the closing quote"),
+      ("ti\"tle\nx\n", "CSV row 1 (line 1), column 1: a quote inside an unquoted cell"),
+    ])
   func csvStrict(text: String, message: String) throws {
     expectError(message) { _ = try Self.importCSV(text) }
   }
@@ -342,7 +367,9 @@ import Testing
   @Test("every bound error of an import names the row or item and the field")
   func boundErrorsNameTheField() throws {
     let long = String(repeating: "é", count: 140_000)  // 280,000 bytes
-    expectError("CSV row 3 (line 3), column 2 ('what'): the cell is 280000 bytes, longer than 262144") {
+    expectError(
+      "CSV row 3 (line 3), column 2 ('what'): the cell is 280000 bytes, longer than 262144"
+    ) {
       _ = try Self.importCSV("title,what\nok,fine\nok,\(long)\n")
     }
     let big = String(repeating: "x", count: 200_000)
@@ -358,7 +385,9 @@ import Testing
     }
     expectError("incidents[1]: the item is") {
       _ = try Importer.json(
-        export(",\"what\":\"\(big)\",\"team\":\"\(big)\",\"owner\":\"\(big)\",\"tags\":[\"\(big)\",\"\(big)\",\"\(big)\"]"),
+        export(
+          ",\"what\":\"\(big)\",\"team\":\"\(big)\",\"owner\":\"\(big)\",\"tags\":[\"\(big)\",\"\(big)\",\"\(big)\"]"
+        ),
         into: LearningState())
     }
     let longID = String(repeating: "i", count: 300)

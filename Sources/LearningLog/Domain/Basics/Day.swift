@@ -45,7 +45,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     let t = text.trimmingCharacters(in: .whitespaces)
     guard let d = Day(t) else {
       throw DomainError(
-        "\(field): '\(DomainError.echo(text))' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-14")
+        "\(field): '\(DomainError.echo(text))' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-14"
+      )
     }
     return d
   }

@@ -13,7 +13,8 @@ extension DomainChoice {
     let t = text.trimmingCharacters(in: .whitespaces).lowercased()
     if let v = Self(rawValue: t) { return v }
     let allowed = allCases.map(\.rawValue).joined(separator: ", ")
-    throw DomainError("\(field): '\(DomainError.echo(text))' is not one of \(allowed); use one of those")
+    throw DomainError(
+      "\(field): '\(DomainError.echo(text))' is not one of \(allowed); use one of those")
   }
 }
 
@@ -132,7 +133,8 @@ public enum PatternKey {
     let k = normalise(text)
     guard !k.isEmpty else {
       throw DomainError(
-        "pattern: '\(DomainError.echo(text))' has no letters or digits; use a key like deploy/config-drift")
+        "pattern: '\(DomainError.echo(text))' has no letters or digits; use a key like deploy/config-drift"
+      )
     }
     return k
   }

@@ -64,10 +64,12 @@ extension LearningState {
       let key = PatternKey.normalise(name).replacingOccurrences(of: "/", with: "-")
       guard !key.isEmpty else {
         throw DomainError(
-          "template name '\(DomainError.echo(name))' has no letters or digits; use a name like team-retro")
+          "template name '\(DomainError.echo(name))' has no letters or digits; use a name like team-retro"
+        )
       }
       if template(named: key) != nil {
-        throw DomainError("template '\(DomainError.echo(key))' already exists; revise it or pick another name")
+        throw DomainError(
+          "template '\(DomainError.echo(key))' already exists; revise it or pick another name")
       }
       try validateQuestions(questions)
       return Plan(
@@ -83,7 +85,8 @@ extension LearningState {
     case .reviseTemplate(let name, let title, let questions):
       if ReviewTemplate.builtIns.contains(where: { $0.name == name }) {
         throw DomainError(
-          "template '\(DomainError.echo(name))' is built in; add a team template with another name instead")
+          "template '\(DomainError.echo(name))' is built in; add a team template with another name instead"
+        )
       }
       guard templateRevisions[name] != nil else {
         throw DomainError("no team template '\(DomainError.echo(name))'; add it first")
@@ -201,16 +204,20 @@ extension LearningState {
     for q in questions {
       guard !q.key.isEmpty, PatternKey.normalise(q.key) == q.key, !q.key.contains("/") else {
         throw DomainError(
-          "question key '\(DomainError.echo(q.key))' must be lowercase words joined by '-', e.g. root-cause")
+          "question key '\(DomainError.echo(q.key))' must be lowercase words joined by '-', e.g. root-cause"
+        )
       }
       guard keys.insert(q.key).inserted else {
-        throw DomainError("question key '\(DomainError.echo(q.key))' appears twice; give each question its own key")
+        throw DomainError(
+          "question key '\(DomainError.echo(q.key))' appears twice; give each question its own key")
       }
       guard !q.prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw DomainError("question '\(DomainError.echo(q.key))' has no prompt; give the question text")
+        throw DomainError(
+          "question '\(DomainError.echo(q.key))' has no prompt; give the question text")
       }
       if q.kind == .choice && q.choices.isEmpty {
-        throw DomainError("question '\(DomainError.echo(q.key))' is a choice without choices; list the choices")
+        throw DomainError(
+          "question '\(DomainError.echo(q.key))' is a choice without choices; list the choices")
       }
     }
   }
@@ -242,7 +249,9 @@ extension LearningState {
     throws -> Plan
   {
     let id = try resolve(idText, .incident)
-    guard let inc = incidents[id] else { throw DomainError("no incident \(DomainError.echo(idText))") }
+    guard let inc = incidents[id] else {
+      throw DomainError("no incident \(DomainError.echo(idText))")
+    }
     let field = fieldText.lowercased()
     var v: JSONValue
     switch field {
@@ -286,7 +295,9 @@ extension LearningState {
     _ ctx: inout CommandContext
   ) throws -> Plan {
     let id = try resolve(idText, .incident)
-    guard let inc = incidents[id] else { throw DomainError("no incident \(DomainError.echo(idText))") }
+    guard let inc = incidents[id] else {
+      throw DomainError("no incident \(DomainError.echo(idText))")
+    }
     let name = templateName ?? inc.template
     guard template(named: name) != nil else {
       let names = templates.map(\.name).joined(separator: ", ")
@@ -307,7 +318,8 @@ extension LearningState {
         )
       }
       guard !a.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        throw DomainError("answer \(DomainError.echo(key)) is empty; give some text or leave it out")
+        throw DomainError(
+          "answer \(DomainError.echo(key)) is empty; give some text or leave it out")
       }
       let value = try q.validate(a.value)
       if inc.answer(key) == value && inc.template == name { continue }

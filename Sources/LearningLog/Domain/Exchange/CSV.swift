@@ -66,9 +66,10 @@ public enum CSV {
     public var description: String { "CSV row \(row) (line \(line)), cell \(column): \(reason)" }
   }
 
-  /// The rows of `text`, strictly per RFC 4180: a quote opens a cell only at its start, a
-  /// closing quote is followed by a comma or the end of the line, a quote inside a quoted cell
-  /// is doubled. Line ends are CRLF or LF; a leading byte order mark is skipped; an empty line
+  /// The rows of `text`, strictly per RFC 4180.
+  ///
+  /// A quote opens a cell only at its start, a closing quote is followed by a comma or the end
+  /// of the line, a quote inside a quoted cell is doubled. Line ends are CRLF or LF; a leading byte order mark is skipped; an empty line
   /// is no row.
   ///
   /// - Throws: ``ParseError`` naming the row, line and cell of a stray or unclosed quote.
@@ -93,7 +94,8 @@ public enum CSV {
       if c == "\"" {
         guard !fieldStarted else {
           throw fail(
-            "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a\"\"b\")")
+            "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a\"\"b\")"
+          )
         }
         // A quoted cell, to its closing quote.
         let openLine = line

@@ -80,8 +80,9 @@ public enum ExchangeJSON {
     maxDepth: JSONLimits.store.maxDepth, maxStringBytes: JSONLimits.store.maxStringBytes,
     maxContainerCount: Int.max)
 
-  /// Parses JSON text into a ``JSONValue``, strictly per RFC 8259 (see ``JSONParser``); a
-  /// leading UTF-8 byte order mark is allowed. Throws a ``DomainError`` naming the line, the
+  /// Parses JSON text into a ``JSONValue``, strictly per RFC 8259 (see ``JSONParser``).
+  ///
+  /// A leading UTF-8 byte order mark is allowed. Throws a ``DomainError`` naming the line, the
   /// column and the field where the text stops being JSON.
   public static func decode(_ data: Data) throws -> JSONValue {
     var bytes = [UInt8](data)
@@ -97,8 +98,10 @@ public enum ExchangeJSON {
     }
   }
 
-  /// The line and column (1-based, in characters) of byte `offset`, and the path of the
-  /// value holding it, e.g. `incidents[3].title` (array positions 1-based).
+  /// The line and column (1-based, in characters) of byte `offset`, and the value's path.
+  ///
+  /// The path names the value holding the offset, as `incidents[3].title` (array positions
+  /// 1-based).
   public static func location(of offset: Int, in bytes: [UInt8]) -> (
     line: Int, column: Int, path: String
   ) {

@@ -175,7 +175,8 @@ public enum Importer {
       current = it.label
       if !history.isEmpty {
         shared.append(
-          try d(EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
+          try d(
+            EventType.incidentFieldSet, id, ["field": "status", "value": .string(status.rawValue)]))
       }
     }
     for it in try items("actions") {
@@ -217,7 +218,8 @@ public enum Importer {
         var sb: [String: JSONValue] = ["status": .string(status.rawValue)]
         if status == .dropped { sb["reason"] = .string(try it.string("dropReason")) }
         shared.append(
-          try d(EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
+          try d(
+            EventType.actionStatusSet, id, stamped(sb, at: status == .done ? doneAt : nil, by: nil))
         )
       }
     }

@@ -65,7 +65,8 @@ extension LearningState {
     let shown = matches.prefix(5).map(DomainError.echo).joined(separator: ", ")
     let more = matches.count > 5 ? " and \(matches.count - 5) more" : ""
     throw DomainError(
-      "\(what) id '\(DomainError.echo(prefix))' is ambiguous: \(shown)\(more); type more characters")
+      "\(what) id '\(DomainError.echo(prefix))' is ambiguous: \(shown)\(more); type more characters"
+    )
   }
 
   /// The live ids of `kind` (every kind when nil) that start with `prefix`, in creation order
