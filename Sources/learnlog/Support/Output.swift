@@ -112,18 +112,18 @@ enum Out {
   /// Human text made safe: every control but the line feed escaped.
   static func safe(_ text: String) -> String { Sanitizer.sanitize(text, keepNewlines: true) }
 
-  /// A data format made safe for a terminal, line by line (plain ASCII lines cost one scan).
+  /// A data format made safe for a terminal, line by line (plain ASCII lines cost one scan);
+  /// a CRLF line end becomes a line feed.
   static func terminalSafe(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     var first = true
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // By bytes: "\r\n" is one Character, which a split by Character would not break at.
+    for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
       if !first { out += "\n" }
       first = false
-      // "\r\n" is one Character: split by scalars, so a CRLF line ends without its CR.
-      var l = Substring(line)
-      if l.unicodeScalars.last == "\r" { l = Substring(l.unicodeScalars.dropLast()) }
-      out += Sanitizer.sanitize(String(l))
+      let body = line.last == 0x0D ? line.dropLast() : line
+      out += Sanitizer.sanitize(String(Substring(body)))
     }
     return out
   }

@@ -177,6 +177,10 @@ import Testing
       let bad = TerminalOutputMatrixTests.forbidden(in: r.terminal, ownSequencesAllowed: false)
       #expect(bad.isEmpty, "\(format) to a terminal: raw \(bad)")
       #expect(r.terminal.count > 50)
+      // One line a row, as on a pipe; CRLF shown as a line break, not ^M^J.
+      let shown = String(decoding: r.terminal, as: UTF8.self)
+      #expect(!shown.contains("^M") && !shown.contains("^J"), "\(format): \(shown.prefix(300))")
+      #expect(shown.split(separator: "\n").count >= 2)
     }
   }
 

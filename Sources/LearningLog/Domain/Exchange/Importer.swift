@@ -390,7 +390,7 @@ public enum Importer {
       }
       var total = 0
       for (i, cell) in row.cells.enumerated() {
-        let bytes = cell.utf8.count
+        let bytes = CSV.unguard(cell).utf8.count
         total += bytes
         if bytes > JSONLimits.store.maxStringBytes {
           throw DomainError(
