@@ -212,6 +212,20 @@ struct Learnlog: ParsableCommand {
     if let (name, distance) = best, distance <= max(1, name.count / 3) {
       return "unknown command '\(word)'; did you mean '\(name)'? see `\(place) --help`"
     }
+    // A command one level down (`learnlog list`): name the commands that hold it.
+    var deeper: [String] = []
+    for command in target.configuration.subcommands where command.configuration.shouldDisplay {
+      for sub in command.configuration.subcommands where sub._commandName == word.lowercased() {
+        deeper.append("\(command._commandName) \(sub._commandName)")
+      }
+    }
+    if !deeper.isEmpty {
+      let quoted = deeper.map { "'\($0)'" }
+      let options =
+        quoted.count == 1
+        ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " or " + (quoted.last ?? "")
+      return "unknown command '\(word)'; did you mean \(options)? see `\(place) --help`"
+    }
     return "unknown command '\(word)'; the commands are \(names.joined(separator: ", ")); "
       + "see `\(place) --help`"
   }

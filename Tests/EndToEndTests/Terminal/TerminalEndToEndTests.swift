@@ -272,8 +272,11 @@ struct TerminalEndToEndTests {
   let withArgument = try TestTools.run(learnlog, ["list"], withErrors: true)
   #expect(withArgument.status != 0)
   #expect(withArgument.status == 2)
-  #expect(withArgument.output.hasPrefix("error: unknown command 'list'; the commands are init,"))
-  #expect(withArgument.output.hasSuffix("; see `learnlog --help`\n"))
+  #expect(
+    withArgument.output.hasPrefix(
+      "error: unknown command 'list'; did you mean 'incident list', 'action list' or 'lesson list'?"
+    ))
+  #expect(withArgument.output.hasSuffix(" see `learnlog --help`\n"))
   #expect(withArgument.output.split(separator: "\n").count == 1)
   // Standard input is /dev/null and output a file here: no terminal, so no full screen.
   let noTerminal = try TestTools.run(learnlog, [], withErrors: true)
