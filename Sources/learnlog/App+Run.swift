@@ -80,12 +80,11 @@ func runApp(logPath: String) throws {
   LastWrite.clear()
   terminal.shutdown()
   if let form = final.form, form.isEdited {
-    let note =
+    Out.note(
       unwritten.isEmpty
-      ? "learnlog: the unsaved \(form.kind.name.title) form is kept as a draft; "
-        + "it is offered at the next start\n"
-      : "learnlog: the unsaved \(form.kind.name.title) form could not be kept as a draft\n"
-    FileHandle.standardError.write(Data(note.utf8))
+        ? "learnlog: the unsaved \(form.kind.name.title) form is kept as a draft; "
+          + "it is offered at the next start"
+        : "learnlog: the unsaved \(form.kind.name.title) form could not be kept as a draft")
   }
 }
 
