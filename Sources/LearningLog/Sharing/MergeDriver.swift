@@ -73,9 +73,12 @@ public enum MergeDriver {
     }
     let outcome = merge(ours: try read(ours), theirs: try read(theirs))
     do {
-      try Data(outcome.bytes).write(to: URL(fileURLWithPath: ours))
+      // Through the one output rule: `%A` is git's temporary copy, never a device or the log.
+      try OutputTarget.write(
+        outcome.bytes, to: ours, permissions: 0o666,
+        protecting: ProtectedFiles(files: [], directories: []))
     } catch {
-      throw SharingError.file(path: ours, reason: error.localizedDescription)
+      throw SharingError.file(path: ours, reason: error.description)
     }
     return outcome.problems
   }

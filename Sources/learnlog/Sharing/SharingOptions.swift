@@ -7,6 +7,11 @@ struct SharingOptions: ParsableArguments {
   @Option(name: .long, help: "The log file (default: $LEARNLOG_FILE, ./.learnlog/log.jsonl).")
   var file: String?
 
+  /// Refuses an empty `--file ""`.
+  func validate() throws {
+    if file?.isEmpty == true { throw ValidationError(emptyFile) }
+  }
+
   /// The log the command works on.
   func logPath(environment: [String: String]) -> String {
     LogLocator.resolve(
