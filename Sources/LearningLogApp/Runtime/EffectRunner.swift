@@ -170,5 +170,6 @@ extension AppState {
     self.init(
       context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
       drafts: drafts)
+    readOnly = session.readOnlyReason
   }
 }
