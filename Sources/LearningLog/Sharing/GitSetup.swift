@@ -107,6 +107,7 @@ public enum GitSetup {
   public static func run(
     logPath: String, git: GitRunner, environment: [String: String], mergeDriver: String? = nil
   ) throws(SharingError) -> GitSetupReport {
+    try GitSync.refuseNonRegular(logPath)
     let repo = try GitRepository.locate(logPath: logPath, git: git)
     let rel = repo.logRelativePath
     let ignoredLog = try repo.run(["check-ignore", "-q", "--no-index", "--", rel])
