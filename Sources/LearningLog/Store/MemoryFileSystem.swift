@@ -75,6 +75,8 @@ public final class MemoryFileSystem: FileSystem {
   public var deniedWrites: [String: Int32] = [:]
   /// Error numbers the next writes fail with, first first (`EPERM`, `ENOSPC`…).
   public var pendingWriteErrors: [Int32] = []
+  /// Error numbers the next truncations fail with, first first.
+  public var pendingTruncateErrors: [Int32] = []
 
   private func denial(_ path: String) -> Int32? {
     let p = normalized(path)
@@ -304,6 +306,10 @@ public final class MemoryFileSystem: FileSystem {
   public func truncate(_ fd: FileDescriptor, size: Int) throws(FileSystemError) {
     let h = try handle(fd, "ftruncate")
     if h.readOnly { throw FileSystemError(operation: "ftruncate", path: h.path, code: EBADF) }
+    if !pendingTruncateErrors.isEmpty {
+      throw FileSystemError(
+        operation: "ftruncate", path: h.path, code: pendingTruncateErrors.removeFirst())
+    }
     if size < h.node.data.count {
       h.node.data.removeSubrange(size...)
     } else {
