@@ -137,6 +137,12 @@ public protocol FileSystem: AnyObject {
   var currentUser: UInt32 { get }
   /// The file-mode creation mask of this process (`umask`).
   var creationMask: UInt32 { get }
+  /// Creates a file with no name in `directory` (`O_TMPFILE`), or nil where the system has
+  /// none: a process killed before ``linkUnnamed(_:to:)`` leaves nothing behind.
+  func createUnnamed(inDirectory directory: String, permissions: UInt32) throws(FileSystemError)
+    -> FileDescriptor?
+  /// Gives a file made by ``createUnnamed(inDirectory:permissions:)`` the name `path`.
+  func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError)
 }
 
 extension FileSystem {

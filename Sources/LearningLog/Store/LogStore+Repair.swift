@@ -210,7 +210,18 @@ extension LogStore {
       report.quarantinePath = name
     }
     do {
-      try writeWhole(out, to: temp, permissions: mode, fileSystem: fs)
+      // The repaired file is written unnamed where the system allows (a kill leaves nothing)
+      // and named only once whole and synced, just before the rename.
+      if let fd = try wrap({ try fs.createUnnamed(inDirectory: dir, permissions: mode) }) {
+        try wrap {
+          defer { fs.close(fd) }
+          try fs.writeAll(fd, out, offset: 0, path: temp)
+          try fs.sync(fd)
+          try fs.linkUnnamed(fd, to: temp)
+        }
+      } else {
+        try writeWhole(out, to: temp, permissions: mode, fileSystem: fs)
+      }
       try wrap {
         try fs.link(path, to: backup)
         try fs.rename(temp, to: path)

@@ -75,6 +75,35 @@ public final class MemoryFileSystem: FileSystem {
   public var deniedWrites: [String: Int32] = [:]
   /// Error numbers the next writes fail with, first first (`EPERM`, `ENOSPC`…).
   public var pendingWriteErrors: [Int32] = []
+  /// Whether ``createUnnamed(inDirectory:permissions:)`` makes unnamed files (else nil, as on a
+  /// system without `O_TMPFILE`).
+  public var supportsUnnamedFiles = true
+  var unnamedCount = 0
+
+  public func createUnnamed(inDirectory directory: String, permissions: UInt32)
+    throws(FileSystemError) -> FileDescriptor?
+  {
+    guard supportsUnnamedFiles else { return nil }
+    let d = normalized(directory)
+    guard let dir = names[d], dir.isDirectory else {
+      throw FileSystemError(operation: "open", path: directory, code: ENOENT)
+    }
+    if let code = denial(PathName.join(d, "x")) {
+      throw FileSystemError(operation: "open", path: directory, code: code)
+    }
+    unnamedCount += 1
+    let node = newNode(permissions: permissions, isDirectory: false)
+    return open(node: node, path: PathName.join(d, "(unnamed \(unnamedCount))"), readOnly: false)
+  }
+
+  public func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError) {
+    let h = try handle(fd, "linkat")
+    let t = normalized(path)
+    if names[t] != nil { throw FileSystemError(operation: "linkat", path: path, code: EEXIST) }
+    try requireParent(t, "linkat")
+    names[t] = h.node
+  }
+
   /// Error numbers the next truncations fail with, first first.
   public var pendingTruncateErrors: [Int32] = []
 

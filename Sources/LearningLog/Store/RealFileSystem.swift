@@ -173,6 +173,37 @@ public final class RealFileSystem: FileSystem {
 
   public var creationMask: UInt32 { Self.processUmask() }
 
+  public func createUnnamed(inDirectory directory: String, permissions: UInt32)
+    throws(FileSystemError) -> FileDescriptor?
+  {
+    #if os(Linux)
+      // O_TMPFILE is `__O_TMPFILE | O_DIRECTORY`; Glibc's module does not export the macro.
+      let tmpfile: Int32 = 0o20_000_000 | O_DIRECTORY
+      let fd = Glibc.open(directory, tmpfile | O_RDWR | O_CLOEXEC, mode_t(permissions & 0o600))
+      if fd < 0 {
+        // A file system without O_TMPFILE: the caller falls back to a named temporary file.
+        if [EOPNOTSUPP, EISDIR, EINVAL].contains(errno) { return nil }
+        throw fail("open", directory)
+      }
+      if fchmod(fd, mode_t(permissions)) != 0 {
+        let e = fail("fchmod", directory)
+        Glibc.close(fd)
+        throw e
+      }
+      paths[fd] = directory + "/(unnamed)"
+      return fd
+    #else
+      return nil
+    #endif
+  }
+
+  public func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError) {
+    // Through /proc: linkat with AT_EMPTY_PATH would need a capability.
+    if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) != 0 {
+      throw fail("linkat", path)
+    }
+  }
+
   /// The umask, read from `/proc/self/status` where it is shown (no change to the process),
   /// else by setting and restoring it.
   static func processUmask() -> UInt32 {
