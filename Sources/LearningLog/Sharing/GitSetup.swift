@@ -77,6 +77,9 @@ public enum GitSetup {
       "**/.learnlog/*.bak",
       "**/.learnlog/*.tmp",
       "**/.learnlog/.cache/",
+      // What `repair` sets aside (damaged lines, byte for byte) stays with the clone.
+      pattern(anchored: "\(relative).*.quarantine", glob: true),
+      "**/.learnlog/*.quarantine",
     ]
   }
 
