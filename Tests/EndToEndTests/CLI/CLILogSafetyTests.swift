@@ -139,4 +139,8 @@ func checkWarnsAboutHeldReferences() throws {
   #expect(r.status == 0, "\(r.stderr)")
   #expect(r.stdout.hasPrefix("ok: ") && r.stdout.contains("1 records"))
   #expect(r.stderr.hasPrefix("warning: ") && r.stderr.contains("qqqqqqqqqqqq"))
+  // …and the way out: where a dropped record is kept, and what brings it back.
+  #expect(
+    r.stderr.contains(".quarantine") && r.stderr.contains("learnlog repair")
+      && r.stderr.contains("learnlog sync"), "\(r.stderr)")
 }
