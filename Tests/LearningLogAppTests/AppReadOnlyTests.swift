@@ -46,7 +46,8 @@ import Testing
       }
       #expect(s.form == nil, "\(script) opened a form on a read-only log")
       if let text = s.status?.text {
-        #expect(text.contains("read-only (\(reason))") && !text.contains("\n"), "\(script): \(text)")
+        #expect(
+          text.contains("read-only (\(reason))") && !text.contains("\n"), "\(script): \(text)")
         refused += 1
       }
       s.status = nil

@@ -297,7 +297,8 @@ public final class MemoryFileSystem: FileSystem {
     let h = try handle(fd, "write")
     if h.readOnly { throw FileSystemError(operation: "write", path: h.path, code: EBADF) }
     if !pendingWriteErrors.isEmpty {
-      throw FileSystemError(operation: "write", path: h.path, code: pendingWriteErrors.removeFirst())
+      throw FileSystemError(
+        operation: "write", path: h.path, code: pendingWriteErrors.removeFirst())
     }
     var n = bytes.count
     if let m = maxBytesPerWrite { n = min(n, m) }

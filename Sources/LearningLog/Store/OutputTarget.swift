@@ -4,9 +4,10 @@
   import Darwin
 #endif
 
-/// The files no command may write over: the log, its lock, the private notes, the snapshot
-/// cache. Compared by device and inode after following links, so another name for the same
-/// file (a symbolic or hard link, `./log.jsonl`, `../team/log.jsonl`) is the same file.
+/// The files no command may write over: the log, its lock, the private notes, the cache.
+///
+/// Compared by device and inode after following links, so another name for the same file (a
+/// symbolic or hard link, `./log.jsonl`, `../team/log.jsonl`) is the same file.
 public struct ProtectedFiles: Sendable {
   /// Files never written over, with what each is (for the error line).
   public var files: [(path: String, what: String)]
@@ -23,8 +24,7 @@ public struct ProtectedFiles: Sendable {
 
   /// The files learnlog keeps for the log at `logPath`: the log and its lock, the private
   /// notes (the file, its lock and its directory) and the snapshot cache directory.
-  public static func standard(logPath: String, environment: [String: String]) -> ProtectedFiles
-  {
+  public static func standard(logPath: String, environment: [String: String]) -> ProtectedFiles {
     let privateStore = PrivateStore(
       directory: PrivateStore.defaultDirectory(environment: environment))
     return ProtectedFiles(
@@ -98,7 +98,8 @@ public enum OutputTarget {
     let fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode_t(permissions))
     if fd < 0 {
       let code = errno
-      throw StoreError.io("cannot write \(path): \(String(cString: strerror(code))); check the path")
+      throw StoreError.io(
+        "cannot write \(path): \(String(cString: strerror(code))); check the path")
     }
     defer { close(fd) }
     var s = stat()

@@ -14,7 +14,8 @@ enum LogProblems {
     _ inspection: LogInspection, damage: [DamageDiagnosis] = [], history: GitHistory? = nil
   ) -> [String] {
     var problems: [(Int, String)] = []
-    let diagnosis = Dictionary(damage.map { ($0.damage.offset, $0) }, uniquingKeysWith: { a, _ in a })
+    let diagnosis = Dictionary(
+      damage.map { ($0.damage.offset, $0) }, uniquingKeysWith: { a, _ in a })
     for d in inspection.damaged {
       var text = "line \(d.line) at byte \(d.offset): damaged: \(d.reason)"
       if let dx = diagnosis[d.offset] {

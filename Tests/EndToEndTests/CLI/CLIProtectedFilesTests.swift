@@ -178,7 +178,9 @@ struct CLIProtectedFilesTests {
     let (commands, arguments) = try Self.tree(cli)
     let withFile = Set(arguments.filter { $0.name == "file" && $0.kind == "option" }.map(\.command))
     let expected = Set(commands).subtracting(["merge-driver"])
-    #expect(withFile.isSuperset(of: expected), "commands without --file: \(expected.subtracting(withFile))")
+    #expect(
+      withFile.isSuperset(of: expected),
+      "commands without --file: \(expected.subtracting(withFile))")
     #expect(
       Set(Self.sampleArguments.keys) == expected,
       "commands changed: \(expected.symmetricDifference(Self.sampleArguments.keys).sorted())")
@@ -210,7 +212,8 @@ struct CLIProtectedFilesTests {
     var st = stat()
     #expect(stat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR, "/dev/null replaced")
     #expect(stat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the FIFO was replaced")
-    print("non-regular logs: \(expected.count) commands × \(kinds.count) kinds + after-command "
-      + "spelling = \(cases) refusals, no hang, nothing replaced")
+    print(
+      "non-regular logs: \(expected.count) commands × \(kinds.count) kinds + after-command "
+        + "spelling = \(cases) refusals, no hang, nothing replaced")
   }
 }

@@ -79,9 +79,10 @@ struct CLIReadOnlyLogTests {
     _ cli: CLISandbox, environment: [String: String], wrap: ([String]) -> [String],
     reason: String
   ) throws -> (reads: Int, writes: Int) {
-    let incident = try #require(
-      try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]]
-    ).first?["id"] as? String ?? "x"
+    let incident =
+      try #require(
+        try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]]
+      ).first?["id"] as? String ?? "x"
     let before = cli.bytes(cli.log)
     var env = environment
     env["LEARNLOG_FILE"] = cli.log

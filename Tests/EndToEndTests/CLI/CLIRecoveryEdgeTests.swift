@@ -23,7 +23,8 @@ struct CLIRecoveryEdgeTests {
         ["/bin/sh", "-c", "umask \(mask); exec \"$0\" \"$@\"", cli.binary, "--file", log, "init"],
         environment: cli.environment)
       #expect(r.status == 0, "\(r.stderr)")
-      #expect(Self.mode(log) == expected, "umask \(mask): mode \(String(Self.mode(log) ?? 0, radix: 8))")
+      #expect(
+        Self.mode(log) == expected, "umask \(mask): mode \(String(Self.mode(log) ?? 0, radix: 8))")
     }
   }
 
@@ -118,7 +119,8 @@ struct CLIRecoveryEdgeTests {
     try Data(damaged).write(to: URL(fileURLWithPath: cli.log))
     let started = DispatchTime.now().uptimeNanoseconds
     _ = Self.wait(
-      try Self.start([cli.binary, "--file", cli.log, "repair", "--yes"], environment: cli.environment))
+      try Self.start(
+        [cli.binary, "--file", cli.log, "repair", "--yes"], environment: cli.environment))
     let span = UInt32(min(2_000_000, (DispatchTime.now().uptimeNanoseconds - started) / 1_000))
     var killed = 0
     var leftAfterKill = 0
@@ -147,6 +149,7 @@ struct CLIRecoveryEdgeTests {
     #expect(try LogStore.inspect(path: cli.log).isClean)
     print(
       "kill -9 during repair: \(rounds) rounds, \(killed) kills, \(leftAfterKill) temporary file(s) "
-        + "after a kill (at most one, one name: written unnamed, named just before the rename), 0 after the next repair")
+        + "after a kill (at most one, one name: written unnamed, named just before the rename), 0 after the next repair"
+    )
   }
 }

@@ -124,7 +124,8 @@ struct GitRepairTests {
     #expect(repair.status == 0, "\(repair.stderr)")
     let dir = PathName.directory(of: cli.log)
     let quarantine = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".quarantine") })
+      try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".quarantine") }
+    )
     #expect(repair.stdout.contains(quarantine))
     #expect(try Self.lines(dir + "/" + quarantine) == [damaged])
     #expect(try cli.run(["check"]).status == 0)

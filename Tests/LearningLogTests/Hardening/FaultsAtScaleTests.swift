@@ -163,7 +163,9 @@ import Testing
       try FileManager.default.contentsOfDirectory(atPath: mnt).sorted() == [
         "log.jsonl", "log.jsonl.lock",
       ])
-    print("read-only file system: opened read-only, 10 records read, writes refused with a clear error, the log unchanged")
+    print(
+      "read-only file system: opened read-only, 10 records read, writes refused with a clear error, the log unchanged"
+    )
   }
 
   @Test func readOnlyFileModeOpensReadOnlyOnTheFaultLayer() throws {
@@ -171,11 +173,14 @@ import Testing
     let fs = try StoreFixture.memoryFS()
     _ = try StoreFixture.makeLog(fs, count: 3)
     let before = try #require(fs.contents(StoreFixture.logPath))
-    fs.deniedWrites = [StoreFixture.logPath: EACCES, PathName.directory(of: StoreFixture.logPath) + "/": EACCES]
+    fs.deniedWrites = [
+      StoreFixture.logPath: EACCES, PathName.directory(of: StoreFixture.logPath) + "/": EACCES,
+    ]
     let reader = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
     #expect(reader.isReadOnly && reader.readOnlyReason == "Permission denied")
     #expect(reader.records.count == 3)
-    #expect(throws: StoreError.notWritable(path: StoreFixture.logPath, reason: "Permission denied")) {
+    #expect(throws: StoreError.notWritable(path: StoreFixture.logPath, reason: "Permission denied"))
+    {
       try reader.append(StoreFixture.draft(9))
     }
     #expect(fs.contents(StoreFixture.logPath) == before)
@@ -185,7 +190,9 @@ import Testing
     let partial = Array("{\"id\":".utf8)
     try fs.writeAll(fd, partial, offset: before.count, path: StoreFixture.logPath)
     fs.close(fd)
-    fs.deniedWrites = [StoreFixture.logPath: EROFS, PathName.directory(of: StoreFixture.logPath) + "/": EROFS]
+    fs.deniedWrites = [
+      StoreFixture.logPath: EROFS, PathName.directory(of: StoreFixture.logPath) + "/": EROFS,
+    ]
     let torn = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
     #expect(torn.records.count == 3 && torn.readOnlyReason == "Read-only file system")
     #expect(fs.contents(StoreFixture.logPath) == before + partial)

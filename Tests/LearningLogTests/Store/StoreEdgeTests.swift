@@ -48,12 +48,16 @@ import Testing
     for budget in [0, 1, 100] {
       fs.writeBudget = budget
       attempts += 1
-      #expect(throws: StoreError.self) { _ = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs) }
+      #expect(throws: StoreError.self) {
+        _ = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
+      }
       let left = Self.names(fs).filter { $0.contains(".torn-") }
       #expect(left.isEmpty, "a failed backup was left: \(left)")
       #expect(fs.contents(StoreFixture.logPath) == torn, "the log was cut without a backup")
     }
-    #expect(Self.names(fs) == namesBefore + [StoreFixture.logPath + ".lock"].filter { !namesBefore.contains($0) })
+    #expect(
+      Self.names(fs) == namesBefore
+        + [StoreFixture.logPath + ".lock"].filter { !namesBefore.contains($0) })
     // Space back: the next open cuts the tail and keeps one whole backup.
     fs.writeBudget = nil
     let store = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
@@ -124,7 +128,8 @@ import Testing
     let quarantine = try #require(report.quarantinePath)
     #expect(fs.contents(quarantine) == edited + [0x0A] + Array("garbage\n".utf8))
     let repaired = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
-    #expect(repaired.records.map(\.id) == store.records.filter { $0.id != store.records[3].id }.map(\.id))
+    #expect(
+      repaired.records.map(\.id) == store.records.filter { $0.id != store.records[3].id }.map(\.id))
   }
 
   @Test func aRecoveredLineThatIsNotTheSameRecordIsNotUsed() throws {
