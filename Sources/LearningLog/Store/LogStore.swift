@@ -407,11 +407,21 @@ public final class LogStore {
 
   func withExclusiveLock<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
     let fs = fileSystem
-    let lock = try Self.wrap { () -> FileDescriptor in
-      if let l = lockDescriptor { return l }
-      let l = try fs.openLockFile(path + ".lock", permissions: permissions)
-      lockDescriptor = l
-      return l
+    let lock: FileDescriptor
+    if let l = lockDescriptor {
+      lock = l
+    } else {
+      do {
+        lock = try fs.openLockFile(path + ".lock", permissions: permissions)
+      } catch {
+        // The lock beside the log cannot be made (its directory's mode, a read-only mount).
+        if [EACCES, EPERM, EROFS].contains(error.code) {
+          throw StoreError.notWritable(
+            path: path, reason: "\(path).lock: \(String(cString: strerror(error.code)))")
+        }
+        throw StoreError.io(error.description)
+      }
+      lockDescriptor = lock
     }
     try Self.wrap { try fs.lock(lock, exclusive: true) }
     defer { fs.unlock(lock) }

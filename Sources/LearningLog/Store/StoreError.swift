@@ -62,8 +62,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path) is read-only for the rest of this session: an earlier write failed "
         + "(\(reason)); restart learnlog once the cause is fixed"
     case .notWritable(let path, let reason):
-      return "cannot write to \(path) (\(reason)): it is open read-only and nothing was "
-        + "written; ask for write access to the file and its directory, or work on a copy"
+      return "cannot write to \(path) (\(reason)): it is open for reading only and nothing "
+        + "was written; ask for write access to the file and its directory, or work on a copy"
     case .notRegularFile(let path, let kind):
       return "\(path) is \(kind.rawValue), not a regular file: learnlog reads its log from, "
         + "and writes files to, regular files only; give the path of a file"

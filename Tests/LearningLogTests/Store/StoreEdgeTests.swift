@@ -35,6 +35,22 @@ import Testing
     }
   }
 
+  @Test func aLockThatCannotBeMadeIsRefusedByName() throws {
+    let fs = try StoreFixture.memoryFS()
+    _ = try StoreFixture.makeLog(fs, count: 1)
+    try fs.remove(StoreFixture.logPath + ".lock")
+    fs.deniedWrites = [StoreFixture.logPath + ".lock": EACCES]
+    let store = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
+    #expect(!store.isReadOnly)
+    #expect {
+      try store.append(StoreFixture.draft(2))
+    } throws: { error in
+      guard case .notWritable(let path, let reason) = error as? StoreError else { return false }
+      return path == StoreFixture.logPath && reason.contains(".lock: Permission denied")
+    }
+    #expect(store.records.count == 1)
+  }
+
   @Test func aFullDiskNeverLeavesAnEmptyTornBackup() throws {
     let fs = try StoreFixture.memoryFS()
     _ = try StoreFixture.makeLog(fs, count: 5)
