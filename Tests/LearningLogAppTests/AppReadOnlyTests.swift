@@ -54,4 +54,40 @@ import Testing
     }
     #expect(refused >= 3)
   }
+
+  @Test func epermOnAWriteSaysWhatHappenedAndTheStatusLineTurnsReadOnly() throws {
+    let fs = MemoryFileSystem()
+    try fs.makeDirectories("/data", permissions: 0o755)
+    let store = try LogStore.create(path: "/data/log.jsonl", fileSystem: fs)
+    store.writerID = "w"
+    _ = try store.append { _ in try DemoData.drafts(today: testToday) }
+    let session = StoreSession(store: store, privateStore: nil, today: { testToday })
+    let model = AppModel()
+    let runner = EffectRunner(session: session, drafts: nil)
+    let program = Program(model: model, tickMilliseconds: 500) { runner.run($0) }
+    var s = AppState(
+      session: session, today: testToday, theme: .monochrome, size: Size(width: 100, height: 24),
+      drafts: [])
+    #expect(s.readOnly == nil)
+    func type(_ script: String) throws {
+      for event in try KeyScript.parse(script) {
+        if let action = model.action(for: event, in: s) { program.send(action, to: &s) }
+      }
+    }
+    // The write fails with EPERM, and so does cutting it back: the session stops writing.
+    fs.pendingWriteErrors = [EPERM]
+    fs.pendingTruncateErrors = [EPERM]
+    try type("2 n \(words("Disk full")) <C-s>")
+    let text = try #require(s.status?.text)
+    #expect(text.contains("Operation not permitted") && !text.contains("failed sync"), "\(text)")
+    #expect(s.form != nil, "the typed text stays in its form")
+    #expect(s.readOnly?.contains("Operation not permitted") == true)
+    try type("<Esc>")
+    s.overlay = nil
+    s.form = nil
+    s.status = nil
+    #expect(program.frame(for: s, size: s.size).buffer.lines()[22].hasPrefix("read-only · "))
+    try type("2 n")
+    #expect(s.form == nil && s.status?.text.contains("Operation not permitted") == true)
+  }
 }

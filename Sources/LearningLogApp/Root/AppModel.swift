@@ -218,6 +218,8 @@ public struct AppModel: ProgramModel {
     case .performFailed(_, let message):
       state.pendingSaves = 0
       state.status = StatusMessage("error: \(message)")
+    case .becameReadOnly(let why):
+      state.readOnly = why
     case .editorReturned(let field, let text):
       guard state.form != nil else { return [] }
       state.form?.form.setValue(field, text)
