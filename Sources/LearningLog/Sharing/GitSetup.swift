@@ -112,6 +112,10 @@ public enum GitSetup {
   ) throws(SharingError) -> GitSetupReport {
     try GitSync.refuseNonRegular(logPath)
     let repo = try GitRepository.locate(logPath: logPath, git: git)
+    // git itself would wait forever reading a FIFO named .gitignore: refuse it first.
+    for name in [".gitattributes", ".gitignore"] {
+      try GitSync.refuseNonRegular(PathName.join(repo.root, name))
+    }
     let rel = repo.logRelativePath
     let ignoredLog = try repo.run(["check-ignore", "-q", "--no-index", "--", rel])
     if ignoredLog.succeeded { throw SharingError.logIgnored(path: logPath) }

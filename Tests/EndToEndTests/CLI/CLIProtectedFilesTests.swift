@@ -216,4 +216,28 @@ struct CLIProtectedFilesTests {
       "non-regular logs: \(expected.count) commands × \(kinds.count) kinds + after-command "
         + "spelling = \(cases) refusals, no hang, nothing replaced")
   }
+
+  @Test("git-setup never writes its files over the log nor waits on a FIFO named .gitignore")
+  func gitSetupFilesFollowTheSameRule() throws {
+    let cli = try CLISandbox()
+    let repo = cli.directory + "/repo"
+    let log = repo + "/.learnlog/log.jsonl"
+    try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+    #expect(
+      try CLIReadOnlyLogTests.spawn(
+        ["/usr/bin/env", "git", "-C", repo, "init", "-q"], environment: cli.environment
+      ).status == 0)
+    #expect(cli.run0(["--file", log, "demo"]) == 0)
+    let before = cli.bytes(log)
+    try FileManager.default.createSymbolicLink(
+      atPath: repo + "/.gitattributes", withDestinationPath: ".learnlog/log.jsonl")
+    let linked = try cli.run(["--file", log, "git-setup"])
+    #expect(linked.status != 0 && linked.stderr.contains("refusing to write"), "\(linked.stderr)")
+    #expect(cli.bytes(log) == before)
+    try FileManager.default.removeItem(atPath: repo + "/.gitattributes")
+    #expect(mkfifo(repo + "/.gitignore", 0o644) == 0)
+    let fifo = try cli.run(["--file", log, "git-setup"])
+    #expect(fifo.status != 0 && fifo.stderr.contains("FIFO"), "\(fifo.stderr)")
+    #expect(cli.bytes(log) == before)
+  }
 }
