@@ -157,7 +157,8 @@ public final class LogStore {
   func removeStaleRepairFile() {
     let fs = fileSystem
     let temp = Self.repairTemporaryPath(path)
-    guard (try? fs.status(path: temp)) ?? nil != nil else { return }
+    // One `stat` on every writable open; the lock is taken only when a file is there.
+    guard case .some(.some) = try? fs.status(path: temp) else { return }
     _ = try? withExclusiveLock { () throws(StoreError) in
       try? fs.remove(temp)
     }
