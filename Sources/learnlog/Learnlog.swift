@@ -106,9 +106,10 @@ struct Learnlog: ParsableCommand {
       fail(e.message, ExitStatus.userError)
     case let e as StoreError:
       switch e {
-      case .damaged, .conflictMarkers, .unsupportedVersion:
+      case .damaged, .damagedPrivate, .conflictMarkers, .unsupportedVersion:
         fail(e.description, ExitStatus.damagedLog)
-      case .notFound, .alreadyExists, .notPrivate, .invalidDraft, .readOnly:
+      case .notFound, .alreadyExists, .notPrivate, .invalidDraft, .readOnly, .notWritable,
+        .notRegularFile, .protectedFile:
         fail(e.description, ExitStatus.userError)
       case .sessionReadOnly, .writeFailed, .syncFailed, .io:
         fail(e.description, ExitStatus.ioError)

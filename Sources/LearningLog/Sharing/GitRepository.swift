@@ -84,6 +84,11 @@ public struct GitRepository: Sendable {
   func readTopFile(_ name: String) throws(SharingError) -> String? {
     let path = PathName.join(root, name)
     guard FileManager.default.fileExists(atPath: path) else { return nil }
+    // Never read (nor wait on) a FIFO or a device.
+    var s = stat()
+    if stat(path, &s) == 0, FileKind(mode: UInt32(s.st_mode)) != .regular {
+      throw SharingError.log(.notRegularFile(path: path, kind: FileKind(mode: UInt32(s.st_mode))))
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw SharingError.file(path: path, reason: "cannot read it")
     }
@@ -93,6 +98,14 @@ public struct GitRepository: Sendable {
   /// Replaces a file at the top of the working tree: a temporary file synced, then renamed.
   func writeTopFile(_ name: String, _ text: String) throws(SharingError) {
     let path = PathName.join(root, name)
+    // The one rule for files a command writes: never the log, its lock, the private notes or
+    // the cache (a `.gitattributes` linked to the log), never a directory or a device.
+    do {
+      try OutputTarget.check(
+        path, protecting: ProtectedFiles.standard(logPath: logPath, environment: git.environment))
+    } catch {
+      throw SharingError.log(error)
+    }
     let fs = RealFileSystem()
     var mode: UInt32 = 0o644
     do {

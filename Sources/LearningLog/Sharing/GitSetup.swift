@@ -77,6 +77,9 @@ public enum GitSetup {
       "**/.learnlog/*.bak",
       "**/.learnlog/*.tmp",
       "**/.learnlog/.cache/",
+      // What `repair` sets aside (damaged lines, byte for byte) stays with the clone.
+      pattern(anchored: "\(relative).*.quarantine", glob: true),
+      "**/.learnlog/*.quarantine",
     ]
   }
 
@@ -107,7 +110,12 @@ public enum GitSetup {
   public static func run(
     logPath: String, git: GitRunner, environment: [String: String], mergeDriver: String? = nil
   ) throws(SharingError) -> GitSetupReport {
+    try GitSync.refuseNonRegular(logPath)
     let repo = try GitRepository.locate(logPath: logPath, git: git)
+    // git itself would wait forever reading a FIFO named .gitignore: refuse it first.
+    for name in [".gitattributes", ".gitignore"] {
+      try GitSync.refuseNonRegular(PathName.join(repo.root, name))
+    }
     let rel = repo.logRelativePath
     let ignoredLog = try repo.run(["check-ignore", "-q", "--no-index", "--", rel])
     if ignoredLog.succeeded { throw SharingError.logIgnored(path: logPath) }

@@ -56,6 +56,7 @@ public enum GitSync {
   public static func run(logPath: String, git: GitRunner, environment: [String: String])
     throws(SharingError) -> SyncReport
   {
+    try refuseNonRegular(logPath)
     guard FileManager.default.fileExists(atPath: logPath) else {
       throw SharingError.log(.notFound(path: logPath))
     }
@@ -82,7 +83,13 @@ public enum GitSync {
     do {
       try lock.lock()
       defer { lock.unlock() }
-      let before = try readLog(logPath)
+      let before: [Record]
+      do {
+        before = try readLog(logPath)
+      } catch .log(let e) where isDamage(e) {
+        // A damaged log is never committed, so never pushed.
+        throw SharingError.damagedNotShared(e, afterPull: false)
+      }
       try commit(repo, log: before, privateDirectory: privateDir, report: &report)
 
       let exists = try repo.run(
@@ -102,7 +109,12 @@ public enum GitSync {
           }
           throw SharingError.gitFailed(command: "git pull", reason: pull.summary)
         }
-        let after = try readLog(logPath)
+        let after: [Record]
+        do {
+          after = try readLog(logPath)
+        } catch .log(let e) where isDamage(e) {
+          throw SharingError.damagedNotShared(e, afterPull: true)
+        }
         let known = Set(before.map(\.id))
         report.pulledRecords = Set(after.map(\.id)).subtracting(known).count
       }
@@ -125,6 +137,22 @@ public enum GitSync {
     }
     report.pushed = !statusLines.allSatisfy { $0.hasPrefix("=") }
     return report
+  }
+
+  /// Whether `e` is damage `repair` fixes (a bad line, conflict markers).
+  static func isDamage(_ e: StoreError) -> Bool {
+    switch e {
+    case .damaged, .conflictMarkers: return true
+    default: return false
+    }
+  }
+
+  /// Refuses a log path that names a directory, a device, a FIFO or a socket.
+  static func refuseNonRegular(_ path: String) throws(SharingError) {
+    var s = stat()
+    if stat(path, &s) == 0, FileKind(mode: UInt32(s.st_mode)) != .regular {
+      throw SharingError.log(.notRegularFile(path: path, kind: FileKind(mode: UInt32(s.st_mode))))
+    }
   }
 
   /// Reads and validates the log; a damaged one, or one with conflict markers, is refused.

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The per-clone merge driver: the deduplicated union of two versions of a log.
 public enum MergeDriver {
   /// The merged bytes and what could not be validated.
@@ -59,23 +65,39 @@ public enum MergeDriver {
     return Outcome(bytes: out, problems: problems)
   }
 
+  static func checkOutput(_ path: String, _ protected: ProtectedFiles) throws(SharingError) {
+    do {
+      try OutputTarget.check(path, protecting: protected)
+    } catch {
+      throw SharingError.log(error)
+    }
+  }
+
   /// Runs the driver as git calls it: merges `ours` (`%A`) with `theirs` (`%B`) into `ours`.
   ///
   /// Returns the problems found (empty: a clean merge). The result replaces `%A` whole.
-  public static func run(base: String, ours: String, theirs: String) throws(SharingError)
-    -> [String]
-  {
+  public static func run(
+    base: String, ours: String, theirs: String,
+    protecting protected: ProtectedFiles = ProtectedFiles(files: [])
+  ) throws(SharingError) -> [String] {
     func read(_ p: String) throws(SharingError) -> [UInt8] {
+      // Regular files only: a FIFO or a device is never read (nor waited on).
+      var s = stat()
+      if stat(p, &s) == 0, FileKind(mode: UInt32(s.st_mode)) != .regular {
+        throw SharingError.log(.notRegularFile(path: p, kind: FileKind(mode: UInt32(s.st_mode))))
+      }
       guard let d = FileManager.default.contents(atPath: p) else {
         throw SharingError.file(path: p, reason: "cannot read it")
       }
       return Array(d)
     }
+    try checkOutput(ours, protected)
     let outcome = merge(ours: try read(ours), theirs: try read(theirs))
     do {
-      try Data(outcome.bytes).write(to: URL(fileURLWithPath: ours))
+      // Through the one output rule: `%A` is git's temporary copy, never a device or the log.
+      try OutputTarget.write(outcome.bytes, to: ours, permissions: 0o666, protecting: protected)
     } catch {
-      throw SharingError.file(path: ours, reason: error.localizedDescription)
+      throw SharingError.log(error)
     }
     return outcome.problems
   }

@@ -18,6 +18,9 @@ public enum SharingError: Error, CustomStringConvertible, Equatable, Sendable {
   case gitFailed(command: String, reason: String)
   /// The log cannot be shared as it is (damaged, conflict markers, missing).
   case log(StoreError)
+  /// The log is damaged: nothing was committed or pushed (`afterPull`: the pull brought it,
+  /// and was merged, but nothing was pushed).
+  case damagedNotShared(StoreError, afterPull: Bool)
   /// The log holds a record of a private type.
   case privateRecordInLog(path: String, type: String, line: Int)
   /// A file about to be committed is private, or the private notes are visible to git.
@@ -56,6 +59,12 @@ public enum SharingError: Error, CustomStringConvertible, Equatable, Sendable {
       return "`\(command)` failed: \(reason)"
     case .log(let e):
       return e.description
+    case .damagedNotShared(let e, let afterPull):
+      return e.description
+        + (afterPull
+          ? "; the pull brought this damage and nothing was pushed: repair, then run "
+            + "`learnlog sync` again"
+          : "; nothing was committed or pushed: repair, then run `learnlog sync` again")
     case .privateRecordInLog(let path, let type, let line):
       return "\(path): line \(line) is a private record (\(type)) in the shared log; it was "
         + "not committed; remove it with care before syncing"

@@ -7,6 +7,32 @@
 /// An open file of a ``FileSystem``.
 public typealias FileDescriptor = Int32
 
+/// What kind of file a path names.
+public enum FileKind: String, Hashable, Sendable {
+  case regular = "a regular file"
+  case directory = "a directory"
+  case characterDevice = "a character device"
+  case blockDevice = "a block device"
+  case fifo = "a FIFO (named pipe)"
+  case socket = "a socket"
+  case symbolicLink = "a symbolic link"
+  case other = "not a regular file"
+
+  /// The kind of a `st_mode`.
+  public init(mode: UInt32) {
+    switch mode & UInt32(S_IFMT) {
+    case UInt32(S_IFREG): self = .regular
+    case UInt32(S_IFDIR): self = .directory
+    case UInt32(S_IFCHR): self = .characterDevice
+    case UInt32(S_IFBLK): self = .blockDevice
+    case UInt32(S_IFIFO): self = .fifo
+    case UInt32(S_IFSOCK): self = .socket
+    case UInt32(S_IFLNK): self = .symbolicLink
+    default: self = .other
+    }
+  }
+}
+
 /// What `stat` tells the store about a file.
 public struct FileStatus: Hashable, Sendable {
   /// Size in bytes.
@@ -21,11 +47,16 @@ public struct FileStatus: Hashable, Sendable {
   public var owner: UInt32
   /// Whether this is a directory.
   public var isDirectory: Bool
+  /// The kind of file (regular, directory, device, FIFO…).
+  public var kind: FileKind
 
-  /// A status with every field given.
+  /// Whether this is a regular file (the only kind a log, a backup or an export may be).
+  public var isRegular: Bool { kind == .regular }
+
+  /// A status with every field given; `kind` defaults to a directory or a regular file.
   public init(
     size: Int, inode: UInt64, device: UInt64 = 0, permissions: UInt32, owner: UInt32,
-    isDirectory: Bool
+    isDirectory: Bool, kind: FileKind? = nil
   ) {
     self.size = size
     self.inode = inode
@@ -33,6 +64,7 @@ public struct FileStatus: Hashable, Sendable {
     self.permissions = permissions
     self.owner = owner
     self.isDirectory = isDirectory
+    self.kind = kind ?? (isDirectory ? .directory : .regular)
   }
 }
 
@@ -103,6 +135,14 @@ public protocol FileSystem: AnyObject {
   func unlock(_ fd: FileDescriptor)
   /// The effective user id of this process.
   var currentUser: UInt32 { get }
+  /// The file-mode creation mask of this process (`umask`).
+  var creationMask: UInt32 { get }
+  /// Creates a file with no name in `directory` (`O_TMPFILE`), or nil where the system has
+  /// none: a process killed before ``linkUnnamed(_:to:)`` leaves nothing behind.
+  func createUnnamed(inDirectory directory: String, permissions: UInt32) throws(FileSystemError)
+    -> FileDescriptor?
+  /// Gives a file made by ``createUnnamed(inDirectory:permissions:)`` the name `path`.
+  func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError)
 }
 
 extension FileSystem {

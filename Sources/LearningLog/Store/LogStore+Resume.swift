@@ -25,20 +25,18 @@ extension LogStore {
     notice: @escaping (String) -> Void,
     resume: (LogStore, FileStatus) -> LogPrefix?
   ) throws(StoreError) -> (store: LogStore, resumed: LogPrefix?) {
-    let (store, st) = try wrap { () -> (LogStore, FileStatus) in
-      let fd = try fs.open(path, readOnly: readOnly)
-      let st = try fs.status(fd)
-      let store = LogStore(
-        path: path, fileSystem: fs, readOnly: readOnly, permissions: 0o644, notice: notice,
-        descriptor: fd, inode: st.inode)
-      return (store, st)
-    }
+    let (fd, st, fallback) = try openChecked(path: path, fileSystem: fs, readOnly: readOnly)
+    let store = LogStore(
+      path: path, fileSystem: fs, readOnly: readOnly || fallback != nil, permissions: 0o644,
+      notice: notice, descriptor: fd, inode: st.inode)
+    store.readOnlyReason = fallback
+    if !store.isReadOnly { store.removeStaleRepairFile() }
     if let prefix = resume(store, st), prefix.length <= st.size,
       try store.resume(from: prefix, size: st.size)
     {
       return (store, prefix)
     }
-    try store.reloadAll(locked: false, repairIfTorn: !readOnly)
+    try store.reloadAll(locked: false, repairIfTorn: !store.isReadOnly)
     return (store, nil)
   }
 

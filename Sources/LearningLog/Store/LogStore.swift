@@ -32,10 +32,16 @@ public final class LogStore {
   var loadedRecords: [Record]
   /// A prefix of the file whose records are not in memory yet.
   var lazyPrefix: LogPrefix?
-  /// Whether the store was opened read-only.
+  /// Whether the store was opened read-only (asked for, or the file could not be opened for
+  /// writing: see ``readOnlyReason``).
   public let isReadOnly: Bool
-  /// Whether a failed sync made the store read-only for the rest of this session.
-  public private(set) var isSessionReadOnly = false
+  /// Why an open for writing fell back to reading (`Permission denied`, `Read-only file
+  /// system`); nil when read-only was asked for or the store is writable.
+  public internal(set) var readOnlyReason: String?
+  /// Whether a failed write or sync made the store read-only for the rest of this session.
+  public var isSessionReadOnly: Bool { sessionReadOnlyReason != nil }
+  /// What failed when the session became read-only (the failed call and its error).
+  public private(set) var sessionReadOnlyReason: String?
   /// The writer id stamped on new records; resolved by ``WriterIdentity`` when nil.
   public var writerID: String?
   /// The wall clock in milliseconds (tests may replace it).
@@ -100,6 +106,64 @@ public final class LogStore {
 
   // MARK: Create and open
 
+  /// Opens `path` for reading and writing, falling back to reading alone when the file's mode,
+  /// owner or mount forbids writing; refuses anything but a regular file.
+  ///
+  /// The kind is checked by `stat` before the open and by `fstat` after it (the open never
+  /// blocks: a FIFO is refused, not waited on). Returns the descriptor, its status and, when
+  /// the open fell back to reading, why.
+  static func openChecked(path: String, fileSystem fs: any FileSystem, readOnly: Bool)
+    throws(StoreError) -> (FileDescriptor, FileStatus, String?)
+  {
+    try wrap { () throws -> (FileDescriptor, FileStatus, String?) in
+      if let st = try fs.status(path: path), !st.isRegular {
+        throw StoreError.notRegularFile(path: path, kind: st.kind)
+      }
+      var fallback: String?
+      let fd: FileDescriptor
+      if readOnly {
+        fd = try fs.open(path, readOnly: true)
+      } else {
+        do {
+          fd = try fs.open(path, readOnly: false)
+        } catch let e as FileSystemError where [EACCES, EPERM, EROFS, ETXTBSY].contains(e.code) {
+          fd = try fs.open(path, readOnly: true)
+          fallback = String(cString: strerror(e.code))
+        }
+      }
+      let st: FileStatus
+      do {
+        st = try fs.status(fd)
+      } catch {
+        fs.close(fd)
+        throw error
+      }
+      if !st.isRegular {
+        fs.close(fd)
+        throw StoreError.notRegularFile(path: path, kind: st.kind)
+      }
+      return (fd, st, fallback)
+    }
+  }
+
+  /// The name of the temporary file `repair` writes beside `path` (one name, so a repair
+  /// killed midway leaves at most one, removed by the next repair or writable open).
+  static func repairTemporaryPath(_ path: String) -> String {
+    PathName.join(
+      PathName.directory(of: path), ".\(PathName.lastComponent(of: path)).repair.tmp")
+  }
+
+  /// Removes what a repair killed midway left (its temporary file), under the lock.
+  func removeStaleRepairFile() {
+    let fs = fileSystem
+    let temp = Self.repairTemporaryPath(path)
+    // One `stat` on every writable open; the lock is taken only when a file is there.
+    guard case .some(.some) = try? fs.status(path: temp) else { return }
+    _ = try? withExclusiveLock { () throws(StoreError) in
+      try? fs.remove(temp)
+    }
+  }
+
   /// Creates a new, empty log at `path` (an error if anything is there).
   ///
   /// The file is written under a temporary name with `O_CREAT|O_EXCL`, synced, linked into
@@ -107,7 +171,9 @@ public final class LogStore {
   public static func create(path: String, fileSystem: any FileSystem = RealFileSystem())
     throws(StoreError) -> LogStore
   {
-    try create(path: path, fileSystem: fileSystem, permissions: 0o644)
+    // The shared log honours the umask, as every file a tool creates (0644 under 022,
+    // 0600 under 077).
+    try create(path: path, fileSystem: fileSystem, permissions: 0o666 & ~fileSystem.creationMask)
   }
 
   static func create(path: String, fileSystem fs: any FileSystem, permissions: UInt32)
@@ -160,14 +226,13 @@ public final class LogStore {
     path: String, fileSystem fs: any FileSystem, readOnly: Bool, permissions: UInt32,
     notice: @escaping (String) -> Void = { _ in }
   ) throws(StoreError) -> LogStore {
-    let store = try wrap {
-      let fd = try fs.open(path, readOnly: readOnly)
-      let st = try fs.status(fd)
-      return LogStore(
-        path: path, fileSystem: fs, readOnly: readOnly, permissions: permissions, notice: notice,
-        descriptor: fd, inode: st.inode)
-    }
-    try store.reloadAll(locked: false, repairIfTorn: !readOnly)
+    let (fd, st, fallback) = try openChecked(path: path, fileSystem: fs, readOnly: readOnly)
+    let store = LogStore(
+      path: path, fileSystem: fs, readOnly: readOnly || fallback != nil, permissions: permissions,
+      notice: notice, descriptor: fd, inode: st.inode)
+    store.readOnlyReason = fallback
+    if !store.isReadOnly { store.removeStaleRepairFile() }
+    try store.reloadAll(locked: false, repairIfTorn: !store.isReadOnly)
     return store
   }
 
@@ -229,6 +294,9 @@ public final class LogStore {
   }
 
   /// Backs the whole file up beside it, then cuts it at `offset` and syncs (lock held).
+  ///
+  /// A backup that cannot be written whole (a full disk) is removed again: no empty or
+  /// partial `.torn-*.bak` is left, and the log is not cut.
   func cutTornTail(at offset: Int, fileBytes: [UInt8]) throws(StoreError) {
     let fs = fileSystem
     let backup = try Self.wrap { () -> String in
@@ -241,9 +309,14 @@ public final class LogStore {
         n += 1
       }
       let fd = try fs.createExclusive(name, permissions: st.permissions & 0o666)
-      defer { fs.close(fd) }
-      try fs.writeAll(fd, fileBytes, offset: 0, path: name)
-      try fs.sync(fd)
+      do {
+        defer { fs.close(fd) }
+        try fs.writeAll(fd, fileBytes, offset: 0, path: name)
+        try fs.sync(fd)
+      } catch {
+        try? fs.remove(name)
+        throw error
+      }
       try fs.syncDirectory(PathName.directory(of: path))
       return name
     }
@@ -251,7 +324,7 @@ public final class LogStore {
       try fileSystem.truncate(descriptor, size: offset)
       try fileSystem.sync(descriptor)
     } catch {
-      isSessionReadOnly = true
+      sessionReadOnlyReason = error.description
       throw StoreError.syncFailed(path: path, reason: error.description)
     }
     let line = fileBytes[..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + 1
@@ -310,10 +383,7 @@ public final class LogStore {
 
   func reopen(locked: Bool) throws(StoreError) {
     let fs = fileSystem
-    let (fd, st) = try Self.wrap { () -> (FileDescriptor, FileStatus) in
-      let fd = try fs.open(path, readOnly: isReadOnly)
-      return (fd, try fs.status(fd))
-    }
+    let (fd, st, _) = try Self.openChecked(path: path, fileSystem: fs, readOnly: isReadOnly)
     let old = (descriptor, inode)
     descriptor = fd
     inode = st.inode
@@ -338,11 +408,21 @@ public final class LogStore {
 
   func withExclusiveLock<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
     let fs = fileSystem
-    let lock = try Self.wrap { () -> FileDescriptor in
-      if let l = lockDescriptor { return l }
-      let l = try fs.openLockFile(path + ".lock", permissions: permissions)
-      lockDescriptor = l
-      return l
+    let lock: FileDescriptor
+    if let l = lockDescriptor {
+      lock = l
+    } else {
+      do {
+        lock = try fs.openLockFile(path + ".lock", permissions: permissions)
+      } catch {
+        // The lock beside the log cannot be made (its directory's mode, a read-only mount).
+        if [EACCES, EPERM, EROFS].contains(error.code) {
+          throw StoreError.notWritable(
+            path: path, reason: "\(path).lock: \(String(cString: strerror(error.code)))")
+        }
+        throw StoreError.io(error.description)
+      }
+      lockDescriptor = lock
     }
     try Self.wrap { try fs.lock(lock, exclusive: true) }
     defer { fs.unlock(lock) }
@@ -359,8 +439,13 @@ public final class LogStore {
   /// read-only for the session. No drafts: nothing is written.
   @discardableResult
   public func append(_ build: (_ caughtUp: [Record]) throws -> [RecordDraft]) throws -> [Record] {
-    if isReadOnly { throw StoreError.readOnly(path: path) }
-    if isSessionReadOnly { throw StoreError.sessionReadOnly(path: path) }
+    if isReadOnly {
+      if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
+      throw StoreError.readOnly(path: path)
+    }
+    if let sessionReadOnlyReason {
+      throw StoreError.sessionReadOnly(path: path, reason: sessionReadOnlyReason)
+    }
     let writer =
       try writerID
       ?? WriterIdentity.resolve(
@@ -417,8 +502,8 @@ public final class LogStore {
     } catch {
       do {
         try fileSystem.truncate(descriptor, size: start)
-      } catch {
-        isSessionReadOnly = true
+      } catch let cut {
+        sessionReadOnlyReason = "\(error.description); cutting it back: \(cut.description)"
       }
       throw StoreError.writeFailed(path: path, reason: error.description)
     }
@@ -426,7 +511,7 @@ public final class LogStore {
       try fileSystem.dataSync(descriptor)
     } catch {
       // Never retry a failed sync: the kernel may have dropped the pages and will not say so.
-      isSessionReadOnly = true
+      sessionReadOnlyReason = error.description
       try? fileSystem.truncate(descriptor, size: start)
       throw StoreError.syncFailed(path: path, reason: error.description)
     }

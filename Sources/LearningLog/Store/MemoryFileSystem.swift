@@ -68,6 +68,51 @@ public final class MemoryFileSystem: FileSystem {
   public var onSyncPoint: ((MemoryFileSystem) -> Void)?
   /// The user id reported as the current user.
   public var currentUser: UInt32 = 1000
+  /// The umask reported to the store.
+  public var creationMask: UInt32 = 0o022
+  /// Paths (or directories, ending in `/`) whose opening for writing fails with the given
+  /// error number: `EACCES` for another user's 0444 file, `EROFS` for a read-only mount.
+  public var deniedWrites: [String: Int32] = [:]
+  /// Error numbers the next writes fail with, first first (`EPERM`, `ENOSPC`…).
+  public var pendingWriteErrors: [Int32] = []
+  /// Whether ``createUnnamed(inDirectory:permissions:)`` makes unnamed files (else nil, as on a
+  /// system without `O_TMPFILE`).
+  public var supportsUnnamedFiles = true
+  var unnamedCount = 0
+
+  public func createUnnamed(inDirectory directory: String, permissions: UInt32)
+    throws(FileSystemError) -> FileDescriptor?
+  {
+    guard supportsUnnamedFiles else { return nil }
+    let d = normalized(directory)
+    guard let dir = names[d], dir.isDirectory else {
+      throw FileSystemError(operation: "open", path: directory, code: ENOENT)
+    }
+    if let code = denial(PathName.join(d, "x")) {
+      throw FileSystemError(operation: "open", path: directory, code: code)
+    }
+    unnamedCount += 1
+    let node = newNode(permissions: permissions, isDirectory: false)
+    return open(node: node, path: PathName.join(d, "(unnamed \(unnamedCount))"), readOnly: false)
+  }
+
+  public func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError) {
+    let h = try handle(fd, "linkat")
+    let t = normalized(path)
+    if names[t] != nil { throw FileSystemError(operation: "linkat", path: path, code: EEXIST) }
+    try requireParent(t, "linkat")
+    names[t] = h.node
+  }
+
+  /// Error numbers the next truncations fail with, first first.
+  public var pendingTruncateErrors: [Int32] = []
+
+  private func denial(_ path: String) -> Int32? {
+    let p = normalized(path)
+    if let code = deniedWrites[p] { return code }
+    for (k, code) in deniedWrites where k.hasSuffix("/") && p.hasPrefix(k) { return code }
+    return nil
+  }
   /// How many sync points have been reached.
   public private(set) var syncPoints = 0
 
@@ -205,6 +250,9 @@ public final class MemoryFileSystem: FileSystem {
       throw FileSystemError(operation: "open", path: path, code: ENOENT)
     }
     if node.isDirectory { throw FileSystemError(operation: "open", path: path, code: EISDIR) }
+    if !readOnly, let code = denial(p) {
+      throw FileSystemError(operation: "open", path: path, code: code)
+    }
     return open(node: node, path: p, readOnly: readOnly)
   }
 
@@ -213,6 +261,7 @@ public final class MemoryFileSystem: FileSystem {
   {
     let p = normalized(path)
     try requireParent(p, "create")
+    if let code = denial(p) { throw FileSystemError(operation: "create", path: path, code: code) }
     if names[p] != nil { throw FileSystemError(operation: "create", path: path, code: EEXIST) }
     let node = newNode(permissions: permissions, isDirectory: false)
     names[p] = node
@@ -223,6 +272,7 @@ public final class MemoryFileSystem: FileSystem {
     -> FileDescriptor
   {
     let p = normalized(path)
+    if let code = denial(p) { throw FileSystemError(operation: "open", path: path, code: code) }
     if let node = names[p] { return open(node: node, path: p, readOnly: false) }
     return try createExclusive(p, permissions: permissions)
   }
@@ -246,6 +296,10 @@ public final class MemoryFileSystem: FileSystem {
   {
     let h = try handle(fd, "write")
     if h.readOnly { throw FileSystemError(operation: "write", path: h.path, code: EBADF) }
+    if !pendingWriteErrors.isEmpty {
+      throw FileSystemError(
+        operation: "write", path: h.path, code: pendingWriteErrors.removeFirst())
+    }
     var n = bytes.count
     if let m = maxBytesPerWrite { n = min(n, m) }
     if let budget = writeBudget {
@@ -282,6 +336,10 @@ public final class MemoryFileSystem: FileSystem {
   public func truncate(_ fd: FileDescriptor, size: Int) throws(FileSystemError) {
     let h = try handle(fd, "ftruncate")
     if h.readOnly { throw FileSystemError(operation: "ftruncate", path: h.path, code: EBADF) }
+    if !pendingTruncateErrors.isEmpty {
+      throw FileSystemError(
+        operation: "ftruncate", path: h.path, code: pendingTruncateErrors.removeFirst())
+    }
     if size < h.node.data.count {
       h.node.data.removeSubrange(size...)
     } else {

@@ -71,7 +71,13 @@ public final class PrivateStore {
       s = try LogStore.create(path: path, fileSystem: fs, permissions: 0o600)
     } else {
       try check(path, directory: false)
-      s = try LogStore.open(path: path, fileSystem: fs, readOnly: false, permissions: 0o600)
+      do {
+        s = try LogStore.open(path: path, fileSystem: fs, readOnly: false, permissions: 0o600)
+      } catch .damaged(let p, let line, let offset, let reason, let more) {
+        // The private file has its own repair: the shared log's would not touch it.
+        throw StoreError.damagedPrivate(
+          path: p, line: line, offset: offset, reason: reason, moreLines: more)
+      }
     }
     try check(path, directory: false)
     s.writerID = writerID

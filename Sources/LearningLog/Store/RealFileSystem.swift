@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +20,9 @@ public final class RealFileSystem: FileSystem {
   private func name(_ fd: FileDescriptor) -> String { paths[fd] ?? "fd \(fd)" }
 
   public func open(_ path: String, readOnly: Bool) throws(FileSystemError) -> FileDescriptor {
-    let fd = Glibc.open(path, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC)
+    // Non-blocking: opening a FIFO must never wait for a writer (the caller checks the kind
+    // with `fstat` and refuses anything but a regular file, where the flag changes nothing).
+    let fd = Glibc.open(path, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK)
     if fd < 0 { throw fail("open", path) }
     paths[fd] = path
     return fd
@@ -111,7 +115,8 @@ public final class RealFileSystem: FileSystem {
     FileStatus(
       size: Int(s.st_size), inode: UInt64(s.st_ino), device: UInt64(s.st_dev),
       permissions: UInt32(s.st_mode) & 0o7777, owner: UInt32(s.st_uid),
-      isDirectory: (UInt32(s.st_mode) & UInt32(S_IFMT)) == UInt32(S_IFDIR))
+      isDirectory: (UInt32(s.st_mode) & UInt32(S_IFMT)) == UInt32(S_IFDIR),
+      kind: FileKind(mode: UInt32(s.st_mode)))
   }
 
   public func status(_ fd: FileDescriptor) throws(FileSystemError) -> FileStatus {
@@ -165,4 +170,51 @@ public final class RealFileSystem: FileSystem {
   }
 
   public var currentUser: UInt32 { UInt32(geteuid()) }
+
+  public var creationMask: UInt32 { Self.processUmask() }
+
+  public func createUnnamed(inDirectory directory: String, permissions: UInt32)
+    throws(FileSystemError) -> FileDescriptor?
+  {
+    #if os(Linux)
+      // O_TMPFILE is `__O_TMPFILE | O_DIRECTORY`; Glibc's module does not export the macro.
+      let tmpfile: Int32 = 0o20_000_000 | O_DIRECTORY
+      let fd = Glibc.open(directory, tmpfile | O_RDWR | O_CLOEXEC, mode_t(permissions & 0o600))
+      if fd < 0 {
+        // A file system without O_TMPFILE: the caller falls back to a named temporary file.
+        if [EOPNOTSUPP, EISDIR, EINVAL].contains(errno) { return nil }
+        throw fail("open", directory)
+      }
+      if fchmod(fd, mode_t(permissions)) != 0 {
+        let e = fail("fchmod", directory)
+        Glibc.close(fd)
+        throw e
+      }
+      paths[fd] = directory + "/(unnamed)"
+      return fd
+    #else
+      return nil
+    #endif
+  }
+
+  public func linkUnnamed(_ fd: FileDescriptor, to path: String) throws(FileSystemError) {
+    // Through /proc: linkat with AT_EMPTY_PATH would need a capability.
+    if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) != 0 {
+      throw fail("linkat", path)
+    }
+  }
+
+  /// The umask, read from `/proc/self/status` where it is shown (no change to the process),
+  /// else by setting and restoring it.
+  static func processUmask() -> UInt32 {
+    if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+      for line in text.split(separator: "\n") where line.hasPrefix("Umask:") {
+        let value = line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces)
+        if let mask = UInt32(value, radix: 8) { return mask & 0o777 }
+      }
+    }
+    let mask = umask(0o022)
+    umask(mask)
+    return UInt32(mask) & 0o777
+  }
 }

@@ -8,12 +8,21 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
   case unsupportedVersion(path: String, version: Int)
   /// A line fails its checksum or schema (or the header is bad).
   case damaged(path: String, line: Int, offset: Int, reason: String, moreLines: Int)
+  /// A line of the private notes file fails its checksum or schema.
+  case damagedPrivate(path: String, line: Int, offset: Int, reason: String, moreLines: Int)
   /// A git conflict marker is in the file.
   case conflictMarkers(path: String, line: Int, offset: Int, count: Int)
   /// The store was opened read-only.
   case readOnly(path: String)
-  /// A sync failed earlier; nothing more is written in this session.
-  case sessionReadOnly(path: String)
+  /// A write or sync failed earlier (`reason`); nothing more is written in this session.
+  case sessionReadOnly(path: String, reason: String)
+  /// The log could only be opened for reading (its mode, owner or mount): writes are refused.
+  case notWritable(path: String, reason: String)
+  /// `path` is a directory, a device, a FIFO or a socket, never a log or a file to write.
+  case notRegularFile(path: String, kind: FileKind)
+  /// A command was asked to write over a file learnlog keeps (the log, its lock, the private
+  /// notes, the snapshot cache).
+  case protectedFile(path: String, what: String)
   /// A write failed; the file was cut back to its previous size.
   case writeFailed(path: String, reason: String)
   /// A sync failed: the records were not saved.
@@ -38,15 +47,28 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
       let others = more > 0 ? " (and \(more) more damaged line\(more == 1 ? "" : "s"))" : ""
       return "\(path): line \(line) at byte \(offset) is damaged: \(reason)\(others); "
         + "run `learnlog repair` to write a repaired copy (the original is kept as a backup)"
+    case .damagedPrivate(let path, let line, let offset, let reason, let more):
+      let others = more > 0 ? " (and \(more) more damaged line\(more == 1 ? "" : "s"))" : ""
+      return "your private notes file \(path): line \(line) at byte \(offset) is damaged: "
+        + "\(reason)\(others); run `learnlog repair --private` to write a repaired copy (the "
+        + "original is kept as a backup, damaged lines in a quarantine file)"
     case .conflictMarkers(let path, let line, let offset, let count):
       return "\(path): line \(line) at byte \(offset) is a git conflict marker (\(count) in the "
         + "file): it was merged without `merge=union` (run `learnlog git-setup` once); run "
         + "`learnlog repair` to drop the markers and keep the records of both sides"
     case .readOnly(let path):
       return "\(path) was opened read-only"
-    case .sessionReadOnly(let path):
-      return "\(path) is read-only for the rest of this session after a failed sync; "
-        + "restart learnlog once the disk is healthy"
+    case .sessionReadOnly(let path, let reason):
+      return "\(path) is read-only for the rest of this session: an earlier write failed "
+        + "(\(reason)); restart learnlog once the cause is fixed"
+    case .notWritable(let path, let reason):
+      return "cannot write to \(path) (\(reason)): it is open for reading only and nothing "
+        + "was written; ask for write access to the file and its directory, or work on a copy"
+    case .notRegularFile(let path, let kind):
+      return "\(path) is \(kind.rawValue), not a regular file: learnlog reads its log from, "
+        + "and writes files to, regular files only; give the path of a file"
+    case .protectedFile(let path, let what):
+      return "refusing to write to \(path): it is \(what); choose another output file"
     case .writeFailed(let path, let reason):
       return "could not write to \(path) (\(reason)); nothing was saved and the log is unchanged"
     case .syncFailed(let path, let reason):

@@ -63,6 +63,8 @@ public enum AppAction: Sendable {
   case logChanged(LearningState)
   /// A write succeeded.
   case performed(purpose: String, createdID: String?)
+  /// The log cannot be written any more in this session (why): shown as "read-only".
+  case becameReadOnly(String)
   /// A write failed; nothing was appended.
   case performFailed(purpose: String, message: String)
   /// `$EDITOR` returned text for a field.

@@ -50,7 +50,8 @@ extension AppModel {
     } else {
       let d = state.context.domain
       let summary =
-        "\(d.incidents.count) incidents · \(d.actions.count) actions · \(d.lessons.count) lessons · \(state.context.todayCount) carried over"
+        (state.readOnly == nil ? "" : "read-only · ")
+        + "\(d.incidents.count) incidents · \(d.actions.count) actions · \(d.lessons.count) lessons · \(state.context.todayCount) carried over"
       frame.buffer.setString(
         l.status.x, l.status.y, summary, style: theme.dim, maxWidth: l.status.width)
     }

@@ -218,6 +218,8 @@ public struct AppModel: ProgramModel {
     case .performFailed(_, let message):
       state.pendingSaves = 0
       state.status = StatusMessage("error: \(message)")
+    case .becameReadOnly(let why):
+      state.readOnly = why
     case .editorReturned(let field, let text):
       guard state.form != nil else { return [] }
       state.form?.form.setValue(field, text)
@@ -239,6 +241,7 @@ public struct AppModel: ProgramModel {
       state.redrawCount += 1
       return [.redraw]
     case .loadDemo:
+      if let why = state.readOnly { return [.app(.status(Self.readOnlyRefusal(why)))] }
       guard TodayScreen.isEmptyLog(state.context.domain) else {
         return [.app(.status("error: the demo loads only into an empty log"))]
       }
@@ -312,6 +315,10 @@ public struct AppModel: ProgramModel {
   /// Opens the form of `kind`, filled with `values` (a restored draft) or else with the draft
   /// kept earlier in this run, if any.
   func open(_ state: inout AppState, _ kind: FormKind, values: [String: String]? = nil) {
+    if let why = state.readOnly {
+      state.status = StatusMessage(Self.readOnlyRefusal(why))
+      return
+    }
     guard var f = FormCatalog.make(kind, context: state.context) else {
       state.status = StatusMessage("error: what this form is about is no longer in the log")
       return
@@ -366,6 +373,11 @@ public struct AppModel: ProgramModel {
         "draft kept: \(f.kind.name.title) (reopen the form, or it is offered at the next start)")
       return [.app(.saveDraft(key: f.draftKey, values: f.draftValues))]
     }
+  }
+
+  /// The one line every change is refused with on a read-only log.
+  static func readOnlyRefusal(_ why: String) -> String {
+    "error: the log is read-only (\(why)); nothing can be changed here — reading works"
   }
 
   static func purpose(_ kind: FormKind) -> String {

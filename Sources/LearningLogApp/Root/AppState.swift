@@ -70,6 +70,9 @@ public struct AppState {
   public var overlay: Overlay?
   /// The status line.
   public var status: StatusMessage?
+  /// Why the log cannot be written (nil: it can): shown as "read-only" in the status line,
+  /// and every form refused with one line.
+  public var readOnly: String?
   /// Drafts found on start and not yet offered.
   public var pendingDrafts: [FormDraft] = []
   /// Drafts kept this run (Esc → keep as draft), by draft key: reopening the form restores one.

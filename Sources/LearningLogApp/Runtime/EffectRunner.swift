@@ -72,9 +72,11 @@ public final class EffectRunner {
           .logChanged(session.state), .performed(purpose: purpose, createdID: outcome.createdID),
         ]
       } catch {
-        return [
-          .performFailed(purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
-        ]
+        let failed = AppAction.performFailed(
+          purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
+        // A failed write that stops the session's writes shows in the status line from now on.
+        if let why = session.readOnlyReason { return [failed, .becameReadOnly(why)] }
+        return [failed]
       }
     case .loadDemo:
       do {
@@ -170,5 +172,6 @@ extension AppState {
     self.init(
       context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
       drafts: drafts)
+    readOnly = session.readOnlyReason
   }
 }

@@ -29,6 +29,13 @@ public protocol LogSession: AnyObject {
   func refresh() throws -> Bool
   /// Appends the demo log (the app offers it on an empty log only).
   func loadDemo() throws
+  /// Why the log cannot be written (its mode, owner or mount, or an earlier failed write),
+  /// or nil when it can.
+  var readOnlyReason: String? { get }
+}
+
+extension LogSession {
+  public var readOnlyReason: String? { nil }
 }
 
 /// A log kept in memory: for tests, and for trying the app without a file.

@@ -75,6 +75,13 @@ public final class StoreSession: LogSession {
     return PerformOutcome(records: written, createdID: plan.createdID)
   }
 
+  /// Why the store refuses writes: the open fell back to reading (`Permission denied`,
+  /// `Read-only file system`), it was opened read-only, or an earlier write or sync failed.
+  public var readOnlyReason: String? {
+    if store.isReadOnly { return store.readOnlyReason ?? "opened read-only" }
+    return store.sessionReadOnlyReason
+  }
+
   public func refresh() throws -> Bool {
     switch try store.refresh() {
     case .unchanged: return false

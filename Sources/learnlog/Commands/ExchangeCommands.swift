@@ -43,6 +43,14 @@ struct ExportCommand: ParsableCommand {
       throw CLIError(
         message: "--include-private works with --format json only; drop it or export JSON")
     }
+    if let output {
+      // Refused before any work: never the log, its lock, the private notes, the cache, a
+      // directory or a device.
+      try OutputTarget.check(
+        output,
+        protecting: ProtectedFiles.standard(
+          logPath: global.logPath, environment: ProcessInfo.processInfo.environment))
+    }
     let ws = try Session.open(global)
     let today = Session.today
     let progress = Progress("export", total: ws.store.records.count)
@@ -60,7 +68,7 @@ struct ExportCommand: ParsableCommand {
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
-      try Self.write(text, to: output, private: includePrivate)
+      try Self.write(text, to: output, private: includePrivate, logPath: global.logPath)
       Out.note("wrote \(output)")
     } else {
       Out.data(text)
@@ -97,21 +105,15 @@ struct ExportCommand: ParsableCommand {
     return keep
   }
 
-  /// Writes `text` to `path` (0600 when it holds private notes, else 0644).
-  static func write(_ text: String, to path: String, private isPrivate: Bool) throws {
-    let mode: mode_t = isPrivate ? 0o600 : 0o644
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    guard fd >= 0 else {
-      throw CLIError(
-        message: "cannot write \(path): \(String(cString: strerror(errno))); check the path")
-    }
-    defer { close(fd) }
-    if isPrivate { fchmod(fd, 0o600) }
-    do {
-      try FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(contentsOf: Data(text.utf8))
-    } catch {
-      throw CLIError(message: "cannot write \(path): \(error)", status: ExitStatus.ioError)
-    }
+  /// Writes `text` to `path` (0600 when it holds private notes, else 0666 under the umask),
+  /// never over the log, its lock, the private notes, the cache or a non-regular file.
+  static func write(_ text: String, to path: String, private isPrivate: Bool, logPath: String)
+    throws
+  {
+    try OutputTarget.write(
+      Array(text.utf8), to: path, permissions: isPrivate ? 0o600 : 0o666,
+      protecting: ProtectedFiles.standard(
+        logPath: logPath, environment: ProcessInfo.processInfo.environment))
   }
 }
 

@@ -51,7 +51,15 @@ struct MergeDriverCommand: ParsableCommand {
 
   func run() throws {
     do {
-      let problems = try MergeDriver.run(base: base, ours: ours, theirs: theirs)
+      // git runs the driver at the top of the working tree: the log found from there, its
+      // lock, the private notes and the cache are never written over.
+      let env = ProcessInfo.processInfo.environment
+      let log = LogLocator.resolve(
+        explicit: nil, environment: env,
+        currentDirectory: FileManager.default.currentDirectoryPath)
+      let problems = try MergeDriver.run(
+        base: base, ours: ours, theirs: theirs,
+        protecting: ProtectedFiles.standard(logPath: log, environment: env))
       if !problems.isEmpty {
         Out.note(
           "learnlog merge-driver: \(problems.count) line(s) are not valid records and were "

@@ -3,14 +3,16 @@ import Foundation
 import LearningLog
 
 /// The `--file` option of the sharing commands, and how they report.
+///
+/// The same `--file` as every other command (``GlobalOptions``): given before the command or
+/// after it, an empty one refused.
 struct SharingOptions: ParsableArguments {
-  @Option(name: .long, help: "The log file (default: $LEARNLOG_FILE, ./.learnlog/log.jsonl).")
-  var file: String?
+  @OptionGroup var global: GlobalOptions
 
   /// The log the command works on.
   func logPath(environment: [String: String]) -> String {
     LogLocator.resolve(
-      explicit: file, environment: environment,
+      explicit: global.file ?? Invocation.leadingFile, environment: environment,
       currentDirectory: FileManager.default.currentDirectoryPath)
   }
 }

@@ -15,7 +15,17 @@ struct GlobalOptions: ParsableArguments {
   var logPath: String {
     Workspace.locate(explicit: file ?? Invocation.leadingFile)
   }
+
+  /// Refuses an empty `--file ""` (it never falls back to `$LEARNLOG_FILE` silently).
+  func validate() throws {
+    if (file ?? Invocation.leadingFile)?.isEmpty == true { throw ValidationError(emptyFile) }
+  }
 }
+
+/// The message for `--file ""`.
+let emptyFile =
+  "--file is empty; give the path of a log, or leave --file out to use $LEARNLOG_FILE or "
+  + "the nearest .learnlog/log.jsonl"
 
 /// What the command line found before the command name.
 enum Invocation {

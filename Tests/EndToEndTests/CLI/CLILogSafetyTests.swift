@@ -97,7 +97,8 @@ struct CLILogSafetyTests {
     #expect(cli.bytes(cli.log) == damaged)
     let repaired = try cli.run(["repair", "--yes"])
     #expect(repaired.status == 0, "\(repaired.stderr)")
-    #expect(repaired.stdout.contains("dropped line 3") && repaired.stdout.contains(".bak"))
+    #expect(repaired.stdout.contains("set aside line 3") && repaired.stdout.contains(".bak"))
+    #expect(repaired.stdout.contains(".quarantine"), "\(repaired.stdout)")
     let files = try FileManager.default.contentsOfDirectory(atPath: cli.directory + "/team")
     let backup = try #require(files.first { $0.hasPrefix("log.jsonl.") && $0.hasSuffix(".bak") })
     #expect(cli.bytes(cli.directory + "/team/" + backup) == damaged)
@@ -138,4 +139,8 @@ func checkWarnsAboutHeldReferences() throws {
   #expect(r.status == 0, "\(r.stderr)")
   #expect(r.stdout.hasPrefix("ok: ") && r.stdout.contains("1 records"))
   #expect(r.stderr.hasPrefix("warning: ") && r.stderr.contains("qqqqqqqqqqqq"))
+  // …and the way out: where a dropped record is kept, and what brings it back.
+  #expect(
+    r.stderr.contains(".quarantine") && r.stderr.contains("learnlog repair")
+      && r.stderr.contains("learnlog sync"), "\(r.stderr)")
 }

@@ -113,11 +113,16 @@ import Testing
         + "byte-for-byte unchanged each time, clean afterwards, appends resume")
   }
 
-  @Test func readOnlyFileSystemRefusesWritingAndChangesNothing() throws {
-    guard let mnt = try Self.tmpfs(kib: 512) else {
-      print("read-only file system: no tmpfs here; skipped")
-      return
-    }
+  /// Whether this process may mount a tmpfs (root, and `mount` allowed here).
+  static let canMount: Bool = {
+    guard let dir = try? tmpfs(kib: 64) else { return false }
+    unmount(dir)
+    return true
+  }()
+
+  @Test(.enabled(if: canMount, "needs root and mount (a tmpfs and a read-only bind mount)"))
+  func readOnlyFileSystemOpensReadOnlyAndRefusesWriting() throws {
+    let mnt = try #require(try Self.tmpfs(kib: 512))
     defer { Self.unmount(mnt) }
     let store = try LogStore.create(path: mnt + "/log.jsonl")
     store.writerID = "w"
@@ -134,45 +139,63 @@ import Testing
     let path = view + "/log.jsonl"
     let before = Self.bytes(path)
     #expect(before.count > 0)
-    // Opening for writing fails with a one-line message naming the file.
-    do {
-      _ = try LogStore.open(path: path)
-      Issue.record("opened a log on a read-only file system for writing")
-    } catch {
-      let text = error.description
-      #expect(text.contains(path) && !text.contains("\n"), "\(text)")
-      #expect(text.lowercased().contains("read-only"), "\(text)")
+    // An open for writing falls back to reading: every record is there.
+    let opened = try LogStore.open(path: path)
+    #expect(opened.isReadOnly && opened.readOnlyReason == "Read-only file system")
+    #expect(opened.records.count == 10)
+    // A write is refused with one line naming the file and the reason; nothing changes.
+    #expect {
+      try opened.append(StoreFixture.draft(11))
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains(path) && !text.contains("\n") && text.contains("Read-only file system")
+        && text.contains("nothing was written")
     }
-    // A new log cannot be created there either, and nothing is left behind.
+    // The whole read path (snapshot cache elsewhere) works too.
+    let cache = SnapshotCache(directory: try StoreFixture.tempDirectory("ro-cache"))
+    let (loaded, _) = try LearningState.load(path: path, cache: cache)
+    #expect(loaded.records.count == 10 && loaded.isReadOnly)
+    // A new log cannot be created there, a repair is refused by name, nothing is left behind.
     #expect(throws: StoreError.self) { _ = try LogStore.create(path: view + "/new.jsonl") }
-    // Reading still works; a read-only store refuses appends by name.
-    let reader = try LogStore.open(path: path, readOnly: true)
-    #expect(reader.records.count == 10)
-    #expect(throws: StoreError.readOnly(path: path)) { try reader.append(StoreFixture.draft(1)) }
+    #expect(throws: StoreError.self) { _ = try LogStore.repair(path: path) }
     #expect(Self.bytes(path) == before)
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: mnt).sorted() == [
         "log.jsonl", "log.jsonl.lock",
       ])
-    print("read-only file system: writes refused with a clear error, the log unchanged, reads work")
+    print(
+      "read-only file system: opened read-only, 10 records read, writes refused with a clear error, the log unchanged"
+    )
   }
 
-  @Test func readOnlyFileModeRefusesWritingForAnOrdinaryUser() throws {
-    // Root ignores file modes; the fault layer stands in for a 0444 file then.
-    let dir = try StoreFixture.tempDirectory("ro-mode")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let path = dir + "/log.jsonl"
-    let store = try LogStore.create(path: path)
-    store.writerID = "w"
-    try store.append(StoreFixture.draft(1))
-    chmod(path, 0o444)
-    let before = Self.bytes(path)
-    if geteuid() != 0 {
-      #expect(throws: StoreError.self) { _ = try LogStore.open(path: path) }
+  @Test func readOnlyFileModeOpensReadOnlyOnTheFaultLayer() throws {
+    // Root ignores file modes; the fault layer answers EACCES as a 0444 file of another user.
+    let fs = try StoreFixture.memoryFS()
+    _ = try StoreFixture.makeLog(fs, count: 3)
+    let before = try #require(fs.contents(StoreFixture.logPath))
+    fs.deniedWrites = [
+      StoreFixture.logPath: EACCES, PathName.directory(of: StoreFixture.logPath) + "/": EACCES,
+    ]
+    let reader = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
+    #expect(reader.isReadOnly && reader.readOnlyReason == "Permission denied")
+    #expect(reader.records.count == 3)
+    #expect(throws: StoreError.notWritable(path: StoreFixture.logPath, reason: "Permission denied"))
+    {
+      try reader.append(StoreFixture.draft(9))
     }
-    let reader = try LogStore.open(path: path, readOnly: true)
-    #expect(reader.records.count == 1)
-    #expect(Self.bytes(path) == before)
+    #expect(fs.contents(StoreFixture.logPath) == before)
+    // A torn tail is left alone (an append in flight for all a reader knows), not cut.
+    fs.deniedWrites = [:]
+    let fd = try fs.open(StoreFixture.logPath, readOnly: false)
+    let partial = Array("{\"id\":".utf8)
+    try fs.writeAll(fd, partial, offset: before.count, path: StoreFixture.logPath)
+    fs.close(fd)
+    fs.deniedWrites = [
+      StoreFixture.logPath: EROFS, PathName.directory(of: StoreFixture.logPath) + "/": EROFS,
+    ]
+    let torn = try LogStore.open(path: StoreFixture.logPath, fileSystem: fs)
+    #expect(torn.records.count == 3 && torn.readOnlyReason == "Read-only file system")
+    #expect(fs.contents(StoreFixture.logPath) == before + partial)
   }
 
   @Test func aLogReplacedUnderARunningReaderIsReloaded() throws {
