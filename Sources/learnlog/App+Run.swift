@@ -45,6 +45,9 @@ func runApp(logPath: String) throws {
   } else {
     session = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)
   }
+  // Every record the app writes names its author, as the command line's do.
+  session.author = Authorship.resolve(
+    environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
   let support: TerminalUI.ColorSupport
   switch terminal.palette.support {
   case .monochrome: support = .monochrome

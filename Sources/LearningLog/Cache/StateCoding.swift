@@ -339,6 +339,8 @@ enum StateCoding {
         }
         w.int64(r.at)
         w.shared(r.by)
+        w.shared(r.team)
+        w.shared(r.because)
       }
     }
     w.plainStrings(Array(s.tombstones))
@@ -376,6 +378,102 @@ enum StateCoding {
     }
     w.string(s.lastWriter)
     w.string(s.lastID.rawValue)
+    encodeFollowUp(s, into: &w)
+  }
+
+  /// Encodes contributing factors, timeline entries and checklists, each in creation order.
+  static func encodeFollowUp(_ s: LearningState, into w: inout BinaryWriter) {
+    let factors = s.factorOrder.compactMap { s.factors[$0] }
+    w.uint(UInt64(factors.count))
+    for f in factors {
+      w.shared(f.id)
+      w.shared(f.incident)
+      w.string(f.text)
+      w.choice(f.gap)
+      w.int64(f.at)
+      w.shared(f.by)
+    }
+    let entries = s.timelineOrder.compactMap { s.timelineEntries[$0] }
+    w.uint(UInt64(entries.count))
+    for e in entries {
+      w.shared(e.id)
+      w.shared(e.incident)
+      w.int64(e.time)
+      w.choice(e.kind)
+      w.string(e.text)
+      w.string(e.link)
+      w.int64(e.at)
+      w.shared(e.by)
+    }
+    let lists = s.checklistOrder.compactMap { s.checklists[$0] }
+    w.uint(UInt64(lists.count))
+    for c in lists {
+      w.shared(c.name)
+      w.choice(c.kind)
+      w.shared(c.team)
+      w.uint(UInt64(c.revisions.count))
+      for r in c.revisions {
+        w.int(r.number)
+        w.strings(r.items)
+        w.strings(r.added)
+        w.strings(r.removed)
+        w.shared(r.because)
+        w.int64(r.at)
+        w.shared(r.by)
+      }
+    }
+  }
+
+  /// Decodes what ``encodeFollowUp(_:into:)`` wrote into `s`.
+  static func decodeFollowUp(_ r: inout BinaryReader, into s: inout LearningState)
+    throws(SnapshotFormatError)
+  {
+    for _ in 0..<(try r.count()) {
+      let id = try r.shared()
+      let incident = try r.shared()
+      let text = try r.string()
+      let gap = try r.choice(FactorGap.self)
+      let at = try r.int64()
+      let by = try r.shared()
+      s.factors[id] = ContributingFactor(
+        id: id, incident: incident, text: text, gap: gap, at: at, by: by)
+      s.factorOrder.append(id)
+    }
+    for _ in 0..<(try r.count()) {
+      let id = try r.shared()
+      let incident = try r.shared()
+      let time = try r.int64()
+      let kind = try r.choice(TimelineKind.self)
+      let text = try r.string()
+      let link = try r.string()
+      let at = try r.int64()
+      let by = try r.shared()
+      s.timelineEntries[id] = TimelineEntry(
+        id: id, incident: incident, time: time, kind: kind, text: text, link: link, at: at,
+        by: by)
+      s.timelineOrder.append(id)
+    }
+    for _ in 0..<(try r.count()) {
+      let name = try r.shared()
+      let kind = try r.choice(ChecklistKind.self)
+      let team = try r.shared()
+      var revisions: [ChecklistRevision] = []
+      for _ in 0..<(try r.count()) {
+        let number = try r.int()
+        let items = try r.strings()
+        let added = try r.strings()
+        let removed = try r.strings()
+        let because = try r.shared()
+        let at = try r.int64()
+        let by = try r.shared()
+        revisions.append(
+          ChecklistRevision(
+            number: number, items: items, added: added, removed: removed, because: because,
+            at: at, by: by))
+      }
+      s.checklists[name] = Checklist(name: name, kind: kind, team: team, revisions: revisions)
+      s.checklistOrder.append(name)
+    }
   }
 
   static func encodeIncident(_ i: Incident, _ w: inout BinaryWriter) {
@@ -404,6 +502,7 @@ enum StateCoding {
         w.shared(v.template)
         w.int64(v.at)
         w.shared(v.by)
+        w.int(v.revision)
       }
     }
   }
@@ -492,11 +591,13 @@ enum StateCoding {
         }
         let at = try r.int64()
         let by = try r.shared()
+        let team = try r.shared()
+        let because = try r.shared()
         revs.append(
           TemplateRevision(
             number: number,
             template: ReviewTemplate(name: tname, title: title, questions: questions), at: at,
-            by: by))
+            by: by, team: team, because: because))
       }
       s.templateRevisions[name] = revs
     }
@@ -528,6 +629,7 @@ enum StateCoding {
     }
     s.lastWriter = try r.string()
     s.lastID = EventID(rawValue: try r.string())
+    try decodeFollowUp(&r, into: &s)
   }
 
   /// An incident record of the lazy region: its id, then ``decodeIncident(_:)``.
@@ -586,7 +688,9 @@ enum StateCoding {
         let t = try r.shared()
         let at = try r.int64()
         let by = try r.shared()
-        versions.append(AnswerVersion(key: k, value: value, template: t, at: at, by: by))
+        let revision = try r.int()
+        versions.append(
+          AnswerVersion(key: k, value: value, template: t, at: at, by: by, revision: revision))
       }
       answers[key] = versions
     }

@@ -136,14 +136,20 @@ public final class Workspace {
     return LearningState.replay(store.records + priv)
   }
 
-  /// The state of the shared records whose entity is in `keep` (and every template).
+  /// The state of the shared records whose entity is in `keep`, the factors and timeline
+  /// entries of those incidents, and every template and checklist.
   ///
   /// Used to export one team or period with the same encoders as the whole log.
   public func state(keeping keep: Set<String>, includePrivate: Bool = false) throws
     -> LearningState
   {
-    let templates = Set(state.templateRevisions.keys)
-    var records = store.records.filter { keep.contains($0.entity) || templates.contains($0.entity) }
+    let templates = Set(state.templateRevisions.keys).union(state.checklists.keys)
+    let followUp: Set<String> = [EventType.factorAdded, EventType.timelineAdded]
+    var records = store.records.filter {
+      keep.contains($0.entity) || templates.contains($0.entity)
+        || (followUp.contains($0.type)
+          && ($0.body["incident"]?.stringValue.map { keep.contains($0) } ?? false))
+    }
     if includePrivate {
       records += try privateRecords().filter { r in
         r.body["incident"]?.stringValue.map { keep.contains($0) } ?? false

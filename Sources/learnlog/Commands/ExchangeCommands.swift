@@ -163,7 +163,7 @@ struct ImportCommand: ParsableCommand {
     let progress = Progress("import", total: data.count / 200)
     progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
     let ws = try Session.open(global)
-    let context = Session.context()
+    let context = Session.context(logPath: ws.path)
     var skipped = 0
     let privateIDs =
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()

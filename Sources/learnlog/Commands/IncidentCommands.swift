@@ -144,7 +144,9 @@ struct IncidentCommand: ParsableCommand {
       }
       let review = state.reviewStatus(inc)
       if json {
-        Out.json(Exporter.incidentJSON(inc, review: review))
+        guard case .object(var o) = Exporter.incidentJSON(inc, review: review) else { return }
+        o.merge(Exporter.followUpJSON(state, incident: iid)) { $1 }
+        Out.json(.object(o))
         return
       }
       // Out.line sanitises every line; each value is cleaned too, so its line breaks show
@@ -173,9 +175,36 @@ struct IncidentCommand: ParsableCommand {
           ? ("complete", .green)
           : ("missing: " + review.missing.joined(separator: "; "), .yellow),
       ])
-      for q in review.questions {
-        guard let a = inc.answer(q.key) else { continue }
-        Out.line("  \(Out.clean(q.key)): \(Out.clean(a))")
+      // Every answer, grouped by the template (and revision) that asked it: switching
+      // template never hides what was answered before.
+      let groups = AnswerGroup.of(inc)
+      let grouped = groups.count > 1 || groups.first?.template != inc.template
+      for g in groups {
+        if grouped { Out.line("  " + Out.clean(g.label), paint: .dim) }
+        for v in g.answers {
+          Out.line("\(grouped ? "    " : "  ")\(Out.clean(v.key)): \(Out.clean(v.value))")
+        }
+      }
+      let factors = state.factors(of: iid)
+      if !factors.isEmpty {
+        Out.line()
+        Out.line("Contributing factors", paint: .bold)
+        for f in factors {
+          Out.line(
+            "  \(Out.clean(state.shortID(for: f.id)))  [\(f.gap.rawValue)] \(Out.clean(f.text))")
+        }
+      }
+      let timeline = state.timeline(of: iid)
+      if !timeline.isEmpty {
+        Out.line()
+        Out.line("Timeline", paint: .bold)
+        for e in timeline {
+          let kind = e.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+          var line = "  \(LocalTime.string(e.time))  \(kind) \(Out.clean(e.text))"
+          if !e.link.isEmpty { line += "  <\(Out.clean(e.link))>" }
+          Out.line(line)
+        }
+      }
       }
       let actions = state.actions(of: iid)
       if !actions.isEmpty {
@@ -199,12 +228,22 @@ struct IncidentCommand: ParsableCommand {
           Out.line("  \(Out.clean(state.shortID(for: l.id)))  \(Out.clean(l.text))")
         }
       }
+      let led = state.ledTo(iid)
+      if !led.isEmpty {
+        Out.line()
+        Out.line([
+          ("This led to", .bold),
+          (": " + led.map { Out.clean($0.description) }.joined(separator: ", "), nil),
+        ])
+      }
       let history = inc.understandingHistory
-      if history.count > 1 {
+      if !history.isEmpty {
         Out.line()
         Out.line("How understanding changed", paint: .bold)
         for v in history {
-          Out.line("  \(ISOTime.string(v.at))  \(Out.clean(v.key)): \(Out.clean(v.value))")
+          Out.line(
+            "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
+              + "\(Out.clean(v.key)): \(Out.clean(v.value))")
         }
       }
     }

@@ -109,6 +109,12 @@ struct StatsCommand: ParsableCommand {
           + s.gapShares.sorted { $0.key < $1.key }.map { "\($0.key) \(pct($0.value))" }.joined(
             separator: ", "))
     }
+    if !s.factorsByGap.isEmpty {
+      Out.line(
+        "contributing factors        "
+          + s.factorsByGap.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", "))
+    }
     if !s.byTeam.isEmpty {
       Out.line()
       var t = Table(["TEAM", "INCIDENTS", "REPEATS", "OPEN ACTIONS", "OVERDUE", "VERIFIED"])

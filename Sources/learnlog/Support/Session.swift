@@ -41,13 +41,15 @@ enum Session {
   /// Now in milliseconds since the epoch.
   static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
-  /// A context for planning a command now.
-  static func context() -> CommandContext {
-    CommandContext(
+  /// A context for planning a command now, naming the author (`$LEARNLOG_AUTHOR`, else
+  /// `git config user.name` where the log is, else `$USER`).
+  static func context(logPath: String? = nil) -> CommandContext {
+    let directory = logPath.map { ($0 as NSString).deletingLastPathComponent } ?? "."
+    return CommandContext(
       today: today, now: now,
-      author: ProcessInfo.processInfo.environment["LEARNLOG_AUTHOR"].flatMap {
-        $0.isEmpty ? nil : $0
-      })
+      author: Authorship.resolve(
+        environment: ProcessInfo.processInfo.environment,
+        directory: directory.isEmpty ? "." : directory))
   }
 
   /// Opens the log for `options`; a torn tail is repaired with a one-line notice on stderr.
@@ -89,7 +91,7 @@ enum Session {
   /// Opens the log (lazily) and performs `command`, returning the plan written.
   static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
     let ws = try open(options, lazy: true)
-    let plan = try ws.perform(command, context: context())
+    let plan = try ws.perform(command, context: context(logPath: ws.path))
     return (ws, plan)
   }
 

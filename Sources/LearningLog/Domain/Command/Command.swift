@@ -152,8 +152,20 @@ public enum Command: Sendable, Hashable {
   case addLesson(NewLesson)
   /// Revalidates a lesson, optionally setting the next revalidation day.
   case revalidateLesson(String, next: String?)
-  /// Adds a team template.
-  case addTemplate(name: String, title: String, questions: [Question])
+  /// Adds a team template, owned by `team`, prompted by the incident `because`.
+  case addTemplate(
+    name: String, title: String, questions: [Question], team: String = "", because: String? = nil)
+  /// `template revise`: sets and removes questions of a team template (a new revision).
+  case changeTemplate(TemplateChange)
+  /// `checklist add`.
+  case addChecklist(NewChecklist)
+  /// `checklist revise`: adds items and removes items by number (1 = the first), because of
+  /// an incident.
+  case reviseChecklist(name: String, add: [String], remove: [Int], because: String)
+  /// `factor add`.
+  case addFactor(NewFactor)
+  /// `timeline add`.
+  case addTimelineEntry(NewTimelineEntry)
   /// Revises a team template (every revision is kept).
   case reviseTemplate(name: String, title: String?, questions: [Question])
   /// Sets an incident's pattern keys.

@@ -60,28 +60,14 @@ extension LearningState {
         body["next"] = .string(d.description)
       }
       return Plan(shared: [draft(EventType.lessonRevalidated, lid, body, ctx)])
-    case .addTemplate(let name, let title, let questions):
-      let key = PatternKey.normalise(name).replacingOccurrences(of: "/", with: "-")
-      guard !key.isEmpty else {
-        throw DomainError(
-          "template name '\(DomainError.echo(name))' has no letters or digits; use a name like team-retro"
-        )
-      }
-      if template(named: key) != nil {
-        throw DomainError(
-          "template '\(DomainError.echo(key))' already exists; revise it or pick another name")
-      }
-      try validateQuestions(questions)
-      return Plan(
-        shared: [
-          draft(
-            EventType.templateCreated, key,
-            [
-              "name": .string(key), "title": .string(title.isEmpty ? key : title),
-              "questions": .array(questions.map(\.json)),
-            ],
-            ctx)
-        ], createdID: key)
+    case .addTemplate(let name, let title, let questions, let team, let because):
+      return try planAddTemplate(name, title, questions, team, because, ctx)
+    case .changeTemplate(let change): return try planChangeTemplate(change, ctx)
+    case .addChecklist(let n): return try planAddChecklist(n, ctx)
+    case .reviseChecklist(let name, let add, let remove, let because):
+      return try planReviseChecklist(name, add, remove, because, ctx)
+    case .addFactor(let n): return try planAddFactor(n, &ctx)
+    case .addTimelineEntry(let n): return try planAddTimelineEntry(n, &ctx)
     case .reviseTemplate(let name, let title, let questions):
       if ReviewTemplate.builtIns.contains(where: { $0.name == name }) {
         throw DomainError(
@@ -112,6 +98,12 @@ extension LearningState {
       if kind == .incident {
         for a in actions(of: eid) {
           drafts.append(draft(EventType.entityDeleted, a.id, ["kind": "action"], ctx))
+        }
+        for f in factors(of: eid) {
+          drafts.append(draft(EventType.entityDeleted, f.id, ["kind": "factor"], ctx))
+        }
+        for t in timeline(of: eid) {
+          drafts.append(draft(EventType.entityDeleted, t.id, ["kind": "timeline"], ctx))
         }
       }
       return Plan(shared: drafts)
@@ -307,6 +299,8 @@ extension LearningState {
       throw DomainError("no answers given; add --answer KEY=TEXT for each question you answer")
     }
     let questions = reviewQuestions(for: inc, template: name)
+    // A team template's answers name the revision that asked them.
+    let revision = templateRevisions[name]?.last?.number
     var shared: [RecordDraft] = []
     var priv: [RecordDraft] = []
     var updated = self
@@ -322,13 +316,20 @@ extension LearningState {
           "answer \(DomainError.echo(key)) is empty; give some text or leave it out")
       }
       let value = try q.validate(a.value)
-      if inc.answer(key) == value && inc.template == name { continue }
-      shared.append(
-        draft(
-          EventType.reviewAnswered, id,
-          ["template": .string(name), "key": .string(key), "value": .string(value)], ctx))
+      if inc.answer(key) == value && inc.template == name
+        && (inc.answers[key]?.last?.revision ?? 0) == (revision ?? 0)
+      {
+        continue
+      }
+      var body: [String: JSONValue] = [
+        "template": .string(name), "key": .string(key), "value": .string(value),
+      ]
+      if let revision { body["revision"] = .int(revision) }
+      shared.append(draft(EventType.reviewAnswered, id, body, ctx))
       updated.incidents[id]?.answers[key, default: []].append(
-        AnswerVersion(key: key, value: value, template: name, at: ctx.now, by: ctx.author ?? ""))
+        AnswerVersion(
+          key: key, value: value, template: name, at: ctx.now, by: ctx.author ?? "",
+          revision: revision ?? 0))
       if key == "gap", value == GapType.skill.rawValue, inc.answer("gap") != value {
         let gid = newID(&ctx)
         let cause = updated.incidents[id]?.answer("root-cause") ?? ""

@@ -34,23 +34,17 @@ public enum Exporter {
       ]
     }
     for name in state.templateOrder {
-      guard let revs = state.templateRevisions[name], let last = revs.last else { continue }
-      templates.append([
-        "name": .string(name), "title": .string(last.template.title), "builtIn": false,
-        "revisions": .array(
-          revs.map {
-            [
-              "number": .int($0.number), "title": .string($0.template.title),
-              "questions": .array($0.template.questions.map(\.json)), "at": time($0.at),
-              "by": .string($0.by),
-            ]
-          }),
-      ])
+      guard let revs = state.templateRevisions[name], !revs.isEmpty else { continue }
+      templates.append(templateJSON(name, revs))
     }
     var root: [String: JSONValue] = [
       "format": "learnlog-export", "version": 1, "incidents": .array(incidents),
       "actions": .array(actions), "experiments": .array(experiments),
       "lessons": .array(lessons), "patterns": .array(patterns), "templates": .array(templates),
+      "factors": .array(state.factorList.map(factorJSON)),
+      "timeline": .array(
+        state.timelineOrder.compactMap { state.timelineEntries[$0] }.map(timelineJSON)),
+      "checklists": .array(state.checklistList.map(checklistJSON)),
     ]
     if includePrivate {
       root["private"] = .array(
@@ -74,7 +68,7 @@ public enum Exporter {
     let history: [JSONValue] = inc.understandingHistory.map { v in
       [
         "key": .string(v.key), "value": .string(v.value), "template": .string(v.template),
-        "at": time(v.at), "by": .string(v.by),
+        "revision": .int(v.revision), "at": time(v.at), "by": .string(v.by),
       ]
     }
     return [
@@ -87,6 +81,69 @@ public enum Exporter {
       "createdBy": .string(inc.createdBy), "answers": .object(answers),
       "answerHistory": .array(history), "reviewComplete": .bool(rs.isComplete),
       "reviewMissing": strings(rs.missing),
+    ]
+  }
+
+  /// One contributing factor as JSON.
+  public static func factorJSON(_ f: ContributingFactor) -> JSONValue {
+    [
+      "id": .string(f.id), "incident": .string(f.incident), "text": .string(f.text),
+      "gap": .string(f.gap.rawValue), "created": time(f.at), "by": .string(f.by),
+    ]
+  }
+
+  /// One timeline entry as JSON.
+  public static func timelineJSON(_ e: TimelineEntry) -> JSONValue {
+    [
+      "id": .string(e.id), "incident": .string(e.incident), "time": time(e.time),
+      "kind": .string(e.kind.rawValue), "text": .string(e.text), "link": .string(e.link),
+      "created": time(e.at), "by": .string(e.by),
+    ]
+  }
+
+  /// One checklist as JSON, every revision with the incident that prompted it.
+  public static func checklistJSON(_ c: Checklist) -> JSONValue {
+    [
+      "name": .string(c.name), "kind": .string(c.kind.rawValue), "team": .string(c.team),
+      "items": strings(c.items),
+      "revisions": .array(
+        c.revisions.map {
+          [
+            "number": .int($0.number), "items": strings($0.items), "added": strings($0.added),
+            "removed": strings($0.removed), "because": .string($0.because), "at": time($0.at),
+            "by": .string($0.by),
+          ]
+        }),
+    ]
+  }
+
+  /// One team template as JSON, every revision with its questions and the incident behind it.
+  public static func templateJSON(_ name: String, _ revs: [TemplateRevision]) -> JSONValue {
+    [
+      "name": .string(name), "title": .string(revs.last?.template.title ?? name),
+      "builtIn": false, "team": .string(revs.last?.team ?? ""),
+      "revisions": .array(
+        revs.map {
+          [
+            "number": .int($0.number), "title": .string($0.template.title),
+            "questions": .array($0.template.questions.map(\.json)), "at": time($0.at),
+            "by": .string($0.by), "team": .string($0.team), "because": .string($0.because),
+          ]
+        }),
+    ]
+  }
+
+  /// The follow-through of one incident as JSON members: factors, timeline, what it led to.
+  public static func followUpJSON(_ state: LearningState, incident id: String) -> [String:
+    JSONValue]
+  {
+    [
+      "factors": .array(state.factors(of: id).map(factorJSON)),
+      "timeline": .array(state.timeline(of: id).map(timelineJSON)),
+      "ledTo": .array(
+        state.ledTo(id).map {
+          ["kind": .string($0.kind), "name": .string($0.name), "revision": .int($0.revision)]
+        }),
     ]
   }
 
@@ -147,6 +204,7 @@ public enum Exporter {
       "specificityShare": .double(s.specificityShare),
       "medianDaysToFirstAction": s.medianDaysToFirstAction.map { .double($0) } ?? .null,
       "gapShares": .object(s.gapShares.mapValues { .double($0) }),
+      "factorsByGap": counts(s.factorsByGap),
       "weeks": .array(
         s.weeks.map {
           [
@@ -275,6 +333,65 @@ public enum Exporter {
     return fence + pad + t + pad + fence
   }
 
+  /// The digest's contributing factors, timelines and "What we changed" sections.
+  ///
+  /// Privately classified factors are left out; links are shown in full as code, never as
+  /// links. A change counts when it was made in the period or because of one of `incidents`.
+  static func followUpMarkdown(
+    _ state: LearningState, incidents incs: [Incident], from: Day, until: Day, team: String?
+  ) -> String {
+    var out = ""
+    let ids = Set(incs.map(\.id))
+    var factorLines = ""
+    for i in incs {
+      for f in state.factors(of: i.id) where f.gap != .private {
+        factorLines += "- \(md(i.title)): \(md(f.text)) (\(f.gap.rawValue))\n"
+      }
+    }
+    if !factorLines.isEmpty { out += "\n## Contributing factors\n\n" + factorLines }
+    var timelines = ""
+    for i in incs {
+      let entries = state.timeline(of: i.id)
+      guard !entries.isEmpty else { continue }
+      timelines += "\n### \(md(i.title))\n\n"
+      for e in entries {
+        timelines += "- \(LocalTime.string(e.time)) \(e.kind.rawValue): \(md(e.text))"
+        if !e.link.isEmpty { timelines += " — \(mdCode(e.link))" }
+        timelines += "\n"
+      }
+    }
+    if !timelines.isEmpty { out += "\n## Timeline\n" + timelines }
+    func inPeriod(_ at: Int64, _ because: String) -> Bool {
+      let d = Day(utcMilliseconds: at)
+      return ids.contains(because) || (d >= from && d <= until)
+    }
+    func cause(_ because: String) -> String {
+      guard !because.isEmpty else { return "" }
+      return " — because of " + (state.incidents[because].map { md($0.title) } ?? md(because))
+    }
+    var changes = ""
+    for c in state.checklistList where team == nil || c.team.isEmpty || c.team == team {
+      for r in c.revisions where inPeriod(r.at, r.because) {
+        let what = c.kind == .criteria ? "Decision criteria" : "Checklist"
+        changes += "- \(what) \(mdCode(c.name)) rev \(r.number)\(cause(r.because))\n"
+        if r.number == 1 {
+          for item in r.items { changes += "  - [ ] \(md(item))\n" }
+        } else {
+          for item in r.added { changes += "  - added: \(md(item))\n" }
+          for item in r.removed { changes += "  - removed: \(md(item))\n" }
+        }
+      }
+    }
+    for name in state.templateNames {
+      for r in state.templateRevisions[name] ?? []
+      where (team == nil || r.team.isEmpty || r.team == team) && inPeriod(r.at, r.because) {
+        changes += "- Template \(mdCode(name)) rev \(r.number)\(cause(r.because))\n"
+      }
+    }
+    if !changes.isEmpty { out += "\n## What we changed\n\n" + changes }
+    return out
+  }
+
   /// A "What we learned" digest in Markdown for `team` (every team when nil) from `since`
   /// (the last 30 days when nil) to `until`.
   public static func markdown(
@@ -317,6 +434,7 @@ public enum Exporter {
       }
     }
     let ids = Set(incs.map(\.id))
+    out += followUpMarkdown(state, incidents: incs, from: from, until: until, team: team)
     let acts = state.actionList.filter { ids.contains($0.incident) }
     out += "\n## Actions\n\n"
     if acts.isEmpty { out += "No actions for these incidents.\n" }

@@ -124,6 +124,10 @@ public enum Importer {
         else { throw DomainError("\(ri.label): questions need key, prompt and a known kind") }
         var body: [String: JSONValue] = ["name": .string(name), "questions": .array(qs)]
         if let title = r["title"]?.stringValue { body["title"] = .string(title) }
+        let team = try ri.string("team")
+        if !team.isEmpty { body["team"] = .string(team) }
+        let because = try ri.string("because")
+        if !because.isEmpty { body["because"] = .string(because) }
         shared.append(
           try d(
             n == 0 ? EventType.templateCreated : EventType.templateRevised, name,
@@ -162,11 +166,12 @@ public enum Importer {
       for (n, h) in history.enumerated() {
         let hi = Item(v: h, label: "\(it.label).answerHistory[\(n + 1)]")
         current = hi.label
-        let ab: [String: JSONValue] = [
+        var ab: [String: JSONValue] = [
           "key": .string(try hi.string("key", required: true)),
           "value": .string(try hi.string("value", required: true)),
           "template": .string(try hi.string("template", required: true)),
         ]
+        if let rev = h["revision"]?.intValue, rev > 0 { ab["revision"] = .int(rev) }
         shared.append(
           try d(
             EventType.reviewAnswered, id,
@@ -267,6 +272,71 @@ public enum Importer {
         var rb: [String: JSONValue] = ["day": .string(r)]
         if let revalidate { rb["next"] = .string(revalidate) }
         shared.append(try d(EventType.lessonRevalidated, id, .object(rb)))
+      }
+    }
+    for it in try items("factors") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      let body: [String: JSONValue] = [
+        "incident": .string(try it.string("incident", required: true)),
+        "text": .string(try it.string("text", required: true)),
+        "gap": .string(try it.choice("gap", FactorGap.self).rawValue),
+      ]
+      shared.append(
+        d(
+          EventType.factorAdded, id,
+          stamped(body, at: try it.time("created"), by: try it.string("by"))))
+    }
+    for it in try items("timeline") {
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      guard let time = try it.time("time") else {
+        throw DomainError("\(it.label): field 'time' is missing; give an ISO 8601 time")
+      }
+      var body: [String: JSONValue] = [
+        "incident": .string(try it.string("incident", required: true)),
+        "time": .string(ISOTime.string(time)),
+        "kind": .string(try it.choice("kind", TimelineKind.self).rawValue),
+        "text": .string(try it.string("text", required: true)),
+      ]
+      let link = try it.string("link")
+      if !link.isEmpty { body["link"] = .string(link) }
+      shared.append(
+        d(
+          EventType.timelineAdded, id,
+          stamped(body, at: try it.time("created"), by: try it.string("by"))))
+    }
+    for c in try items("checklists") {
+      let name = try c.string("name", required: true)
+      try claim(name, c.label)
+      let kind = try c.choice("kind", ChecklistKind.self)
+      let team = try c.string("team")
+      guard let revs = c.v["revisions"]?.arrayValue, !revs.isEmpty else {
+        throw DomainError("\(c.label): no revisions; fix it in the file")
+      }
+      var items: [String] = []
+      for (n, r) in revs.enumerated() {
+        let ri = Item(v: r, label: "\(c.label).revisions[\(n + 1)]")
+        let now = try ri.strings("items")
+        guard !now.isEmpty || n > 0 else {
+          throw DomainError("\(ri.label): the first revision has no items; fix it in the file")
+        }
+        var body: [String: JSONValue] = ["name": .string(name)]
+        let because = try ri.string("because")
+        if !because.isEmpty { body["because"] = .string(because) }
+        if n == 0 {
+          body["kind"] = .string(kind.rawValue)
+          body["team"] = .string(team)
+          body["items"] = .array(now.map { .string($0) })
+        } else {
+          body["add"] = .array(now.filter { !items.contains($0) }.map { .string($0) })
+          body["remove"] = .array(items.filter { !now.contains($0) }.map { .string($0) })
+        }
+        items = now
+        shared.append(
+          d(
+            n == 0 ? EventType.checklistCreated : EventType.checklistRevised, name,
+            stamped(body, at: try ri.time("at"), by: try ri.string("by"))))
       }
     }
     if includePrivate {

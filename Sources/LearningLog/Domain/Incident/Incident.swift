@@ -61,6 +61,20 @@ public struct AnswerVersion: Sendable, Hashable {
   public var template: String
   /// When (ms since the epoch).
   public var at: Int64
-  /// Who wrote it.
+  /// Who wrote it ("" when the record predates authorship).
   public var by: String
+  /// The team template's revision it was answered under (0 for a built-in template).
+  public var revision: Int = 0
+
+  /// An answer version.
+  public init(
+    key: String, value: String, template: String, at: Int64, by: String, revision: Int = 0
+  ) {
+    self.key = key
+    self.value = value
+    self.template = template
+    self.at = at
+    self.by = by
+    self.revision = revision
+  }
 }

@@ -46,7 +46,8 @@ public struct Question: Sendable, Hashable {
     }
   }
 
-  var json: JSONValue {
+  /// The question as JSON: key, prompt, kind and (for a choice) the choices.
+  public var json: JSONValue {
     var o: [String: JSONValue] = [
       "key": .string(key), "prompt": .string(prompt), "kind": .string(kind.rawValue),
     ]
@@ -157,6 +158,10 @@ public struct TemplateRevision: Sendable, Hashable {
   public var template: ReviewTemplate
   /// When it was written (ms since the epoch).
   public var at: Int64
-  /// Who wrote it.
+  /// Who wrote it ("" when the record predates authorship).
   public var by: String
+  /// The team that owns the template ("" when none).
+  public var team: String = ""
+  /// The incident that prompted this revision ("" when none).
+  public var because: String = ""
 }

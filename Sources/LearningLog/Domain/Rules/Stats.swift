@@ -48,6 +48,8 @@ public struct LearningStats: Sendable, Hashable {
   public var byTeam: [TeamRollup]
   /// Roll-ups by pattern.
   public var byPattern: [PatternSummary]
+  /// Contributing factors by gap type; privately classified (skill) factors are never counted.
+  public var factorsByGap: [String: Int] = [:]
 }
 
 /// What a person contributed to learning — never their incidents.
@@ -128,13 +130,17 @@ extension LearningState {
       teams[inc.team] = t
     }
     func share(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
-    return LearningStats(
+    var stats = LearningStats(
       weeks: weekCounts, incidentCount: incs.count, actionCount: acts.count,
       repeatRate: share(repeats.count, incs.count),
       verifiedEffectiveShare: share(verified, checked.count),
       specificityShare: share(specific, acts.count), medianDaysToFirstAction: median,
       gapShares: gaps.mapValues { share($0, gapTotal) },
       byTeam: teams.values.sorted { $0.team < $1.team }, byPattern: patterns(on: day))
+    for f in factorList where f.gap != .private && incidents.contains(f.incident) {
+      stats.factorsByGap[f.gap.rawValue, default: 0] += 1
+    }
+    return stats
   }
 
   /// What `person` contributed to learning: lessons written, verified fixes, experiments.

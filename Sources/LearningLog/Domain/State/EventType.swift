@@ -17,6 +17,10 @@ public enum EventType {
   public static let templateCreated = "template.created"
   public static let templateRevised = "template.revised"
   public static let entityDeleted = "entity.deleted"
+  public static let factorAdded = "factor.added"
+  public static let timelineAdded = "timeline.added"
+  public static let checklistCreated = "checklist.created"
+  public static let checklistRevised = "checklist.revised"
   /// Private: a coaching note (private file only).
   public static let noteAdded = "note.added"
   /// Private: a growth item made from a skill gap (private file only).
@@ -26,7 +30,8 @@ public enum EventType {
   public static let shared: [String] = [
     incidentCreated, incidentFieldSet, reviewAnswered, actionCreated, actionStatusSet,
     actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated,
-    templateCreated, templateRevised, entityDeleted,
+    templateCreated, templateRevised, entityDeleted, factorAdded, timelineAdded,
+    checklistCreated, checklistRevised,
   ]
   /// Every private event type.
   public static let privateOnly: [String] = [noteAdded, growthCreated]

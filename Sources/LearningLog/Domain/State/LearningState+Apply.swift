@@ -41,6 +41,7 @@ enum EventCode: UInt8 {
   case incidentCreated, incidentFieldSet, reviewAnswered, actionCreated, actionStatusSet
   case actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated
   case templateCreated, templateRevised, entityDeleted, noteAdded, growthCreated
+  case factorAdded, timelineAdded, checklistCreated, checklistRevised
 
   static let byType: [String: EventCode] = [
     EventType.incidentCreated: .incidentCreated, EventType.incidentFieldSet: .incidentFieldSet,
@@ -51,6 +52,8 @@ enum EventCode: UInt8 {
     EventType.lessonRevalidated: .lessonRevalidated, EventType.templateCreated: .templateCreated,
     EventType.templateRevised: .templateRevised, EventType.entityDeleted: .entityDeleted,
     EventType.noteAdded: .noteAdded, EventType.growthCreated: .growthCreated,
+    EventType.factorAdded: .factorAdded, EventType.timelineAdded: .timelineAdded,
+    EventType.checklistCreated: .checklistCreated, EventType.checklistRevised: .checklistRevised,
   ]
 }
 
@@ -74,7 +77,8 @@ extension LearningState {
     }
     var b = BodyReader(object)
     let at = b["at"]?.intValue.map(Int64.init) ?? r.clock.wall
-    var by: String { b["by"]?.stringValue ?? r.writer }
+    // The author a record names; the writer id is a machine id, never shown as a person.
+    var by: String { b["by"]?.stringValue ?? "" }
     guard let code = EventCode.byType[r.type] else {
       unknownTypes[r.type, default: 0] += 1
       return
@@ -119,7 +123,9 @@ extension LearningState {
       let value = b.required("value")
       guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
       let template = b.optionalString("template") ?? ReviewTemplate.defaultName
-      let version = AnswerVersion(key: key, value: value, template: template, at: at, by: by)
+      let version = AnswerVersion(
+        key: key, value: value, template: template, at: at, by: by,
+        revision: b["revision"]?.intValue ?? 0)
       incidents.modify(r.entity) { inc in
         inc.answers[key, default: []].append(version)
         inc.template = template
@@ -218,7 +224,8 @@ extension LearningState {
         TemplateRevision(
           number: revs.count + 1,
           template: ReviewTemplate(name: name, title: title, questions: questions),
-          at: at, by: by))
+          at: at, by: by, team: b.optionalString("team") ?? revs.last?.team ?? "",
+          because: b.string("because")))
       templateRevisions[name] = revs
 
     case .entityDeleted:
@@ -236,7 +243,84 @@ extension LearningState {
       if templateRevisions.removeValue(forKey: r.entity) != nil {
         templateOrder.removeAll { $0 == r.entity }
       }
+      factors[r.entity] = nil
+      timelineEntries[r.entity] = nil
+      if checklists.removeValue(forKey: r.entity) != nil {
+        checklistOrder.removeAll { $0 == r.entity }
+      }
       pending[r.entity] = nil
+
+    case .factorAdded:
+      let incident = b.required("incident")
+      let text = b.required("text")
+      let gap: FactorGap? = b.choice("gap")
+      guard b.missing.isEmpty, let gap, !r.entity.isEmpty else {
+        return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+      }
+      guard factors[r.entity] == nil else { return problem(r, "factor already exists") }
+      factors[r.entity] = ContributingFactor(
+        id: r.entity, incident: incident, text: text, gap: gap, at: at, by: by)
+      factorOrder.append(r.entity)
+
+    case .timelineAdded:
+      let incident = b.required("incident")
+      let text = b.required("text")
+      let kind: TimelineKind? = b.choice("kind", default: .note)
+      guard b.missing.isEmpty, let kind, !r.entity.isEmpty,
+        let time = b.optionalString("time").flatMap(ISOTime.parse)
+      else {
+        return problem(r, "missing or wrong incident, text, kind or time")
+      }
+      guard timelineEntries[r.entity] == nil else {
+        return problem(r, "timeline entry already exists")
+      }
+      timelineEntries[r.entity] = TimelineEntry(
+        id: r.entity, incident: incident, time: time, kind: kind, text: text,
+        link: b.string("link"), at: at, by: by)
+      timelineOrder.append(r.entity)
+
+    case .checklistCreated, .checklistRevised:
+      let name = r.entity
+      guard !name.isEmpty else { return problem(r, "missing name") }
+      let old = checklists[name]
+      if code == .checklistRevised && old == nil { return hold(r) }
+      let previous = old?.items ?? []
+      var items: [String]
+      var added: [String]
+      var removed: [String]
+      if code == .checklistCreated {
+        guard let given = b["items"]?.stringArray, !given.isEmpty else {
+          return problem(r, "missing items")
+        }
+        // Created twice (two clones at once): the later one is a revision to its items.
+        items = given
+        added = given.filter { !previous.contains($0) }
+        removed = previous.filter { !given.contains($0) }
+      } else {
+        let remove = b.strings("remove")
+        removed = previous.filter { remove.contains($0) }
+        items = previous.filter { !remove.contains($0) }
+        added = []
+        for t in b.strings("add") where !items.contains(t) {
+          items.append(t)
+          added.append(t)
+        }
+      }
+      let kind: ChecklistKind =
+        b.optionalString("kind").flatMap(ChecklistKind.init(rawValue:)) ?? old?.kind ?? .checklist
+      let team = b.optionalString("team") ?? old?.team ?? ""
+      let number = (old?.revisions.count ?? 0) + 1
+      let rev = ChecklistRevision(
+        number: number, items: items, added: added, removed: removed,
+        because: b.string("because"), at: at, by: by)
+      if let old {
+        checklists[name] = Checklist(
+          name: name, kind: kind, team: team, revisions: old.revisions + [rev])
+      } else {
+        checklists[name] = Checklist(name: name, kind: kind, team: team, revisions: [rev])
+        checklistOrder.append(name)
+        released(name)
+      }
 
     case .noteAdded, .growthCreated:
       let text = b.required("text")

@@ -10,8 +10,12 @@ extension LearningState {
     case .lesson: return lessonOrder.filter { lessons[$0] != nil }
     case .template: return templateOrder.filter { templateRevisions[$0] != nil }
     case .note: return noteOrder.filter { notes[$0] != nil }
+    case .factor: return factorOrder.filter { factors[$0] != nil }
+    case .timeline: return timelineOrder.filter { timelineEntries[$0] != nil }
+    case .checklist: return checklistOrder.filter { checklists[$0] != nil }
     case nil:
-      return [EntityKind.incident, .action, .experiment, .lesson, .note].flatMap { ids(of: $0) }
+      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline]
+        .flatMap { ids(of: $0) }
     }
   }
 
@@ -22,7 +26,10 @@ extension LearningState {
     if experiments[id] != nil { return .experiment }
     if lessons[id] != nil { return .lesson }
     if notes[id] != nil { return .note }
+    if factors[id] != nil { return .factor }
+    if timelineEntries[id] != nil { return .timeline }
     if templateRevisions[id] != nil { return .template }
+    if checklists[id] != nil { return .checklist }
     return nil
   }
 
@@ -36,8 +43,11 @@ extension LearningState {
       throw DomainError("\(what) id is empty; give the id or a unique prefix of it")
     }
     if kind == .template, templateRevisions[p] != nil { return p }
+    if kind == .checklist, checklists[p] != nil { return p }
     // A whole id (what scripts and the app pass) needs no scan of every id.
-    if let k = self.kind(of: p), k != .template, kind == nil || kind == k { return p }
+    if let k = self.kind(of: p), k != .template, k != .checklist, kind == nil || kind == k {
+      return p
+    }
     var matches: [String] = []
     if incidents.isLazy || actions.isLazy {
       // The snapshot's index is sorted: the ids with this prefix sit together.
@@ -58,7 +68,8 @@ extension LearningState {
       case .incident, nil: hint = "list them with `learnlog incident list`"
       case .action: hint = "list them with `learnlog action list`"
       case .lesson: hint = "list them with `learnlog lesson list`"
-      case .experiment, .template, .note: hint = "check the id"
+      case .checklist: hint = "list them with `learnlog checklist list`"
+      case .experiment, .template, .note, .factor, .timeline: hint = "check the id"
       }
       throw DomainError("no \(what) with id '\(DomainError.echo(prefix))'; \(hint)")
     }
@@ -75,10 +86,12 @@ extension LearningState {
     switch kind {
     case .incident: return incidents.keys(withPrefix: prefix).sorted()
     case .action: return actions.keys(withPrefix: prefix).sorted()
-    case .template: return ids(of: .template).filter { $0.hasPrefix(prefix) }
-    case .experiment, .lesson, .note: return ids(of: kind).filter { $0.hasPrefix(prefix) }
+    case .template, .checklist: return ids(of: kind).filter { $0.hasPrefix(prefix) }
+    case .experiment, .lesson, .note, .factor, .timeline:
+      return ids(of: kind).filter { $0.hasPrefix(prefix) }
     case nil:
-      return [EntityKind.incident, .action, .experiment, .lesson, .note].flatMap {
+      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline]
+        .flatMap {
         prefixMatches(prefix, $0)
       }
     }
@@ -92,7 +105,7 @@ extension LearningState {
   public func shortID(for id: String) -> String {
     var shared = Swift.max(
       incidents.longestSharedPrefix(with: id), actions.longestSharedPrefix(with: id))
-    for kind in [EntityKind.experiment, .lesson, .note] {
+    for kind in [EntityKind.experiment, .lesson, .note, .factor, .timeline] {
       for other in ids(of: kind) where other != id {
         shared = Swift.max(shared, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
       }

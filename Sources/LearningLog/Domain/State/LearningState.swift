@@ -16,6 +16,12 @@ public struct LearningState: Sendable {
   public internal(set) var notes: [String: PrivateNote] = [:]
   /// Team templates: every revision, oldest first, by name.
   public internal(set) var templateRevisions: [String: [TemplateRevision]] = [:]
+  /// Contributing factors by id.
+  public internal(set) var factors: [String: ContributingFactor] = [:]
+  /// Timeline entries by id.
+  public internal(set) var timelineEntries: [String: TimelineEntry] = [:]
+  /// Checklists and decision criteria by name, each with every revision.
+  public internal(set) var checklists: [String: Checklist] = [:]
   /// Ids of deleted entities.
   public internal(set) var tombstones: Set<String> = []
   /// The thresholds the rules use.
@@ -27,6 +33,9 @@ public struct LearningState: Sendable {
   var lessonOrder: [String] = []
   var noteOrder: [String] = []
   var templateOrder: [String] = []
+  var factorOrder: [String] = []
+  var timelineOrder: [String] = []
+  var checklistOrder: [String] = []
   var actionsByIncident = EntityMap<[String]>()
   var incidentsByPatternKey: [String: [String]] = [:]
   var pending: [String: [Record]] = [:]
@@ -183,6 +192,56 @@ public struct LearningState: Sendable {
   public var lessonList: [Lesson] { lessonOrder.compactMap { lessons[$0] } }
   /// Private notes and growth items in creation order.
   public var noteList: [PrivateNote] { noteOrder.compactMap { notes[$0] } }
+
+  /// Contributing factors in creation order.
+  public var factorList: [ContributingFactor] { factorOrder.compactMap { factors[$0] } }
+  /// The names of the team templates in creation order.
+  public var templateNames: [String] { templateOrder.filter { templateRevisions[$0] != nil } }
+  /// Checklists in creation order.
+  public var checklistList: [Checklist] { checklistOrder.compactMap { checklists[$0] } }
+
+  /// The contributing factors of `incident`, in creation order.
+  public func factors(of incident: String) -> [ContributingFactor] {
+    factorOrder.compactMap { factors[$0] }.filter { $0.incident == incident }
+  }
+
+  /// The timeline of `incident`, in time order (ties in creation order).
+  public func timeline(of incident: String) -> [TimelineEntry] {
+    let entries = timelineOrder.compactMap { timelineEntries[$0] }.filter {
+      $0.incident == incident
+    }
+    return entries.enumerated().sorted { a, b in
+      a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  /// The checklist named `name` (its name or a normalised form of it).
+  public func checklist(named name: String) -> Checklist? {
+    checklists[name] ?? checklists[Self.objectName(name)]
+  }
+
+  /// The template and checklist revisions made because of `incident`, oldest first.
+  public func ledTo(_ incident: String) -> [ChangeLink] {
+    var out: [(Int64, ChangeLink)] = []
+    for name in templateOrder {
+      for r in templateRevisions[name] ?? [] where r.because == incident {
+        out.append((r.at, ChangeLink(kind: "template", name: name, revision: r.number)))
+      }
+    }
+    for name in checklistOrder {
+      for r in checklists[name]?.revisions ?? [] where r.because == incident {
+        out.append((r.at, ChangeLink(kind: "checklist", name: name, revision: r.number)))
+      }
+    }
+    return out.enumerated().sorted { a, b in
+      a.element.0 != b.element.0 ? a.element.0 < b.element.0 : a.offset < b.offset
+    }.map(\.element.1)
+  }
+
+  /// The name a template or checklist is stored under: lowercase words joined by `-`.
+  public static func objectName(_ text: String) -> String {
+    PatternKey.normalise(text).replacingOccurrences(of: "/", with: "-")
+  }
 
   /// The actions of `incident` in creation order.
   public func actions(of incident: String) -> [Action] {
