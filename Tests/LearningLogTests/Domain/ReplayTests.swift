@@ -39,6 +39,25 @@ func sampleLog() throws -> Harness {
         Question(key: "root-cause", prompt: "Why, really?"),
         Question(key: "gap", prompt: "Gap?", kind: .choice, choices: ["process", "skill"]),
       ]))
+  try h.run(
+    .changeTemplate(
+      TemplateChange(
+        name: "team-retro", set: [Question(key: "signal", prompt: "What signal did we miss?")],
+        because: b)))
+  try h.answer(b, ["signal": "the drift alarm was muted"], template: "team-retro")
+  _ = try h.make(.addFactor(NewFactor(incident: a, text: "no drift check", gap: "tooling")))
+  _ = try h.make(.addFactor(NewFactor(incident: a, text: "handover gap", gap: "process")))
+  _ = try h.make(
+    .addTimelineEntry(
+      NewTimelineEntry(
+        incident: a, at: "14:05", text: "checkout errors", kind: "detected",
+        link: "https://status.example.com/1")))
+  _ = try h.make(.addTimelineEntry(NewTimelineEntry(incident: a, at: "13:00", text: "deploy")))
+  try h.run(
+    .addChecklist(
+      NewChecklist(
+        name: "Before deploy", items: ["diff the config", "canary"], team: "web", because: a)))
+  try h.run(.reviseChecklist(name: "before-deploy", add: ["drift alarm on"], remove: [2], because: b))
   let c = try h.incident("to delete")
   try h.run(.delete(c))
   return h

@@ -435,7 +435,88 @@ public enum DemoData {
             text: "List every approval and every reader of our data before estimating.",
             incidents: [late], teams: ["payments", "data"], tags: ["estimate", "launch"],
             patterns: ["estimate/hidden-dependency"], revalidate: day(1))))
+      try followThrough(drift1: drift1, drift2: drift2, cache: cache)
       return out
+    }
+
+    /// What the reviews led to: factors, timelines, a revised template, revised checklists.
+    mutating func followThrough(drift1: String, drift2: String, cache: String) throws {
+      for (text, gap) in [
+        ("Acknowledged saves before the durable write", "process"),
+        ("No metric counted lost writes, only latency", "tooling"),
+        ("Autoscaling restarts nodes far more often than at launch", "context"),
+      ] {
+        try run(58, "sam", .addFactor(NewFactor(incident: cache, text: text, gap: gap)))
+      }
+      for (at, kind, text, link) in [
+        ("09:10", "note", "Write-behind cache enabled for all saves", ""),
+        ("15:40", "detected", "Support: three users report vanished edits", ""),
+        ("16:05", "escalated", "Paged the mobile on-call", ""),
+        ("16:30", "mitigated", "Write-behind turned off by flag", "https://flags.example.com/wb"),
+        ("17:00", "resolved", "Lost edits restored from the client queue", ""),
+      ] {
+        try run(
+          58, "sam",
+          .addTimelineEntry(
+            NewTimelineEntry(incident: cache, at: at, text: text, kind: kind, link: link)))
+      }
+      try run(
+        44, "lena",
+        .addFactor(
+          NewFactor(incident: drift2, text: "Secrets moved out of the checked files", gap: "context")))
+      try run(
+        44, "lena",
+        .addFactor(
+          NewFactor(incident: drift2, text: "The check's scope was never written down", gap: "process")))
+      try run(
+        44, "lena",
+        .addTimelineEntry(
+          NewTimelineEntry(
+            incident: drift2, at: "07:30", text: "Payments errors start", kind: "detected")))
+      try run(
+        44, "lena",
+        .addTimelineEntry(
+          NewTimelineEntry(
+            incident: drift2, at: "09:30", text: "Key rotated by hand", kind: "resolved")))
+      try run(
+        78, "maya",
+        .addTemplate(
+          name: "release-retro", title: "Release retro",
+          questions: [
+            Question(key: "expected", prompt: "What was the release meant to change?"),
+            Question(key: "changed", prompt: "What changed besides the code?"),
+            ReviewTemplate.rootCause, ReviewTemplate.gapQuestion,
+          ], team: "platform", because: drift1))
+      try run(
+        43, "lena",
+        .changeTemplate(
+          TemplateChange(
+            name: "release-retro",
+            set: [
+              Question(
+                key: "unchecked", prompt: "Which config, secret or flag did no check cover?")
+            ], because: drift2)))
+      try run(
+        78, "maya",
+        .addChecklist(
+          NewChecklist(
+            name: "before a deploy",
+            items: ["Config checksums match in every region", "Rollback plan names the flags"],
+            team: "platform", because: drift1)))
+      try run(
+        43, "lena",
+        .reviseChecklist(
+          name: "before-a-deploy", add: ["Secret store versions match in every region"],
+          remove: [], because: drift2))
+      try run(
+        56, "sam",
+        .addChecklist(
+          NewChecklist(
+            name: "before enabling write-behind caches",
+            items: [
+              "Measure how many writes a restart can lose", "Count lost writes, not only latency",
+              "Agree the loss window with the product owner",
+            ], kind: "criteria", team: "mobile", because: cache)))
     }
   }
 }

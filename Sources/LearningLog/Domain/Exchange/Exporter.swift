@@ -18,8 +18,18 @@ public enum Exporter {
     -> JSONValue
   {
     let timeline = PatternTimeline(state)
-    let incidents = state.incidentList.map {
-      incidentJSON($0, review: state.reviewStatus($0, timeline))
+    let factors = Dictionary(grouping: state.factorList, by: \.incident)
+    let entries = Dictionary(
+      grouping: state.timelineOrder.compactMap { state.timelineEntries[$0] }, by: \.incident)
+    let incidents = state.incidentList.map { inc -> JSONValue in
+      let base = incidentJSON(inc, review: state.reviewStatus(inc, timeline))
+      guard case .object(var o) = base else { return base }
+      o.merge(
+        followUpJSON(
+          state, incident: inc.id, factors: factors[inc.id] ?? [],
+          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []))
+      ) { $1 }
+      return .object(o)
     }
     let actions = state.actionList.map(actionJSON)
     let experiments = state.experimentList.map(experimentJSON)
@@ -41,9 +51,6 @@ public enum Exporter {
       "format": "learnlog-export", "version": 1, "incidents": .array(incidents),
       "actions": .array(actions), "experiments": .array(experiments),
       "lessons": .array(lessons), "patterns": .array(patterns), "templates": .array(templates),
-      "factors": .array(state.factorList.map(factorJSON)),
-      "timeline": .array(
-        state.timelineOrder.compactMap { state.timelineEntries[$0] }.map(timelineJSON)),
       "checklists": .array(state.checklistList.map(checklistJSON)),
     ]
     if includePrivate {
@@ -137,9 +144,16 @@ public enum Exporter {
   public static func followUpJSON(_ state: LearningState, incident id: String) -> [String:
     JSONValue]
   {
+    followUpJSON(state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
+  }
+
+  static func followUpJSON(
+    _ state: LearningState, incident id: String, factors: [ContributingFactor],
+    timeline: [TimelineEntry]
+  ) -> [String: JSONValue] {
     [
-      "factors": .array(state.factors(of: id).map(factorJSON)),
-      "timeline": .array(state.timeline(of: id).map(timelineJSON)),
+      "factors": .array(factors.map(factorJSON)),
+      "timeline": .array(timeline.map(timelineJSON)),
       "ledTo": .array(
         state.ledTo(id).map {
           ["kind": .string($0.kind), "name": .string($0.name), "revision": .int($0.revision)]

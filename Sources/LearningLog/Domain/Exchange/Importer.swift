@@ -274,7 +274,23 @@ public enum Importer {
         shared.append(try d(EventType.lessonRevalidated, id, .object(rb)))
       }
     }
-    for it in try items("factors") {
+    func nested(_ key: String) throws -> [Item] {
+      var out: [Item] = []
+      for inc in try items("incidents") {
+        guard let x = inc.v[key], x != .null else { continue }
+        guard let a = x.arrayValue else {
+          throw DomainError("\(inc.label): '\(key)' must be a list; fix it in the file")
+        }
+        let iid = try inc.string("id", required: true)
+        for (n, e) in a.enumerated() {
+          var o = e.objectValue ?? [:]
+          if o["incident"] == nil { o["incident"] = .string(iid) }
+          out.append(Item(v: e.objectValue == nil ? e : .object(o), label: "\(inc.label).\(key)[\(n + 1)]"))
+        }
+      }
+      return out
+    }
+    for it in try nested("factors") {
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       let body: [String: JSONValue] = [
@@ -287,7 +303,7 @@ public enum Importer {
           EventType.factorAdded, id,
           stamped(body, at: try it.time("created"), by: try it.string("by"))))
     }
-    for it in try items("timeline") {
+    for it in try nested("timeline") {
       let id = try it.string("id", required: true)
       try claim(id, it.label)
       guard let time = try it.time("time") else {

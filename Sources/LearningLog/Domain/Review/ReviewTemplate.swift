@@ -95,10 +95,12 @@ public struct ReviewTemplate: Sendable, Hashable {
   public static let whyFixFailed = Question(
     key: whyFixFailedKey, prompt: "Why didn't our earlier fix hold?", kind: .text)
 
-  static let gapQuestion = Question(
+  /// The gap-type question every built-in template asks.
+  public static let gapQuestion = Question(
     key: "gap", prompt: "What type of gap was it?", kind: .choice,
     choices: GapType.allCases.map(\.rawValue))
-  static let rootCause = Question(
+  /// The root-cause question every built-in template asks.
+  public static let rootCause = Question(
     key: "root-cause", prompt: "What cause does the outcome tie to?", kind: .text)
 
   /// The templates that ship with the app.

@@ -207,10 +207,12 @@ public struct LearningState: Sendable {
 
   /// The timeline of `incident`, in time order (ties in creation order).
   public func timeline(of incident: String) -> [TimelineEntry] {
-    let entries = timelineOrder.compactMap { timelineEntries[$0] }.filter {
-      $0.incident == incident
-    }
-    return entries.enumerated().sorted { a, b in
+    Self.inTimeOrder(timelineOrder.compactMap { timelineEntries[$0] }.filter { $0.incident == incident })
+  }
+
+  /// `entries` (in creation order) sorted by time, ties kept in creation order.
+  static func inTimeOrder(_ entries: [TimelineEntry]) -> [TimelineEntry] {
+    entries.enumerated().sorted { a, b in
       a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
     }.map(\.element)
   }
