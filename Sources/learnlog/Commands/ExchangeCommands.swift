@@ -190,7 +190,8 @@ struct ImportCommand: ParsableCommand {
     Out.note(message)
   }
 
-  /// The export without the entities already in `state` (by id; templates by name).
+  /// The export without the entities already in `state` (by id; templates and checklists by
+  /// name; an incident with its factors and timeline).
   static func dropPresent(_ data: Data, state: LearningState, privateIDs: Set<String>) throws
     -> (Data, Int)
   {
@@ -204,6 +205,8 @@ struct ImportCommand: ParsableCommand {
           return false
         }
         return state.templateRevisions[name] != nil
+      case "checklists":
+        return item["name"]?.stringValue.map { state.checklists[$0] != nil } ?? false
       case "private":
         return item["id"]?.stringValue.map { privateIDs.contains($0) } ?? false
       default:
@@ -211,7 +214,9 @@ struct ImportCommand: ParsableCommand {
         return state.kind(of: id) != nil || state.tombstones.contains(id)
       }
     }
-    for key in ["templates", "incidents", "actions", "experiments", "lessons", "private"] {
+    for key in [
+      "templates", "checklists", "incidents", "actions", "experiments", "lessons", "private",
+    ] {
       guard case .array(let items)? = object[key] else { continue }
       let kept = items.filter { !present(key, $0) }
       skipped += items.count - kept.count
