@@ -121,3 +121,58 @@ struct GitConvergenceTests {
     #expect(try b.state().incidents[incident]?.title == "Seen later")
   }
 }
+
+/// Template and checklist revisions made in several clones at once.
+@Suite("Sharing revisions through git")
+struct GitRevisionConvergenceTests {
+  @Test("three clones revise one template and one checklist at once and agree on every revision")
+  func concurrentRevisionsConverge() throws {
+    let (_, clones) = try GitConvergenceTests.team()
+    let a = clones[0]
+    let incident = try #require(
+      try a.perform(.addIncident(NewIncident(title: "Cache lost writes"))).createdID)
+    try a.perform(
+      .addTemplate(
+        name: "ops-retro", title: "Ops retro",
+        questions: [Question(key: "expected", prompt: "What was expected?")]))
+    try a.perform(
+      .addChecklist(NewChecklist(name: "before deploy", items: ["diff the config", "canary"])))
+    try a.userSync()
+    for c in clones.dropFirst() { try c.userSync() }
+
+    // Each clone revises both, nobody pulls until all have written.
+    for c in clones {
+      try c.perform(
+        .changeTemplate(
+          TemplateChange(
+            name: "ops-retro",
+            set: [Question(key: "seen-by-\(c.writer)", prompt: "What did \(c.writer) see?")],
+            because: incident)))
+      try c.perform(
+        .reviseChecklist(
+          name: "before-deploy", add: ["check from \(c.writer)"], remove: [], because: incident))
+    }
+    // One clone also removes an item everyone else kept.
+    try clones[1].perform(
+      .reviseChecklist(name: "before-deploy", add: [], remove: [2], because: incident))
+    for c in clones { try c.userSync() }
+    for c in clones.dropLast() { try c.userSync() }
+
+    let states = try clones.map { try $0.state() }
+    let day = try #require(Day("2099-06-01"))
+    let exports = states.map { Exporter.json($0, on: day) }
+    #expect(exports[0] == exports[1])
+    #expect(exports[0] == exports[2])
+    for s in states {
+      #expect(s.problems.isEmpty, "\(s.problems)")
+      let revs = try #require(s.templateRevisions["ops-retro"])
+      #expect(revs.map(\.number) == [1, 2, 3, 4])
+      #expect(revs.dropFirst().allSatisfy { $0.because == incident })
+      let list = try #require(s.checklists["before-deploy"])
+      #expect(list.revisions.map(\.number) == [1, 2, 3, 4, 5])
+      // Every clone's addition survives; the removal holds.
+      #expect(Set(list.items) == Set(["diff the config"] + clones.map { "check from \($0.writer)" }))
+      #expect(s.ledTo(incident).count == 7)
+    }
+  }
+}
