@@ -11,6 +11,14 @@ public enum FormKind: Hashable, Sendable {
   case addAction(incident: String)
   case addLesson(incident: String?)
   case revalidateLesson(String)
+  /// A contributing factor of an incident.
+  case addFactor(incident: String)
+  /// A timeline entry of an incident.
+  case addTimelineEntry(incident: String)
+  /// A new or revised checklist because of an incident.
+  case changeChecklist(incident: String)
+  /// A new or revised team template because of an incident.
+  case changeTemplate(incident: String)
 }
 
 extension FormKind {

@@ -30,6 +30,8 @@ public enum FormCatalog {
   public static func make(_ kind: FormKind, context: ViewContext) -> ActiveForm? {
     let domain = context.domain
     switch kind {
+    case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
+      return makeFollowUp(kind, context: context)
     case .review(let id, let template):
       guard let inc = domain.incidents[id] else { return nil }
       let questions = domain.reviewQuestions(for: inc, template: template)
@@ -130,7 +132,10 @@ public enum FormCatalog {
       let v = f.value(id).trimmingCharacters(in: .whitespaces)
       return v.isEmpty ? nil : v
     }
+    if let result = followUpCommands(f, context: context) { return result }
     switch f.kind {
+    case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
+      return .success([])
     case .review(let id, let template):
       let answers = f.form.fields.compactMap { field -> ReviewAnswer? in
         let v = f.value(field.id)

@@ -134,7 +134,9 @@ enum FormRenderer {
     let domain = context.domain
     var out: [Line] = []
     switch f.kind {
-    case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id):
+    case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id),
+      .addFactor(let id), .addTimelineEntry(let id), .changeChecklist(let id),
+      .changeTemplate(let id):
       guard let inc = domain.incidents[id] else { return out }
       out.append(Line("Incident: " + inc.title, style: theme.title))
       if case .review = f.kind {

@@ -62,6 +62,11 @@ enum IncidentDetail {
     heading(
       "Review (\(tmpl?.title ?? incident.template))"
         + (status.isComplete ? " — complete" : ""))
+    var authors: [String] = []
+    for v in incident.understandingHistory where !authors.contains(Authorship.shown(v.by)) {
+      authors.append(Authorship.shown(v.by))
+    }
+    if !authors.isEmpty { text("answered by " + authors.joined(separator: ", "), theme.dim, indent: 2) }
     var anyAnswer = false
     for q in status.questions {
       let history = incident.history(q.key)
@@ -74,7 +79,7 @@ enum IncidentDetail {
           Line("    changed \(history.count - 1)× — earlier versions:", style: theme.dim))
         for v in history.dropLast().reversed() {
           let day = Day(utcMilliseconds: v.at)
-          text("\(day) \(v.by): \(v.value)", theme.dim, indent: 6)
+          text("\(day) \(Authorship.shown(v.by)): \(v.value)", theme.dim, indent: 6)
         }
       }
     }
@@ -82,6 +87,32 @@ enum IncidentDetail {
     if !status.isComplete {
       out.append(Line("  Missing for completeness:", style: theme.warning))
       for m in status.missing { text("• " + m, theme.warning, indent: 4) }
+    }
+    // Answers another template (or an earlier revision's removed question) asked stay shown.
+    let asked = Set(status.questions.map(\.key))
+    for g in AnswerGroup.of(incident) {
+      let rest = g.answers.filter { g.template != incident.template || !asked.contains($0.key) }
+      guard !rest.isEmpty else { continue }
+      out.append(Line("  Answered under \(g.label):", style: theme.dim))
+      for v in rest { text("\(v.key): \(v.value)", indent: 4) }
+    }
+
+    heading("Contributing factors")
+    let factors = domain.factors(of: incident.id)
+    if factors.isEmpty { text("none yet: c adds one", theme.dim, indent: 2) }
+    for f in factors { text("• [\(f.gap.rawValue)] \(f.text)", indent: 2) }
+
+    heading("Timeline")
+    let entries = domain.timeline(of: incident.id)
+    if entries.isEmpty { text("none yet: t adds an entry", theme.dim, indent: 2) }
+    for e in entries {
+      text("\(LocalTime.string(e.time)) \(e.kind.rawValue): \(e.text)", indent: 2)
+      if !e.link.isEmpty { text(e.link, theme.dim, indent: 4) }
+    }
+    let led = domain.ledTo(incident.id)
+    if !led.isEmpty {
+      heading("This led to")
+      for c in led { text("• " + c.description, theme.success, indent: 2) }
     }
 
     heading("Actions")

@@ -52,6 +52,10 @@ public enum IncidentsScreen: AppScreen {
     case addLesson
     case edit
     case setPattern
+    case addFactor
+    case addTimelineEntry
+    case changeChecklist
+    case changeTemplate
   }
 
   static let navKeys: [KeyEvent] = [
@@ -91,6 +95,15 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(keys: [.char("L")], help: "add a lesson", action: .addLesson, hint: "lesson"),
         KeyBinding(keys: [.char("e")], help: "edit", action: .edit, hint: "edit"),
         KeyBinding(keys: [.char("p")], help: "set pattern", action: .setPattern, hint: "pattern"),
+        KeyBinding(
+          keys: [.char("c")], help: "add a contributing factor", action: .addFactor),
+        KeyBinding(keys: [.char("t")], help: "add a timeline entry", action: .addTimelineEntry),
+        KeyBinding(
+          keys: [.char("C")], help: "this led to a checklist change (new or revised)",
+          action: .changeChecklist),
+        KeyBinding(
+          keys: [.char("T")], help: "this led to a template change (new or revised)",
+          action: .changeTemplate),
         KeyBinding(
           keys: [.char("o")], help: "cycle sort: date, severity, repeats", action: .cycleSort,
           hint: "sort"),
@@ -336,7 +349,8 @@ public enum IncidentsScreen: AppScreen {
       state.detailScroll = 0
     case .newIncident:
       return [.show(.newIncident)]
-    case .review, .addAction, .addLesson, .edit, .setPattern:
+    case .review, .addAction, .addLesson, .edit, .setPattern, .addFactor, .addTimelineEntry,
+      .changeChecklist, .changeTemplate:
       guard let id = selectedID else {
         return [.status("no incident selected: n records one")]
       }
@@ -345,6 +359,10 @@ public enum IncidentsScreen: AppScreen {
       case .addAction: return [.show(.addAction(incident: id))]
       case .addLesson: return [.show(.addLesson(incident: id))]
       case .edit: return [.show(.editIncident(id))]
+      case .addFactor: return [.show(.addFactor(incident: id))]
+      case .addTimelineEntry: return [.show(.addTimelineEntry(incident: id))]
+      case .changeChecklist: return [.show(.changeChecklist(incident: id))]
+      case .changeTemplate: return [.show(.changeTemplate(incident: id))]
       default: return [.show(.setPatterns(id))]
       }
     }

@@ -286,6 +286,10 @@ public struct AppModel: ProgramModel {
     case .addAction(let id): open(&state, .addAction(incident: id))
     case .addLesson(let id): open(&state, .addLesson(incident: id))
     case .revalidateLesson(let id): open(&state, .revalidateLesson(id))
+    case .addFactor(let id): open(&state, .addFactor(incident: id))
+    case .addTimelineEntry(let id): open(&state, .addTimelineEntry(incident: id))
+    case .changeChecklist(let id): open(&state, .changeChecklist(incident: id))
+    case .changeTemplate(let id): open(&state, .changeTemplate(incident: id))
     }
     return []
   }
@@ -389,6 +393,10 @@ public struct AppModel: ProgramModel {
     case .addAction: return "action"
     case .addLesson: return "lesson"
     case .revalidateLesson: return "revalidation"
+    case .addFactor: return "factor"
+    case .addTimelineEntry: return "timeline entry"
+    case .changeChecklist: return "checklist"
+    case .changeTemplate: return "template"
     }
   }
 

@@ -44,6 +44,14 @@ public enum Destination: Sendable, Hashable {
   case addLesson(incident: String?)
   /// The form revalidating a lesson.
   case revalidateLesson(String)
+  /// The form adding a contributing factor to an incident.
+  case addFactor(incident: String)
+  /// The form adding a timeline entry to an incident.
+  case addTimelineEntry(incident: String)
+  /// The form adding or revising a checklist because of an incident.
+  case changeChecklist(incident: String)
+  /// The form adding or revising a team template because of an incident.
+  case changeTemplate(incident: String)
 }
 
 /// Everything a screen reads while reducing or drawing, derived once per change of the log.

@@ -1,0 +1,133 @@
+import LearningLog
+import TerminalUI
+
+/// The forms of the follow-through, each reached from an incident: a contributing factor, a
+/// timeline entry, and "this led to a change" to a checklist or a template.
+extension FormCatalog {
+  /// The option that starts a new checklist or template instead of revising one.
+  static let newOne = "(new)"
+
+  /// The follow-through form for `kind`, or nil when `kind` is another form or its incident is
+  /// gone.
+  static func makeFollowUp(_ kind: FormKind, context: ViewContext) -> ActiveForm? {
+    let domain = context.domain
+    switch kind {
+    case .addFactor(let id):
+      guard domain.incidents.contains(id) else { return nil }
+      return ActiveForm(
+        kind: kind, title: "Add contributing factor",
+        form: FormState(fields: [
+          area("text", "What contributed", height: 2),
+          choice(
+            "gap", "Gap type (skill stays private)", GapType.ordered.map(\.rawValue), "process"),
+        ]))
+    case .addTimelineEntry(let id):
+      guard domain.incidents.contains(id) else { return nil }
+      return ActiveForm(
+        kind: kind, title: "Add timeline entry",
+        form: FormState(fields: [
+          text("at", "When (HH:MM on its day, or YYYY-MM-DDTHH:MM)", required: true),
+          choice("kind", "Kind", TimelineKind.ordered.map(\.rawValue), "note"),
+          text("text", "What happened", required: true),
+          text("link", "Link (shown in full)"),
+        ]))
+    case .changeChecklist(let id):
+      guard domain.incidents.contains(id) else { return nil }
+      return ActiveForm(
+        kind: kind, title: "This led to a checklist change",
+        form: FormState(fields: [
+          choice(
+            "checklist", "Checklist", [newOne] + domain.checklistList.map(\.name), newOne),
+          text("name", "Name of a new checklist"),
+          choice("kind", "Kind (a new one)", ChecklistKind.ordered.map(\.rawValue), "checklist"),
+          area("items", "Items to add (one a line)", height: 3),
+          text("remove", "Item numbers to remove (comma-separated)"),
+        ]))
+    case .changeTemplate(let id):
+      guard domain.incidents.contains(id) else { return nil }
+      return ActiveForm(
+        kind: kind, title: "This led to a template change",
+        form: FormState(fields: [
+          choice("template", "Template", [newOne] + domain.templateNames, newOne),
+          text("name", "Name of a new template"),
+          area("questions", "Questions to add or replace, KEY:KIND:PROMPT (one a line)", height: 3),
+          text("remove", "Question keys to remove (comma-separated)"),
+        ]))
+    default:
+      return nil
+    }
+  }
+
+  /// The commands a filled follow-through form saves (nil for other forms).
+  static func followUpCommands(_ f: ActiveForm, context: ViewContext) -> Result<
+    [Command], FormProblem
+  >? {
+    func lines(_ id: String) -> [String] {
+      f.value(id).split(whereSeparator: \.isNewline).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }.filter { !$0.isEmpty }
+    }
+    func index(_ id: String) -> Int { f.form.fields.firstIndex { $0.id == id } ?? 0 }
+    switch f.kind {
+    case .addFactor(let id):
+      return .success([
+        .addFactor(NewFactor(incident: id, text: f.value("text"), gap: f.value("gap")))
+      ])
+    case .addTimelineEntry(let id):
+      return .success([
+        .addTimelineEntry(
+          NewTimelineEntry(
+            incident: id, at: f.value("at"), text: f.value("text"), kind: f.value("kind"),
+            link: f.value("link")))
+      ])
+    case .changeChecklist(let id):
+      let team = context.domain.incidents[id]?.team ?? ""
+      if f.value("checklist") == newOne {
+        return .success([
+          .addChecklist(
+            NewChecklist(
+              name: f.value("name"), items: lines("items"), kind: f.value("kind"), team: team,
+              because: id))
+        ])
+      }
+      var numbers: [Int] = []
+      for n in splitList(f.value("remove")) {
+        guard let v = Int(n) else {
+          return .failure(
+            FormProblem(field: index("remove"), message: "'\(n)' is not an item number"))
+        }
+        numbers.append(v)
+      }
+      return .success([
+        .reviseChecklist(
+          name: f.value("checklist"), add: lines("items"), remove: numbers, because: id)
+      ])
+    case .changeTemplate(let id):
+      var questions: [Question] = []
+      for l in lines("questions") {
+        do {
+          questions.append(try Question.parseSpec(l))
+        } catch let e as DomainError {
+          return .failure(FormProblem(field: index("questions"), message: e.message))
+        } catch {
+          return .failure(FormProblem(field: index("questions"), message: "\(error)"))
+        }
+      }
+      if f.value("template") == newOne {
+        return .success([
+          .addTemplate(
+            name: f.value("name"), title: "", questions: questions,
+            team: context.domain.incidents[id]?.team ?? "", because: id)
+        ])
+      }
+      return .success([
+        .changeTemplate(
+          TemplateChange(
+            name: f.value("template"), set: questions, remove: splitList(f.value("remove")),
+            because: id))
+      ])
+    default:
+      return nil
+    }
+  }
+}
