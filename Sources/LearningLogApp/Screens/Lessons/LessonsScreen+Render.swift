@@ -53,12 +53,28 @@ extension LessonsScreen {
         : Line("    " + first)
     }.render(into: &buffer, area: listInner, state: state.list)
 
-    // Detail.
+    // Detail, and below it the checklists and decision criteria the incidents led to.
     let selected = state.list.selection(count: list.count).map { list[$0] }
+    var detailArea = panes.detail
+    let checklistLines = checklistSection(context: context, width: max(1, panes.detail.width - 3))
+    if !checklistLines.isEmpty, panes.detail.height >= 12 {
+      let height = min(checklistLines.count + 2, panes.detail.height / 3)
+      let parts = Layout.split(panes.detail, .vertical, [.fill(1), .length(height)])
+      detailArea = parts[0]
+      let inner = Panel(
+        title: "checklists and decision criteria", borderStyle: theme.border,
+        titleStyle: theme.title
+      ).render(into: &buffer, area: parts[1])
+      ListView(count: checklistLines.count, highlight: nil) { checklistLines[$0] }.render(
+        into: &buffer,
+        area: Rect(
+          x: inner.x + 1, y: inner.y, width: max(0, inner.width - 1), height: inner.height),
+        state: ListState())
+    }
     let detailInner = Panel(
       title: "detail", borderStyle: state.focus == .detail ? theme.accent : theme.border,
       titleStyle: theme.title
-    ).render(into: &buffer, area: panes.detail)
+    ).render(into: &buffer, area: detailArea)
     if let selected {
       let lines = detailLines(selected, width: max(1, detailInner.width - 1), context: context)
       let top = max(0, min(state.detailScroll, lines.count - detailInner.height))
@@ -78,6 +94,27 @@ extension LessonsScreen {
       ).render(into: &buffer, area: area)
     }
     return cursor
+  }
+
+  /// The checklists section: each checklist with its kind, revision, team and the incident
+  /// behind its latest change (`checklist show NAME` prints every revision).
+  static func checklistSection(context: ViewContext, width: Int) -> [Line] {
+    let theme = context.theme
+    var lines: [Line] = []
+    for c in context.domain.checklistList {
+      let last = c.revisions.last
+      var head = "\(c.name) · \(c.kind.rawValue) · rev \(c.revisions.count)"
+      if !c.team.isEmpty { head += " · \(c.team)" }
+      lines.append(Line(head.truncated(toWidth: width), style: theme.accent))
+      if let because = last?.because, !because.isEmpty {
+        let title = context.domain.incidents[because]?.title ?? because
+        lines.append(Line(("  because: " + title).truncated(toWidth: width), style: theme.dim))
+      }
+      for (n, item) in c.items.enumerated() {
+        lines.append(Line("  \(n + 1). \(item)".truncated(toWidth: width)))
+      }
+    }
+    return lines
   }
 
   /// The detail pane's rows for `lesson`, wrapped to `width`.
