@@ -128,6 +128,76 @@ struct AppEndToEndTests {
     #expect(actions.filter { $0["status"] as? String == "open" }.count == openCount - 1)
   }
 
+  @Test func factorsTimelineAChecklistRevisionAndTheAuthorFromTheIncident() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let env = try #require(TestTools.executable(named: "env"))
+    let app = try TmuxSession(
+      program: env,
+      arguments: ["LEARNLOG_AUTHOR=Robin"] + home.arguments(try TestTools.binary("learnlog")),
+      width: 100, height: 30)
+    defer { app.stop() }
+    app.expectRow(containing: "Welcome to learnlog")
+    try app.press("d")
+    app.expectRow(containing: "demo data loaded")
+    try app.press("2", "/")
+    try app.type("write-behind")
+    try app.press("Enter")
+    app.expectRow(containing: "1 of 12 sort")
+
+    // A contributing factor (c) and a timeline entry (t), from the incident.
+    try app.press("c")
+    app.expectRow(containing: "Add contributing factor")
+    try app.type("Flag defaults were on")
+    try app.press("Tab", "Right", "C-s")
+    app.expectRow(containing: "saved: factor")
+    try app.press("t")
+    app.expectRow(containing: "Add timeline entry")
+    try app.type("18:15")
+    try app.press("Tab", "Left", "Tab")
+    try app.type("Postmortem held")
+    try app.press("Tab")
+    try app.type("https://wiki.example.com/pm")
+    try app.press("C-s")
+    app.expectRow(containing: "saved: timeline entry")
+
+    // This led to a change: revise the checklist the incident prompted before.
+    try app.press("C")
+    app.expectRow(containing: "This led to a checklist change")
+    try app.press("Right", "Right", "Tab", "Tab", "Tab")
+    try app.type("Flag defaults reviewed")
+    try app.press("Tab")
+    try app.type("3")
+    try app.press("C-s")
+    app.expectRow(containing: "saved: checklist")
+
+    // A review answer, and the author in the detail.
+    try app.press("r")
+    app.expectRow(containing: "Review · Decision card")
+    try app.type(" Measured since.")
+    try app.press("C-s")
+    app.expectRow(containing: "saved: review")
+    app.expectRow(containing: "answered by sam, Robin")
+    try app.press("Tab", "NPage", "NPage")
+    app.expectRow(containing: "sam: Restarts are rare enough")
+    try app.press("q")
+    #expect(app.file("status") == "0")
+
+    let state = try home.replayedLog()
+    let inc = try #require(state.incidentList.first { $0.title.hasPrefix("Write-behind") })
+    let factor = try #require(state.factors(of: inc.id).last)
+    #expect(factor.text == "Flag defaults were on" && factor.gap == .tooling && factor.by == "Robin")
+    let entry = try #require(state.timeline(of: inc.id).last)
+    #expect(entry.text == "Postmortem held" && entry.kind == .resolved)
+    #expect(entry.link == "https://wiki.example.com/pm" && entry.by == "Robin")
+    #expect(LocalTime.string(entry.time).hasSuffix(" 18:15"))
+    let list = try #require(state.checklists["before-enabling-write-behind-caches"])
+    let rev = try #require(list.revisions.last)
+    #expect(rev.number == 2 && rev.because == inc.id && rev.by == "Robin")
+    #expect(rev.added == ["Flag defaults reviewed"] && rev.removed.count == 1)
+    #expect(inc.history("assumption").last?.by == "Robin")
+  }
+
   @Test func twoInstancesOnOneLogSeeEachOthersChanges() throws {
     let home = try AppHome()
     defer { home.remove() }
