@@ -127,6 +127,10 @@ struct WriteFailure: Error, CustomStringConvertible {
       (.addAction(incident: inc.id), .addAction(incident: inc.id)),
       (.addLesson(incident: inc.id), .addLesson(incident: inc.id)),
       (.revalidateLesson(lesson.id), .revalidateLesson(lesson.id)),
+      (.addFactor(incident: inc.id), .addFactor(incident: inc.id)),
+      (.addTimelineEntry(incident: inc.id), .addTimelineEntry(incident: inc.id)),
+      (.changeChecklist(incident: inc.id), .changeChecklist(incident: inc.id)),
+      (.changeTemplate(incident: inc.id), .changeTemplate(incident: inc.id)),
     ]
     for (destination, kind) in forms {
       s.form = nil
@@ -196,6 +200,31 @@ struct WriteFailure: Error, CustomStringConvertible {
     app.send(.navigate(.revalidateLesson(lesson.id)), to: &s)
     try app.type("<C-s>", into: &s)
     #expect(s.context.domain.lessons[lesson.id]?.revalidated == testToday)
+  }
+
+  @Test func followThroughFormsSaveTheirCommands() throws {
+    let app = try AppHarness()
+    var s = app.initialState()
+    let inc = try #require(IncidentsScreen.selected(s.incidents, context: s.context))
+    try app.type("2 c \(words("No drift check")) <Tab> <Right> <C-s>", into: &s)
+    #expect(s.status?.text == "saved: factor")
+    #expect(s.context.domain.factors(of: inc.id).map(\.gap) == [.tooling])
+    try app.type("t 09:30 <Tab> <Tab> \(words("Rolled back")) <C-s>", into: &s)
+    #expect(s.context.domain.timeline(of: inc.id).map(\.text) == ["Rolled back"])
+    try app.type("C <Tab> \(words("Before rollback")) <Tab> <Tab> flags <C-s>", into: &s)
+    #expect(s.context.domain.checklists["before-rollback"]?.items == ["flags"])
+    let position = try #require(
+      s.context.domain.checklistList.firstIndex { $0.name == "before-rollback" })
+    let rights = Array(repeating: "<Right>", count: position + 1).joined(separator: " ")
+    try app.type("C \(rights) <Tab> <Tab> <Tab> canary <Tab> 1 <C-s>", into: &s)
+    #expect(s.context.domain.checklists["before-rollback"]?.items == ["canary"])
+    try app.type("T <Tab> ops <Tab> \(words("risk:text:What could we lose?")) <C-s>", into: &s)
+    let led = s.context.domain.ledTo(inc.id).map(\.description)
+    #expect(led == ["checklist before-rollback rev 1", "checklist before-rollback rev 2", "template ops rev 1"])
+    // A bad value keeps the form open and says why.
+    try app.type("t 25:99 <Tab> <Tab> x <C-s>", into: &s)
+    #expect(s.form != nil)
+    #expect(s.status?.isError == true)
   }
 
   @Test func ctrlEMovesToTheEndThenOpensTheEditor() throws {

@@ -57,7 +57,7 @@ extension LessonsScreen {
     let selected = state.list.selection(count: list.count).map { list[$0] }
     var detailArea = panes.detail
     let checklistLines = checklistSection(context: context, width: max(1, panes.detail.width - 3))
-    if !checklistLines.isEmpty, panes.detail.height >= 12 {
+    if !checklistLines.isEmpty, panes.detail.height >= 20 {
       let height = min(checklistLines.count + 2, panes.detail.height / 3)
       let parts = Layout.split(panes.detail, .vertical, [.fill(1), .length(height)])
       detailArea = parts[0]
