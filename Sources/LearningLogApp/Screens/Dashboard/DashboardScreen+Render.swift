@@ -86,10 +86,14 @@ extension DashboardScreen {
     let gapTypes = GapType.allCases.filter { $0 != .skill }
     let gaps = Section(title: "Gap types (skill gaps stay private)", height: gapTypes.count) {
       buffer, rect in
+      // The root causes' shares, and how many contributing factors of each type.
       let bars = gapTypes.map { g in
-        Bar(
+        let factors = stats.factorsByGap[g.rawValue] ?? 0
+        return Bar(
           label: g.rawValue, value: (stats.gapShares[g.rawValue] ?? 0) * 100,
-          valueText: percent(stats.gapShares[g.rawValue] ?? 0), style: theme.accent)
+          valueText: percent(stats.gapShares[g.rawValue] ?? 0)
+            + (factors > 0 ? " · \(factors) factor\(factors == 1 ? "" : "s")" : ""),
+          style: theme.accent)
       }
       BarChart(bars: bars, maxValue: 100).render(
         into: &buffer,
