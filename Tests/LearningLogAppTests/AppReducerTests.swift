@@ -227,6 +227,33 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(s.status?.isError == true)
   }
 
+  @Test func theReviewFormAddsAFactorATimelineEntryAndAChecklistChange() throws {
+    let app = try AppHarness()
+    var s = app.initialState()
+    let inc = try #require(IncidentsScreen.selected(s.incidents, context: s.context))
+    try app.type("2 r", into: &s)
+    let form = try #require(s.form)
+    let first = try #require(form.form.fields.firstIndex { $0.id == "+factor" })
+    let tabs = Array(repeating: "<Tab>", count: first).joined(separator: " ")
+    // A factor without its gap type is refused, naming the field.
+    try app.type("\(tabs) \(words("Flags outside the release")) <C-s>", into: &s)
+    #expect(s.status?.text == "error: cannot save: choose the factor's gap type")
+    #expect(s.form?.form.fields[s.form?.form.focus ?? 0].id == "+factor-gap")
+    try app.type(
+      "<Right> <Right> <Tab> 10:15 <Tab> \(words("Rollback started")) <Tab> <Right> <Tab> "
+        + "\(words("before rollback")) <Tab> \(words("Diff the flags")) <C-s>", into: &s)
+    #expect(s.form == nil)
+    #expect(s.status?.text == "saved: review")
+    let domain = s.context.domain
+    #expect(domain.factors(of: inc.id).map(\.text) == ["Flags outside the release"])
+    #expect(domain.factors(of: inc.id).map(\.gap) == [.process])
+    #expect(domain.timeline(of: inc.id).map(\.text) == ["Rollback started"])
+    #expect(domain.checklists["before-rollback"]?.items == ["Diff the flags"])
+    #expect(domain.ledTo(inc.id).map(\.description) == ["checklist before-rollback rev 1"])
+    // The follow-through fields are never review answers.
+    #expect(!domain.incidents[inc.id, default: inc].answers.keys.contains { $0.hasPrefix("+") })
+  }
+
   @Test func ctrlEMovesToTheEndThenOpensTheEditor() throws {
     let app = try AppHarness()
     var calls: [String] = []
@@ -348,9 +375,11 @@ enum AppModelProbe {
   #expect(id == inc.id)
   #expect(template != inc.template)
   #expect(s.form?.value("expected") == "Typed first")
+  // The template's questions, then the follow-through fields every review form ends with.
   #expect(
-    s.form?.form.fields.map(\.id)
+    s.form?.form.fields.map(\.id).filter { !$0.hasPrefix("+") }
       == s.context.domain.reviewQuestions(for: inc, template: template).map(\.key))
+  #expect(s.form?.form.fields.last?.id == "+change-item")
   try app.type("<C-s>", into: &s)
   #expect(s.context.domain.incidents[inc.id]?.answer("expected") == "Typed first")
 }

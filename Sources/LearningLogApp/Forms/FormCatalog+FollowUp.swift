@@ -130,4 +130,66 @@ extension FormCatalog {
       return nil
     }
   }
+
+  /// Whether `id` is one of the review form's follow-through fields (not an answer).
+  static func isFollowUpField(_ id: String) -> Bool { id.hasPrefix("+") }
+
+  /// The review form's last fields: add a factor, a timeline entry, and "this led to a
+  /// change" to a checklist, all saved with the review.
+  static func reviewFollowUpFields(_ domain: LearningState) -> [FormField] {
+    [
+      text("+factor", "Add a contributing factor (optional)"),
+      choice("+factor-gap", "… its gap type", [ActiveForm.unset] + GapType.ordered.map(\.rawValue), ActiveForm.unset),
+      text("+timeline-at", "Add a timeline entry: when (HH:MM or YYYY-MM-DDTHH:MM)"),
+      text("+timeline-text", "… what happened"),
+      choice(
+        "+change", "This led to a checklist change",
+        [ActiveForm.unset, newOne] + domain.checklistList.map(\.name), ActiveForm.unset),
+      text("+change-name", "… name of a new checklist"),
+      text("+change-item", "… the item it adds"),
+    ]
+  }
+
+  /// The commands of the review form's follow-through fields, or what to fix.
+  static func reviewFollowUpCommands(_ f: ActiveForm, incident id: String) -> Result<
+    [Command], FormProblem
+  > {
+    func index(_ field: String) -> Int { f.form.fields.firstIndex { $0.id == field } ?? 0 }
+    func given(_ field: String) -> String? {
+      let v = f.value(field).trimmingCharacters(in: .whitespacesAndNewlines)
+      return v.isEmpty ? nil : v
+    }
+    var out: [Command] = []
+    if let factor = given("+factor") {
+      guard let gap = given("+factor-gap") else {
+        return .failure(
+          FormProblem(field: index("+factor-gap"), message: "choose the factor's gap type"))
+      }
+      out.append(.addFactor(NewFactor(incident: id, text: factor, gap: gap)))
+    }
+    if let what = given("+timeline-text") {
+      guard let at = given("+timeline-at") else {
+        return .failure(
+          FormProblem(field: index("+timeline-at"), message: "give the timeline entry's time"))
+      }
+      out.append(.addTimelineEntry(NewTimelineEntry(incident: id, at: at, text: what)))
+    } else if given("+timeline-at") != nil {
+      return .failure(
+        FormProblem(field: index("+timeline-text"), message: "say what happened at that time"))
+    }
+    if let change = given("+change") {
+      guard let item = given("+change-item") else {
+        return .failure(
+          FormProblem(field: index("+change-item"), message: "give the item the change adds"))
+      }
+      if change == newOne {
+        out.append(
+          .addChecklist(
+            NewChecklist(name: f.value("+change-name"), items: [item], because: id)))
+      } else {
+        out.append(.reviseChecklist(name: change, add: [item], remove: [], because: id))
+      }
+    }
+    return .success(out)
+  }
 }

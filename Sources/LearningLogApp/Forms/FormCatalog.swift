@@ -46,7 +46,9 @@ public enum FormCatalog {
         }
       }
       let t = domain.template(named: template)?.title ?? template
-      return ActiveForm(kind: kind, title: "Review · \(t)", form: FormState(fields: fields))
+      return ActiveForm(
+        kind: kind, title: "Review · \(t)",
+        form: FormState(fields: fields + reviewFollowUpFields(domain)))
     case .newIncident:
       return ActiveForm(
         kind: kind, title: "New incident",
@@ -137,15 +139,21 @@ public enum FormCatalog {
     case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
       return .success([])
     case .review(let id, let template):
-      let answers = f.form.fields.compactMap { field -> ReviewAnswer? in
+      let followUps: [Command]
+      switch reviewFollowUpCommands(f, incident: id) {
+      case .failure(let p): return .failure(p)
+      case .success(let c): followUps = c
+      }
+      let answers = f.form.fields.filter { !isFollowUpField($0.id) }.compactMap {
+        field -> ReviewAnswer? in
         let v = f.value(field.id)
         let old = f.initial[field.id].map { $0 == ActiveForm.unset ? "" : $0 } ?? ""
         // The log keeps every version; an emptied field is not a new answer.
         let blank = v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         return v == old || blank ? nil : ReviewAnswer(key: field.id, value: v)
       }
-      guard !answers.isEmpty else { return .success([]) }
-      return .success([.review(incident: id, template: template, answers: answers)])
+      guard !answers.isEmpty else { return .success(followUps) }
+      return .success([.review(incident: id, template: template, answers: answers)] + followUps)
     case .newIncident:
       return .success([
         .addIncident(

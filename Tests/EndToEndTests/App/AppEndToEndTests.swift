@@ -175,6 +175,18 @@ struct AppEndToEndTests {
     try app.press("r")
     app.expectRow(containing: "Review · Decision card")
     try app.type(" Measured since.")
+    // The review form's own follow-through fields: a factor and a timeline entry.
+    let questions = try #require(
+      ReviewTemplate.builtIns.first { $0.name == "decision-card" }?.questions.count)
+    for _ in 0..<questions { try app.press("Tab") }
+    app.expectRow(containing: "▶ Add a contributing factor")
+    try app.type("Restarts were never load-tested")
+    try app.press("Tab", "Right", "Right")
+    app.expectRow(containing: "[process]")
+    try app.press("Tab")
+    try app.type("19:00")
+    try app.press("Tab")
+    try app.type("Review held")
     try app.press("C-s")
     app.expectRow(containing: "saved: review")
     app.expectRow(containing: "answered by sam, Robin")
@@ -185,9 +197,10 @@ struct AppEndToEndTests {
 
     let state = try home.replayedLog()
     let inc = try #require(state.incidentList.first { $0.title.hasPrefix("Write-behind") })
-    let factor = try #require(state.factors(of: inc.id).last)
+    let factor = try #require(
+      state.factors(of: inc.id).first { $0.text == "Flag defaults were on" })
     #expect(factor.text == "Flag defaults were on" && factor.gap == .tooling && factor.by == "Robin")
-    let entry = try #require(state.timeline(of: inc.id).last)
+    let entry = try #require(state.timeline(of: inc.id).first { $0.text == "Postmortem held" })
     #expect(entry.text == "Postmortem held" && entry.kind == .resolved)
     #expect(entry.link == "https://wiki.example.com/pm" && entry.by == "Robin")
     #expect(LocalTime.string(entry.time).hasSuffix(" 18:15"))
@@ -196,6 +209,8 @@ struct AppEndToEndTests {
     #expect(rev.number == 2 && rev.because == inc.id && rev.by == "Robin")
     #expect(rev.added == ["Flag defaults reviewed"] && rev.removed.count == 1)
     #expect(inc.history("assumption").last?.by == "Robin")
+    #expect(state.factors(of: inc.id).contains { $0.text == "Restarts were never load-tested" })
+    #expect(state.timeline(of: inc.id).contains { $0.text == "Review held" && $0.by == "Robin" })
   }
 
   @Test func twoInstancesOnOneLogSeeEachOthersChanges() throws {
