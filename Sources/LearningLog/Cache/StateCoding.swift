@@ -438,6 +438,7 @@ enum StateCoding {
       s.factors[id] = ContributingFactor(
         id: id, incident: incident, text: text, gap: gap, at: at, by: by)
       s.factorOrder.append(id)
+      s.factorsByIncident[incident, default: []].append(id)
     }
     for _ in 0..<(try r.count()) {
       let id = try r.shared()
@@ -452,6 +453,7 @@ enum StateCoding {
         id: id, incident: incident, time: time, kind: kind, text: text, link: link, at: at,
         by: by)
       s.timelineOrder.append(id)
+      s.timelineByIncident[incident, default: []].append(id)
     }
     for _ in 0..<(try r.count()) {
       let name = try r.shared()

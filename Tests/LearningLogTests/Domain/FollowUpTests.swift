@@ -113,6 +113,20 @@ import Testing
     }
   }
 
+  @Test func deletingAnIncidentTakesItsFactorsAndTimeline() throws {
+    var h = Harness()
+    let i = try h.incident("Gone soon")
+    let keep = try h.incident("Stays")
+    _ = try h.make(.addFactor(NewFactor(incident: i, text: "a", gap: "process")))
+    _ = try h.make(.addTimelineEntry(NewTimelineEntry(incident: i, at: "10:00", text: "b")))
+    let kept = try h.make(.addFactor(NewFactor(incident: keep, text: "c", gap: "context")))
+    try h.run(.delete(i))
+    #expect(h.state.factors(of: i).isEmpty && h.state.timeline(of: i).isEmpty)
+    #expect(h.state.factorList.map(\.id) == [kept])
+    #expect(h.state.timelineEntries.isEmpty)
+    #expect(canonical(LearningState.replay(h.records)) == canonical(h.state))
+  }
+
   @Test func timesAreReadOnTheIncidentsDay() throws {
     let d = day("2026-11-20")
     let utc = TimeZone(identifier: "UTC") ?? .current

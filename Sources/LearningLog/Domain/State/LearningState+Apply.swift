@@ -243,8 +243,12 @@ extension LearningState {
       if templateRevisions.removeValue(forKey: r.entity) != nil {
         templateOrder.removeAll { $0 == r.entity }
       }
-      factors[r.entity] = nil
-      timelineEntries[r.entity] = nil
+      if let f = factors.removeValue(forKey: r.entity) {
+        factorsByIncident[f.incident]?.removeAll { $0 == r.entity }
+      }
+      if let e = timelineEntries.removeValue(forKey: r.entity) {
+        timelineByIncident[e.incident]?.removeAll { $0 == r.entity }
+      }
       if checklists.removeValue(forKey: r.entity) != nil {
         checklistOrder.removeAll { $0 == r.entity }
       }
@@ -261,6 +265,7 @@ extension LearningState {
       factors[r.entity] = ContributingFactor(
         id: r.entity, incident: incident, text: text, gap: gap, at: at, by: by)
       factorOrder.append(r.entity)
+      factorsByIncident[incident, default: []].append(r.entity)
 
     case .timelineAdded:
       let incident = b.required("incident")
@@ -278,6 +283,7 @@ extension LearningState {
         id: r.entity, incident: incident, time: time, kind: kind, text: text,
         link: b.string("link"), at: at, by: by)
       timelineOrder.append(r.entity)
+      timelineByIncident[incident, default: []].append(r.entity)
 
     case .checklistCreated, .checklistRevised:
       let name = r.entity

@@ -35,6 +35,9 @@ public struct LearningState: Sendable {
   var templateOrder: [String] = []
   var factorOrder: [String] = []
   var timelineOrder: [String] = []
+  /// Factor and timeline-entry ids by incident, in creation order.
+  var factorsByIncident: [String: [String]] = [:]
+  var timelineByIncident: [String: [String]] = [:]
   var checklistOrder: [String] = []
   var actionsByIncident = EntityMap<[String]>()
   var incidentsByPatternKey: [String: [String]] = [:]
@@ -202,12 +205,12 @@ public struct LearningState: Sendable {
 
   /// The contributing factors of `incident`, in creation order.
   public func factors(of incident: String) -> [ContributingFactor] {
-    factorOrder.compactMap { factors[$0] }.filter { $0.incident == incident }
+    (factorsByIncident[incident] ?? []).compactMap { factors[$0] }
   }
 
   /// The timeline of `incident`, in time order (ties in creation order).
   public func timeline(of incident: String) -> [TimelineEntry] {
-    Self.inTimeOrder(timelineOrder.compactMap { timelineEntries[$0] }.filter { $0.incident == incident })
+    Self.inTimeOrder((timelineByIncident[incident] ?? []).compactMap { timelineEntries[$0] })
   }
 
   /// `entries` (in creation order) sorted by time, ties kept in creation order.

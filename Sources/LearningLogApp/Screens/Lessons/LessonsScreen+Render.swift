@@ -148,7 +148,7 @@ extension LessonsScreen {
     }
     lines.append(Line(revalidate))
     if let last = lesson.revalidated { row("Last check", [last.description]) }
-    if !lesson.author.isEmpty { row("Written by", [lesson.author]) }
+    row("Written by", [Authorship.shown(lesson.author)])
     lines.append("")
     lines.append(Line("Digest for a team:", style: theme.dim))
     lines.append(Line("  " + exportCommand(for: lesson), style: theme.accent))
