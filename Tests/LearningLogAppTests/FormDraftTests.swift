@@ -22,6 +22,10 @@ import Testing
     case .addAction: return .addAction(incident: incident.id)
     case .addLesson: return .addLesson(incident: incident.id)
     case .revalidateLesson: return .revalidateLesson(lesson.id)
+    case .addFactor: return .addFactor(incident: incident.id)
+    case .addTimelineEntry: return .addTimelineEntry(incident: incident.id)
+    case .changeChecklist: return .changeChecklist(incident: incident.id)
+    case .changeTemplate: return .changeTemplate(incident: incident.id)
     }
   }
 

@@ -32,6 +32,10 @@ extension FormKind {
     case addAction = "add-action"
     case addLesson = "add-lesson"
     case revalidateLesson = "revalidate-lesson"
+    case addFactor = "add-factor"
+    case addTimelineEntry = "add-timeline-entry"
+    case changeChecklist = "change-checklist"
+    case changeTemplate = "change-template"
 
     /// How the form is called in messages ("new incident").
     public var title: String {
@@ -43,6 +47,10 @@ extension FormKind {
       case .addAction: return "new action"
       case .addLesson: return "new lesson"
       case .revalidateLesson: return "lesson revalidation"
+      case .addFactor: return "new factor"
+      case .addTimelineEntry: return "new timeline entry"
+      case .changeChecklist: return "checklist change"
+      case .changeTemplate: return "template change"
       }
     }
   }
@@ -57,6 +65,10 @@ extension FormKind {
     case .addAction: return .addAction
     case .addLesson: return .addLesson
     case .revalidateLesson: return .revalidateLesson
+    case .addFactor: return .addFactor
+    case .addTimelineEntry: return .addTimelineEntry
+    case .changeChecklist: return .changeChecklist
+    case .changeTemplate: return .changeTemplate
     }
   }
 
@@ -64,7 +76,8 @@ extension FormKind {
   public var subject: String? {
     switch self {
     case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id),
-      .revalidateLesson(let id):
+      .revalidateLesson(let id), .addFactor(let id), .addTimelineEntry(let id),
+      .changeChecklist(let id), .changeTemplate(let id):
       return id
     case .addLesson(let id): return id
     case .newIncident: return nil
@@ -114,6 +127,14 @@ extension FormKind {
     case .revalidateLesson:
       guard let id = subject else { return nil }
       self = .revalidateLesson(id)
+    case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
+      guard let id = subject else { return nil }
+      switch name {
+      case .addFactor: self = .addFactor(incident: id)
+      case .addTimelineEntry: self = .addTimelineEntry(incident: id)
+      case .changeChecklist: self = .changeChecklist(incident: id)
+      default: self = .changeTemplate(incident: id)
+      }
     }
   }
 }
