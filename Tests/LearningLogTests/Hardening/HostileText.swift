@@ -103,7 +103,29 @@ enum HostileText {
             text: next(), incidents: [id], teams: [next()], tags: [next()],
             revalidate: "2026-09-01")))
       try h.run(.addNote(incident: id, text: next()))
+      _ = try h.make(.addFactor(NewFactor(incident: id, text: next(), gap: "process")))
+      _ = try h.make(
+        .addTimelineEntry(
+          NewTimelineEntry(
+            incident: id, at: "10:0\(n % 10)", text: next(), kind: "detected",
+            link: "https://status.example.com/\(n)")))
     }
+    // Checklist items are one line each: line breaks of every kind become spaces.
+    let oneLine = strings.map { text in
+      String(
+        String.UnicodeScalarView(
+          text.unicodeScalars.map {
+            "\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) ? " " : $0
+          }))
+    }
+    try h.run(
+      .addChecklist(
+        NewChecklist(
+          name: "hostile list", items: oneLine.enumerated().map { "\($0.offset) \($0.element)" },
+          team: next(), because: incidents[0])))
+    try h.run(
+      .reviseChecklist(
+        name: "hostile-list", add: ["added " + oneLine[0]], remove: [1], because: incidents[1]))
     let hostileTemplate = try h.make(
       .addIncident(NewIncident(title: "templated " + next(), occurred: "2026-02-27")))
     try h.run(

@@ -90,14 +90,18 @@ extension LearningState {
   /// Items trimmed, empty ones refused, repeats refused.
   func cleanItems(_ items: [String], field: String) throws -> [String] {
     var out: [String] = []
-    for raw in items {
+    for (n, raw) in items.enumerated() {
       let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-      guard !t.isEmpty else { throw DomainError("\(field) is empty; give the item's text") }
-      guard !t.contains("\n") else {
-        throw DomainError("\(field) '\(t.prefix(20))…' has a line break; give one line per item")
+      guard !t.isEmpty else {
+        throw DomainError("\(field) number \(n + 1) is empty; give the item's text")
+      }
+      guard !t.unicodeScalars.contains(where: { "\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) })
+      else {
+        throw DomainError(
+          "\(field) number \(n + 1) has a line break; give one line per item")
       }
       guard !out.contains(t) else {
-        throw DomainError("\(field) '\(t)' appears twice; give each item once")
+        throw DomainError("\(field) number \(n + 1) appears twice; give each item once")
       }
       out.append(t)
     }
@@ -156,8 +160,9 @@ extension LearningState {
       if !removed.contains(items[n - 1]) { removed.append(items[n - 1]) }
     }
     let added = try cleanItems(add, field: "--add")
-    for t in added where items.contains(t) && !removed.contains(t) {
-      throw DomainError("checklist \(key) already has '\(t)'; add something new")
+    if let n = added.firstIndex(where: { items.contains($0) && !removed.contains($0) }) {
+      throw DomainError(
+        "--add number \(n + 1): checklist \(key) has that item already; add something new")
     }
     let body: [String: JSONValue] = [
       "name": .string(key), "add": .array(added.map { .string($0) }),
