@@ -220,7 +220,10 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(s.context.domain.checklists["before-rollback"]?.items == ["canary"])
     try app.type("T <Tab> ops <Tab> \(words("risk:text:What could we lose?")) <C-s>", into: &s)
     let led = s.context.domain.ledTo(inc.id).map(\.description)
-    #expect(led == ["checklist before-rollback rev 1", "checklist before-rollback rev 2", "template ops rev 1"])
+    #expect(
+      led == [
+        "checklist before-rollback rev 1", "checklist before-rollback rev 2", "template ops rev 1",
+      ])
     // A bad value keeps the form open and says why.
     try app.type("t 25:99 <Tab> <Tab> x <C-s>", into: &s)
     #expect(s.form != nil)

@@ -139,7 +139,9 @@ extension FormCatalog {
   static func reviewFollowUpFields(_ domain: LearningState) -> [FormField] {
     [
       text("+factor", "Add a contributing factor (optional)"),
-      choice("+factor-gap", "… its gap type", [ActiveForm.unset] + GapType.ordered.map(\.rawValue), ActiveForm.unset),
+      choice(
+        "+factor-gap", "… its gap type", [ActiveForm.unset] + GapType.ordered.map(\.rawValue),
+        ActiveForm.unset),
       text("+timeline-at", "Add a timeline entry: when (HH:MM or YYYY-MM-DDTHH:MM)"),
       text("+timeline-text", "… what happened"),
       choice(

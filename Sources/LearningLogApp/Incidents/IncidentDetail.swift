@@ -66,7 +66,9 @@ enum IncidentDetail {
     for v in incident.understandingHistory where !authors.contains(Authorship.shown(v.by)) {
       authors.append(Authorship.shown(v.by))
     }
-    if !authors.isEmpty { text("answered by " + authors.joined(separator: ", "), theme.dim, indent: 2) }
+    if !authors.isEmpty {
+      text("answered by " + authors.joined(separator: ", "), theme.dim, indent: 2)
+    }
     var anyAnswer = false
     for q in status.questions {
       let history = incident.history(q.key)

@@ -6,7 +6,8 @@ import LearningLog
 struct ChecklistCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "checklist",
-    abstract: "Team checklists and decision criteria, revised with the incident behind each change.",
+    abstract:
+      "Team checklists and decision criteria, revised with the incident behind each change.",
     discussion: """
       Example:
         learnlog checklist add before-write-behind --item "Measure loss on crash" --team storage --because 3fk2
@@ -106,7 +107,8 @@ struct ChecklistCommand: ParsableCommand {
     func run() throws {
       let ws = try Session.open(global)
       let state = ws.state
-      let key = try state.resolve(LearningState.objectName(name).isEmpty ? name : LearningState.objectName(name), .checklist)
+      let key = try state.resolve(
+        LearningState.objectName(name).isEmpty ? name : LearningState.objectName(name), .checklist)
       guard let list = state.checklists[key] else {
         throw CLIError(message: "no checklist '\(name)'; list them with `learnlog checklist list`")
       }

@@ -52,7 +52,8 @@ struct TimelineCommand: ParsableCommand {
     @Argument(help: "The incident id or a unique prefix.") var incident: String
     @Option(help: "When: HH:MM, YYYY-MM-DDTHH:MM or an ISO 8601 time.") var at: String
     @Option(help: "What happened.") var text: String
-    @Option(help: "detected, escalated, mitigated, resolved, note (default note).") var kind: String?
+    @Option(help: "detected, escalated, mitigated, resolved, note (default note).") var kind:
+      String?
     @Option(help: "A link (shown in full).") var link: String = ""
 
     func run() throws {

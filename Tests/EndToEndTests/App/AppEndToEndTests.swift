@@ -199,7 +199,8 @@ struct AppEndToEndTests {
     let inc = try #require(state.incidentList.first { $0.title.hasPrefix("Write-behind") })
     let factor = try #require(
       state.factors(of: inc.id).first { $0.text == "Flag defaults were on" })
-    #expect(factor.text == "Flag defaults were on" && factor.gap == .tooling && factor.by == "Robin")
+    #expect(
+      factor.text == "Flag defaults were on" && factor.gap == .tooling && factor.by == "Robin")
     let entry = try #require(state.timeline(of: inc.id).first { $0.text == "Postmortem held" })
     #expect(entry.text == "Postmortem held" && entry.kind == .resolved)
     #expect(entry.link == "https://wiki.example.com/pm" && entry.by == "Robin")

@@ -93,7 +93,8 @@ struct CLIBadInputTests {
     Case(["template", "add", "x", "--question", "bad"], 1, "is not KEY:KIND:PROMPT"),
     Case(["template", "add", "x", "--question", "a:blob:b"], 1, "'blob' is not one of"),
     Case(["template", "add", "release-retro", "--question", "a:text:b"], 1, "already exists"),
-    Case(["template", "add", "x", "--question", "a:text:b", "--because", "zzzzzz"], 1, "no incident"),
+    Case(
+      ["template", "add", "x", "--question", "a:text:b", "--because", "zzzzzz"], 1, "no incident"),
     Case(["template", "revise", "diagnostic", "--question", "a:text:b"], 1, "built in"),
     Case(["template", "revise", "nonesuch", "--remove", "a"], 1, "no team template"),
     Case(["template", "revise", "release-retro"], 1, "nothing to revise"),
@@ -110,14 +111,16 @@ struct CLIBadInputTests {
       "items 1 to"),
     Case(["checklist", "revise", "before-a-deploy", "--because", "$I"], 1, "nothing to revise"),
     Case(["checklist", "revise", "nonesuch", "--add", "x", "--because", "$I"], 1, "no checklist"),
-    Case(["checklist", "revise", "before-a-deploy", "--remove", "two", "--because", "$I"], 2, "two"),
+    Case(
+      ["checklist", "revise", "before-a-deploy", "--remove", "two", "--because", "$I"], 2, "two"),
     Case(["checklist", "show", "nonesuch"], 1, "no checklist"),
     Case(["checklist", "list", "--colour"], 2, "unknown option"),
     Case(["factor", "add", "$I", "--text", "t", "--gap", "luck"], 1, "'luck' is not one of"),
     Case(["factor", "add", "$I", "--gap", "process"], 2, "'--text"),
     Case(["factor", "add", "zzzzzz", "--text", "t", "--gap", "process"], 1, "no incident"),
     Case(["timeline", "add", "$I", "--at", "noon", "--text", "t"], 1, "'noon' is not a time"),
-    Case(["timeline", "add", "$I", "--at", "10:00", "--text", "t", "--kind", "party"], 1, "'party'"),
+    Case(
+      ["timeline", "add", "$I", "--at", "10:00", "--text", "t", "--kind", "party"], 1, "'party'"),
     Case(["timeline", "add", "$I", "--at", "10:00", "--text", "t", "--link", "a b"], 1, "--link"),
     Case(["timeline", "add", "$I", "--text", "t"], 2, "'--at"),
   ]

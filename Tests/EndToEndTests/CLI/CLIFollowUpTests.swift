@@ -124,7 +124,9 @@ struct CLIFollowUpTests {
     let lists = try #require(
       try cli.run(["checklist", "list", "--json"]).json() as? [[String: Any]])
     #expect(lists.map { $0.string("name") } == ["before-deploy"])
-    #expect((try cli.run(["checklist", "list", "--team", "other", "--json"]).json() as? [Any])?.isEmpty == true)
+    #expect(
+      (try cli.run(["checklist", "list", "--team", "other", "--json"]).json() as? [Any])?.isEmpty
+        == true)
 
     let f = try added(cli, ["factor", "add", inc, "--text", "no crash test", "--gap", "process"])
     let skill = try cli.run(["factor", "add", inc, "--text", "new to caches", "--gap", "skill"])
@@ -146,7 +148,10 @@ struct CLIFollowUpTests {
     #expect(timeline.first?.string("time") == "2026-11-20T14:05:00.000Z")
     #expect(timeline.first?.string("link") == "https://status.example.com/1")
     let led = try #require(detail["ledTo"] as? [[String: Any]])
-    #expect(led.map { "\($0.string("kind") ?? "") \($0["revision"] as? Int ?? 0)" } == ["template 2", "checklist 2"])
+    #expect(
+      led.map { "\($0.string("kind") ?? "") \($0["revision"] as? Int ?? 0)" } == [
+        "template 2", "checklist 2",
+      ])
     let history = try #require(detail["answerHistory"] as? [[String: Any]])
     #expect(history.map { $0["revision"] as? Int } == [1, 2])
     #expect(history.map { $0.string("by") } == ["Dana", "Lee"])

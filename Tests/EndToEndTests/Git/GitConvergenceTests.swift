@@ -171,7 +171,8 @@ struct GitRevisionConvergenceTests {
       let list = try #require(s.checklists["before-deploy"])
       #expect(list.revisions.map(\.number) == [1, 2, 3, 4, 5])
       // Every clone's addition survives; the removal holds.
-      #expect(Set(list.items) == Set(["diff the config"] + clones.map { "check from \($0.writer)" }))
+      #expect(
+        Set(list.items) == Set(["diff the config"] + clones.map { "check from \($0.writer)" }))
       #expect(s.ledTo(incident).count == 7)
     }
   }

@@ -31,7 +31,10 @@ import Testing
       #expect(warm.timeline(of: a.id).map(\.text) == ["deploy", "checkout errors"])
       let b = try #require(warm.incidentList.first { $0.title == "Deploy drift again" })
       #expect(b.answers["signal"]?.last?.revision == 3)
-      #expect(warm.ledTo(b.id).map(\.description) == ["template team-retro rev 3", "checklist before-deploy rev 2"])
+      #expect(
+        warm.ledTo(b.id).map(\.description) == [
+          "template team-retro rev 3", "checklist before-deploy rev 2",
+        ])
       #expect(warm.checklists["before-deploy"]?.revisions.map(\.removed) == [[], ["canary"]])
     }
   }
@@ -130,12 +133,15 @@ import Testing
   @Test func timesAreReadOnTheIncidentsDay() throws {
     let d = day("2026-11-20")
     let utc = TimeZone(identifier: "UTC") ?? .current
-    #expect(try LocalTime.parse("14:05", day: d, field: "at", timeZone: utc)
-      == d.utcMilliseconds + (14 * 60 + 5) * 60_000)
-    #expect(try LocalTime.parse("2026-11-21T01:00", day: d, field: "at", timeZone: utc)
-      == d.adding(days: 1).utcMilliseconds + 3_600_000)
-    #expect(try LocalTime.parse("2026-11-20T10:00:00Z", day: d, field: "at", timeZone: utc)
-      == d.utcMilliseconds + 10 * 3_600_000)
+    #expect(
+      try LocalTime.parse("14:05", day: d, field: "at", timeZone: utc)
+        == d.utcMilliseconds + (14 * 60 + 5) * 60_000)
+    #expect(
+      try LocalTime.parse("2026-11-21T01:00", day: d, field: "at", timeZone: utc)
+        == d.adding(days: 1).utcMilliseconds + 3_600_000)
+    #expect(
+      try LocalTime.parse("2026-11-20T10:00:00Z", day: d, field: "at", timeZone: utc)
+        == d.utcMilliseconds + 10 * 3_600_000)
     let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
     let t = try LocalTime.parse("14:05", day: d, field: "at", timeZone: berlin)
     #expect(LocalTime.string(t, timeZone: berlin) == "2026-11-20 14:05")

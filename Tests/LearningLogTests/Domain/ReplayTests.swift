@@ -57,7 +57,8 @@ func sampleLog() throws -> Harness {
     .addChecklist(
       NewChecklist(
         name: "Before deploy", items: ["diff the config", "canary"], team: "web", because: a)))
-  try h.run(.reviseChecklist(name: "before-deploy", add: ["drift alarm on"], remove: [2], because: b))
+  try h.run(
+    .reviseChecklist(name: "before-deploy", add: ["drift alarm on"], remove: [2], because: b))
   let c = try h.incident("to delete")
   try h.run(.delete(c))
   return h

@@ -95,7 +95,10 @@ extension LearningState {
       guard !t.isEmpty else {
         throw DomainError("\(field) number \(n + 1) is empty; give the item's text")
       }
-      guard !t.unicodeScalars.contains(where: { "\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) })
+      guard
+        !t.unicodeScalars.contains(where: {
+          "\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0)
+        })
       else {
         throw DomainError(
           "\(field) number \(n + 1) has a line break; give one line per item")

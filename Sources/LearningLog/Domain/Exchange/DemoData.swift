@@ -463,11 +463,13 @@ public enum DemoData {
       try run(
         44, "lena",
         .addFactor(
-          NewFactor(incident: drift2, text: "Secrets moved out of the checked files", gap: "context")))
+          NewFactor(
+            incident: drift2, text: "Secrets moved out of the checked files", gap: "context")))
       try run(
         44, "lena",
         .addFactor(
-          NewFactor(incident: drift2, text: "The check's scope was never written down", gap: "process")))
+          NewFactor(
+            incident: drift2, text: "The check's scope was never written down", gap: "process")))
       try run(
         44, "lena",
         .addTimelineEntry(

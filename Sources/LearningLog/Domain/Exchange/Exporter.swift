@@ -144,7 +144,8 @@ public enum Exporter {
   public static func followUpJSON(_ state: LearningState, incident id: String) -> [String:
     JSONValue]
   {
-    followUpJSON(state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
+    followUpJSON(
+      state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
   }
 
   static func followUpJSON(

@@ -285,7 +285,8 @@ public enum Importer {
         for (n, e) in a.enumerated() {
           var o = e.objectValue ?? [:]
           if o["incident"] == nil { o["incident"] = .string(iid) }
-          out.append(Item(v: e.objectValue == nil ? e : .object(o), label: "\(inc.label).\(key)[\(n + 1)]"))
+          out.append(
+            Item(v: e.objectValue == nil ? e : .object(o), label: "\(inc.label).\(key)[\(n + 1)]"))
         }
       }
       return out

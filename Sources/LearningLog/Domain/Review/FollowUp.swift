@@ -144,8 +144,7 @@ public struct NewTimelineEntry: Sendable, Hashable {
   public var link: String
 
   /// A new timeline entry.
-  public init(incident: String, at: String, text: String, kind: String? = nil, link: String = "")
-  {
+  public init(incident: String, at: String, text: String, kind: String? = nil, link: String = "") {
     self.incident = incident
     self.at = at
     self.text = text

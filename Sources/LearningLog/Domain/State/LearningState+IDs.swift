@@ -92,8 +92,8 @@ extension LearningState {
     case nil:
       return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline]
         .flatMap {
-        prefixMatches(prefix, $0)
-      }
+          prefixMatches(prefix, $0)
+        }
     }
   }
 
