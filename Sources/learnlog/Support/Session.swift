@@ -43,13 +43,36 @@ enum Session {
 
   /// A context for planning a command now, naming the author (`$LEARNLOG_AUTHOR`, else
   /// `git config user.name` where the log is, else `$USER`).
-  static func context(logPath: String? = nil) -> CommandContext {
+  static func context(logPath: String? = nil, author: String?? = nil) -> CommandContext {
+    CommandContext(today: today, now: now, author: author ?? resolveAuthor(logPath: logPath))
+  }
+
+  /// The author of this invocation's records (see ``Authorship/resolve(environment:directory:)``).
+  static func resolveAuthor(logPath: String?) -> String? {
     let directory = logPath.map { ($0 as NSString).deletingLastPathComponent } ?? "."
-    return CommandContext(
-      today: today, now: now,
-      author: Authorship.resolve(
-        environment: ProcessInfo.processInfo.environment,
-        directory: directory.isEmpty ? "." : directory))
+    return Authorship.resolve(
+      environment: ProcessInfo.processInfo.environment,
+      directory: directory.isEmpty ? "." : directory)
+  }
+
+  /// The author, looked up on another thread while the log opens (asking git takes a few ms).
+  final class PendingAuthor: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: String?
+
+    init(logPath: String) {
+      DispatchQueue.global().async {
+        self.value = Session.resolveAuthor(logPath: logPath)
+        self.done.signal()
+      }
+    }
+
+    /// The author, once looked up.
+    func wait() -> String? {
+      done.wait()
+      done.signal()
+      return value
+    }
   }
 
   /// Opens the log for `options`; a torn tail is repaired with a one-line notice on stderr.
@@ -90,8 +113,9 @@ enum Session {
 
   /// Opens the log (lazily) and performs `command`, returning the plan written.
   static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
+    let author = PendingAuthor(logPath: options.logPath)
     let ws = try open(options, lazy: true)
-    let plan = try ws.perform(command, context: context(logPath: ws.path))
+    let plan = try ws.perform(command, context: context(logPath: ws.path, author: author.wait()))
     return (ws, plan)
   }
 
