@@ -171,6 +171,30 @@ struct CLIFollowUpTests {
     #expect(stats["factorsByGap"] as? [String: Int] == ["process": 1])
   }
 
+  @Test("the author: $LEARNLOG_AUTHOR, else git config user.name where the log is, else $USER")
+  func authorFallsBackToGitThenUser() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let inc = try cli.ok(["incident", "add", "--title", "Who wrote this"])
+    func lastAuthor() throws -> String? {
+      let detail = try #require(
+        try cli.run(["incident", "show", inc, "--json"]).json() as? [String: Any])
+      return (detail["answerHistory"] as? [[String: Any]])?.last?.string("by")
+    }
+    try cli.run(["review", inc, "--answer", "expected=a"], environment: ["USER": "login-name"])
+    #expect(try lastAuthor() == "login-name")
+    let git = try #require(TestTools.executable(named: "git"))
+    let team = (cli.log as NSString).deletingLastPathComponent
+    _ = try TestTools.run(git, ["-C", team, "init", "--quiet"])
+    _ = try TestTools.run(git, ["-C", team, "config", "user.name", "Name From Git"])
+    try cli.run(["review", inc, "--answer", "expected=b"], environment: ["USER": "login-name"])
+    #expect(try lastAuthor() == "Name From Git")
+    try cli.run(
+      ["review", inc, "--answer", "expected=c"],
+      environment: ["USER": "login-name", "LEARNLOG_AUTHOR": "Dana"])
+    #expect(try lastAuthor() == "Dana")
+  }
+
   @Test("a revision from another template keeps its answers shown after switching templates")
   func switchingTemplateKeepsAnswers() throws {
     let cli = try CLISandbox()
