@@ -117,12 +117,12 @@ struct ChecklistCommand: ParsableCommand {
         return
       }
       let c = Out.clean
-      Out.line(Out.paint("\(c(list.name))  (\(list.kind.rawValue))", .bold))
+      Out.line("\(c(list.name))  (\(list.kind.rawValue))", paint: .bold)
       if !list.team.isEmpty { Out.line("  team  \(c(list.team))") }
       Out.line()
       for (n, item) in list.items.enumerated() { Out.line("  \(n + 1). [ ] \(c(item))") }
       Out.line()
-      Out.line(Out.paint("Revisions", .bold))
+      Out.line("Revisions", paint: .bold)
       for r in list.revisions.reversed() {
         var head = "  rev \(r.number)  \(LocalTime.string(r.at))  by \(c(Authorship.shown(r.by)))"
         if !r.because.isEmpty { head += "  because \(c(incidentLabel(state, r.because)))" }

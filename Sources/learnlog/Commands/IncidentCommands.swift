@@ -205,7 +205,6 @@ struct IncidentCommand: ParsableCommand {
           Out.line(line)
         }
       }
-      }
       let actions = state.actions(of: iid)
       if !actions.isEmpty {
         Out.line()

@@ -84,7 +84,7 @@ struct TemplateCommand: ParsableCommand {
           ])
           return
         }
-        Out.line(Out.paint("\(b.name)  \(b.title)", .bold) + "  (built in)")
+        Out.line([("\(b.name)  \(b.title)", .bold), ("  (built in)", nil)])
         for q in b.questions { Out.line("  \(q.spec)") }
         return
       }
@@ -96,13 +96,13 @@ struct TemplateCommand: ParsableCommand {
         Out.json(Exporter.templateJSON(key, revs))
         return
       }
-      Out.line(Out.paint("\(c(key))  \(c(last.template.title))", .bold))
+      Out.line("\(c(key))  \(c(last.template.title))", paint: .bold)
       if !last.team.isEmpty { Out.line("  team      \(c(last.team))") }
       for r in revs.reversed() {
         Out.line()
         var head = "rev \(r.number)  \(LocalTime.string(r.at))  by \(c(Authorship.shown(r.by)))"
         if !r.because.isEmpty { head += "  because \(c(incidentLabel(state, r.because)))" }
-        Out.line(Out.paint(head, r.number == last.number ? .bold : nil))
+        Out.line(head, paint: r.number == last.number ? .bold : nil)
         for q in r.template.questions { Out.line("  \(c(q.spec))") }
       }
     }

@@ -15,7 +15,8 @@ extension LearningState {
     let key = Self.objectName(name)
     guard !key.isEmpty else {
       throw DomainError(
-        "template name '\(name)' has no letters or digits; use a name like team-retro")
+        "template name '\(DomainError.echo(name))' has no letters or digits; use a name like team-retro"
+      )
     }
     if template(named: key) != nil {
       throw DomainError("template '\(key)' already exists; revise it or pick another name")
@@ -41,7 +42,7 @@ extension LearningState {
     }
     guard templateRevisions[key] != nil else {
       throw DomainError(
-        "no team template '\(name)'; add it with `learnlog template add` or list them with `learnlog template list`"
+        "no team template '\(DomainError.echo(name))'; add it with `learnlog template add` or list them with `learnlog template list`"
       )
     }
     return key
@@ -50,7 +51,7 @@ extension LearningState {
   func planChangeTemplate(_ change: TemplateChange, _ ctx: CommandContext) throws -> Plan {
     let key = try teamTemplateName(change.name)
     guard let current = templateRevisions[key]?.last?.template else {
-      throw DomainError("no team template '\(change.name)'")
+      throw DomainError("no team template '\(DomainError.echo(change.name))'")
     }
     if change.set.isEmpty && change.remove.isEmpty && change.title == nil {
       throw DomainError(
@@ -61,7 +62,7 @@ extension LearningState {
       let r = k.trimmingCharacters(in: .whitespaces).lowercased()
       guard questions.contains(where: { $0.key == r }) else {
         throw DomainError(
-          "template \(key) has no question '\(k)'; use one of \(questions.map(\.key).joined(separator: ", "))"
+          "template \(key) has no question '\(DomainError.echo(k))'; use one of \(questions.map(\.key).joined(separator: ", "))"
         )
       }
       questions.removeAll { $0.key == r }
@@ -115,7 +116,8 @@ extension LearningState {
     let key = Self.objectName(n.name)
     guard !key.isEmpty else {
       throw DomainError(
-        "checklist name '\(n.name)' has no letters or digits; use a name like before-deploy")
+        "checklist name '\(DomainError.echo(n.name))' has no letters or digits; use a name like before-deploy"
+      )
     }
     if checklists[key] != nil {
       throw DomainError(
@@ -142,7 +144,7 @@ extension LearningState {
     let key = checklists[name] != nil ? name : Self.objectName(name)
     guard let list = checklists[key] else {
       throw DomainError(
-        "no checklist '\(name)'; add it with `learnlog checklist add` or list them with `learnlog checklist list`"
+        "no checklist '\(DomainError.echo(name))'; add it with `learnlog checklist add` or list them with `learnlog checklist list`"
       )
     }
     guard let cause = try becauseIncident(because) else {
@@ -176,7 +178,9 @@ extension LearningState {
 
   func planAddFactor(_ n: NewFactor, _ ctx: inout CommandContext) throws -> Plan {
     let iid = try resolve(n.incident, .incident)
-    guard let inc = incidents[iid] else { throw DomainError("no incident \(n.incident)") }
+    guard let inc = incidents[iid] else {
+      throw DomainError("no incident \(DomainError.echo(n.incident))")
+    }
     let text = try required(n.text, "text", "say what contributed with --text")
     let gap = try GapType.parse(n.gap, field: "gap")
     let id = newID(&ctx)
@@ -214,7 +218,9 @@ extension LearningState {
 
   func planAddTimelineEntry(_ n: NewTimelineEntry, _ ctx: inout CommandContext) throws -> Plan {
     let iid = try resolve(n.incident, .incident)
-    guard let inc = incidents[iid] else { throw DomainError("no incident \(n.incident)") }
+    guard let inc = incidents[iid] else {
+      throw DomainError("no incident \(DomainError.echo(n.incident))")
+    }
     let text = try required(n.text, "text", "say what happened with --text")
     let time = try LocalTime.parse(n.at, day: inc.occurred, field: "--at")
     let kind = try n.kind.map { try TimelineKind.parse($0, field: "kind") } ?? .note

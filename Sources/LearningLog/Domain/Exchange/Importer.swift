@@ -300,7 +300,7 @@ public enum Importer {
         "gap": .string(try it.choice("gap", FactorGap.self).rawValue),
       ]
       shared.append(
-        d(
+        try d(
           EventType.factorAdded, id,
           stamped(body, at: try it.time("created"), by: try it.string("by"))))
     }
@@ -319,7 +319,7 @@ public enum Importer {
       let link = try it.string("link")
       if !link.isEmpty { body["link"] = .string(link) }
       shared.append(
-        d(
+        try d(
           EventType.timelineAdded, id,
           stamped(body, at: try it.time("created"), by: try it.string("by"))))
     }
@@ -351,7 +351,7 @@ public enum Importer {
         }
         items = now
         shared.append(
-          d(
+          try d(
             n == 0 ? EventType.checklistCreated : EventType.checklistRevised, name,
             stamped(body, at: try ri.time("at"), by: try ri.string("by"))))
       }

@@ -207,7 +207,7 @@ extension Question {
     }
     guard parts.count == 3 else {
       throw DomainError(
-        "question '\(spec)' is not KEY:KIND:PROMPT; e.g. cache-risk:text:What could the cache lose?"
+        "question '\(DomainError.echo(spec))' is not KEY:KIND:PROMPT; e.g. cache-risk:text:What could the cache lose?"
       )
     }
     let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
@@ -219,7 +219,7 @@ extension Question {
       }.filter { !$0.isEmpty }
       kindText = "choice"
     }
-    let kind = try QuestionKind.parse(kindText, field: "question '\(key)' kind")
+    let kind = try QuestionKind.parse(kindText, field: "question '\(DomainError.echo(key))' kind")
     return Question(
       key: key, prompt: parts[2].trimmingCharacters(in: .whitespaces), kind: kind,
       choices: choices)
@@ -275,7 +275,7 @@ public enum LocalTime {
     }
     guard let clock else {
       throw DomainError(
-        "\(field): '\(text)' is not a time; give HH:MM (on the incident's day), YYYY-MM-DDTHH:MM or an ISO time like 2026-11-03T14:05:00Z"
+        "\(field): '\(DomainError.echo(text))' is not a time; give HH:MM (on the incident's day), YYYY-MM-DDTHH:MM or an ISO time like 2026-11-03T14:05:00Z"
       )
     }
     let guess = onDay.utcMilliseconds + clock
