@@ -170,6 +170,16 @@ struct CLIProtectedFilesTests {
     "demo": ["demo"],
     "git-setup": ["git-setup"],
     "sync": ["sync"],
+    "template list": ["template", "list"],
+    "template show": ["template", "show", "t"],
+    "template add": ["template", "add", "t", "--question", "a:text:b"],
+    "template revise": ["template", "revise", "t", "--remove", "a"],
+    "checklist add": ["checklist", "add", "c", "--item", "i"],
+    "checklist revise": ["checklist", "revise", "c", "--add", "i", "--because", "abc"],
+    "checklist list": ["checklist", "list"],
+    "checklist show": ["checklist", "show", "c"],
+    "factor add": ["factor", "add", "abc", "--text", "t", "--gap", "process"],
+    "timeline add": ["timeline", "add", "abc", "--at", "10:00", "--text", "t"],
   ]
 
   @Test("every command refuses a directory, a device, a FIFO and an empty --file, never blocking")

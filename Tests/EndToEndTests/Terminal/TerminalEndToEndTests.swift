@@ -274,7 +274,8 @@ struct TerminalEndToEndTests {
   #expect(withArgument.status == 2)
   #expect(
     withArgument.output.hasPrefix(
-      "error: unknown command 'list'; did you mean 'incident list', 'action list' or 'lesson list'?"
+      "error: unknown command 'list'; did you mean 'incident list', 'action list', 'lesson list', "
+        + "'template list' or 'checklist list'?"
     ))
   #expect(withArgument.output.hasSuffix(" see `learnlog --help`\n"))
   #expect(withArgument.output.split(separator: "\n").count == 1)
