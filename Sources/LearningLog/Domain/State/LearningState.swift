@@ -28,7 +28,7 @@ public struct LearningState: Sendable {
   var noteOrder: [String] = []
   var templateOrder: [String] = []
   var actionsByIncident = EntityMap<[String]>()
-  var incidentsByPatternKey: [String: [String]] = [:]
+  var incidentsByPatternKey: [String: Set<String>] = [:]
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
