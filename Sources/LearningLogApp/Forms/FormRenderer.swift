@@ -80,9 +80,9 @@ enum FormRenderer {
       case .text(let s), .date(let s):
         c = TextField(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .textArea(let s):
-        var shown = s
-        shown.keepCursorVisible(size: rect.size)
-        c = TextArea(shown, style: style, isFocused: focused).render(into: &buffer, area: rect)
+        // Wrapped: the view keeps the cursor's row on screen itself, measuring only what it
+        // shows (no sideways scroll to work out).
+        c = TextArea(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .choice(let ch):
         let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
         buffer.setString(
