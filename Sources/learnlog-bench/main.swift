@@ -23,6 +23,8 @@ struct Options {
   var shapes: [String] = []
   /// How many records each measured pull brings.
   var pulls = [1, 100, 10_000]
+  /// How many characters the typing shape types.
+  var keys = 10_000
 }
 
 func parseSize(_ s: Substring) -> Int? {
@@ -48,6 +50,7 @@ func parseOptions() -> Options {
       let list = args.isEmpty ? "all" : args.removeFirst()
       o.shapes =
         list == "all" ? ["cold", "pull", "patterns", "typing", "paste"] : list.split(separator: ",").map(String.init)
+    case "--keys": o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
     case "--pulls":
       o.pulls = (args.isEmpty ? "" : args.removeFirst()).split(separator: ",").compactMap(parseSize)
     case "--child":
@@ -57,7 +60,7 @@ func parseOptions() -> Options {
       print(
         """
         usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]
-               learnlog-bench --shapes all|cold,pull,patterns,typing,paste [--pulls 1,100,10k] [--runs N]
+               learnlog-bench --shapes all|cold,pull,patterns,typing,paste [--pulls 1,100,10k] [--keys 10k] [--runs N]
 
           --shapes   measure other shapes instead of the size table: cold (an open without a
                      snapshot against reading the file, 1M events), pull (the first open after
@@ -169,7 +172,7 @@ if !options.shapes.isEmpty {
       case "cold": try bench.coldOpen()
       case "pull": try bench.pull(options.pulls)
       case "patterns": try bench.patterns()
-      case "typing": try bench.typing()
+      case "typing": try bench.typing(keys: options.keys)
       case "paste": try bench.paste()
       default:
         throw BenchError("unknown shape \(shape): cold, pull, patterns, typing or paste")

@@ -87,3 +87,36 @@ import Testing
       CacheFixture.fingerprint(state) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
   }
 }
+
+/// A first open checks and decodes each chunk in two halves on two threads.
+@Suite struct ParallelColdOpenTests {
+  @Test func aColdOpenOfALogOverAMegabyteEqualsAFullReplay() throws {
+    let fs = MemoryFileSystem()
+    _ = try CacheFixture.makeLog(fs, extra: 6_000)
+    let size = try #require(fs.contents(CacheFixture.logPath)).count
+    #expect(size > 1 << 20, "large enough to be cut in halves")
+    let cache = SnapshotCache(directory: CacheFixture.cacheDir, fileSystem: fs)
+    let state = try CacheFixture.load(fs, cache)
+    #expect(cache.lastUse == .rebuilt(reason: "no snapshot"))
+    #expect(
+      CacheFixture.fingerprint(state) == CacheFixture.fingerprint(try CacheFixture.fullState(fs)))
+    #expect(state.incidents["extra5999"] != nil && state.incidents["extra0"] != nil)
+  }
+
+  @Test func theHalvesOfAChunkJoinInFileOrder() throws {
+    let fs = MemoryFileSystem()
+    _ = try CacheFixture.makeLog(fs, extra: 6_000)
+    let bytes = try #require(fs.contents(CacheFixture.logPath))
+    let end = try #require(bytes.lastIndex(of: 0x0A)) + 1
+    let nl = try #require(bytes.firstIndex(of: 0x0A))
+    let header = Array(bytes[0..<nl])
+    let halves = bytes.withUnsafeBytes { raw in
+      header.withUnsafeBytes { h in ScanSlot.scanInHalves(raw, end: end, first: true, header: h) }
+    }
+    let whole = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: 0, end: end) }
+    #expect(halves.records.map(\.id) == whole.records.map(\.id))
+    #expect(halves.lines == whole.lines)
+    #expect(halves.completeEnd == whole.completeEnd && halves.validEnd == whole.validEnd)
+    #expect(halves.header != nil && halves.damaged.isEmpty)
+  }
+}
