@@ -36,12 +36,22 @@ extension LogGenerator {
 }
 
 /// Copies `from` to `to` through a temporary name and a rename: a new inode, as `git pull`
-/// leaves the log.
+/// leaves the log. The file replaced is kept under another name until `forgetReplaced`, so
+/// its inode cannot be handed to the copy (which would look like the same file).
 func replaceByCopy(_ from: String, _ to: String) throws {
   let temp = to + ".incoming"
   try? FileManager.default.removeItem(atPath: temp)
   try FileManager.default.copyItem(atPath: from, toPath: temp)
+  replacedCount += 1
+  _ = link(to, to + ".replaced-\(replacedCount)")
   guard rename(temp, to) == 0 else { throw BenchError("cannot rename \(temp)") }
+}
+
+nonisolated(unsafe) var replacedCount = 0
+
+/// Removes the files `replaceByCopy` kept.
+func forgetReplaced(_ to: String) {
+  for i in 0...replacedCount { try? FileManager.default.removeItem(atPath: to + ".replaced-\(i)") }
 }
 
 /// Times `body` `runs` times and returns the median.
@@ -165,6 +175,7 @@ struct ShapeBench {
         String(format: "%.2f× warm (bar ≤ 1.5×); %@", t / warm, use))
       try replaceByCopy(base, log)
       _ = try LearningState.load(path: log, cache: cache)
+      forgetReplaced(log)
     }
   }
 

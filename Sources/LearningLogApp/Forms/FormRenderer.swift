@@ -236,7 +236,9 @@ enum FormRenderer {
       } else {
         draft = FormCatalog.draftIncident(f)
       }
-      let suggestions = domain.suggestPatterns(for: draft, limit: 3)
+      // One index a log change, so a key costs the draft's words, not a walk of every incident.
+      let index = context.derived("pattern suggestion index") { PatternSuggestionIndex(domain) }
+      let suggestions = index.suggest(for: draft, limit: 3)
       if !suggestions.isEmpty {
         out.append(
           Line([

@@ -62,4 +62,39 @@ func incidentsSharingOnePattern(_ n: Int) -> [Record] {
       return counter["pattern index"]
     }
   }
+
+  @Test func aPatternSuggestionCostsTheDraftNotTheLog() {
+    // Keys typed into a new incident's form ask for suggestions each time: with the index
+    // gathered once, each costs the same however many incidents the log holds.
+    func work(_ n: Int) -> Int {
+      var stamper = Stamper()
+      let words = ["deploy", "flag", "stale", "cache", "region", "retry", "queue", "alert"]
+      let records = (0..<n).map { i in
+        stamper.stamp(
+          RecordDraft(
+            type: EventType.incidentCreated, entity: "inc-\(i)",
+            body: .object([
+              "title": .string("\(words[i % 8]) \(words[(i / 8) % 8]) trouble"),
+              "what": .string("the \(words[(i / 3) % 8]) went wrong again"),
+              "tags": .array([.string(words[i % 5])]),
+              "patterns": .array([.string("area-\(i % 20)/cause")]),
+            ])))
+      }
+      let index = PatternSuggestionIndex(LearningState.replay(records))
+      let counter = WorkCounter.measure {
+        for text in ["stale flag", "stale flag after deploy", "retry queue alert region"] {
+          let s = index.suggest(
+            for: NewIncident(title: text, what: "", tags: ["cache"], triggers: []), limit: 3)
+          #expect(s.count == 3)
+        }
+      }
+      return counter["pattern suggestions"]
+    }
+    let small = work(500)
+    let large = work(2_000)
+    #expect(small > 0)
+    #expect(
+      Double(large) <= 1.25 * Double(small),
+      "suggesting at 500 incidents: \(small) units; at 2,000: \(large)")
+  }
 }
