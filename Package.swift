@@ -50,7 +50,8 @@ let package = Package(
     .executableTarget(
       name: "learnlog-bench", dependencies: ["LearningLog", "TerminalUI", "LearningLogApp"]),
     .testTarget(
-      name: "LearningLogTests", dependencies: ["LearningLog", "WorkCounting", "learnlog-testwriter"]),
+      name: "LearningLogTests",
+      dependencies: ["LearningLog", "WorkCounting", "learnlog-testwriter"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting", "WorkCounting"],
       exclude: ["Golden"]

@@ -35,8 +35,9 @@ extension LogGenerator {
   }
 }
 
-/// Copies `from` to `to` through a temporary name and a rename: a new inode, as `git pull`
-/// leaves the log. The file replaced is kept under another name until `forgetReplaced`, so
+/// Copies `from` to `to` through a temporary name and a rename.
+///
+/// A new inode, as `git pull` leaves the log. The file replaced is kept under another name until `forgetReplaced`, so
 /// its inode cannot be handed to the copy (which would look like the same file).
 func replaceByCopy(_ from: String, _ to: String) throws {
   let temp = to + ".incoming"
@@ -197,8 +198,7 @@ struct ShapeBench {
         "\(sizeName(count)) one-event incidents (\(fmtBytes(Double(size ?? 0)))), \(pattern == nil ? "no pattern" : "one pattern"): cold open",
         fmtTime(t))
     }
-    if let a = results["25000-one"], let b = results["100000-one"], let c = results["100000-none"]
-    {
+    if let a = results["25000-one"], let b = results["100000-one"], let c = results["100000-none"] {
       row(
         "  one pattern: 25k → 100k", String(format: "×%.1f", b / a),
         "linear is ×4; quadratic ×16")
@@ -247,7 +247,9 @@ struct ShapeBench {
     times.reserveCapacity(keys)
     for i in 0..<keys {
       let t0 = now()
-      form.press(i % 500 == 499 ? KeyEvent(.enter) : KeyEvent(.character(Self.sample[i % Self.sample.count])))
+      form.press(
+        i % 500 == 499 ? KeyEvent(.enter) : KeyEvent(.character(Self.sample[i % Self.sample.count]))
+      )
       form.frame()
       times.append(now() - t0)
     }

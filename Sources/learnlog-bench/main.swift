@@ -49,8 +49,11 @@ func parseOptions() -> Options {
     case "--shapes":
       let list = args.isEmpty ? "all" : args.removeFirst()
       o.shapes =
-        list == "all" ? ["cold", "pull", "patterns", "typing", "paste"] : list.split(separator: ",").map(String.init)
-    case "--keys": o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
+        list == "all"
+        ? ["cold", "pull", "patterns", "typing", "paste"]
+        : list.split(separator: ",").map(String.init)
+    case "--keys":
+      o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
     case "--pulls":
       o.pulls = (args.isEmpty ? "" : args.removeFirst()).split(separator: ",").compactMap(parseSize)
     case "--child":

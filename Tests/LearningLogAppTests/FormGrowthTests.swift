@@ -41,7 +41,8 @@ import WorkCounting
     #expect(small["blame check"] > 0 && small["wrap"] > 0)
     for kind in Self.kinds where small[kind] > 0 || large[kind] > 0 {
       let ratio = Double(large[kind]) / Double(Swift.max(1, small[kind]))
-      #expect(ratio <= 5, "\(kind): 120 keys \(small[kind]) units, 480 keys \(large[kind]) (×\(ratio))")
+      #expect(
+        ratio <= 5, "\(kind): 120 keys \(small[kind]) units, 480 keys \(large[kind]) (×\(ratio))")
     }
   }
 }

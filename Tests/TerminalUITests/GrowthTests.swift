@@ -3,8 +3,9 @@ import WorkCounting
 
 @testable import TerminalUI
 
-/// Fails when any kind of work counted for `work(4n)` grows faster than `growth` × that of
-/// `work(n)`: 4 for work linear in n, 1 for work that must not depend on n (with `slack` for
+/// Fails when any kind of work counted grows faster than it should from n to 4n.
+///
+/// The growth allowed for `work(4n)` over `work(n)`: 4 for work linear in n, 1 for work that must not depend on n (with `slack` for
 /// rounding). Each kind is checked on its own, so a quadratic part cannot hide behind a large
 /// linear one.
 func expectGrowth(
@@ -58,7 +59,8 @@ func typedCharacter(_ i: Int) -> Character {
       var buffer = ScreenBuffer(size: Size(width: 30, height: 1))
       let counter = WorkCounter.measure {
         for i in 0..<n {
-          _ = field.handle(KeyEvent(.character(typedCharacter(i) == "\n" ? " " : typedCharacter(i))))
+          _ = field.handle(
+            KeyEvent(.character(typedCharacter(i) == "\n" ? " " : typedCharacter(i))))
           TextField(field).render(into: &buffer, area: buffer.area)
         }
       }

@@ -228,7 +228,9 @@ public final class SnapshotCache {
     /// The ties in `raw` (24 bytes), or nil when their sum does not match (a torn update).
     static func read(_ raw: UnsafeRawBufferPointer) -> Ties? {
       guard raw.count >= 24 else { return nil }
-      let v = (0..<3).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+      let v = (0..<3).map {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+      }
       let t = Ties(inode: v[0], device: v[1])
       return t.sum == v[2] ? t : nil
     }

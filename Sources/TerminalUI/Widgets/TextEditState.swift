@@ -285,8 +285,9 @@ public struct TextField {
 }
 
 extension TextEditState {
-  /// What a field `width` cells wide shows, as ``visibleScroll(width:)`` places it: the first
-  /// cluster drawn, the cells of it cut off by the left edge, and the cursor's column in the
+  /// What a field `width` cells wide shows, as ``visibleScroll(width:)`` places it.
+  ///
+  /// The first cluster drawn, the cells of it cut off by the left edge, and the cursor's column in the
   /// field. Measures at most the clusters up to `scroll` + `width` cells, and `width` cells
   /// back from the cursor.
   func visibleWindow(width: Int) -> (start: Int, skip: Int, cursorX: Int) {

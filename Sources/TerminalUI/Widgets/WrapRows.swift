@@ -1,3 +1,5 @@
+import WorkCounting
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import WorkCounting
 
 /// Where the rows of one line of text start when it is wrapped greedily by cluster at a width:
 /// computed from the line's start as far as a view needs, and kept between frames.
@@ -127,6 +128,8 @@ extension TextEditState {
     var startsLine: Bool
   }
 
+  /// The rows of this line around cluster `index`.
+  ///
   /// Up to `before` rows before the row holding cluster `index`, that row, and up to `after`
   /// rows after it, wrapped greedily by cluster at `width` from the line's start (a cluster
   /// wider than the width takes a row of its own). Pass `Int.max` as `index` for the last row.

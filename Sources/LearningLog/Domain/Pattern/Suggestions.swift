@@ -45,8 +45,9 @@ public enum Words {
   }
 }
 
-/// What pattern suggestions read of a log, gathered once: for each trigger, tag and word, how
-/// many incidents of each pattern carry it. Suggesting then costs the draft's words times the
+/// What pattern suggestions read of a log, gathered once.
+///
+/// For each trigger, tag and word: how many incidents of each pattern carry it. Suggesting then costs the draft's words times the
 /// patterns that share them, not a walk of every incident (the app keeps one per log change,
 /// so a key typed into a new incident's form does not grow with the log).
 public struct PatternSuggestionIndex: Sendable {

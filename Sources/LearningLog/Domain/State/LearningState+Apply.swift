@@ -1,4 +1,5 @@
 import WorkCounting
+
 /// Reading event bodies without trusting them.
 struct BodyReader {
   let body: [String: JSONValue]
