@@ -20,16 +20,18 @@ let package = Package(
       pkgConfig: "ncursesw",
       providers: [.apt(["libncurses-dev"])]
     ),
+    // Counts units of work on paths whose cost must grow linearly (growth tests read it).
+    .target(name: "WorkCounting"),
     // Domain and store: events, replay, the learning rules. No UI.
-    .target(name: "LearningLog"),
+    .target(name: "LearningLog", dependencies: ["WorkCounting"]),
     // Pure terminal UI core: layout, cells, widgets, keys. No ncurses.
-    .target(name: "TerminalUI"),
+    .target(name: "TerminalUI", dependencies: ["WorkCounting"]),
     // The in-memory terminal and screen assertions, shipped for tests.
     .target(name: "TerminalUITesting", dependencies: ["TerminalUI"]),
     // The only importer of ncurses.
     .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
     // The full-screen app as a library: state, actions, reduce, views.
-    .target(name: "LearningLogApp", dependencies: ["LearningLog", "TerminalUI"]),
+    .target(name: "LearningLogApp", dependencies: ["LearningLog", "TerminalUI", "WorkCounting"]),
     // The executable: command line and wiring.
     .executableTarget(
       name: "learnlog",
@@ -47,9 +49,11 @@ let package = Package(
     // Generates logs shaped like real use and measures the speed and memory bars.
     .executableTarget(
       name: "learnlog-bench", dependencies: ["LearningLog", "TerminalUI", "LearningLogApp"]),
-    .testTarget(name: "LearningLogTests", dependencies: ["LearningLog", "learnlog-testwriter"]),
     .testTarget(
-      name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting"],
+      name: "LearningLogTests",
+      dependencies: ["LearningLog", "WorkCounting", "learnlog-testwriter"]),
+    .testTarget(
+      name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting", "WorkCounting"],
       exclude: ["Golden"]
     ),
     .testTarget(
@@ -57,7 +61,9 @@ let package = Package(
       dependencies: ["CursesBackend", "TerminalUI", "TerminalUITesting"]),
     .testTarget(
       name: "LearningLogAppTests",
-      dependencies: ["LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting"],
+      dependencies: [
+        "LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting", "WorkCounting",
+      ],
       exclude: ["Golden"]
     ),
     .testTarget(name: "EndToEndTests", dependencies: ["LearningLog"]),

@@ -2,6 +2,7 @@
 //
 //   swift run -c release learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR]
 //                                       [--no-taskwarrior]
+//   swift run -c release learnlog-bench --shapes cold,pull,patterns,typing [--pulls 1,100,10k]
 //
 // Each size is measured in a child process of its own (and peak memory in further
 // children), so one size's allocations never count against another's.
@@ -18,6 +19,12 @@ struct Options {
   var dir = "/tmp/learnlog-bench"
   var taskwarrior = true
   var child: [String] = []
+  /// The shapes to measure instead of the size table (`--shapes`), none for the table.
+  var shapes: [String] = []
+  /// How many records each measured pull brings.
+  var pulls = [1, 100, 10_000]
+  /// How many characters the typing shape types.
+  var keys = 10_000
 }
 
 func parseSize(_ s: Substring) -> Int? {
@@ -39,12 +46,32 @@ func parseOptions() -> Options {
     case "--runs": o.runs = max(1, Int(args.isEmpty ? "" : args.removeFirst()) ?? 5)
     case "--dir": o.dir = args.isEmpty ? o.dir : args.removeFirst()
     case "--no-taskwarrior": o.taskwarrior = false
+    case "--shapes":
+      let list = args.isEmpty ? "all" : args.removeFirst()
+      o.shapes =
+        list == "all"
+        ? ["cold", "pull", "patterns", "typing", "paste"]
+        : list.split(separator: ",").map(String.init)
+    case "--keys":
+      o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
+    case "--pulls":
+      o.pulls = (args.isEmpty ? "" : args.removeFirst()).split(separator: ",").compactMap(parseSize)
     case "--child":
       o.child = args
       args = []
     case "-h", "--help":
       print(
-        "usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]")
+        """
+        usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]
+               learnlog-bench --shapes all|cold,pull,patterns,typing,paste [--pulls 1,100,10k] [--keys 10k] [--runs N]
+
+          --shapes   measure other shapes instead of the size table: cold (an open without a
+                     snapshot against reading the file, 1M events), pull (the first open after
+                     the log is replaced by a copy with --pulls new records, against a warm
+                     open), patterns (100k one-event incidents on one pattern and on none),
+                     typing (10,000 characters typed into a review answer), paste (1 MB
+                     pasted into one, then keys)
+        """)
       exit(0)
     default:
       FileHandle.standardError.write(Data("error: unknown option \(a); see --help\n".utf8))
@@ -135,6 +162,31 @@ if !options.child.isEmpty {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
   }
+}
+
+if !options.shapes.isEmpty {
+  print("learnlog-bench --shapes \(options.shapes.joined(separator: ",")): \(machineLine())")
+  print("medians of \(options.runs) runs; logs in \(options.dir)")
+  var bench = ShapeBench(dir: options.dir, runs: options.runs)
+  do {
+    try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
+    for shape in options.shapes {
+      switch shape {
+      case "cold": try bench.coldOpen()
+      case "pull": try bench.pull(options.pulls)
+      case "patterns": try bench.patterns()
+      case "typing": try bench.typing(keys: options.keys)
+      case "paste": try bench.paste()
+      default:
+        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing or paste")
+      }
+    }
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+  }
+  print("load after the run: \(machineLine())")
+  exit(0)
 }
 
 print("learnlog-bench: \(machineLine())")

@@ -256,24 +256,74 @@ extension LearningState {
   }
 }
 
-/// One chunk of a log, checked and decoded on a worker thread.
+/// One chunk of a log, checked and decoded on worker threads.
 final class ScanSlot: @unchecked Sendable {
   /// Set by the worker before it signals `done`; read only after waiting on it.
   var scan: LogScanner.Scan?
   let done = DispatchSemaphore(value: 0)
 
   /// Scans `bytes[..<end]`; a line equal to `header` (after the first chunk) is skipped.
+  ///
+  /// The chunk is cut at a newline near its middle and the halves are checked and decoded on
+  /// two threads (both cores), while the caller applies the chunk before; the halves' records
+  /// are joined in file order.
   static func start(_ bytes: [UInt8], end: Int, first: Bool, header: [UInt8]) -> ScanSlot {
     let slot = ScanSlot()
     DispatchQueue.global(qos: .userInitiated).async {
       slot.scan = bytes.withUnsafeBytes { raw in
         header.withUnsafeBytes { h in
-          LogScanner.scan(
-            raw, start: 0, lines: first ? 0 : 1, end: end, header: first || h.isEmpty ? nil : h)
+          scanInHalves(raw, end: end, first: first, header: h.isEmpty ? nil : h)
         }
       }
       slot.done.signal()
     }
     return slot
+  }
+
+  /// Scans `raw[..<end]` in two halves on two threads (one when it is small).
+  static func scanInHalves(
+    _ raw: UnsafeRawBufferPointer, end: Int, first: Bool, header: UnsafeRawBufferPointer?
+  ) -> LogScanner.Scan {
+    let whole = {
+      LogScanner.scan(raw, start: 0, lines: first ? 0 : 1, end: end, header: first ? nil : header)
+    }
+    guard end >= 1 << 20, let base = raw.baseAddress, header != nil,
+      let nl = memchr(base + end / 2, 0x0A, end - end / 2)
+    else { return whole() }
+    let mid = base.distance(to: UnsafeRawPointer(nl)) + 1
+    guard mid < end else { return whole() }
+    /// The two threads read the same immutable bytes and write disjoint slots.
+    struct Shared: @unchecked Sendable {
+      let raw: UnsafeRawBufferPointer
+      let header: UnsafeRawBufferPointer?
+      let out: UnsafeMutablePointer<LogScanner.Scan?>
+    }
+    let out = UnsafeMutablePointer<LogScanner.Scan?>.allocate(capacity: 2)
+    out.initialize(repeating: nil, count: 2)
+    defer {
+      out.deinitialize(count: 2)
+      out.deallocate()
+    }
+    let shared = Shared(raw: raw, header: header, out: out)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      shared.out[i] =
+        i == 0
+        ? LogScanner.scan(
+          shared.raw, start: 0, lines: first ? 0 : 1, end: mid,
+          header: first ? nil : shared.header)
+        : LogScanner.scan(shared.raw, start: mid, lines: 1, end: end, header: shared.header)
+    }
+    guard var a = out[0], let b = out[1], a.newerFormat == nil, a.completeEnd == mid else {
+      return whole()
+    }
+    let shift = a.lines - 1
+    a.records.append(contentsOf: b.records)
+    a.recordLines.append(contentsOf: b.recordLines)
+    a.damaged += b.damaged
+    a.conflicts += b.conflicts
+    if !b.records.isEmpty { a.validEnd = b.validEnd }
+    a.completeEnd = b.completeEnd
+    a.lines = b.lines + shift
+    return a
   }
 }

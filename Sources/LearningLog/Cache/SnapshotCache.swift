@@ -1,3 +1,6 @@
+import Dispatch
+import WorkCounting
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -7,11 +10,19 @@
 /// A derived, rebuildable snapshot of replayed state, kept outside git (store.md 13).
 ///
 /// One file per log: `<directory>/<store id>-<hash of the log's path>.snapshot`, holding the
-/// state of the records in a prefix of the log, tied to the log's store id, path, inode and a
-/// fingerprint of the prefix it covers (its length and sampled blocks, the last block before
-/// the covered end among them), and sealed by a checksum of the whole snapshot. Any mismatch
-/// means "rebuild": the snapshot is ignored and written again. Deleting it is always safe.
-/// Private notes never enter it. See `docs/performance.md` for the trade-offs.
+/// state of the records in a prefix of the log, tied to the log's store id, path and the
+/// content of the prefix it covers: its length, a hash of every byte of it, and a fingerprint
+/// of sampled blocks (the last block before the covered end among them); sealed by a checksum
+/// of the whole snapshot.
+///
+/// The snapshot also notes the inode the log had when it was checked. While the log keeps that
+/// inode (the store only ever appends to it) the sampled fingerprint is the check; a log with
+/// another inode — replaced by `git pull`, a copy, a restore — has its whole covered prefix
+/// hashed (a sequential read, on a second core while the snapshot decodes) and, when it is
+/// the same, the snapshot is used and only the records after the prefix are read; the noted
+/// inode is then updated in place. Any mismatch means "rebuild": the snapshot is ignored and
+/// written again. Deleting it is always safe. Private notes never enter it. See
+/// `docs/performance.md` for the trade-offs.
 public final class SnapshotCache {
   /// What the last ``LearningState/load(path:fileSystem:readOnly:cache:policy:notice:progress:)`` did with the cache.
   public enum Use: Equatable, Sendable {
@@ -33,9 +44,15 @@ public final class SnapshotCache {
   public internal(set) var lastSaveSucceeded: Bool?
   /// Why the last save failed, when it did.
   public internal(set) var lastSaveError: String?
+  /// Whether the last lookup hashed the whole covered prefix (the log had another inode).
+  public internal(set) var lastLookupHashedPrefix = false
 
-  static let magic: [UInt8] = Array("LLSNAP\u{0}\u{2}".utf8)
-  static let formatVersion: UInt64 = 3
+  static let magic: [UInt8] = Array("LLSNAP\u{0}\u{3}".utf8)
+  static let formatVersion: UInt64 = 4
+  /// Where the noted inode, device and their sum sit: after the magic, head length and sum.
+  static let tiesOffset = 24
+  /// Where the head starts: after the ties.
+  static let headOffset = 48
   static let sampleBlock = 4096
   static let sampleCount = 32
 
@@ -122,24 +139,32 @@ public final class SnapshotCache {
     _ storage: SnapshotBacking.Storage, store: LogStore, storeID: String, status: FileStatus,
     policy: PolicySettings, lazy: Bool
   ) -> Lookup {
+    lastLookupHashedPrefix = false
     do {
       var meta = try Self.open(storage.bytes)
       guard meta.storeID == storeID, meta.logPath == store.path else {
         return .miss("the snapshot belongs to another log")
       }
-      guard meta.inode == status.inode, meta.device == status.device else {
-        return .miss("the log file was replaced")
-      }
       guard meta.prefix.length <= status.size else {
         return .miss("the log is shorter")
       }
-      let fingerprint = try Self.fingerprint(length: meta.prefix.length) { o, c in
-        try store.readBytes(offset: o, count: c)
-      }
-      guard fingerprint == meta.fingerprint else {
-        return .miss("the log's prefix changed")
-      }
       let length = meta.prefix.length
+      let sameFile = meta.ties == Ties(inode: status.inode, device: status.device)
+      // Another file (or ties unreadable): hash its whole covered prefix, on a second core
+      // while the snapshot decodes on this one when the file system allows it.
+      var hashed: PrefixHashJob?
+      if !sameFile {
+        lastLookupHashedPrefix = true
+        hashed = PrefixHashJob(store: store, length: length, parallel: fileSystem is RealFileSystem)
+      } else {
+        let fingerprint = try Self.fingerprint(length: length) { o, c in
+          try store.readBytes(offset: o, count: c)
+        }
+        guard fingerprint == meta.fingerprint else {
+          return .miss("the log's prefix changed")
+        }
+      }
+      let fingerprint = meta.fingerprint
       let replay = SnapshotBacking.ReplayBox { [store] in
         Self.replayPrefix(of: store, length: length, fingerprint: fingerprint, policy: policy)
       }
@@ -147,6 +172,15 @@ public final class SnapshotCache {
         &meta.reader, storage: storage, lazyStart: meta.lazyStart, lazy: lazy, replay: replay,
         policy: policy)
       guard meta.reader.isAtEnd else { return .miss("the snapshot has trailing bytes") }
+      if let job = hashed {
+        guard let h = job.result() else {
+          return .miss("the log cannot be read")
+        }
+        guard h == meta.prefixHash else {
+          return .miss("the log file was replaced by one whose prefix differs")
+        }
+        noteTies(Ties(inode: status.inode, device: status.device), store: store, storeID: storeID)
+      }
       return .hit(meta.prefix, state)
     } catch let e as SnapshotFormatError {
       return .miss("the snapshot is damaged: \(e.reason)")
@@ -177,14 +211,97 @@ public final class SnapshotCache {
     }
   }
 
+  /// The file a snapshot was last checked against.
+  struct Ties: Equatable {
+    var inode: UInt64
+    var device: UInt64
+
+    /// The 24 bytes kept at ``SnapshotCache/tiesOffset``: inode, device and their sum.
+    var bytes: [UInt8] {
+      var out: [UInt8] = []
+      for v in [inode, device, sum] { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+      return out
+    }
+
+    var sum: UInt64 { FastHash.mix(inode ^ FastHash.mix(device ^ 0x5449_4553)) }
+
+    /// The ties in `raw` (24 bytes), or nil when their sum does not match (a torn update).
+    static func read(_ raw: UnsafeRawBufferPointer) -> Ties? {
+      guard raw.count >= 24 else { return nil }
+      let v = (0..<3).map {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+      }
+      let t = Ties(inode: v[0], device: v[1])
+      return t.sum == v[2] ? t : nil
+    }
+  }
+
+  /// Notes in the snapshot the file it was just checked against, in place (24 bytes with
+  /// their own sum; a torn write only means the next open hashes the prefix again).
+  func noteTies(_ ties: Ties, store: LogStore, storeID: String) {
+    let file = snapshotPath(storeID: storeID, logPath: store.path)
+    guard let fd = try? fileSystem.open(file, readOnly: false) else { return }
+    defer { fileSystem.close(fd) }
+    try? fileSystem.writeAll(fd, ties.bytes, offset: Self.tiesOffset, path: file)
+  }
+
+  /// The hash of every byte of the first `length` bytes of `store`'s log: chained 8 MiB at a
+  /// time exactly as `FastHash.chunked` does over the bytes in memory.
+  static func prefixHash(length: Int, read: (Int, Int) throws -> [UInt8]) rethrows -> UInt64 {
+    let step = 8 << 20
+    var h = FastHash.mix(UInt64(length))
+    var i = 0
+    repeat {
+      let n = min(step, length - i)
+      let chunk = try read(i, n)
+      h = chunk.withUnsafeBytes { FastHash.hash($0, seed: h) }
+      if chunk.count != n { h = ~h }
+      WorkCounter.count("prefix bytes hashed", n)
+      i += n
+    } while i < length
+    return h
+  }
+
+  /// A prefix hash computed on a worker thread (or at once when `parallel` is false).
+  final class PrefixHashJob: @unchecked Sendable {
+    private var value: UInt64?
+    private let done = DispatchSemaphore(value: 0)
+
+    /// The store, read by the worker only through `pread`-like positioned reads.
+    private struct Reader: @unchecked Sendable { let store: LogStore }
+
+    init(store: LogStore, length: Int, parallel: Bool) {
+      let reader = Reader(store: store)
+      let work: @Sendable () -> Void = { [self] in
+        value = try? SnapshotCache.prefixHash(length: length) { o, c in
+          try reader.store.readBytes(offset: o, count: c)
+        }
+        done.signal()
+      }
+      if parallel {
+        DispatchQueue.global(qos: .userInitiated).async(execute: work)
+      } else {
+        work()
+      }
+    }
+
+    /// The hash, once computed; nil when the log could not be read.
+    func result() -> UInt64? {
+      done.wait()
+      return value
+    }
+  }
+
   /// The ties of a snapshot and a reader at the start of its state.
   struct Meta {
     var storeID: String
     var logPath: String
-    var inode: UInt64
-    var device: UInt64
+    /// The file it was last checked against; nil when unreadable.
+    var ties: Ties?
     var prefix: LogPrefix
     var fingerprint: UInt64
+    /// The hash of every byte of the covered prefix (``prefixHash(length:read:)``).
+    var prefixHash: UInt64
     /// A reader over the head, after the ties.
     var reader: BinaryReader
     /// Where the lazily read region starts.
@@ -193,34 +310,37 @@ public final class SnapshotCache {
 
   /// Checks the magic number and the head's sum, and reads the ties.
   ///
-  /// The layout: magic (8 bytes), head length (8), head sum (8), the head, the lazy region.
+  /// The layout: magic (8 bytes), head length (8), head sum (8), the file last checked
+  /// against (inode, device, their sum: 24, updated in place), the head, the lazy region.
   static func open(_ raw: UnsafeRawBufferPointer) throws(SnapshotFormatError) -> Meta {
-    guard raw.count >= 24, raw.starts(with: magic) else {
+    guard raw.count >= headOffset, raw.starts(with: magic) else {
       throw SnapshotFormatError("not a learnlog snapshot")
     }
     var r = try BinaryReader(raw, from: 8)
     let headLength = try r.fixed64()
     let sealed = try r.fixed64()
-    guard headLength <= UInt64(raw.count - 24) else { throw SnapshotFormatError("head too long") }
-    let lazyStart = 24 + Int(headLength)
-    let head = UnsafeRawBufferPointer(rebasing: raw[24..<lazyStart])
+    guard headLength <= UInt64(raw.count - headOffset) else {
+      throw SnapshotFormatError("head too long")
+    }
+    let lazyStart = headOffset + Int(headLength)
+    let ties = Ties.read(UnsafeRawBufferPointer(rebasing: raw[tiesOffset..<headOffset]))
+    let head = UnsafeRawBufferPointer(rebasing: raw[headOffset..<lazyStart])
     guard FastHash.chunked(head) == sealed else { throw SnapshotFormatError("checksum mismatch") }
-    r = try BinaryReader(UnsafeRawBufferPointer(rebasing: raw[0..<lazyStart]), from: 24)
+    r = try BinaryReader(UnsafeRawBufferPointer(rebasing: raw[0..<lazyStart]), from: headOffset)
     guard try r.uint() == formatVersion else { throw SnapshotFormatError("another version") }
     let storeID = try r.string()
     let logPath = try r.string()
-    let inode = try r.uint()
-    let device = try r.uint()
     // Sizes of the log, not of this file: checked against the log by the caller.
     let length = Int(truncatingIfNeeded: try r.uint() & 0x7FFF_FFFF_FFFF_FFFF)
     let lines = Int(truncatingIfNeeded: try r.uint() & 0x7FFF_FFFF_FFFF_FFFF)
     var clock: HybridTimestamp?
     if try r.bool() { clock = HybridTimestamp(wall: try r.int64(), logical: try r.int32()) }
     let fingerprint = try r.fixed64()
+    let prefixHash = try r.fixed64()
     return Meta(
-      storeID: storeID, logPath: logPath, inode: inode, device: device,
+      storeID: storeID, logPath: logPath, ties: ties,
       prefix: LogPrefix(length: length, lines: lines, clock: clock), fingerprint: fingerprint,
-      reader: r, lazyStart: lazyStart)
+      prefixHash: prefixHash, reader: r, lazyStart: lazyStart)
   }
 
   static func fingerprint(length: Int, read: (Int, Int) throws -> [UInt8]) throws -> UInt64 {
@@ -255,8 +375,6 @@ public final class SnapshotCache {
     w.uint(Self.formatVersion)
     w.string(store.header.storeID)
     w.string(store.path)
-    w.uint(inode)
-    w.uint(device)
     w.uint(UInt64(prefix.length))
     w.uint(UInt64(prefix.lines))
     w.bool(prefix.clock != nil)
@@ -268,13 +386,18 @@ public final class SnapshotCache {
       try Self.fingerprint(length: prefix.length) { o, c in
         try store.readBytes(offset: o, count: c)
       })
+    w.fixed64(
+      try Self.prefixHash(length: prefix.length) { o, c in
+        try store.readBytes(offset: o, count: c)
+      })
     // The snapshot is about a third of the log: the log's length is never too little.
     let lazy = try StateCoding.encode(state, head: &w, capacity: max(1 << 20, prefix.length))
     var out = Self.magic
-    out.reserveCapacity(24 + w.bytes.count)
+    out.reserveCapacity(Self.headOffset + w.bytes.count)
     let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
     withUnsafeBytes(of: UInt64(w.bytes.count).littleEndian) { out.append(contentsOf: $0) }
     withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
+    out += Ties(inode: inode, device: device).bytes
     out.append(contentsOf: w.bytes)
     return (out, lazy)
   }

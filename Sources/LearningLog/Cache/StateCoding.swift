@@ -349,7 +349,7 @@ enum StateCoding {
     w.strings(s.experimentOrder)
     w.strings(s.lessonOrder)
     w.strings(s.templateOrder)
-    encodeIndex(s.incidentsByPatternKey, &w)
+    encodeIndex(s.incidentsByPatternKey.mapValues { Array($0) }, &w)
     let held = s.pending.values.flatMap { $0 }
     w.uint(UInt64(held.count))
     for r in held {
@@ -609,7 +609,7 @@ enum StateCoding {
     s.experimentOrder = try r.strings()
     s.lessonOrder = try r.strings()
     s.templateOrder = try r.strings()
-    s.incidentsByPatternKey = try decodeIndex(&r)
+    s.incidentsByPatternKey = try decodeIndex(&r).mapValues { Set($0) }
     for _ in 0..<(try r.count()) {
       let n = try r.count(limit: LogBounds.maxLineBytes + 64)
       let line = try r.rawBytes(n)

@@ -151,6 +151,10 @@ public struct ActiveForm: Hashable, Sendable {
   public var initial: [String: String]
   /// Set after a save attempt with problems: show every field's problem.
   public var showsAllProblems = false
+  /// Each field's revision when the form was made: a field still at it holds its initial value.
+  var initialRevisions: [String: UInt64]
+  /// Each field's length in clusters when the form was made (a different length is a change).
+  var initialLengths: [String: Int]
 
   /// A form of `kind` titled `title`.
   public init(kind: FormKind, title: String, form: FormState) {
@@ -158,6 +162,23 @@ public struct ActiveForm: Hashable, Sendable {
     self.title = title
     self.form = form
     self.initial = Self.values(of: form)
+    var revisions: [String: UInt64] = [:]
+    var lengths: [String: Int] = [:]
+    for f in form.fields {
+      revisions[f.id] = f.revision
+      lengths[f.id] = Self.length(f)
+    }
+    initialRevisions = revisions
+    initialLengths = lengths
+  }
+
+  /// A field's length in clusters, found without building its value.
+  static func length(_ field: FormField) -> Int {
+    switch field.kind {
+    case .text(let s), .date(let s): return s.characters.count
+    case .textArea(let s): return s.characterCount
+    case .choice(let c): return c.value.count
+    }
   }
 
   static func values(of form: FormState) -> [String: String] {
@@ -170,12 +191,37 @@ public struct ActiveForm: Hashable, Sendable {
   public var values: [String: String] { Self.values(of: form) }
 
   /// Whether any value differs from what the form started with.
-  public var isEdited: Bool { values != initial }
+  ///
+  /// A field not edited since (same revision) is not compared, nor one whose length changed;
+  /// only an edited field of its initial length has its value compared.
+  public var isEdited: Bool {
+    form.fields.contains { f in
+      if initialRevisions[f.id] == f.revision { return false }
+      if initialLengths[f.id] != Self.length(f) { return true }
+      return f.value != initial[f.id]
+    }
+  }
 
   /// The value of field `id` ("" when unset; a choice's "—" counts as unset).
   public func value(_ id: String) -> String {
     let v = form.value(id) ?? ""
     return v == ActiveForm.unset ? "" : v
+  }
+
+  /// The first `limit` clusters of field `id`'s value ("" when unset), without building the rest.
+  public func prefix(_ id: String, _ limit: Int) -> String {
+    guard let field = form.fields.first(where: { $0.id == id }) else { return "" }
+    switch field.kind {
+    case .text(let s), .date(let s): return String(s.characters.prefix(limit))
+    case .textArea(let a):
+      var out: [Character] = []
+      for (i, line) in a.lines.enumerated() where out.count < limit {
+        if i > 0 { out.append("\n") }
+        out += line.characters.prefix(limit - out.count)
+      }
+      return String(out.prefix(limit))
+    case .choice: return value(id)
+    }
   }
 
   /// The option standing for "no answer" in a choice.

@@ -195,11 +195,13 @@ public enum FormCatalog {
     }
   }
 
-  /// A new incident as typed so far (for live pattern suggestions and lessons).
-  static func draftIncident(_ f: ActiveForm) -> NewIncident {
+  /// A new incident as typed so far (for live pattern suggestions and lessons): its
+  /// description's first `whatLimit` clusters, so a key costs the same however long it grows.
+  static func draftIncident(_ f: ActiveForm, whatLimit: Int = 2_000) -> NewIncident {
     NewIncident(
-      title: f.value("title"), what: f.value("what"), tags: splitList(f.value("tags")),
-      triggers: splitList(f.value("triggers")), patterns: splitList(f.value("patterns")))
+      title: f.value("title"), what: f.prefix("what", whatLimit),
+      tags: splitList(f.value("tags")), triggers: splitList(f.value("triggers")),
+      patterns: splitList(f.value("patterns")))
   }
 }
 

@@ -1,5 +1,6 @@
 import LearningLog
 import TerminalUI
+import WorkCounting
 
 /// Draws an open form: a context header, fields stacked under their labels (scrolled so the
 /// focused one shows), and a footer with blame hints, what is missing and live suggestions.
@@ -41,7 +42,7 @@ enum FormRenderer {
     let field = f.form.fields[i]
     guard let m = field.validationMessage else { return nil }
     if f.showsAllProblems { return m }
-    return i == f.form.focus && !field.value.isEmpty ? m : nil
+    return i == f.form.focus && !field.isEmpty ? m : nil
   }
 
   static func renderFields(
@@ -79,17 +80,19 @@ enum FormRenderer {
       case .text(let s), .date(let s):
         c = TextField(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .textArea(let s):
-        var shown = s
-        shown.keepCursorVisible(size: rect.size)
-        c = TextArea(shown, style: style, isFocused: focused).render(into: &buffer, area: rect)
+        // Wrapped: the view keeps the cursor's row on screen itself, measuring only what it
+        // shows (no sideways scroll to work out).
+        c = TextArea(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .choice(let ch):
         let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
         buffer.setString(
           rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
       }
-      // Blame and hindsight phrases are marked where they are typed.
-      for flag in BlameCheck.flags(in: field.value) {
-        highlight(flag.phrase, in: rect, buffer: &buffer, style: theme.warning.adding(.underline))
+      // Blame and hindsight phrases are marked where they are typed: each row on screen is
+      // checked as drawn, so a key costs the rows shown, not the length of the text.
+      if case .choice = field.kind {
+      } else {
+        highlightBlame(in: rect, buffer: &buffer, style: theme.warning.adding(.underline))
       }
       if focused { cursor = c }
       if let p = problem(f, i), top + 1 + rows < area.maxY {
@@ -97,6 +100,41 @@ enum FormRenderer {
       }
     }
     return cursor
+  }
+
+  /// Marks the blame and hindsight phrases on each row of `rect` as drawn.
+  static func highlightBlame(in rect: Rect, buffer: inout ScreenBuffer, style: Style) {
+    for y in rect.y..<rect.maxY {
+      var text = ""
+      for x in rect.x..<rect.maxX where !buffer[x, y].isContinuation { text += buffer[x, y].text }
+      WorkCounter.count("blame check", rect.width)
+      let row = Rect(x: rect.x, y: y, width: rect.width, height: 1)
+      for flag in BlameCheck.flags(in: text) {
+        highlight(flag.phrase, in: row, buffer: &buffer, style: style)
+      }
+    }
+  }
+
+  /// The text of the focused field around its cursor: what the live hint checks (a window of
+  /// `radius` clusters each side on the cursor's line and the lines next to it).
+  static func textNearCursor(_ field: FormField, radius: Int = 600) -> String {
+    func window(_ s: TextEditState, around c: Int) -> String {
+      let at = Swift.min(c, s.characters.count)
+      let lo = Swift.max(0, at - radius)
+      let hi = Swift.min(s.characters.count, at + radius)
+      WorkCounter.count("blame check", hi - lo)
+      return String(s.characters[lo..<hi])
+    }
+    switch field.kind {
+    case .text(let s), .date(let s): return window(s, around: s.cursor)
+    case .textArea(let a):
+      var parts: [String] = []
+      if a.row > 0 { parts.append(window(a.lines[a.row - 1], around: Int.max)) }
+      parts.append(window(a.lines[a.row], around: a.column))
+      if a.row + 1 < a.lines.count { parts.append(window(a.lines[a.row + 1], around: 0)) }
+      return parts.joined(separator: "\n")
+    case .choice(let c): return c.value
+    }
   }
 
   /// Marks every on-screen occurrence of `phrase` (case-insensitive) inside `rect`.
@@ -172,7 +210,7 @@ enum FormRenderer {
     let theme = context.theme
     let domain = context.domain
     var out: [Line] = []
-    if let field = f.focusedField, let flag = BlameCheck.flags(in: field.value).first {
+    if let field = f.focusedField, let flag = BlameCheck.flags(in: textNearCursor(field)).first {
       out.append(
         Line([
           Span("“\(flag.phrase)”", style: theme.warning),
@@ -200,7 +238,9 @@ enum FormRenderer {
       } else {
         draft = FormCatalog.draftIncident(f)
       }
-      let suggestions = domain.suggestPatterns(for: draft, limit: 3)
+      // One index a log change, so a key costs the draft's words, not a walk of every incident.
+      let index = context.derived("pattern suggestion index") { PatternSuggestionIndex(domain) }
+      let suggestions = index.suggest(for: draft, limit: 3)
       if !suggestions.isEmpty {
         out.append(
           Line([
@@ -230,10 +270,10 @@ enum FormRenderer {
     -> [String]
   {
     var missing: [String] = []
-    let root =
-      f.form.fields.contains { $0.id == "root-cause" }
-      ? f.value("root-cause") : (incident.answer("root-cause") ?? "")
-    if root.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { missing.append("root cause") }
+    let rootBlank =
+      f.form.fields.first { $0.id == "root-cause" }.map(\.isBlank)
+      ?? (incident.answer("root-cause") ?? "").allSatisfy(\.isWhitespace)
+    if rootBlank { missing.append("root cause") }
     let gap =
       f.form.fields.contains { $0.id == "gap" } ? f.value("gap") : (incident.answer("gap") ?? "")
     if GapType(rawValue: gap) == nil { missing.append("gap type") }
@@ -241,9 +281,8 @@ enum FormRenderer {
     if !acts.contains(where: { !$0.owner.isEmpty && $0.due != nil }) {
       missing.append("an action with owner and due date (a)")
     }
-    if f.form.fields.contains(where: { $0.id == ReviewTemplate.whyFixFailedKey }),
-      f.value(ReviewTemplate.whyFixFailedKey).trimmingCharacters(in: .whitespacesAndNewlines)
-        .isEmpty
+    if let why = f.form.fields.first(where: { $0.id == ReviewTemplate.whyFixFailedKey }),
+      why.isBlank
     {
       missing.append("why the earlier fix didn't hold")
     }

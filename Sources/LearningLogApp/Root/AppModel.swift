@@ -404,11 +404,15 @@ public struct AppModel: ProgramModel {
     guard var f = state.form else { return [] }
     switch input {
     case .key(let key):
-      let before = f.values
+      // Taken out of the state while edited, so its texts are edited in place, not copied.
+      state.form = nil
+      let before = f.form.fields.map(\.revision)
       _ = f.form.handle(key)
       state.form = f
-      return f.values != before ? draftEffects(&state) : []
+      // An edit changes a field's revision: no texts compared to find out.
+      return f.form.fields.map(\.revision) != before ? draftEffects(&state) : []
     case .paste(let text):
+      state.form = nil
       f.form.paste(text)
       state.form = f
       return draftEffects(&state)

@@ -92,6 +92,34 @@ public struct FormField: Hashable, Sendable {
     }
   }
 
+  /// Changes whenever the value may have changed (a choice's index; a text's revision), so a
+  /// caller can tell an edit without comparing texts.
+  public var revision: UInt64 {
+    switch kind {
+    case .text(let s), .date(let s): return s.revision
+    case .textArea(let s): return s.revision
+    case .choice(let c): return UInt64(c.index)
+    }
+  }
+
+  /// Whether the value is empty or only whitespace, found without building the value.
+  public var isBlank: Bool {
+    switch kind {
+    case .text(let s), .date(let s): return s.isBlank
+    case .textArea(let s): return s.isBlank
+    case .choice(let c): return c.value.allSatisfy(\.isWhitespace)
+    }
+  }
+
+  /// Whether the value is empty, found without building the value.
+  public var isEmpty: Bool {
+    switch kind {
+    case .text(let s), .date(let s): return s.isEmpty
+    case .textArea(let s): return s.isEmpty
+    case .choice(let c): return c.value.isEmpty
+    }
+  }
+
   /// The rows the field takes on screen.
   public var rows: Int {
     if case .textArea = kind { return Swift.max(1, height) }
@@ -101,9 +129,12 @@ public struct FormField: Hashable, Sendable {
   /// Nil when the value is acceptable, otherwise a one-line message.
   public var validationMessage: String? {
     switch kind {
-    case .date(let s): return DateValidation.message(for: s.text, required: isRequired)
+    case .date(let s):
+      // Longer than YYYY-MM-DD is never a date (and is not copied to find out).
+      if s.characters.count > 10 { return DateValidation.message(for: "-", required: false) }
+      return DateValidation.message(for: s.text, required: isRequired)
     default:
-      if isRequired && value.allSatisfy(\.isWhitespace) { return "\(label) is required" }
+      if isRequired && isBlank { return "\(label) is required" }
       return nil
     }
   }
@@ -158,8 +189,8 @@ public struct FormState: Hashable, Sendable {
   public mutating func handle(_ event: KeyEvent) -> Bool {
     guard fields.indices.contains(focus) else { return false }
     let edited = focus
-    let before = fields[edited].value
-    defer { if before != fields[edited].value { isEdited = true } }
+    let before = fields[edited].revision
+    defer { if before != fields[edited].revision { isEdited = true } }
     switch (event.key, event.modifiers) {
     case (.tab, []):
       focusNext()
@@ -169,27 +200,27 @@ public struct FormState: Hashable, Sendable {
       return true
     default: break
     }
-    switch fields[focus].kind {
+    // The field's state is taken out while it is edited, so its text is edited in place
+    // rather than copied.
+    var kind = fields[focus].kind
+    fields[focus].kind = Self.placeholder
+    defer { fields[edited].kind = kind }
+    switch kind {
     case .textArea(var s):
-      if s.handle(event) {
-        fields[focus].kind = .textArea(s)
-        return true
-      }
+      kind = Self.placeholder
+      defer { kind = .textArea(s) }
+      if s.handle(event) { return true }
     case .text(var s):
-      if event.key != .enter, s.handle(event) {
-        fields[focus].kind = .text(s)
-        return true
-      }
+      kind = Self.placeholder
+      defer { kind = .text(s) }
+      if event.key != .enter, s.handle(event) { return true }
     case .date(var s):
-      if event.key != .enter, s.handle(event) {
-        fields[focus].kind = .date(s)
-        return true
-      }
+      kind = Self.placeholder
+      defer { kind = .date(s) }
+      if event.key != .enter, s.handle(event) { return true }
     case .choice(var c):
-      if c.handle(event) {
-        fields[focus].kind = .choice(c)
-        return true
-      }
+      defer { kind = .choice(c) }
+      if c.handle(event) { return true }
     }
     switch (event.key, event.modifiers) {
     case (.down, []), (.enter, []):
@@ -203,10 +234,15 @@ public struct FormState: Hashable, Sendable {
     }
   }
 
+  /// A value held in a field's place while its state is edited.
+  static let placeholder = FormFieldKind.choice(ChoiceState(options: []))
+
   /// Inserts pasted text into the focused text field.
   public mutating func paste(_ text: String) {
     guard fields.indices.contains(focus) else { return }
-    switch fields[focus].kind {
+    let kind = fields[focus].kind
+    fields[focus].kind = Self.placeholder
+    switch kind {
     case .text(var s):
       s.insert(text)
       fields[focus].kind = .text(s)
@@ -216,7 +252,9 @@ public struct FormState: Hashable, Sendable {
     case .textArea(var s):
       s.insert(text)
       fields[focus].kind = .textArea(s)
-    case .choice: return
+    case .choice:
+      fields[focus].kind = kind
+      return
     }
     isEdited = true
   }
@@ -274,7 +312,7 @@ public struct FormView {
       if focused { cursor = fieldCursor }
       y += rows
       if let problem = field.validationMessage, focused || showsAllProblems,
-        !field.value.isEmpty || showsAllProblems
+        !field.isEmpty || showsAllProblems
       {
         if y < area.maxY {
           buffer.setString(fieldX, y, problem, style: theme.danger, maxWidth: fieldWidth)

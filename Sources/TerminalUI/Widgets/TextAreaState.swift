@@ -10,6 +10,8 @@ public struct TextAreaState: Hashable, Sendable {
   public var scrollRow: Int = 0
   /// The display column ↑/↓ try to keep.
   var goalColumn: Int?
+  /// Changes with every change of the text (never back to an earlier value).
+  public private(set) var revision: UInt64
 
   /// An area holding `text` with the cursor at its end.
   public init(_ text: String = "") {
@@ -17,6 +19,19 @@ public struct TextAreaState: Hashable, Sendable {
     lines = parts.map { TextEditState(String($0)) }
     if lines.isEmpty { lines = [TextEditState()] }
     row = lines.count - 1
+    revision = UInt64.random(in: 0...(UInt64.max >> 1))
+  }
+
+  public static func == (a: TextAreaState, b: TextAreaState) -> Bool {
+    a.row == b.row && a.scrollRow == b.scrollRow && a.goalColumn == b.goalColumn
+      && a.lines == b.lines
+  }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(lines)
+    h.combine(row)
+    h.combine(scrollRow)
+    h.combine(goalColumn)
   }
 
   /// The text, lines joined with "\n".
@@ -24,6 +39,14 @@ public struct TextAreaState: Hashable, Sendable {
 
   /// Whether the area holds no text.
   public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
+
+  /// Whether the text is empty or only whitespace (stops at the first other cluster).
+  public var isBlank: Bool { lines.allSatisfy(\.isBlank) }
+
+  /// The clusters of the text, line breaks counted (without joining the lines).
+  public var characterCount: Int {
+    lines.reduce(lines.count - 1) { $0 + $1.characters.count }
+  }
 
   /// The cursor's cluster index in its line.
   public var column: Int { lines[row].cursor }
@@ -45,18 +68,15 @@ public struct TextAreaState: Hashable, Sendable {
       lines[row].insert(String(part))
     }
     goalColumn = nil
+    revision &+= 1
   }
 
   /// Breaks the current line at the cursor.
   public mutating func newline() {
-    let line = lines[row]
-    let head = String(line.characters[0..<line.cursor])
-    let tail = String(line.characters[line.cursor...])
-    lines[row] = TextEditState(head)
-    var next = TextEditState(tail)
-    next.cursor = 0
-    lines.insert(next, at: row + 1)
+    let tail = lines[row].split(at: lines[row].cursor)
+    lines.insert(tail, at: row + 1)
     row += 1
+    revision &+= 1
   }
 
   /// Applies a key; returns false when it is not an editing key (the caller handles it).
@@ -92,7 +112,9 @@ public struct TextAreaState: Hashable, Sendable {
     case (.tab, _), (.escape, _):
       return false
     default:
+      let before = lines[row].revision
       guard lines[row].handle(event) else { return false }
+      if lines[row].revision != before { revision &+= 1 }
     }
     goalColumn = nil
     return true
@@ -115,13 +137,17 @@ public struct TextAreaState: Hashable, Sendable {
   }
 
   mutating func joinWithNext(_ index: Int) {
-    let first = lines[index]
-    let second = lines[index + 1]
-    var merged = TextEditState(first.text + second.text)
-    merged.cursor = first.characters.count
-    lines[index] = merged
-    lines.remove(at: index + 1)
+    let second = lines.remove(at: index + 1)
+    lines[index].join(second)
     row = index
+    revision &+= 1
+  }
+
+  /// This state with the kept rows of its lines forgotten (to check them against new ones).
+  func withFreshRowCaches() -> TextAreaState {
+    var copy = self
+    for i in copy.lines.indices { copy.lines[i].wrapRows = WrapRowsBox(rows: WrapRows()) }
+    return copy
   }
 
   /// The first line to show in an area `height` rows high so the cursor's line is visible.
@@ -193,53 +219,56 @@ public struct TextArea {
     var range: Range<Int>
   }
 
-  /// The rows the lines take at `width`; a cluster wider than the width gets a row of its own.
-  static func visualRows(_ lines: [TextEditState], width: Int) -> [VisualRow] {
-    var rows: [VisualRow] = []
-    for (l, line) in lines.enumerated() {
-      var start = 0
-      var col = 0
-      for (i, c) in line.characters.enumerated() {
-        let w = TextEditState.width(of: c)
-        if col + w > width && i > start {
-          rows.append(VisualRow(line: l, range: start..<i))
-          start = i
-          col = 0
-        }
-        col += w
-      }
-      rows.append(VisualRow(line: l, range: start..<line.characters.count))
-    }
-    return rows
-  }
-
+  /// Draws the rows around the cursor: the cursor's row as low as needed to show it, with as
+  /// many rows above it as fit (the text's first row at the top while the cursor's row is
+  /// among the first `area.height`).
+  ///
+  /// Only the rows on screen are looked at: the rows of each line are kept between frames
+  /// (``TextEditState/rowWindow(width:around:before:after:)``), so a key costs the height of
+  /// the area, not the length of the text.
   func renderWrapped(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
-    let rows = TextArea.visualRows(state.lines, width: area.width)
-    // The cursor's row: the last row of its line that starts at or before the cursor, moved to a
-    // fresh row when the cursor sits after a full row.
-    var cursorRow = 0
-    var cursorX = 0
-    for (i, r) in rows.enumerated() where r.line == state.row && r.range.lowerBound <= state.column
-    {
-      cursorRow = i
-      cursorX = TextEditState.width(
-        of: state.lines[r.line].characters[r.range.lowerBound..<state.column])
+    let width = area.width
+    let height = area.height
+    let lines = state.lines
+    let cursorLine = state.row
+    let column = state.column
+    let window = lines[cursorLine].rowWindow(
+      width: width, around: column, before: height, after: height)
+    let current = window.rows[window.current]
+    // The cursor after a full row sits at the start of the next row.
+    var cursorX = TextEditState.width(
+      of: lines[cursorLine].characters[current.lowerBound..<column])
+    let extraRow = cursorX >= width
+    if extraRow { cursorX = 0 }
+    // Rows above the cursor's row, nearest first, until a screenful or the text's start.
+    var above: [VisualRow] = []
+    for i in stride(from: window.current - 1, through: 0, by: -1) where above.count < height {
+      above.append(VisualRow(line: cursorLine, range: window.rows[i]))
     }
-    var extraRow = false
-    if cursorX >= area.width {
-      extraRow = true
-      cursorRow += 1
-      cursorX = 0
+    var line = cursorLine - 1
+    while above.count < height && line >= 0 {
+      let rows = lines[line].rowWindow(
+        width: width, around: Int.max, before: height - above.count - 1, after: 0
+      ).rows
+      for r in rows.reversed() { above.append(VisualRow(line: line, range: r)) }
+      line -= 1
     }
-    let total = rows.count + (extraRow ? 1 : 0)
-    var top = Swift.max(0, Swift.min(state.scrollRow, total - 1))
-    if cursorRow < top { top = cursorRow }
-    if cursorRow >= top + area.height { top = cursorRow - area.height + 1 }
-    for i in 0..<area.height where top + i < rows.count {
-      let r = rows[top + i]
+    var shown: [VisualRow] = above.reversed()
+    let cursorIndex = shown.count
+    for r in window.rows[window.current...] { shown.append(VisualRow(line: cursorLine, range: r)) }
+    line = cursorLine + 1
+    while shown.count - cursorIndex <= height && line < lines.count {
+      let rows = lines[line].rowWindow(width: width, around: 0, before: 0, after: height).rows
+      for r in rows { shown.append(VisualRow(line: line, range: r)) }
+      line += 1
+    }
+    let cursorRow = cursorIndex + (extraRow ? 1 : 0)
+    let top = cursorRow >= height ? cursorRow - height + 1 : 0
+    for i in 0..<height where top + i < shown.count {
+      let r = shown[top + i]
       buffer.drawScrolled(
-        state.lines[r.line].characters[r.range], scroll: 0, x: area.x, y: area.y + i,
-        width: area.width, style: style)
+        lines[r.line].characters[r.range], scroll: 0, x: area.x, y: area.y + i,
+        width: width, style: style)
     }
     guard isFocused else { return nil }
     return Point(x: area.x + cursorX, y: area.y + cursorRow - top)

@@ -1,7 +1,13 @@
+import WorkCounting
+
 /// The editing state of a single-line text field, with the readline keys of the product.
 ///
 /// The cursor moves by grapheme cluster (so "é" written as e + U+0301 and "👍🏽" are one step),
 /// and columns count display cells (a CJK character takes two).
+///
+/// An edit costs what it inserts or removes, not the length of the text: clusters are re-formed
+/// only at the seams of the edit, and the rows a wrapped view draws are kept between frames
+/// (``rowWindow(width:around:before:after:)``).
 public struct TextEditState: Hashable, Sendable {
   /// The text as grapheme clusters.
   public private(set) var characters: [Character]
@@ -11,11 +17,32 @@ public struct TextEditState: Hashable, Sendable {
   }
   /// The first display column shown when the text is wider than its field.
   public var scroll: Int = 0
+  /// Changes with every change of the text (never back to an earlier value), so a caller can
+  /// tell whether a key edited without comparing texts.
+  public private(set) var revision: UInt64
+  /// The rows of this text wrapped at the width last drawn, shared by copies of the same text.
+  var wrapRows = WrapRowsBox(rows: WrapRows())
 
   /// A field holding `text` with the cursor at its end.
   public init(_ text: String = "") {
-    self.characters = Array(text)
-    self.cursor = characters.count
+    self.init(clusters: Array(text))
+  }
+
+  /// A field holding `clusters` (already whole grapheme clusters) with the cursor at its end.
+  init(clusters: [Character]) {
+    self.characters = clusters
+    self.cursor = clusters.count
+    self.revision = UInt64.random(in: 0...(UInt64.max >> 1))
+  }
+
+  public static func == (a: TextEditState, b: TextEditState) -> Bool {
+    a.cursor == b.cursor && a.scroll == b.scroll && a.characters == b.characters
+  }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(characters)
+    h.combine(cursor)
+    h.combine(scroll)
   }
 
   /// The text.
@@ -23,12 +50,16 @@ public struct TextEditState: Hashable, Sendable {
     get { String(characters) }
     set {
       characters = Array(newValue)
+      changed(from: 0)
       cursor = characters.count
     }
   }
 
   /// Whether the field holds no text.
   public var isEmpty: Bool { characters.isEmpty }
+
+  /// Whether the text is empty or only whitespace (stops at the first other cluster).
+  public var isBlank: Bool { characters.allSatisfy(\.isWhitespace) }
 
   /// The display column of the cursor (cells before it).
   public var cursorColumn: Int { Self.width(of: characters[0..<cursor]) }
@@ -41,14 +72,50 @@ public struct TextEditState: Hashable, Sendable {
   }
 
   /// Replaces the clusters in `range` with `string`, re-forming clusters at the seams.
+  ///
+  /// Only the cluster on each side of the range is re-formed with the new text (a cluster's
+  /// boundary depends on its neighbours only), so the cost is that of the inserted text.
   public mutating func replace(_ range: Range<Int>, with string: String) {
     let lower = Swift.max(0, Swift.min(range.lowerBound, characters.count))
     let upper = Swift.max(lower, Swift.min(range.upperBound, characters.count))
-    let head = String(characters[0..<lower]) + string
-    let joined = Array(head + String(characters[upper...]))
-    let headCount = Array(head).count
-    characters = joined
-    cursor = Swift.min(headCount, joined.count)
+    if lower == upper && string.isEmpty {
+      cursor = lower
+      return
+    }
+    let from = Swift.max(0, lower - 1)
+    let to = Swift.min(characters.count, upper + 1)
+    WorkCounter.count("text edit", (to - from) + string.utf8.count)
+    let head = String(characters[from..<lower]) + string
+    let seam = Array(head + String(characters[upper..<to]))
+    let headCount = head.count
+    characters.replaceSubrange(from..<to, with: seam)
+    changed(from: from)
+    cursor = from + Swift.min(headCount, seam.count)
+  }
+
+  /// Cuts the text at cluster `index`, keeping what is before it; returns what was after it.
+  mutating func split(at index: Int) -> TextEditState {
+    let i = Swift.max(0, Swift.min(index, characters.count))
+    var tail = TextEditState(clusters: Array(characters[i...]))
+    tail.cursor = 0
+    WorkCounter.count("text edit", characters.count - i)
+    characters.removeSubrange(i...)
+    changed(from: i)
+    cursor = i
+    return tail
+  }
+
+  /// Appends `other`'s text, re-forming clusters at the seam; the cursor goes to the seam.
+  mutating func join(_ other: TextEditState) {
+    let seam = characters.count
+    replace(seam..<seam, with: String(other.characters))
+    cursor = seam
+  }
+
+  /// Records a change of the text from cluster `index` on.
+  mutating func changed(from index: Int) {
+    revision &+= 1
+    wrapRows.textChanged(from: index)
   }
 
   /// Applies a key; returns false when the key is not an editing key (the caller handles it).
@@ -198,6 +265,9 @@ public struct TextField {
   }
 
   /// Draws into the first row of `area`; returns the cursor position when focused.
+  ///
+  /// Measures only the clusters on screen (and, when the field keeps a scroll position, those
+  /// before it), however long the text.
   @discardableResult
   public func render(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
     guard !area.isEmpty else { return nil }
@@ -205,10 +275,59 @@ public struct TextField {
     if state.isEmpty && !placeholder.isEmpty {
       buffer.setString(area.x, area.y, placeholder, style: placeholderStyle, maxWidth: area.width)
     }
-    let scroll = state.visibleScroll(width: area.width)
+    let view = state.visibleWindow(width: area.width)
     buffer.drawScrolled(
-      state.characters, scroll: scroll, x: area.x, y: area.y, width: area.width, style: style)
+      state.characters[view.start...], scroll: view.skip, x: area.x, y: area.y,
+      width: area.width, style: style)
     guard isFocused else { return nil }
-    return Point(x: area.x + state.cursorColumn - scroll, y: area.y)
+    return Point(x: area.x + view.cursorX, y: area.y)
+  }
+}
+
+extension TextEditState {
+  /// What a field `width` cells wide shows, as ``visibleScroll(width:)`` places it.
+  ///
+  /// The first cluster drawn, the cells of it cut off by the left edge, and the cursor's column in the
+  /// field. Measures at most the clusters up to `scroll` + `width` cells, and `width` cells
+  /// back from the cursor.
+  func visibleWindow(width: Int) -> (start: Int, skip: Int, cursorX: Int) {
+    guard width > 0 else { return (cursor, 0, 0) }
+    let s0 = Swift.max(0, scroll)
+    var col = 0
+    var i = 0
+    while i < cursor && col < s0 + width {
+      col += Self.width(of: characters[i])
+      i += 1
+    }
+    WorkCounter.count("field measure", i)
+    if i == cursor && col < s0 + width {
+      // The cursor is within the kept scroll position's view (or left of it).
+      let s = Swift.min(s0, col)
+      var start = 0
+      var at = 0
+      while start < characters.count {
+        let w = Self.width(of: characters[start])
+        if at + w > s { break }
+        at += w
+        start += 1
+      }
+      WorkCounter.count("field measure", start)
+      return (start, s - at, col - s)
+    }
+    // The cursor is past the right edge: it shows in the last column, the text before it
+    // filling the field leftwards.
+    var j = cursor
+    var used = 0
+    while j > 0 {
+      let w = Self.width(of: characters[j - 1])
+      if used + w > width - 1 {
+        WorkCounter.count("field measure", cursor - j + 1)
+        return (j - 1, w - (width - 1 - used), width - 1)
+      }
+      used += w
+      j -= 1
+    }
+    WorkCounter.count("field measure", cursor)
+    return (0, 0, used)
   }
 }

@@ -284,7 +284,7 @@ struct PatternTimeline {
 
   /// The timeline of `keys` (every key when nil).
   init(_ state: LearningState, keys: [String]? = nil) {
-    func add(_ key: String, _ ids: [String]) {
+    func add(_ key: String, _ ids: Set<String>) {
       var list: [Entry] = []
       list.reserveCapacity(ids.count)
       for id in ids {

@@ -1,4 +1,5 @@
 import Foundation
+import WorkCounting
 
 /// A likely pattern for a new incident, with why it was suggested.
 public struct PatternSuggestion: Sendable, Hashable {
@@ -44,36 +45,67 @@ public enum Words {
   }
 }
 
-extension LearningState {
-  /// Likely patterns for a new incident, best first: shared triggers weigh 3, tags 2,
-  /// words of title and what 1 (and a word in the pattern key itself 2).
-  public func suggestPatterns(for draft: NewIncident, limit: Int = 5) -> [PatternSuggestion] {
-    let triggers = Set(draft.triggers.compactMap(Trigger.normalise))
-    let tags = Set(draft.tags.map { $0.lowercased() })
-    let words = Words.tokens(draft.title + " " + draft.what)
+/// What pattern suggestions read of a log, gathered once.
+///
+/// For each trigger, tag and word: how many incidents of each pattern carry it. Suggesting then costs the draft's words times the
+/// patterns that share them, not a walk of every incident (the app keeps one per log change,
+/// so a key typed into a new incident's form does not grow with the log).
+public struct PatternSuggestionIndex: Sendable {
+  var triggers: [String: [String: Int]] = [:]
+  var tags: [String: [String: Int]] = [:]
+  var words: [String: [String: Int]] = [:]
+
+  /// The index of `state`'s incidents that carry patterns.
+  public init(_ state: LearningState) {
+    for inc in state.incidentList where !inc.patterns.isEmpty {
+      let t = Set(inc.triggers)
+      let g = Set(inc.tags.map { $0.lowercased() })
+      let w = Words.tokens(inc.title + " " + inc.what)
+      for p in inc.patterns {
+        for x in t { triggers[x, default: [:]][p, default: 0] += 1 }
+        for x in g { tags[x, default: [:]][p, default: 0] += 1 }
+        for x in w { words[x, default: [:]][p, default: 0] += 1 }
+      }
+    }
+  }
+
+  /// Likely patterns for `draft`, best first: shared triggers weigh 3, tags 2, words of title
+  /// and what 1 (and a word in the pattern key itself 2), summed over the pattern's incidents.
+  public func suggest(for draft: NewIncident, limit: Int = 5) -> [PatternSuggestion] {
     struct Acc {
       var score = 0.0
       var triggers: Set<String> = []
       var tags: Set<String> = []
       var words: Set<String> = []
     }
+    let draftWords = Words.tokens(draft.title + " " + draft.what)
     var acc: [String: Acc] = [:]
-    for inc in incidentList where !inc.patterns.isEmpty {
-      let t = triggers.intersection(inc.triggers)
-      let g = tags.intersection(inc.tags.map { $0.lowercased() })
-      let w = words.intersection(Words.tokens(inc.title + " " + inc.what))
-      let s = Double(3 * t.count + 2 * g.count + w.count)
-      guard s > 0 else { continue }
-      for p in inc.patterns {
-        acc[p, default: Acc()].score += s
-        acc[p]?.triggers.formUnion(t)
-        acc[p]?.tags.formUnion(g)
-        acc[p]?.words.formUnion(w)
+    var visited = 0
+    for x in Set(draft.triggers.compactMap(Trigger.normalise)) {
+      for (p, n) in triggers[x] ?? [:] {
+        acc[p, default: Acc()].score += Double(3 * n)
+        acc[p]?.triggers.insert(x)
       }
+      visited += triggers[x]?.count ?? 0
     }
+    for x in Set(draft.tags.map { $0.lowercased() }) {
+      for (p, n) in tags[x] ?? [:] {
+        acc[p, default: Acc()].score += Double(2 * n)
+        acc[p]?.tags.insert(x)
+      }
+      visited += tags[x]?.count ?? 0
+    }
+    for x in draftWords {
+      for (p, n) in words[x] ?? [:] {
+        acc[p, default: Acc()].score += Double(n)
+        acc[p]?.words.insert(x)
+      }
+      visited += 1 + (words[x]?.count ?? 0)
+    }
+    WorkCounter.count("pattern suggestions", visited)
     for key in acc.keys {
       let keyWords = Words.tokens(key.replacingOccurrences(of: "/", with: " "))
-      let kw = words.intersection(keyWords)
+      let kw = draftWords.intersection(keyWords)
       acc[key]?.score += Double(2 * kw.count)
       acc[key]?.words.formUnion(kw)
     }
@@ -87,6 +119,16 @@ extension LearningState {
       return PatternSuggestion(key: key, score: a.score, reason: parts.joined(separator: "; "))
     }
     return Array(ranked.sorted { ($1.score, $0.key) < ($0.score, $1.key) }.prefix(limit))
+  }
+}
+
+extension LearningState {
+  /// Likely patterns for a new incident, best first: shared triggers weigh 3, tags 2,
+  /// words of title and what 1 (and a word in the pattern key itself 2).
+  ///
+  /// Gathers a ``PatternSuggestionIndex`` first: keep one to suggest more than once.
+  public func suggestPatterns(for draft: NewIncident, limit: Int = 5) -> [PatternSuggestion] {
+    PatternSuggestionIndex(self).suggest(for: draft, limit: limit)
   }
 
   /// Lessons to show with an incident: those sharing a tag or a pattern (directly or through

@@ -1,3 +1,5 @@
+import WorkCounting
+
 /// Reading event bodies without trusting them.
 struct BodyReader {
   let body: [String: JSONValue]
@@ -343,15 +345,19 @@ extension LearningState {
   static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
   /// Keeps the pattern → incidents index in step with an incident's keys.
+  ///
+  /// Each key holds a set of ids, so adding or dropping a key costs the same however many
+  /// incidents share it (a cold open stays linear in the incidents of one pattern).
   mutating func indexPatterns(_ id: String, old: [String], new: [String]) {
     for p in old where !new.contains(p) {
-      incidentsByPatternKey[p]?.removeAll { $0 == id }
-      if incidentsByPatternKey[p]?.isEmpty == true { incidentsByPatternKey[p] = nil }
+      WorkCounter.count("pattern index")
+      guard var ids = incidentsByPatternKey.removeValue(forKey: p) else { continue }
+      ids.remove(id)
+      if !ids.isEmpty { incidentsByPatternKey[p] = ids }
     }
     for p in new where !old.contains(p) {
-      if incidentsByPatternKey[p]?.contains(id) != true {
-        incidentsByPatternKey[p, default: []].append(id)
-      }
+      WorkCounter.count("pattern index")
+      incidentsByPatternKey[p, default: []].insert(id)
     }
   }
 

@@ -40,7 +40,7 @@ public struct LearningState: Sendable {
   var timelineByIncident: [String: [String]] = [:]
   var checklistOrder: [String] = []
   var actionsByIncident = EntityMap<[String]>()
-  var incidentsByPatternKey: [String: [String]] = [:]
+  var incidentsByPatternKey: [String: Set<String>] = [:]
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]
