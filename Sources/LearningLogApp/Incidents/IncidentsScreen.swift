@@ -274,16 +274,26 @@ public enum IncidentsScreen: AppScreen {
     let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
     switch action {
     case .navigate(let key):
+      let (_, listArea, detailArea) = panes(Rect(size: context.viewport))
       if state.focus == .detail {
+        // Clamped to the end: the last line in the pane's last row at most.
+        let count = selectedID.flatMap { context.domain.incidents[$0] }.map {
+          detailLines($0, context: context, paneWidth: detailArea.width).count
+        } ?? 0
+        let end = Swift.max(0, count - detailArea.height)
+        let page = Swift.max(1, detailArea.height)
+        var top = Swift.min(state.detailScroll, end)
         switch key.key {
-        case .down, .character("j"): state.detailScroll += 1
-        case .up, .character("k"): state.detailScroll = Swift.max(0, state.detailScroll - 1)
-        case .pageDown: state.detailScroll += pageHeight
-        case .pageUp: state.detailScroll = Swift.max(0, state.detailScroll - pageHeight)
-        case .home, .character("g"): state.detailScroll = 0
+        case .down, .character("j"): top += 1
+        case .up, .character("k"): top -= 1
+        case .pageDown: top += page
+        case .pageUp: top -= page
+        case .home, .character("g"): top = 0
+        case .end, .character("G"): top = end
         default: break
         }
-      } else if state.list.handle(key, count: rows.count, height: pageHeight) {
+        state.detailScroll = Swift.max(0, Swift.min(top, end))
+      } else if state.list.handle(key, count: rows.count, height: Swift.max(1, listArea.height)) {
         state.detailScroll = 0
       }
     case .switchFocus:
@@ -376,6 +386,15 @@ public enum IncidentsScreen: AppScreen {
     refreshCache(&state, context: context)
   }
 
+  /// The detail of `incident` laid out for a pane `paneWidth` wide: a blank column on the left
+  /// and one on the right, kept for the scroll marker so it never covers text.
+  static func detailLines(_ incident: Incident, context: ViewContext, paneWidth: Int) -> [Line] {
+    let width = Swift.max(1, paneWidth - 2)
+    return context.laidOut("incident:" + incident.id, width: width) {
+      IncidentDetail.lines(incident, context: context, width: width)
+    }
+  }
+
   public static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point? {
@@ -431,14 +450,11 @@ public enum IncidentsScreen: AppScreen {
       buffer.setString(detailArea.x - 1, y, "│", style: theme.border)
     }
     if let i = state.list.selection(count: rows.count), let inc = incidents[rows[i]] {
-      let width = detailArea.width - 1
-      let lines = context.laidOut("incident:" + inc.id, width: width) {
-        IncidentDetail.lines(inc, context: context, width: width)
-      }
+      let lines = detailLines(inc, context: context, paneWidth: detailArea.width)
       let top = Swift.max(0, Swift.min(state.detailScroll, lines.count - detailArea.height))
       for row in 0..<detailArea.height where top + row < lines.count {
         buffer.setLine(
-          detailArea.x + 1, detailArea.y + row, lines[top + row], maxWidth: detailArea.width - 1)
+          detailArea.x + 1, detailArea.y + row, lines[top + row], maxWidth: detailArea.width - 2)
       }
       if state.focus == .detail, detailArea.width > 2 {
         buffer.setString(detailArea.maxX - 1, detailArea.y, "◆", style: theme.accent)

@@ -152,6 +152,7 @@ public struct AppModel: ProgramModel {
   // MARK: Reduce
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
+    state.context.viewport = Self.layout(state.size).body.size
     switch action {
     case .global(let g): return reduceGlobal(&state, g)
     case .today(let a):

@@ -94,6 +94,29 @@ struct NewcomerEndToEndTests {
     if TmuxSession.isRunning(pid) { kill(pid, SIGKILL) }
   }
 
+  /// The incident detail stops at its end: a key back up moves at once after paging far
+  /// past it, and End shows the last line.
+  @Test func theDetailPaneStopsAtItsEnd() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let app = try home.start()
+    defer { app.stop() }
+    app.expectRow(containing: "Welcome to learnlog")
+    try app.press("d")
+    app.expectRow(containing: "demo data loaded")
+    try app.press("2", "Tab")
+    app.expectRow(containing: "◆")
+    for _ in 0..<30 { try app.press("NPage") }
+    let end = app.waitForScreen(timeout: 1) { _ in false }.screen  // settled: nothing more to come
+    try app.press("k")
+    let moved = app.waitForScreen(timeout: 3) { $0 != end }
+    #expect(moved.matched, "k did nothing after paging past the end")
+    try app.press("End")
+    let again = app.waitForScreen(timeout: 3) { $0 == end }
+    #expect(again.matched, "End did not show the end")
+    try app.press("q")
+  }
+
   /// Types `text` into vim's buffer and writes and quits, each step once vim shows it is ready
   /// (keys sent while vim still talks with the terminal at its start can be lost).
   private func typeInVim(_ session: TmuxSession, _ text: String) throws {

@@ -1,0 +1,90 @@
+import Foundation
+import LearningLog
+import LearningLogApp
+import TerminalUI
+import TerminalUITesting
+import Testing
+
+/// What a newcomer meets in the first hour: the detail pane's scrolling, messages, truncation.
+@Suite struct NewcomerTests {
+  let size = Size(width: 100, height: 30)
+
+  /// The detail pane's rows (right of the divider) of a frame.
+  func detailRows(_ buffer: ScreenBuffer) -> [String] {
+    trimmedLines(buffer).dropFirst(2).prefix(size.height - 4).map { line in
+      guard let bar = line.firstIndex(of: "│") else { return "" }
+      return String(line[line.index(after: bar)...])
+    }
+  }
+
+  /// The detail of the selected incident, scrolled by `keys` after Tab.
+  func detailAfter(_ keys: String, harness: AppHarness) throws -> (AppState, ScreenBuffer) {
+    var state = harness.initialState(size: size)
+    try harness.type("2 <Tab> " + keys, into: &state)
+    return (state, harness.frame(state))
+  }
+
+  @Test func theDetailClampsItsScrollToItsEnd() throws {
+    let harness = try AppHarness()
+    let (_, atEnd) = try detailAfter(Array(repeating: "<PgDn>", count: 30).joined(separator: " "), harness: harness)
+    let (_, oneUp) = try detailAfter(
+      Array(repeating: "<PgDn>", count: 30).joined(separator: " ") + " k", harness: harness)
+    // One k after scrolling far past the end moves the text at once.
+    #expect(detailRows(atEnd) != detailRows(oneUp), "k did nothing after PgDn past the end")
+    // The end shows the last line in the pane's last row, not blank rows below it.
+    #expect(detailRows(atEnd).last?.trimmingCharacters(in: .whitespaces).isEmpty == false)
+  }
+
+  @Test func gAndEndReachTheEndAndGAndHomeTheTopOfTheDetail() throws {
+    let harness = try AppHarness()
+    let (_, top) = try detailAfter("", harness: harness)
+    let (_, many) = try detailAfter(
+      Array(repeating: "j", count: 400).joined(separator: " "), harness: harness)
+    for end in ["G", "<End>"] {
+      let (_, frame) = try detailAfter(end, harness: harness)
+      #expect(detailRows(frame) == detailRows(many), "\(end) does not reach the detail's end")
+      for home in ["g", "<Home>"] {
+        let (_, back) = try detailAfter(end + " " + home, harness: harness)
+        #expect(detailRows(back) == detailRows(top), "\(home) does not go back to the top")
+      }
+    }
+  }
+
+  @Test func pageDownMovesOneViewportOfTheDetail() throws {
+    // A short terminal: the pane is 12 rows, so a page is not the 10 a fixed step would give.
+    let harness = try AppHarness()
+    let small = Size(width: 100, height: 16)
+    func rows(_ keys: String) throws -> [String] {
+      var state = harness.initialState(size: small)
+      try harness.type("2 <Tab> " + keys, into: &state)
+      return trimmedLines(harness.frame(state)).dropFirst(2).prefix(small.height - 4).map {
+        line in line.firstIndex(of: "│").map { String(line[line.index(after: $0)...]) } ?? ""
+      }
+    }
+    let height = small.height - 4
+    let page = try rows("<PgDn>")
+    #expect(page == (try rows(Array(repeating: "j", count: height).joined(separator: " "))))
+    #expect(
+      (try rows("<PgDn> <PgUp>")) == (try rows("")), "PgUp did not come back one page")
+  }
+
+  @Test func theScrollMarkerNeverCoversText() throws {
+    let harness = try AppHarness()
+    // Across widths, some detail line reaches the pane's last column.
+    for width in 60...140 {
+      let size = Size(width: width, height: 30)
+      var state = harness.initialState(size: size)
+      try harness.type("2", into: &state)
+      let unfocused = harness.frame(state)
+      try harness.type("<Tab>", into: &state)
+      let focused = harness.frame(state)
+      for y in 0..<size.height {
+        for x in 0..<size.width where focused[x, y].text == "◆" {
+          #expect(
+            unfocused[x, y].text == " ",
+            "at \(width) columns the marker covers \"\(unfocused[x, y].text)\"")
+        }
+      }
+    }
+  }
+}
