@@ -166,7 +166,7 @@ struct IncidentCommand: ParsableCommand {
       if !inc.what.isEmpty {
         Out.line()
         Out.line("What happened", paint: .bold)
-        Out.line("  " + Out.clean(inc.what))
+        printIndented(inc.what, first: "  ", rest: "    ")
       }
       Out.line()
       Out.line([
@@ -182,7 +182,9 @@ struct IncidentCommand: ParsableCommand {
       for g in groups {
         if grouped { Out.line("  " + Out.clean(g.label), paint: .dim) }
         for v in g.answers {
-          Out.line("\(grouped ? "    " : "  ")\(Out.clean(v.key)): \(Out.clean(v.value))")
+          printIndented(
+            v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ",
+            rest: grouped ? "      " : "    ")
         }
       }
       let factors = state.factors(of: iid)
@@ -224,7 +226,8 @@ struct IncidentCommand: ParsableCommand {
         Out.line()
         Out.line("Lessons", paint: .bold)
         for l in lessons {
-          Out.line("  \(Out.clean(state.shortID(for: l.id)))  \(Out.clean(l.text))")
+          printIndented(
+            l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ", rest: "    ")
         }
       }
       let led = state.ledTo(iid)
@@ -240,11 +243,21 @@ struct IncidentCommand: ParsableCommand {
         Out.line()
         Out.line("How understanding changed", paint: .bold)
         for v in history {
-          Out.line(
-            "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
-              + "\(Out.clean(v.key)): \(Out.clean(v.value))")
+          printIndented(
+            v.value,
+            first: "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
+              + "\(Out.clean(v.key)): ", rest: "    ")
         }
       }
+    }
+  }
+
+  /// Prints `text` one line per line of it, each sanitised: the first after `first`, the
+  /// others after `rest` (a line break is a new indented line, never a `^J`).
+  static func printIndented(_ text: String, first: String, rest: String) {
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (i, line) in lines.enumerated() {
+      Out.line((i == 0 ? first : rest) + Out.clean(String(line)))
     }
   }
 
