@@ -87,4 +87,53 @@ import Testing
       }
     }
   }
+
+  // MARK: Messages
+
+  @Test func aMessageLeavesAtTheNextKey() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: size)
+    try harness.type("2", into: &state)
+    harness.send(.setStatus("saved: review"), to: &state)
+    #expect(state.status?.text == "saved: review")
+    try harness.type("j", into: &state)
+    #expect(state.status == nil, "the message stayed after a key")
+    // A key that says something shows its own message.
+    try harness.type("o", into: &state)
+    #expect(state.status?.text.hasPrefix("sorted by") == true)
+  }
+
+  @Test func aMessageLeavesAfterAFewSecondsWithoutKeys() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: size)
+    for text in ["saved: review", "error: something failed"] {
+      harness.send(.setStatus(text), to: &state)
+      // Ticks come every 500 ms without input: a few seconds are under 30 of them.
+      var ticks = 0
+      while state.status != nil, ticks < 30 {
+        harness.send(.tick, to: &state)
+        ticks += 1
+      }
+      #expect(state.status == nil, "\(text) stayed for \(ticks) ticks")
+      #expect(ticks >= 4, "\(text) left too soon to be read (\(ticks) ticks)")
+    }
+  }
+
+  @Test func messagesAreKeptInALogThatMOpens() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: size)
+    harness.send(.setStatus("error: the first failure"), to: &state)
+    harness.send(.setStatus("saved: review"), to: &state)
+    try harness.type("j j 3", into: &state)
+    #expect(state.status == nil)
+    try harness.type("M", into: &state)
+    let screen = trimmedLines(harness.frame(state))
+    #expect(screen.containsLine(with: "Messages"), "\(screen.joined(separator: "\n"))")
+    #expect(screen.containsLine(with: "error: the first failure"))
+    #expect(screen.containsLine(with: "saved: review"))
+    try harness.type("<Esc>", into: &state)
+    #expect(state.overlay == nil)
+    let entries = harness.model.helpSections(state).flatMap(\.entries)
+    #expect(entries.contains { $0.keys == "M" }, "help does not list M")
+  }
 }

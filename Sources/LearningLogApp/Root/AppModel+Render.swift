@@ -62,6 +62,17 @@ extension AppModel {
       HelpOverlay(sections: helpSections(state), scroll: scroll, theme: theme)
         .render(into: &frame.buffer, area: l.body)
       cursor = nil
+    case .messages(let scroll):
+      let entries = state.messageLog.reversed().map { text in
+        HelpEntry(keys: text.hasPrefix("error:") ? "!" : "·", help: text)
+      }
+      let section = HelpSection(
+        title: entries.isEmpty ? "No messages yet" : "Newest first", entries: entries)
+      HelpOverlay(
+        sections: [section], scroll: scroll, theme: theme, title: "Messages (Esc closes)"
+      )
+      .render(into: &frame.buffer, area: l.body)
+      cursor = nil
     case .confirm(let request):
       let (title, message) = Self.confirmText(request, state: state)
       ConfirmDialog(title: title, message: message, theme: theme)
@@ -154,7 +165,7 @@ extension AppModel {
   /// The hint bar items of what is on screen now.
   public func hints(_ state: AppState) -> [HintItem] {
     switch state.overlay {
-    case .help: return AppKeymaps.help.hintItems
+    case .help, .messages: return AppKeymaps.help.hintItems
     case .confirm: return AppKeymaps.confirm.hintItems
     case .leaveForm: return AppKeymaps.leaveForm.hintItems
     case nil: break

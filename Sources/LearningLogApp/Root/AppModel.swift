@@ -44,7 +44,7 @@ public struct AppModel: ProgramModel {
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
     case .leaveForm:
       return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
-    case .help:
+    case .help, .messages:
       guard let d = AppKeymaps.help.action(for: key) else {
         return nil
       }
@@ -85,6 +85,14 @@ public struct AppModel: ProgramModel {
     }
   }
 
+  /// Whether `overlay` is a scrolling listing (help or the messages).
+  static func isListing(_ overlay: Overlay) -> Bool {
+    switch overlay {
+    case .help, .messages: return true
+    case .confirm, .leaveForm: return false
+    }
+  }
+
   func isCapturing(_ state: AppState) -> Bool {
     switch state.tab {
     case .today: return TodayScreen.isCapturingInput(state.today)
@@ -115,7 +123,7 @@ public struct AppModel: ProgramModel {
 
   func mouseAction(_ m: MouseEvent, _ state: AppState) -> AppAction? {
     guard !TooSmallView.isTooSmall(state.size, required: Self.minimumSize) else { return nil }
-    if case .help = state.overlay {
+    if state.overlay.map(Self.isListing) == true {
       switch m.action {
       case .wheelDown: return .helpScroll(3)
       case .wheelUp: return .helpScroll(-3)
@@ -153,6 +161,7 @@ public struct AppModel: ProgramModel {
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
     state.context.viewport = Self.layout(state.size).body.size
+    if action.isInput { state.status = nil }
     switch action {
     case .global(let g): return reduceGlobal(&state, g)
     case .today(let a):
@@ -169,7 +178,11 @@ public struct AppModel: ProgramModel {
       return DashboardScreen.reduce(&state.dashboard, a, context: state.context).map(RootEffect.app)
     case .form(let input): return reduceForm(&state, input)
     case .helpScroll(let d):
-      if case .help(let s) = state.overlay { state.overlay = .help(scroll: Swift.max(0, s + d)) }
+      switch state.overlay {
+      case .help(let s): state.overlay = .help(scroll: Swift.max(0, s + d))
+      case .messages(let s): state.overlay = .messages(scroll: Swift.max(0, s + d))
+      default: break
+      }
     case .closeOverlay:
       state.overlay = nil
     case .confirm(let yes): return reduceConfirm(&state, yes)
@@ -177,6 +190,10 @@ public struct AppModel: ProgramModel {
     case .resize(let size):
       state.size = size
     case .tick:
+      if var status = state.status {
+        status.ticks += 1
+        state.status = status.ticks >= status.lifetime ? nil : status
+      }
       return [.refresh]
     case .logChanged(let domain):
       // Selections follow their item, not their row, when others' records shift the lists.
@@ -235,6 +252,7 @@ public struct AppModel: ProgramModel {
   func reduceGlobal(_ state: inout AppState, _ g: GlobalCommand) -> [RootEffect] {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
+    case .messages: state.overlay = .messages(scroll: 0)
     case .quit: state.isQuitting = true
     case .show(let tab):
       state.tab = tab

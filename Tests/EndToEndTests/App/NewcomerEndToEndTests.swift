@@ -117,6 +117,26 @@ struct NewcomerEndToEndTests {
     try app.press("q")
   }
 
+  /// A message leaves the status line at the next key and stays readable in the message log.
+  @Test func messagesLeaveAtTheNextKeyAndMShowsThem() throws {
+    let home = try AppHome()
+    defer { home.remove() }
+    let app = try home.start()
+    defer { app.stop() }
+    app.expectRow(containing: "Welcome to learnlog")
+    try app.press("d")
+    app.expectRow(containing: "demo data loaded")
+    try app.press("2")
+    let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
+    #expect(gone.matched, "the message stayed after a key")
+    app.expectRow(containing: "12 incidents · 11 actions")
+    try app.press("M")
+    app.expectRow(containing: "Messages (Esc closes)")
+    app.expectRow(containing: "demo data loaded")
+    try app.press("Escape")
+    try app.press("q")
+  }
+
   /// Types `text` into vim's buffer and writes and quits, each step once vim shows it is ready
   /// (keys sent while vim still talks with the terminal at its start can be lost).
   private func typeInVim(_ session: TmuxSession, _ text: String) throws {
