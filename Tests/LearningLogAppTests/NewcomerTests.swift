@@ -136,4 +136,45 @@ import Testing
     let entries = harness.model.helpSections(state).flatMap(\.entries)
     #expect(entries.contains { $0.keys == "M" }, "help does not list M")
   }
+
+  // MARK: Order
+
+  /// The list's order is the command line's: newest day first, then the latest recorded
+  /// (creation time, then place in the log).
+  @Test func incidentsAreNewestFirstThenLatestRecorded() throws {
+    // Imported in one go: several incidents of one day recorded at the same instant, their ids
+    // in no particular order.
+    var state = try InMemorySession.demo(today: testToday).state
+    let now = testToday.utcMilliseconds + 3_600_000
+    for (n, (title, id)) in [("Alpha", "m2k4b7q9"), ("Bravo", "x8c3d5f1"), ("Charlie", "b4n6p8r2"),
+      ("Delta", "t7v9w3y5")].enumerated()
+    {
+      let plan = try state.plan(
+        .addIncident(NewIncident(title: title, occurred: "2026-11-20")),
+        context: CommandContext(today: testToday, now: now, makeID: { id }))
+      for draft in plan.shared {
+        state.apply(
+          Record(
+            id: EventID(rawValue: "import-\(n)"), clock: HybridTimestamp(wall: now, logical: Int32(n)),
+            writer: "import", type: draft.type, schema: draft.schema, entity: draft.entity,
+            body: draft.body))
+      }
+    }
+    let context = ViewContext(domain: state, today: testToday, theme: .monochrome)
+    let list = state.incidentList
+    let expected = list.indices.sorted { a, b in
+      let x = list[a]
+      let y = list[b]
+      if x.occurred != y.occurred { return x.occurred > y.occurred }
+      if x.createdAt != y.createdAt { return x.createdAt > y.createdAt }
+      return a > b
+    }.map { list[$0].id }
+    #expect(IncidentsScreen.rows(IncidentsScreen.State(), context: context).map(\.id) == expected)
+    var searching = IncidentsScreen.State()
+    searching.search.insert("e")
+    let matches = Set(IncidentsScreen.rows(searching, context: context).map(\.id))
+    #expect(
+      IncidentsScreen.rows(searching, context: context).map(\.id)
+        == expected.filter(matches.contains))
+  }
 }

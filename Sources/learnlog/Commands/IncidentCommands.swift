@@ -395,13 +395,15 @@ struct NoteCommand: ParsableCommand {
 }
 
 extension Array where Element == Incident {
-  /// The incidents newest first (occurred day, then creation), ties in their order here.
+  /// The incidents newest first: the day it happened, then the time it was recorded, then
+  /// (recorded at one instant, as an import does) the later in this array, which is in
+  /// creation order; the app's list has the same order.
   ///
   /// Sorts indices by keys taken once rather than moving whole incidents.
   func newestFirst(limit: Int? = nil) -> [Incident] {
     let keys = map { ($0.occurred.ordinal, $0.createdAt) }
     let order = indices.sorted { a, b in
-      keys[a] != keys[b] ? keys[a] > keys[b] : a < b
+      keys[a] != keys[b] ? keys[a] > keys[b] : a > b
     }
     return order.prefix(limit ?? order.count).map { self[$0] }
   }

@@ -21,4 +21,30 @@ struct CLINewcomerTests {
       #expect(line.trimmingCharacters(in: .whitespaces) == text)
     }
   }
+
+  /// Newest first: the day it happened, then the time it was recorded, later first; incidents
+  /// recorded in one go (the demo) by their place in the log, later first.
+  @Test func incidentListIsNewestFirstThenLatestRecorded() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["demo"])
+    // Imported in one go: four incidents of one day recorded at the same instant.
+    let csv = cli.file("same-day.csv", "title,occurred\nAlpha,2026-01-05\nBravo,2026-01-05\nCharlie,2026-01-05\nDelta,2026-01-05\n")
+    try cli.ok(["import", csv])
+    let exported = try #require(
+      try cli.run(["export", "--format", "json"]).json() as? [String: Any])
+    let incidents = try #require(exported["incidents"] as? [[String: Any]])
+    let keyed = incidents.enumerated().map { position, inc in
+      (id: inc["id"] as? String ?? "", occurred: inc["occurred"] as? String ?? "",
+        created: inc["created"] as? String ?? "", position: position)
+    }
+    let expected = keyed.sorted { a, b in
+      if a.occurred != b.occurred { return a.occurred > b.occurred }
+      if a.created != b.created { return a.created > b.created }
+      return a.position > b.position
+    }.map(\.id)
+    let listed = try #require(
+      try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]]
+    ).compactMap { $0["id"] as? String }
+    #expect(listed == expected)
+  }
 }

@@ -142,6 +142,8 @@ public struct LearningState: Sendable {
 
   /// Incidents in creation order.
   public var incidentList: [Incident] { incidentOrder.compactMap { incidents[$0] } }
+  /// The ids of the incidents in creation order (the order they were recorded in the log).
+  public var incidentIDsInCreationOrder: [String] { incidentOrder }
   /// Incidents in creation order without their review answers (`answers` is empty): what a
   /// list shows, read cheaply from a lazily opened snapshot.
   ///
