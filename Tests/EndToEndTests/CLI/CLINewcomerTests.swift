@@ -47,4 +47,84 @@ struct CLINewcomerTests {
     ).compactMap { $0["id"] as? String }
     #expect(listed == expected)
   }
+
+  // MARK: Manners
+
+  @Test func versionIsPrinted() throws {
+    let cli = try CLISandbox()
+    let r = try cli.run(["--version"])
+    #expect(r.status == 0, "--version failed: \(r.stderr)")
+    #expect(r.stdout.wholeMatch(of: /learnlog \d+\.\d+\.\d+\n/) != nil, "\(r.stdout)")
+  }
+
+  @Test func aMistypedCommandIsNamedWithWhatWasMeant() throws {
+    let cli = try CLISandbox()
+    let cases: [([String], String)] = [
+      (["incidnet", "list"], "unknown command 'incidnet'; did you mean 'incident'?"),
+      (["incident", "lsit"], "unknown command 'lsit'; did you mean 'list'?"),
+      (["acton", "done", "x"], "unknown command 'acton'; did you mean 'action'?"),
+    ]
+    for (arguments, expected) in cases {
+      let r = try cli.run(arguments)
+      #expect(r.status == 2)
+      #expect(r.stderr.hasPrefix("error: " + expected), "\(arguments): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+  }
+
+  @Test func aNegativeCountIsRefusedClearly() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let r = try cli.run(["incident", "list", "--limit", "-3"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("--limit"), "\(r.stderr)")
+    #expect(r.stderr.contains("-3"), "the message does not name the value: \(r.stderr)")
+    #expect(!r.stderr.contains("missing value"), "\(r.stderr)")
+  }
+
+  @Test func usageErrorsEndWithOneStopBeforeTheHelpPointer() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let r = try cli.run(["export", "--format", "xml"])
+    #expect(r.status == 2)
+    #expect(!r.stderr.contains(".;"), "\(r.stderr)")
+    #expect(r.stderr.contains("; see `learnlog export --help`"), "\(r.stderr)")
+  }
+
+  @Test func startAndDoneSayWhatChangedUnlessQuiet() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let inc = try cli.ok(["incident", "add", "--title", "Checkout errors"])
+    let action = try cli.ok([
+      "action", "add", inc, "--title", "Add a config diff check", "--owner", "sam", "--due",
+      "2099-12-01",
+    ])
+    let started = try cli.ok(["action", "start", action])
+    #expect(started.contains("doing"), "start printed: \(started)")
+    #expect(started.contains("Add a config diff check"))
+    let done = try cli.ok(["action", "done", action])
+    #expect(done.contains("done"), "done printed: \(done)")
+    #expect(done.contains("Add a config diff check"))
+    let other = try cli.ok([
+      "action", "add", inc, "--title", "Second", "--owner", "sam", "--due", "2099-12-01",
+    ])
+    #expect(try cli.ok(["action", "start", "--quiet", other]) == "")
+    #expect(try cli.ok(["action", "done", "--quiet", other]) == "")
+  }
+
+  @Test func aDueDateInThePastIsWarnedAbout() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let inc = try cli.ok(["incident", "add", "--title", "Checkout errors"])
+    let r = try cli.run([
+      "action", "add", inc, "--title", "Late already", "--owner", "sam", "--due", "2020-01-01",
+    ])
+    #expect(r.status == 0)
+    #expect(r.stderr.hasPrefix("warning: "), "no warning: \(r.stderr)")
+    #expect(r.stderr.contains("2020-01-01"))
+    let future = try cli.run([
+      "action", "add", inc, "--title", "In time", "--owner", "sam", "--due", "2099-01-01",
+    ])
+    #expect(future.stderr.isEmpty)
+  }
 }

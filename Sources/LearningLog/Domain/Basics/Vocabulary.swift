@@ -139,3 +139,10 @@ public enum PatternKey {
     return k
   }
 }
+
+/// `count` and `noun`, the noun in the plural unless the count is one: `1 day`, `8 days`.
+///
+/// Every count the app and the command line print goes through here, never `day(s)`.
+public func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+  "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
+}
