@@ -209,6 +209,10 @@ public struct AppModel: ProgramModel {
       if let incident {
         IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
       }
+      if let moved = state.board.follow {
+        state.board.follow = nil
+        if let a = state.context.domain.actions[moved] { Self.select(action: a, in: &state) }
+      }
       if let item {
         let newItems = state.context.todayItems
         let same = newItems.firstIndex { $0.kind == item.kind && $0.subject == item.subject }
@@ -235,6 +239,7 @@ public struct AppModel: ProgramModel {
       return effects
     case .performFailed(_, let message):
       state.pendingSaves = 0
+      state.board.follow = nil
       state.status = StatusMessage("error: \(message)")
     case .becameReadOnly(let why):
       state.readOnly = why
