@@ -127,4 +127,27 @@ struct CLINewcomerTests {
     ])
     #expect(future.stderr.isEmpty)
   }
+
+  @Test func anOwnerIsExactlyOnePerson() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let inc = try cli.ok(["incident", "add", "--title", "Checkout errors"])
+    let before = cli.bytes(cli.log)
+    for owners in ["lena, omar", "lena;omar", "lena and omar", "lena & omar", "lena/omar"] {
+      let attempts: [[String]] = [
+        ["action", "add", inc, "--title", "t", "--owner", owners, "--due", "2099-01-01"],
+        ["incident", "add", "--title", "t", "--owner", owners],
+        ["incident", "set", inc, "owner", owners],
+      ]
+      for arguments in attempts {
+        let r = try cli.run(arguments)
+        #expect(r.status == 1, "\(arguments) accepted \(owners)")
+        #expect(r.stderr.hasPrefix("error: owner: "), "\(r.stderr)")
+        #expect(r.stderr.contains("one person"), "\(r.stderr)")
+      }
+    }
+    #expect(cli.bytes(cli.log) == before)
+    // One person, however written, is fine.
+    try cli.ok(["action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01"])
+  }
 }
