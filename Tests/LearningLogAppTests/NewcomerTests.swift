@@ -177,4 +177,22 @@ import Testing
       IncidentsScreen.rows(searching, context: context).map(\.id)
         == expected.filter(matches.contains))
   }
+
+  // MARK: One vocabulary
+
+  /// The Patterns tab names a pattern's step with the words the command line and the
+  /// dashboard use (logged, repeated, escalated).
+  @Test func patternStepsHaveOneNameEverywhere() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: Size(width: 140, height: 40))
+    try harness.type("5", into: &state)
+    let screen = trimmedLines(harness.frame(state)).joined(separator: "\n")
+    let steps = Set(state.context.patterns.map(\.step))
+    #expect(steps.count >= 2)
+    for step in steps {
+      #expect(screen.contains(" \(step.rawValue)"), "the Patterns tab does not say \(step.rawValue)")
+    }
+    #expect(!screen.contains("why-didn't-fix-hold"))
+    #expect(!screen.contains(" log "))
+  }
 }

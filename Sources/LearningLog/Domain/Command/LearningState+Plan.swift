@@ -149,9 +149,18 @@ extension LearningState {
   /// the one person who answers for it.
   func onePerson(_ value: String) throws -> String {
     let t = value.trimmingCharacters(in: .whitespacesAndNewlines)
-    let separators = [",", ";", "&", "/", "+", " and "]
-    if let s = separators.first(where: { t.lowercased().contains($0) }) {
-      let first = t.components(separatedBy: s.trimmingCharacters(in: .whitespaces)).first?
+    // Two or more names joined by a list separator; other text (a handle, an address) passes.
+    func isName(_ part: String) -> Bool {
+      !part.isEmpty && part.unicodeScalars.allSatisfy {
+        $0.properties.isAlphabetic || " .'-’@_".unicodeScalars.contains($0)
+      }
+    }
+    for separator in [",", ";", "&", "/", "+", " and "] {
+      let parts = t.lowercased().components(separatedBy: separator)
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count > 1, parts.allSatisfy(isName) else { continue }
+      let first =
+        t.components(separatedBy: separator.trimmingCharacters(in: .whitespaces)).first?
         .trimmingCharacters(in: .whitespaces) ?? t
       throw DomainError(
         "owner: '\(t)' names more than one person; an owner is one person: give one name, such as '\(first)'"
