@@ -195,4 +195,25 @@ import Testing
     #expect(!screen.contains("why-didn't-fix-hold"))
     #expect(!screen.contains(" log "))
   }
+
+  // MARK: Search
+
+  /// The list's search ignores accents and the shape of quotes, as the command line's does.
+  @Test func searchFoldsAccentsAndQuotes() throws {
+    let session = InMemorySession(today: testToday)
+    for title in ["Résumé parser drops the CRÈME field", "Tucows’ DNS outage", "Unrelated"] {
+      _ = try session.perform(.addIncident(NewIncident(title: title)))
+    }
+    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    func found(_ needle: String) -> [String] {
+      var state = IncidentsScreen.State()
+      state.search.insert(needle)
+      return IncidentsScreen.rows(state, context: context).map(\.title)
+    }
+    #expect(found("resume") == ["Résumé parser drops the CRÈME field"])
+    #expect(found("creme") == ["Résumé parser drops the CRÈME field"])
+    #expect(found("RÉSUMÉ") == ["Résumé parser drops the CRÈME field"])
+    #expect(found("tucows'") == ["Tucows’ DNS outage"])
+    #expect(found("tucows’") == ["Tucows’ DNS outage"])
+  }
 }

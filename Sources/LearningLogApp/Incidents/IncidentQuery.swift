@@ -105,9 +105,9 @@ public enum IncidentQuery {
   /// Whether `incident` contains `text` (case-insensitive) in its title, what happened, team,
   /// owner, tags, patterns or answers.
   public static func matches(_ incident: Incident, search text: String) -> Bool {
-    let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
+    let needle = IncrementalSearch.folded(text.trimmingCharacters(in: .whitespaces))
     guard !needle.isEmpty else { return true }
-    return searchable(incident).contains { $0.lowercased().contains(needle) }
+    return searchable(incident).contains { IncrementalSearch.text($0, contains: needle) }
   }
 
   /// The texts a search looks in: title, what happened, team, owner, tags, patterns and the

@@ -83,7 +83,7 @@ struct IncidentCommand: ParsableCommand {
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
       let key = pattern.map(PatternKey.normalise)
-      let needle = search?.lowercased()
+      let needle = search.map(IncrementalSearch.folded)
       let all = json ? state.incidentList : state.incidentHeaders
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
       let list =
@@ -96,7 +96,9 @@ struct IncidentCommand: ParsableCommand {
               || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
             && (key == nil || i.patterns.contains(key ?? ""))
             && (needle.map { n in
-              ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
+              ([i.title, i.what] + i.tags + i.patterns).contains {
+                IncrementalSearch.text($0, contains: n)
+              }
             } ?? true)
         }).newestFirst(limit: limit)
       // Freeing a hundred thousand incidents at exit would cost more than listing them.

@@ -150,4 +150,42 @@ struct CLINewcomerTests {
     // One person, however written, is fine.
     try cli.ok(["action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01"])
   }
+
+  /// `--search` ignores accents and the shape of quotes, as the app's search does.
+  @Test func searchFoldsAccentsAndQuotes() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let resume = try cli.ok(["incident", "add", "--title", "Résumé parser drops the CRÈME field"])
+    let tucows = try cli.ok(["incident", "add", "--title", "Tucows’ DNS outage"])
+    try cli.ok(["incident", "add", "--title", "Unrelated"])
+    func found(_ needle: String) throws -> [String] {
+      try #require(
+        try cli.run(["incident", "list", "--search", needle, "--json"]).json() as? [[String: Any]]
+      ).compactMap { ($0["id"] as? String).map { String($0.prefix(6)) } }
+    }
+    #expect(try found("resume") == [String(resume.prefix(6))])
+    #expect(try found("creme") == [String(resume.prefix(6))])
+    #expect(try found("RÉSUMÉ") == [String(resume.prefix(6))])
+    #expect(try found("tucows'") == [String(tucows.prefix(6))])
+    #expect(try found("tucows’") == [String(tucows.prefix(6))])
+  }
+
+  /// Pattern keys take letters of every script, normalised by Unicode case folding.
+  @Test func patternKeysInAnyScript() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let cases: [(String, String)] = [
+      ("検索/タイムアウト", "検索/タイムアウト"), ("Données/Perte", "données/perte"),
+      ("Donne\u{301}es / PERTE", "données/perte"), ("Поиск/Тайм-аут", "поиск/тайм-аут"),
+      ("Deploy / Config Drift", "deploy/config-drift"),
+    ]
+    for (given, key) in cases {
+      let id = try cli.ok(["incident", "add", "--title", "t", "--pattern", given])
+      let shown = try #require(try cli.run(["incident", "show", id, "--json"]).json() as? [String: Any])
+      #expect(shown["patterns"] as? [String] == [key], "\(given)")
+    }
+    let keys = try #require(try cli.run(["patterns", "--json"]).json() as? [[String: Any]])
+      .compactMap { $0["key"] as? String }
+    #expect(keys.filter { $0 == "données/perte" }.count == 1, "\(keys)")
+  }
 }
