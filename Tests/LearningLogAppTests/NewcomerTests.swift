@@ -216,4 +216,36 @@ import Testing
     #expect(found("tucows'") == ["Tucows’ DNS outage"])
     #expect(found("tucows’") == ["Tucows’ DNS outage"])
   }
+
+  /// ↓/↑/PgDn move the list while a search is typed, and Tab goes to the detail keeping it.
+  @Test func navigationKeysWorkWhileTypingASearch() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: size)
+    try harness.type("2 / e", into: &state)
+    #expect(state.incidents.isSearching)
+    let first = state.incidents.list.selected
+    try harness.type("<Down>", into: &state)
+    #expect(state.incidents.list.selected == first + 1, "↓ did not move while searching")
+    #expect(state.incidents.isSearching && state.incidents.search.text == "e")
+    try harness.type("<Up>", into: &state)
+    #expect(state.incidents.list.selected == first)
+    try harness.type("<PgDn>", into: &state)
+    #expect(state.incidents.list.selected > first)
+    try harness.type("<Tab>", into: &state)
+    #expect(state.incidents.focus == .detail)
+    #expect(!state.incidents.isSearching && state.incidents.search.text == "e")
+  }
+
+  /// The list says where the selection is (`3/12`), and help explains the status marks.
+  @Test func theListShowsItsPositionAndHelpItsMarks() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: size)
+    try harness.type("2 j j", into: &state)
+    let total = state.context.domain.incidents.count
+    #expect(trimmedLines(harness.frame(state)).containsLine(with: "3/\(total)"))
+    let help = harness.model.helpSections(state).flatMap(\.entries).map { $0.keys + " " + $0.help }
+    for mark in ["○ open", "◐ reviewing", "● reviewed", "✓ closed"] {
+      #expect(help.contains { $0.contains(mark) }, "help does not explain \(mark)")
+    }
+  }
 }

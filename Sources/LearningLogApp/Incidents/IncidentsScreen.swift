@@ -123,6 +123,12 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(
           keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
         KeyBinding(
+          keys: [KeyEvent(.down), KeyEvent(.up), KeyEvent(.pageDown), KeyEvent(.pageUp)],
+          help: "move in the list while typing", action: .navigate(KeyEvent(.down)),
+          keyLabel: "↓/↑ PgDn/PgUp"),
+        KeyBinding(
+          keys: [KeyEvent(.tab)], help: "keep the search, go to the detail", action: .switchFocus),
+        KeyBinding(
           keys: [], help: "type to narrow the list; readline keys edit",
           action: .searchKey(.char(" ")), keyLabel: "typing"),
       ])
@@ -171,6 +177,9 @@ public enum IncidentsScreen: AppScreen {
       switch (key.key, key.modifiers) {
       case (.enter, []): return .keepSearch
       case (.escape, []): return .clearSearch
+      // The list moves while the search is typed; Tab keeps it and goes to the detail.
+      case (.down, []), (.up, []), (.pageDown, []), (.pageUp, []): return .navigate(key)
+      case (.tab, []): return .switchFocus
       default: return .searchKey(key)
       }
     }
@@ -178,6 +187,14 @@ public enum IncidentsScreen: AppScreen {
     if key == KeyEvent(.escape), !state.search.isEmpty { return .clearSearch }
     return keymap.action(for: key)
   }
+
+  /// What the marks before each incident mean, for help.
+  public static let legend = HelpSection(
+    title: "incident marks",
+    entries: [
+      HelpEntry(keys: "○ ◐ ● ✓", help: "○ open · ◐ reviewing · ● reviewed · ✓ closed"),
+      HelpEntry(keys: "crit high", help: "severity: crit, high, med, low"),
+    ])
 
   /// The list and detail rectangles of the screen's area.
   static func panes(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
@@ -297,6 +314,7 @@ public enum IncidentsScreen: AppScreen {
         state.detailScroll = 0
       }
     case .switchFocus:
+      state.isSearching = false
       state.focus = state.focus == .list ? .detail : .list
     case .open:
       if !rows.isEmpty { state.focus = .detail }
@@ -423,7 +441,14 @@ public enum IncidentsScreen: AppScreen {
     }
     var info = "sort: \(state.sort.rawValue)"
     if !state.filter.isEmpty { info += " · filter: " + state.filter.summary }
-    buffer.setString(detailArea.x, header.y, info, style: theme.dim, maxWidth: detailArea.width)
+    // Where the selection is in the list, at the header's right end.
+    let position = state.list.selection(count: rows.count).map { " \($0 + 1)/\(rows.count)" } ?? ""
+    let infoWidth = Swift.max(0, detailArea.width - position.displayWidth)
+    buffer.setString(detailArea.x, header.y, info, style: theme.dim, maxWidth: infoWidth)
+    if !position.isEmpty, detailArea.width > position.displayWidth {
+      buffer.setString(
+        detailArea.maxX - position.displayWidth, header.y, position, style: theme.dim)
+    }
 
     let listFocused = state.focus == .list
     ListView(

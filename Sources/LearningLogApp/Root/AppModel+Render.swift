@@ -149,7 +149,9 @@ extension AppModel {
     var sections: [HelpSection] = []
     switch state.tab {
     case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
-    case .incidents: sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
+    case .incidents:
+      sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
+      sections.append(IncidentsScreen.legend)
     case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
     case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
     case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
