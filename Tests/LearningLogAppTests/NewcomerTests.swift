@@ -248,4 +248,54 @@ import Testing
       #expect(help.contains { $0.contains(mark) }, "help does not explain \(mark)")
     }
   }
+
+  // MARK: Truncation
+
+  /// Every view, at several sizes, with texts far longer than any pane: wherever a word of
+  /// them is cut, "…" says so.
+  @Test func everyCutIsMarked() throws {
+    // Words of four characters (Zq01 … Zq60): a shorter run is a cut word.
+    let long = (1...60).map { "Zq" + ($0 < 10 ? "0\($0)" : "\($0)") }.joined(separator: " ")
+    let session = try InMemorySession.demo(today: testToday)
+    let id = try #require(
+      try session.perform(
+        .addIncident(
+          NewIncident(
+            title: long, what: long, team: "team" + long.replacingOccurrences(of: " ", with: ""),
+            owner: "Zq99", patterns: ["deploy/config-drift"], occurred: "2026-11-24"))
+      ).createdID)
+    _ = try session.perform(
+      .addAction(NewAction(incident: id, title: long, owner: "Zq98", due: "2026-11-20")))
+    _ = try session.perform(.addLesson(NewLesson(text: long, incidents: [id])))
+    let harness = try AppHarness(session: session)
+    var unmarked: [String] = []
+    var marked = 0
+    for size in [Size(width: 60, height: 16), Size(width: 80, height: 24), Size(width: 140, height: 40)] {
+      for keys in ["1", "2", "2 <Tab>", "3", "4", "5", "6", "2 r"] {
+        var state = harness.initialState(size: size)
+        try harness.type(keys, into: &state)
+        for line in trimmedLines(harness.frame(state)) {
+          let chars = Array(line)
+          var i = 0
+          while i < chars.count {
+            guard chars[i] == "Z", i + 1 < chars.count, chars[i + 1] == "q" || chars[i + 1] == "…"
+            else {
+              i += 1
+              continue
+            }
+            var j = i
+            while j < chars.count, chars[j] == "Z" || chars[j] == "q" || chars[j].isNumber { j += 1 }
+            if j - i < 4, j >= chars.count || chars[j] != "…" {
+              unmarked.append("\(size.width)x\(size.height) [\(keys)]: \(line)")
+            } else if j < chars.count, chars[j] == "…" {
+              marked += 1
+            }
+            i = j
+          }
+        }
+      }
+    }
+    #expect(marked > 5, "the long texts were not cut anywhere (\(marked))")
+    #expect(unmarked.isEmpty, "cut without …:\n\(unmarked.joined(separator: "\n"))")
+  }
 }
