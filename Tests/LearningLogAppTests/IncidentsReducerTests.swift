@@ -186,7 +186,7 @@ import Testing
     #expect(lines.containsLine(with: "Review ("))
     #expect(lines.containsLine(with: "A better understanding."))
     #expect(lines.containsLine(with: "changed 1× — earlier versions"))
-    #expect(lines.containsLine(with: String(before.prefix(30))))
+    #expect(lines.containsLine(with: String(before.prefix(12))))
     #expect(lines.containsLine(with: "Actions"))
     #expect(lines.containsLine(with: "Lessons"))
   }

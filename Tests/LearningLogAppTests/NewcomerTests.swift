@@ -298,4 +298,18 @@ import Testing
     #expect(marked > 5, "the long texts were not cut anywhere (\(marked))")
     #expect(unmarked.isEmpty, "cut without …:\n\(unmarked.joined(separator: "\n"))")
   }
+
+  /// The list is as wide as its titles ask, up to about half the screen: on a wide terminal
+  /// the demo's titles show whole, and the detail takes the rest.
+  @Test func theIncidentListIsLaidOutByContent() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: Size(width: 140, height: 40))
+    try harness.type("2", into: &state)
+    let screen = trimmedLines(harness.frame(state))
+    let titles = state.context.domain.incidentList.map(\.title).filter { $0.count <= 60 }
+    #expect(!titles.isEmpty)
+    for title in titles {
+      #expect(screen.contains { $0.contains(title) }, "\(title) is cut at 140 columns")
+    }
+  }
 }

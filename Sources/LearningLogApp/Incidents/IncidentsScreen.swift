@@ -22,6 +22,8 @@ public enum IncidentsScreen: AppScreen {
     public var filterForm: FormState?
     /// The list's ids as last computed, and what they were computed from.
     var cache: RowCache?
+    /// The width the list's widest row asks for (kept with the cache), which lays out the panes.
+    var contentWidth = 0
     /// A list at the top, newest first, unfiltered.
     public init() {}
   }
@@ -196,12 +198,29 @@ public enum IncidentsScreen: AppScreen {
       HelpEntry(keys: "crit high", help: "severity: crit, high, med, low"),
     ])
 
+  /// The columns the widest row of the list asks for: the marks, severity and day (13), the
+  /// longest title (its UTF-8 length, a cheap bound of its width) and a blank; once per change.
+  static func rowWidth(_ context: ViewContext) -> Int {
+    context.derived("incidents.rowWidth") { () -> Int in
+      var widest = 0
+      context.domain.incidents.forEachEntity { _, inc in
+        widest = Swift.max(widest, inc.title.utf8.count)
+      }
+      return 13 + widest + 1
+    }
+  }
+
   /// The list and detail rectangles of the screen's area.
-  static func panes(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
+  ///
+  /// Laid out by content: the list takes what its widest row asks for (`contentWidth`), up to
+  /// 55 % of the width and leaving the detail 40 columns, at least 26; the detail takes the rest.
+  static func panes(_ area: Rect, contentWidth: Int = 0) -> (header: Rect, list: Rect, detail: Rect)
+  {
     let header = area.row(0)
     let body = Rect(
       x: area.x, y: area.y + 1, width: area.width, height: Swift.max(0, area.height - 1))
-    let listWidth = Swift.min(Swift.max(26, area.width * 2 / 5), Swift.max(0, area.width - 24))
+    let wanted = Swift.max(26, Swift.min(contentWidth, area.width * 11 / 20, area.width - 41))
+    let listWidth = Swift.min(wanted, Swift.max(0, area.width - 24))
     let list = Rect(x: body.x, y: body.y, width: listWidth, height: body.height)
     let detail = Rect(
       x: body.x + listWidth + 1, y: body.y, width: Swift.max(0, body.width - listWidth - 1),
@@ -210,7 +229,7 @@ public enum IncidentsScreen: AppScreen {
   }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
-    let (_, list, detail) = panes(area)
+    let (_, list, detail) = panes(area, contentWidth: state.contentWidth)
     if list.contains(mouse.position) {
       switch mouse.action {
       case .press(button: 1):
@@ -256,6 +275,7 @@ public enum IncidentsScreen: AppScreen {
   }
 
   static func refreshCache(_ state: inout State, context: ViewContext) {
+    state.contentWidth = rowWidth(context)
     guard context.revision > 0 else { return }
     let ids = rowIDs(state, context: context)
     state.cache = RowCache(
@@ -291,7 +311,8 @@ public enum IncidentsScreen: AppScreen {
     let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
     switch action {
     case .navigate(let key):
-      let (_, listArea, detailArea) = panes(Rect(size: context.viewport))
+      let (_, listArea, detailArea) = panes(
+        Rect(size: context.viewport), contentWidth: rowWidth(context))
       if state.focus == .detail {
         // Clamped to the end: the last line in the pane's last row at most.
         let count = selectedID.flatMap { context.domain.incidents[$0] }.map {
@@ -419,7 +440,7 @@ public enum IncidentsScreen: AppScreen {
     let theme = context.theme
     let rows = rowIDs(state, context: context)
     let incidents = context.domain.incidents
-    let (header, listArea, detailArea) = panes(area)
+    let (header, listArea, detailArea) = panes(area, contentWidth: rowWidth(context))
     var cursor: Point?
     // Header: count, order, filter, search.
     if state.isSearching || !state.search.isEmpty {
