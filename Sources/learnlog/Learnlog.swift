@@ -11,9 +11,18 @@ struct Learnlog: ParsableCommand {
     commandName: "learnlog",
     abstract: "Turn failures into learning: incidents, reviews, actions, lessons, patterns.",
     discussion: """
-      With no command, in a terminal, opens the full-screen app.
-      The log is --file, else $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else
-      $XDG_DATA_HOME/learnlog/log.jsonl. Example: learnlog incident list --status open
+      With no command, in a terminal, opens the full-screen app. \
+      Example: learnlog incident list --status open
+
+      Where things live:
+        log             --file, else $LEARNLOG_FILE, else the nearest
+                        .learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl
+        private notes   $XDG_DATA_HOME/learnlog/private/ (never shared)
+        form drafts     $XDG_STATE_HOME/learnlog/drafts/
+        writer id       $XDG_CONFIG_HOME/learnlog/writer-id
+        snapshot cache  $XDG_CACHE_HOME/learnlog/ (safe to delete)
+        (unset, the XDG directories are ~/.local/share, ~/.local/state, ~/.config
+        and ~/.cache)
       """,
     version: "learnlog \(Learnlog.version)",
     // Every command, in one list.

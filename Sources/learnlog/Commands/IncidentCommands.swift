@@ -7,14 +7,50 @@ import LearningLogApp
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init", abstract: "Create an empty log.",
-    discussion: "Example: learnlog --file team/.learnlog/log.jsonl init")
+    discussion: """
+      Inside a git work tree, or below a directory holding .learnlog/, the log is created as \
+      .learnlog/log.jsonl there, ready for `learnlog git-setup`; elsewhere at \
+      $XDG_DATA_HOME/learnlog/log.jsonl. It says where it wrote. \
+      Example: learnlog --file team/.learnlog/log.jsonl init
+      """)
 
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let path = global.logPath
-    let ws = try Workspace.create(path: path)
+    let environment = ProcessInfo.processInfo.environment
+    let explicit = global.file ?? Invocation.leadingFile
+    let shared =
+      explicit == nil && (environment["LEARNLOG_FILE"] ?? "").isEmpty
+      ? Self.sharedLogPath(from: FileManager.default.currentDirectoryPath) : nil
+    let ws = try Workspace.create(path: shared?.path ?? global.logPath)
     Out.line("created an empty log at \(ws.path)")
+    if let shared {
+      Out.note("(\(shared.why); `learnlog git-setup` then shares it through git)")
+    }
+  }
+
+  /// The team log for a directory: `.learnlog/log.jsonl` in the nearest directory (this one or
+  /// a parent) that holds `.learnlog/` or is the top of a git work tree, and why; nil outside.
+  static func sharedLogPath(from directory: String) -> (path: String, why: String)? {
+    var dir = directory
+    let files = FileManager.default
+    while !dir.isEmpty {
+      var isDirectory: ObjCBool = false
+      let learnlog = (dir as NSString).appendingPathComponent(".learnlog")
+      if files.fileExists(atPath: learnlog, isDirectory: &isDirectory), isDirectory.boolValue {
+        return ((learnlog as NSString).appendingPathComponent("log.jsonl"), "\(learnlog) exists")
+      }
+      if files.fileExists(atPath: (dir as NSString).appendingPathComponent(".git")) {
+        return (
+          (learnlog as NSString).appendingPathComponent("log.jsonl"),
+          "inside the git work tree \(dir)"
+        )
+      }
+      let parent = (dir as NSString).deletingLastPathComponent
+      if parent == dir { break }
+      dir = parent
+    }
+    return nil
   }
 }
 

@@ -188,4 +188,50 @@ struct CLINewcomerTests {
       .compactMap { $0["key"] as? String }
     #expect(keys.filter { $0 == "données/perte" }.count == 1, "\(keys)")
   }
+
+  // MARK: Where things live
+
+  /// Inside a git work tree, `init` puts the log in the repository's `.learnlog/`, says so, and
+  /// `git-setup` then finds the repository: the README's sharing recipe works as written.
+  @Test(.enabled(if: TestTools.executable(named: "git") != nil, "git is not installed; skipping"))
+  func initInsideAGitWorkTreeCreatesTheSharedLog() throws {
+    let cli = try CLISandbox()
+    let repo = cli.directory + "/team-repo"
+    try FileManager.default.createDirectory(
+      atPath: repo + "/src/deep", withIntermediateDirectories: true)
+    let git = try #require(TestTools.executable(named: "git"))
+    try TestTools.run(git, ["init", "-q", repo])
+    let noFile: [String: String?] = ["LEARNLOG_FILE": nil]
+    let r = try cli.run(["init"], currentDirectory: repo + "/src/deep", environment: noFile)
+    #expect(r.status == 0, "\(r.stderr)")
+    let log = repo + "/.learnlog/log.jsonl"
+    #expect(FileManager.default.fileExists(atPath: log), "no log at \(log): \(r.stdout)")
+    #expect(r.stdout.contains(log), "init does not say where it wrote: \(r.stdout)")
+    let setup = try cli.run(["git-setup"], currentDirectory: repo + "/src", environment: noFile)
+    #expect(setup.status == 0, "git-setup: \(setup.stderr)")
+  }
+
+  /// Where `.learnlog/` exists (no git), `init` creates the log in it.
+  @Test func initUsesAnExistingLearnlogDirectory() throws {
+    let cli = try CLISandbox()
+    let team = cli.directory + "/team-dir"
+    try FileManager.default.createDirectory(
+      atPath: team + "/.learnlog", withIntermediateDirectories: true)
+    let r = try cli.run(["init"], currentDirectory: team, environment: ["LEARNLOG_FILE": nil])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(FileManager.default.fileExists(atPath: team + "/.learnlog/log.jsonl"), "\(r.stdout)")
+  }
+
+  /// `learnlog --help` says where the log, private notes, drafts, writer id and cache live.
+  @Test func helpSaysWhereThingsLive() throws {
+    let cli = try CLISandbox()
+    let help = try cli.ok(["--help"])
+    for place in [
+      "XDG_DATA_HOME/learnlog/log.jsonl", "XDG_DATA_HOME/learnlog/private",
+      "XDG_STATE_HOME/learnlog/drafts", "XDG_CONFIG_HOME/learnlog/writer-id",
+      "XDG_CACHE_HOME/learnlog",
+    ] {
+      #expect(help.contains(place), "--help does not say \(place)")
+    }
+  }
 }
