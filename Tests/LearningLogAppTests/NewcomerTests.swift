@@ -312,4 +312,24 @@ import Testing
       #expect(screen.contains { $0.contains(title) }, "\(title) is cut at 140 columns")
     }
   }
+
+  // MARK: Forms
+
+  /// Pattern suggestions show full keys (not word stems) and Ctrl-P adds the first one.
+  @Test func patternSuggestionsShowKeysAndCtrlPAcceptsOne() throws {
+    let harness = try AppHarness()
+    var state = harness.initialState(size: Size(width: 120, height: 40))
+    try harness.type("2 n " + words("Config drift between regions after deploy"), into: &state)
+    let screen = trimmedLines(harness.frame(state))
+    let line = try #require(screen.first { $0.contains("Likely patterns") }, "no suggestions")
+    #expect(line.contains("deploy/config-drift"), "\(line)")
+    #expect(!line.contains("words "), "stems shown: \(line)")
+    try harness.type("<C-p>", into: &state)
+    let patterns = state.form?.form.value("patterns") ?? ""
+    #expect(patterns.contains("deploy/config-drift"), "Ctrl-P added nothing: '\(patterns)'")
+    // Again: the next suggestion, not the same key twice.
+    try harness.type("<C-p>", into: &state)
+    let again = state.form?.form.value("patterns") ?? ""
+    #expect(again.components(separatedBy: "deploy/config-drift").count == 2, "\(again)")
+  }
 }

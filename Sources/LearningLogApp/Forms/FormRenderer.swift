@@ -193,20 +193,19 @@ enum FormRenderer {
         }
       }
     case .newIncident, .setPatterns:
-      let draft: NewIncident
-      if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
-        draft = NewIncident(
-          title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
-      } else {
-        draft = FormCatalog.draftIncident(f)
-      }
+      let draft = suggestionDraft(f, domain: domain)
       let suggestions = domain.suggestPatterns(for: draft, limit: 3)
       if !suggestions.isEmpty {
-        out.append(
-          Line([
-            Span("Likely patterns: ", style: theme.accent),
-            Span(suggestions.map { "\($0.key) (\($0.reason))" }.joined(separator: "; ")),
-          ]))
+        // The first not yet in the patterns field is what Ctrl-P adds.
+        let next = nextSuggestion(f, domain: domain)
+        let all = suggestions.map(\.key)
+        let keys = next.map { n in [n] + all.filter { $0 != n } } ?? all
+        var spans = [Span("Likely patterns: ", style: theme.accent)]
+        for (i, key) in keys.enumerated() {
+          spans.append(Span((i > 0 ? " · " : "") + key))
+          if key == next { spans.append(Span(" (Ctrl-P adds)", style: theme.dim)) }
+        }
+        out.append(Line(spans))
       }
       let lessons = domain.lessons(matchingTags: draft.tags, patterns: draft.patterns)
       for l in lessons.prefix(2) {
@@ -249,6 +248,26 @@ enum FormRenderer {
     }
     return missing
   }
+
+  /// What pattern suggestions are made from: the incident as typed, or the one whose patterns
+  /// are being set.
+  static func suggestionDraft(_ f: ActiveForm, domain: LearningState) -> NewIncident {
+    if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
+      return NewIncident(title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
+    }
+    return FormCatalog.draftIncident(f)
+  }
+
+  /// The first suggested pattern key the form's patterns field does not hold yet (what Ctrl-P
+  /// adds), or nil.
+  static func nextSuggestion(_ f: ActiveForm, domain: LearningState) -> String? {
+    guard f.form.fields.contains(where: { $0.id == "patterns" }) else { return nil }
+    let have = Set(
+      (f.form.value("patterns") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" })
+        .map { PatternKey.normalise(String($0)) })
+    return domain.suggestPatterns(for: suggestionDraft(f, domain: domain), limit: 3)
+      .map(\.key).first { !have.contains($0) }
+  }
 }
 
 extension Style {
@@ -258,4 +277,5 @@ extension Style {
     s.attributes.formUnion(attributes)
     return s
   }
+
 }

@@ -26,6 +26,8 @@ public enum FormInput: Hashable, Sendable {
   case endOrEditor
   /// Ctrl-T in a review: the next template, keeping answers to the questions both share.
   case nextTemplate
+  /// Ctrl-P in an incident form: add the first suggested pattern key not yet there.
+  case acceptSuggestion
 }
 
 /// The answer when Esc leaves a form with unsaved text: "keep as draft / discard / back".

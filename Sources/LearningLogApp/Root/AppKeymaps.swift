@@ -65,6 +65,9 @@ public enum AppKeymaps {
         keys: [.ctrl("t")], help: "review: the next template (answers to shared questions stay)",
         action: .nextTemplate),
       KeyBinding(
+        keys: [.ctrl("p")], help: "incident: add the first likely pattern key shown",
+        action: .acceptSuggestion),
+      KeyBinding(
         keys: [KeyEvent(.function(1))], help: "this help", action: .key(KeyEvent(.function(1)))),
     ])
 

@@ -57,6 +57,7 @@ public struct AppModel: ProgramModel {
       case (.escape, []): return .form(.cancel)
       case (.character("e"), .ctrl): return .form(.endOrEditor)
       case (.character("t"), .ctrl): return .form(.nextTemplate)
+      case (.character("p"), .ctrl): return .form(.acceptSuggestion)
       case (.function(1), []): return .global(.help)
       case (.character("l"), .ctrl): return .global(.redraw)
       default: return .form(.key(key))
@@ -443,6 +444,15 @@ public struct AppModel: ProgramModel {
       _ = f.form.handle(.ctrl("e"))
       state.form = f
       return []
+    case .acceptSuggestion:
+      guard let key = FormRenderer.nextSuggestion(f, domain: state.context.domain) else {
+        return []
+      }
+      let current = (f.form.value("patterns") ?? "").trimmingCharacters(in: .whitespaces)
+      f.form.setValue("patterns", current.isEmpty ? key : current + ", " + key)
+      state.form = f
+      state.status = StatusMessage("pattern added: \(key)")
+      return draftEffects(state)
     case .nextTemplate:
       guard case .review(let id, let template) = f.kind else { return [] }
       let names = state.context.domain.templates.map(\.name)
