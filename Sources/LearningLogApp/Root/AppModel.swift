@@ -452,7 +452,7 @@ public struct AppModel: ProgramModel {
       f.form.setValue("patterns", current.isEmpty ? key : current + ", " + key)
       state.form = f
       state.status = StatusMessage("pattern added: \(key)")
-      return draftEffects(state)
+      return draftEffects(&state)
     case .nextTemplate:
       guard case .review(let id, let template) = f.kind else { return [] }
       let names = state.context.domain.templates.map(\.name)
