@@ -61,7 +61,7 @@ struct CLINewcomerTests {
     let cli = try CLISandbox()
     let cases: [([String], String)] = [
       (["incidnet", "list"], "unknown command 'incidnet'; did you mean 'incident'?"),
-      (["incident", "lsit"], "unknown command 'lsit'; did you mean 'list'?"),
+      (["incident", "lst"], "unknown command 'lst'; did you mean 'list'?"),
       (["acton", "done", "x"], "unknown command 'acton'; did you mean 'action'?"),
     ]
     for (arguments, expected) in cases {
