@@ -50,7 +50,8 @@ public enum AppAction: Sendable {
     case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
       .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
-    case .resize, .tick, .logChanged, .performed, .performFailed, .editorReturned, .navigate,
+    case .resize, .tick, .logChanged, .performed, .becameReadOnly, .performFailed, .editorReturned,
+      .navigate,
       .setStatus:
       return false
     }
