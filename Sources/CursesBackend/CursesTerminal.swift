@@ -257,6 +257,8 @@ public final class CursesTerminal: TerminalBackend {
   public func withFullScreenSuspended<T>(_ body: () throws -> T) rethrows -> T {
     guard active else { return try body() }
     writeRaw("\u{1B}[?2004l")
+    // Keep this program's modes (taken back below), then hand the user's normal modes over.
+    _ = def_prog_mode()
     _ = endwin()
     if guardsProcess { TerminalGuard.deactivate() }
     var previousInterrupt = sigaction()
@@ -267,6 +269,8 @@ public final class CursesTerminal: TerminalBackend {
       _ = ll_restore_handler(SIGINT, &previousInterrupt)
       _ = ll_restore_handler(SIGQUIT, &previousQuit)
       if guardsProcess { TerminalGuard.activate() }
+      // Whatever the other program left, this program's modes come back.
+      _ = reset_prog_mode()
       writeRaw("\u{1B}[?2004h")
       _ = doupdate()
       redrawAll()

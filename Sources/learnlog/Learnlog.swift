@@ -4,14 +4,27 @@ import LearningLog
 
 /// The `learnlog` command: no subcommand opens the full-screen app; the rest is scriptable.
 struct Learnlog: ParsableCommand {
+  /// The version `--version` prints.
+  static let version = "0.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "learnlog",
     abstract: "Turn failures into learning: incidents, reviews, actions, lessons, patterns.",
     discussion: """
-      With no command, in a terminal, opens the full-screen app.
-      The log is --file, else $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else
-      $XDG_DATA_HOME/learnlog/log.jsonl. Example: learnlog incident list --status open
+      With no command, in a terminal, opens the full-screen app. \
+      Example: learnlog incident list --status open
+
+      Where things live:
+        log             --file, else $LEARNLOG_FILE, else the nearest
+                        .learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl
+        private notes   $XDG_DATA_HOME/learnlog/private/ (never shared)
+        form drafts     $XDG_STATE_HOME/learnlog/drafts/
+        writer id       $XDG_CONFIG_HOME/learnlog/writer-id
+        snapshot cache  $XDG_CACHE_HOME/learnlog/ (safe to delete)
+        (unset, the XDG directories are ~/.local/share, ~/.local/state, ~/.config
+        and ~/.cache)
       """,
+    version: "learnlog \(Learnlog.version)",
     // Every command, in one list.
     subcommands: [
       InitCommand.self,
@@ -76,6 +89,9 @@ struct Learnlog: ParsableCommand {
         arguments.insert(contentsOf: ["--file", file], at: depth)
       }
     }
+    if let problem = negativeCount(arguments) {
+      fail(problem, ExitStatus.usage)
+    }
     let command: ParsableCommand
     do {
       command = try parseAsRoot(arguments)
@@ -90,7 +106,9 @@ struct Learnlog: ParsableCommand {
       if let typo = unknownCommand(typed) {
         fail(typo, ExitStatus.usage)
       }
-      fail(lowerFirst(message) + "; see `\(helpPath(arguments)) --help`", ExitStatus.usage)
+      fail(
+        withoutFinalStop(lowerFirst(message)) + "; see `\(helpPath(arguments)) --help`",
+        ExitStatus.usage)
     }
     do {
       var runnable = command
@@ -136,6 +154,23 @@ struct Learnlog: ParsableCommand {
   static func fail(_ message: String, _ status: Int32) -> Never {
     Out.error(echoingArguments(message))
     terminate(status)
+  }
+
+  /// `s` without a final full stop, so more can follow after a semicolon.
+  static func withoutFinalStop(_ s: String) -> String {
+    var s = s
+    while s.hasSuffix(".") { s.removeLast() }
+    return s
+  }
+
+  /// An option given a negative number (`--limit -3`), which would otherwise read as a missing
+  /// value, or nil.
+  static func negativeCount(_ arguments: [String]) -> String? {
+    for (option, value) in zip(arguments, arguments.dropFirst())
+    where option.hasPrefix("--") && value.wholeMatch(of: /-[0-9]+/) != nil {
+      return "\(option) must be a number of 0 or more, not \(value)"
+    }
+    return nil
   }
 
   /// `message` with each command-line argument it quotes whole and that is long or holds a

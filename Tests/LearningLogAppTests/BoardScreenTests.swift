@@ -159,7 +159,7 @@ private func select(
   let ctx = try ScreensFixture.context()
   var state = Board.State()
   _ = try select(.open, &state, ctx)
-  #expect("\(Board.reduce(&state, .verify, context: ctx))".contains("mark it done first"))
+  #expect("\(Board.reduce(&state, .verify, context: ctx))".contains("only a done action"))
   let done = try select(.done, &state, ctx)
   _ = ScreensFixture.press(Board.self, .char("v"), &state, ctx)
   guard case .verify(let form)? = state.dialog else {

@@ -8,7 +8,8 @@ import Testing
     let end = b.setString(2, 0, "abcdef")
     #expect(end == 6)
     b.setString(0, 1, "abcdef", maxWidth: 3)
-    expectLines(b, ["  abcd", "abc"])
+    // A cut is marked: "…" in the last cell.
+    expectLines(b, ["  abc…", "ab…"])
   }
 
   @Test func wideCharacterTakesTwoCellsAndNeverHalf() {
@@ -16,11 +17,11 @@ import Testing
     b.setString(0, 0, "日本語")
     #expect(b[0, 0].text == "日")
     #expect(b[1, 0].isContinuation)
-    #expect(b[4, 0].text == " ")
+    #expect(b[4, 0].text == "…")
     #expect(!b[4, 0].isContinuation)
     b.setString(0, 1, "a日本", maxWidth: 4)
-    expectLines(b, ["日本", "a日"])
-    #expect(b[3, 1].text == " ")
+    expectLines(b, ["日本…", "a日…"])
+    #expect(b[3, 1].text == "…")
   }
 
   @Test func overwritingHalfAWideCharacterClearsTheOtherHalf() {
@@ -101,5 +102,14 @@ import Testing
     } else {
       Issue.record("256-colour theme uses palette colours")
     }
+  }
+
+  @Test func aCutIsMarkedUnlessOnlyBlanksOrRulesAreLost() {
+    var b = ScreenBuffer(size: Size(width: 6, height: 4))
+    b.setString(0, 0, "abc   ", maxWidth: 4)
+    b.setString(0, 1, "──────────", maxWidth: 4)
+    b.setLine(0, 2, Line([Span("abcd"), Span("ef")]), maxWidth: 4)
+    b.setString(0, 3, "ab日本", maxWidth: 5)
+    expectLines(b, ["abc", "────", "abc…", "ab日…"])
   }
 }

@@ -105,3 +105,21 @@ func apply(_ form: inout FormState, _ script: String) throws -> [Bool] {
     #expect(f.isEdited)
   }
 }
+
+/// Typing words into a choice picks the option they begin, never cycles silently on their
+/// spaces; Space alone, → and ← still cycle.
+@Test func typingIntoAChoicePicksWhatItSpellsAndItsSpacesDoNotCycle() {
+  var c = ChoiceState(options: ["low", "medium", "high", "critical"], index: 1)
+  for ch in "high risk" { _ = c.handle(KeyEvent(.character(ch))) }
+  #expect(c.value == "high")
+  _ = c.handle(KeyEvent(.right))
+  #expect(c.value == "critical")
+  _ = c.handle(KeyEvent(.character(" ")))
+  #expect(c.value == "low", "Space alone after an arrow cycles")
+  _ = c.handle(KeyEvent(.character("C")))
+  #expect(c.value == "critical")
+  // Letters that begin no option change nothing.
+  _ = c.handle(KeyEvent(.left))
+  for ch in "zz" { _ = c.handle(KeyEvent(.character(ch))) }
+  #expect(c.value == "high")
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -46,14 +48,48 @@ public struct IncrementalSearch: Sendable {
     history.removeAll()
   }
 
-  /// Appends `text` lowercased, scalar by scalar (ASCII by arithmetic), as UTF-8.
+  /// Appends `text` folded for search, scalar by scalar (ASCII by arithmetic), as UTF-8:
+  /// lowercased, accents dropped (`Résumé` → `resume`), typographic quotes made plain
+  /// (`’` → `'`, `“` → `"`). The app's search and the command line's `--search` fold alike.
   static func appendFolded(_ text: String, to out: inout [UInt8]) {
     for scalar in text.unicodeScalars {
       let v = scalar.value
       if v < 0x80 {
         out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
       } else {
-        out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+        appendFoldedNonASCII(scalar, to: &out)
+      }
+    }
+  }
+
+  /// One scalar past ASCII, folded as ``appendFolded(_:to:)`` says.
+  static func appendFoldedNonASCII(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    switch scalar.value {
+    case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x00B4, 0xFF07: out.append(0x27)
+    case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB, 0xFF02: out.append(0x22)
+    default:
+      // Canonical decomposition parts a base letter from its accents, which are dropped.
+      let lower = String(scalar.properties.lowercaseMapping).decomposedStringWithCanonicalMapping
+      for part in lower.unicodeScalars where part.properties.generalCategory != .nonspacingMark {
+        if part.value < 0x80 {
+          out.append(UInt8(part.value))
+        } else {
+          out.append(contentsOf: String(part).utf8)
+        }
+      }
+    }
+  }
+
+  /// Whether `text`, folded for search, contains `needle` folded the same way (`resume` is in
+  /// `Résumé`, `tucows'` in `Tucows’`).
+  public static func text(_ text: String, contains needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    let hay = folded(text)
+    guard hay.count >= needle.count else { return false }
+    return hay.withUnsafeBytes { h in
+      needle.withUnsafeBytes { n in
+        guard let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+        return contains(hb, hay.count, nb, needle.count)
       }
     }
   }

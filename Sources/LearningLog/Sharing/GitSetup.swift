@@ -25,12 +25,12 @@ public struct GitSetupReport: Sendable, Equatable {
     var out: [String] = []
     if !attributesAdded.isEmpty {
       out.append(
-        ".gitattributes: added \(attributesAdded.count) line(s) so \(logRelativePath) merges "
+        ".gitattributes: added \(counted(attributesAdded.count, "line")) so \(logRelativePath) merges "
           + "as a union of lines")
     }
     if !ignoreAdded.isEmpty {
       out.append(
-        ".gitignore: added \(ignoreAdded.count) line(s) for the lock, backups, temporary files "
+        ".gitignore: added \(counted(ignoreAdded.count, "line")) for the lock, backups, temporary files "
           + "and caches kept beside the log")
     }
     if mergeDriverConfigured {

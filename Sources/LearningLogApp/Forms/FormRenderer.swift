@@ -231,22 +231,21 @@ enum FormRenderer {
         }
       }
     case .newIncident, .setPatterns:
-      let draft: NewIncident
-      if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
-        draft = NewIncident(
-          title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
-      } else {
-        draft = FormCatalog.draftIncident(f)
-      }
+      let draft = suggestionDraft(f, domain: domain)
       // One index a log change, so a key costs the draft's words, not a walk of every incident.
       let index = context.derived("pattern suggestion index") { PatternSuggestionIndex(domain) }
       let suggestions = index.suggest(for: draft, limit: 3)
       if !suggestions.isEmpty {
-        out.append(
-          Line([
-            Span("Likely patterns: ", style: theme.accent),
-            Span(suggestions.map { "\($0.key) (\($0.reason))" }.joined(separator: "; ")),
-          ]))
+        // The first not yet in the patterns field is what Ctrl-P adds.
+        let all = suggestions.map(\.key)
+        let next = nextSuggestion(f, among: all)
+        let keys = next.map { n in [n] + all.filter { $0 != n } } ?? all
+        var spans = [Span("Likely patterns: ", style: theme.accent)]
+        for (i, key) in keys.enumerated() {
+          spans.append(Span((i > 0 ? " · " : "") + key))
+          if key == next { spans.append(Span(" (Ctrl-P adds)", style: theme.dim)) }
+        }
+        out.append(Line(spans))
       }
       let lessons = domain.lessons(matchingTags: draft.tags, patterns: draft.patterns)
       for l in lessons.prefix(2) {
@@ -288,6 +287,31 @@ enum FormRenderer {
     }
     return missing
   }
+
+  /// What pattern suggestions are made from: the incident as typed, or the one whose patterns
+  /// are being set.
+  static func suggestionDraft(_ f: ActiveForm, domain: LearningState) -> NewIncident {
+    if case .setPatterns(let id) = f.kind, let inc = domain.incidents[id] {
+      return NewIncident(title: inc.title, what: inc.what, tags: inc.tags, triggers: inc.triggers)
+    }
+    return FormCatalog.draftIncident(f)
+  }
+
+  /// The first suggested pattern key the form's patterns field does not hold yet (what Ctrl-P
+  /// adds), or nil.
+  static func nextSuggestion(_ f: ActiveForm, domain: LearningState) -> String? {
+    nextSuggestion(
+      f, among: domain.suggestPatterns(for: suggestionDraft(f, domain: domain), limit: 3).map(\.key))
+  }
+
+  /// The first of `keys` the form's patterns field does not hold yet, or nil.
+  static func nextSuggestion(_ f: ActiveForm, among keys: [String]) -> String? {
+    guard f.form.fields.contains(where: { $0.id == "patterns" }) else { return nil }
+    let have = Set(
+      (f.form.value("patterns") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" })
+        .map { PatternKey.normalise(String($0)) })
+    return keys.first { !have.contains($0) }
+  }
 }
 
 extension Style {
@@ -297,4 +321,5 @@ extension Style {
     s.attributes.formUnion(attributes)
     return s
   }
+
 }

@@ -40,7 +40,7 @@ enum IncidentDetail {
           text(key, indent: 2)
           continue
         }
-        var notes = ["\(p.inWindow) in \(domain.policy.windowDays) days", p.step.rawValue]
+        var notes = ["\(p.inWindow) in \(counted(domain.policy.windowDays, "day"))", p.step.rawValue]
         if p.recurredAfterVerifiedFix {
           notes.append("recurred after a verified fix")
         } else if p.recurredAfterFix {

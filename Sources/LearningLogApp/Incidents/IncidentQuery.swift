@@ -105,9 +105,9 @@ public enum IncidentQuery {
   /// Whether `incident` contains `text` (case-insensitive) in its title, what happened, team,
   /// owner, tags, patterns or answers.
   public static func matches(_ incident: Incident, search text: String) -> Bool {
-    let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
+    let needle = IncrementalSearch.folded(text.trimmingCharacters(in: .whitespaces))
     guard !needle.isEmpty else { return true }
-    return searchable(incident).contains { $0.lowercased().contains(needle) }
+    return searchable(incident).contains { IncrementalSearch.text($0, contains: needle) }
   }
 
   /// The texts a search looks in: title, what happened, team, owner, tags, patterns and the
@@ -139,7 +139,7 @@ public enum IncidentQuery {
             primary: primary(sort, severity: inc.severity, patterns: inc.patterns, counts: counts),
             occurred: inc.occurred.ordinal, created: inc.createdAt, row: k))
       }
-      keys.sort { a, b in Self.before(a, b, index.ids) }
+      keys.sort { a, b in Self.before(a, b, index.ids, context) }
       return keys.map(\.row)
     }
   }
@@ -235,17 +235,34 @@ public enum IncidentQuery {
         ids.append(id)
       }
     }
-    keys.sort { a, b in Self.before(a, b, ids) }
+    keys.sort { a, b in Self.before(a, b, ids, context) }
     return keys.map { ids[$0.row] }
   }
 
-  /// The list's order: newest (or most severe, or most repeated) first; equal keys by id,
-  /// descending (`ids[row]` is a key's id).
-  private static func before(_ a: RowKey, _ b: RowKey, _ ids: [String]) -> Bool {
+  /// The list's order: newest (or most severe, or most repeated) first, then the day it
+  /// happened and the time it was recorded, later first; incidents recorded at one instant (an
+  /// import) by their place in the log, later first: the command line's order too.
+  /// `ids[row]` is a key's id.
+  private static func before(_ a: RowKey, _ b: RowKey, _ ids: [String], _ context: ViewContext)
+    -> Bool
+  {
     if a.primary != b.primary { return a.primary > b.primary }
     if a.occurred != b.occurred { return a.occurred > b.occurred }
     if a.created != b.created { return a.created > b.created }
-    return ids[a.row] > ids[b.row]
+    let place = creationPlaces(context)
+    return (place[ids[a.row]] ?? -1) > (place[ids[b.row]] ?? -1)
+  }
+
+  /// Each incident's place in the log's creation order, made once per change of the log and
+  /// only when two incidents were recorded at one instant.
+  static func creationPlaces(_ context: ViewContext) -> [String: Int] {
+    context.derived("incidents.creationPlaces") { () -> [String: Int] in
+      let order = context.domain.incidentIDsInCreationOrder
+      var places: [String: Int] = [:]
+      places.reserveCapacity(order.count)
+      for (i, id) in order.enumerated() { places[id] = i }
+      return places
+    }
   }
 
   /// What orders one row: the sort's own key, then the day and time it happened.

@@ -22,6 +22,8 @@ public enum IncidentsScreen: AppScreen {
     public var filterForm: FormState?
     /// The list's ids as last computed, and what they were computed from.
     var cache: RowCache?
+    /// The width the list's widest row asks for (kept with the cache), which lays out the panes.
+    var contentWidth = 0
     /// A list at the top, newest first, unfiltered.
     public init() {}
   }
@@ -123,6 +125,12 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(
           keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
         KeyBinding(
+          keys: [KeyEvent(.down), KeyEvent(.up), KeyEvent(.pageDown), KeyEvent(.pageUp)],
+          help: "move in the list while typing", action: .navigate(KeyEvent(.down)),
+          keyLabel: "↓/↑ PgDn/PgUp"),
+        KeyBinding(
+          keys: [KeyEvent(.tab)], help: "keep the search, go to the detail", action: .switchFocus),
+        KeyBinding(
           keys: [], help: "type to narrow the list; readline keys edit",
           action: .searchKey(.char(" ")), keyLabel: "typing"),
       ])
@@ -171,6 +179,9 @@ public enum IncidentsScreen: AppScreen {
       switch (key.key, key.modifiers) {
       case (.enter, []): return .keepSearch
       case (.escape, []): return .clearSearch
+      // The list moves while the search is typed; Tab keeps it and goes to the detail.
+      case (.down, []), (.up, []), (.pageDown, []), (.pageUp, []): return .navigate(key)
+      case (.tab, []): return .switchFocus
       default: return .searchKey(key)
       }
     }
@@ -179,12 +190,37 @@ public enum IncidentsScreen: AppScreen {
     return keymap.action(for: key)
   }
 
+  /// What the marks before each incident mean, for help.
+  public static let legend = HelpSection(
+    title: "incident marks",
+    entries: [
+      HelpEntry(keys: "○ ◐ ● ✓", help: "○ open · ◐ reviewing · ● reviewed · ✓ closed"),
+      HelpEntry(keys: "crit high", help: "severity: crit, high, med, low"),
+    ])
+
+  /// The columns the widest row of the list asks for: the marks, severity and day (13), the
+  /// longest title (its UTF-8 length, a cheap bound of its width) and a blank; once per change.
+  static func rowWidth(_ context: ViewContext) -> Int {
+    context.derived("incidents.rowWidth") { () -> Int in
+      var widest = 0
+      context.domain.incidents.forEachEntity { _, inc in
+        widest = Swift.max(widest, inc.title.utf8.count)
+      }
+      return 13 + widest + 1
+    }
+  }
+
   /// The list and detail rectangles of the screen's area.
-  static func panes(_ area: Rect) -> (header: Rect, list: Rect, detail: Rect) {
+  ///
+  /// Laid out by content: the list takes what its widest row asks for (`contentWidth`), up to
+  /// 55 % of the width and leaving the detail 40 columns, at least 26; the detail takes the rest.
+  static func panes(_ area: Rect, contentWidth: Int = 0) -> (header: Rect, list: Rect, detail: Rect)
+  {
     let header = area.row(0)
     let body = Rect(
       x: area.x, y: area.y + 1, width: area.width, height: Swift.max(0, area.height - 1))
-    let listWidth = Swift.min(Swift.max(26, area.width * 2 / 5), Swift.max(0, area.width - 24))
+    let wanted = Swift.max(26, Swift.min(contentWidth, area.width * 11 / 20, area.width - 41))
+    let listWidth = Swift.min(wanted, Swift.max(0, area.width - 24))
     let list = Rect(x: body.x, y: body.y, width: listWidth, height: body.height)
     let detail = Rect(
       x: body.x + listWidth + 1, y: body.y, width: Swift.max(0, body.width - listWidth - 1),
@@ -193,7 +229,7 @@ public enum IncidentsScreen: AppScreen {
   }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
-    let (_, list, detail) = panes(area)
+    let (_, list, detail) = panes(area, contentWidth: state.contentWidth)
     if list.contains(mouse.position) {
       switch mouse.action {
       case .press(button: 1):
@@ -239,6 +275,7 @@ public enum IncidentsScreen: AppScreen {
   }
 
   static func refreshCache(_ state: inout State, context: ViewContext) {
+    state.contentWidth = rowWidth(context)
     guard context.revision > 0 else { return }
     let ids = rowIDs(state, context: context)
     state.cache = RowCache(
@@ -274,19 +311,31 @@ public enum IncidentsScreen: AppScreen {
     let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
     switch action {
     case .navigate(let key):
+      let (_, listArea, detailArea) = panes(
+        Rect(size: context.viewport), contentWidth: rowWidth(context))
       if state.focus == .detail {
+        // Clamped to the end: the last line in the pane's last row at most.
+        let count = selectedID.flatMap { context.domain.incidents[$0] }.map {
+          detailLines($0, context: context, paneWidth: detailArea.width).count
+        } ?? 0
+        let end = Swift.max(0, count - detailArea.height)
+        let page = Swift.max(1, detailArea.height)
+        var top = Swift.min(state.detailScroll, end)
         switch key.key {
-        case .down, .character("j"): state.detailScroll += 1
-        case .up, .character("k"): state.detailScroll = Swift.max(0, state.detailScroll - 1)
-        case .pageDown: state.detailScroll += pageHeight
-        case .pageUp: state.detailScroll = Swift.max(0, state.detailScroll - pageHeight)
-        case .home, .character("g"): state.detailScroll = 0
+        case .down, .character("j"): top += 1
+        case .up, .character("k"): top -= 1
+        case .pageDown: top += page
+        case .pageUp: top -= page
+        case .home, .character("g"): top = 0
+        case .end, .character("G"): top = end
         default: break
         }
-      } else if state.list.handle(key, count: rows.count, height: pageHeight) {
+        state.detailScroll = Swift.max(0, Swift.min(top, end))
+      } else if state.list.handle(key, count: rows.count, height: Swift.max(1, listArea.height)) {
         state.detailScroll = 0
       }
     case .switchFocus:
+      state.isSearching = false
       state.focus = state.focus == .list ? .detail : .list
     case .open:
       if !rows.isEmpty { state.focus = .detail }
@@ -376,13 +425,22 @@ public enum IncidentsScreen: AppScreen {
     refreshCache(&state, context: context)
   }
 
+  /// The detail of `incident` laid out for a pane `paneWidth` wide: a blank column on the left
+  /// and one on the right, kept for the scroll marker so it never covers text.
+  static func detailLines(_ incident: Incident, context: ViewContext, paneWidth: Int) -> [Line] {
+    let width = Swift.max(1, paneWidth - 2)
+    return context.laidOut("incident:" + incident.id, width: width) {
+      IncidentDetail.lines(incident, context: context, width: width)
+    }
+  }
+
   public static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point? {
     let theme = context.theme
     let rows = rowIDs(state, context: context)
     let incidents = context.domain.incidents
-    let (header, listArea, detailArea) = panes(area)
+    let (header, listArea, detailArea) = panes(area, contentWidth: rowWidth(context))
     var cursor: Point?
     // Header: count, order, filter, search.
     if state.isSearching || !state.search.isEmpty {
@@ -404,7 +462,14 @@ public enum IncidentsScreen: AppScreen {
     }
     var info = "sort: \(state.sort.rawValue)"
     if !state.filter.isEmpty { info += " · filter: " + state.filter.summary }
-    buffer.setString(detailArea.x, header.y, info, style: theme.dim, maxWidth: detailArea.width)
+    // Where the selection is in the list, at the header's right end.
+    let position = state.list.selection(count: rows.count).map { " \($0 + 1)/\(rows.count)" } ?? ""
+    let infoWidth = Swift.max(0, detailArea.width - position.displayWidth)
+    buffer.setString(detailArea.x, header.y, info, style: theme.dim, maxWidth: infoWidth)
+    if !position.isEmpty, detailArea.width > position.displayWidth {
+      buffer.setString(
+        detailArea.maxX - position.displayWidth, header.y, position, style: theme.dim)
+    }
 
     let listFocused = state.focus == .list
     ListView(
@@ -431,14 +496,11 @@ public enum IncidentsScreen: AppScreen {
       buffer.setString(detailArea.x - 1, y, "│", style: theme.border)
     }
     if let i = state.list.selection(count: rows.count), let inc = incidents[rows[i]] {
-      let width = detailArea.width - 1
-      let lines = context.laidOut("incident:" + inc.id, width: width) {
-        IncidentDetail.lines(inc, context: context, width: width)
-      }
+      let lines = detailLines(inc, context: context, paneWidth: detailArea.width)
       let top = Swift.max(0, Swift.min(state.detailScroll, lines.count - detailArea.height))
       for row in 0..<detailArea.height where top + row < lines.count {
         buffer.setLine(
-          detailArea.x + 1, detailArea.y + row, lines[top + row], maxWidth: detailArea.width - 1)
+          detailArea.x + 1, detailArea.y + row, lines[top + row], maxWidth: detailArea.width - 2)
       }
       if state.focus == .detail, detailArea.width > 2 {
         buffer.setString(detailArea.maxX - 1, detailArea.y, "◆", style: theme.accent)

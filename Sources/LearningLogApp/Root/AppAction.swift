@@ -8,6 +8,8 @@ public enum GlobalCommand: Hashable, Sendable {
   case show(AppTab)
   case redraw
   case loadDemo
+  /// Open the log of the status line's messages.
+  case messages
 }
 
 /// What the open form does with a key.
@@ -24,6 +26,8 @@ public enum FormInput: Hashable, Sendable {
   case endOrEditor
   /// Ctrl-T in a review: the next template, keeping answers to the questions both share.
   case nextTemplate
+  /// Ctrl-P in an incident form: add the first suggested pattern key not yet there.
+  case acceptSuggestion
 }
 
 /// The answer when Esc leaves a form with unsaved text: "keep as draft / discard / back".
@@ -39,6 +43,20 @@ public enum LeaveFormChoice: Hashable, Sendable {
 
 /// Everything that can happen in the app: input turned into intents, and results of effects.
 public enum AppAction: Sendable {
+  /// Whether the action comes from the user's input (a key or the mouse), which ends the
+  /// status line's message.
+  var isInput: Bool {
+    switch self {
+    case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
+      .helpScroll, .closeOverlay, .confirm, .leaveForm:
+      return true
+    case .resize, .tick, .logChanged, .performed, .becameReadOnly, .performFailed, .editorReturned,
+      .navigate,
+      .setStatus:
+      return false
+    }
+  }
+
   case global(GlobalCommand)
   case today(TodayScreen.Action)
   case incidents(IncidentsScreen.Action)

@@ -22,6 +22,8 @@ public enum AppKeymaps {
       KeyBinding(keys: [.char("5")], help: "patterns", action: .show(.patterns)),
       KeyBinding(keys: [.char("6")], help: "dashboard", action: .show(.dashboard)),
       KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
+      KeyBinding(
+        keys: [.char("M")], help: "messages: what the status line said", action: .messages),
     ])
 
   /// The key offered on an empty log.
@@ -62,6 +64,9 @@ public enum AppKeymaps {
       KeyBinding(
         keys: [.ctrl("t")], help: "review: the next template (answers to shared questions stay)",
         action: .nextTemplate),
+      KeyBinding(
+        keys: [.ctrl("p")], help: "incident: add the first likely pattern key shown",
+        action: .acceptSuggestion),
       KeyBinding(
         keys: [KeyEvent(.function(1))], help: "this help", action: .key(KeyEvent(.function(1)))),
     ])

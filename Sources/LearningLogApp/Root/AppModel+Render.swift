@@ -62,6 +62,17 @@ extension AppModel {
       HelpOverlay(sections: helpSections(state), scroll: scroll, theme: theme)
         .render(into: &frame.buffer, area: l.body)
       cursor = nil
+    case .messages(let scroll):
+      let entries = state.messageLog.reversed().map { text in
+        HelpEntry(keys: text.hasPrefix("error:") ? "!" : "·", help: text)
+      }
+      let section = HelpSection(
+        title: entries.isEmpty ? "No messages yet" : "Newest first", entries: entries)
+      HelpOverlay(
+        sections: [section], scroll: scroll, theme: theme, title: "Messages (Esc closes)"
+      )
+      .render(into: &frame.buffer, area: l.body)
+      cursor = nil
     case .confirm(let request):
       let (title, message) = Self.confirmText(request, state: state)
       ConfirmDialog(title: title, message: message, theme: theme)
@@ -138,7 +149,9 @@ extension AppModel {
     var sections: [HelpSection] = []
     switch state.tab {
     case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
-    case .incidents: sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
+    case .incidents:
+      sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
+      sections.append(IncidentsScreen.legend)
     case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
     case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
     case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
@@ -154,7 +167,7 @@ extension AppModel {
   /// The hint bar items of what is on screen now.
   public func hints(_ state: AppState) -> [HintItem] {
     switch state.overlay {
-    case .help: return AppKeymaps.help.hintItems
+    case .help, .messages: return AppKeymaps.help.hintItems
     case .confirm: return AppKeymaps.confirm.hintItems
     case .leaveForm: return AppKeymaps.leaveForm.hintItems
     case nil: break

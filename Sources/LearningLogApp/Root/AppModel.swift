@@ -44,7 +44,7 @@ public struct AppModel: ProgramModel {
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
     case .leaveForm:
       return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
-    case .help:
+    case .help, .messages:
       guard let d = AppKeymaps.help.action(for: key) else {
         return nil
       }
@@ -57,6 +57,7 @@ public struct AppModel: ProgramModel {
       case (.escape, []): return .form(.cancel)
       case (.character("e"), .ctrl): return .form(.endOrEditor)
       case (.character("t"), .ctrl): return .form(.nextTemplate)
+      case (.character("p"), .ctrl): return .form(.acceptSuggestion)
       case (.function(1), []): return .global(.help)
       case (.character("l"), .ctrl): return .global(.redraw)
       default: return .form(.key(key))
@@ -82,6 +83,14 @@ public struct AppModel: ProgramModel {
       return PatternsScreen.action(for: key, state: state.patterns).map(AppAction.patterns)
     case .dashboard:
       return DashboardScreen.action(for: key, state: state.dashboard).map(AppAction.dashboard)
+    }
+  }
+
+  /// Whether `overlay` is a scrolling listing (help or the messages).
+  static func isListing(_ overlay: Overlay) -> Bool {
+    switch overlay {
+    case .help, .messages: return true
+    case .confirm, .leaveForm: return false
     }
   }
 
@@ -115,7 +124,7 @@ public struct AppModel: ProgramModel {
 
   func mouseAction(_ m: MouseEvent, _ state: AppState) -> AppAction? {
     guard !TooSmallView.isTooSmall(state.size, required: Self.minimumSize) else { return nil }
-    if case .help = state.overlay {
+    if state.overlay.map(Self.isListing) == true {
       switch m.action {
       case .wheelDown: return .helpScroll(3)
       case .wheelUp: return .helpScroll(-3)
@@ -152,6 +161,8 @@ public struct AppModel: ProgramModel {
   // MARK: Reduce
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
+    state.context.viewport = Self.layout(state.size).body.size
+    if action.isInput { state.status = nil }
     switch action {
     case .global(let g): return reduceGlobal(&state, g)
     case .today(let a):
@@ -168,7 +179,11 @@ public struct AppModel: ProgramModel {
       return DashboardScreen.reduce(&state.dashboard, a, context: state.context).map(RootEffect.app)
     case .form(let input): return reduceForm(&state, input)
     case .helpScroll(let d):
-      if case .help(let s) = state.overlay { state.overlay = .help(scroll: Swift.max(0, s + d)) }
+      switch state.overlay {
+      case .help(let s): state.overlay = .help(scroll: Swift.max(0, s + d))
+      case .messages(let s): state.overlay = .messages(scroll: Swift.max(0, s + d))
+      default: break
+      }
     case .closeOverlay:
       state.overlay = nil
     case .confirm(let yes): return reduceConfirm(&state, yes)
@@ -176,6 +191,10 @@ public struct AppModel: ProgramModel {
     case .resize(let size):
       state.size = size
     case .tick:
+      if var status = state.status {
+        status.ticks += 1
+        state.status = status.ticks >= status.lifetime ? nil : status
+      }
       return [.refresh]
     case .logChanged(let domain):
       // Selections follow their item, not their row, when others' records shift the lists.
@@ -190,6 +209,10 @@ public struct AppModel: ProgramModel {
       state.logVersion += 1
       if let incident {
         IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
+      }
+      if let moved = state.board.follow {
+        state.board.follow = nil
+        if let a = state.context.domain.actions[moved] { Self.select(action: a, in: &state) }
       }
       if let item {
         let newItems = state.context.todayItems
@@ -217,6 +240,7 @@ public struct AppModel: ProgramModel {
       return effects
     case .performFailed(_, let message):
       state.pendingSaves = 0
+      state.board.follow = nil
       state.status = StatusMessage("error: \(message)")
     case .becameReadOnly(let why):
       state.readOnly = why
@@ -234,6 +258,7 @@ public struct AppModel: ProgramModel {
   func reduceGlobal(_ state: inout AppState, _ g: GlobalCommand) -> [RootEffect] {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
+    case .messages: state.overlay = .messages(scroll: 0)
     case .quit: state.isQuitting = true
     case .show(let tab):
       state.tab = tab
@@ -423,6 +448,15 @@ public struct AppModel: ProgramModel {
       _ = f.form.handle(.ctrl("e"))
       state.form = f
       return []
+    case .acceptSuggestion:
+      guard let key = FormRenderer.nextSuggestion(f, domain: state.context.domain) else {
+        return []
+      }
+      let current = (f.form.value("patterns") ?? "").trimmingCharacters(in: .whitespaces)
+      f.form.setValue("patterns", current.isEmpty ? key : current + ", " + key)
+      state.form = f
+      state.status = StatusMessage("pattern added: \(key)")
+      return draftEffects(&state)
     case .nextTemplate:
       guard case .review(let id, let template) = f.kind else { return [] }
       let names = state.context.domain.templates.map(\.name)

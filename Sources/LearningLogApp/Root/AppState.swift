@@ -28,6 +28,8 @@ public enum ConfirmRequest: Hashable, Sendable {
 public enum Overlay: Hashable, Sendable {
   /// The help listing every key of the current view, scrolled by `scroll` lines.
   case help(scroll: Int)
+  /// The messages the status line showed, newest first, scrolled by `scroll` lines.
+  case messages(scroll: Int)
   /// A yes/no question.
   case confirm(ConfirmRequest)
   /// Esc on an edited form: keep as draft, discard, or back to the form?
@@ -35,11 +37,18 @@ public enum Overlay: Hashable, Sendable {
 }
 
 /// A line in the status bar.
+///
+/// A message leaves at the next key, or after a few seconds without keys (errors stay twice as
+/// long); every message is kept in the message log (`M`).
 public struct StatusMessage: Hashable, Sendable {
   /// The text; errors start with "error:".
   public var text: String
   /// Whether it reports a failure.
   public var isError: Bool { text.hasPrefix("error:") }
+  /// Ticks (500 ms each without input) the message has been shown.
+  public var ticks = 0
+  /// Ticks after which the message leaves: about 4 s, 8 s for an error.
+  public var lifetime: Int { isError ? 16 : 8 }
   /// A message of `text`.
   public init(_ text: String) { self.text = text }
 }
@@ -69,7 +78,19 @@ public struct AppState {
   /// The help overlay or a dialog, if any.
   public var overlay: Overlay?
   /// The status line.
-  public var status: StatusMessage?
+  public var status: StatusMessage? {
+    didSet {
+      guard let status, status.text != oldValue?.text || oldValue == nil else { return }
+      messageLog.append(status.text)
+      if messageLog.count > Self.messageLogLimit {
+        messageLog.removeFirst(messageLog.count - Self.messageLogLimit)
+      }
+    }
+  }
+  /// What the status line said since start, oldest first (at most ``messageLogLimit``).
+  public var messageLog: [String] = []
+  /// How many messages the log keeps.
+  public static let messageLogLimit = 200
   /// Why the log cannot be written (nil: it can): shown as "read-only" in the status line,
   /// and every form refused with one line.
   public var readOnly: String?

@@ -3,7 +3,8 @@ import Foundation
 /// Runs `$EDITOR` on a piece of text and returns the edited text.
 ///
 /// The terminal must be given up while the editor runs; `suspend` is the backend's hook: it
-/// ends the full-screen mode, calls the closure, and takes the screen back.
+/// ends the full-screen mode, calls the closure, and takes the screen back. The editor runs in
+/// the terminal's foreground (see `ForegroundProcess`), as a shell or git would run it.
 public struct ExternalEditor {
   /// The editor command (`$VISUAL`, else `$EDITOR`, else `vi`).
   public var command: String
@@ -35,20 +36,21 @@ public struct ExternalEditor {
     try Data(text.utf8).write(to: file, options: [.atomic])
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command + " \"$1\"", "sh", file.path]
+    var status: Int32 = 0
     var failure: (any Error)?
     suspend {
       do {
-        try process.run()
-        process.waitUntilExit()
+        status = try ForegroundProcess.run(["/bin/sh", "-c", command + " \"$1\"", "sh", file.path])
       } catch { failure = error }
     }
     if let failure { throw EditorError("cannot run \(command): \(failure)") }
-    guard process.terminationStatus == 0 else {
-      throw EditorError(
-        "\(command) exited with status \(process.terminationStatus); the field is unchanged")
+    if status == 128 + SIGHUP {
+      // The terminal hung up: only the editor's process group (the terminal's foreground)
+      // was told, so pass it on, as this process would have heard it without the editor.
+      _ = raise(SIGHUP)
+    }
+    guard status == 0 else {
+      throw EditorError("\(command) exited with status \(status); the field is unchanged")
     }
     var result = try String(contentsOf: file, encoding: .utf8)
     if result.hasSuffix("\n") { result.removeLast() }

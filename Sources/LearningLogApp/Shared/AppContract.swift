@@ -77,6 +77,9 @@ public struct ViewContext: Sendable {
   public var revision = 0
   /// The derived figures computed so far, shared by copies of this context.
   private var memo = Memo()
+  /// The size of the area a screen is drawn in (kept by the app as the terminal resizes), so
+  /// a page key moves by what is on screen.
+  public var viewport = Size(width: 80, height: 21)
 
   /// Keeps `domain` and `today`; the derived figures follow on first use.
   public init(domain: LearningState, today: Day, theme: Theme) {

@@ -38,8 +38,25 @@ extension ScreenBuffer {
     let limit = min(size.width, maxWidth.map { x + max(0, $0) } ?? size.width)
     var col = x
     var lastDrawn: Int? = nil
-    for ch in Sanitizer.sanitize(string) {
-      if col >= limit { break }
+    let text = Sanitizer.sanitize(string)
+    var cut: String.Index? = nil
+    defer {
+      // Whatever is cut is marked: "…" in the last cell, unless only blanks or rules are lost.
+      if let cut, limit - 1 >= Swift.max(0, x), Self.isWorthMarking(text[cut...]) {
+        var at = limit - 1
+        if self[at, y].isContinuation, at - 1 >= Swift.max(0, x) {
+          put(Cell(" ", style: self[at, y].style), x: at, y: y)
+          at -= 1
+        }
+        put(Cell("…", style: self[at, y].style), x: at, y: y)
+      }
+    }
+    for index in text.indices {
+      let ch = text[index]
+      if col >= limit {
+        cut = index
+        break
+      }
       let w = DisplayWidth.of(ch)
       if w == 0 {
         // A lone combining mark joins the previous cell of this string, or a dotted circle.
@@ -62,6 +79,7 @@ extension ScreenBuffer {
           if col >= 0 { put(Cell(" ", style: style), x: col, y: y) }
           col += 1
         }
+        cut = index
         break
       }
       if col < 0 {
@@ -80,14 +98,31 @@ extension ScreenBuffer {
     return col
   }
 
+  /// Whether cutting `rest` loses something a reader would miss: not only blanks, rules and
+  /// block elements (borders and bars drawn longer than their room).
+  static func isWorthMarking(_ rest: Substring) -> Bool {
+    rest.unicodeScalars.contains { s in
+      !(s == " " || (0x2500...0x259F).contains(s.value) || s.properties.generalCategory == .nonspacingMark)
+    }
+  }
+
   /// Writes a line of styled spans at (`x`, `y`), clipped to `maxWidth`; returns the column after.
   @discardableResult
   public mutating func setLine(_ x: Int, _ y: Int, _ line: Line, maxWidth: Int? = nil) -> Int {
     var col = x
     let end = maxWidth.map { x + max(0, $0) }
-    for span in line.spans {
+    for (i, span) in line.spans.enumerated() {
       let room = end.map { max(0, $0 - col) }
-      if room == 0 { break }
+      if room == 0 {
+        // The spans that did not fit are cut too: marked like a cut inside one.
+        let rest = line.spans[i...].map(\.text).joined()
+        if let end, end - 1 >= Swift.max(0, x), y >= 0, y < size.height, end - 1 < size.width,
+          Self.isWorthMarking(Sanitizer.sanitize(rest)[...])
+        {
+          put(Cell("…", style: self[end - 1, y].style), x: end - 1, y: y)
+        }
+        break
+      }
       col = setString(col, y, span.text, style: span.style, maxWidth: room)
     }
     return col

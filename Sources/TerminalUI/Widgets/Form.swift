@@ -4,6 +4,9 @@ public struct ChoiceState: Hashable, Sendable {
   public var options: [String]
   /// The chosen option's index.
   public var index: Int
+  /// What has been typed into the choice since the last arrow key: letters pick the option
+  /// they begin, and a space within typed words is part of them, not a cycle.
+  public var typed = ""
 
   /// A choice of `options` with `index` chosen.
   public init(options: [String], index: Int = 0) {
@@ -14,12 +17,32 @@ public struct ChoiceState: Hashable, Sendable {
   /// The chosen option ("" when there are none).
   public var value: String { options.indices.contains(index) ? options[index] : "" }
 
-  /// Applies Space or → (next) and ← (previous); returns false for other keys.
+  /// Applies Space or → (next) and ← (previous), and typed letters (the first option beginning
+  /// with what was typed is chosen; letters that begin none change nothing); returns false for
+  /// other keys.
   public mutating func handle(_ event: KeyEvent) -> Bool {
-    guard event.modifiers.isEmpty, !options.isEmpty else { return false }
+    guard event.modifiers.isEmpty || event.modifiers == .shift, !options.isEmpty else {
+      return false
+    }
     switch event.key {
-    case .character(" "), .right: index = (index + 1) % options.count
-    case .left: index = (index + options.count - 1) % options.count
+    case .character(" ") where !typed.isEmpty:
+      typed.append(" ")  // a word typed goes on: its space does not cycle
+    case .character(" "), .right:
+      typed = ""
+      index = (index + 1) % options.count
+    case .left:
+      typed = ""
+      index = (index + options.count - 1) % options.count
+    case .character(let ch) where ch.isLetter || ch.isNumber:
+      typed.append(ch)
+      let start = typed.lowercased()
+      if let i = options.firstIndex(where: { $0.lowercased().hasPrefix(start) }) {
+        index = i
+      } else if let i = options.firstIndex(where: { $0.lowercased().hasPrefix(String(ch).lowercased()) }),
+        typed.count == 1
+      {
+        index = i
+      }
     default: return false
     }
     return true

@@ -171,12 +171,18 @@ public struct HelpOverlay {
   public var scroll: Int
   /// The styles used.
   public var theme: Theme
+  /// The frame's title.
+  public var title: String
 
-  /// An overlay listing `sections`.
-  public init(sections: [HelpSection], scroll: Int = 0, theme: Theme = .monochrome) {
+  /// An overlay listing `sections`, framed under `title`.
+  public init(
+    sections: [HelpSection], scroll: Int = 0, theme: Theme = .monochrome,
+    title: String = "Help (Esc closes)"
+  ) {
     self.sections = sections
     self.scroll = scroll
     self.theme = theme
+    self.title = title
   }
 
   /// The overlay's lines: a heading per section, then "keys  help" aligned.
@@ -200,7 +206,7 @@ public struct HelpOverlay {
     let width = (content.map(\.displayWidth).max() ?? 0) + 4
     let box = area.centered(width: width, height: content.count + 2)
     let inner = Panel(
-      title: "Help (Esc closes)", borderStyle: theme.border, titleStyle: theme.title
+      title: title, borderStyle: theme.border, titleStyle: theme.title
     )
     .render(into: &buffer, area: box)
     let top = Swift.max(0, Swift.min(scroll, content.count - inner.height))

@@ -35,7 +35,19 @@ struct ActionCommand: ParsableCommand {
           NewAction(
             incident: incident, title: title, owner: owner, due: due, review: review, type: type,
             signal: signal)))
+      // Saved as asked (a late action is still worth tracking), but said, as it may be a typo.
+      if let day = Day(due), day < Session.today {
+        Out.note("warning: the due date \(day) is in the past (today is \(Session.today))")
+      }
     }
+  }
+
+  /// Says what a command changed, as git does: the action's short id, its status now, its
+  /// title.
+  static func sayStatus(_ reference: String, in ws: Workspace) {
+    guard let id = try? ws.state.resolve(reference, .action), let a = ws.state.actions[id]
+    else { return }
+    Out.line("\(ws.state.shortID(for: id)) is now \(a.status.rawValue): \(Out.clean(a.title))")
   }
 
   /// `action start`.
@@ -45,7 +57,11 @@ struct ActionCommand: ParsableCommand {
       discussion: "Example: learnlog action start 7hq1")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
-    func run() throws { _ = try Session.perform(global, .startAction(action)) }
+    @Flag(help: "Print nothing on success.") var quiet = false
+    func run() throws {
+      let (ws, _) = try Session.perform(global, .startAction(action))
+      if !quiet { ActionCommand.sayStatus(action, in: ws) }
+    }
   }
 
   /// `action done`.
@@ -54,7 +70,11 @@ struct ActionCommand: ParsableCommand {
       abstract: "Mark an action done.", discussion: "Example: learnlog action done 7hq1")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
-    func run() throws { _ = try Session.perform(global, .finishAction(action)) }
+    @Flag(help: "Print nothing on success.") var quiet = false
+    func run() throws {
+      let (ws, _) = try Session.perform(global, .finishAction(action))
+      if !quiet { ActionCommand.sayStatus(action, in: ws) }
+    }
   }
 
   /// `action drop`.

@@ -7,14 +7,50 @@ import LearningLogApp
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init", abstract: "Create an empty log.",
-    discussion: "Example: learnlog --file team/.learnlog/log.jsonl init")
+    discussion: """
+      Inside a git work tree, or below a directory holding .learnlog/, the log is created as \
+      .learnlog/log.jsonl there, ready for `learnlog git-setup`; elsewhere at \
+      $XDG_DATA_HOME/learnlog/log.jsonl. It says where it wrote. \
+      Example: learnlog --file team/.learnlog/log.jsonl init
+      """)
 
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let path = global.logPath
-    let ws = try Workspace.create(path: path)
+    let environment = ProcessInfo.processInfo.environment
+    let explicit = global.file ?? Invocation.leadingFile
+    let shared =
+      explicit == nil && (environment["LEARNLOG_FILE"] ?? "").isEmpty
+      ? Self.sharedLogPath(from: FileManager.default.currentDirectoryPath) : nil
+    let ws = try Workspace.create(path: shared?.path ?? global.logPath)
     Out.line("created an empty log at \(ws.path)")
+    if let shared {
+      Out.note("(\(shared.why); `learnlog git-setup` then shares it through git)")
+    }
+  }
+
+  /// The team log for a directory: `.learnlog/log.jsonl` in the nearest directory (this one or
+  /// a parent) that holds `.learnlog/` or is the top of a git work tree, and why; nil outside.
+  static func sharedLogPath(from directory: String) -> (path: String, why: String)? {
+    var dir = directory
+    let files = FileManager.default
+    while !dir.isEmpty {
+      var isDirectory: ObjCBool = false
+      let learnlog = (dir as NSString).appendingPathComponent(".learnlog")
+      if files.fileExists(atPath: learnlog, isDirectory: &isDirectory), isDirectory.boolValue {
+        return ((learnlog as NSString).appendingPathComponent("log.jsonl"), "\(learnlog) exists")
+      }
+      if files.fileExists(atPath: (dir as NSString).appendingPathComponent(".git")) {
+        return (
+          (learnlog as NSString).appendingPathComponent("log.jsonl"),
+          "inside the git work tree \(dir)"
+        )
+      }
+      let parent = (dir as NSString).deletingLastPathComponent
+      if parent == dir { break }
+      dir = parent
+    }
+    return nil
   }
 }
 
@@ -83,7 +119,7 @@ struct IncidentCommand: ParsableCommand {
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
       let key = pattern.map(PatternKey.normalise)
-      let needle = search?.lowercased()
+      let needle = search.map(IncrementalSearch.folded)
       let all = json ? state.incidentList : state.incidentHeaders
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
       let list =
@@ -96,7 +132,9 @@ struct IncidentCommand: ParsableCommand {
               || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
             && (key == nil || i.patterns.contains(key ?? ""))
             && (needle.map { n in
-              ([i.title, i.what] + i.tags + i.patterns).contains { $0.lowercased().contains(n) }
+              ([i.title, i.what] + i.tags + i.patterns).contains {
+                IncrementalSearch.text($0, contains: n)
+              }
             } ?? true)
         }).newestFirst(limit: limit)
       // Freeing a hundred thousand incidents at exit would cost more than listing them.
@@ -166,7 +204,7 @@ struct IncidentCommand: ParsableCommand {
       if !inc.what.isEmpty {
         Out.line()
         Out.line("What happened", paint: .bold)
-        Out.line("  " + Out.clean(inc.what))
+        printIndented(inc.what, first: "  ", rest: "    ")
       }
       Out.line()
       Out.line([
@@ -182,7 +220,9 @@ struct IncidentCommand: ParsableCommand {
       for g in groups {
         if grouped { Out.line("  " + Out.clean(g.label), paint: .dim) }
         for v in g.answers {
-          Out.line("\(grouped ? "    " : "  ")\(Out.clean(v.key)): \(Out.clean(v.value))")
+          printIndented(
+            v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ",
+            rest: grouped ? "      " : "    ")
         }
       }
       let factors = state.factors(of: iid)
@@ -224,7 +264,8 @@ struct IncidentCommand: ParsableCommand {
         Out.line()
         Out.line("Lessons", paint: .bold)
         for l in lessons {
-          Out.line("  \(Out.clean(state.shortID(for: l.id)))  \(Out.clean(l.text))")
+          printIndented(
+            l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ", rest: "    ")
         }
       }
       let led = state.ledTo(iid)
@@ -240,11 +281,21 @@ struct IncidentCommand: ParsableCommand {
         Out.line()
         Out.line("How understanding changed", paint: .bold)
         for v in history {
-          Out.line(
-            "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
-              + "\(Out.clean(v.key)): \(Out.clean(v.value))")
+          printIndented(
+            v.value,
+            first: "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
+              + "\(Out.clean(v.key)): ", rest: "    ")
         }
       }
+    }
+  }
+
+  /// Prints `text` one line per line of it, each sanitised: the first after `first`, the
+  /// others after `rest` (a line break is a new indented line, never a `^J`).
+  static func printIndented(_ text: String, first: String, rest: String) {
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (i, line) in lines.enumerated() {
+      Out.line((i == 0 ? first : rest) + Out.clean(String(line)))
     }
   }
 
@@ -382,13 +433,15 @@ struct NoteCommand: ParsableCommand {
 }
 
 extension Array where Element == Incident {
-  /// The incidents newest first (occurred day, then creation), ties in their order here.
+  /// The incidents newest first: the day it happened, then the time it was recorded, then
+  /// (recorded at one instant, as an import does) the later in this array, which is in
+  /// creation order; the app's list has the same order.
   ///
   /// Sorts indices by keys taken once rather than moving whole incidents.
   func newestFirst(limit: Int? = nil) -> [Incident] {
     let keys = map { ($0.occurred.ordinal, $0.createdAt) }
     let order = indices.sorted { a, b in
-      keys[a] != keys[b] ? keys[a] > keys[b] : a < b
+      keys[a] != keys[b] ? keys[a] > keys[b] : a > b
     }
     return order.prefix(limit ?? order.count).map { self[$0] }
   }

@@ -62,8 +62,9 @@ struct MergeDriverCommand: ParsableCommand {
         protecting: ProtectedFiles.standard(logPath: log, environment: env))
       if !problems.isEmpty {
         Out.note(
-          "learnlog merge-driver: \(problems.count) line(s) are not valid records and were "
-            + "kept; run `learnlog check` after the merge")
+          "learnlog merge-driver: kept \(counted(problems.count, "line")) that "
+            + (problems.count == 1 ? "is" : "are")
+            + " not a valid record; run `learnlog check` after the merge")
         throw ExitCode(1)
       }
     } catch let e as SharingError {

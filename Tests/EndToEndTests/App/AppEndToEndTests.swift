@@ -15,20 +15,21 @@ struct AppHome {
   }
 
   /// `env` arguments running the app in this home.
-  func arguments(_ learnlog: String) -> [String] {
+  func arguments(_ learnlog: String, editor: String = "true") -> [String] {
     let d = directory.path
     return [
       "HOME=\(d)", "XDG_STATE_HOME=\(d)/state", "XDG_DATA_HOME=\(d)/data",
-      "XDG_CONFIG_HOME=\(d)/config", "LEARNLOG_FILE=\(log)", "EDITOR=true", "TERM=xterm-256color",
+      "XDG_CONFIG_HOME=\(d)/config", "LEARNLOG_FILE=\(log)", "EDITOR=\(editor)", "TERM=xterm-256color",
       learnlog,
     ]
   }
 
   /// Starts the app in a tmux pane of its own.
-  func start(width: Int = 100, height: Int = 30) throws -> TmuxSession {
+  func start(width: Int = 100, height: Int = 30, editor: String = "true") throws -> TmuxSession {
     let env = try #require(TestTools.executable(named: "env"))
     return try TmuxSession(
-      program: env, arguments: arguments(try TestTools.binary("learnlog")), width: width,
+      program: env, arguments: arguments(try TestTools.binary("learnlog"), editor: editor),
+      width: width,
       height: height)
   }
 

@@ -101,3 +101,10 @@ import Testing
   #expect(Trigger.normalise("Over-confidence skipping routine checks") == "over-confidence")
   #expect(Trigger.normalise("Vendor outage") == "vendor-outage")
 }
+
+@Test func countsSayOneDayAndEightDays() {
+  #expect(counted(1, "day") == "1 day")
+  #expect(counted(8, "day") == "8 days")
+  #expect(counted(0, "line") == "0 lines")
+  #expect(counted(2, "person", plural: "people") == "2 people")
+}

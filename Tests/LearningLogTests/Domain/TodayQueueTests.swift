@@ -250,7 +250,8 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
         TodayItem(
           kind: .overdueAction, subject: a.id, title: a.title, day: due,
           detail:
-            "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: d)) day(s) overdue"
+            "owner \(a.owner.isEmpty ? "unassigned" : a.owner), \(due.days(to: d)) "
+            + (due.days(to: d) == 1 ? "day" : "days") + " overdue"
         ))
     }
   }

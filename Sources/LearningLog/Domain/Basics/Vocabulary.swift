@@ -104,15 +104,18 @@ public struct Trigger: Sendable, Hashable {
 
 /// Normalised failure-mode keys such as `deploy/config-drift`.
 public enum PatternKey {
-  /// Lowercases, turns spaces and underscores into `-`, keeps `a-z 0-9 - /`, collapses repeats
+  /// Folds case (Unicode case folding, composed form), turns spaces and underscores into `-`,
+  /// keeps letters and digits of every script with their marks, `-` and `/`, collapses repeats
   /// and trims separators at both ends of each segment; empty when nothing is left.
   public static func normalise(_ text: String) -> String {
     var segments: [String] = []
-    for rawSegment in text.lowercased().split(separator: "/", omittingEmptySubsequences: true) {
+    for rawSegment in folded(text).split(separator: "/", omittingEmptySubsequences: true) {
       var seg = ""
       var lastDash = true
       for ch in rawSegment.unicodeScalars {
-        if ("a"..."z").contains(ch) || ("0"..."9").contains(ch) {
+        if ("a"..."z").contains(ch) || ("0"..."9").contains(ch)
+          || (ch.value >= 0x80 && isKeyCharacter(ch))
+        {
           seg.unicodeScalars.append(ch)
           lastDash = false
         } else if ch == "-" || ch == " " || ch == "_" || ch == "." || ch == "\t" {
@@ -128,6 +131,24 @@ public enum PatternKey {
     return segments.joined(separator: "/")
   }
 
+  /// `text` case-folded in composed form (ASCII by the fast path: lowercased).
+  static func folded(_ text: String) -> String {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+    return text.precomposedStringWithCanonicalMapping
+      .folding(options: [.caseInsensitive], locale: nil)
+      .precomposedStringWithCanonicalMapping
+  }
+
+  /// A letter, digit or mark of any script (`検`, `é`, `д`, a combining accent).
+  static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    let p = scalar.properties
+    if p.isAlphabetic { return true }
+    switch p.generalCategory {
+    case .decimalNumber, .otherNumber, .letterNumber, .nonspacingMark, .spacingMark: return true
+    default: return false
+    }
+  }
+
   /// The normalised key, or an error naming `text` when nothing usable is left.
   public static func parse(_ text: String) throws -> String {
     let k = normalise(text)
@@ -138,4 +159,11 @@ public enum PatternKey {
     }
     return k
   }
+}
+
+/// `count` and `noun`, the noun in the plural unless the count is one: `1 day`, `8 days`.
+///
+/// Every count the app and the command line print goes through here, never `day(s)`.
+public func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+  "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
 }

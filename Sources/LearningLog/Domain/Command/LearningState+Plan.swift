@@ -145,6 +145,30 @@ extension LearningState {
     return t
   }
 
+  /// `value` trimmed, refused when it names more than one person (`lena, omar`): an owner is
+  /// the one person who answers for it.
+  func onePerson(_ value: String) throws -> String {
+    let t = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    // Two or more names joined by a list separator; other text (a handle, an address) passes.
+    func isName(_ part: String) -> Bool {
+      !part.isEmpty && part.unicodeScalars.allSatisfy {
+        $0.properties.isAlphabetic || " .'-’@_".unicodeScalars.contains($0)
+      }
+    }
+    for separator in [",", ";", "&", "/", "+", " and "] {
+      let parts = t.lowercased().components(separatedBy: separator)
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count > 1, parts.allSatisfy(isName) else { continue }
+      let first =
+        t.components(separatedBy: separator.trimmingCharacters(in: .whitespaces)).first?
+        .trimmingCharacters(in: .whitespaces) ?? t
+      throw DomainError(
+        "owner: '\(t)' names more than one person; an owner is one person: give one name, such as '\(first)'"
+      )
+    }
+    return t
+  }
+
   func cleanList(_ values: [String]) -> [String] {
     var seen: Set<String> = []
     var out: [String] = []
@@ -229,7 +253,7 @@ extension LearningState {
       "title": .string(title), "what": .string(n.what), "kind": .string(kind.rawValue),
       "severity": .string(severity.rawValue), "occurred": .string(occurred.description),
       "team": .string(n.team.trimmingCharacters(in: .whitespaces)),
-      "owner": .string(n.owner.trimmingCharacters(in: .whitespaces)),
+      "owner": .string(try onePerson(n.owner)),
       "tags": .array(cleanList(n.tags).map { .string($0) }),
       "triggers": .array(normalisedTriggers(n.triggers).map { .string($0) }),
       "patterns": .array(patterns.map { .string($0) }),
@@ -248,7 +272,8 @@ extension LearningState {
     var v: JSONValue
     switch field {
     case "title": v = .string(try required(value, "title", "give a non-empty title"))
-    case "what", "team", "owner": v = .string(value.trimmingCharacters(in: .whitespaces))
+    case "what", "team": v = .string(value.trimmingCharacters(in: .whitespaces))
+    case "owner": v = .string(try onePerson(value))
     case "kind": v = .string(try IncidentKind.parse(value, field: "kind").rawValue)
     case "severity": v = .string(try Severity.parse(value, field: "severity").rawValue)
     case "occurred":
@@ -356,7 +381,8 @@ extension LearningState {
   func planAddAction(_ n: NewAction, _ ctx: inout CommandContext) throws -> Plan {
     let iid = try resolve(n.incident, .incident)
     let title = try required(n.title, "title", "say what will be done with --title")
-    let owner = try required(n.owner, "owner", "name the one person who owns it with --owner")
+    let owner = try onePerson(
+      try required(n.owner, "owner", "name the one person who owns it with --owner"))
     let due = try Day.parse(n.due, field: "due")
     let review = try n.review.map { try Day.parse($0, field: "review") } ?? due.adding(days: 14)
     guard review >= due else {

@@ -70,7 +70,7 @@ extension LearningState {
     let escalated = escalatedWithoutExperiment(on: day, timeline: sweep.timeline).map { p in
       TodayItem(
         kind: .escalatedPattern, subject: p.key, title: p.key, day: p.lastSeen,
-        detail: "\(p.inWindow) in \(policy.windowDays) days; needs an experiment")
+        detail: "\(p.inWindow) in \(counted(policy.windowDays, "day")); needs an experiment")
     }
     var revalidations: [TodayItem] = []
     for id in lessonOrder {
@@ -186,7 +186,7 @@ extension LearningState {
     let owner = a.owner.isEmpty ? "unassigned" : a.owner
     return TodayItem(
       kind: .overdueAction, subject: a.id, title: a.title, day: due,
-      detail: "owner \(owner), \(due.days(to: day)) day(s) overdue")
+      detail: "owner \(owner), \(counted(due.days(to: day), "day")) overdue")
   }
 
   /// The queue item of the action at `i`, whose verification is due.

@@ -142,6 +142,8 @@ public struct LearningState: Sendable {
 
   /// Incidents in creation order.
   public var incidentList: [Incident] { incidentOrder.compactMap { incidents[$0] } }
+  /// The ids of the incidents in creation order (the order they were recorded in the log).
+  public var incidentIDsInCreationOrder: [String] { incidentOrder }
   /// Incidents in creation order without their review answers (`answers` is empty): what a
   /// list shows, read cheaply from a lazily opened snapshot.
   ///
@@ -298,11 +300,12 @@ public struct LearningState: Sendable {
     var out = decodeProblems
     if let why = backing?.failure { out.append(why) }
     for (type, n) in unknownTypes.sorted(by: { $0.key < $1.key }) {
-      out.append("\(n) record(s) of unknown type '\(type)' ignored; a newer learnlog may read them")
+      out.append(
+        "\(counted(n, "record")) of unknown type '\(type)' ignored; a newer learnlog may read them")
     }
     for (entity, recs) in pending.sorted(by: { $0.key < $1.key }) {
       out.append(
-        "\(recs.count) record(s) refer to unknown entity '\(entity)'; held until it appears")
+        "\(counted(recs.count, "record")) referring to unknown entity '\(entity)'; held until it appears")
     }
     for a in actionList where !incidents.contains(a.incident) && !tombstones.contains(a.incident) {
       out.append("action \(a.id) refers to unknown incident '\(a.incident)'; held")

@@ -135,21 +135,28 @@ extension BoardScreen {
 
   static func cardDetail(_ a: LearningLog.Action, context: ViewContext) -> Line {
     let today = context.today
-    let incident = context.shortIDs[a.incident] ?? String(a.incident.prefix(6))
     var spans: [Span] = [Span(" ")]
     if isVerifyDue(a, today: today) {
       spans.append(Span("verify due ", style: context.theme.warning))
     }
     spans.append(Span(a.owner.isEmpty ? "unassigned" : a.owner, style: context.theme.accent))
+    if a.status != .done, a.outcome == .ineffective {
+      // Reopened after its verification said it did not work, as the command line says.
+      spans.append(Span(" ineffective", style: context.theme.warning))
+    }
+    func shortDay(_ day: Day) -> String {
+      let (y, m, d) = day.components
+      return y == today.components.year ? format2(m) + "-" + format2(d) : day.description
+    }
     if a.status == .done, let outcome = a.outcome {
       spans.append(
         Span(
           " \(outcome.rawValue)",
           style: outcome == .verified ? context.theme.success : context.theme.warning))
+    } else if a.status == .done, !isVerifyDue(a, today: today), let review = a.review {
+      spans.append(Span(" review \(shortDay(review))", style: context.theme.dim))
     } else if let due = a.due, a.status != .dropped, a.status != .done {
-      let (y, m, d) = due.components
-      let text =
-        y == today.components.year ? String(format2(m)) + "-" + format2(d) : due.description
+      let text = shortDay(due)
       if isOverdue(a, today: today) {
         spans.append(Span(" overdue \(text)", style: context.theme.danger))
       } else if isDueSoon(a, today: today) {
@@ -158,7 +165,9 @@ extension BoardScreen {
         spans.append(Span(" due \(text)", style: context.theme.dim))
       }
     }
-    spans.append(Span(" #\(incident)", style: context.theme.dim))
+    // The action's own id (the one messages and the command line name it by); Enter opens
+    // its incident.
+    spans.append(Span(" " + context.shortID(a.id), style: context.theme.dim))
     return Line(spans)
   }
 

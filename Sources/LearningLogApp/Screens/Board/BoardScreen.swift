@@ -77,6 +77,9 @@ public enum BoardScreen: AppScreen {
     public var overdueOnly: Bool
     /// The open dialog or prompt, if any.
     public var dialog: Dialog?
+    /// The action just moved to another column: the selection follows it there once the log
+    /// has the move.
+    public var follow: String?
 
     /// A board on the `open` column with no filters.
     public init(
@@ -309,6 +312,11 @@ public enum BoardScreen: AppScreen {
     state.showDropped ? Column.allCases : [.open, .doing, .done]
   }
 
+  /// How a message names an action: its short id, as its card shows it.
+  static func named(_ a: LearningLog.Action, _ context: ViewContext) -> String {
+    "action \(context.shortID(a.id))"
+  }
+
   static func selectedAction(_ state: State, context: ViewContext) -> LearningLog.Action? {
     let list = cards(state.column, state: state, context: context)
     guard let i = state.lists[state.column.rawValue].selection(count: list.count) else {
@@ -345,40 +353,49 @@ public enum BoardScreen: AppScreen {
     case .markDone:
       guard let a = selectedAction(state, context: context) else { return noCard }
       switch a.status {
-      case .open, .doing: return [.perform(.finishAction(a.id), purpose: "mark action done")]
-      case .done: return [.status("already done; v verifies whether it worked")]
-      case .dropped: return [.status("error: a dropped action cannot be marked done")]
+      case .open, .doing:
+        state.follow = a.id
+        return [.perform(.finishAction(a.id), purpose: "mark action done")]
+      case .done: return [.status("\(named(a, context)) is already done; v verifies whether it worked")]
+      case .dropped: return [.status("error: \(named(a, context)) is dropped; it cannot be marked done")]
       }
     case .start:
       guard let a = selectedAction(state, context: context) else { return noCard }
       guard a.status == .open else {
         return [
-          .status("error: only an open action can be started; this one is \(a.status.rawValue)")
+          .status(
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open action can be started")
         ]
       }
+      state.follow = a.id
       return [.perform(.startAction(a.id), purpose: "start action")]
     case .moveRight:
       guard let a = selectedAction(state, context: context) else { return noCard }
       switch a.status {
-      case .open: return [.perform(.startAction(a.id), purpose: "start action")]
-      case .doing: return [.perform(.finishAction(a.id), purpose: "mark action done")]
+      case .open:
+        state.follow = a.id
+        return [.perform(.startAction(a.id), purpose: "start action")]
+      case .doing:
+        state.follow = a.id
+        return [.perform(.finishAction(a.id), purpose: "mark action done")]
       case .done: return [.status("done is the last column; v verifies whether it worked")]
-      case .dropped: return [.status("error: a dropped action stays dropped")]
+      case .dropped: return [.status("error: \(named(a, context)) is dropped and stays dropped")]
       }
     case .moveLeft:
       guard let a = selectedAction(state, context: context) else { return noCard }
       switch a.status {
       case .open: return [.status("open is the first column")]
       case .doing, .done:
+        state.follow = a.id
         return [.perform(.moveActionBack(a.id), purpose: "move action back")]
-      case .dropped: return [.status("error: a dropped action stays dropped")]
+      case .dropped: return [.status("error: \(named(a, context)) is dropped and stays dropped")]
       }
     case .drop:
       guard let a = selectedAction(state, context: context) else { return noCard }
       guard a.status == .open || a.status == .doing else {
         return [
           .status(
-            "error: only an open or doing action can be dropped; this one is \(a.status.rawValue)")
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open or doing action can be dropped")
         ]
       }
       state.dialog = .drop(actionID: a.id, reason: TextEditState(), error: nil)
@@ -386,7 +403,10 @@ public enum BoardScreen: AppScreen {
     case .verify:
       guard let a = selectedAction(state, context: context) else { return noCard }
       guard a.status == .done else {
-        return [.status("error: only a done action can be verified; mark it done first with x")]
+        return [
+          .status(
+            "error: \(named(a, context)) is \(a.status.rawValue); only a done action can be verified (x marks it done)")
+        ]
       }
       state.dialog = .verify(VerifyForm(actionID: a.id))
       return []

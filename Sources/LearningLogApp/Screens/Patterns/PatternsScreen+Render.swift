@@ -28,7 +28,7 @@ extension PatternsScreen {
       TableColumn("last", width: .length(10)), { $0.lastSeen.description }
     )
     let step: (TableColumn, (PatternSummary) -> String) = (
-      TableColumn("step", width: .length(19)), { stepText($0.step) }
+      TableColumn("step", width: .length(9)), { stepText($0.step) }
     )
     let recur: (TableColumn, (PatternSummary) -> String) = (
       TableColumn("recurred", width: .length(18)), { recurrenceText($0) }

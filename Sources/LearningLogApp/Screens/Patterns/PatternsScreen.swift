@@ -166,14 +166,9 @@ public enum PatternsScreen: AppScreen {
     mouseInside(mouse, area: area, state: state, Action.mouse)
   }
 
-  /// The words of the escalation ladder as the table shows them.
-  public static func stepText(_ step: EscalationStep) -> String {
-    switch step {
-    case .logged: return "log"
-    case .repeated: return "why-didn't-fix-hold"
-    case .escalated: return "escalated"
-    }
-  }
+  /// The words of the escalation ladder as the table shows them: the command line's and the
+  /// dashboard's words (`logged`, `repeated`, `escalated`), one vocabulary everywhere.
+  public static func stepText(_ step: EscalationStep) -> String { step.rawValue }
 
   /// The recurrence marker: after a verified fix, after a done fix, or none.
   public static func recurrenceText(_ p: PatternSummary) -> String {
