@@ -35,7 +35,7 @@ public final class SnapshotCache {
   public internal(set) var lastSaveError: String?
 
   static let magic: [UInt8] = Array("LLSNAP\u{0}\u{2}".utf8)
-  static let formatVersion: UInt64 = 3
+  static let formatVersion: UInt64 = 4
   static let sampleBlock = 4096
   static let sampleCount = 32
 

@@ -110,6 +110,8 @@ public enum TodayScreen: AppScreen {
       }
       return .today
     case .lessonRevalidation: return .revalidateLesson(item.subject)
+    case .mitigationToRetire: return .action(item.subject)
+    case .reviewScheduled: return .incident(item.subject)
     }
   }
 
@@ -121,6 +123,8 @@ public enum TodayScreen: AppScreen {
     case .experimentCheckDue: return "check"
     case .escalatedPattern: return "escalated"
     case .lessonRevalidation: return "revalidate"
+    case .mitigationToRetire: return "retire"
+    case .reviewScheduled: return "scheduled"
     }
   }
 
@@ -132,6 +136,8 @@ public enum TodayScreen: AppScreen {
     case .experimentCheckDue: return "Enter: the experiment's incident"
     case .escalatedPattern: return "Enter: patterns, add an experiment"
     case .lessonRevalidation: return "Enter: revalidate the lesson"
+    case .mitigationToRetire: return "Enter: action board, retire the mitigation"
+    case .reviewScheduled: return "Enter: the incident"
     }
   }
 
@@ -159,7 +165,9 @@ public enum TodayScreen: AppScreen {
       let style: Style
       switch item.kind {
       case .overdueAction, .escalatedPattern: style = theme.danger
-      case .verificationDue, .experimentCheckDue, .lessonRevalidation: style = theme.warning
+      case .verificationDue, .experimentCheckDue, .lessonRevalidation, .mitigationToRetire:
+        style = theme.warning
+      case .reviewScheduled: style = theme.accent
       case .reviewIncomplete: style = theme.accent
       }
       return Line([
