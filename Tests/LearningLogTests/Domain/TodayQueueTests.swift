@@ -170,7 +170,8 @@ private func referenceReview(_ s: LearningState, _ x: Incident) -> ReferenceRevi
   let isRepeat = earlier.count >= max(1, policy.repeatThreshold - 1)
   var missing: [String] = []
   if !answered("root-cause") { missing.append("root cause") }
-  if GapType(rawValue: x.answer("gap") ?? "") == nil { missing.append("gap type") }
+  let gap = x.answer("gap") ?? ""
+  if GapType(rawValue: gap) == nil && gap != "private" { missing.append("gap type") }
   if !s.actions(of: x.id).contains(where: {
     $0.status != .dropped && !$0.owner.isEmpty && $0.due != nil
   }) {
