@@ -146,8 +146,11 @@ public enum Exporter {
   public static func followUpJSON(_ state: LearningState, incident id: String) -> [String:
     JSONValue]
   {
-    followUpJSON(
+    var o = followUpJSON(
       state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
+    o["experiments"] = .array(state.experiments(of: id).map(experimentJSON))
+    o["reviewSchedule"] = state.reviewSchedules[id].map(scheduleJSON) ?? .null
+    return o
   }
 
   static func followUpJSON(

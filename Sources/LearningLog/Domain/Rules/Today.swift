@@ -239,7 +239,7 @@ extension LearningState {
   }
 
   /// "on 2026-03-04, facilitator sam, with ana, lee".
-  static func scheduleDetail(_ c: ReviewSchedule) -> String {
+  public static func scheduleDetail(_ c: ReviewSchedule) -> String {
     var t = "review on \(c.on)"
     if !c.facilitator.isEmpty { t += ", facilitator \(c.facilitator)" }
     if !c.participants.isEmpty { t += ", with " + c.participants.joined(separator: ", ") }
