@@ -19,6 +19,18 @@ public enum FormKind: Hashable, Sendable {
   case changeChecklist(incident: String)
   /// A new or revised team template because of an incident.
   case changeTemplate(incident: String)
+  /// An experiment for an incident (any incident).
+  case addExperiment(incident: String)
+  /// The result and decision of an experiment.
+  case decideExperiment(String)
+  /// The review schedule of an incident.
+  case scheduleReview(incident: String)
+  /// Retiring a temporary mitigation: revert or keep, with a reason.
+  case retireMitigation(String)
+  /// A win.
+  case addWin
+  /// A private note on an incident (the private file only).
+  case addNote(incident: String)
 }
 
 extension FormKind {

@@ -290,6 +290,7 @@ public struct AppModel: ProgramModel {
     case .addTimelineEntry(let id): open(&state, .addTimelineEntry(incident: id))
     case .changeChecklist(let id): open(&state, .changeChecklist(incident: id))
     case .changeTemplate(let id): open(&state, .changeTemplate(incident: id))
+    case .form(let kind): open(&state, kind)
     }
     return []
   }
@@ -397,6 +398,12 @@ public struct AppModel: ProgramModel {
     case .addTimelineEntry: return "timeline entry"
     case .changeChecklist: return "checklist"
     case .changeTemplate: return "template"
+    case .addExperiment: return "experiment"
+    case .decideExperiment: return "experiment decision"
+    case .scheduleReview: return "review schedule"
+    case .retireMitigation: return "mitigation retirement"
+    case .addWin: return "win"
+    case .addNote: return "private note"
     }
   }
 

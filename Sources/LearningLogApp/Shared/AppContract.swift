@@ -52,6 +52,8 @@ public enum Destination: Sendable, Hashable {
   case changeChecklist(incident: String)
   /// The form adding or revising a team template because of an incident.
   case changeTemplate(incident: String)
+  /// Any form, opened as it is.
+  case form(FormKind)
 }
 
 /// Everything a screen reads while reducing or drawing, derived once per change of the log.

@@ -104,10 +104,7 @@ public enum TodayScreen: AppScreen {
     case .reviewIncomplete: return .review(item.subject)
     case .escalatedPattern: return .pattern(item.subject)
     case .experimentCheckDue:
-      if let e = domain.experiments[item.subject] {
-        if let inc = e.incident { return .incident(inc) }
-        if let p = e.pattern { return .pattern(p) }
-      }
+      if domain.experiments[item.subject] != nil { return .form(.decideExperiment(item.subject)) }
       return .today
     case .lessonRevalidation: return .revalidateLesson(item.subject)
     case .mitigationToRetire: return .action(item.subject)
@@ -133,7 +130,7 @@ public enum TodayScreen: AppScreen {
     case .overdueAction: return "Enter: action board"
     case .reviewIncomplete: return "Enter: review form"
     case .verificationDue: return "Enter: verify on the action board"
-    case .experimentCheckDue: return "Enter: the experiment's incident"
+    case .experimentCheckDue: return "Enter: record the result and decide"
     case .escalatedPattern: return "Enter: patterns, add an experiment"
     case .lessonRevalidation: return "Enter: revalidate the lesson"
     case .mitigationToRetire: return "Enter: action board, retire the mitigation"

@@ -21,13 +21,17 @@ public enum Exporter {
     let factors = Dictionary(grouping: state.factorList, by: \.incident)
     let entries = Dictionary(
       grouping: state.timelineOrder.compactMap { state.timelineEntries[$0] }, by: \.incident)
+    let trials = Dictionary(grouping: state.experimentList.filter { $0.incident != nil }) {
+      $0.incident ?? ""
+    }
     let incidents = state.incidentList.map { inc -> JSONValue in
       let base = incidentJSON(inc, review: state.reviewStatus(inc, timeline))
       guard case .object(var o) = base else { return base }
       o.merge(
         followUpJSON(
           state, incident: inc.id, factors: factors[inc.id] ?? [],
-          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []))
+          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []),
+          experiments: trials[inc.id] ?? [])
       ) { $1 }
       return .object(o)
     }
@@ -146,16 +150,14 @@ public enum Exporter {
   public static func followUpJSON(_ state: LearningState, incident id: String) -> [String:
     JSONValue]
   {
-    var o = followUpJSON(
-      state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
-    o["experiments"] = .array(state.experiments(of: id).map(experimentJSON))
-    o["reviewSchedule"] = state.reviewSchedules[id].map(scheduleJSON) ?? .null
-    return o
+    followUpJSON(
+      state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id),
+      experiments: state.experiments(of: id))
   }
 
   static func followUpJSON(
     _ state: LearningState, incident id: String, factors: [ContributingFactor],
-    timeline: [TimelineEntry]
+    timeline: [TimelineEntry], experiments: [Experiment]
   ) -> [String: JSONValue] {
     [
       "factors": .array(factors.map(factorJSON)),
@@ -164,6 +166,8 @@ public enum Exporter {
         state.ledTo(id).map {
           ["kind": .string($0.kind), "name": .string($0.name), "revision": .int($0.revision)]
         }),
+      "experiments": .array(experiments.map(experimentJSON)),
+      "reviewSchedule": state.reviewSchedules[id].map(scheduleJSON) ?? .null,
     ]
   }
 

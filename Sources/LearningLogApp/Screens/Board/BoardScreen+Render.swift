@@ -140,6 +140,9 @@ extension BoardScreen {
     if isVerifyDue(a, today: today) {
       spans.append(Span("verify due ", style: context.theme.warning))
     }
+    if a.needsRetiring(on: today) {
+      spans.append(Span("retire (R) ", style: context.theme.warning))
+    }
     spans.append(Span(a.owner.isEmpty ? "unassigned" : a.owner, style: context.theme.accent))
     if a.status == .done, let outcome = a.outcome {
       spans.append(
@@ -157,6 +160,14 @@ extension BoardScreen {
       } else {
         spans.append(Span(" due \(text)", style: context.theme.dim))
       }
+    }
+    if a.type == .mitigate, let u = a.until {
+      let (y, m, d) = u.components
+      let text = y == today.components.year ? format2(m) + "-" + format2(d) : u.description
+      spans.append(
+        Span(
+          a.retirement.map { " \($0.decision.rawValue)" } ?? " until \(text)",
+          style: context.theme.dim))
     }
     spans.append(Span(" #\(incident)", style: context.theme.dim))
     return Line(spans)
