@@ -8,6 +8,8 @@ public enum GlobalCommand: Hashable, Sendable {
   case show(AppTab)
   case redraw
   case loadDemo
+  /// `P`: the owner's private space (notes and growth items, read from the private file).
+  case privateSpace
 }
 
 /// What the open form does with a key.
@@ -73,6 +75,8 @@ public enum AppAction: Sendable {
   case navigate(Destination)
   /// Show a message in the status line.
   case setStatus(String)
+  /// The private notes and growth items were read: show the private space.
+  case showPrivateSpace([PrivateNote])
 }
 
 /// Work the root asks the runtime to do: a screen's effect, or looking for changes.

@@ -44,7 +44,7 @@ public struct AppModel: ProgramModel {
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
     case .leaveForm:
       return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
-    case .help:
+    case .help, .privateSpace:
       guard let d = AppKeymaps.help.action(for: key) else {
         return nil
       }
@@ -169,6 +169,9 @@ public struct AppModel: ProgramModel {
     case .form(let input): return reduceForm(&state, input)
     case .helpScroll(let d):
       if case .help(let s) = state.overlay { state.overlay = .help(scroll: Swift.max(0, s + d)) }
+      if case .privateSpace(let notes, let s) = state.overlay {
+        state.overlay = .privateSpace(notes, scroll: Swift.max(0, s + d))
+      }
     case .closeOverlay:
       state.overlay = nil
     case .confirm(let yes): return reduceConfirm(&state, yes)
@@ -227,6 +230,8 @@ public struct AppModel: ProgramModel {
     case .navigate(let destination): return navigate(&state, destination)
     case .setStatus(let text):
       state.status = text.isEmpty ? nil : StatusMessage(text)
+    case .showPrivateSpace(let notes):
+      state.overlay = .privateSpace(notes, scroll: 0)
     }
     return []
   }
@@ -234,6 +239,7 @@ public struct AppModel: ProgramModel {
   func reduceGlobal(_ state: inout AppState, _ g: GlobalCommand) -> [RootEffect] {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
+    case .privateSpace: return [.app(.openPrivateSpace)]
     case .quit: state.isQuitting = true
     case .show(let tab):
       state.tab = tab

@@ -20,6 +20,8 @@ public enum AppEffect: Sendable, Hashable {
   case status(String)
   /// Leave the app.
   case quit
+  /// Read the private notes and show the private space.
+  case openPrivateSpace
 }
 
 /// A place in the app another screen can send the user to.
