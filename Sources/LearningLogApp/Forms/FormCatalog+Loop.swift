@@ -10,11 +10,13 @@ extension FormCatalog {
     let domain = context.domain
     switch kind {
     case .addExperiment(let id):
-      guard domain.incidents.contains(id) else { return nil }
+      guard let inc = domain.incidents[id] else { return nil }
+      // The review's "What will we test next?" answer, when there is one, is the starting point.
+      let next = inc.answer("hypothesis") ?? ""
       return ActiveForm(
         kind: kind, title: "Add experiment",
         form: FormState(fields: [
-          text("hypothesis", "What we believe (hypothesis)", required: true),
+          text("hypothesis", "What we believe (hypothesis)", next, required: true),
           text("change", "What we change to test it"),
           text("criteria", "How we will know (criteria)", required: true),
           date("check", "Check on (YYYY-MM-DD)", context.today.adding(days: 14).description,

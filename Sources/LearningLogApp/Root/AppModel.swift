@@ -212,7 +212,7 @@ public struct AppModel: ProgramModel {
       }
       let kind = state.form?.kind
       state.form = nil
-      state.status = StatusMessage("saved: \(purpose)")
+      state.status = StatusMessage("saved: \(purpose)" + Self.nextStep(after: kind, createdID, state))
       if case .newIncident = kind, let id = createdID {
         state.tab = .incidents
         _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
@@ -389,6 +389,26 @@ public struct AppModel: ProgramModel {
   /// The one line every change is refused with on a read-only log.
   static func readOnlyRefusal(_ why: String) -> String {
     "error: the log is read-only (\(why)); nothing can be changed here — reading works"
+  }
+
+  /// What a save asks for next: a "What will we test next?" answer offers an experiment; a high
+  /// or critical incident asks for a scheduled reflection.
+  static func nextStep(after kind: FormKind?, _ createdID: String?, _ state: AppState) -> String {
+    let domain = state.context.domain
+    switch kind {
+    case .review(let id, _):
+      guard let inc = domain.incidents[id], inc.answer("hypothesis") != nil,
+        domain.experiments(of: id).isEmpty
+      else { return "" }
+      return " — x on the incident turns \"What will we test next?\" into an experiment"
+    case .newIncident:
+      guard let id = createdID, let inc = domain.incidents[id], inc.severity >= .high else {
+        return ""
+      }
+      return " — a \(inc.severity.rawValue) incident asks for time to reflect: S schedules its review"
+    default:
+      return ""
+    }
   }
 
   static func purpose(_ kind: FormKind) -> String {
