@@ -38,6 +38,9 @@ struct Learnlog: ParsableCommand {
       FactorCommand.self,
       TimelineCommand.self,
       NoteCommand.self,
+      ReviewCommand.Schedule.self,
+      WinCommand.self,
+      RecognitionCommand.self,
       PatternsCommand.self,
       TodayCommand.self,
       StatsCommand.self,
@@ -82,6 +85,10 @@ struct Learnlog: ParsableCommand {
       }
     }
     let typed = arguments
+    // `review schedule` is its own command: `review` takes an incident id.
+    if arguments.count >= 2, arguments[0] == "review", arguments[1] == "schedule" {
+      arguments.replaceSubrange(0..<2, with: [ReviewCommand.Schedule._commandName])
+    }
     // …and is handed to the command itself, so every command with a `--file` option sees it.
     if let file = Invocation.leadingFile {
       let (depth, target) = commandPath(arguments)
@@ -297,6 +304,7 @@ struct Learnlog: ParsableCommand {
   static func helpPath(_ arguments: [String]) -> String {
     let (depth, _) = commandPath(arguments)
     return (["learnlog"] + arguments.prefix(depth)).joined(separator: " ")
+      .replacingOccurrences(of: ReviewCommand.Schedule._commandName, with: "review schedule")
   }
 
   /// How many leading words of `arguments` name commands, and the command they name.

@@ -26,6 +26,14 @@ import Testing
     case .addTimelineEntry: return .addTimelineEntry(incident: incident.id)
     case .changeChecklist: return .changeChecklist(incident: incident.id)
     case .changeTemplate: return .changeTemplate(incident: incident.id)
+    case .addExperiment: return .addExperiment(incident: incident.id)
+    case .decideExperiment:
+      return .decideExperiment(try #require(domain.experimentList.first).id)
+    case .scheduleReview: return .scheduleReview(incident: incident.id)
+    case .retireMitigation:
+      return .retireMitigation(try #require(domain.actionList.first { $0.type == .mitigate }).id)
+    case .addWin: return .addWin
+    case .addNote: return .addNote(incident: incident.id)
     }
   }
 

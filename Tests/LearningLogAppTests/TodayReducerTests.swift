@@ -49,9 +49,11 @@ import Testing
       case .reviewIncomplete: expected = .review(item.subject)
       case .escalatedPattern: expected = .pattern(item.subject)
       case .lessonRevalidation: expected = .revalidateLesson(item.subject)
+      case .mitigationToRetire: expected = .action(item.subject)
+      case .reviewScheduled: expected = .incident(item.subject)
       case .experimentCheckDue:
-        let e = try #require(context.domain.experiments[item.subject])
-        expected = e.incident.map(Destination.incident) ?? .pattern(e.pattern ?? "")
+        _ = try #require(context.domain.experiments[item.subject])
+        expected = .form(.decideExperiment(item.subject))
       }
       #expect(effects == [.show(expected)], "\(kind)")
     }

@@ -422,6 +422,26 @@ enum StateCoding {
         w.shared(r.by)
       }
     }
+    let schedules = s.reviewScheduleList
+    w.uint(UInt64(schedules.count))
+    for c in schedules {
+      w.shared(c.incident)
+      w.int(c.on.ordinal)
+      w.shared(c.facilitator)
+      w.strings(c.participants)
+      w.int64(c.at)
+      w.shared(c.by)
+    }
+    let wins = s.winList
+    w.uint(UInt64(wins.count))
+    for v in wins {
+      w.shared(v.id)
+      w.string(v.title)
+      w.shared(v.team)
+      w.strings(v.people)
+      w.int64(v.at)
+      w.shared(v.by)
+    }
   }
 
   /// Decodes what ``encodeFollowUp(_:into:)`` wrote into `s`.
@@ -476,6 +496,28 @@ enum StateCoding {
       s.checklists[name] = Checklist(name: name, kind: kind, team: team, revisions: revisions)
       s.checklistOrder.append(name)
     }
+    for _ in 0..<(try r.count()) {
+      let incident = try r.shared()
+      let on = Day(ordinal: try r.int())
+      let facilitator = try r.shared()
+      let participants = try r.strings()
+      let at = try r.int64()
+      let by = try r.shared()
+      s.reviewSchedules[incident] = ReviewSchedule(
+        incident: incident, on: on, facilitator: facilitator, participants: participants, at: at,
+        by: by)
+      s.scheduleOrder.append(incident)
+    }
+    for _ in 0..<(try r.count()) {
+      let id = try r.shared()
+      let title = try r.string()
+      let team = try r.shared()
+      let people = try r.strings()
+      let at = try r.int64()
+      let by = try r.shared()
+      s.wins[id] = Win(id: id, title: title, team: team, people: people, at: at, by: by)
+      s.winOrder.append(id)
+    }
   }
 
   static func encodeIncident(_ i: Incident, _ w: inout BinaryWriter) {
@@ -529,6 +571,14 @@ enum StateCoding {
     w.int64(a.createdAt)
     w.bool(a.doneAt != nil)
     if let d = a.doneAt { w.int64(d) }
+    w.day(a.until)
+    w.bool(a.retirement != nil)
+    if let t = a.retirement {
+      w.choice(t.decision)
+      w.string(t.reason)
+      w.int64(t.at)
+      w.shared(t.by)
+    }
   }
 
   static func encodeIndex(_ index: [String: [String]], _ w: inout BinaryWriter) {
@@ -725,10 +775,20 @@ enum StateCoding {
     }
     let createdAt = try r.int64()
     let doneAt: Int64? = try r.bool() ? try r.int64() : nil
+    let until = try r.day()
+    var retirement: Retirement?
+    if try r.bool() {
+      let decision = try r.choice(RetireDecision.self)
+      let reason = try r.string()
+      let at = try r.int64()
+      let by = try r.shared()
+      retirement = Retirement(decision: decision, reason: reason, at: at, by: by)
+    }
     return Action(
       id: id, incident: incident, title: title, owner: owner, due: due, review: review,
       type: type, signal: signal, status: status, dropReason: dropReason,
-      verifications: verifications, createdAt: createdAt, doneAt: doneAt)
+      verifications: verifications, createdAt: createdAt, doneAt: doneAt, until: until,
+      retirement: retirement)
   }
 
   static func decodeIndex(_ r: inout BinaryReader) throws(SnapshotFormatError) -> [String: [String]]

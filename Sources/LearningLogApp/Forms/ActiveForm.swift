@@ -19,6 +19,18 @@ public enum FormKind: Hashable, Sendable {
   case changeChecklist(incident: String)
   /// A new or revised team template because of an incident.
   case changeTemplate(incident: String)
+  /// An experiment for an incident (any incident).
+  case addExperiment(incident: String)
+  /// The result and decision of an experiment.
+  case decideExperiment(String)
+  /// The review schedule of an incident.
+  case scheduleReview(incident: String)
+  /// Retiring a temporary mitigation: revert or keep, with a reason.
+  case retireMitigation(String)
+  /// A win.
+  case addWin
+  /// A private note on an incident (the private file only).
+  case addNote(incident: String)
 }
 
 extension FormKind {
@@ -36,6 +48,12 @@ extension FormKind {
     case addTimelineEntry = "add-timeline-entry"
     case changeChecklist = "change-checklist"
     case changeTemplate = "change-template"
+    case addExperiment = "add-experiment"
+    case decideExperiment = "decide-experiment"
+    case scheduleReview = "schedule-review"
+    case retireMitigation = "retire-mitigation"
+    case addWin = "add-win"
+    case addNote = "add-note"
 
     /// How the form is called in messages ("new incident").
     public var title: String {
@@ -51,6 +69,12 @@ extension FormKind {
       case .addTimelineEntry: return "new timeline entry"
       case .changeChecklist: return "checklist change"
       case .changeTemplate: return "template change"
+      case .addExperiment: return "new experiment"
+      case .decideExperiment: return "experiment decision"
+      case .scheduleReview: return "review schedule"
+      case .retireMitigation: return "mitigation retirement"
+      case .addWin: return "new win"
+      case .addNote: return "private note"
       }
     }
   }
@@ -69,6 +93,12 @@ extension FormKind {
     case .addTimelineEntry: return .addTimelineEntry
     case .changeChecklist: return .changeChecklist
     case .changeTemplate: return .changeTemplate
+    case .addExperiment: return .addExperiment
+    case .decideExperiment: return .decideExperiment
+    case .scheduleReview: return .scheduleReview
+    case .retireMitigation: return .retireMitigation
+    case .addWin: return .addWin
+    case .addNote: return .addNote
     }
   }
 
@@ -77,10 +107,12 @@ extension FormKind {
     switch self {
     case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id),
       .revalidateLesson(let id), .addFactor(let id), .addTimelineEntry(let id),
-      .changeChecklist(let id), .changeTemplate(let id):
+      .changeChecklist(let id), .changeTemplate(let id), .addExperiment(let id),
+      .decideExperiment(let id), .scheduleReview(let id), .retireMitigation(let id),
+      .addNote(let id):
       return id
     case .addLesson(let id): return id
-    case .newIncident: return nil
+    case .newIncident, .addWin: return nil
     }
   }
 
@@ -134,6 +166,16 @@ extension FormKind {
       case .addTimelineEntry: self = .addTimelineEntry(incident: id)
       case .changeChecklist: self = .changeChecklist(incident: id)
       default: self = .changeTemplate(incident: id)
+      }
+    case .addWin: self = .addWin
+    case .addExperiment, .decideExperiment, .scheduleReview, .retireMitigation, .addNote:
+      guard let id = subject else { return nil }
+      switch name {
+      case .addExperiment: self = .addExperiment(incident: id)
+      case .decideExperiment: self = .decideExperiment(id)
+      case .scheduleReview: self = .scheduleReview(incident: id)
+      case .retireMitigation: self = .retireMitigation(id)
+      default: self = .addNote(incident: id)
       }
     }
   }

@@ -32,6 +32,8 @@ public enum FormCatalog {
     switch kind {
     case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
       return makeFollowUp(kind, context: context)
+    case .addExperiment, .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote:
+      return makeLoop(kind, context: context)
     case .review(let id, let template):
       guard let inc = domain.incidents[id] else { return nil }
       let questions = domain.reviewQuestions(for: inc, template: template)
@@ -135,8 +137,10 @@ public enum FormCatalog {
       return v.isEmpty ? nil : v
     }
     if let result = followUpCommands(f, context: context) { return result }
+    if let result = loopCommands(f) { return result }
     switch f.kind {
-    case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
+    case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate, .addExperiment,
+      .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote:
       return .success([])
     case .review(let id, let template):
       let followUps: [Command]

@@ -174,7 +174,7 @@ enum FormRenderer {
     switch f.kind {
     case .review(let id, _), .editIncident(let id), .setPatterns(let id), .addAction(let id),
       .addFactor(let id), .addTimelineEntry(let id), .changeChecklist(let id),
-      .changeTemplate(let id):
+      .changeTemplate(let id), .addExperiment(let id), .scheduleReview(let id), .addNote(let id):
       guard let inc = domain.incidents[id] else { return out }
       out.append(Line("Incident: " + inc.title, style: theme.title))
       if case .review = f.kind {
@@ -201,7 +201,18 @@ enum FormRenderer {
       if let l = domain.lessons[id] {
         for s in wrap(l.text, width: width).prefix(3) { out.append(Line(s)) }
       }
-    case .newIncident: break
+    case .decideExperiment(let id):
+      if let e = domain.experiments[id] {
+        out.append(Line("Experiment: " + e.hypothesis, style: theme.title))
+        if !e.change.isEmpty { out.append(Line("Change: " + e.change)) }
+        out.append(Line("Criteria: " + e.criteria, style: theme.accent))
+      }
+    case .retireMitigation(let id):
+      if let a = domain.actions[id] {
+        out.append(Line("Mitigation: " + a.title, style: theme.title))
+        if let u = a.until { out.append(Line("Until \(u)", style: theme.dim)) }
+      }
+    case .newIncident, .addWin: break
     }
     return out
   }

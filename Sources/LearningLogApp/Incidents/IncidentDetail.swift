@@ -128,9 +128,35 @@ enum IncidentDetail {
       var parts = [a.owner.isEmpty ? "no owner" : a.owner]
       if let due = a.due { parts.append("due \(due)") }
       if a.status == .dropped, !a.dropReason.isEmpty { parts.append("dropped: \(a.dropReason)") }
+      if a.type == .mitigate, let u = a.until {
+        parts.append(
+          a.retirement.map { "mitigation until \(u), retired: \($0.decision.rawValue) — \($0.reason)" }
+            ?? "mitigation until \(u)")
+      }
       text(
         "[\(state)] \(a.title) — " + parts.joined(separator: ", "),
         overdue ? theme.danger : a.status == .done ? theme.success : theme.normal, indent: 2)
+    }
+    heading("Experiments")
+    let experiments = domain.experiments(of: incident.id)
+    if experiments.isEmpty { text("none yet: x adds one", theme.dim, indent: 2) }
+    for e in experiments {
+      let state =
+        e.decision.map { "decided: \($0.rawValue)" }
+        ?? ((e.check.map { $0 <= context.today } ?? false) ? "check due" : "open")
+      text("[\(state)] \(e.hypothesis)", e.decision == nil ? theme.normal : theme.success, indent: 2)
+      if !e.change.isEmpty { text("change: \(e.change)", theme.dim, indent: 4) }
+      text("criteria: \(e.criteria) · check \(e.check?.description ?? "?")", theme.dim, indent: 4)
+      if !e.result.isEmpty { text("result: \(e.result)", indent: 4) }
+    }
+    heading("Review schedule")
+    if let s = domain.reviewSchedules[incident.id] {
+      text(LearningState.scheduleDetail(s), indent: 2)
+    } else {
+      let due = incident.reviewDue(domain.policy.reviewDueDays)
+      text(
+        "not scheduled (due by \(due) for \(incident.severity.rawValue)): S schedules it",
+        incident.severity >= .high && !status.isComplete ? theme.warning : theme.dim, indent: 2)
     }
     heading("Lessons")
     let own = domain.lessonList.filter { $0.incidents.contains(incident.id) }

@@ -58,6 +58,9 @@ public enum IncidentsScreen: AppScreen {
     case addTimelineEntry
     case changeChecklist
     case changeTemplate
+    case addExperiment
+    case scheduleReview
+    case addNote
   }
 
   static let navKeys: [KeyEvent] = [
@@ -106,6 +109,14 @@ public enum IncidentsScreen: AppScreen {
         KeyBinding(
           keys: [.char("T")], help: "this led to a template change (new or revised)",
           action: .changeTemplate),
+        KeyBinding(
+          keys: [.char("x")], help: "add an experiment (any incident)", action: .addExperiment),
+        KeyBinding(
+          keys: [.char("S")], help: "schedule the review (day, facilitator, participants)",
+          action: .scheduleReview),
+        KeyBinding(
+          keys: [.char("N")], help: "add a private note (your private file only)",
+          action: .addNote),
         KeyBinding(
           keys: [.char("o")], help: "cycle sort: date, severity, repeats", action: .cycleSort,
           hint: "sort"),
@@ -399,7 +410,7 @@ public enum IncidentsScreen: AppScreen {
     case .newIncident:
       return [.show(.newIncident)]
     case .review, .addAction, .addLesson, .edit, .setPattern, .addFactor, .addTimelineEntry,
-      .changeChecklist, .changeTemplate:
+      .changeChecklist, .changeTemplate, .addExperiment, .scheduleReview, .addNote:
       guard let id = selectedID else {
         return [.status("no incident selected: n records one")]
       }
@@ -412,6 +423,9 @@ public enum IncidentsScreen: AppScreen {
       case .addTimelineEntry: return [.show(.addTimelineEntry(incident: id))]
       case .changeChecklist: return [.show(.changeChecklist(incident: id))]
       case .changeTemplate: return [.show(.changeTemplate(incident: id))]
+      case .addExperiment: return [.show(.form(.addExperiment(incident: id)))]
+      case .scheduleReview: return [.show(.form(.scheduleReview(incident: id)))]
+      case .addNote: return [.show(.form(.addNote(incident: id)))]
       default: return [.show(.setPatterns(id))]
       }
     }

@@ -10,6 +10,8 @@ public enum GlobalCommand: Hashable, Sendable {
   case loadDemo
   /// Open the log of the status line's messages.
   case messages
+  /// `P`: the owner's private space (notes and growth items, read from the private file).
+  case privateSpace
 }
 
 /// What the open form does with a key.
@@ -51,8 +53,7 @@ public enum AppAction: Sendable {
       .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
     case .resize, .tick, .logChanged, .performed, .becameReadOnly, .performFailed, .editorReturned,
-      .navigate,
-      .setStatus:
+      .navigate, .setStatus, .showPrivateSpace:
       return false
     }
   }
@@ -91,6 +92,8 @@ public enum AppAction: Sendable {
   case navigate(Destination)
   /// Show a message in the status line.
   case setStatus(String)
+  /// The private notes and growth items were read: show the private space.
+  case showPrivateSpace([PrivateNote])
 }
 
 /// Work the root asks the runtime to do: a screen's effect, or looking for changes.

@@ -21,6 +21,9 @@ public enum AppKeymaps {
       KeyBinding(keys: [.char("4")], help: "lessons", action: .show(.lessons)),
       KeyBinding(keys: [.char("5")], help: "patterns", action: .show(.patterns)),
       KeyBinding(keys: [.char("6")], help: "dashboard", action: .show(.dashboard)),
+      KeyBinding(
+        keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
+        action: .privateSpace),
       KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
       KeyBinding(
         keys: [.char("M")], help: "messages: what the status line said", action: .messages),

@@ -73,6 +73,13 @@ extension AppModel {
       )
       .render(into: &frame.buffer, area: l.body)
       cursor = nil
+    case .privateSpace(let notes, let scroll):
+      HelpOverlay(
+        sections: Self.privateSections(notes, context: state.context), scroll: scroll, theme: theme,
+        title: "Private space (Esc closes)"
+      )
+      .render(into: &frame.buffer, area: l.body)
+      cursor = nil
     case .confirm(let request):
       let (title, message) = Self.confirmText(request, state: state)
       ConfirmDialog(title: title, message: message, theme: theme)
@@ -164,10 +171,39 @@ extension AppModel {
     return sections
   }
 
+  /// The private space as overlay sections: notes, then growth items, each with its incident.
+  static func privateSections(_ notes: [PrivateNote], context: ViewContext) -> [HelpSection] {
+    func entry(_ n: PrivateNote) -> HelpEntry {
+      let title = context.domain.incidents[n.incident]?.title
+      let day = Day(utcMilliseconds: n.at).description
+      let text = n.text.split(whereSeparator: \.isNewline).joined(separator: " / ")
+      return HelpEntry(keys: day, help: text + (title.map { "  (\($0))" } ?? ""))
+    }
+    let own = notes.filter { $0.kind == "note" }
+    let growth = notes.filter { $0.kind != "note" }
+    var sections = [
+      HelpSection(
+        title: "Private space — only you see this; it is never in the shared log",
+        entries: [
+          HelpEntry(keys: "N", help: "on an incident (2): add a private note"),
+          HelpEntry(keys: "Esc", help: "close"),
+        ])
+    ]
+    sections.append(
+      HelpSection(
+        title: "Coaching notes (\(own.count))",
+        entries: own.isEmpty ? [HelpEntry(keys: "–", help: "none yet")] : own.map(entry)))
+    sections.append(
+      HelpSection(
+        title: "Growth items (\(growth.count))",
+        entries: growth.isEmpty ? [HelpEntry(keys: "–", help: "none yet")] : growth.map(entry)))
+    return sections
+  }
+
   /// The hint bar items of what is on screen now.
   public func hints(_ state: AppState) -> [HintItem] {
     switch state.overlay {
-    case .help, .messages: return AppKeymaps.help.hintItems
+    case .help, .messages, .privateSpace: return AppKeymaps.help.hintItems
     case .confirm: return AppKeymaps.confirm.hintItems
     case .leaveForm: return AppKeymaps.leaveForm.hintItems
     case nil: break

@@ -44,7 +44,7 @@ public struct AppModel: ProgramModel {
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
     case .leaveForm:
       return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
-    case .help, .messages:
+    case .help, .messages, .privateSpace:
       guard let d = AppKeymaps.help.action(for: key) else {
         return nil
       }
@@ -89,7 +89,7 @@ public struct AppModel: ProgramModel {
   /// Whether `overlay` is a scrolling listing (help or the messages).
   static func isListing(_ overlay: Overlay) -> Bool {
     switch overlay {
-    case .help, .messages: return true
+    case .help, .messages, .privateSpace: return true
     case .confirm, .leaveForm: return false
     }
   }
@@ -182,6 +182,8 @@ public struct AppModel: ProgramModel {
       switch state.overlay {
       case .help(let s): state.overlay = .help(scroll: Swift.max(0, s + d))
       case .messages(let s): state.overlay = .messages(scroll: Swift.max(0, s + d))
+      case .privateSpace(let notes, let s):
+        state.overlay = .privateSpace(notes, scroll: Swift.max(0, s + d))
       default: break
       }
     case .closeOverlay:
@@ -232,7 +234,7 @@ public struct AppModel: ProgramModel {
       }
       let kind = state.form?.kind
       state.form = nil
-      state.status = StatusMessage("saved: \(purpose)")
+      state.status = StatusMessage("saved: \(purpose)" + Self.nextStep(after: kind, createdID, state))
       if case .newIncident = kind, let id = createdID {
         state.tab = .incidents
         _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
@@ -251,6 +253,8 @@ public struct AppModel: ProgramModel {
     case .navigate(let destination): return navigate(&state, destination)
     case .setStatus(let text):
       state.status = text.isEmpty ? nil : StatusMessage(text)
+    case .showPrivateSpace(let notes):
+      state.overlay = .privateSpace(notes, scroll: 0)
     }
     return []
   }
@@ -259,6 +263,7 @@ public struct AppModel: ProgramModel {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
     case .messages: state.overlay = .messages(scroll: 0)
+    case .privateSpace: return [.app(.openPrivateSpace)]
     case .quit: state.isQuitting = true
     case .show(let tab):
       state.tab = tab
@@ -315,6 +320,7 @@ public struct AppModel: ProgramModel {
     case .addTimelineEntry(let id): open(&state, .addTimelineEntry(incident: id))
     case .changeChecklist(let id): open(&state, .changeChecklist(incident: id))
     case .changeTemplate(let id): open(&state, .changeTemplate(incident: id))
+    case .form(let kind): open(&state, kind)
     }
     return []
   }
@@ -409,6 +415,26 @@ public struct AppModel: ProgramModel {
     "error: the log is read-only (\(why)); nothing can be changed here — reading works"
   }
 
+  /// What a save asks for next: a "What will we test next?" answer offers an experiment; a high
+  /// or critical incident asks for a scheduled reflection.
+  static func nextStep(after kind: FormKind?, _ createdID: String?, _ state: AppState) -> String {
+    let domain = state.context.domain
+    switch kind {
+    case .review(let id, _):
+      guard let inc = domain.incidents[id], inc.answer("hypothesis") != nil,
+        domain.experiments(of: id).isEmpty
+      else { return "" }
+      return " — x on the incident turns \"What will we test next?\" into an experiment"
+    case .newIncident:
+      guard let id = createdID, let inc = domain.incidents[id], inc.severity >= .high else {
+        return ""
+      }
+      return " — a \(inc.severity.rawValue) incident asks for time to reflect: S schedules its review"
+    default:
+      return ""
+    }
+  }
+
   static func purpose(_ kind: FormKind) -> String {
     switch kind {
     case .review: return "review"
@@ -422,6 +448,12 @@ public struct AppModel: ProgramModel {
     case .addTimelineEntry: return "timeline entry"
     case .changeChecklist: return "checklist"
     case .changeTemplate: return "template"
+    case .addExperiment: return "experiment"
+    case .decideExperiment: return "experiment decision"
+    case .scheduleReview: return "review schedule"
+    case .retireMitigation: return "mitigation retirement"
+    case .addWin: return "win"
+    case .addNote: return "private note"
     }
   }
 

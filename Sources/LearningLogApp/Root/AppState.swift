@@ -34,6 +34,8 @@ public enum Overlay: Hashable, Sendable {
   case confirm(ConfirmRequest)
   /// Esc on an edited form: keep as draft, discard, or back to the form?
   case leaveForm
+  /// The owner's private space: notes and growth items, scrolled by `scroll` lines.
+  case privateSpace([PrivateNote], scroll: Int)
 }
 
 /// A line in the status bar.

@@ -110,6 +110,12 @@ public final class EffectRunner {
     case .show(let destination): return [.navigate(destination)]
     case .status(let text): return [.setStatus(text)]
     case .quit: return [.global(.quit)]
+    case .openPrivateSpace:
+      do {
+        return [.showPrivateSpace(try session.privateNotes())]
+      } catch {
+        return [.setStatus("error: cannot read your private notes: \(describe(error))")]
+      }
     }
   }
 }

@@ -32,10 +32,14 @@ public protocol LogSession: AnyObject {
   /// Why the log cannot be written (its mode, owner or mount, or an earlier failed write),
   /// or nil when it can.
   var readOnlyReason: String? { get }
+  /// The owner's private notes and growth items, read from the private file only.
+  func privateNotes() throws -> [PrivateNote]
 }
 
 extension LogSession {
   public var readOnlyReason: String? { nil }
+  /// No private file: no private notes.
+  public func privateNotes() throws -> [PrivateNote] { [] }
 }
 
 /// A log kept in memory: for tests, and for trying the app without a file.
@@ -120,6 +124,11 @@ public final class InMemorySession: LogSession {
     records.append(contentsOf: unread)
     unread = []
     return true
+  }
+
+  /// The notes and growth items written so far.
+  public func privateNotes() throws -> [PrivateNote] {
+    LearningState.replay(privateRecords).noteList
   }
 
   public func loadDemo() throws {

@@ -95,6 +95,14 @@ public final class StoreSession: LogSession {
     }
   }
 
+  /// The notes and growth items of the private file (none when it does not exist yet).
+  public func privateNotes() throws -> [PrivateNote] {
+    guard let privateStore, FileManager.default.fileExists(atPath: privateStore.path) else {
+      return []
+    }
+    return LearningState.replay(try privateStore.records()).noteList
+  }
+
   public func loadDemo() throws {
     let day = today()
     let written = try store.append { caughtUp in

@@ -20,6 +20,8 @@ public enum AppEffect: Sendable, Hashable {
   case status(String)
   /// Leave the app.
   case quit
+  /// Read the private notes and show the private space.
+  case openPrivateSpace
 }
 
 /// A place in the app another screen can send the user to.
@@ -52,6 +54,8 @@ public enum Destination: Sendable, Hashable {
   case changeChecklist(incident: String)
   /// The form adding or revising a team template because of an incident.
   case changeTemplate(incident: String)
+  /// Any form, opened as it is.
+  case form(FormKind)
 }
 
 /// Everything a screen reads while reducing or drawing, derived once per change of the log.

@@ -104,12 +104,11 @@ public enum TodayScreen: AppScreen {
     case .reviewIncomplete: return .review(item.subject)
     case .escalatedPattern: return .pattern(item.subject)
     case .experimentCheckDue:
-      if let e = domain.experiments[item.subject] {
-        if let inc = e.incident { return .incident(inc) }
-        if let p = e.pattern { return .pattern(p) }
-      }
+      if domain.experiments[item.subject] != nil { return .form(.decideExperiment(item.subject)) }
       return .today
     case .lessonRevalidation: return .revalidateLesson(item.subject)
+    case .mitigationToRetire: return .action(item.subject)
+    case .reviewScheduled: return .incident(item.subject)
     }
   }
 
@@ -121,6 +120,8 @@ public enum TodayScreen: AppScreen {
     case .experimentCheckDue: return "check"
     case .escalatedPattern: return "escalated"
     case .lessonRevalidation: return "revalidate"
+    case .mitigationToRetire: return "retire"
+    case .reviewScheduled: return "scheduled"
     }
   }
 
@@ -129,9 +130,11 @@ public enum TodayScreen: AppScreen {
     case .overdueAction: return "Enter: action board"
     case .reviewIncomplete: return "Enter: review form"
     case .verificationDue: return "Enter: verify on the action board"
-    case .experimentCheckDue: return "Enter: the experiment's incident"
+    case .experimentCheckDue: return "Enter: record the result and decide"
     case .escalatedPattern: return "Enter: patterns, add an experiment"
     case .lessonRevalidation: return "Enter: revalidate the lesson"
+    case .mitigationToRetire: return "Enter: action board, retire the mitigation"
+    case .reviewScheduled: return "Enter: the incident"
     }
   }
 
@@ -159,7 +162,9 @@ public enum TodayScreen: AppScreen {
       let style: Style
       switch item.kind {
       case .overdueAction, .escalatedPattern: style = theme.danger
-      case .verificationDue, .experimentCheckDue, .lessonRevalidation: style = theme.warning
+      case .verificationDue, .experimentCheckDue, .lessonRevalidation, .mitigationToRetire:
+        style = theme.warning
+      case .reviewScheduled: style = theme.accent
       case .reviewIncomplete: style = theme.accent
       }
       return Line([

@@ -9,7 +9,7 @@ struct ActionCommand: ParsableCommand {
     discussion:
       "Example: learnlog action add 3fk2 --title \"Pin config per region\" --owner sam --due 2026-12-01",
     subcommands: [
-      Add.self, Start.self, Done.self, Drop.self, Verify.self, List.self,
+      Add.self, Start.self, Done.self, Drop.self, Verify.self, Retire.self, List.self,
     ])
 
   /// `action add`.
@@ -27,6 +27,8 @@ struct ActionCommand: ParsableCommand {
     @Option(help: "Review date, YYYY-MM-DD (default: due + 14 days).") var review: String?
     @Option(help: "prevent, mitigate, detect, process, growth.") var type: String?
     @Option(help: "What we will see if it worked.") var signal: String = ""
+    @Option(help: "A mitigation's last day, YYYY-MM-DD: from then Today asks to retire it.")
+    var until: String?
 
     func run() throws {
       try Session.performAdd(
@@ -34,7 +36,7 @@ struct ActionCommand: ParsableCommand {
         .addAction(
           NewAction(
             incident: incident, title: title, owner: owner, due: due, review: review, type: type,
-            signal: signal)))
+            signal: signal, until: until)))
       // Saved as asked (a late action is still worth tracking), but said, as it may be a typo.
       if let day = Day(due), day < Session.today {
         Out.note("warning: the due date \(day) is in the past (today is \(Session.today))")
@@ -163,7 +165,7 @@ struct ActionCommand: ParsableCommand {
 struct ExperimentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "experiment", abstract: "Small bets that test a fix.",
-    subcommands: [Add.self, Result.self])
+    subcommands: [Add.self, List.self, Show.self, Result.self])
 
   /// `experiment add`.
   struct Add: ParsableCommand {
@@ -236,6 +238,7 @@ struct LessonCommand: ParsableCommand {
         .addLesson(
           NewLesson(
             text: text, incidents: incidents, teams: teams, tags: tags, revalidate: revalidate)))
+      BlameWarning.check("--text", text)
     }
   }
 

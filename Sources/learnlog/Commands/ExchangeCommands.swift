@@ -209,6 +209,8 @@ struct ImportCommand: ParsableCommand {
         return item["name"]?.stringValue.map { state.checklists[$0] != nil } ?? false
       case "private":
         return item["id"]?.stringValue.map { privateIDs.contains($0) } ?? false
+      case "reviewSchedules":
+        return item["incident"]?.stringValue.map { state.reviewSchedules[$0] != nil } ?? false
       default:
         guard let id = item["id"]?.stringValue else { return false }
         return state.kind(of: id) != nil || state.tombstones.contains(id)
@@ -216,6 +218,7 @@ struct ImportCommand: ParsableCommand {
     }
     for key in [
       "templates", "checklists", "incidents", "actions", "experiments", "lessons", "private",
+      "reviewSchedules", "wins",
     ] {
       guard case .array(let items)? = object[key] else { continue }
       let kept = items.filter { !present(key, $0) }

@@ -26,6 +26,7 @@ struct FactorCommand: ParsableCommand {
       let (ws, plan) = try Session.perform(
         global, .addFactor(NewFactor(incident: incident, text: text, gap: gap)))
       if let id = plan.createdID { Out.line(ws.state.shortID(for: id)) }
+      BlameWarning.check("--text", text)
       if !plan.private.isEmpty {
         Out.note("the detail was saved to your private notes (never the shared log)")
       }

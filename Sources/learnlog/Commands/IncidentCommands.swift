@@ -90,6 +90,12 @@ struct IncidentCommand: ParsableCommand {
           NewIncident(
             title: title, what: what, kind: kind, severity: severity, team: team, owner: owner,
             tags: tags, triggers: triggers, patterns: patterns, occurred: occurred)))
+      BlameWarning.check("--what", what)
+      if let s = severity.flatMap({ Severity(rawValue: $0.lowercased()) }), s >= .high {
+        Out.note(
+          "a \(s.rawValue) incident asks for time to reflect: schedule its review with `learnlog review schedule ID --on DATE`"
+        )
+      }
     }
   }
 
@@ -254,10 +260,28 @@ struct IncidentCommand: ParsableCommand {
           t.add([
             state.shortID(for: a.id),
             a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? ""),
-            a.due?.description ?? "", a.owner, a.title,
+            a.due?.description ?? "", a.owner, a.title + IncidentCommand.mitigationNote(a),
           ])
         }
         t.print()
+      }
+      let experiments = state.experiments(of: iid)
+      if !experiments.isEmpty {
+        Out.line()
+        Out.line("Experiments", paint: .bold)
+        for e in experiments {
+          Out.line("  \(state.shortID(for: e.id))  \(Out.clean(e.hypothesis))")
+          if !e.change.isEmpty { Out.line("    change    \(Out.clean(e.change))") }
+          Out.line("    criteria  \(Out.clean(e.criteria))")
+          Out.line("    check     \(e.check?.description ?? "")")
+          if let d = e.decision {
+            Out.line("    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
+          }
+        }
+      }
+      if let s = state.reviewSchedules[iid] {
+        Out.line()
+        Out.line([("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil)])
       }
       let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
       if !lessons.isEmpty {
@@ -299,6 +323,13 @@ struct IncidentCommand: ParsableCommand {
     }
   }
 
+  /// " (mitigation until D)" or " (retired: revert — reason)" for a temporary mitigation.
+  static func mitigationNote(_ a: Action) -> String {
+    guard a.type == .mitigate, let u = a.until else { return "" }
+    if let r = a.retirement { return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))" }
+    return " (mitigation until \(u))"
+  }
+
   /// `incident set`.
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -326,6 +357,8 @@ struct ReviewCommand: ParsableCommand {
       Keys of the default template (diagnostic): expected, assumption, evidence, changed,
       root-cause, gap, hypothesis. Example:
         learnlog review 3fk2 --answer "root-cause=the config differed per region" --answer gap=process
+      A skill gap is written to the shared log as `private`; its detail goes to your private notes.
+      Schedule the review: learnlog review schedule ID --on DATE [--facilitator P] [--with P]...
       """)
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The incident id or a unique prefix.") var id: String
@@ -351,6 +384,7 @@ struct ReviewCommand: ParsableCommand {
     }
     let (ws, plan) = try Session.perform(
       global, .review(incident: id, template: template, answers: parsed))
+    for a in parsed { BlameWarning.check("--answer \(a.key)", a.value) }
     let iid = try ws.state.resolve(id, .incident)
     if plan.shared.isEmpty && plan.private.isEmpty {
       Out.note("nothing changed: the answers were already saved")
@@ -371,7 +405,7 @@ struct ReviewCommand: ParsableCommand {
 struct NoteCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "note", abstract: "Private notes (kept only in your private file).",
-    subcommands: [Add.self])
+    subcommands: [Add.self, List.self, Show.self])
 
   /// `note add`.
   struct Add: ParsableCommand {

@@ -98,7 +98,8 @@ struct StatsCommand: ParsableCommand {
     Out.line("incidents                   \(s.incidentCount)")
     Out.line("actions                     \(s.actionCount)")
     Out.line("repeat rate                 \(pct(s.repeatRate))")
-    Out.line("actions verified effective  \(pct(s.verifiedEffectiveShare))")
+    Out.line(
+      "actions verified effective  \(pct(s.verifiedEffectiveShare))  (awaiting verification: \(s.awaitingVerification))")
     Out.line("specific action plans       \(pct(s.specificityShare))")
     Out.line(
       "median days to first action"

@@ -138,7 +138,7 @@ struct CLICommandTests {
       canonical(sameInExport[key]) == nil
         || canonical(sameInExport[key]) != canonical(shownNow[key])
     }
-    #expect(sameInExport.count == 22)
+    #expect(sameInExport.count == 24)
     #expect(differing.isEmpty, "incident show --json differs from the export in \(differing)")
     let exps = try #require(export["experiments"] as? [[String: Any]])
     #expect(exps.first?.string("decision") == "adopt")

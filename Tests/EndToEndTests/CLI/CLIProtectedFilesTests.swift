@@ -180,6 +180,15 @@ struct CLIProtectedFilesTests {
     "checklist show": ["checklist", "show", "c"],
     "factor add": ["factor", "add", "abc", "--text", "t", "--gap", "process"],
     "timeline add": ["timeline", "add", "abc", "--at", "10:00", "--text", "t"],
+    "experiment list": ["experiment", "list"],
+    "experiment show": ["experiment", "show", "abc"],
+    "note list": ["note", "list"],
+    "note show": ["note", "show", "abc"],
+    "action retire": ["action", "retire", "abc", "--decision", "keep", "--reason", "r"],
+    "review-schedule": ["review", "schedule", "abc", "--on", "2026-12-31"],
+    "win add": ["win", "add", "--title", "t"],
+    "win list": ["win", "list"],
+    "recognition": ["recognition"],
   ]
 
   @Test("every command refuses a directory, a device, a FIFO and an empty --file, never blocking")

@@ -59,6 +59,16 @@ func sampleLog() throws -> Harness {
         name: "Before deploy", items: ["diff the config", "canary"], team: "web", because: a)))
   try h.run(
     .reviseChecklist(name: "before-deploy", add: ["drift alarm on"], remove: [2], because: b))
+  let m = try h.make(
+    .addAction(
+      NewAction(
+        incident: b, title: "roll back the deploy", owner: "sam", due: "2026-02-21",
+        type: "mitigate", until: "2026-03-01")))
+  try h.run(.retireAction(m, decision: "revert", reason: "the fix holds"))
+  try h.run(
+    .scheduleReview(
+      NewReviewSchedule(incident: b, on: "2026-06-02", facilitator: "kim", participants: ["sam"])))
+  _ = try h.make(.addWin(NewWin(title: "zero-downtime migration", team: "web", people: ["sam"])))
   let c = try h.incident("to delete")
   try h.run(.delete(c))
   return h

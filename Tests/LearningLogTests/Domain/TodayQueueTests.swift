@@ -170,7 +170,8 @@ private func referenceReview(_ s: LearningState, _ x: Incident) -> ReferenceRevi
   let isRepeat = earlier.count >= max(1, policy.repeatThreshold - 1)
   var missing: [String] = []
   if !answered("root-cause") { missing.append("root cause") }
-  if GapType(rawValue: x.answer("gap") ?? "") == nil { missing.append("gap type") }
+  let gap = x.answer("gap") ?? ""
+  if GapType(rawValue: gap) == nil && gap != "private" { missing.append("gap type") }
   if !s.actions(of: x.id).contains(where: {
     $0.status != .dropped && !$0.owner.isEmpty && $0.due != nil
   }) {
@@ -258,10 +259,21 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
   for inc in s.incidentList where inc.status != .closed {
     let r = referenceReview(s, inc)
     if !r.missing.isEmpty {
+      let limit = s.policy.reviewDueDays.days(inc.severity)
+      let due = inc.occurred.adding(days: limit)
+      var note =
+        due < d
+        ? "; \(due.days(to: d)) day(s) overdue (\(inc.severity.rawValue): \(limit) days)"
+        : "; due \(due) (\(inc.severity.rawValue): \(limit) days)"
+      if let c = s.reviewSchedules[inc.id] {
+        note += "; scheduled \(c.on)"
+      } else if inc.severity == .high || inc.severity == .critical {
+        note += "; schedule a reflection"
+      }
       items.append(
         TodayItem(
-          kind: .reviewIncomplete, subject: inc.id, title: inc.title, day: inc.occurred,
-          detail: "missing " + r.missing.joined(separator: ", ")))
+          kind: .reviewIncomplete, subject: inc.id, title: inc.title, day: due,
+          detail: "missing " + r.missing.joined(separator: ", ") + note))
     }
   }
   for a in s.actionList {
@@ -295,6 +307,23 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
           kind: .lessonRevalidation, subject: l.id, title: l.text, day: r,
           detail: "does this still hold?"))
     }
+  }
+  for a in s.actionList where a.type == .mitigate && a.retirement == nil && a.status != .dropped {
+    if let u = a.until, u <= d {
+      items.append(
+        TodayItem(
+          kind: .mitigationToRetire, subject: a.id, title: a.title, day: u,
+          detail: "a temporary mitigation that ends \(u): revert it or keep it, with a reason"))
+    }
+  }
+  for c in s.reviewScheduleList where c.on <= d.adding(days: s.policy.dueSoonDays) {
+    guard let inc = s.incidents[c.incident], inc.status == .open || inc.status == .reviewing
+    else { continue }
+    var detail = "review on \(c.on)"
+    if !c.facilitator.isEmpty { detail += ", facilitator \(c.facilitator)" }
+    if !c.participants.isEmpty { detail += ", with " + c.participants.joined(separator: ", ") }
+    items.append(
+      TodayItem(kind: .reviewScheduled, subject: inc.id, title: inc.title, day: c.on, detail: detail))
   }
   // Kind, then day; the order found among equals (insertion sort is stable).
   let rank = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })

@@ -28,6 +28,10 @@ public struct Action: Sendable, Hashable, Identifiable {
   public var createdAt: Int64
   /// When it was last marked done (ms).
   public var doneAt: Int64?
+  /// The last day a temporary mitigation should stand (type `mitigate` only).
+  public var until: Day? = nil
+  /// How the mitigation was retired, once it was.
+  public var retirement: Retirement? = nil
 
   /// The latest verification outcome, if any.
   public var outcome: VerificationOutcome? { verifications.last?.outcome }

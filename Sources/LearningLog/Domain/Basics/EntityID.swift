@@ -46,6 +46,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// The kinds of entity an id can name.
 public enum EntityKind: String, Sendable, CaseIterable, CustomStringConvertible {
-  case incident, action, experiment, lesson, template, note, factor, timeline, checklist
+  case incident, action, experiment, lesson, template, note, factor, timeline, checklist, win
   public var description: String { rawValue }
 }

@@ -44,12 +44,15 @@ public struct NewAction: Sendable, Hashable {
   public var type: String?
   /// What we will see if it worked.
   public var signal: String
+  /// `YYYY-MM-DD`: the last day a temporary mitigation stands (type `mitigate` only).
+  public var until: String?
 
   /// A new action.
   public init(
     incident: String, title: String, owner: String, due: String, review: String? = nil,
-    type: String? = nil, signal: String = ""
+    type: String? = nil, signal: String = "", until: String? = nil
   ) {
+    self.until = until
     self.incident = incident
     self.title = title
     self.owner = owner
@@ -174,6 +177,12 @@ public enum Command: Sendable, Hashable {
   case delete(String)
   /// `note add`: a private note (private file only).
   case addNote(incident: String, text: String)
+  /// `action retire`: a temporary mitigation reverted or kept, with a reason.
+  case retireAction(String, decision: String, reason: String)
+  /// `review schedule`.
+  case scheduleReview(NewReviewSchedule)
+  /// `win add`.
+  case addWin(NewWin)
 }
 
 /// What a command needs from outside: the day, the time, who, and fresh ids.

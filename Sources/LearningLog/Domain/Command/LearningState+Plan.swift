@@ -116,6 +116,10 @@ extension LearningState {
           draft(EventType.noteAdded, nid, ["incident": .string(iid), "text": .string(t)], ctx)
         ],
         createdID: nid)
+    case .retireAction(let id, let decision, let reason):
+      return try planRetireAction(id, decision, reason, ctx)
+    case .scheduleReview(let n): return try planScheduleReview(n, ctx)
+    case .addWin(let n): return try planAddWin(n, &ctx)
     }
   }
 
@@ -340,7 +344,9 @@ extension LearningState {
         throw DomainError(
           "answer \(DomainError.echo(key)) is empty; give some text or leave it out")
       }
-      let value = try q.validate(a.value)
+      let typed = try q.validate(a.value)
+      // A skill gap is written as `private`: the detail goes to the private file only.
+      let value = key == "gap" ? SharedGap.shown(typed) : typed
       if inc.answer(key) == value && inc.template == name
         && (inc.answers[key]?.last?.revision ?? 0) == (revision ?? 0)
       {
@@ -355,7 +361,7 @@ extension LearningState {
         AnswerVersion(
           key: key, value: value, template: name, at: ctx.now, by: ctx.author ?? "",
           revision: revision ?? 0))
-      if key == "gap", value == GapType.skill.rawValue, inc.answer("gap") != value {
+      if key == "gap", typed == GapType.skill.rawValue, inc.answer("gap") != value {
         let gid = newID(&ctx)
         let cause = updated.incidents[id]?.answer("root-cause") ?? ""
         priv.append(
@@ -389,16 +395,22 @@ extension LearningState {
       throw DomainError("review: \(review) is before the due day \(due); pick a day on or after it")
     }
     let type = try n.type.map { try ActionType.parse($0, field: "type") } ?? .prevent
+    var until: Day?
+    if let u = n.until?.trimmingCharacters(in: .whitespaces), !u.isEmpty {
+      guard type == .mitigate else {
+        throw DomainError(
+          "--until is for temporary mitigations; add --type mitigate or leave --until out")
+      }
+      until = try Day.parse(u, field: "until")
+    }
     let id = newID(&ctx)
-    var shared = [
-      draft(
-        EventType.actionCreated, id,
-        [
-          "incident": .string(iid), "title": .string(title), "owner": .string(owner),
-          "due": .string(due.description), "review": .string(review.description),
-          "type": .string(type.rawValue), "signal": .string(n.signal),
-        ], ctx)
+    var body: [String: JSONValue] = [
+      "incident": .string(iid), "title": .string(title), "owner": .string(owner),
+      "due": .string(due.description), "review": .string(review.description),
+      "type": .string(type.rawValue), "signal": .string(n.signal),
     ]
+    if let until { body["until"] = .string(until.description) }
+    var shared = [draft(EventType.actionCreated, id, body, ctx)]
     if let inc = incidents[iid], inc.status == .open || inc.status == .reviewing {
       var updated = self
       updated.actions[id] = Action(

@@ -436,7 +436,55 @@ public enum DemoData {
             incidents: [late], teams: ["payments", "data"], tags: ["estimate", "launch"],
             patterns: ["estimate/hidden-dependency"], revalidate: day(1))))
       try followThrough(drift1: drift1, drift2: drift2, cache: cache)
+      try closeTheLoop(cache: cache, handoff: handoff, near: near)
       return out
+    }
+
+    /// The loop closed: the rollback as a mitigation that has reached its end day, the patch
+    /// tested by an adopted experiment, an experiment on a non-escalated incident, a scheduled
+    /// review and a win.
+    mutating func closeTheLoop(cache: String, handoff: String, near: String) throws {
+      let rollback = try run(
+        59, "sam",
+        .addAction(
+          NewAction(
+            incident: cache, title: "Roll back to write-through saves until the patch holds",
+            owner: "sam", due: day(59), type: "mitigate",
+            signal: "No lost writes while the patch is built.", until: day(3))))
+      try run(59, "sam", .finishAction(rollback))
+      try run(
+        45, "sam",
+        .verifyAction(rollback, outcome: "verified", evidence: "No lost writes while rolled back."))
+      let patch = try run(
+        50, "sam",
+        .addExperiment(
+          NewExperiment(
+            incident: cache, hypothesis: "Acknowledging after the durable write keeps every edit.",
+            change: "The durable-acknowledgement patch behind a flag for 10% of users.",
+            criteria: "Zero lost writes and p95 save under 300 ms for two weeks.",
+            check: day(25))))
+      try run(
+        24, "sam",
+        .decideExperiment(
+          patch, decision: "adopt", result: "Zero lost writes; p95 save 210 ms. Rolled out to all."))
+      try run(
+        30, "omar",
+        .addExperiment(
+          NewExperiment(
+            incident: handoff, hypothesis: "A written note per open alert keeps context across shifts.",
+            change: "Each shift ends with a two-line note per open alert.",
+            criteria: "No duplicated alert handling for four weeks.", check: day(-5))))
+      try run(
+        1, "omar",
+        .scheduleReview(
+          NewReviewSchedule(
+            incident: near, on: day(-2), facilitator: "lena", participants: ["omar", "ana"])))
+      try run(
+        12, "maya",
+        .addWin(
+          NewWin(
+            title: "Zero-downtime migration of the orders database", team: "platform",
+            people: ["omar", "maya"])))
     }
 
     /// What the reviews led to: factors, timelines, a revised template, revised checklists.

@@ -21,13 +21,17 @@ public enum Exporter {
     let factors = Dictionary(grouping: state.factorList, by: \.incident)
     let entries = Dictionary(
       grouping: state.timelineOrder.compactMap { state.timelineEntries[$0] }, by: \.incident)
+    let trials = Dictionary(grouping: state.experimentList.filter { $0.incident != nil }) {
+      $0.incident ?? ""
+    }
     let incidents = state.incidentList.map { inc -> JSONValue in
       let base = incidentJSON(inc, review: state.reviewStatus(inc, timeline))
       guard case .object(var o) = base else { return base }
       o.merge(
         followUpJSON(
           state, incident: inc.id, factors: factors[inc.id] ?? [],
-          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []))
+          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []),
+          experiments: trials[inc.id] ?? [])
       ) { $1 }
       return .object(o)
     }
@@ -52,6 +56,8 @@ public enum Exporter {
       "actions": .array(actions), "experiments": .array(experiments),
       "lessons": .array(lessons), "patterns": .array(patterns), "templates": .array(templates),
       "checklists": .array(state.checklistList.map(checklistJSON)),
+      "reviewSchedules": .array(state.reviewScheduleList.map(scheduleJSON)),
+      "wins": .array(state.winList.map(winJSON)),
     ]
     if includePrivate {
       root["private"] = .array(
@@ -145,12 +151,13 @@ public enum Exporter {
     JSONValue]
   {
     followUpJSON(
-      state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id))
+      state, incident: id, factors: state.factors(of: id), timeline: state.timeline(of: id),
+      experiments: state.experiments(of: id))
   }
 
   static func followUpJSON(
     _ state: LearningState, incident id: String, factors: [ContributingFactor],
-    timeline: [TimelineEntry]
+    timeline: [TimelineEntry], experiments: [Experiment]
   ) -> [String: JSONValue] {
     [
       "factors": .array(factors.map(factorJSON)),
@@ -159,12 +166,14 @@ public enum Exporter {
         state.ledTo(id).map {
           ["kind": .string($0.kind), "name": .string($0.name), "revision": .int($0.revision)]
         }),
+      "experiments": .array(experiments.map(experimentJSON)),
+      "reviewSchedule": state.reviewSchedules[id].map(scheduleJSON) ?? .null,
     ]
   }
 
   /// One action as JSON (as `action list --json` prints each).
   public static func actionJSON(_ a: Action) -> JSONValue {
-    [
+    var o: [String: JSONValue] = [
       "id": .string(a.id), "incident": .string(a.incident), "title": .string(a.title),
       "owner": .string(a.owner), "due": dayJSON(a.due), "review": dayJSON(a.review),
       "type": .string(a.type.rawValue), "signal": .string(a.signal),
@@ -177,6 +186,34 @@ public enum Exporter {
             "at": time($0.at), "by": .string($0.by),
           ]
         }),
+    ]
+    if a.type == .mitigate {
+      o["until"] = dayJSON(a.until)
+      o["retirement"] =
+        a.retirement.map {
+          [
+            "decision": .string($0.decision.rawValue), "reason": .string($0.reason),
+            "at": time($0.at), "by": .string($0.by),
+          ]
+        } ?? .null
+    }
+    return .object(o)
+  }
+
+  /// One review schedule as JSON.
+  public static func scheduleJSON(_ c: ReviewSchedule) -> JSONValue {
+    [
+      "incident": .string(c.incident), "on": .string(c.on.description),
+      "facilitator": .string(c.facilitator), "participants": strings(c.participants),
+      "at": time(c.at), "by": .string(c.by),
+    ]
+  }
+
+  /// One win as JSON.
+  public static func winJSON(_ w: Win) -> JSONValue {
+    [
+      "id": .string(w.id), "title": .string(w.title), "team": .string(w.team),
+      "people": strings(w.people), "created": time(w.at), "by": .string(w.by),
     ]
   }
 
@@ -216,6 +253,7 @@ public enum Exporter {
       "incidents": .int(s.incidentCount), "actions": .int(s.actionCount),
       "repeatRate": .double(s.repeatRate),
       "verifiedEffectiveShare": .double(s.verifiedEffectiveShare),
+      "awaitingVerification": .int(s.awaitingVerification),
       "specificityShare": .double(s.specificityShare),
       "medianDaysToFirstAction": s.medianDaysToFirstAction.map { .double($0) } ?? .null,
       "gapShares": .object(s.gapShares.mapValues { .double($0) }),
@@ -407,6 +445,35 @@ public enum Exporter {
     return out
   }
 
+  /// The digest's "Experiments": those of the period's incidents, or set up or decided in the
+  /// period for the team's incidents, each with its outcome.
+  static func experimentsMarkdown(
+    _ state: LearningState, incidents ids: Set<String>, team: String?, from: Day, until: Day
+  ) -> String {
+    let list = state.experimentList.filter { e in
+      if let i = e.incident, ids.contains(i) { return true }
+      let d = Day(utcMilliseconds: e.createdAt)
+      guard d >= from && d <= until else { return false }
+      guard let team else { return true }
+      return e.incident.flatMap { state.incidents[$0]?.team } == team
+    }
+    guard !list.isEmpty else { return "" }
+    var out = "\n## Experiments\n\n"
+    for e in list {
+      var line = "- \(md(e.hypothesis))"
+      if !e.change.isEmpty { line += " — change: \(md(e.change))" }
+      line += " — criteria: \(md(e.criteria))"
+      if let d = e.decision {
+        line += " — **\(d.rawValue)**"
+        if !e.result.isEmpty { line += ": \(md(e.result))" }
+      } else {
+        line += " — open, check \(e.check?.description ?? "?")"
+      }
+      out += line + "\n"
+    }
+    return out
+  }
+
   /// A "What we learned" digest in Markdown for `team` (every team when nil) from `since`
   /// (the last 30 days when nil) to `until`.
   public static func markdown(
@@ -450,6 +517,7 @@ public enum Exporter {
     }
     let ids = Set(incs.map(\.id))
     out += followUpMarkdown(state, incidents: incs, from: from, until: until, team: team)
+    out += experimentsMarkdown(state, incidents: ids, team: team, from: from, until: until)
     let acts = state.actionList.filter { ids.contains($0.incident) }
     out += "\n## Actions\n\n"
     if acts.isEmpty { out += "No actions for these incidents.\n" }

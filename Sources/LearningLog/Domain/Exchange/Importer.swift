@@ -198,8 +198,18 @@ public enum Importer {
       ]
       if let due = try it.day("due") { body["due"] = .string(due) }
       if let review = try it.day("review") { body["review"] = .string(review) }
+      if let until = try it.day("until") { body["until"] = .string(until) }
       shared.append(
         try d(EventType.actionCreated, id, stamped(body, at: try it.time("created"), by: nil)))
+      if let r = it.v["retirement"], r != .null {
+        let ri = Item(v: r, label: "\(it.label).retirement")
+        let rb: [String: JSONValue] = [
+          "decision": .string(try ri.choice("decision", RetireDecision.self).rawValue),
+          "reason": .string(try ri.string("reason")),
+        ]
+        shared.append(
+          try d(EventType.actionRetired, id, stamped(rb, at: try ri.time("at"), by: try ri.string("by"))))
+      }
       let doneAt = try it.time("done")
       if let doneAt {
         shared.append(
@@ -355,6 +365,34 @@ public enum Importer {
             n == 0 ? EventType.checklistCreated : EventType.checklistRevised, name,
             stamped(body, at: try ri.time("at"), by: try ri.string("by"))))
       }
+    }
+    for it in try items("reviewSchedules") {
+      current = it.label
+      guard let on = try it.day("on") else {
+        throw DomainError("\(it.label): field 'on' is missing; give a YYYY-MM-DD date")
+      }
+      let body: [String: JSONValue] = [
+        "on": .string(on), "facilitator": .string(try it.string("facilitator")),
+        "participants": .array(try it.strings("participants").map { .string($0) }),
+      ]
+      shared.append(
+        try d(
+          EventType.reviewScheduled, try it.string("incident", required: true),
+          stamped(body, at: try it.time("at"), by: try it.string("by"))))
+    }
+    for it in try items("wins") {
+      current = it.label
+      let id = try it.string("id", required: true)
+      try claim(id, it.label)
+      let body: [String: JSONValue] = [
+        "title": .string(try it.string("title", required: true)),
+        "team": .string(try it.string("team")),
+        "people": .array(try it.strings("people").map { .string($0) }),
+      ]
+      shared.append(
+        try d(
+          EventType.winAdded, id,
+          stamped(body, at: try it.time("created"), by: try it.string("by"))))
     }
     if includePrivate {
       for it in try items("private") {

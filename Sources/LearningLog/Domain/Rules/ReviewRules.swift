@@ -151,7 +151,8 @@ extension LearningState {
 
   /// Whether `answers` name a known gap type.
   static func hasGapType(_ answers: [String: [AnswerVersion]]) -> Bool {
-    GapType(rawValue: answers["gap"]?.last?.value ?? "") != nil
+    let v = answers["gap"]?.last?.value ?? ""
+    return GapType(rawValue: v) != nil || v == SharedGap.privateWord
   }
 
   /// Whether the action at `i` counts for a review: not dropped, with an owner and a due day.

@@ -36,8 +36,11 @@ public struct LearningStats: Sendable, Hashable {
   public var actionCount: Int
   /// Share of incidents that repeat a pattern (0…1).
   public var repeatRate: Double
-  /// Share of done or checked actions whose latest verification is `verified` (0…1).
+  /// Verified ÷ (verified + ineffective): of the actions checked with a clear outcome, the
+  /// share that worked (0…1); done actions not yet checked count in neither.
   public var verifiedEffectiveShare: Double
+  /// Done actions whose check has no clear outcome yet (none, or `unknown`).
+  public var awaitingVerification: Int = 0
   /// Share of actions with owner, due day and expected signal (0…1).
   public var specificityShare: Double
   /// Median days from an incident to its first action, when any incident has one.
@@ -62,6 +65,10 @@ public struct Recognition: Sendable, Hashable {
   public var verifiedFixes: [Action]
   /// Experiments they set up.
   public var experiments: [Experiment]
+  /// Checklists and criteria they revised (name and revision number).
+  public var revisedChecklists: [ChangeLink] = []
+  /// Wins that name them.
+  public var wins: [Win] = []
 }
 
 extension LearningState {
@@ -82,8 +89,10 @@ extension LearningState {
       }
       if isRepeat(inc, timeline) { repeats.insert(inc.id) }
     }
-    let checked = acts.filter { $0.status == .done || !$0.verifications.isEmpty }
-    let verified = checked.filter { $0.outcome == .verified }.count
+    let verified = acts.filter { $0.outcome == .verified }.count
+    let ineffective = acts.filter { $0.outcome == .ineffective }.count
+    let awaiting = acts.filter { $0.status == .done && ($0.outcome == nil || $0.outcome == .unknown) }
+      .count
     let specific = acts.filter(\.isSpecific).count
     var firstAction: [String: Int64] = [:]
     for a in acts {
@@ -133,10 +142,11 @@ extension LearningState {
     var stats = LearningStats(
       weeks: weekCounts, incidentCount: incs.count, actionCount: acts.count,
       repeatRate: share(repeats.count, incs.count),
-      verifiedEffectiveShare: share(verified, checked.count),
+      verifiedEffectiveShare: share(verified, verified + ineffective),
       specificityShare: share(specific, acts.count), medianDaysToFirstAction: median,
       gapShares: gaps.mapValues { share($0, gapTotal) },
       byTeam: teams.values.sorted { $0.team < $1.team }, byPattern: patterns(on: day))
+    stats.awaitingVerification = awaiting
     for f in factorList where f.gap != .private && incidents.contains(f.incident) {
       stats.factorsByGap[f.gap.rawValue, default: 0] += 1
     }
@@ -145,9 +155,30 @@ extension LearningState {
 
   /// What `person` contributed to learning: lessons written, verified fixes, experiments.
   public func recognition(person: String) -> Recognition {
-    Recognition(
-      person: person, lessons: lessonList.filter { $0.author == person },
-      verifiedFixes: actionList.filter { $0.owner == person && $0.outcome == .verified },
-      experiments: experimentList.filter { $0.createdBy == person })
+    func same(_ a: String) -> Bool { a.caseInsensitiveCompare(person) == .orderedSame }
+    var r = Recognition(
+      person: person, lessons: lessonList.filter { same($0.author) },
+      verifiedFixes: actionList.filter { same($0.owner) && $0.outcome == .verified },
+      experiments: experimentList.filter { same($0.createdBy) })
+    for c in checklistList {
+      for rev in c.revisions where rev.number > 1 && same(rev.by) {
+        r.revisedChecklists.append(ChangeLink(kind: "checklist", name: c.name, revision: rev.number))
+      }
+    }
+    r.wins = winList.filter { w in w.people.contains(where: same) }
+    return r
+  }
+
+  /// Everyone with a learning contribution or a win, sorted by name.
+  public var recognisedPeople: [String] {
+    var names: Set<String> = []
+    for l in lessonList where !l.author.isEmpty { names.insert(l.author) }
+    for a in actionList where a.outcome == .verified && !a.owner.isEmpty { names.insert(a.owner) }
+    for e in experimentList where !e.createdBy.isEmpty { names.insert(e.createdBy) }
+    for c in checklistList {
+      for rev in c.revisions where rev.number > 1 && !rev.by.isEmpty { names.insert(rev.by) }
+    }
+    for w in winList { for p in w.people { names.insert(p) } }
+    return names.sorted { $0.lowercased() < $1.lowercased() }
   }
 }

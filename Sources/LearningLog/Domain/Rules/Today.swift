@@ -6,6 +6,8 @@ public enum TodayKind: String, Sendable, Hashable, CaseIterable {
   case experimentCheckDue = "experiment-check-due"
   case escalatedPattern = "escalated-pattern"
   case lessonRevalidation = "lesson-revalidation"
+  case mitigationToRetire = "retire-mitigation"
+  case reviewScheduled = "review-scheduled"
 }
 
 /// One item of the carry-over queue; it stays until resolved.
@@ -33,9 +35,11 @@ extension LearningState {
     // Actions and incidents are read in the order their dictionaries store them, which is
     // sequential in memory; only the ones in the queue are then put in creation order.
     var dueActions: [String: Dictionary<String, Action>.Index] = [:]
+    var retiring: Set<String> = []
     var a = actions.stored.startIndex
     while a != actions.stored.endIndex {
       if todayKind(ofActionAt: a, on: day) != nil { dueActions[actions.stored.keys[a]] = a }
+      if needsRetiring(at: a, on: day) { retiring.insert(actions.stored.keys[a]) }
       actions.stored.formIndex(after: &a)
     }
     var overdue: [TodayItem] = []
@@ -54,10 +58,12 @@ extension LearningState {
     reviews.reserveCapacity(incomplete.count)
     for id in incidentOrder where !incomplete.isEmpty {
       guard let (i, detail) = incomplete[id] else { continue }
+      let due = incidents.stored.values[i].reviewDue(policy.reviewDueDays)
       reviews.append(
         TodayItem(
-          kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i),
-          day: incidents.stored.values[i].occurred, detail: detail))
+          kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i), day: due,
+          detail: detail + reviewDueNote(id, severity: incidents.stored.values[i].severity,
+            due: due, on: day)))
     }
     var checks: [TodayItem] = []
     for id in experimentOrder {
@@ -80,11 +86,29 @@ extension LearningState {
           kind: .lessonRevalidation, subject: l.id, title: l.text, day: r,
           detail: "does this still hold?"))
     }
+    var retire: [TodayItem] = []
+    for id in actionOrder where !retiring.isEmpty && retiring.contains(id) {
+      guard let m = actions[id], let u = m.until else { continue }
+      retire.append(
+        TodayItem(
+          kind: .mitigationToRetire, subject: id, title: m.title, day: u,
+          detail: "a temporary mitigation that ends \(u): revert it or keep it, with a reason"))
+    }
+    var scheduled: [TodayItem] = []
+    for id in scheduleOrder {
+      guard let c = scheduledReviewDue(id, on: day), let inc = incidents[id] else { continue }
+      scheduled.append(
+        TodayItem(
+          kind: .reviewScheduled, subject: id, title: inc.title, day: c.on,
+          detail: Self.scheduleDetail(c)))
+    }
     var items: [TodayItem] = []
     items.reserveCapacity(
       overdue.count + reviews.count + verifications.count + checks.count + escalated.count
-        + revalidations.count)
-    for group in [overdue, reviews, verifications, checks, escalated, revalidations] {
+        + revalidations.count + retire.count + scheduled.count)
+    for group in [
+      overdue, reviews, verifications, checks, escalated, revalidations, retire, scheduled,
+    ] {
       Self.appendByDay(group, to: &items)
     }
     return items
@@ -146,8 +170,10 @@ extension LearningState {
     var a = actions.stored.startIndex
     while a != actions.stored.endIndex {
       if todayKind(ofActionAt: a, on: day) != nil { count += 1 }
+      if needsRetiring(at: a, on: day) { count += 1 }
       actions.stored.formIndex(after: &a)
     }
+    for id in scheduleOrder where scheduledReviewDue(id, on: day) != nil { count += 1 }
     let sweep = PatternSweep(self)
     forEachOpenReview(sweep) { _, subject, answers, facts in
       if !reviewIsComplete(subject.id, answers, facts) { count += 1 }
@@ -177,6 +203,47 @@ extension LearningState {
       return .verificationDue
     }
     return nil
+  }
+
+  /// Whether the action at `i` is a mitigation whose end day has come by `day`, not retired.
+  @inline(__always)
+  func needsRetiring(at i: Dictionary<String, Action>.Index, on day: Day) -> Bool {
+    guard actions.stored.values[i].type == .mitigate, let u = actions.stored.values[i].until,
+      u <= day
+    else { return false }
+    return actions.stored.values[i].retirement == nil
+      && actions.stored.values[i].status != .dropped
+  }
+
+  /// The schedule of incident `id` when its day is within the due-soon days of `day` (or past)
+  /// and the incident is still open or in review.
+  func scheduledReviewDue(_ id: String, on day: Day) -> ReviewSchedule? {
+    guard let c = reviewSchedules[id], c.on <= day.adding(days: policy.dueSoonDays),
+      let status = incidents[id]?.status, status == .open || status == .reviewing
+    else { return nil }
+    return c
+  }
+
+  /// "; due 2026-03-04 (high: 5 days)" or "; 3 day(s) overdue (…)", and the schedule.
+  func reviewDueNote(_ id: String, severity: Severity, due: Day, on day: Day) -> String {
+    let limit = "\(severity.rawValue): \(policy.reviewDueDays.days(severity)) days"
+    var note =
+      due < day
+      ? "; \(due.days(to: day)) day(s) overdue (\(limit))" : "; due \(due) (\(limit))"
+    if let c = reviewSchedules[id] {
+      note += "; scheduled \(c.on)"
+    } else if severity >= .high {
+      note += "; schedule a reflection"
+    }
+    return note
+  }
+
+  /// "on 2026-03-04, facilitator sam, with ana, lee".
+  public static func scheduleDetail(_ c: ReviewSchedule) -> String {
+    var t = "review on \(c.on)"
+    if !c.facilitator.isEmpty { t += ", facilitator \(c.facilitator)" }
+    if !c.participants.isEmpty { t += ", with " + c.participants.joined(separator: ", ") }
+    return t
   }
 
   /// The queue item of the overdue action at `i`.

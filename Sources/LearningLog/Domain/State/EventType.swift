@@ -21,6 +21,9 @@ public enum EventType {
   public static let timelineAdded = "timeline.added"
   public static let checklistCreated = "checklist.created"
   public static let checklistRevised = "checklist.revised"
+  public static let actionRetired = "action.retired"
+  public static let reviewScheduled = "review.scheduled"
+  public static let winAdded = "win.added"
   /// Private: a coaching note (private file only).
   public static let noteAdded = "note.added"
   /// Private: a growth item made from a skill gap (private file only).
@@ -31,7 +34,7 @@ public enum EventType {
     incidentCreated, incidentFieldSet, reviewAnswered, actionCreated, actionStatusSet,
     actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated,
     templateCreated, templateRevised, entityDeleted, factorAdded, timelineAdded,
-    checklistCreated, checklistRevised,
+    checklistCreated, checklistRevised, actionRetired, reviewScheduled, winAdded,
   ]
   /// Every private event type.
   public static let privateOnly: [String] = [noteAdded, growthCreated]
@@ -47,12 +50,15 @@ public struct PolicySettings: Sendable, Hashable {
   public var escalateThreshold: Int
   /// Days before a due day that count as "due soon".
   public var dueSoonDays: Int
+  /// Days within which a review is due, by severity.
+  public var reviewDueDays: ReviewDueDays
 
   /// The defaults: 90 days, 2nd and 3rd occurrence, 3 days.
   public init(
     windowDays: Int = 90, repeatThreshold: Int = 2, escalateThreshold: Int = 3,
-    dueSoonDays: Int = 3
+    dueSoonDays: Int = 3, reviewDueDays: ReviewDueDays = ReviewDueDays()
   ) {
+    self.reviewDueDays = reviewDueDays
     self.windowDays = windowDays
     self.repeatThreshold = repeatThreshold
     self.escalateThreshold = escalateThreshold

@@ -44,6 +44,7 @@ enum EventCode: UInt8 {
   case actionVerified, experimentCreated, experimentDecided, lessonCreated, lessonRevalidated
   case templateCreated, templateRevised, entityDeleted, noteAdded, growthCreated
   case factorAdded, timelineAdded, checklistCreated, checklistRevised
+  case actionRetired, reviewScheduled, winAdded
 
   static let byType: [String: EventCode] = [
     EventType.incidentCreated: .incidentCreated, EventType.incidentFieldSet: .incidentFieldSet,
@@ -56,6 +57,8 @@ enum EventCode: UInt8 {
     EventType.noteAdded: .noteAdded, EventType.growthCreated: .growthCreated,
     EventType.factorAdded: .factorAdded, EventType.timelineAdded: .timelineAdded,
     EventType.checklistCreated: .checklistCreated, EventType.checklistRevised: .checklistRevised,
+    EventType.actionRetired: .actionRetired, EventType.reviewScheduled: .reviewScheduled,
+    EventType.winAdded: .winAdded,
   ]
 }
 
@@ -122,7 +125,8 @@ extension LearningState {
     case .reviewAnswered:
       guard incidents.contains(r.entity) else { return hold(r) }
       let key = b.required("key")
-      let value = b.required("value")
+      // A skill gap is never kept beside an incident, even when an older log wrote it.
+      let value = key == "gap" ? SharedGap.shown(b.required("value")) : b.required("value")
       guard b.missing.isEmpty else { return problem(r, "missing \(b.missing)") }
       let template = b.optionalString("template") ?? ReviewTemplate.defaultName
       let version = AnswerVersion(
@@ -145,7 +149,8 @@ extension LearningState {
       actions[r.entity] = Action(
         id: r.entity, incident: incident, title: title, owner: b.string("owner"),
         due: b.day("due"), review: b.day("review"), type: type, signal: b.string("signal"),
-        status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil)
+        status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil,
+        until: type == .mitigate ? b.day("until") : nil)
       actionOrder.append(r.entity)
       if !actionsByIncident.modify(incident, { $0.append(r.entity) }) {
         actionsByIncident[incident] = [r.entity]
@@ -254,6 +259,10 @@ extension LearningState {
       if checklists.removeValue(forKey: r.entity) != nil {
         checklistOrder.removeAll { $0 == r.entity }
       }
+      if wins.removeValue(forKey: r.entity) != nil { winOrder.removeAll { $0 == r.entity } }
+      if reviewSchedules.removeValue(forKey: r.entity) != nil {
+        scheduleOrder.removeAll { $0 == r.entity }
+      }
       pending[r.entity] = nil
 
     case .factorAdded:
@@ -329,6 +338,31 @@ extension LearningState {
         checklistOrder.append(name)
         released(name)
       }
+
+    case .actionRetired:
+      guard actions.contains(r.entity) else { return hold(r) }
+      guard let decision: RetireDecision = b.choice("decision") else {
+        return problem(r, "missing or wrong decision")
+      }
+      let retirement = Retirement(decision: decision, reason: b.string("reason"), at: at, by: by)
+      actions.modify(r.entity) { $0.retirement = retirement }
+
+    case .reviewScheduled:
+      guard incidents.contains(r.entity) else { return hold(r) }
+      guard let on = b.day("on") else { return problem(r, "missing or wrong day 'on'") }
+      if reviewSchedules[r.entity] == nil { scheduleOrder.append(r.entity) }
+      reviewSchedules[r.entity] = ReviewSchedule(
+        incident: r.entity, on: on, facilitator: b.string("facilitator"),
+        participants: b.strings("participants"), at: at, by: by)
+
+    case .winAdded:
+      let title = b.required("title")
+      guard b.missing.isEmpty, !r.entity.isEmpty else { return problem(r, "missing title") }
+      guard wins[r.entity] == nil else { return problem(r, "win already exists") }
+      wins[r.entity] = Win(
+        id: r.entity, title: title, team: b.string("team"), people: b.strings("people"), at: at,
+        by: by)
+      winOrder.append(r.entity)
 
     case .noteAdded, .growthCreated:
       let text = b.required("text")

@@ -13,8 +13,9 @@ extension LearningState {
     case .factor: return factorOrder.filter { factors[$0] != nil }
     case .timeline: return timelineOrder.filter { timelineEntries[$0] != nil }
     case .checklist: return checklistOrder.filter { checklists[$0] != nil }
+    case .win: return winOrder.filter { wins[$0] != nil }
     case nil:
-      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline]
+      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline, .win]
         .flatMap { ids(of: $0) }
     }
   }
@@ -30,6 +31,7 @@ extension LearningState {
     if timelineEntries[id] != nil { return .timeline }
     if templateRevisions[id] != nil { return .template }
     if checklists[id] != nil { return .checklist }
+    if wins[id] != nil { return .win }
     return nil
   }
 
@@ -69,7 +71,7 @@ extension LearningState {
       case .action: hint = "list them with `learnlog action list`"
       case .lesson: hint = "list them with `learnlog lesson list`"
       case .checklist: hint = "list them with `learnlog checklist list`"
-      case .experiment, .template, .note, .factor, .timeline: hint = "check the id"
+      case .experiment, .template, .note, .factor, .timeline, .win: hint = "check the id"
       }
       throw DomainError("no \(what) with id '\(DomainError.echo(prefix))'; \(hint)")
     }
@@ -87,10 +89,10 @@ extension LearningState {
     case .incident: return incidents.keys(withPrefix: prefix).sorted()
     case .action: return actions.keys(withPrefix: prefix).sorted()
     case .template, .checklist: return ids(of: kind).filter { $0.hasPrefix(prefix) }
-    case .experiment, .lesson, .note, .factor, .timeline:
+    case .experiment, .lesson, .note, .factor, .timeline, .win:
       return ids(of: kind).filter { $0.hasPrefix(prefix) }
     case nil:
-      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline]
+      return [EntityKind.incident, .action, .experiment, .lesson, .note, .factor, .timeline, .win]
         .flatMap {
           prefixMatches(prefix, $0)
         }
@@ -105,7 +107,7 @@ extension LearningState {
   public func shortID(for id: String) -> String {
     var shared = Swift.max(
       incidents.longestSharedPrefix(with: id), actions.longestSharedPrefix(with: id))
-    for kind in [EntityKind.experiment, .lesson, .note, .factor, .timeline] {
+    for kind in [EntityKind.experiment, .lesson, .note, .factor, .timeline, .win] {
       for other in ids(of: kind) where other != id {
         shared = Swift.max(shared, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
       }

@@ -22,6 +22,10 @@ public struct LearningState: Sendable {
   public internal(set) var timelineEntries: [String: TimelineEntry] = [:]
   /// Checklists and decision criteria by name, each with every revision.
   public internal(set) var checklists: [String: Checklist] = [:]
+  /// Scheduled reviews by incident id (the latest schedule of each).
+  public internal(set) var reviewSchedules: [String: ReviewSchedule] = [:]
+  /// Wins by id.
+  public internal(set) var wins: [String: Win] = [:]
   /// Ids of deleted entities.
   public internal(set) var tombstones: Set<String> = []
   /// The thresholds the rules use.
@@ -39,6 +43,8 @@ public struct LearningState: Sendable {
   var factorsByIncident: [String: [String]] = [:]
   var timelineByIncident: [String: [String]] = [:]
   var checklistOrder: [String] = []
+  var scheduleOrder: [String] = []
+  var winOrder: [String] = []
   var actionsByIncident = EntityMap<[String]>()
   var incidentsByPatternKey: [String: Set<String>] = [:]
   var pending: [String: [Record]] = [:]

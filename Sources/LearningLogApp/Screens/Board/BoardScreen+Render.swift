@@ -139,6 +139,9 @@ extension BoardScreen {
     if isVerifyDue(a, today: today) {
       spans.append(Span("verify due ", style: context.theme.warning))
     }
+    if a.needsRetiring(on: today) {
+      spans.append(Span("retire (R) ", style: context.theme.warning))
+    }
     spans.append(Span(a.owner.isEmpty ? "unassigned" : a.owner, style: context.theme.accent))
     if a.status != .done, a.outcome == .ineffective {
       // Reopened after its verification said it did not work, as the command line says.
@@ -164,6 +167,14 @@ extension BoardScreen {
       } else {
         spans.append(Span(" due \(text)", style: context.theme.dim))
       }
+    }
+    if a.type == .mitigate, let u = a.until {
+      let (y, m, d) = u.components
+      let text = y == today.components.year ? format2(m) + "-" + format2(d) : u.description
+      spans.append(
+        Span(
+          a.retirement.map { " \($0.decision.rawValue)" } ?? " until \(text)",
+          style: context.theme.dim))
     }
     // The action's own id (the one messages and the command line name it by); Enter opens
     // its incident.

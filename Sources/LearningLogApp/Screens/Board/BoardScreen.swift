@@ -113,6 +113,8 @@ public enum BoardScreen: AppScreen {
     case drop
     /// Ask outcome and evidence, then verify the selected done action.
     case verify
+    /// Retire the selected temporary mitigation (revert or keep, with a reason).
+    case retire
     /// Open the selected action's incident.
     case openIncident
     case toggleDropped, toggleOverdue
@@ -165,6 +167,9 @@ public enum BoardScreen: AppScreen {
       KeyBinding(keys: [.char("d")], help: "drop (asks a reason)", action: .drop, hint: "drop"),
       KeyBinding(
         keys: [.char("v")], help: "verify: did it work?", action: .verify, hint: "verify"),
+      KeyBinding(
+        keys: [.char("R")], help: "retire a mitigation: revert or keep, with a reason",
+        action: .retire, hint: "retire"),
       KeyBinding(
         keys: [KeyEvent(.enter)], help: "open the action's incident", action: .openIncident),
       KeyBinding(
@@ -410,6 +415,15 @@ public enum BoardScreen: AppScreen {
       }
       state.dialog = .verify(VerifyForm(actionID: a.id))
       return []
+    case .retire:
+      guard let a = selectedAction(state, context: context) else { return noCard }
+      guard a.type == .mitigate else {
+        return [.status("error: only a mitigation is retired; this is a \(a.type.rawValue) action")]
+      }
+      if let r = a.retirement {
+        return [.status("error: this mitigation was already retired (\(r.decision.rawValue))")]
+      }
+      return [.show(.form(.retireMitigation(a.id)))]
     case .openIncident:
       guard let a = selectedAction(state, context: context) else { return noCard }
       return [.show(.incident(a.incident))]

@@ -204,6 +204,9 @@ extension DashboardScreen {
       r.experiments.map { e in
         e.decision.map { "\(e.hypothesis) (\($0.rawValue))" } ?? e.hypothesis
       })
+    block("Checklists revised", r.revisedChecklists.map(\.description))
+    block(
+      "Wins", r.wins.map { w in w.team.isEmpty ? w.title : "\(w.title) (\(w.team))" })
     lines.append(
       Line("This view shows contributions only; people are never ranked.", style: theme.dim))
     return lines

@@ -30,6 +30,8 @@ public enum DashboardScreen: AppScreen {
     case up, down, top, bottom, pageUp, pageDown
     /// A wheel turn over the dashboard.
     case mouse(MouseEvent)
+    /// `w`: record a win.
+    case addWin
   }
 
   static let nominalPage = 10
@@ -55,6 +57,7 @@ public enum DashboardScreen: AppScreen {
       KeyBinding(keys: [.char("G"), KeyEvent(.end)], help: "bottom", action: .bottom),
       KeyBinding(keys: [KeyEvent(.pageUp)], help: "page up", action: .pageUp),
       KeyBinding(keys: [KeyEvent(.pageDown)], help: "page down", action: .pageDown),
+      KeyBinding(keys: [.char("w")], help: "add a win", action: .addWin, hint: "win"),
     ])
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
@@ -66,21 +69,18 @@ public enum DashboardScreen: AppScreen {
   }
 
   /// Everyone who contributed to learning (wrote a lesson, owns a fix verified effective, set up
-  /// an experiment), in alphabetical order — never ordered by how much.
+  /// an experiment, revised a checklist) or is named in a win, in alphabetical order — never
+  /// ordered by how much.
   public static func people(context: ViewContext) -> [String] {
-    var names = Set<String>()
-    for l in context.domain.lessonList where !l.author.isEmpty { names.insert(l.author) }
-    for a in context.domain.actionList where a.outcome == .verified && !a.owner.isEmpty {
-      names.insert(a.owner)
-    }
-    for e in context.domain.experimentList where !e.createdBy.isEmpty { names.insert(e.createdBy) }
-    return names.sorted { $0.lowercased() < $1.lowercased() }
+    context.domain.recognisedPeople
   }
 
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
     -> [AppEffect]
   {
     switch action {
+    case .addWin:
+      return [.show(.form(.addWin))]
     case .toggleRecognition:
       state.showRecognition.toggle()
       state.scroll = 0
