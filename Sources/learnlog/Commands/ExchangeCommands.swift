@@ -12,19 +12,22 @@ import LearningLog
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export the log as JSON, a Markdown \"What we learned\" digest, or CSV.",
+    abstract:
+      "Export the log as JSON, a Markdown \"What we learned\" digest, CSV, or a calendar (ICS).",
     discussion: """
       JSON holds every entity (import reads it back). Markdown is a digest per team and period
-      (default: the last 30 days). CSV is a table of incidents (or --table actions).
+      (default: the last 30 days). CSV is a table of incidents (or --table actions). ICS is an
+      iCalendar file of every dated item (action due and review dates, experiment checks, lesson
+      revalidations), each with a stable UID so a calendar that imports it again updates it.
       Example: learnlog export --format markdown --team web --since 2026-10-01 --output digest.md
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, markdown, csv
+    case json, markdown, csv, ics
   }
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "json, markdown or csv.") var format: Format
+  @Option(help: "json, markdown, csv or ics.") var format: Format
   @Option(help: "Only this team's incidents (and their actions, experiments, lessons).")
   var team: String?
   @Option(help: "Only incidents from this day on, YYYY-MM-DD.") var since: String?
@@ -56,7 +59,7 @@ struct ExportCommand: ParsableCommand {
     let progress = Progress("export", total: ws.store.records.count)
     progress.step("read \(ws.store.records.count) records")
     var state = includePrivate ? try ws.stateWithPrivate() : ws.state
-    if format != .markdown && (team != nil || sinceDay != nil) {
+    if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
       state = try ws.state(
         keeping: Self.kept(ws.state, team: team, since: sinceDay), includePrivate: includePrivate)
     }
@@ -65,6 +68,7 @@ struct ExportCommand: ParsableCommand {
     case .json: text = Exporter.json(state, on: today, includePrivate: includePrivate)
     case .csv: text = Exporter.csv(state, table: csvTable)
     case .markdown: text = Exporter.markdown(state, team: team, since: sinceDay, until: today)
+    case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now)
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
