@@ -125,26 +125,37 @@ struct ExportCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import a JSON export or a CSV of incidents; one bad row imports nothing.",
+    abstract:
+      "Import a JSON export, a CSV of incidents, GitHub issues or a Jira CSV; one bad row imports nothing.",
     discussion: """
       JSON: what `export --format json` writes; entities whose id is already in the log are
       skipped, so importing the same file twice adds nothing. CSV: one incident a row, the header
       naming fields (title,what,kind,severity,team,owner,tags,triggers,patterns,occurred), lists
-      split by ';'; every row becomes a new incident.
-      Example: learnlog import incidents.csv
+      split by ';'; every row becomes a new incident. github: the JSON of `gh issue list --json
+      number,title,body,labels,createdAt,closedAt,author,url`. jira: a Jira CSV export. Both map
+      labels to kind, severity and team (see docs/commands.md) and skip issues already imported.
+      Example: learnlog import issues.json --format github --team web
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, csv
+    case json, csv, github, jira
   }
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The file to import.") var file: String
-  @Option(help: "json or csv (default: from the file's extension).") var format: Format?
+  @Option(help: "json, csv, github or jira (default: json or csv from the file's extension).")
+  var format: Format?
+  @Option(help: "github and jira: the team of incidents without a team: label.")
+  var team: String?
   @Flag(help: "Also import private notes of a JSON export into your private file.")
   var includePrivate = false
 
   func run() throws {
+    if team != nil && format != .github && format != .jira {
+      throw CLIError(
+        message: "--team works with --format github or jira only; drop it or set the format",
+        status: ExitStatus.usage)
+    }
     let fmt: Format
     if let format {
       fmt = format
@@ -169,6 +180,10 @@ struct ImportCommand: ParsableCommand {
     let ws = try Session.open(global)
     let context = Session.context(logPath: ws.path)
     var skipped = 0
+    var created: Int?
+    let report: ExternalImport.ProgressReport = { done, total in
+      progress.step("\(done) of \(total) issues checked")
+    }
     let privateIDs =
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
@@ -181,6 +196,16 @@ struct ImportCommand: ParsableCommand {
           let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
           skipped = n
           return try Importer.json(fresh, into: state, includePrivate: includePrivate)
+        case .github, .jira:
+          let result =
+            fmt == .github
+            ? try ExternalImport.github(
+              data, into: state, context: context, team: team ?? "", progress: report)
+            : try ExternalImport.jira(
+              data, into: state, context: context, team: team ?? "", progress: report)
+          skipped = result.skipped
+          created = result.created
+          return result.plan
         }
       }
     } catch let e as DomainError {
@@ -188,7 +213,8 @@ struct ImportCommand: ParsableCommand {
     }
     let count = plan.shared.count + plan.private.count
     progress.finish("\(count) records written")
-    let incidents = plan.shared.filter { $0.type == EventType.incidentCreated }.count
+    let incidents =
+      created ?? plan.shared.filter { $0.type == EventType.incidentCreated }.count
     var message = "imported \(incidents) incident\(incidents == 1 ? "" : "s") (\(count) records)"
     if skipped > 0 { message += "; skipped \(skipped) already in the log" }
     Out.note(message)
