@@ -12,6 +12,7 @@ struct Learnlog: ParsableCommand {
       The log is --file, else $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else
       $XDG_DATA_HOME/learnlog/log.jsonl. Example: learnlog incident list --status open
       """,
+    version: LearningLogVersion.current,
     // Every command, in one list.
     subcommands: [
       InitCommand.self,
@@ -43,7 +44,9 @@ struct Learnlog: ParsableCommand {
 
   func run() throws {
     do {
-      try runApp(logPath: global.logPath)
+      try runApp(logPath: try global.logPath)
+    } catch let error as CLIError {
+      throw error
     } catch let error as StoreError {
       // A damaged log exits as it does for every command (status 3), not as bad input.
       throw error
@@ -56,13 +59,13 @@ struct Learnlog: ParsableCommand {
   /// and its exit status.
   static func main() {
     var arguments = validatedArguments()
-    // `--file PATH` before the command name belongs to every command.
+    // `--file PATH` (once or more) before the command name belongs to every command.
     while let first = arguments.first, first.hasPrefix("--file") {
       if first == "--file", arguments.count >= 2 {
-        Invocation.leadingFile = arguments[1]
+        Invocation.leadingFiles.append(arguments[1])
         arguments.removeFirst(2)
       } else if first.hasPrefix("--file=") {
-        Invocation.leadingFile = String(first.dropFirst("--file=".count))
+        Invocation.leadingFiles.append(String(first.dropFirst("--file=".count)))
         arguments.removeFirst()
       } else {
         break
@@ -70,10 +73,11 @@ struct Learnlog: ParsableCommand {
     }
     let typed = arguments
     // …and is handed to the command itself, so every command with a `--file` option sees it.
-    if let file = Invocation.leadingFile {
+    if !Invocation.leadingFiles.isEmpty {
       let (depth, target) = commandPath(arguments)
       if target == Learnlog.self || target.configuration.subcommands.isEmpty {
-        arguments.insert(contentsOf: ["--file", file], at: depth)
+        let words = Invocation.leadingFiles.flatMap { ["--file", $0] }
+        arguments.insert(contentsOf: words, at: depth)
       }
     }
     let command: ParsableCommand

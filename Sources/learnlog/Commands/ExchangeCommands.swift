@@ -47,21 +47,37 @@ struct ExportCommand: ParsableCommand {
         message: "--include-private works with --format json only; drop it or export JSON")
     }
     if let output {
-      // Refused before any work: never the log, its lock, the private notes, the cache, a
+      // Refused before any work: never a log read, its lock, the private notes, the cache, a
       // directory or a device.
-      try OutputTarget.check(
-        output,
-        protecting: ProtectedFiles.standard(
-          logPath: global.logPath, environment: ProcessInfo.processInfo.environment))
+      for logPath in global.logPaths {
+        try OutputTarget.check(
+          output,
+          protecting: ProtectedFiles.standard(
+            logPath: logPath, environment: ProcessInfo.processInfo.environment))
+      }
     }
-    let ws = try Session.open(global)
+    let logs = try Session.openAll(global)
+    if logs.isSeveral && includePrivate {
+      throw CLIError(
+        message: "--include-private works with one log only; drop it or pass one --file")
+    }
     let today = Session.today
-    let progress = Progress("export", total: ws.store.records.count)
-    progress.step("read \(ws.store.records.count) records")
-    var state = includePrivate ? try ws.stateWithPrivate() : ws.state
-    if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
-      state = try ws.state(
-        keeping: Self.kept(ws.state, team: team, since: sinceDay), includePrivate: includePrivate)
+    let records = logs.workspaces.reduce(0) { $0 + $1.store.records.count }
+    let progress = Progress("export", total: records)
+    progress.step("read \(records) records")
+    var state: LearningState
+    if let ws = logs.workspaces.first, !logs.isSeveral {
+      state = includePrivate ? try ws.stateWithPrivate() : ws.state
+      if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
+        state = try ws.state(
+          keeping: Self.kept(ws.state, team: team, since: sinceDay),
+          includePrivate: includePrivate)
+      }
+    } else {
+      state = logs.state
+      if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
+        state = logs.state(keeping: Self.kept(logs.state, team: team, since: sinceDay))
+      }
     }
     let text: String
     switch format {
@@ -72,7 +88,7 @@ struct ExportCommand: ParsableCommand {
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
-      try Self.write(text, to: output, private: includePrivate, logPath: global.logPath)
+      try Self.write(text, to: output, private: includePrivate, logPath: global.logPaths.first ?? "")
       Out.note("wrote \(output)")
     } else {
       Out.data(text)
