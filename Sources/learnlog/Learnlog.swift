@@ -10,7 +10,8 @@ struct Learnlog: ParsableCommand {
     discussion: """
       With no command, in a terminal, opens the full-screen app.
       The log is --file, else $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else
-      $XDG_DATA_HOME/learnlog/log.jsonl. Example: learnlog incident list --status open
+      $XDG_DATA_HOME/learnlog/log.jsonl. Read commands take several --file (or
+      $LEARNLOG_FILES=a:b) to read teams' logs together. Example: learnlog incident list --status open
       """,
     version: LearningLogVersion.current,
     // Every command, in one list.
