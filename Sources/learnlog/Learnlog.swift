@@ -4,16 +4,18 @@ import LearningLog
 
 /// The `learnlog` command: no subcommand opens the full-screen app; the rest is scriptable.
 struct Learnlog: ParsableCommand {
+  /// The version `--version` prints.
+  static let version = "0.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "learnlog",
     abstract: "Turn failures into learning: incidents, reviews, actions, lessons, patterns.",
     discussion: """
       With no command, in a terminal, opens the full-screen app.
       The log is --file, else $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else
-      $XDG_DATA_HOME/learnlog/log.jsonl. Read commands take several --file (or
-      $LEARNLOG_FILES=a:b) to read teams' logs together. Example: learnlog incident list --status open
+      $XDG_DATA_HOME/learnlog/log.jsonl. Example: learnlog incident list --status open
       """,
-    version: LearningLogVersion.current,
+    version: "learnlog \(Learnlog.version)",
     // Every command, in one list.
     subcommands: [
       InitCommand.self,
