@@ -236,7 +236,7 @@ enum Session {
 
   /// Opens the log (lazily) and performs `command`, returning the plan written.
   static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
-    let author = PendingAuthor(logPath: options.logPath)
+    let author = PendingAuthor(logPath: try options.logPath)
     let ws = try open(options, lazy: true)
     let plan = try ws.perform(command, context: context(logPath: ws.path, author: author.wait()))
     return (ws, plan)
