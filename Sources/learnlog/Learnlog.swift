@@ -59,7 +59,9 @@ struct Learnlog: ParsableCommand {
 
   func run() throws {
     do {
-      try runApp(logPath: global.logPath)
+      try runApp(logPath: try global.logPath)
+    } catch let error as CLIError {
+      throw error
     } catch let error as StoreError {
       // A damaged log exits as it does for every command (status 3), not as bad input.
       throw error
@@ -72,13 +74,13 @@ struct Learnlog: ParsableCommand {
   /// and its exit status.
   static func main() {
     var arguments = validatedArguments()
-    // `--file PATH` before the command name belongs to every command.
+    // `--file PATH` (once or more) before the command name belongs to every command.
     while let first = arguments.first, first.hasPrefix("--file") {
       if first == "--file", arguments.count >= 2 {
-        Invocation.leadingFile = arguments[1]
+        Invocation.leadingFiles.append(arguments[1])
         arguments.removeFirst(2)
       } else if first.hasPrefix("--file=") {
-        Invocation.leadingFile = String(first.dropFirst("--file=".count))
+        Invocation.leadingFiles.append(String(first.dropFirst("--file=".count)))
         arguments.removeFirst()
       } else {
         break
@@ -90,10 +92,11 @@ struct Learnlog: ParsableCommand {
       arguments.replaceSubrange(0..<2, with: [ReviewCommand.Schedule._commandName])
     }
     // …and is handed to the command itself, so every command with a `--file` option sees it.
-    if let file = Invocation.leadingFile {
+    if !Invocation.leadingFiles.isEmpty {
       let (depth, target) = commandPath(arguments)
       if target == Learnlog.self || target.configuration.subcommands.isEmpty {
-        arguments.insert(contentsOf: ["--file", file], at: depth)
+        let words = Invocation.leadingFiles.flatMap { ["--file", $0] }
+        arguments.insert(contentsOf: words, at: depth)
       }
     }
     if let problem = negativeCount(arguments) {

@@ -254,8 +254,8 @@ struct LessonCommand: ParsableCommand {
 
     func run() throws {
       // Lessons are read whole at every open; incidents and actions are not needed.
-      let ws = try Session.open(global, lazy: true)
-      let state = ws.state
+      let logs = try Session.openAll(global, lazy: true)
+      let state = logs.state
       let needle = search?.lowercased()
       let list = state.lessonList.filter { l in
         (team.map { t in l.teams.contains { $0.caseInsensitiveCompare(t) == .orderedSame } }
@@ -265,7 +265,13 @@ struct LessonCommand: ParsableCommand {
           } ?? true)
       }.sorted { $0.createdAt > $1.createdAt }
       if json {
-        Out.json(.array(list.map(Exporter.lessonJSON)))
+        Out.json(
+          .array(
+            list.map {
+              logs.isSeveral
+                ? Session.marked(Exporter.lessonJSON($0), log: logs.label($0.id))
+                : Exporter.lessonJSON($0)
+            }))
         return
       }
       if list.isEmpty {
@@ -274,11 +280,11 @@ struct LessonCommand: ParsableCommand {
       }
       let short = ShortIDIndex(state)
       let today = Session.today
-      var table = Table(["ID", "REVALIDATE", "TEAMS", "LESSON"])
+      var table = Table((logs.isSeveral ? ["LOG"] : []) + ["ID", "REVALIDATE", "TEAMS", "LESSON"])
       for l in list {
         let due = l.revalidate.map { $0 <= today } ?? false
         table.add(
-          [
+          (logs.isSeveral ? [logs.label(l.id)] : []) + [
             short.shortID(l.id) ?? l.id, l.revalidate?.description ?? "",
             l.teams.joined(separator: ","),
             l.text,

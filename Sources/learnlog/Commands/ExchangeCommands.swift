@@ -12,19 +12,22 @@ import LearningLog
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export the log as JSON, a Markdown \"What we learned\" digest, or CSV.",
+    abstract:
+      "Export the log as JSON, a Markdown \"What we learned\" digest, CSV, or a calendar (ICS).",
     discussion: """
       JSON holds every entity (import reads it back). Markdown is a digest per team and period
-      (default: the last 30 days). CSV is a table of incidents (or --table actions).
+      (default: the last 30 days). CSV is a table of incidents (or --table actions). ICS is an
+      iCalendar file of every dated item (action due and review dates, experiment checks, lesson
+      revalidations), each with a stable UID so a calendar that imports it again updates it.
       Example: learnlog export --format markdown --team web --since 2026-10-01 --output digest.md
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, markdown, csv
+    case json, markdown, csv, ics
   }
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "json, markdown or csv.") var format: Format
+  @Option(help: "json, markdown, csv or ics.") var format: Format
   @Option(help: "Only this team's incidents (and their actions, experiments, lessons).")
   var team: String?
   @Option(help: "Only incidents from this day on, YYYY-MM-DD.") var since: String?
@@ -44,31 +47,48 @@ struct ExportCommand: ParsableCommand {
         message: "--include-private works with --format json only; drop it or export JSON")
     }
     if let output {
-      // Refused before any work: never the log, its lock, the private notes, the cache, a
+      // Refused before any work: never a log read, its lock, the private notes, the cache, a
       // directory or a device.
-      try OutputTarget.check(
-        output,
-        protecting: ProtectedFiles.standard(
-          logPath: global.logPath, environment: ProcessInfo.processInfo.environment))
+      for logPath in global.logPaths {
+        try OutputTarget.check(
+          output,
+          protecting: ProtectedFiles.standard(
+            logPath: logPath, environment: ProcessInfo.processInfo.environment))
+      }
     }
-    let ws = try Session.open(global)
+    let logs = try Session.openAll(global)
+    if logs.isSeveral && includePrivate {
+      throw CLIError(
+        message: "--include-private works with one log only; drop it or pass one --file")
+    }
     let today = Session.today
-    let progress = Progress("export", total: ws.store.records.count)
-    progress.step("read \(ws.store.records.count) records")
-    var state = includePrivate ? try ws.stateWithPrivate() : ws.state
-    if format != .markdown && (team != nil || sinceDay != nil) {
-      state = try ws.state(
-        keeping: Self.kept(ws.state, team: team, since: sinceDay), includePrivate: includePrivate)
+    let records = logs.workspaces.reduce(0) { $0 + $1.store.records.count }
+    let progress = Progress("export", total: records)
+    progress.step("read \(records) records")
+    var state: LearningState
+    if let ws = logs.workspaces.first, !logs.isSeveral {
+      state = includePrivate ? try ws.stateWithPrivate() : ws.state
+      if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
+        state = try ws.state(
+          keeping: Self.kept(ws.state, team: team, since: sinceDay),
+          includePrivate: includePrivate)
+      }
+    } else {
+      state = logs.state
+      if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
+        state = logs.state(keeping: Self.kept(logs.state, team: team, since: sinceDay))
+      }
     }
     let text: String
     switch format {
     case .json: text = Exporter.json(state, on: today, includePrivate: includePrivate)
     case .csv: text = Exporter.csv(state, table: csvTable)
     case .markdown: text = Exporter.markdown(state, team: team, since: sinceDay, until: today)
+    case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now)
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
-      try Self.write(text, to: output, private: includePrivate, logPath: global.logPath)
+      try Self.write(text, to: output, private: includePrivate, logPath: global.logPaths.first ?? "")
       Out.note("wrote \(output)")
     } else {
       Out.data(text)
@@ -121,26 +141,37 @@ struct ExportCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import a JSON export or a CSV of incidents; one bad row imports nothing.",
+    abstract:
+      "Import a JSON export, a CSV of incidents, GitHub issues or a Jira CSV; one bad row imports nothing.",
     discussion: """
       JSON: what `export --format json` writes; entities whose id is already in the log are
       skipped, so importing the same file twice adds nothing. CSV: one incident a row, the header
       naming fields (title,what,kind,severity,team,owner,tags,triggers,patterns,occurred), lists
-      split by ';'; every row becomes a new incident.
-      Example: learnlog import incidents.csv
+      split by ';'; every row becomes a new incident. github: the JSON of `gh issue list --json
+      number,title,body,labels,createdAt,closedAt,author,url`. jira: a Jira CSV export. Both map
+      labels to kind, severity and team (see docs/commands.md) and skip issues already imported.
+      Example: learnlog import issues.json --format github --team web
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, csv
+    case json, csv, github, jira
   }
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The file to import.") var file: String
-  @Option(help: "json or csv (default: from the file's extension).") var format: Format?
+  @Option(help: "json, csv, github or jira (default: json or csv from the file's extension).")
+  var format: Format?
+  @Option(help: "github and jira: the team of incidents without a team: label.")
+  var team: String?
   @Flag(help: "Also import private notes of a JSON export into your private file.")
   var includePrivate = false
 
   func run() throws {
+    if team != nil && format != .github && format != .jira {
+      throw CLIError(
+        message: "--team works with --format github or jira only; drop it or set the format",
+        status: ExitStatus.usage)
+    }
     let fmt: Format
     if let format {
       fmt = format
@@ -165,6 +196,10 @@ struct ImportCommand: ParsableCommand {
     let ws = try Session.open(global)
     let context = Session.context(logPath: ws.path)
     var skipped = 0
+    var created: Int?
+    let report: ExternalImport.ProgressReport = { done, total in
+      progress.step("\(done) of \(total) issues checked")
+    }
     let privateIDs =
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
@@ -177,6 +212,16 @@ struct ImportCommand: ParsableCommand {
           let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
           skipped = n
           return try Importer.json(fresh, into: state, includePrivate: includePrivate)
+        case .github, .jira:
+          let result =
+            fmt == .github
+            ? try ExternalImport.github(
+              data, into: state, context: context, team: team ?? "", progress: report)
+            : try ExternalImport.jira(
+              data, into: state, context: context, team: team ?? "", progress: report)
+          skipped = result.skipped
+          created = result.created
+          return result.plan
         }
       }
     } catch let e as DomainError {
@@ -184,7 +229,8 @@ struct ImportCommand: ParsableCommand {
     }
     let count = plan.shared.count + plan.private.count
     progress.finish("\(count) records written")
-    let incidents = plan.shared.filter { $0.type == EventType.incidentCreated }.count
+    let incidents =
+      created ?? plan.shared.filter { $0.type == EventType.incidentCreated }.count
     var message = "imported \(incidents) incident\(incidents == 1 ? "" : "s") (\(count) records)"
     if skipped > 0 { message += "; skipped \(skipped) already in the log" }
     Out.note(message)

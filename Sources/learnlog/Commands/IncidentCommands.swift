@@ -18,9 +18,10 @@ struct InitCommand: ParsableCommand {
 
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
-    let explicit = global.file ?? Invocation.leadingFile
+    let explicit = global.file.isEmpty ? Invocation.leadingFiles : global.file
     let shared =
-      explicit == nil && (environment["LEARNLOG_FILE"] ?? "").isEmpty
+      explicit.isEmpty && (environment["LEARNLOG_FILE"] ?? "").isEmpty
+        && (environment["LEARNLOG_FILES"] ?? "").isEmpty
       ? Self.sharedLogPath(from: FileManager.default.currentDirectoryPath) : nil
     let ws = try Workspace.create(path: shared?.path ?? global.logPath)
     Out.line("created an empty log at \(ws.path)")
@@ -120,8 +121,8 @@ struct IncidentCommand: ParsableCommand {
       }
       // A table needs no review answers: opened lazily, they are never decoded. JSON holds
       // them and each incident's review status, so it decodes everything at once.
-      let ws = try Session.open(global, lazy: !json)
-      let state = ws.state
+      let logs = try Session.openAll(global, lazy: !json)
+      let state = logs.state
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
       let key = pattern.map(PatternKey.normalise)
@@ -148,7 +149,12 @@ struct IncidentCommand: ParsableCommand {
       if json {
         let reviews = state.reviewStatuses(of: list)
         Out.json(
-          .array(zip(list, reviews).map { Exporter.incidentJSON($0, review: $1) }))
+          .array(
+            zip(list, reviews).map {
+              logs.isSeveral
+                ? Session.marked(Exporter.incidentJSON($0, review: $1), log: logs.label($0.id))
+                : Exporter.incidentJSON($0, review: $1)
+            }))
         return
       }
       if list.isEmpty {
@@ -157,13 +163,16 @@ struct IncidentCommand: ParsableCommand {
       }
       // Short ids of the printed rows only: one sort of the ids, then a search a row.
       let short = ShortIDIndex(state)
-      var table = Table(["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])
+      var table = Table(
+        (logs.isSeveral ? ["LOG"] : [])
+          + ["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])
       for i in list {
         table.add(
-          [
-            short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue,
-            i.kind.rawValue, i.status.rawValue, i.team, i.title,
-          ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
+          (logs.isSeveral ? [logs.label(i.id)] : [])
+            + [
+              short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue,
+              i.kind.rawValue, i.status.rawValue, i.team, i.title,
+            ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }
       table.print()
     }

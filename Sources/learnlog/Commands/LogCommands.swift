@@ -96,7 +96,7 @@ struct CheckCommand: ParsableCommand {
   var `private` = false
 
   func run() throws {
-    let path = `private` ? LogProblems.privatePath : global.logPath
+    let path = `private` ? LogProblems.privatePath : try global.logPath
     try LogProblems.requireFile(path)
     let (inspection, damage) = try LogStore.diagnose(path: path)
     if let v = inspection.newerFormat {
@@ -150,7 +150,7 @@ struct RepairCommand: ParsableCommand {
   var `private` = false
 
   func run() throws {
-    let path = `private` ? LogProblems.privatePath : global.logPath
+    let path = `private` ? LogProblems.privatePath : try global.logPath
     try LogProblems.requireFile(path)
     let (inspection, damage) = try LogStore.diagnose(path: path)
     if inspection.isClean {
@@ -214,7 +214,7 @@ struct DemoCommand: ParsableCommand {
   @Flag(help: "Add the demo to a log that already holds records.") var force = false
 
   func run() throws {
-    let path = global.logPath
+    let path = try global.logPath
     let ws: Workspace
     if FileManager.default.fileExists(atPath: path) {
       ws = try Session.open(global)

@@ -11,17 +11,36 @@ struct PatternsCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let ws = try Session.open(global)
-    let list = ws.state.patterns(on: Session.today)
+    let logs = try Session.openAll(global)
+    let list = logs.state.patterns(on: Session.today)
+    // With several logs: which team logs each pattern occurs in.
+    var logsOf: [String: [String]] = [:]
+    if logs.isSeveral {
+      for i in logs.state.incidentList {
+        for key in i.patterns where !(logsOf[key] ?? []).contains(logs.label(i.id)) {
+          logsOf[key, default: []].append(logs.label(i.id))
+        }
+      }
+    }
     if json {
-      Out.json(.array(list.map(Exporter.patternJSON)))
+      Out.json(
+        .array(
+          list.map { p in
+            guard logs.isSeveral, case .object(var o) = Exporter.patternJSON(p) else {
+              return Exporter.patternJSON(p)
+            }
+            o["logs"] = .array((logsOf[p.key] ?? []).map { .string($0) })
+            return .object(o)
+          }))
       return
     }
     if list.isEmpty {
       Out.note("no patterns yet; give incidents a --pattern key")
       return
     }
-    var table = Table(["PATTERN", "COUNT", "IN WINDOW", "STEP", "FIRST", "LAST", "NOTE"])
+    var table = Table(
+      ["PATTERN", "COUNT", "IN WINDOW", "STEP", "FIRST", "LAST"]
+        + (logs.isSeveral ? ["LOGS"] : []) + ["NOTE"])
     for p in list {
       var note: [String] = []
       if p.recurredAfterVerifiedFix {
@@ -30,11 +49,14 @@ struct PatternsCommand: ParsableCommand {
         note.append("came back after a fix")
       }
       if p.step == .escalated && !p.hasExperiment { note.append("needs an experiment") }
+      let across = logsOf[p.key] ?? []
+      if across.count > 1 { note.append("across \(across.count) teams") }
       table.add(
         [
           p.key, "\(p.count)", "\(p.inWindow)", p.step.rawValue, p.firstSeen.description,
-          p.lastSeen.description, note.joined(separator: "; "),
-        ], paint: p.step == .escalated ? .red : nil)
+          p.lastSeen.description,
+        ] + (logs.isSeveral ? [across.joined(separator: ",")] : [])
+          + [note.joined(separator: "; ")], paint: p.step == .escalated ? .red : nil)
     }
     table.print()
   }
@@ -50,21 +72,27 @@ struct TodayCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let ws = try Session.open(global)
-    let items = ws.state.today(on: Session.today)
+    let logs = try Session.openAll(global)
+    let items = logs.state.today(on: Session.today)
     if json {
-      Out.json(.array(items.map(Exporter.todayJSON)))
+      Out.json(
+        .array(
+          items.map {
+            logs.isSeveral
+              ? Session.marked(Exporter.todayJSON($0), log: logs.label($0.subject))
+              : Exporter.todayJSON($0)
+          }))
       return
     }
     if items.isEmpty {
       Out.line("nothing carried over: every item is done, verified or dropped")
       return
     }
-    let short = ShortIDIndex(ws.state)
-    var table = Table(["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
+    let short = ShortIDIndex(logs.state)
+    var table = Table((logs.isSeveral ? ["LOG"] : []) + ["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
     for t in items {
       table.add(
-        [
+        (logs.isSeveral ? [logs.label(t.subject)] : []) + [
           t.kind.rawValue, t.day?.description ?? "", short.shortID(t.subject) ?? t.subject, t.title,
           t.detail,
         ])
@@ -88,12 +116,18 @@ struct StatsCommand: ParsableCommand {
   }
 
   func run() throws {
-    let ws = try Session.open(global)
-    let s = ws.state.stats(on: Session.today, weeks: weeks)
+    let logs = try Session.openAll(global)
+    let s = logs.state.stats(on: Session.today, weeks: weeks)
     if json {
-      Out.json(Exporter.statsJSON(s))
+      guard logs.isSeveral, case .object(var o) = Exporter.statsJSON(s) else {
+        Out.json(Exporter.statsJSON(s))
+        return
+      }
+      o["logs"] = .array(logs.labels.map { .string($0) })
+      Out.json(.object(o))
       return
     }
+    if logs.isSeveral { Out.line("logs                        \(logs.labels.joined(separator: ", "))") }
     func pct(_ d: Double) -> String { String(format: "%.0f%%", d * 100) }
     Out.line("incidents                   \(s.incidentCount)")
     Out.line("actions                     \(s.actionCount)")

@@ -29,7 +29,7 @@ struct GitSetupCommand: ParsableCommand {
     }
     do {
       let report = try GitSetup.run(
-        logPath: options.logPath(environment: env), git: git, environment: env,
+        logPath: try options.logPath(environment: env), git: git, environment: env,
         mergeDriver: driver)
       SharingCLI.say(report.lines)
     } catch {

@@ -10,9 +10,11 @@ struct SharingOptions: ParsableArguments {
   @OptionGroup var global: GlobalOptions
 
   /// The log the command works on.
-  func logPath(environment: [String: String]) -> String {
-    LogLocator.resolve(
-      explicit: global.file ?? Invocation.leadingFile, environment: environment,
+  func logPath(environment: [String: String]) throws -> String {
+    let explicit = global.file.isEmpty ? Invocation.leadingFiles : global.file
+    guard explicit.count <= 1 else { throw GlobalOptions.severalLogs(explicit.count) }
+    return LogLocator.resolve(
+      explicit: explicit.first, environment: environment,
       currentDirectory: FileManager.default.currentDirectoryPath)
   }
 }

@@ -20,7 +20,7 @@ struct SyncCommand: ParsableCommand {
     let git = try SharingCLI.git(environment: env)
     do {
       let report = try GitSync.run(
-        logPath: options.logPath(environment: env), git: git, environment: env)
+        logPath: try options.logPath(environment: env), git: git, environment: env)
       SharingCLI.say(report.lines)
     } catch {
       SharingCLI.fail(error)

@@ -7,18 +7,47 @@ struct GlobalOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "The log file (default: $LEARNLOG_FILE, else the nearest .learnlog/log.jsonl, else "
-        + "$XDG_DATA_HOME/learnlog/log.jsonl).", valueName: "path"))
-  var file: String?
+      "The log file (default: $LEARNLOG_FILES, else $LEARNLOG_FILE, else the nearest "
+        + ".learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl). Read commands take "
+        + "it more than once to read several teams' logs together.", valueName: "path"))
+  var file: [String] = []
 
-  /// The log path this invocation works on.
+  /// Every log path this invocation names: the `--file`s, else `$LEARNLOG_FILES` (split by
+  /// `:`), else the one log found as `--file` would be.
+  var logPaths: [String] {
+    let explicit = file.isEmpty ? Invocation.leadingFiles : file
+    if !explicit.isEmpty { return explicit.map { Workspace.locate(explicit: $0) } }
+    let several = (ProcessInfo.processInfo.environment["LEARNLOG_FILES"] ?? "")
+      .split(separator: ":").map(String.init).filter { !$0.isEmpty }
+    if !several.isEmpty { return several.map { Workspace.locate(explicit: $0) } }
+    return [Workspace.locate(explicit: nil)]
+  }
+
+  /// The one log path this invocation works on; several logs are refused.
   var logPath: String {
-    Workspace.locate(explicit: file ?? Invocation.leadingFile)
+    get throws {
+      let paths = logPaths
+      guard paths.count == 1, let path = paths.first else {
+        throw Self.severalLogs(paths.count)
+      }
+      return path
+    }
+  }
+
+  /// The refusal of a command that works on one log when `count` are named.
+  static func severalLogs(_ count: Int) -> CLIError {
+    CLIError(
+      message:
+        "this command works on one log, and \(count) are named (--file or "
+        + "LEARNLOG_FILES); several logs are read together, read-only, by incident list, "
+        + "lesson list, patterns, stats, today and export: pass one --file")
   }
 
   /// Refuses an empty `--file ""` (it never falls back to `$LEARNLOG_FILE` silently).
   func validate() throws {
-    if (file ?? Invocation.leadingFile)?.isEmpty == true { throw ValidationError(emptyFile) }
+    if (file.isEmpty ? Invocation.leadingFiles : file).contains(where: \.isEmpty) {
+      throw ValidationError(emptyFile)
+    }
   }
 }
 
@@ -29,8 +58,63 @@ let emptyFile =
 
 /// What the command line found before the command name.
 enum Invocation {
-  /// A `--file` given before the command name.
-  nonisolated(unsafe) static var leadingFile: String?
+  /// The `--file`s given before the command name.
+  nonisolated(unsafe) static var leadingFiles: [String] = []
+}
+
+/// Several teams' logs read together: the union of their records, read-only.
+///
+/// Each log is opened on its own (through its own snapshot); the union is their records
+/// replayed together, so patterns count occurrences across every log. Each entity is marked
+/// with the label of the log it came from.
+struct LogUnion {
+  /// The open logs, in the order given.
+  let workspaces: [Workspace]
+  /// A short label per log: the repository or directory it lives in.
+  let labels: [String]
+  /// The union state (the one log's state when only one is open).
+  let state: LearningState
+  /// The label of the log each entity came from (empty with one log).
+  let logOf: [String: String]
+
+  /// Whether more than one log is read.
+  var isSeveral: Bool { workspaces.count > 1 }
+
+  /// The label of the log `id` came from ("" with one log).
+  func label(_ id: String) -> String { logOf[id] ?? "" }
+
+  /// Labels for `paths`: the repository holding `.learnlog/log.jsonl`, else the directory
+  /// holding the file; a label shared by two logs gets the file's name too, then a number.
+  static func labels(_ paths: [String]) -> [String] {
+    func base(_ path: String) -> String {
+      let parts = path.split(separator: "/").map(String.init)
+      guard parts.count >= 2 else { return parts.last ?? path }
+      let dir = parts[parts.count - 2]
+      if dir == ".learnlog", parts.count >= 3 { return parts[parts.count - 3] }
+      return dir
+    }
+    var labels = paths.map(base)
+    for (i, l) in labels.enumerated() where labels.filter({ $0 == l }).count > 1 {
+      let name = (paths[i].split(separator: "/").last.map(String.init) ?? "")
+      labels[i] = l + "/" + name
+    }
+    var seen: [String: Int] = [:]
+    for (i, l) in labels.enumerated() {
+      seen[l, default: 0] += 1
+      if seen[l, default: 1] > 1 { labels[i] = "\(l)#\(seen[l, default: 1])" }
+    }
+    return labels
+  }
+
+  /// The union state of the records whose entity is in `keep` (and every template).
+  func state(keeping keep: Set<String>) -> LearningState {
+    guard isSeveral else { return state }
+    let templates = Set(state.templateRevisions.keys)
+    return LearningState.replay(
+      workspaces.flatMap { ws in
+        ws.store.records.filter { keep.contains($0.entity) || templates.contains($0.entity) }
+      })
+  }
 }
 
 /// Opening the log for a command.
@@ -83,11 +167,43 @@ enum Session {
   /// With `lazy`, entities a snapshot holds decode only when the command reads them: a write
   /// or a lookup of one incident on a large log then costs a fraction of a full open.
   static func open(_ options: GlobalOptions, lazy: Bool = false) throws -> Workspace {
+    try open(path: try options.logPath, lazy: lazy)
+  }
+
+  /// Opens every log `options` names, read-only when there are several, and their union.
+  static func openAll(_ options: GlobalOptions, lazy: Bool = false) throws -> LogUnion {
+    let paths = options.logPaths
+    if paths.count == 1, let path = paths.first {
+      let ws = try open(path: path, lazy: lazy)
+      return LogUnion(workspaces: [ws], labels: [""], state: ws.state, logOf: [:])
+    }
+    var seen = Set<String>()
+    for p in paths where !seen.insert(p).inserted {
+      throw CLIError(message: "\(p) is named twice; name each log once")
+    }
+    let workspaces = try paths.map { try open(path: $0, lazy: false, readOnly: true) }
+    let labels = LogUnion.labels(paths)
+    var logOf: [String: String] = [:]
+    for (ws, label) in zip(workspaces, labels) {
+      let s = ws.state
+      for id in s.incidentList.map(\.id) + s.actionList.map(\.id) + s.experimentList.map(\.id)
+        + s.lessonList.map(\.id)
+      where logOf[id] == nil {
+        logOf[id] = label
+      }
+    }
+    let state = LearningState.replay(workspaces.flatMap { $0.store.records })
+    keepUntilExit(state)
+    return LogUnion(workspaces: workspaces, labels: labels, state: state, logOf: logOf)
+  }
+
+  /// Opens the log at `path` (see ``open(_:lazy:)``).
+  static func open(path: String, lazy: Bool, readOnly: Bool = false) throws -> Workspace {
     // A first open of a large log (no snapshot yet) takes seconds: say how far it is, on a
     // terminal, once it has taken a moment; the line is cleared when the open ends.
     var shown = false
     let ws = try Workspace(
-      path: options.logPath, notice: { Out.note("learnlog: \($0)") },
+      path: path, readOnly: readOnly, notice: { Out.note("learnlog: \($0)") },
       cache: SnapshotCache.standard(environment: ProcessInfo.processInfo.environment),
       lazy: lazy,
       progress: { p in
@@ -104,6 +220,13 @@ enum Session {
     return ws
   }
 
+  /// `value` (a JSON object) with the label of its team log as `"log"`.
+  static func marked(_ value: JSONValue, log: String) -> JSONValue {
+    guard case .object(var object) = value else { return value }
+    object["log"] = .string(log)
+    return .object(object)
+  }
+
   /// Values kept until the process exits, never freed.
   nonisolated(unsafe) static var kept: [Any] = []
 
@@ -113,7 +236,7 @@ enum Session {
 
   /// Opens the log (lazily) and performs `command`, returning the plan written.
   static func perform(_ options: GlobalOptions, _ command: Command) throws -> (Workspace, Plan) {
-    let author = PendingAuthor(logPath: options.logPath)
+    let author = PendingAuthor(logPath: try options.logPath)
     let ws = try open(options, lazy: true)
     let plan = try ws.perform(command, context: context(logPath: ws.path, author: author.wait()))
     return (ws, plan)

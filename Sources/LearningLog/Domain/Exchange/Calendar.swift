@@ -1,0 +1,248 @@
+import Foundation
+
+/// One dated item of the calendar export: an all-day event (or a to-do) on `day`.
+public struct CalendarItem: Sendable, Equatable {
+  /// Whether the item is a `VEVENT` or a `VTODO`.
+  public enum Component: String, Sendable {
+    case event = "VEVENT"
+    case todo = "VTODO"
+  }
+
+  /// The entity the date belongs to (its full id).
+  public var entity: String
+  /// What the date is: `due`, `review`, `check`, `revalidate`, … (part of the UID).
+  public var kind: String
+  /// The day.
+  public var day: Day
+  /// The one-line summary: what is due, with the incident's title and short id.
+  public var summary: String
+  /// A longer description (may be empty).
+  public var description: String
+  /// Event or to-do.
+  public var component: Component
+  /// Whether the item is finished (a to-do is then `COMPLETED`).
+  public var completed: Bool
+
+  /// The UID: stable across exports, so a calendar that imports it again updates the item.
+  public var uid: String { "\(entity)-\(kind)@learnlog" }
+
+  /// An item of `kind` on `day` for `entity`.
+  public init(
+    entity: String, kind: String, day: Day, summary: String, description: String = "",
+    component: Component = .event, completed: Bool = false
+  ) {
+    self.entity = entity
+    self.kind = kind
+    self.day = day
+    self.summary = summary
+    self.description = description
+    self.component = component
+    self.completed = completed
+  }
+}
+
+/// Writes the dated items of a state as an iCalendar file (RFC 5545).
+///
+/// Each kind of dated item is one small function (``actionDue(_:_:)``, ``actionReview(_:_:)``,
+/// ``experimentCheck(_:_:)``, ``lessonRevalidation(_:_:)``); ``items(_:team:since:)`` gathers
+/// them. Text is sanitised of control characters, escaped, folded at 75 octets (never inside a
+/// UTF-8 sequence) and every line ends in CRLF.
+public enum CalendarExport {
+  /// The calendar's product identifier.
+  public static let productID = "-//learnlog//learnlog//EN"
+
+  /// The whole calendar for `state`: its dated items on or after `since`, for `team` if given.
+  ///
+  /// `now` (milliseconds since the epoch) is the `DTSTAMP` of every item.
+  public static func ics(_ state: LearningState, team: String? = nil, since: Day? = nil, now: Int64)
+    -> String
+  {
+    document(items(state, team: team, since: since), now: now)
+  }
+
+  /// The calendar text of `items`.
+  public static func document(_ items: [CalendarItem], now: Int64) -> String {
+    var lines = [
+      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:\(productID)", "CALSCALE:GREGORIAN",
+      "METHOD:PUBLISH",
+    ]
+    let stamp = dateTime(now)
+    for item in items {
+      lines.append("BEGIN:\(item.component.rawValue)")
+      lines.append("UID:\(escape(item.uid))")
+      lines.append("DTSTAMP:\(stamp)")
+      switch item.component {
+      case .event:
+        lines.append("DTSTART;VALUE=DATE:\(date(item.day))")
+        lines.append("DTEND;VALUE=DATE:\(date(item.day.adding(days: 1)))")
+        lines.append("TRANSP:TRANSPARENT")
+      case .todo:
+        lines.append("DUE;VALUE=DATE:\(date(item.day))")
+        lines.append("STATUS:\(item.completed ? "COMPLETED" : "NEEDS-ACTION")")
+      }
+      lines.append("SUMMARY:\(escape(item.summary))")
+      if !item.description.isEmpty { lines.append("DESCRIPTION:\(escape(item.description))") }
+      lines.append("CATEGORIES:\(escape(item.kind))")
+      lines.append("END:\(item.component.rawValue)")
+    }
+    lines.append("END:VCALENDAR")
+    return lines.map { fold($0) + "\r\n" }.joined()
+  }
+
+  // MARK: - The dated items
+
+  /// Every dated item of `state` on or after `since`, for `team` if given, by day then UID.
+  public static func items(_ state: LearningState, team: String? = nil, since: Day? = nil)
+    -> [CalendarItem]
+  {
+    func teamMatches(_ t: String) -> Bool {
+      team.map { t.caseInsensitiveCompare($0) == .orderedSame } ?? true
+    }
+    func incidentMatches(_ id: String?) -> Bool {
+      guard let team else { return true }
+      guard let id, let incident = state.incidents[id] else { return false }
+      return teamMatches(incident.team)
+    }
+    var out: [CalendarItem] = []
+    for action in state.actionList where incidentMatches(action.incident) {
+      if let item = actionDue(action, state) { out.append(item) }
+      if let item = actionReview(action, state) { out.append(item) }
+    }
+    for experiment in state.experimentList where incidentMatches(experiment.incident) {
+      if let item = experimentCheck(experiment, state) { out.append(item) }
+    }
+    for lesson in state.lessonList
+    where team == nil || lesson.teams.contains(where: teamMatches)
+      || lesson.incidents.contains(where: { incidentMatches($0) })
+    {
+      if let item = lessonRevalidation(lesson, state) { out.append(item) }
+    }
+    if let since { out.removeAll { $0.day < since } }
+    out.sort { ($0.day, $0.uid) < ($1.day, $1.uid) }
+    return out
+  }
+
+  /// `Title (short id)` of an incident, or the id alone when it is gone.
+  static func incidentLabel(_ id: String?, _ state: LearningState) -> String {
+    guard let id else { return "" }
+    let short = state.shortID(for: id)
+    guard let incident = state.incidents[id] else { return short }
+    return "\(incident.title) (\(short))"
+  }
+
+  /// An action's due date: a to-do, completed once the action is resolved.
+  public static func actionDue(_ action: Action, _ state: LearningState) -> CalendarItem? {
+    guard let due = action.due, action.status != .dropped else { return nil }
+    return CalendarItem(
+      entity: action.id, kind: "due", day: due,
+      summary: "Due: \(action.title) — \(incidentLabel(action.incident, state))",
+      description: "Action \(state.shortID(for: action.id)), owner \(action.owner)",
+      component: .todo, completed: action.isResolved)
+  }
+
+  /// An action's review date (when its effect is checked): an all-day event.
+  public static func actionReview(_ action: Action, _ state: LearningState) -> CalendarItem? {
+    guard let review = action.review, action.status != .dropped else { return nil }
+    return CalendarItem(
+      entity: action.id, kind: "review", day: review,
+      summary: "Review action: \(action.title) — \(incidentLabel(action.incident, state))",
+      description: "Did it work? Signal: \(action.signal)")
+  }
+
+  /// An experiment's check date: an all-day event, until it is decided.
+  public static func experimentCheck(_ experiment: Experiment, _ state: LearningState)
+    -> CalendarItem?
+  {
+    guard let check = experiment.check, experiment.decision == nil else { return nil }
+    let about =
+      experiment.incident.map { incidentLabel($0, state) }
+      ?? experiment.pattern.map { "pattern \($0)" } ?? ""
+    return CalendarItem(
+      entity: experiment.id, kind: "check", day: check,
+      summary: "Check experiment: \(experiment.hypothesis) — \(about)",
+      description: "Criteria: \(experiment.criteria)")
+  }
+
+  /// A lesson's revalidation date: an all-day event.
+  public static func lessonRevalidation(_ lesson: Lesson, _ state: LearningState)
+    -> CalendarItem?
+  {
+    guard let day = lesson.revalidate else { return nil }
+    let about = lesson.incidents.first.map { " — " + incidentLabel($0, state) } ?? ""
+    return CalendarItem(
+      entity: lesson.id, kind: "revalidate", day: day,
+      summary: "Revalidate lesson: \(lesson.text)\(about)",
+      description: "Lesson \(state.shortID(for: lesson.id))")
+  }
+
+  // MARK: - Text
+
+  /// `YYYYMMDD`.
+  static func date(_ day: Day) -> String {
+    day.description.replacingOccurrences(of: "-", with: "")
+  }
+
+  /// `YYYYMMDDTHHMMSSZ` of `ms` milliseconds since the epoch.
+  static func dateTime(_ ms: Int64) -> String {
+    let iso = ISOTime.string(ms)  // YYYY-MM-DDTHH:MM:SS.mmmZ
+    let digits = iso.prefix(19).filter { $0 != "-" && $0 != ":" }
+    return digits + "Z"
+  }
+
+  /// A TEXT value: control characters removed (tab as a space), then backslash, semicolon,
+  /// comma and newline escaped as RFC 5545 §3.3.11 requires.
+  public static func escape(_ text: String) -> String {
+    var out = ""
+    out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+    var previousCR = false
+    for scalar in text.unicodeScalars {
+      defer { previousCR = scalar == "\r" }
+      switch scalar {
+      case "\\": out += "\\\\"
+      case ";": out += "\\;"
+      case ",": out += "\\,"
+      case "\n":
+        if !previousCR { out += "\\n" }
+      case "\r": out += "\\n"
+      case "\t": out += " "
+      default:
+        let v = scalar.value
+        // C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates.
+        if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+          || (0x2066...0x2069).contains(v)
+        {
+          continue
+        }
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// Folds one content line into lines of at most 75 octets (not counting CRLF), each
+  /// continuation starting with a space; a fold never splits a UTF-8 sequence.
+  ///
+  /// Returns the parts joined by CRLF and a space (the caller adds the final CRLF).
+  public static func fold(_ line: String, limit: Int = 75) -> String {
+    let bytes = Array(line.utf8)
+    guard bytes.count > limit else { return line }
+    var parts: [ArraySlice<UInt8>] = []
+    var start = 0
+    var room = limit
+    while start < bytes.count {
+      var end = min(start + room, bytes.count)
+      // Step back over continuation bytes (10xxxxxx) so the cut falls between scalars.
+      while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+      parts.append(bytes[start..<end])
+      start = end
+      room = limit - 1  // a continuation line begins with one space
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + parts.count * 3)
+    for (i, part) in parts.enumerated() {
+      if i > 0 { out.append(contentsOf: [0x0D, 0x0A, 0x20]) }
+      out.append(contentsOf: part)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import LearningLog
+
+/// The iCalendar writer: folding, escaping, line ends, and the dated items it gathers.
+@Suite("calendar export (ICS)")
+struct CalendarExportTests {
+  /// Unfolds RFC 5545 content lines (CRLF followed by a space continues the line).
+  static func unfold(_ text: String) -> [String] {
+    text.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n")
+      .filter { !$0.isEmpty }
+  }
+
+  @Test("a short line is not folded; a long ASCII line folds at 75 octets")
+  func foldsASCII() {
+    #expect(CalendarExport.fold("SUMMARY:short") == "SUMMARY:short")
+    let line = "SUMMARY:" + String(repeating: "a", count: 200)
+    let folded = CalendarExport.fold(line)
+    let parts = folded.components(separatedBy: "\r\n")
+    #expect(parts.count == 3)
+    #expect(parts[0].utf8.count == 75)
+    #expect(parts.dropFirst().allSatisfy { $0.hasPrefix(" ") && $0.utf8.count <= 75 })
+    #expect(parts[1].utf8.count == 75)
+    #expect(parts.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }
+      .joined() == line)
+  }
+
+  @Test("a fold never splits a UTF-8 sequence, whatever its width, at every offset")
+  func foldsMultiByte() {
+    // Two-, three- and four-byte scalars placed so that each offset around the 75th octet
+    // falls inside a sequence.
+    for scalar in ["é", "—", "日", "🙂"] {
+      for pad in 0..<5 {
+        let line = "SUMMARY:" + String(repeating: "x", count: 60 + pad)
+          + String(repeating: scalar, count: 40)
+        let folded = CalendarExport.fold(line)
+        let parts = folded.components(separatedBy: "\r\n")
+        for part in parts {
+          #expect(part.utf8.count <= 75, "\(scalar) pad \(pad): \(part.utf8.count) octets")
+          // Every part is valid UTF-8 on its own: decoding and re-encoding keeps its bytes.
+          let bytes = Array(part.utf8)
+          #expect(String(validating: bytes, as: UTF8.self) != nil)
+        }
+        #expect(Self.unfold(folded + "\r\n") == [line], "\(scalar) pad \(pad)")
+      }
+    }
+  }
+
+  @Test("TEXT escapes backslash, semicolon, comma and newlines, and drops control characters")
+  func escapes() {
+    #expect(CalendarExport.escape(#"a\b;c,d"#) == #"a\\b\;c\,d"#)
+    #expect(CalendarExport.escape("one\ntwo\r\nthree\rfour") == #"one\ntwo\nthree\nfour"#)
+    #expect(CalendarExport.escape("tab\there") == "tab here")
+    #expect(CalendarExport.escape("bell\u{07}esc\u{1B}[31mdel\u{7F}c1\u{9B}bidi\u{202E}x")
+      == "bellesc[31mdelc1bidix")
+    #expect(CalendarExport.escape("café — 日本") == "café — 日本")
+  }
+
+  @Test("every line ends in CRLF, holds at most 75 octets, and the calendar is well formed")
+  func document() {
+    let items = [
+      CalendarItem(
+        entity: "abc123", kind: "due", day: Day(year: 2026, month: 3, day: 14) ?? Day(ordinal: 0),
+        summary: "Due: " + String(repeating: "é", count: 80) + "; a, b\nc", component: .todo),
+      CalendarItem(
+        entity: "abc123", kind: "review",
+        day: Day(year: 2026, month: 3, day: 28) ?? Day(ordinal: 0), summary: "Review"),
+    ]
+    let text = CalendarExport.document(items, now: 1_800_000_000_000)
+    #expect(text.hasSuffix("END:VCALENDAR\r\n"))
+    let raw = text.components(separatedBy: "\r\n").dropLast()
+    #expect(raw.allSatisfy { $0.utf8.count <= 75 && !$0.contains("\n") && !$0.contains("\r") })
+    let lines = Self.unfold(text)
+    #expect(lines.first == "BEGIN:VCALENDAR")
+    #expect(lines.contains("UID:abc123-due@learnlog"))
+    #expect(lines.contains("UID:abc123-review@learnlog"))
+    #expect(lines.contains("DUE;VALUE=DATE:20260314"))
+    #expect(lines.contains("DTSTART;VALUE=DATE:20260328"))
+    #expect(lines.contains("DTEND;VALUE=DATE:20260329"))
+    #expect(lines.contains("DTSTAMP:20270115T080000Z"))
+    #expect(lines.contains("SUMMARY:Due: " + String(repeating: "é", count: 80) + #"\; a\, b\nc"#))
+    #expect(lines.filter { $0.hasPrefix("BEGIN:") }.count == 3)
+  }
+
+  @Test("items: one per dated thing, stable UIDs, team and since filters")
+  func items() throws {
+    var h = Harness()
+    let web = try h.incident("Checkout errors", team: "web")
+    let api = try h.incident("Slow search", team: "api")
+    let a1 = try h.action(web, due: "2026-03-10")
+    _ = try h.action(api, due: "2026-02-01")
+    let all = CalendarExport.items(h.state)
+    // Each action has a due date and a review date (due + 14 days by default).
+    #expect(all.count == 4)
+    #expect(all.contains { $0.uid == "\(a1)-due@learnlog" && $0.component == .todo })
+    #expect(all.contains { $0.uid == "\(a1)-review@learnlog" && $0.component == .event })
+    let due = try #require(all.first { $0.uid == "\(a1)-due@learnlog" })
+    #expect(due.summary.contains("Checkout errors (\(h.state.shortID(for: web)))"))
+    #expect(CalendarExport.items(h.state, team: "WEB").count == 2)
+    let since = try Day.parse("2026-03-01", field: "since")
+    #expect(CalendarExport.items(h.state, since: since).count == 2)
+    // Same state, same UIDs: a calendar that imports again updates, never duplicates.
+    #expect(CalendarExport.items(h.state).map(\.uid) == all.map(\.uid))
+  }
+}
