@@ -22,8 +22,9 @@ struct CalendarExportTests {
     #expect(parts[0].utf8.count == 75)
     #expect(parts.dropFirst().allSatisfy { $0.hasPrefix(" ") && $0.utf8.count <= 75 })
     #expect(parts[1].utf8.count == 75)
-    #expect(parts.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }
-      .joined() == line)
+    #expect(
+      parts.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }
+        .joined() == line)
   }
 
   @Test("a fold never splits a UTF-8 sequence, whatever its width, at every offset")
@@ -32,7 +33,8 @@ struct CalendarExportTests {
     // falls inside a sequence.
     for scalar in ["é", "—", "日", "🙂"] {
       for pad in 0..<5 {
-        let line = "SUMMARY:" + String(repeating: "x", count: 60 + pad)
+        let line =
+          "SUMMARY:" + String(repeating: "x", count: 60 + pad)
           + String(repeating: scalar, count: 40)
         let folded = CalendarExport.fold(line)
         let parts = folded.components(separatedBy: "\r\n")
@@ -52,8 +54,9 @@ struct CalendarExportTests {
     #expect(CalendarExport.escape(#"a\b;c,d"#) == #"a\\b\;c\,d"#)
     #expect(CalendarExport.escape("one\ntwo\r\nthree\rfour") == #"one\ntwo\nthree\nfour"#)
     #expect(CalendarExport.escape("tab\there") == "tab here")
-    #expect(CalendarExport.escape("bell\u{07}esc\u{1B}[31mdel\u{7F}c1\u{9B}bidi\u{202E}x")
-      == "bellesc[31mdelc1bidix")
+    #expect(
+      CalendarExport.escape("bell\u{07}esc\u{1B}[31mdel\u{7F}c1\u{9B}bidi\u{202E}x")
+        == "bellesc[31mdelc1bidix")
     #expect(CalendarExport.escape("café — 日本") == "café — 日本")
   }
 
@@ -102,5 +105,74 @@ struct CalendarExportTests {
     #expect(CalendarExport.items(h.state, since: since).count == 2)
     // Same state, same UIDs: a calendar that imports again updates, never duplicates.
     #expect(CalendarExport.items(h.state).map(\.uid) == all.map(\.uid))
+  }
+
+  @Test("a scheduled review is an event on its day, naming facilitator and participants")
+  func scheduledReviews() throws {
+    var h = Harness()
+    let web = try h.incident("Checkout errors", team: "web")
+    let api = try h.incident("Slow search", team: "api")
+    try h.run(
+      .scheduleReview(
+        NewReviewSchedule(
+          incident: web, on: "2026-03-12", facilitator: "sam", participants: ["ana", "lee"])))
+    try h.run(.scheduleReview(NewReviewSchedule(incident: api, on: "2026-03-05")))
+    let all = CalendarExport.items(h.state)
+    #expect(all.count == 2)
+    let item = try #require(all.first { $0.uid == "\(web)-scheduled-review@learnlog" })
+    #expect(item.component == .event)
+    #expect(item.day == day("2026-03-12"))
+    #expect(item.summary.contains("Checkout errors (\(h.state.shortID(for: web)))"))
+    #expect(item.description.contains("Facilitator: sam"))
+    #expect(item.description.contains("Participants: ana, lee"))
+    #expect(all.contains { $0.uid == "\(api)-scheduled-review@learnlog" })
+    let text = CalendarExport.ics(h.state, now: 1_800_000_000_000)
+    #expect(
+      Self.unfold(text).contains(
+        #"DESCRIPTION:Blameless review of incident \#(h.state.shortID(for: web))\nFacilitator: sam\nParticipants: ana\, lee"#
+      ))
+    // Rescheduling moves the same item: one UID per incident.
+    try h.run(.scheduleReview(NewReviewSchedule(incident: web, on: "2026-03-15")))
+    let moved = CalendarExport.items(h.state).filter { $0.uid == item.uid }
+    #expect(moved.map(\.day) == [day("2026-03-15")])
+    #expect(CalendarExport.items(h.state, team: "web").map(\.uid) == [item.uid])
+    #expect(CalendarExport.items(h.state, since: day("2026-03-10")).map(\.uid) == [item.uid])
+  }
+
+  @Test("a mitigation's end day is an event until it is retired or dropped; filters apply")
+  func mitigationEnds() throws {
+    var h = Harness()
+    let web = try h.incident("Checkout errors", team: "web")
+    let api = try h.incident("Slow search", team: "api")
+    let m = try h.make(
+      .addAction(
+        NewAction(
+          incident: web, title: "roll back", owner: "sam", due: "2026-03-02", type: "mitigate",
+          until: "2026-03-20")))
+    let other = try h.make(
+      .addAction(
+        NewAction(
+          incident: api, title: "rate limit", owner: "ana", due: "2026-02-02", type: "mitigate",
+          until: "2026-02-10")))
+    // A plain action with a due date has no end day.
+    let plain = try h.action(web, due: "2026-03-10")
+    func ends(_ items: [CalendarItem]) -> [String] {
+      items.filter { $0.kind == "mitigation-end" }.map(\.uid)
+    }
+    let all = CalendarExport.items(h.state)
+    #expect(
+      ends(all).sorted()
+        == ["\(m)-mitigation-end@learnlog", "\(other)-mitigation-end@learnlog"].sorted())
+    #expect(!all.contains { $0.uid == "\(plain)-mitigation-end@learnlog" })
+    let item = try #require(all.first { $0.uid == "\(m)-mitigation-end@learnlog" })
+    #expect(item.day == day("2026-03-20"))
+    #expect(item.component == .event)
+    #expect(item.summary.contains("roll back"))
+    #expect(item.summary.contains("Checkout errors (\(h.state.shortID(for: web)))"))
+    #expect(ends(CalendarExport.items(h.state, team: "web")) == [item.uid])
+    #expect(ends(CalendarExport.items(h.state, since: day("2026-03-01"))) == [item.uid])
+    // Retired: no longer asks to be retired, so it leaves the calendar.
+    try h.run(.retireAction(m, decision: "keep", reason: "it works"))
+    #expect(ends(CalendarExport.items(h.state)) == ["\(other)-mitigation-end@learnlog"])
   }
 }

@@ -44,7 +44,8 @@ public struct CalendarItem: Sendable, Equatable {
 /// Writes the dated items of a state as an iCalendar file (RFC 5545).
 ///
 /// Each kind of dated item is one small function (``actionDue(_:_:)``, ``actionReview(_:_:)``,
-/// ``experimentCheck(_:_:)``, ``lessonRevalidation(_:_:)``); ``items(_:team:since:)`` gathers
+/// ``experimentCheck(_:_:)``, ``lessonRevalidation(_:_:)``, ``scheduledReview(_:_:)``,
+/// ``mitigationEnd(_:_:)``); ``items(_:team:since:)`` gathers
 /// them. Text is sanitised of control characters, escaped, folded at 75 octets (never inside a
 /// UTF-8 sequence) and every line ends in CRLF.
 public enum CalendarExport {
@@ -107,6 +108,10 @@ public enum CalendarExport {
     for action in state.actionList where incidentMatches(action.incident) {
       if let item = actionDue(action, state) { out.append(item) }
       if let item = actionReview(action, state) { out.append(item) }
+      if let item = mitigationEnd(action, state) { out.append(item) }
+    }
+    for schedule in state.reviewScheduleList where incidentMatches(schedule.incident) {
+      if let item = scheduledReview(schedule, state) { out.append(item) }
     }
     for experiment in state.experimentList where incidentMatches(experiment.incident) {
       if let item = experimentCheck(experiment, state) { out.append(item) }
@@ -173,6 +178,34 @@ public enum CalendarExport {
       entity: lesson.id, kind: "revalidate", day: day,
       summary: "Revalidate lesson: \(lesson.text)\(about)",
       description: "Lesson \(state.shortID(for: lesson.id))")
+  }
+
+  /// A scheduled review of an incident: an all-day event on its day, naming the facilitator
+  /// and participants.
+  public static func scheduledReview(_ schedule: ReviewSchedule, _ state: LearningState)
+    -> CalendarItem?
+  {
+    guard state.incidents[schedule.incident] != nil else { return nil }
+    var description = "Blameless review of incident \(state.shortID(for: schedule.incident))"
+    if !schedule.facilitator.isEmpty { description += "\nFacilitator: \(schedule.facilitator)" }
+    if !schedule.participants.isEmpty {
+      description += "\nParticipants: " + schedule.participants.joined(separator: ", ")
+    }
+    return CalendarItem(
+      entity: schedule.incident, kind: "scheduled-review", day: schedule.on,
+      summary: "Review incident: \(incidentLabel(schedule.incident, state))",
+      description: description)
+  }
+
+  /// A temporary mitigation's end day: an all-day event, until it is retired (or dropped).
+  public static func mitigationEnd(_ action: Action, _ state: LearningState) -> CalendarItem? {
+    guard action.type == .mitigate, let until = action.until, action.retirement == nil,
+      action.status != .dropped
+    else { return nil }
+    return CalendarItem(
+      entity: action.id, kind: "mitigation-end", day: until,
+      summary: "Retire mitigation: \(action.title) — \(incidentLabel(action.incident, state))",
+      description: "Action \(state.shortID(for: action.id)), owner \(action.owner): revert or keep")
   }
 
   // MARK: - Text
