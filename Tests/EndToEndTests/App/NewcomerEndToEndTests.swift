@@ -129,7 +129,7 @@ struct NewcomerEndToEndTests {
     try app.press("2")
     let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
     #expect(gone.matched, "the message stayed after a key")
-    app.expectRow(containing: "12 incidents · 11 actions")
+    app.expectRow(containing: "12 incidents · 12 actions")
     try app.press("M")
     app.expectRow(containing: "Messages (Esc closes)")
     app.expectRow(containing: "demo data loaded")
