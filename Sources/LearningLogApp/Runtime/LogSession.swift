@@ -1,30 +1,16 @@
 import Foundation
 import LearningLog
 
-/// What a write appended: the new shared records and the id of the entity it created, if any.
-public struct PerformOutcome: Sendable {
-  /// The records appended to the shared log, in order.
-  public var records: [Record]
-  /// The id of the entity the command created (a new incident, action or lesson).
-  public var createdID: String?
-
-  /// An outcome of `records` creating `createdID`.
-  public init(records: [Record], createdID: String? = nil) {
-    self.records = records
-    self.createdID = createdID
-  }
-}
-
 /// The app's view of one log: its replayed state, and the only way to change it.
 ///
 /// The real session appends through the store; tests use ``InMemorySession``.
 public protocol LogSession: AnyObject {
   /// The state replayed from every record read so far.
   var state: LearningState { get }
-  /// Plans `command` against the freshest state and appends what it plans (shared records to
-  /// the log, private ones to the private file). Throws when the command is invalid or the
-  /// write fails; nothing is appended then.
-  func perform(_ command: Command) throws -> PerformOutcome
+  /// Plans `commands` against the freshest state, each seeing the ones before it, and appends
+  /// what they plan as one write (shared records to the log, private ones to the private
+  /// file). Throws when a command is invalid or the write fails; nothing is appended then.
+  func perform(_ commands: [Command]) throws -> Plan
   /// Reads what other processes appended; returns whether the state changed.
   func refresh() throws -> Bool
   /// Appends the demo log (the app offers it on an empty log only).
@@ -40,6 +26,12 @@ extension LogSession {
   public var readOnlyReason: String? { nil }
   /// No private file: no private notes.
   public func privateNotes() throws -> [PrivateNote] { [] }
+}
+
+extension LogSession {
+  /// Performs one command: ``perform(_:)`` of a list of one.
+  @discardableResult
+  public func perform(_ command: Command) throws -> Plan { try perform([command]) }
 }
 
 /// A log kept in memory: for tests, and for trying the app without a file.
@@ -85,7 +77,7 @@ public final class InMemorySession: LogSession {
       schema: draft.schema, entity: draft.entity, body: draft.body)
   }
 
-  public func perform(_ command: Command) throws -> PerformOutcome {
+  public func perform(_ commands: [Command]) throws -> Plan {
     if let error = failNextWrite {
       failNextWrite = nil
       throw error
@@ -93,14 +85,14 @@ public final class InMemorySession: LogSession {
     var gen = generator
     let context = CommandContext(
       today: today, now: wall + 1, author: nil, makeID: { gen.next() })
-    let plan = try state.plan(command, context: context)
+    let plan = try state.plan(commands, context: context)
     generator = gen
     let shared = plan.shared.map(nextRecord)
     for r in shared { state.apply(r) }
     let priv = plan.private.map(nextRecord)
     privateRecords.append(contentsOf: priv)
     records.append(contentsOf: shared)
-    return PerformOutcome(records: shared, createdID: plan.createdID)
+    return plan
   }
 
   /// Appends `command` as another process would: the state sees it at the next ``refresh()``.
