@@ -51,7 +51,8 @@ let package = Package(
     .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
     // Generates logs shaped like real use and measures the speed and memory bars.
     .executableTarget(
-      name: "learnlog-bench", dependencies: ["LearningLog", "TerminalUI", "LearningLogApp"]),
+      name: "learnlog-bench",
+      dependencies: ["LearningLog", "TerminalUI", "LearningLogApp", "LearningLogTesting"]),
     .testTarget(
       name: "LearningLogTests",
       dependencies: ["LearningLog", "LearningLogTesting", "WorkCounting", "learnlog-testwriter"]),
