@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "LearningLog", targets: ["LearningLog"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .library(name: "TerminalUITesting", targets: ["TerminalUITesting"]),
+    .library(name: "LearningLogTesting", targets: ["LearningLogTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -28,6 +29,8 @@ let package = Package(
     .target(name: "TerminalUI", dependencies: ["WorkCounting"]),
     // The in-memory terminal and screen assertions, shipped for tests.
     .target(name: "TerminalUITesting", dependencies: ["TerminalUI"]),
+    // The fault-injecting memory file system and the in-memory log, shipped for tests.
+    .target(name: "LearningLogTesting", dependencies: ["LearningLog", "LearningLogApp"]),
     // The only importer of ncurses.
     .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
     // The full-screen app as a library: state, actions, reduce, views.
@@ -48,10 +51,11 @@ let package = Package(
     .executableTarget(name: "learnlog-testwriter", dependencies: ["LearningLog"]),
     // Generates logs shaped like real use and measures the speed and memory bars.
     .executableTarget(
-      name: "learnlog-bench", dependencies: ["LearningLog", "TerminalUI", "LearningLogApp"]),
+      name: "learnlog-bench",
+      dependencies: ["LearningLog", "TerminalUI", "LearningLogApp", "LearningLogTesting"]),
     .testTarget(
       name: "LearningLogTests",
-      dependencies: ["LearningLog", "WorkCounting", "learnlog-testwriter"]),
+      dependencies: ["LearningLog", "LearningLogTesting", "WorkCounting", "learnlog-testwriter"]),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalUITesting", "WorkCounting"],
       exclude: ["Golden"]
@@ -62,7 +66,8 @@ let package = Package(
     .testTarget(
       name: "LearningLogAppTests",
       dependencies: [
-        "LearningLogApp", "LearningLog", "TerminalUI", "TerminalUITesting", "WorkCounting",
+        "LearningLogApp", "LearningLog", "LearningLogTesting", "TerminalUI", "TerminalUITesting",
+        "WorkCounting",
       ],
       exclude: ["Golden"]
     ),

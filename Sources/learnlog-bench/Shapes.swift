@@ -1,6 +1,7 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 
 #if canImport(Glibc)

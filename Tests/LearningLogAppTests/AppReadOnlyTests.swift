@@ -3,6 +3,7 @@ import LearningLog
 import LearningLogApp
 import TerminalUI
 import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 #if canImport(Glibc)

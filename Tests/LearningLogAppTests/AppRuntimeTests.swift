@@ -2,6 +2,8 @@ import Foundation
 import LearningLog
 import LearningLogApp
 import TerminalUI
+import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 @Suite struct AppRuntimeTests {
@@ -84,7 +86,9 @@ import Testing
       privateStore: PrivateStore(directory: dir.appendingPathComponent("private").path),
       today: { testToday })
     let theirs = StoreSession(
-      store: try LogStore.open(path: path), privateStore: nil, today: { testToday })
+      store: try LogStore.open(path: path),
+      privateStore: PrivateStore(directory: dir.appendingPathComponent("private-theirs").path),
+      today: { testToday })
     try mine.loadDemo()
     #expect(mine.state.incidents.count == 12)
     #expect(throws: (any Error).self) { try theirs.loadDemo() }  // not empty any more
@@ -114,4 +118,81 @@ import Testing
 
 final class Counter: @unchecked Sendable {
   var value = 0
+}
+
+/// A form's save is one write through the one write path: all of its commands or none.
+@Suite struct FormSaveIsOneWriteTests {
+  /// The app over a demo log on a memory file system, its incident form open with two
+  /// fields changed.
+  struct Editing {
+    let fs = MemoryFileSystem()
+    let model = AppModel()
+    let runner: EffectRunner
+    var state: AppState
+    let incident: String
+    let title: String
+
+    init() throws {
+      try fs.makeDirectories("/data", permissions: 0o755)
+      let store = try LogStore.create(path: "/data/log.jsonl", fileSystem: fs)
+      store.writerID = "writer-a"
+      let session = StoreSession(
+        store: store, privateStore: PrivateStore(directory: temporaryDirectory().path),
+        today: { testToday })
+      try session.loadDemo()
+      runner = EffectRunner(session: session, drafts: nil)
+      state = AppState(
+        session: session, today: testToday, theme: .monochrome,
+        size: Size(width: 80, height: 24), drafts: [])
+      let inc = try #require(IncidentsScreen.selected(state.incidents, context: state.context))
+      incident = inc.id
+      title = inc.title
+      for event in try KeyScript.parse("2 e <C-u> Renamed") {
+        if let action = model.action(for: event, in: state) { send(action) }
+      }
+      state.form?.form.setValue("severity", inc.severity == .high ? "low" : "high")
+    }
+
+    mutating func send(_ action: AppAction) {
+      let runner = self.runner
+      Program(model: model, tickMilliseconds: 500) { runner.run($0) }.send(action, to: &state)
+    }
+
+    var log: [UInt8] { fs.contents("/data/log.jsonl") ?? [] }
+  }
+
+  @Test func aSaveOfSeveralChangesIsOneEffect() throws {
+    var e = try Editing()
+    let effects = e.model.reduce(&e.state, .form(.save))
+    #expect(effects.count == 1)
+    guard case .app(.performAll(let commands, _)) = effects.first else {
+      Issue.record("the save is not one write: \(effects)")
+      return
+    }
+    #expect(commands.count == 2)
+  }
+
+  /// The save, failing after each of its lines (and a byte into the next), leaves the log
+  /// byte for byte as it was and the form open to try again.
+  @Test func aWriteFailingAnywhereInTheSaveKeepsNoneAndTheFormOpen() throws {
+    var probe = try Editing()
+    let before = probe.log
+    let syncs = probe.fs.syncPoints
+    probe.send(.form(.save))
+    #expect(probe.state.form == nil)
+    #expect(probe.fs.syncPoints - syncs == 1)
+    #expect(probe.state.context.domain.incidents[probe.incident]?.title == "Renamed")
+    let ends = Array(probe.log[before.count...]).indices.filter { probe.log[before.count + $0] == 0x0A }
+    #expect(ends.count == 2)
+    for budget in [0, 1, ends[0], ends[0] + 1, ends[0] + 2, ends[1]] {
+      var e = try Editing()
+      let unchanged = e.log
+      e.fs.writeBudget = budget
+      e.send(.form(.save))
+      #expect(e.log == unchanged, "budget \(budget)")
+      #expect(e.state.form != nil)
+      #expect(e.state.status?.isError == true)
+      #expect(e.state.context.domain.incidents[e.incident]?.title == e.title)
+    }
+  }
 }

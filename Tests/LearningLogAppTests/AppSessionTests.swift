@@ -3,6 +3,7 @@ import LearningLog
 import LearningLogApp
 import TerminalUI
 import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 /// The flows users come for, driven with keys on the in-memory terminal.

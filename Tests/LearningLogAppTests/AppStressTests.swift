@@ -2,6 +2,7 @@ import Foundation
 import LearningLog
 import LearningLogApp
 import TerminalUI
+import LearningLogTesting
 import Testing
 
 /// How long a key takes on a large log (LEARNLOG_STRESS=1; LEARNLOG_STRESS_INCIDENTS sets the size).

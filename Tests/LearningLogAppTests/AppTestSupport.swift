@@ -3,6 +3,7 @@ import LearningLog
 import LearningLogApp
 import TerminalUI
 import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 /// The fixed day every app test runs on, so goldens are stable.

@@ -2,6 +2,7 @@ import Foundation
 import LearningLog
 import LearningLogApp
 import TerminalUI
+import LearningLogTesting
 import Testing
 
 /// Every form keeps its typed text as a draft and reopens from it; Esc on an edited form asks

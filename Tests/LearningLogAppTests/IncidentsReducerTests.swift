@@ -1,6 +1,7 @@
 import LearningLog
 import LearningLogApp
 import TerminalUI
+import LearningLogTesting
 import Testing
 
 @Suite struct IncidentsReducerTests {

@@ -127,7 +127,12 @@ private typealias Lessons = LessonsScreen
   let effects = Lessons.reduce(&state, .exportHint, context: ctx)
   let team = try #require(lesson.teams.first)
   #expect(effects.count == 1)
-  #expect("\(effects)".contains("learnlog export --format markdown --team \(team)"))
+  guard case .status(let text) = effects.first else {
+    Issue.record("the hint is not a status line: \(effects)")
+    return
+  }
+  #expect(text.hasPrefix("digests are made on the command line: "))
+  #expect(text.contains("learnlog export --format markdown --team \(team)"))
 }
 
 @Test func lessonsDetailShowsLinksTeamsTagsAndRevalidation() throws {

@@ -1,6 +1,7 @@
 import LearningLog
 import TerminalUI
 import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 @testable import LearningLogApp

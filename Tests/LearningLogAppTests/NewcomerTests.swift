@@ -3,6 +3,7 @@ import LearningLog
 import LearningLogApp
 import TerminalUI
 import TerminalUITesting
+import LearningLogTesting
 import Testing
 
 /// What a newcomer meets in the first hour: the detail pane's scrolling, messages, truncation.

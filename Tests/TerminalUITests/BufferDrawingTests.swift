@@ -53,35 +53,6 @@ import Testing
     #expect(b[1, 1].text == "#")
   }
 
-  @Test func diffReportsOnlyChangedRuns() {
-    var old = ScreenBuffer(size: Size(width: 10, height: 3))
-    old.setString(0, 0, "hello")
-    var new = old
-    new.setString(1, 0, "a")
-    new.setString(5, 2, "日x")
-    let runs = new.diff(from: old)
-    #expect(runs.map(\.y) == [0, 2])
-    #expect(runs[0].x == 1 && runs[0].cells.map(\.text) == ["a"])
-    #expect(runs[1].x == 5 && runs[1].cells.map(\.text) == ["日", "", "x"])
-    #expect(new.diff(from: new).isEmpty)
-  }
-
-  @Test func diffAgainstAnotherSizeRedrawsEverything() {
-    let a = ScreenBuffer(size: Size(width: 3, height: 2))
-    let b = ScreenBuffer(size: Size(width: 4, height: 2))
-    #expect(b.diff(from: a).map(\.cells.count) == [4, 4])
-  }
-
-  @Test func diffNeverStartsOnAContinuation() {
-    var old = ScreenBuffer(size: Size(width: 4, height: 1))
-    old.setString(0, 0, "日")
-    var new = old
-    new[1, 0] = Cell("", style: Style(attributes: .bold), isContinuation: true)
-    let runs = new.diff(from: old)
-    #expect(runs.count == 1)
-    #expect(runs.first?.x == 0)
-  }
-
   @Test func themePicksMonochromeForNoColor() {
     #expect(ColorSupport.detect(environment: ["NO_COLOR": "1"], terminalColors: 256) == .monochrome)
     #expect(ColorSupport.detect(environment: ["NO_COLOR": ""], terminalColors: 256) == .palette256)

@@ -113,16 +113,6 @@ final class CountingRows: @unchecked Sendable {
     expectLines(b, ["┌ Inciden… ┐", "│body      │", "│          │", "└──────────┘"])
   }
 
-  @Test func tabsBarHighlightsTheSelectedTab() {
-    let b = render(width: 40, height: 1) { buf, area in
-      TabsBar(titles: ["1 Today", "2 Incidents", "3 Actions"], selected: 1).render(
-        into: &buf, area: area)
-    }
-    expectLines(b, [" 1 Today   2 Incidents   3 Actions"])
-    #expect(b[11, 0].style.attributes.contains(.reverse))
-    #expect(!b[1, 0].style.attributes.contains(.reverse))
-  }
-
   @Test func confirmDialogAndAnswers() {
     let b = render(width: 40, height: 7) { buf, area in
       ConfirmDialog(title: "Cancel", message: "Discard your changes?").render(
@@ -241,24 +231,3 @@ final class CountingRows: @unchecked Sendable {
   }
 }
 
-@Suite struct ParagraphTests {
-  @Test func wrapsKeepsNewlinesEscapesControlsAndScrolls() {
-    let text = "The deploy went out\nwithout a canary.\u{1B}[2J"
-    let p = Paragraph(text)
-    #expect(p.lineCount(width: 10) == 5)
-    let b = render(width: 10, height: 3) { buf, area in p.render(into: &buf, area: area) }
-    expectLines(b, ["The deploy", "went out", "without a"])
-    let scrolled = render(width: 10, height: 3) { buf, area in
-      Paragraph(text, scroll: 99).render(into: &buf, area: area)
-    }
-    expectLines(scrolled, ["without a", "canary.^[[", "2J"])
-    #expect(unsafeScalars(in: scrolled).isEmpty)
-  }
-
-  @Test func bufferFromLinesRoundTrips() {
-    let b = ScreenBuffer(lines: ["┌──┐", "│日│", "└──┘"])
-    #expect(b.size == Size(width: 4, height: 3))
-    #expect(b.lines() == ["┌──┐", "│日│", "└──┘"])
-    #expect(b[2, 1].isContinuation)
-  }
-}

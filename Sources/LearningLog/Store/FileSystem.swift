@@ -92,7 +92,7 @@ public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertibl
 /// The few file-system calls the store makes, so tests can swap in a faulty disk.
 ///
 /// Modelled on SQLite's VFS and LevelDB's `Env`: ``RealFileSystem`` makes the POSIX
-/// calls; ``MemoryFileSystem`` keeps files in memory, tracks what was synced, injects
+/// calls; `MemoryFileSystem` (in LearningLogTesting) keeps files in memory, tracks what was synced, injects
 /// errors and simulates crashes.
 public protocol FileSystem: AnyObject {
   /// Opens an existing file for reading (and writing unless `readOnly`).

@@ -2,10 +2,12 @@ import Foundation
 
 /// One log opened for work: the store, its replayed state, and the private notes beside it.
 ///
-/// The command line and the app perform every write through ``perform(_:context:)``: under
-/// the store's lock the state catches up with what other processes appended, the command is
-/// planned against that fresh state, the shared drafts go to the log and the private drafts
-/// (notes, growth items) to the private file only — never to the shared log.
+/// The one write path: the command line and the app perform every write through
+/// ``perform(_:context:)`` (a list of commands, one write). Under the store's lock, once, the
+/// state catches up with what other processes appended, every command is planned against that
+/// fresh state (each one seeing the drafts of those before it), all shared lines go to the log
+/// in one `write` and one `fdatasync`, and the private drafts (notes, growth items) to the
+/// private file only — never to the shared log. A refused command writes nothing.
 public final class Workspace {
   /// The log file.
   public var path: String { store.path }
@@ -13,8 +15,9 @@ public final class Workspace {
   public let store: LogStore
   /// The state: the replay of every shared record (private notes are not in it).
   public private(set) var state: LearningState
-  /// Where private notes are kept.
-  public let privateStore: PrivateStore
+  /// Where private notes are kept; nil keeps private records out entirely (a command that
+  /// plans one is refused, and nothing is written).
+  public let privateStore: PrivateStore?
 
   /// The log path for `explicit` (`--file`), the environment and the current directory.
   public static func locate(
@@ -57,15 +60,16 @@ public final class Workspace {
     self.init(store: store, state: state, privateStore: privateStore)
   }
 
-  /// A workspace over `store` whose replayed state is already `state`.
-  init(store: LogStore, state: LearningState, privateStore: PrivateStore) {
+  /// A workspace over `store` whose replayed state is already `state` (from
+  /// `LearningState.load`, which can start from the snapshot cache).
+  public init(store: LogStore, state: LearningState, privateStore: PrivateStore?) {
     self.store = store
     self.privateStore = privateStore
     self.state = state
   }
 
   /// A workspace over an open store.
-  public init(store: LogStore, privateStore: PrivateStore) {
+  public init(store: LogStore, privateStore: PrivateStore?) {
     self.store = store
     self.privateStore = privateStore
     self.state = LearningState.replay(store.records)
@@ -84,13 +88,20 @@ public final class Workspace {
     return change
   }
 
-  /// Plans `command` against the freshest state and writes it: shared drafts to the log,
-  /// private drafts to the private file.
+  /// Plans `commands` against the freshest state and writes them as one append: shared drafts
+  /// to the log, private drafts to the private file.
   ///
-  /// Returns the plan that was written. Nothing is written when planning throws.
+  /// Returns the plan that was written. All or nothing: when any command is refused, or the
+  /// write fails, no line of any of them is in the log.
+  @discardableResult
+  public func perform(_ commands: [Command], context: CommandContext) throws -> Plan {
+    try perform { state in try state.plan(commands, context: context) }
+  }
+
+  /// Plans `command` against the freshest state and writes it; ``perform(_:context:)`` of one.
   @discardableResult
   public func perform(_ command: Command, context: CommandContext) throws -> Plan {
-    try perform { state in try state.plan(command, context: context) }
+    try perform([command], context: context)
   }
 
   /// Writes the plan `planner` makes from the freshest state (under the log's lock).
@@ -114,18 +125,23 @@ public final class Workspace {
         throw DomainError(
           "refusing to write a private \(draft.type) record to the shared log")
       }
+      if !plan.private.isEmpty && self.privateStore == nil {
+        throw DomainError("a private note needs the private file; none is configured")
+      }
       return plan.shared
     }
     guard let plan = made else { throw StoreError.io("nothing was planned") }
     for record in written { state.apply(record) }
-    for draft in plan.private { try privateStore.append(draft) }
+    if let privateStore {
+      for draft in plan.private { try privateStore.append(draft) }
+    }
     return plan
   }
 
   /// Every private record (notes and growth items), in file order.
   public func privateRecords() throws -> [Record] {
     let fm = FileManager.default
-    guard fm.fileExists(atPath: privateStore.path) else { return [] }
+    guard let privateStore, fm.fileExists(atPath: privateStore.path) else { return [] }
     return try privateStore.records()
   }
 

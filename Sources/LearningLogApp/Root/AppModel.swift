@@ -224,9 +224,6 @@ public struct AppModel: ProgramModel {
         }
       }
     case .performed(let purpose, let createdID):
-      state.pendingSaves -= 1
-      guard state.pendingSaves <= 0 else { return [] }
-      state.pendingSaves = 0
       var effects: [RootEffect] = []
       if let key = state.form?.draftKey {
         state.keptDrafts[key] = nil
@@ -241,7 +238,6 @@ public struct AppModel: ProgramModel {
       }
       return effects
     case .performFailed(_, let message):
-      state.pendingSaves = 0
       state.board.follow = nil
       state.status = StatusMessage("error: \(message)")
     case .becameReadOnly(let why):
@@ -521,9 +517,8 @@ public struct AppModel: ProgramModel {
           state.status = StatusMessage("nothing changed")
           return closeForm(&state)
         }
-        state.pendingSaves = commands.count
-        let purpose = Self.purpose(f.kind)
-        return commands.map { .app(.perform($0, purpose: purpose)) }
+        // One write: the log holds the whole save or none of it.
+        return [.app(.performAll(commands, purpose: Self.purpose(f.kind)))]
       }
     }
   }

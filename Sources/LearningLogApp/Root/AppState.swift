@@ -106,8 +106,6 @@ public struct AppState {
   public var isQuitting = false
   /// Bumped by Ctrl-L: the backend repaints the whole screen.
   public var redrawCount = 0
-  /// Commands of the last save still waiting for their result (a form closes when all succeed).
-  public var pendingSaves = 0
 
   /// The app at start: `context` for the log, `drafts` found on disk offered first.
   public init(

@@ -65,19 +65,8 @@ public final class EffectRunner {
 
   func run(_ effect: AppEffect) -> [AppAction] {
     switch effect {
-    case .perform(let command, let purpose):
-      do {
-        let outcome = try session.perform(command)
-        return [
-          .logChanged(session.state), .performed(purpose: purpose, createdID: outcome.createdID),
-        ]
-      } catch {
-        let failed = AppAction.performFailed(
-          purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
-        // A failed write that stops the session's writes shows in the status line from now on.
-        if let why = session.readOnlyReason { return [failed, .becameReadOnly(why)] }
-        return [failed]
-      }
+    case .perform(let command, let purpose): return perform([command], purpose: purpose)
+    case .performAll(let commands, let purpose): return perform(commands, purpose: purpose)
     case .loadDemo:
       do {
         try session.loadDemo()
@@ -121,6 +110,20 @@ public final class EffectRunner {
 }
 
 extension EffectRunner {
+  /// Appends `commands` in one write and reports the new state, or why nothing was saved.
+  func perform(_ commands: [Command], purpose: String) -> [AppAction] {
+    do {
+      let plan = try session.perform(commands)
+      return [.logChanged(session.state), .performed(purpose: purpose, createdID: plan.createdID)]
+    } catch {
+      let failed = AppAction.performFailed(
+        purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
+      // A failed write that stops the session's writes shows in the status line from now on.
+      if let why = session.readOnlyReason { return [failed, .becameReadOnly(why)] }
+      return [failed]
+    }
+  }
+
   /// Keeps `draft` in memory to be written soon; writes now when it has waited long enough.
   func keepDraft(_ draft: FormDraft) -> [AppAction] {
     guard let drafts else { return [] }

@@ -6,6 +6,8 @@ import TerminalUI
 public enum AppEffect: Sendable, Hashable {
   /// Plan `command` against fresh state and append it to the log (and the private file).
   case perform(Command, purpose: String)
+  /// Plan `commands` (a form's save) and append them as one write: all of them or none.
+  case performAll([Command], purpose: String)
   /// Append the demo log (only offered on an empty log).
   case loadDemo
   /// Open `$EDITOR` on `text`; the result comes back tagged with `field`.

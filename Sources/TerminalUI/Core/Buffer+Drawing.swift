@@ -1,19 +1,3 @@
-/// A run of changed cells in one row, for backends that send only what changed.
-public struct ChangedRun: Hashable, Sendable {
-  /// The row.
-  public var y: Int
-  /// The first column of the run (never a continuation cell).
-  public var x: Int
-  /// The cells from `x` on, continuation cells included (backends skip them when writing).
-  public var cells: [Cell]
-  /// A run of `cells` at (`x`, `y`).
-  public init(y: Int, x: Int, cells: [Cell]) {
-    self.y = y
-    self.x = x
-    self.cells = cells
-  }
-}
-
 extension ScreenBuffer {
   /// A buffer showing `lines` (plain style), as wide as the widest line unless `width` is given.
   ///
@@ -148,50 +132,6 @@ extension ScreenBuffer {
         self[x, y] = cell
       }
     }
-  }
-
-  /// Copies `other` into this buffer with its top left at `origin` (clipped).
-  public mutating func blit(_ other: ScreenBuffer, at origin: Point) {
-    for y in 0..<other.size.height {
-      for x in 0..<other.size.width {
-        self[origin.x + x, origin.y + y] = other[x, y]
-      }
-    }
-  }
-
-  /// The runs of cells that differ from `old`; every row is one run when the sizes differ.
-  public func diff(from old: ScreenBuffer) -> [ChangedRun] {
-    var runs: [ChangedRun] = []
-    let sameSize = old.size == size
-    for y in 0..<size.height {
-      var x = 0
-      while x < size.width {
-        if sameSize && cells[y * size.width + x] == old.cells[y * size.width + x] {
-          x += 1
-          continue
-        }
-        var start = x
-        // A run never starts on the right half of a wide character.
-        if start > 0 && cells[y * size.width + start].isContinuation { start -= 1 }
-        var end = x + 1
-        while end < size.width {
-          let i = y * size.width + end
-          if sameSize && cells[i] == old.cells[i] && !cells[i].isContinuation { break }
-          end += 1
-        }
-        if let last = runs.last, last.y == y, last.x + last.cells.count > start {
-          start = last.x + last.cells.count
-        }
-        if start < end {
-          runs.append(
-            ChangedRun(
-              y: y, x: start, cells: Array(cells[(y * size.width + start)..<(y * size.width + end)])
-            ))
-        }
-        x = end
-      }
-    }
-    return runs
   }
 
   /// Puts one cell, repairing wide characters it overwrites so no half glyph remains.

@@ -62,9 +62,6 @@ public enum Sanitizer {
     return String(out)
   }
 
-  /// Whether drawing `text` as-is would be unsafe (it contains something ``sanitize`` escapes).
-  public static func needsEscaping(_ text: String) -> Bool { sanitize(text) != text }
-
   /// Whether `scalar` may never reach the terminal as-is.
   public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
     let v = scalar.value

@@ -94,42 +94,6 @@ public func wrap(_ text: String, width: Int) -> [String] {
   return result
 }
 
-/// A one-line bar of the views: "1 Today  2 Incidents …", the selected one highlighted.
-public struct TabsBar {
-  /// The tab titles.
-  public var titles: [String]
-  /// The index of the selected tab.
-  public var selected: Int
-  /// The style of the selected tab.
-  public var selectedStyle: Style
-  /// The style of the other tabs.
-  public var style: Style
-
-  /// A bar of `titles` with `selected` highlighted.
-  public init(
-    titles: [String], selected: Int, selectedStyle: Style = Style(attributes: .reverse),
-    style: Style = .plain
-  ) {
-    self.titles = titles
-    self.selected = selected
-    self.selectedStyle = selectedStyle
-    self.style = style
-  }
-
-  /// Draws into the first row of `area`.
-  public func render(into buffer: inout ScreenBuffer, area: Rect) {
-    guard !area.isEmpty else { return }
-    var x = area.x
-    for (i, title) in titles.enumerated() {
-      if i > 0 { x = buffer.setString(x, area.y, " ", style: style, maxWidth: area.maxX - x) }
-      guard x < area.maxX else { break }
-      x = buffer.setString(
-        x, area.y, " \(title) ", style: i == selected ? selectedStyle : style,
-        maxWidth: area.maxX - x)
-    }
-  }
-}
-
 /// The bottom line of key hints ("q quit  ? help"), cut at the last item that fits whole.
 public struct HintBar {
   /// The hints, most important first.

@@ -444,7 +444,7 @@ struct NoteCommand: ParsableCommand {
       let note = try text.flatMap { $0 == "-" ? nil : $0 } ?? Self.readPrivateText()
       let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: note))
       if let id = plan.createdID { Out.line(id) }
-      Out.note("saved a private note in \(ws.privateStore.path)")
+      if let store = ws.privateStore { Out.note("saved a private note in \(store.path)") }
     }
 
     /// The note from standard input, or from `$VISUAL`/`$EDITOR` when standard input is a

@@ -110,7 +110,7 @@ extension NoteCommand {
         return
       }
       if list.isEmpty {
-        Out.note("no private notes in \(ws.privateStore.path)")
+        Out.note("no private notes in \(ws.privateStore?.path ?? "the private file")")
         return
       }
       var table = Table(["ID", "KIND", "WRITTEN", "INCIDENT", "NOTE"])

@@ -1,4 +1,5 @@
 import Foundation
+import LearningLogTesting
 import Testing
 
 @testable import LearningLog

@@ -205,8 +205,8 @@ func sampleLog() throws -> Harness {
   }
 }
 
-@Test func stressReplaySpeed() throws {
-  guard ProcessInfo.processInfo.environment["LEARNLOG_STRESS"] == "1" else { return }
+@Test(.enabled(if: ProcessInfo.processInfo.environment["LEARNLOG_STRESS"] == "1"))
+func stressReplaySpeed() throws {
   let target =
     Int(ProcessInfo.processInfo.environment["LEARNLOG_STRESS_RECORDS"] ?? "") ?? 1_000_000
   var records: [Record] = []

@@ -1,4 +1,5 @@
 import Foundation
+import LearningLogTesting
 import Testing
 
 @testable import LearningLog
@@ -6,7 +7,7 @@ import Testing
 /// The small edges around the store: what a failed write says, what a full disk leaves, what a
 /// killed repair leaves, the umask, the quarantine, non-regular files.
 @Suite struct StoreEdgeTests {
-  static func names(_ fs: MemoryFileSystem) -> [String] { fs.names.keys.sorted() }
+  static func names(_ fs: MemoryFileSystem) -> [String] { fs.allPaths }
 
   @Test func epermOnAWriteSaysWhatHappenedNotAFailedSync() throws {
     let fs = try StoreFixture.memoryFS()

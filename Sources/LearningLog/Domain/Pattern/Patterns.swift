@@ -46,20 +46,6 @@ extension LearningState {
     (incidentsByPatternKey[key] ?? []).compactMap { incidents[$0] }.sorted(by: Self.chronological)
   }
 
-  /// Incidents carrying each pattern key, oldest first (by occurred day, then creation).
-  public func incidentsByPattern() -> [String: [Incident]] {
-    var out: [String: [Incident]] = [:]
-    for key in incidentsByPatternKey.keys { out[key] = incidents(withPattern: key) }
-    return out
-  }
-
-  /// Earlier incidents of `incident`'s patterns within the window before it, oldest first.
-  public func earlierOccurrences(of incident: Incident) -> [Incident] {
-    PatternTimeline(self, keys: incident.patterns)
-      .earlierIDs(of: PatternTimeline.Subject(incident), windowDays: policy.windowDays)
-      .compactMap { incidents[$0] }
-  }
-
   /// Whether `incident` repeats a pattern (its 2nd or later occurrence within the window).
   public func isRepeat(_ incident: Incident) -> Bool {
     isRepeat(incident, PatternTimeline(self, keys: incident.patterns))

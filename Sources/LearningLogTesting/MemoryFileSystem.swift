@@ -4,6 +4,8 @@
   import Darwin
 #endif
 
+import LearningLog
+
 /// An in-memory file system that tracks synced bytes, injects faults and simulates crashes.
 ///
 /// Like SQLite's crash-test VFS and LevelDB's fault-injection `Env`: every file keeps the
