@@ -34,8 +34,9 @@ struct CLIError: Error, CustomStringConvertible {
 ///   sanitised, to a terminal, a pipe or a file alike: no raw ESC, C0 (but line feed), C1, DEL
 ///   or bidi control leaves it, whatever the text came from (the log, an import file, an
 ///   argument);
-/// - data formats (``data(_:)``, ``json(_:)``: JSON, CSV, Markdown, help) keep their exact bytes
-///   when written to a pipe or a file, and are sanitised when written to a terminal;
+/// - data formats (``data(_:)``, ``json(_:)``, and streamed as produced ``dataStream(_:)``,
+///   ``jsonArray(_:element:)``: JSON, CSV, Markdown, help) keep their exact bytes when written
+///   to a pipe or a file, and are sanitised when written to a terminal;
 /// - colour and the progress line are the only escape sequences written, and only to a terminal.
 ///
 /// Nothing else in the command line writes to descriptors 1 or 2 (a test reads the sources to
