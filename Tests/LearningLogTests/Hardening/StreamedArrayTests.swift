@@ -21,7 +21,10 @@ import Testing
   func shapes() {
     let shapes: [[JSONValue]] = [
       [], [.null], [.int(1), .string("a\n\"b\""), .bool(false)],
-      [.object([:]), .array([]), .object(["b": .array([.int(2), .object(["z": .null])]), "a": .double(1.5)])],
+      [
+        .object([:]), .array([]),
+        .object(["b": .array([.int(2), .object(["z": .null])]), "a": .double(1.5)]),
+      ],
     ]
     for values in shapes {
       let s = Self.streamed(values)
