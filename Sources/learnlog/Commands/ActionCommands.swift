@@ -137,7 +137,7 @@ struct ActionCommand: ParsableCommand {
         ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
       }
       if json {
-        Out.json(.array(list.map(Exporter.actionJSON)))
+        Out.jsonArray(list, element: Exporter.actionJSON)
         return
       }
       if list.isEmpty {
@@ -265,13 +265,11 @@ struct LessonCommand: ParsableCommand {
           } ?? true)
       }.sorted { $0.createdAt > $1.createdAt }
       if json {
-        Out.json(
-          .array(
-            list.map {
-              logs.isSeveral
-                ? Session.marked(Exporter.lessonJSON($0), log: logs.label($0.id))
-                : Exporter.lessonJSON($0)
-            }))
+        Out.jsonArray(list) {
+          logs.isSeveral
+            ? Session.marked(Exporter.lessonJSON($0), log: logs.label($0.id))
+            : Exporter.lessonJSON($0)
+        }
         return
       }
       if list.isEmpty {

@@ -148,13 +148,11 @@ struct IncidentCommand: ParsableCommand {
       Session.keepUntilExit(all)
       if json {
         let reviews = state.reviewStatuses(of: list)
-        Out.json(
-          .array(
-            zip(list, reviews).map {
-              logs.isSeveral
-                ? Session.marked(Exporter.incidentJSON($0, review: $1), log: logs.label($0.id))
-                : Exporter.incidentJSON($0, review: $1)
-            }))
+        Out.jsonArray(zip(list, reviews)) { inc, review in
+          logs.isSeveral
+            ? Session.marked(Exporter.incidentJSON(inc, review: review), log: logs.label(inc.id))
+            : Exporter.incidentJSON(inc, review: review)
+        }
         return
       }
       if list.isEmpty {

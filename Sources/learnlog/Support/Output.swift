@@ -34,8 +34,9 @@ struct CLIError: Error, CustomStringConvertible {
 ///   sanitised, to a terminal, a pipe or a file alike: no raw ESC, C0 (but line feed), C1, DEL
 ///   or bidi control leaves it, whatever the text came from (the log, an import file, an
 ///   argument);
-/// - data formats (``data(_:)``, ``json(_:)``: JSON, CSV, Markdown, help) keep their exact bytes
-///   when written to a pipe or a file, and are sanitised when written to a terminal;
+/// - data formats (``data(_:)``, ``json(_:)``, and streamed as produced ``dataStream(_:)``,
+///   ``jsonArray(_:element:)``: JSON, CSV, Markdown, help) keep their exact bytes when written
+///   to a pipe or a file, and are sanitised when written to a terminal;
 /// - colour and the progress line are the only escape sequences written, and only to a terminal.
 ///
 /// Nothing else in the command line writes to descriptors 1 or 2 (a test reads the sources to
@@ -94,6 +95,49 @@ enum Out {
 
   /// Prints one JSON document (pretty, keys sorted) to standard output.
   static func json(_ value: JSONValue) { data(ExchangeJSON.encode(value)) }
+
+  /// Prints a JSON array (pretty, keys sorted) to standard output one element at a time, in
+  /// the bytes ``json(_:)`` gives for the whole array, building each element's value only when
+  /// it is written.
+  static func jsonArray<S: Sequence>(_ elements: S, element: (S.Element) -> JSONValue) {
+    dataStream { emit in ExchangeJSON.streamArray(elements, element: element, emit: emit) }
+  }
+
+  /// The bytes a streamed data format is written in: a write of the text gathered so far
+  /// once it reaches this size.
+  static let streamChunkBytes = 1 << 16
+
+  /// Writes a data format to standard output as `produce` emits it, in writes of about
+  /// ``streamChunkBytes``, with the bytes ``data(_:)`` gives for the whole text: exact to a
+  /// pipe or a file; sanitised to a terminal, each chunk cut after a line feed so every line is
+  /// sanitised whole.
+  static func dataStream(_ produce: (_ emit: (String) -> Void) -> Void) {
+    var pending = ""
+    pending.reserveCapacity(streamChunkBytes * 2)
+    func flush(final: Bool) {
+      guard !pending.isEmpty else { return }
+      guard stdoutIsTerminal else {
+        write(pending, to: 1)
+        pending.removeAll(keepingCapacity: true)
+        return
+      }
+      if final {
+        write(terminalSafe(pending), to: 1)
+        pending.removeAll(keepingCapacity: true)
+        return
+      }
+      // Only whole lines to a terminal: the rest waits for its line feed.
+      guard let nl = pending.utf8.lastIndex(of: 0x0A) else { return }
+      let cut = pending.utf8.index(after: nl)
+      write(terminalSafe(String(pending[..<cut])), to: 1)
+      pending = String(pending[cut...])
+    }
+    produce { text in
+      pending += text
+      if pending.utf8.count >= streamChunkBytes { flush(final: false) }
+    }
+    flush(final: true)
+  }
 
   /// Shows `text` on the progress line of standard error (a terminal only); nil clears it.
   static func progress(_ text: String?) {

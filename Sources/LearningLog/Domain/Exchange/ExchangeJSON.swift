@@ -10,6 +10,26 @@ public enum ExchangeJSON {
     return out
   }
 
+  /// Writes a pretty JSON array one element at a time, in the bytes ``encode(_:pretty:)`` gives
+  /// for the whole array: `[]` and a newline when empty, else `[`, each element on its own
+  /// line indented by two spaces, `]` and a newline.
+  ///
+  /// `element` builds one element's value when it is reached and `emit` receives the text as
+  /// it is produced, so memory holds one element, never the document.
+  public static func streamArray<S: Sequence>(
+    _ elements: S, element: (S.Element) -> JSONValue, emit: (String) -> Void
+  ) {
+    var out = ""
+    var first = true
+    for e in elements {
+      out = first ? "[\n  " : ",\n  "
+      first = false
+      write(element(e), into: &out, indent: 1)
+      emit(out)
+    }
+    emit(first ? "[]\n" : "\n]\n")
+  }
+
   static func write(_ v: JSONValue, into out: inout String, indent: Int) {
     let nl = indent >= 0
     func pad(_ n: Int) -> String { String(repeating: "  ", count: n) }
