@@ -74,6 +74,11 @@ build_module() {
   if [ -f "$mout/$name.o" ] && [ "$(cat "$mout/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
     return 0
   fi
+  # LearningLog and TerminalUI count their work through WorkCounting: build it first, beside them.
+  if [ "$name" != WorkCounting ]; then
+    build_module WorkCounting Sources/WorkCounting "$mout" || return 1
+    set -- -I "$mout" "$@"
+  fi
   echo "fuzz: building module $name${*:+ ($*)}"
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$dir" -name '*.swift' -type f -print0 | sort -z)
@@ -94,21 +99,27 @@ build_target() {
   case "$t" in
     key-decoder)
       build_module TerminalUI Sources/TerminalUI "$out" || return 1
-      extra=(-I "$out" -I Modules/CNcursesw -lncursesw "$out/TerminalUI.o"
+      extra=(-I "$out" -I Modules/CNcursesw -lncursesw "$out/TerminalUI.o" "$out/WorkCounting.o"
         Sources/CursesBackend/KeyDecoder.swift Sources/CursesBackend/RawInput.swift)
       ;;
     snapshot-decoder)
       # Internal API: a module of its own built with -enable-testing.
       build_module LearningLog Sources/LearningLog "$out/testable" -enable-testing || return 1
-      extra=(-I "$out/testable" "$out/testable/LearningLog.o")
+      extra=(-I "$out/testable" "$out/testable/LearningLog.o" "$out/testable/WorkCounting.o")
       ;;
     screen-text)
       build_module TerminalUI Sources/TerminalUI "$out" || return 1
-      extra=(-I "$out" "$out/TerminalUI.o")
+      extra=(-I "$out" "$out/TerminalUI.o" "$out/WorkCounting.o")
+      ;;
+    record-reader)
+      # The fault-injecting file system of the tests, compiled into the target.
+      build_module LearningLog Sources/LearningLog "$out" || return 1
+      extra=(-I "$out" "$out/LearningLog.o" "$out/WorkCounting.o"
+        Sources/LearningLogTesting/MemoryFileSystem.swift)
       ;;
     *)
       build_module LearningLog Sources/LearningLog "$out" || return 1
-      extra=(-I "$out" "$out/LearningLog.o")
+      extra=(-I "$out" "$out/LearningLog.o" "$out/WorkCounting.o")
       ;;
   esac
   local src="$out/$t.entry.swift"

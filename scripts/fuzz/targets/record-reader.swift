@@ -38,7 +38,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       inspection.damaged.isEmpty && inspection.conflictMarkers.isEmpty,
       "opened for writing despite damage")
   } catch {
-    let text = error.description
+    let text = String(describing: error)
     check(!text.isEmpty && !text.contains("\n"), "error is not one line: \(text)")
     if inspection.newerFormat != nil { return 0 }
     do {
