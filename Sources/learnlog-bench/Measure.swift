@@ -61,9 +61,12 @@ struct ChildMeasure {
   }
 
   /// Reads the whole file and counts its newlines: the floor for any open.
-  func readAndFindNewlines() -> (Double, Int) {
+  func readAndFindNewlines() -> (Double, Int) { Self.readAndFindNewlines(logPath) }
+
+  /// Reads the file at `path` whole and counts its newlines, with the time it took.
+  static func readAndFindNewlines(_ path: String) -> (Double, Int) {
     let t0 = now()
-    let fd = open(logPath, O_RDONLY)
+    let fd = open(path, O_RDONLY)
     defer { close(fd) }
     var st = stat()
     fstat(fd, &st)

@@ -82,31 +82,7 @@ struct ShapeBench {
   }
 
   /// Reads the whole file and finds its newlines: the floor of any open.
-  static func floor(_ path: String) -> Double {
-    let t0 = now()
-    let fd = open(path, O_RDONLY)
-    defer { close(fd) }
-    var st = stat()
-    fstat(fd, &st)
-    let size = Int(st.st_size)
-    let buf = UnsafeMutableRawPointer.allocate(byteCount: max(1, size), alignment: 64)
-    defer { buf.deallocate() }
-    var done = 0
-    while done < size {
-      let n = read(fd, buf + done, size - done)
-      if n <= 0 { break }
-      done += n
-    }
-    var lines = 0
-    var p = UnsafeRawPointer(buf)
-    let end = UnsafeRawPointer(buf) + done
-    while p < end, let nl = memchr(p, 0x0A, end - p) {
-      lines += 1
-      p = UnsafeRawPointer(nl) + 1
-    }
-    if lines < 0 { print(lines) }
-    return now() - t0
-  }
+  static func floor(_ path: String) -> Double { ChildMeasure.readAndFindNewlines(path).0 }
 
   /// The benchmark's own 1M-event log (generated once).
   func bigLog() throws -> String {
