@@ -4,8 +4,12 @@ import TerminalUI
 import TerminalUITesting
 import Testing
 
-/// Golden screens of the app's own views, from the demo data on a fixed day.
+/// Golden screens of the app's own views, from the demo data on a fixed day, in the 256-colour
+/// theme (the screen goldens of each tab are drawn in the monochrome one), so a wrong colour fails.
 @Suite struct AppGoldenTests {
+  /// The theme these goldens are drawn in.
+  static let theme = Theme.standard(.palette256)
+
   static let sizes = [
     Size(width: 80, height: 24), Size(width: 60, height: 16), Size(width: 120, height: 40),
   ]
@@ -13,7 +17,8 @@ import Testing
   func golden(_ name: String, _ script: String) throws {
     for size in Self.sizes {
       let app = try AppHarness()
-      let (terminal, _) = try app.run(script, size: size)
+      let (terminal, _) = try app.run(
+        script, size: size, from: app.initialState(size: size, theme: Self.theme))
       let frame = try #require(terminal.lastFrame)
       #expect(unsafeScalars(in: frame).isEmpty)
       expectGolden(frame, named: "\(name)-\(size.width)x\(size.height)")
@@ -31,7 +36,7 @@ import Testing
 
   @Test func emptyLogGreetsWithWhatToPress() throws {
     let app = try AppHarness(demo: false)
-    let (terminal, _) = try app.run("")
+    let (terminal, _) = try app.run("", from: app.initialState(theme: Self.theme))
     expectGolden(try #require(terminal.lastFrame), named: "welcome-80x24")
     #expect(terminal.screenLines.containsLine(with: "d   load the demo data"))
   }

@@ -38,9 +38,11 @@ final class AppHarness {
 
   deinit { if ownsDrafts { try? FileManager.default.removeItem(at: draftDirectory) } }
 
-  func initialState(size: Size = Size(width: 80, height: 24)) -> AppState {
+  func initialState(size: Size = Size(width: 80, height: 24), theme: Theme = .monochrome)
+    -> AppState
+  {
     AppState(
-      session: session, today: testToday, theme: .monochrome, size: size,
+      session: session, today: testToday, theme: theme, size: size,
       drafts: runner.pendingDrafts())
   }
 

@@ -16,8 +16,12 @@ enum FormRenderer {
     .render(into: &buffer, area: area)
     guard inner.width > 4, inner.height > 2 else { return nil }
     let content = inner.inset(horizontal: 1)
-    let header = headerLines(f, context: context, width: content.width)
+    var header = headerLines(f, context: context, width: content.width)
     let footer = footerLines(f, context: context, width: content.width)
+    if header.count > content.height / 3 {
+      // Too short for a line per item: each list on one line, so no heading shows without items.
+      header = headerLines(f, context: context, width: content.width, compact: true)
+    }
     let maxHeader = Swift.max(0, Swift.min(header.count, content.height / 3))
     let maxFooter = Swift.max(0, Swift.min(footer.count, (content.height - maxHeader) / 2))
     for (i, line) in header.prefix(maxHeader).enumerated() {
@@ -167,7 +171,11 @@ enum FormRenderer {
     }
   }
 
-  static func headerLines(_ f: ActiveForm, context: ViewContext, width: Int) -> [Line] {
+  /// The lines above the fields; `compact` puts a list (the earlier actions of a repeat) on the
+  /// line of its heading, for panes too short to show a line per item.
+  static func headerLines(
+    _ f: ActiveForm, context: ViewContext, width: Int, compact: Bool = false
+  ) -> [Line] {
     let theme = context.theme
     let domain = context.domain
     var out: [Line] = []
@@ -183,13 +191,22 @@ enum FormRenderer {
           let keys = inc.patterns.joined(separator: ", ")
           out.append(
             Line("Repeat of \(keys): why didn't our earlier fix hold?", style: theme.warning))
-          out.append(Line("Earlier actions:", style: theme.warning))
-          if status.earlierActions.isEmpty {
-            out.append(Line("  (none were recorded)", style: theme.dim))
-          }
-          for a in status.earlierActions.prefix(4) {
+          let items = status.earlierActions.prefix(4).map { a in
             let state = a.status.rawValue + (a.outcome.map { ", \($0.rawValue)" } ?? "")
-            out.append(Line("  • \(a.title) — \(a.owner), \(state)", style: theme.dim))
+            return "\(a.title) — \(a.owner), \(state)"
+          }
+          if compact {
+            out.append(
+              Line([
+                Span("Earlier actions: ", style: theme.warning),
+                Span(
+                  items.isEmpty ? "(none were recorded)" : items.joined(separator: "; "),
+                  style: theme.dim),
+              ]))
+          } else {
+            out.append(Line("Earlier actions:", style: theme.warning))
+            if items.isEmpty { out.append(Line("  (none were recorded)", style: theme.dim)) }
+            for item in items { out.append(Line("  • " + item, style: theme.dim)) }
           }
         }
       }
