@@ -24,15 +24,31 @@ func openingScreen(_ p: LoadProgress, logPath: String, size: Size) -> ScreenBuff
 ///
 /// - Throws: a store error when the log cannot be opened or created, or `CursesTerminalError`
 ///   when standard input or output is not a usable terminal; each describes itself in one line.
-func runApp(logPath: String) throws {
+///
+/// With several `logPaths` (`--file a --file b`, `LEARNLOG_FILES`), the app reads their union,
+/// read-only: every row marked with its team log, every change refused with one line.
+func runApp(logPaths: [String]) throws {
   let environment = ProcessInfo.processInfo.environment
   // The terminal first: without one nothing is opened or created.
   let terminal = try CursesTerminal()
   defer { terminal.shutdown() }
   let privateStore = PrivateStore(
     directory: PrivateStore.defaultDirectory(environment: environment))
-  let session: StoreSession
-  if FileManager.default.fileExists(atPath: logPath) {
+  let session: any LogSession
+  let logPath = logPaths.first ?? ""
+  if logPaths.count > 1 {
+    // Each log through its own snapshot, read-only; a missing one is an error, never created.
+    let union = try LogUnion.open(paths: logPaths) { path in
+      try Workspace(
+        path: path, readOnly: true, privateStore: privateStore,
+        cache: SnapshotCache.standard(environment: environment),
+        progress: { p in
+          guard p.isWorthShowing else { return }
+          terminal.draw(openingScreen(p, logPath: path, size: terminal.size), cursor: nil)
+        })
+    }
+    session = UnionSession(union: union)
+  } else if FileManager.default.fileExists(atPath: logPath) {
     // Through the snapshot cache: a large log opens from its snapshot plus the new lines.
     // A first open (no snapshot yet) takes seconds: the screen says how far it is.
     let (store, state) = try LearningState.load(
@@ -41,13 +57,17 @@ func runApp(logPath: String) throws {
         guard p.isWorthShowing else { return }
         terminal.draw(openingScreen(p, logPath: logPath, size: terminal.size), cursor: nil)
       })
-    session = StoreSession(store: store, state: state, privateStore: privateStore)
+    let one = StoreSession(store: store, state: state, privateStore: privateStore)
+    // Every record the app writes names its author, as the command line's do.
+    one.author = Authorship.resolve(
+      environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
+    session = one
   } else {
-    session = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)
+    let one = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)
+    one.author = Authorship.resolve(
+      environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
+    session = one
   }
-  // Every record the app writes names its author, as the command line's do.
-  session.author = Authorship.resolve(
-    environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
   let support: TerminalUI.ColorSupport
   switch terminal.palette.support {
   case .monochrome: support = .monochrome
@@ -75,7 +95,8 @@ func runApp(logPath: String) throws {
     line: "learnlog: crashed; the report is in \(Sanitizer.sanitize(report.path))\n")
   let state = AppState(
     session: session, today: Day(date: Date()), theme: .standard(support), size: terminal.size,
-    drafts: runner.pendingDrafts())
+    // A draft belongs to one log: none is offered while several are read.
+    drafts: logPaths.count > 1 ? [] : runner.pendingDrafts())
   let program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }
   let final = program.run(state, on: terminal)
   // q or Ctrl-C: the text typed since the last idle tick goes to disk before the process ends.

@@ -59,12 +59,14 @@ struct Learnlog: ParsableCommand {
 
   func run() throws {
     do {
-      try runApp(logPath: try global.logPath)
+      try runApp(logPaths: global.logPaths)
     } catch let error as CLIError {
       throw error
     } catch let error as StoreError {
       // A damaged log exits as it does for every command (status 3), not as bad input.
       throw error
+    } catch let error as DomainError {
+      throw CLIError(message: error.message)
     } catch {
       throw CLIError(message: "\(error)")
     }

@@ -209,15 +209,18 @@ public enum IncidentsScreen: AppScreen {
       HelpEntry(keys: "crit high", help: "severity: crit, high, med, low"),
     ])
 
-  /// The columns the widest row of the list asks for: the marks, severity and day (13), the
-  /// longest title (its UTF-8 length, a cheap bound of its width) and a blank; once per change.
+  /// The columns the widest row of the list asks for: the log's mark (several logs), the marks,
+  /// severity and day (13), the longest title (its UTF-8 length, a cheap bound of its width)
+  /// and a blank; once per change.
   static func rowWidth(_ context: ViewContext) -> Int {
     context.derived("incidents.rowWidth") { () -> Int in
       var widest = 0
       context.domain.incidents.forEachEntity { _, inc in
         widest = Swift.max(widest, inc.title.utf8.count)
       }
-      return 13 + widest + 1
+      // With several logs, the team log's mark first.
+      let mark = context.logs.map { context.logMarkWidth($0.names) + 1 } ?? 0
+      return mark + 13 + widest + 1
     }
   }
 
@@ -498,7 +501,8 @@ public enum IncidentsScreen: AppScreen {
       case .medium: sevStyle = theme.warning
       case .low: sevStyle = theme.dim
       }
-      return Line([
+      return Line(
+        (context.logMark(inc.id).map { [$0] } ?? []) + [
         Span(inc.statusGlyph + " "),
         Span(inc.severity.short.padded(toWidth: 5), style: sevStyle),
         Span(inc.occurred.monthDay + " ", style: theme.dim),

@@ -52,7 +52,7 @@ public enum AppAction: Sendable {
     case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
       .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
-    case .resize, .tick, .logChanged, .performed, .becameReadOnly, .performFailed, .editorReturned,
+    case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed, .editorReturned,
       .navigate, .setStatus, .showPrivateSpace:
       return false
     }
@@ -80,6 +80,8 @@ public enum AppAction: Sendable {
   case tick
   /// The log changed; the new state.
   case logChanged(LearningState)
+  /// Several logs are read together: which log each entity and pattern came from now.
+  case logsLabelled(LogLabels)
   /// A write succeeded.
   case performed(purpose: String, createdID: String?)
   /// The log cannot be written any more in this session (why): shown as "read-only".

@@ -161,6 +161,19 @@ public struct AppModel: ProgramModel {
   // MARK: Reduce
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
+    let effects = reduceAction(&state, action)
+    guard let why = state.readOnly else { return effects }
+    // On a read-only log every write a key asks for is refused here, with one line.
+    let refusal = RootEffect.app(.status(Self.readOnlyRefusal(why, state.context.logs)))
+    return effects.map { effect in
+      switch effect {
+      case .app(.perform), .app(.performAll), .app(.loadDemo): return refusal
+      default: return effect
+      }
+    }
+  }
+
+  func reduceAction(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
     state.context.viewport = Self.layout(state.size).body.size
     if action.isInput { state.status = nil }
     switch action {
@@ -205,8 +218,10 @@ public struct AppModel: ProgramModel {
       let items = state.context.todayItemsIfKnown ?? []
       let item = state.today.list.selection(count: items.count).map { items[$0] }
       let revision = state.context.revision
+      let logs = state.context.logs
       state.context = ViewContext(
         domain: domain, today: state.context.today, theme: state.context.theme)
+      state.context.logs = logs
       state.context.revision = revision + 1
       state.logVersion += 1
       if let incident {
@@ -240,6 +255,8 @@ public struct AppModel: ProgramModel {
     case .performFailed(_, let message):
       state.board.follow = nil
       state.status = StatusMessage("error: \(message)")
+    case .logsLabelled(let labels):
+      state.context.logs = labels
     case .becameReadOnly(let why):
       state.readOnly = why
     case .editorReturned(let field, let text):
@@ -267,7 +284,9 @@ public struct AppModel: ProgramModel {
       state.redrawCount += 1
       return [.redraw]
     case .loadDemo:
-      if let why = state.readOnly { return [.app(.status(Self.readOnlyRefusal(why)))] }
+      if let why = state.readOnly {
+        return [.app(.status(Self.readOnlyRefusal(why, state.context.logs)))]
+      }
       guard TodayScreen.isEmptyLog(state.context.domain) else {
         return [.app(.status("error: the demo loads only into an empty log"))]
       }
@@ -347,7 +366,7 @@ public struct AppModel: ProgramModel {
   /// kept earlier in this run, if any.
   func open(_ state: inout AppState, _ kind: FormKind, values: [String: String]? = nil) {
     if let why = state.readOnly {
-      state.status = StatusMessage(Self.readOnlyRefusal(why))
+      state.status = StatusMessage(Self.readOnlyRefusal(why, state.context.logs))
       return
     }
     guard var f = FormCatalog.make(kind, context: state.context) else {
@@ -406,9 +425,14 @@ public struct AppModel: ProgramModel {
     }
   }
 
-  /// The one line every change is refused with on a read-only log.
-  static func readOnlyRefusal(_ why: String) -> String {
-    "error: the log is read-only (\(why)); nothing can be changed here — reading works"
+  /// The one line every change is refused with on a read-only log (or several logs read
+  /// together, `logs`).
+  static func readOnlyRefusal(_ why: String, _ logs: LogLabels? = nil) -> String {
+    if let logs {
+      return "error: read-only, \(logs.names.count) logs read together "
+        + "(\(logs.names.joined(separator: ", "))): open one alone to change it"
+    }
+    return "error: the log is read-only (\(why)); nothing can be changed here — reading works"
   }
 
   /// What a save asks for next: a "What will we test next?" answer offers an experiment; a high

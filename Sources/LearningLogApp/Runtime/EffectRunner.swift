@@ -52,7 +52,9 @@ public final class EffectRunner {
       // An idle tick: the draft typed so far goes to disk.
       let flushed = flushDrafts()
       do {
-        return flushed + (try session.refresh() ? [.logChanged(session.state)] : [])
+        guard try session.refresh() else { return flushed }
+        return flushed + [.logChanged(session.state)]
+          + (session.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
       } catch {
         return flushed + [.setStatus("error: cannot read the log: \(describe(error))")]
       }
@@ -182,5 +184,6 @@ extension AppState {
       context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
       drafts: drafts)
     readOnly = session.readOnlyReason
+    context.logs = session.logLabels
   }
 }

@@ -20,10 +20,15 @@ public protocol LogSession: AnyObject {
   var readOnlyReason: String? { get }
   /// The owner's private notes and growth items, read from the private file only.
   func privateNotes() throws -> [PrivateNote]
+  /// Which team log each entity and pattern came from, when several logs are read together
+  /// (nil with one log).
+  var logLabels: LogLabels? { get }
 }
 
 extension LogSession {
   public var readOnlyReason: String? { nil }
+  /// One log: no labels.
+  public var logLabels: LogLabels? { nil }
   /// No private file: no private notes.
   public func privateNotes() throws -> [PrivateNote] { [] }
 }

@@ -86,6 +86,9 @@ public struct ViewContext: Sendable {
   /// The size of the area a screen is drawn in (kept by the app as the terminal resizes), so
   /// a page key moves by what is on screen.
   public var viewport = Size(width: 80, height: 21)
+  /// Which team log each entity and pattern came from when several logs are read together
+  /// (nil with one log): rows are marked with it.
+  public var logs: LogLabels?
 
   /// Keeps `domain` and `today`; the derived figures follow on first use.
   public init(domain: LearningState, today: Day, theme: Theme) {
@@ -279,4 +282,29 @@ extension AppScreen {
   public static func isCapturingInput(_ state: State) -> Bool { false }
   /// The screen's own keymap unless something is open.
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> { keymap }
+}
+
+extension ViewContext {
+  /// The widest a log mark is drawn (a longer label is cut with an ellipsis).
+  static let logMarkLimit = 14
+
+  /// The width of the log marks of rows, `labels` among them (0 with one log).
+  func logMarkWidth(_ labels: [String]) -> Int {
+    guard logs != nil else { return 0 }
+    return Swift.min(Self.logMarkLimit, labels.map(\.displayWidth).max() ?? 0)
+  }
+
+  /// The mark a row of `label` starts with, `width` wide plus a space (nil with one log).
+  func logMark(_ label: String, width: Int) -> Span? {
+    guard logs != nil, width > 0 else { return nil }
+    return Span(
+      label.truncated(toWidth: width).padded(toWidth: width) + " ", style: theme.accent)
+  }
+
+  /// The mark a row of entity `id` starts with, as wide as every log's label (nil with one
+  /// log).
+  func logMark(_ id: String) -> Span? {
+    guard let logs else { return nil }
+    return logMark(logs.label(id), width: logMarkWidth(logs.names))
+  }
 }

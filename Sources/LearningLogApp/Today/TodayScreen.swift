@@ -157,6 +157,9 @@ public enum TodayScreen: AppScreen {
     let rows = Rect(x: list.x, y: list.y, width: list.width, height: list.height - detailHeight)
     let kindWidth = 11
     let dayWidth = 11
+    // With several logs, each item starts with its team log (a pattern's: every log it is in).
+    let logLabels = context.logs.map { logs in items.map { logs.label(of: $0) } } ?? []
+    let logWidth = context.logMarkWidth(logLabels)
     ListView(count: items.count, highlight: theme.selection, selectionSymbol: "▶ ") { i in
       let item = items[i]
       let style: Style
@@ -167,11 +170,13 @@ public enum TodayScreen: AppScreen {
       case .reviewScheduled: style = theme.accent
       case .reviewIncomplete: style = theme.accent
       }
-      return Line([
-        Span(label(item.kind).padded(toWidth: kindWidth), style: style),
-        Span((item.day?.description ?? "").padded(toWidth: dayWidth), style: theme.dim),
-        Span(item.title),
-      ])
+      let mark = logLabels.isEmpty ? nil : context.logMark(logLabels[i], width: logWidth)
+      return Line(
+        (mark.map { [$0] } ?? []) + [
+          Span(label(item.kind).padded(toWidth: kindWidth), style: style),
+          Span((item.day?.description ?? "").padded(toWidth: dayWidth), style: theme.dim),
+          Span(item.title),
+        ])
     }.render(into: &buffer, area: rows, state: state.list)
     if detailHeight > 0, let i = state.list.selection(count: items.count) {
       let item = items[i]

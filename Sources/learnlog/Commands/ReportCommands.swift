@@ -14,14 +14,7 @@ struct PatternsCommand: ParsableCommand {
     let logs = try Session.openAll(global)
     let list = logs.state.patterns(on: Session.today)
     // With several logs: which team logs each pattern occurs in.
-    var logsOf: [String: [String]] = [:]
-    if logs.isSeveral {
-      for i in logs.state.incidentList {
-        for key in i.patterns where !(logsOf[key] ?? []).contains(logs.label(i.id)) {
-          logsOf[key, default: []].append(logs.label(i.id))
-        }
-      }
-    }
+    let logsOf = logs.logsOfPattern
     if json {
       Out.json(
         .array(
@@ -79,7 +72,7 @@ struct TodayCommand: ParsableCommand {
         .array(
           items.map {
             logs.isSeveral
-              ? Session.marked(Exporter.todayJSON($0), log: logs.label($0.subject))
+              ? Session.marked(Exporter.todayJSON($0), log: logs.label(of: $0))
               : Exporter.todayJSON($0)
           }))
       return
@@ -92,7 +85,7 @@ struct TodayCommand: ParsableCommand {
     var table = Table((logs.isSeveral ? ["LOG"] : []) + ["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
     for t in items {
       table.add(
-        (logs.isSeveral ? [logs.label(t.subject)] : []) + [
+        (logs.isSeveral ? [logs.label(of: t)] : []) + [
           t.kind.rawValue, t.day?.description ?? "", short.shortID(t.subject) ?? t.subject, t.title,
           t.detail,
         ])

@@ -62,61 +62,6 @@ enum Invocation {
   nonisolated(unsafe) static var leadingFiles: [String] = []
 }
 
-/// Several teams' logs read together: the union of their records, read-only.
-///
-/// Each log is opened on its own (through its own snapshot); the union is their records
-/// replayed together, so patterns count occurrences across every log. Each entity is marked
-/// with the label of the log it came from.
-struct LogUnion {
-  /// The open logs, in the order given.
-  let workspaces: [Workspace]
-  /// A short label per log: the repository or directory it lives in.
-  let labels: [String]
-  /// The union state (the one log's state when only one is open).
-  let state: LearningState
-  /// The label of the log each entity came from (empty with one log).
-  let logOf: [String: String]
-
-  /// Whether more than one log is read.
-  var isSeveral: Bool { workspaces.count > 1 }
-
-  /// The label of the log `id` came from ("" with one log).
-  func label(_ id: String) -> String { logOf[id] ?? "" }
-
-  /// Labels for `paths`: the repository holding `.learnlog/log.jsonl`, else the directory
-  /// holding the file; a label shared by two logs gets the file's name too, then a number.
-  static func labels(_ paths: [String]) -> [String] {
-    func base(_ path: String) -> String {
-      let parts = path.split(separator: "/").map(String.init)
-      guard parts.count >= 2 else { return parts.last ?? path }
-      let dir = parts[parts.count - 2]
-      if dir == ".learnlog", parts.count >= 3 { return parts[parts.count - 3] }
-      return dir
-    }
-    var labels = paths.map(base)
-    for (i, l) in labels.enumerated() where labels.filter({ $0 == l }).count > 1 {
-      let name = (paths[i].split(separator: "/").last.map(String.init) ?? "")
-      labels[i] = l + "/" + name
-    }
-    var seen: [String: Int] = [:]
-    for (i, l) in labels.enumerated() {
-      seen[l, default: 0] += 1
-      if seen[l, default: 1] > 1 { labels[i] = "\(l)#\(seen[l, default: 1])" }
-    }
-    return labels
-  }
-
-  /// The union state of the records whose entity is in `keep` (and every template).
-  func state(keeping keep: Set<String>) -> LearningState {
-    guard isSeveral else { return state }
-    let templates = Set(state.templateRevisions.keys)
-    return LearningState.replay(
-      workspaces.flatMap { ws in
-        ws.store.records.filter { keep.contains($0.entity) || templates.contains($0.entity) }
-      })
-  }
-}
-
 /// Opening the log for a command.
 enum Session {
   /// Today in the local time zone.
@@ -174,27 +119,11 @@ enum Session {
   static func openAll(_ options: GlobalOptions, lazy: Bool = false) throws -> LogUnion {
     let paths = options.logPaths
     if paths.count == 1, let path = paths.first {
-      let ws = try open(path: path, lazy: lazy)
-      return LogUnion(workspaces: [ws], labels: [""], state: ws.state, logOf: [:])
+      return LogUnion(workspaces: [try open(path: path, lazy: lazy)], labels: [""])
     }
-    var seen = Set<String>()
-    for p in paths where !seen.insert(p).inserted {
-      throw CLIError(message: "\(p) is named twice; name each log once")
-    }
-    let workspaces = try paths.map { try open(path: $0, lazy: false, readOnly: true) }
-    let labels = LogUnion.labels(paths)
-    var logOf: [String: String] = [:]
-    for (ws, label) in zip(workspaces, labels) {
-      let s = ws.state
-      for id in s.incidentList.map(\.id) + s.actionList.map(\.id) + s.experimentList.map(\.id)
-        + s.lessonList.map(\.id)
-      where logOf[id] == nil {
-        logOf[id] = label
-      }
-    }
-    let state = LearningState.replay(workspaces.flatMap { $0.store.records })
-    keepUntilExit(state)
-    return LogUnion(workspaces: workspaces, labels: labels, state: state, logOf: logOf)
+    let union = try LogUnion.open(paths: paths) { try open(path: $0, lazy: false, readOnly: true) }
+    keepUntilExit(union.state)
+    return union
   }
 
   /// Opens the log at `path` (see ``open(_:lazy:)``).

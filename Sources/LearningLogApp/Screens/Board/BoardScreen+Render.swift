@@ -136,6 +136,7 @@ extension BoardScreen {
   static func cardDetail(_ a: LearningLog.Action, context: ViewContext) -> Line {
     let today = context.today
     var spans: [Span] = [Span(" ")]
+    if let mark = context.logMark(a.id) { spans.append(mark) }
     if isVerifyDue(a, today: today) {
       spans.append(Span("verify due ", style: context.theme.warning))
     }

@@ -40,7 +40,8 @@ extension LessonsScreen {
       borderStyle: state.focus == .list ? theme.accent : theme.border, titleStyle: theme.title
     ).render(into: &buffer, area: panes.list)
     let today = context.today
-    let rowWidth = max(1, listInner.width - 4)
+    let logWidth = context.logs.map { context.logMarkWidth($0.names) + 1 } ?? 0
+    let rowWidth = max(1, listInner.width - 4 - logWidth)
     ListView(
       count: list.count, highlight: state.focus == .list ? theme.selection : theme.accent,
       emptyText: state.search.isEmpty ? "no lessons yet" : "no lesson matches"
@@ -48,9 +49,10 @@ extension LessonsScreen {
       let l = list[i]
       let first = (l.text.split(separator: "\n").first.map(String.init) ?? "")
         .truncated(toWidth: rowWidth)
+      let mark = context.logMark(l.id).map { [$0] } ?? []
       return isDue(l, today: today)
-        ? Line([Span("due ", style: theme.warning), Span(first)])
-        : Line("    " + first)
+        ? Line(mark + [Span("due ", style: theme.warning), Span(first)])
+        : Line(mark + [Span("    " + first)])
     }.render(into: &buffer, area: listInner, state: state.list)
 
     // Detail, and below it the checklists and decision criteria the incidents led to.

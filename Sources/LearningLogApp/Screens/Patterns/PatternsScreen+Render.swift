@@ -122,6 +122,15 @@ extension PatternsScreen {
       summary.append(Span(" · recurred \(recurrenceText(p))", style: theme.warning))
     }
     rows.append(DetailRow(line: Line(summary)))
+    // Several logs read together: the teams the pattern recurs across.
+    if let logs = context.logs?.pattern[p.key], !logs.isEmpty {
+      rows.append(
+        DetailRow(
+          line: Line(
+            (logs.count > 1 ? "across \(logs.count) teams: " : "in one team: ")
+              + logs.joined(separator: ", "),
+            style: logs.count > 1 ? theme.danger : theme.dim)))
+    }
     let experiments = experiments(for: p, context: context)
     if experiments.isEmpty {
       rows.append(
@@ -147,7 +156,8 @@ extension PatternsScreen {
       rows.append(
         DetailRow(
           line: Line([
-            Span("  #\(short) ", style: theme.dim), Span("\(inc.occurred) "), Span(inc.title),
+            Span("  #\(short) ", style: theme.dim),
+            context.logMark(id) ?? Span(""), Span("\(inc.occurred) "), Span(inc.title),
             Span(" [\(inc.status.rawValue)]", style: theme.dim),
           ]), incident: i))
       for a in context.domain.actions(of: id) {
