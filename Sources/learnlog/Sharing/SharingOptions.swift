@@ -9,9 +9,14 @@ import LearningLog
 struct SharingOptions: ParsableArguments {
   @OptionGroup var global: GlobalOptions
 
-  /// The log the command works on.
+  /// The log the command works on: the `--file`, else the one log `$LEARNLOG_FILES` names,
+  /// else the one found as for every command; several logs are refused, as by every write.
   func logPath(environment: [String: String]) throws -> String {
-    let explicit = global.file.isEmpty ? Invocation.leadingFiles : global.file
+    var explicit = global.file.isEmpty ? Invocation.leadingFiles : global.file
+    if explicit.isEmpty {
+      explicit = (environment["LEARNLOG_FILES"] ?? "").split(separator: ":").map(String.init)
+        .filter { !$0.isEmpty }
+    }
     guard explicit.count <= 1 else { throw GlobalOptions.severalLogs(explicit.count) }
     return LogLocator.resolve(
       explicit: explicit.first, environment: environment,

@@ -61,6 +61,14 @@ struct CLIOrganisationTests {
     let today = try #require(
       try cli.run(["today", "--json"], environment: env).json() as? [[String: Any]])
     #expect(Set(today.compactMap { $0["log"] as? String }).isSuperset(of: ["web", "api"]))
+    // A pattern item names every log the pattern occurs in.
+    let pattern = try #require(today.first { $0["subject"] as? String == "deploy/config-drift" })
+    #expect(pattern["log"] as? String == "web,api", "\(pattern)")
+    let todayTable = try cli.run(["today"], environment: env).stdout
+    #expect(
+      todayTable.split(separator: "\n").contains {
+        $0.hasPrefix("web,api ") && $0.contains("deploy/config-drift")
+      }, "\(todayTable)")
     let stats = try #require(
       try cli.run(["stats", "--json"], environment: env).json() as? [String: Any])
     #expect(stats["logs"] as? [String] == ["web", "api"])
@@ -72,20 +80,71 @@ struct CLIOrganisationTests {
     #expect((exported["incidents"] as? [Any])?.count == 2)
   }
 
-  @Test("every write names the several logs and refuses, leaving both logs unchanged")
-  func writesRefused() throws {
+  /// The commands that read several logs together (the contract's list).
+  static let readsSeveral: Set<String> = [
+    "incident list", "lesson list", "patterns", "stats", "today", "export",
+  ]
+
+  /// Every leaf command of the parser's tree, run with two logs (`--file` twice, and
+  /// `LEARNLOG_FILES`): the read commands of the contract read the union; every other one is
+  /// refused with one `error:` line naming the rule, a non-zero exit, both logs byte-for-byte
+  /// unchanged. Each refused command also runs on one log alone, to count the writes among them.
+  @Test("every command of the tree with two logs: the reads read, every other one refuses")
+  func everyCommandWithTwoLogs() throws {
     let (cli, web, api) = try Self.twoTeams()
+    let (commands, _) = try CLIProtectedFilesTests.tree(cli)
+    let known = Set(CLIProtectedFilesTests.sampleArguments.keys).union(["merge-driver"])
+    #expect(
+      Set(commands) == known,
+      "commands changed: \(Set(commands).symmetricDifference(known).sorted())")
+    #expect(Self.readsSeveral.isSubset(of: Set(commands)))
+    let incident = try #require(
+      (try cli.run(["--file", web, "incident", "list", "--json"]).json() as? [[String: Any]])?
+        .first?["id"] as? String)
+    let importFile = cli.file("in.csv", "title\nimported\n")
     let before = [cli.bytes(web), cli.bytes(api)]
-    let writes: [[String]] = [
-      ["incident", "add", "--title", "x"], ["lesson", "add", "--text", "x"],
-      ["import", cli.file("i.csv", "title\nx\n")], ["init"], ["repair", "--yes"],
-    ]
-    for w in writes {
-      let r = try cli.run(["--file", web, "--file", api] + w)
-      #expect(r.status != 0, "\(w) was not refused")
-      #expect(r.stderr.hasPrefix("error: ") && r.stderr.split(separator: "\n").count == 1, "\(w): \(r.stderr)")
-      #expect(r.stderr.contains("one log"), "\(w): \(r.stderr)")
+    var refused: [String] = []
+    var writes: [String] = []
+    for command in commands.sorted() where command != "merge-driver" {
+      let args = (CLIProtectedFilesTests.sampleArguments[command] ?? []).map {
+        $0 == "abc" ? incident : ($0 == "IMPORT" ? importFile : $0)
+      }
+      let ways: [(String, [String], [String: String?])] = [
+        ("--file twice before", ["--file", web, "--file", api] + args, [:]),
+        ("--file twice after", args + ["--file", web, "--file", api], [:]),
+        ("LEARNLOG_FILES", args, ["LEARNLOG_FILES": web + ":" + api, "LEARNLOG_FILE": nil]),
+      ]
+      for (how, arguments, environment) in ways {
+        let r = try cli.run(arguments, environment: environment)
+        let label = "\(command) (\(how))"
+        if Self.readsSeveral.contains(command) {
+          #expect(r.status == 0, "\(label) failed: \(r.stderr)")
+        } else {
+          #expect(r.status != 0, "\(label) was not refused")
+          let lines = r.stderr.split(separator: "\n")
+          #expect(
+            lines.count == 1 && r.stderr.hasPrefix("error: ") && r.stderr.contains("one log"),
+            "\(label): \(r.stderr)")
+        }
+        #expect([cli.bytes(web), cli.bytes(api)] == before, "\(label) changed a log")
+      }
+      guard !Self.readsSeveral.contains(command) else { continue }
+      refused.append(command)
+      // On one log alone (a copy), does it write? Only to count the writes refused above.
+      let copy = cli.directory + "/copy/.learnlog/log.jsonl"
+      try? FileManager.default.createDirectory(
+        atPath: cli.directory + "/copy/.learnlog", withIntermediateDirectories: true)
+      try before[0].write(to: URL(fileURLWithPath: copy))
+      _ = try cli.run(["--file", copy] + args)
+      if cli.bytes(copy) != before[0] { writes.append(command) }
     }
-    #expect([cli.bytes(web), cli.bytes(api)] == before)
+    // The writes among them: at least the ones the contract names.
+    for w in ["incident add", "incident set", "lesson add", "import", "action add"] {
+      #expect(writes.contains(w), "\(w) did not write on one log: \(writes)")
+    }
+    print(
+      "two logs: \(Self.readsSeveral.count) read commands read the union; \(refused.count) others "
+        + "refused 3 ways each, \(writes.count) of them writes on one log (\(writes.joined(separator: ", "))); "
+        + "both logs unchanged")
   }
 }
