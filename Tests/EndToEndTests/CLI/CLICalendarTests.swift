@@ -72,6 +72,23 @@ struct CLICalendarTests {
     #expect(late.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }.count == 9)
   }
 
+  /// Runs calcurse on the data directory `home` with `arguments`; its status and output.
+  static func calcurse(_ cli: CLISandbox, home: String, _ arguments: [String]) throws -> (
+    status: Int32, output: String
+  ) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(calcursePath))
+    process.arguments = ["-D", home] + arguments
+    process.environment = ["HOME": cli.directory + "/home", "LANG": "C.UTF-8", "TZ": "UTC"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+  }
+
   @Test(
     "calcurse imports the calendar: every item, and the incident's title in a summary",
     .enabled(if: calcursePath != nil, "calcurse is not installed"))
@@ -82,17 +99,8 @@ struct CLICalendarTests {
     #expect(r.status == 0, "\(r.stderr)")
     let home = cli.directory + "/calcurse"
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(calcursePath))
-    process.arguments = ["-D", home, "-i", file]
-    process.environment = ["HOME": cli.directory + "/home", "LANG": "C.UTF-8", "TZ": "UTC"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(report)")
+    let (status, report) = try Self.calcurse(cli, home: home, ["-i", file])
+    #expect(status == 0, "\(report)")
     #expect(report.contains("0 skipped"), "\(report)")
     let apts = (try? String(contentsOfFile: home + "/apts", encoding: .utf8)) ?? ""
     let todo = (try? String(contentsOfFile: home + "/todo", encoding: .utf8)) ?? ""
@@ -105,6 +113,15 @@ struct CLICalendarTests {
     #expect(events.contains { $0.hasPrefix("02/15/2026 [1] ") && $0.contains("Retire mitigation") })
     #expect(events.contains { $0.hasPrefix("01/15/2099 [1] ") && $0.contains("Review incident") })
     #expect(events.contains { $0.hasPrefix("03/01/2026 [1] ") && $0.contains("Check experiment") })
+    // Every kind of dated thing is there: due dates, action reviews, the experiment check, the
+    // lesson's revalidation, the scheduled review, the mitigation's end.
+    for summary in [
+      "Due: ", "Review action: ", "Check experiment: ", "Revalidate lesson: ", "Review incident: ",
+      "Retire mitigation: ",
+    ] {
+      #expect(
+        (events + todos).contains { $0.contains(summary) }, "no \(summary) item: \(apts)\(todo)")
+    }
     // The summary came through unescaped: comma, semicolon and accents intact, with the short id.
     let short = String(web.prefix(6))
     #expect(
@@ -112,5 +129,62 @@ struct CLICalendarTests {
         $0.contains("Due: Diff configs per region — Checkout errors, après déploiement; eu (")
           && $0.contains(short)
       }, "\(todo)")
+  }
+}
+
+extension CLICalendarTests {
+  /// calcurse's own SHA1 of every item in its data directory `home`, one per line.
+  static func hashes(_ cli: CLISandbox, home: String) throws -> [String] {
+    let (status, output) = try calcurse(
+      cli, home: home,
+      [
+        "-G", "--format-apt", "%(hash)\\n", "--format-event", "%(hash)\\n",
+        "--format-todo", "%(hash)\\n", "--format-recur-apt", "%(hash)\\n",
+        "--format-recur-event", "%(hash)\\n",
+      ])
+    #expect(status == 0, "\(output)")
+    return output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+  }
+
+  /// Importing the export again brings nothing new: every item it makes is one calcurse
+  /// already holds (calcurse appends what it imports, keyed by its own hash, so the items are
+  /// compared by that hash). A renamed incident keeps its items' UIDs, so a calendar keyed by
+  /// UID updates them in place; calcurse holds the changed items beside the old ones.
+  @Test(
+    "re-importing into calcurse brings nothing new; a change keeps every UID",
+    .enabled(if: calcursePath != nil, "calcurse is not installed"))
+  func reimportIntoCalcurse() throws {
+    let (cli, _) = try Self.sandbox()
+    let home = cli.directory + "/calcurse"
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    let first = cli.directory + "/first.ics"
+    #expect(try cli.run(["export", "--format", "ics", "--output", first]).status == 0)
+    _ = try Self.calcurse(cli, home: home, ["-i", first])
+    let once = try Self.hashes(cli, home: home)
+    #expect(once.count == 10, "\(once)")
+    #expect(Set(once).count == 10)
+    // The same log exported again, imported again: the same ten items, none new.
+    let second = cli.directory + "/second.ics"
+    #expect(try cli.run(["export", "--format", "ics", "--output", second]).status == 0)
+    _ = try Self.calcurse(cli, home: home, ["-i", second])
+    let twice = try Self.hashes(cli, home: home)
+    #expect(Set(twice) == Set(once), "the second import brought new items")
+    // An incident renamed: the same UIDs; the summaries naming it changed.
+    func uids(_ path: String) -> [String] {
+      ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").components(separatedBy: "\r\n")
+        .filter { $0.hasPrefix("UID:") }
+    }
+    let incidents = try #require(
+      try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]])
+    let api = try #require(
+      incidents.first { $0["title"] as? String == "Slow search" }?["id"] as? String)
+    try cli.ok(["incident", "set", api, "title", "Slow search on /q"])
+    let third = cli.directory + "/third.ics"
+    #expect(try cli.run(["export", "--format", "ics", "--output", third]).status == 0)
+    #expect(uids(third) == uids(first))
+    _ = try Self.calcurse(cli, home: home, ["-i", third])
+    let after = try Self.hashes(cli, home: home)
+    // Its action's due date and review date name the incident: two items changed.
+    #expect(Set(after).subtracting(once).count == 2, "\(after.count) items after the change")
   }
 }

@@ -151,7 +151,7 @@ public enum CalendarExport {
     return CalendarItem(
       entity: action.id, kind: "review", day: review,
       summary: "Review action: \(action.title) — \(incidentLabel(action.incident, state))",
-      description: "Did it work? Signal: \(action.signal)")
+      description: "Did it work?" + (action.signal.isEmpty ? "" : " Signal: \(action.signal)"))
   }
 
   /// An experiment's check date: an all-day event, until it is decided.
