@@ -143,4 +143,33 @@ struct CLIExternalImportTests {
     #expect(r.stderr.split(separator: "\n").count == 1)
     #expect(cli.bytes(cli.log) == before)
   }
+
+  /// Thousands of issues: on a terminal, standard error shows how far the import is (one line
+  /// rewritten in place, ended by the count written); through a pipe, only the summary.
+  @Test("progress on a terminal for thousands of rows, never on a pipe", arguments: ["github", "jira"])
+  func progressOnATerminal(format: String) throws {
+    let n = 3_000
+    let text = format == "github" ? try Self.githubJSON(n) : Self.jiraCSV(n)
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let file = cli.file("big.\(format)", text)
+    var env = cli.environment
+    env["TERM"] = "xterm"
+    let tty = try TerminalOutputMatrixTests.runOnTerminal(
+      cli.binary, ["import", file, "--format", format], directory: cli.directory,
+      environment: env)
+    let shown = String(decoding: tty.terminal, as: UTF8.self)
+    #expect(tty.status == 0, "\(shown)")
+    #expect(shown.contains("\r\u{1B}[Kimport: 1000 of \(n) issues checked"), "\(shown)")
+    #expect(shown.contains("import: \(n) of \(n) issues checked"), "\(shown)")
+    #expect(shown.contains("imported \(n) incidents"), "\(shown)")
+    #expect(try Self.incidents(cli).count == n)
+    // A pipe: the summary alone, no carriage return, no escape sequence.
+    let other = try CLISandbox()
+    try other.ok(["init"])
+    let piped = try other.run(["import", other.file("big.\(format)", text), "--format", format])
+    #expect(piped.status == 0, "\(piped.stderr)")
+    #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("\u{1B}"), "\(piped.stderr)")
+    #expect(!piped.stderr.contains("issues checked"), "\(piped.stderr)")
+  }
 }
