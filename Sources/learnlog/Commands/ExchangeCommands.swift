@@ -83,7 +83,10 @@ struct ExportCommand: ParsableCommand {
     switch format {
     case .json: text = Exporter.json(state, on: today, includePrivate: includePrivate)
     case .csv: text = Exporter.csv(state, table: csvTable)
-    case .markdown: text = Exporter.markdown(state, team: team, since: sinceDay, until: today)
+    case .markdown:
+      text = Exporter.markdown(
+        state, team: team, since: sinceDay, until: today,
+        logs: logs.isSeveral ? logs.marks : nil)
     case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now)
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")

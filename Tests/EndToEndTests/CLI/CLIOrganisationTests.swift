@@ -74,6 +74,14 @@ struct CLIOrganisationTests {
     #expect(stats["logs"] as? [String] == ["web", "api"])
     let digest = try cli.run(["export", "--format", "markdown"], environment: env).stdout
     #expect(digest.contains("web drift 1") && digest.contains("api drift 2"))
+    // The digest spans the teams: it names the logs, marks each incident with its log, orders
+    // them by day across logs, and says the pattern recurs across both.
+    #expect(digest.contains("Across 2 team logs: web, api"), "\(digest)")
+    let rows = digest.split(separator: "\n").filter { $0.hasPrefix("| 2026-") }
+    #expect(
+      rows.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }[1] }
+        == ["web", "api", "web", "api"], "\(rows)")
+    #expect(digest.contains("escalated, across 2 teams (web, api)"), "\(digest)")
     let exported = try #require(
       try cli.run(["export", "--format", "json", "--team", "api"], environment: env).json()
         as? [String: Any])

@@ -476,13 +476,23 @@ public enum Exporter {
 
   /// A "What we learned" digest in Markdown for `team` (every team when nil) from `since`
   /// (the last 30 days when nil) to `until`.
+  ///
+  /// With `logs` (several teams' logs read together), the digest names the logs, marks each
+  /// incident with its log, orders the incidents by day across logs, and says which logs each
+  /// repeating pattern occurs in.
   public static func markdown(
-    _ state: LearningState, team: String? = nil, since: Day? = nil, until: Day
+    _ state: LearningState, team: String? = nil, since: Day? = nil, until: Day,
+    logs: LogLabels? = nil
   ) -> String {
     let from = since ?? until.adding(days: -30)
     func inTeam(_ t: String) -> Bool { team == nil || t == team }
-    let incs = state.incidentList.filter {
+    var incs = state.incidentList.filter {
       inTeam($0.team) && $0.occurred >= from && $0.occurred <= until
+    }
+    if logs != nil {
+      // Stable: incidents of one day keep their log's order.
+      incs = incs.enumerated().sorted { ($0.element.occurred, $0.offset) < ($1.element.occurred, $1.offset) }
+        .map(\.element)
     }
     let lessons = state.lessonList.filter { l in
       let d = Day(utcMilliseconds: l.createdAt)
@@ -491,6 +501,9 @@ public enum Exporter {
     }
     var out = "# What we learned\n\n"
     out += "\(team.map { "Team **\(md($0))**, " } ?? "All teams, ")\(from) to \(until)\n\n"
+    if let logs {
+      out += "Across \(logs.names.count) team logs: \(logs.names.map(md).joined(separator: ", "))\n\n"
+    }
     out += "## Lessons\n\n"
     if lessons.isEmpty { out += "No new lessons in this period.\n" }
     for l in lessons {
@@ -504,12 +517,13 @@ public enum Exporter {
     if incs.isEmpty {
       out += "No incidents in this period.\n"
     } else {
-      out += "| Day | Kind | Team | Incident | Root cause | Patterns | Review |\n"
-      out += "|---|---|---|---|---|---|---|\n"
+      out += "| Day |" + (logs == nil ? "" : " Log |") + " Kind | Team | Incident | Root cause | Patterns | Review |\n"
+      out += "|---|" + (logs == nil ? "" : "---|") + "---|---|---|---|---|---|\n"
       let timeline = PatternTimeline(state)
       for i in incs {
         let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
-        out += "| \(i.occurred) | \(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
+        out += "| \(i.occurred) | " + (logs.map { md($0.label(i.id)) + " | " } ?? "")
+        out += "\(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
         out += "\(md(i.answer("root-cause") ?? "")) | "
         out += i.patterns.map { mdCode($0, inTable: true) }.joined(separator: " ")
         out += " | \(complete) |\n"
@@ -538,6 +552,9 @@ public enum Exporter {
         var line =
           "- \(mdCode(p.key)): \(p.inWindow) in the last \(state.policy.windowDays) days, \(p.step.rawValue)"
         if p.recurredAfterVerifiedFix { line += ", came back after a verified fix" }
+        if let across = logs?.pattern[p.key], across.count > 1 {
+          line += ", across \(across.count) teams (\(across.map(md).joined(separator: ", ")))"
+        }
         out += line + "\n"
       }
     }
