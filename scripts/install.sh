@@ -36,6 +36,10 @@ if [ ! -s "$page" ]; then
   exit 1
 fi
 
+# A blank line of a command's discussion is a paragraph break in mdoc (as a blank line, man
+# warns "Empty input line").
+sed -i 's/^$/.Pp/' "$page"
+
 install -d "$prefix/bin" "$prefix/share/man/man1" "$prefix/share/bash-completion/completions" \
   "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
 install -m 0755 "$bin" "$prefix/bin/learnlog"

@@ -17,6 +17,8 @@ struct Learnlog: ParsableCommand {
       Where things live:
         log             --file, else $LEARNLOG_FILE, else the nearest
                         .learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl
+        several logs    --file more than once, or $LEARNLOG_FILES (a:b): read
+                        together, read-only, by the read commands and the app
         private notes   $XDG_DATA_HOME/learnlog/private/ (never shared)
         form drafts     $XDG_STATE_HOME/learnlog/drafts/
         writer id       $XDG_CONFIG_HOME/learnlog/writer-id

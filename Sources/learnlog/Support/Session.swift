@@ -8,8 +8,9 @@ struct GlobalOptions: ParsableArguments {
     name: .long,
     help: ArgumentHelp(
       "The log file (default: $LEARNLOG_FILES, else $LEARNLOG_FILE, else the nearest "
-        + ".learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl). Read commands take "
-        + "it more than once to read several teams' logs together.", valueName: "path"))
+        + ".learnlog/log.jsonl, else $XDG_DATA_HOME/learnlog/log.jsonl). Read commands and "
+        + "the app take it more than once to read several teams' logs together, read-only.",
+      valueName: "path"))
   var file: [String] = []
 
   /// Every log path this invocation names: the `--file`s, else `$LEARNLOG_FILES` (split by
