@@ -88,6 +88,24 @@ struct CLIOrganisationTests {
     #expect((exported["incidents"] as? [Any])?.count == 2)
   }
 
+  @Test("each log keeps its own snapshot: reading two logs together leaves one per log")
+  func eachLogItsOwnSnapshot() throws {
+    let (cli, web, api) = try Self.twoTeams()
+    let cache = cli.directory + "/home/.cache/learnlog"
+    try? FileManager.default.removeItem(atPath: cache)
+    func snapshots() -> [String] {
+      ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? [])
+        .filter { $0.hasSuffix(".snapshot") }.sorted()
+    }
+    try cli.ok(["--file", web, "--file", api, "incident", "list"])
+    let both = snapshots()
+    #expect(both.count == 2, "\(both)")
+    // Each one is the snapshot a single-log read of that log uses: reading each alone adds none.
+    try cli.ok(["--file", web, "incident", "list"])
+    try cli.ok(["--file", api, "incident", "list"])
+    #expect(snapshots() == both)
+  }
+
   /// The commands that read several logs together (the contract's list).
   static let readsSeveral: Set<String> = [
     "incident list", "lesson list", "patterns", "stats", "today", "export",
