@@ -15,7 +15,8 @@ import Testing
   static func twoTeams() throws -> (MemoryFileSystem, paths: [String]) {
     let fs = MemoryFileSystem()
     let notes = PrivateStore(directory: "/home/private")
-    let web = try Workspace.create(path: "/repos/web/.learnlog/log.jsonl", privateStore: notes, fileSystem: fs)
+    let web = try Workspace.create(
+      path: "/repos/web/.learnlog/log.jsonl", privateStore: notes, fileSystem: fs)
     web.store.writerID = "web"
     _ = try web.perform { _ in Plan(shared: try DemoData.drafts(today: testToday)) }
     _ = try web.perform(
@@ -24,7 +25,8 @@ import Testing
           title: "web queue backlog", team: "web", patterns: ["queue/backlog"],
           occurred: "2026-11-10")),
       context: CommandContext(today: testToday, now: 1_764_000_000_000, author: "web-lead"))
-    let api = try Workspace.create(path: "/repos/api/.learnlog/log.jsonl", privateStore: notes, fileSystem: fs)
+    let api = try Workspace.create(
+      path: "/repos/api/.learnlog/log.jsonl", privateStore: notes, fileSystem: fs)
     api.store.writerID = "api"
     let context = CommandContext(today: testToday, now: 1_764_000_000_000, author: "api-lead")
     for n in 1...2 {
@@ -38,11 +40,13 @@ import Testing
       if n == 1, let id = plan.createdID {
         _ = try api.perform(
           .addAction(
-            NewAction(incident: id, title: "api: fsync before ack", owner: "api-ops", due: "2026-11-20")),
+            NewAction(
+              incident: id, title: "api: fsync before ack", owner: "api-ops", due: "2026-11-20")),
           context: context)
       }
     }
-    _ = try api.perform(.addLesson(NewLesson(text: "api: acknowledge after fsync")), context: context)
+    _ = try api.perform(
+      .addLesson(NewLesson(text: "api: acknowledge after fsync")), context: context)
     return (fs, [web.path, api.path])
   }
 
@@ -100,7 +104,9 @@ import Testing
     for item in items {
       let mark = labels.label(of: item)
       #expect(!mark.isEmpty, "\(item.kind) \(item.subject) has no log")
-      let row = today.first { $0.contains(item.title.prefix(30)) && $0.contains(item.day?.description ?? "") }
+      let row = today.first {
+        $0.contains(item.title.prefix(30)) && $0.contains(item.day?.description ?? "")
+      }
       let text = try #require(row, "no row for \(item.title)")
       let start = text.drop { $0 == " " || $0 == "▶" }
       #expect(start.hasPrefix(mark + " "), "today row \(text) not marked \(mark)")
@@ -128,8 +134,10 @@ import Testing
     var (fs, paths, session, program, model, s) = try Self.app()
     let web = try Workspace(
       path: paths[0], readOnly: true, privateStore: PrivateStore(directory: "/p"), fileSystem: fs)
-    let alone = try #require(web.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
-    let both = try #require(session.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
+    let alone = try #require(
+      web.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
+    let both = try #require(
+      session.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
     #expect(alone.step != .escalated && alone.count == 1)
     #expect(both.step == .escalated && both.count == 3)
     #expect(session.logLabels?.pattern["data/lost-writes"] == ["web", "api"])
@@ -139,7 +147,9 @@ import Testing
     try Self.type(String(repeating: "j ", count: i), model, program, &s)
     let lines = program.frame(for: s, size: s.size).buffer.lines()
     #expect(lines.contains { $0.contains("data/lost-writes") && $0.contains("escalated") })
-    #expect(lines.contains { $0.contains("across 2 teams: web, api") }, "\(lines.joined(separator: "\n"))")
+    #expect(
+      lines.contains { $0.contains("across 2 teams: web, api") }, "\(lines.joined(separator: "\n"))"
+    )
     #expect(lines.contains { $0.contains(" api ") && $0.contains("api lost writes 1") })
   }
 

@@ -329,9 +329,10 @@ public enum IncidentsScreen: AppScreen {
         Rect(size: context.viewport), contentWidth: rowWidth(context))
       if state.focus == .detail {
         // Clamped to the end: the last line in the pane's last row at most.
-        let count = selectedID.flatMap { context.domain.incidents[$0] }.map {
-          detailLines($0, context: context, paneWidth: detailArea.width).count
-        } ?? 0
+        let count =
+          selectedID.flatMap { context.domain.incidents[$0] }.map {
+            detailLines($0, context: context, paneWidth: detailArea.width).count
+          } ?? 0
         let end = Swift.max(0, count - detailArea.height)
         let page = Swift.max(1, detailArea.height)
         var top = Swift.min(state.detailScroll, end)
@@ -503,11 +504,11 @@ public enum IncidentsScreen: AppScreen {
       }
       return Line(
         (context.logMark(inc.id).map { [$0] } ?? []) + [
-        Span(inc.statusGlyph + " "),
-        Span(inc.severity.short.padded(toWidth: 5), style: sevStyle),
-        Span(inc.occurred.monthDay + " ", style: theme.dim),
-        Span(inc.title),
-      ])
+          Span(inc.statusGlyph + " "),
+          Span(inc.severity.short.padded(toWidth: 5), style: sevStyle),
+          Span(inc.occurred.monthDay + " ", style: theme.dim),
+          Span(inc.title),
+        ])
     }.render(into: &buffer, area: listArea, state: state.list)
     // A thin divider between the panes.
     for y in detailArea.y..<detailArea.maxY where detailArea.x > 0 {

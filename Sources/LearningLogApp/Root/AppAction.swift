@@ -52,7 +52,8 @@ public enum AppAction: Sendable {
     case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
       .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
-    case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed, .editorReturned,
+    case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
+      .editorReturned,
       .navigate, .setStatus, .showPrivateSpace:
       return false
     }

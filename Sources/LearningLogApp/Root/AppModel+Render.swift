@@ -51,7 +51,9 @@ extension AppModel {
       let d = state.context.domain
       let summary =
         (state.readOnly == nil ? "" : "read-only · ")
-        + (state.context.logs.map { "\($0.names.count) logs: \($0.names.joined(separator: ", ")) · " }
+        + (state.context.logs.map {
+          "\($0.names.count) logs: \($0.names.joined(separator: ", ")) · "
+        }
           ?? "")
         + "\(d.incidents.count) incidents · \(d.actions.count) actions · \(d.lessons.count) lessons · \(state.context.todayCount) carried over"
       frame.buffer.setString(

@@ -246,7 +246,8 @@ public struct AppModel: ProgramModel {
       }
       let kind = state.form?.kind
       state.form = nil
-      state.status = StatusMessage("saved: \(purpose)" + Self.nextStep(after: kind, createdID, state))
+      state.status = StatusMessage(
+        "saved: \(purpose)" + Self.nextStep(after: kind, createdID, state))
       if case .newIncident = kind, let id = createdID {
         state.tab = .incidents
         _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
@@ -449,7 +450,8 @@ public struct AppModel: ProgramModel {
       guard let id = createdID, let inc = domain.incidents[id], inc.severity >= .high else {
         return ""
       }
-      return " — a \(inc.severity.rawValue) incident asks for time to reflect: S schedules its review"
+      return
+        " — a \(inc.severity.rawValue) incident asks for time to reflect: S schedules its review"
     default:
       return ""
     }

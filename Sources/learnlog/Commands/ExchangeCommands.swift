@@ -91,7 +91,8 @@ struct ExportCommand: ParsableCommand {
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
-      try Self.write(text, to: output, private: includePrivate, logPath: global.logPaths.first ?? "")
+      try Self.write(
+        text, to: output, private: includePrivate, logPath: global.logPaths.first ?? "")
       Out.note("wrote \(output)")
     } else {
       Out.data(text)

@@ -120,13 +120,16 @@ struct StatsCommand: ParsableCommand {
       Out.json(.object(o))
       return
     }
-    if logs.isSeveral { Out.line("logs                        \(logs.labels.joined(separator: ", "))") }
+    if logs.isSeveral {
+      Out.line("logs                        \(logs.labels.joined(separator: ", "))")
+    }
     func pct(_ d: Double) -> String { String(format: "%.0f%%", d * 100) }
     Out.line("incidents                   \(s.incidentCount)")
     Out.line("actions                     \(s.actionCount)")
     Out.line("repeat rate                 \(pct(s.repeatRate))")
     Out.line(
-      "actions verified effective  \(pct(s.verifiedEffectiveShare))  (awaiting verification: \(s.awaitingVerification))")
+      "actions verified effective  \(pct(s.verifiedEffectiveShare))  (awaiting verification: \(s.awaitingVerification))"
+    )
     Out.line("specific action plans       \(pct(s.specificityShare))")
     Out.line(
       "median days to first action"

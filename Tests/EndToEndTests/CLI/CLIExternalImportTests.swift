@@ -125,13 +125,22 @@ struct CLIExternalImportTests {
     #expect(cli.bytes(cli.log) == before, "re-importing changed the log")
   }
 
-  @Test("one bad row imports nothing and names the row", arguments: [
-    ("github", "[{\"number\":1,\"title\":\"ok\",\"createdAt\":\"2024-03-01T00:00:00Z\",\"url\":\"u1\"},{\"number\":2,\"title\":\"bad\",\"createdAt\":\"yesterday\",\"url\":\"u2\"}]", "item 2"),
-    ("github", "{\"not\":\"a list\"}", "expected a list"),
-    ("jira", "Summary,Issue key,Created\nok,A-1,12/Mar/24 3:04 PM\nbad,A-2,32/Mar/24 3:04 PM\n", "row 3"),
-    ("jira", "Summary,Issue key,Created\nok,,12/Mar/24 3:04 PM\n", "row 2"),
-    ("jira", "Title,Created\nok,12/Mar/24\n", "Issue key"),
-  ])
+  @Test(
+    "one bad row imports nothing and names the row",
+    arguments: [
+      (
+        "github",
+        "[{\"number\":1,\"title\":\"ok\",\"createdAt\":\"2024-03-01T00:00:00Z\",\"url\":\"u1\"},{\"number\":2,\"title\":\"bad\",\"createdAt\":\"yesterday\",\"url\":\"u2\"}]",
+        "item 2"
+      ),
+      ("github", "{\"not\":\"a list\"}", "expected a list"),
+      (
+        "jira", "Summary,Issue key,Created\nok,A-1,12/Mar/24 3:04 PM\nbad,A-2,32/Mar/24 3:04 PM\n",
+        "row 3"
+      ),
+      ("jira", "Summary,Issue key,Created\nok,,12/Mar/24 3:04 PM\n", "row 2"),
+      ("jira", "Title,Created\nok,12/Mar/24\n", "Issue key"),
+    ])
   func badRow(format: String, text: String, names: String) throws {
     let cli = try CLISandbox()
     try cli.ok(["init"])
@@ -146,7 +155,8 @@ struct CLIExternalImportTests {
 
   /// Thousands of issues: on a terminal, standard error shows how far the import is (one line
   /// rewritten in place, ended by the count written); through a pipe, only the summary.
-  @Test("progress on a terminal for thousands of rows, never on a pipe", arguments: ["github", "jira"])
+  @Test(
+    "progress on a terminal for thousands of rows, never on a pipe", arguments: ["github", "jira"])
   func progressOnATerminal(format: String) throws {
     let n = 3_000
     let text = format == "github" ? try Self.githubJSON(n) : Self.jiraCSV(n)

@@ -37,7 +37,8 @@ struct CLIOrganisationTests {
     let drift = try #require(both.first { $0["key"] as? String == "deploy/config-drift" })
     #expect(drift["count"] as? Int == 4)
     #expect(drift["step"] as? String == "escalated")
-    #expect(drift["logs"] as? [String] == ["web", "api"] || drift["logs"] as? [String] == ["api", "web"])
+    #expect(
+      drift["logs"] as? [String] == ["web", "api"] || drift["logs"] as? [String] == ["api", "web"])
     let table = try cli.ok(["patterns", "--file", web, "--file", api])
     #expect(table.contains("across 2 teams"), "\(table)")
   }

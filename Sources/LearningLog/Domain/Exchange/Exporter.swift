@@ -491,8 +491,10 @@ public enum Exporter {
     }
     if logs != nil {
       // Stable: incidents of one day keep their log's order.
-      incs = incs.enumerated().sorted { ($0.element.occurred, $0.offset) < ($1.element.occurred, $1.offset) }
-        .map(\.element)
+      incs = incs.enumerated().sorted {
+        ($0.element.occurred, $0.offset) < ($1.element.occurred, $1.offset)
+      }
+      .map(\.element)
     }
     let lessons = state.lessonList.filter { l in
       let d = Day(utcMilliseconds: l.createdAt)
@@ -502,7 +504,8 @@ public enum Exporter {
     var out = "# What we learned\n\n"
     out += "\(team.map { "Team **\(md($0))**, " } ?? "All teams, ")\(from) to \(until)\n\n"
     if let logs {
-      out += "Across \(logs.names.count) team logs: \(logs.names.map(md).joined(separator: ", "))\n\n"
+      out +=
+        "Across \(logs.names.count) team logs: \(logs.names.map(md).joined(separator: ", "))\n\n"
     }
     out += "## Lessons\n\n"
     if lessons.isEmpty { out += "No new lessons in this period.\n" }
@@ -517,7 +520,9 @@ public enum Exporter {
     if incs.isEmpty {
       out += "No incidents in this period.\n"
     } else {
-      out += "| Day |" + (logs == nil ? "" : " Log |") + " Kind | Team | Incident | Root cause | Patterns | Review |\n"
+      out +=
+        "| Day |" + (logs == nil ? "" : " Log |")
+        + " Kind | Team | Incident | Root cause | Patterns | Review |\n"
       out += "|---|" + (logs == nil ? "" : "---|") + "---|---|---|---|---|---|\n"
       let timeline = PatternTimeline(state)
       for i in incs {
