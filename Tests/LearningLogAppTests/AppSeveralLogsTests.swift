@@ -153,6 +153,26 @@ import Testing
     #expect(lines.contains { $0.contains(" api ") && $0.contains("api lost writes 1") })
   }
 
+  @Test func anIncidentAppendedToATeamLogMeanwhileShowsMarkedWithItsLog() throws {
+    var (fs, paths, _, program, model, s) = try Self.app()
+    let api = try Workspace(
+      path: paths[1], privateStore: PrivateStore(directory: "/home/private"), fileSystem: fs)
+    api.store.writerID = "api-2"
+    let plan = try api.perform(
+      .addIncident(NewIncident(title: "api fresh one", team: "api", occurred: "2026-11-24")),
+      context: CommandContext(today: testToday, now: 1_764_100_000_000, author: "api-lead"))
+    let id = try #require(plan.createdID)
+    // The next idle tick reads what the team's log gained, and its mark.
+    program.send(.tick, to: &s)
+    #expect(s.context.domain.incidents[id] != nil)
+    #expect(s.context.logs?.label(id) == "api")
+    try Self.type("2", model, program, &s)
+    let lines = program.frame(for: s, size: s.size).buffer.lines()
+    #expect(
+      lines.contains { $0.hasPrefix("api ") && $0.contains("api fresh one") },
+      "\(lines.joined(separator: "\n"))")
+  }
+
   /// Every key of every screen's keymap, then keys that would complete what it opened (a
   /// reason, an outcome, a save): no form opens, no write reaches the session or the logs, and
   /// every write is refused with the one line naming the logs.
