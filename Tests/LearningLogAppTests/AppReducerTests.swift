@@ -350,7 +350,7 @@ struct WriteFailure: Error, CustomStringConvertible {
     }
     try app.type("n", into: &s)
     let formHelp = app.model.helpSections(s).flatMap(\.entries)
-    #expect(formHelp.contains { $0.help == "Ctrl-E end of line · again: $EDITOR" })
+    #expect(formHelp.contains { $0.keys == "Ctrl-E" && $0.help == "end of line · again: $EDITOR" })
     #expect(formHelp.contains { $0.keys == "Ctrl-S" })
   }
 }

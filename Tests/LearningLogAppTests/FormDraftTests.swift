@@ -35,6 +35,7 @@ import Testing
       return .retireMitigation(try #require(domain.actionList.first { $0.type == .mitigate }).id)
     case .addWin: return .addWin
     case .addNote: return .addNote(incident: incident.id)
+    case .addPrivateNote: return .addPrivateNote
     }
   }
 

@@ -31,6 +31,9 @@ public enum FormKind: Hashable, Sendable {
   case addWin
   /// A private note on an incident (the private file only).
   case addNote(incident: String)
+  /// A private note or reflection added from the private space, about any incident (the
+  /// private file only).
+  case addPrivateNote
 }
 
 extension FormKind {
@@ -54,6 +57,7 @@ extension FormKind {
     case retireMitigation = "retire-mitigation"
     case addWin = "add-win"
     case addNote = "add-note"
+    case addPrivateNote = "add-private-note"
 
     /// How the form is called in messages ("new incident").
     public var title: String {
@@ -75,6 +79,7 @@ extension FormKind {
       case .retireMitigation: return "mitigation retirement"
       case .addWin: return "new win"
       case .addNote: return "private note"
+      case .addPrivateNote: return "private note or reflection"
       }
     }
   }
@@ -99,6 +104,7 @@ extension FormKind {
     case .retireMitigation: return .retireMitigation
     case .addWin: return .addWin
     case .addNote: return .addNote
+    case .addPrivateNote: return .addPrivateNote
     }
   }
 
@@ -112,7 +118,7 @@ extension FormKind {
       .addNote(let id):
       return id
     case .addLesson(let id): return id
-    case .newIncident, .addWin: return nil
+    case .newIncident, .addWin, .addPrivateNote: return nil
     }
   }
 
@@ -168,6 +174,7 @@ extension FormKind {
       default: self = .changeTemplate(incident: id)
       }
     case .addWin: self = .addWin
+    case .addPrivateNote: self = .addPrivateNote
     case .addExperiment, .decideExperiment, .scheduleReview, .retireMitigation, .addNote:
       guard let id = subject else { return nil }
       switch name {

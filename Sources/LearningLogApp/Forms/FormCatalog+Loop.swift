@@ -58,6 +58,13 @@ extension FormCatalog {
           text("team", "Team"),
           text("people", "People (comma-separated)"),
         ]))
+    case .addPrivateNote:
+      return ActiveForm(
+        kind: kind, title: "Private note or reflection (your private file only)",
+        form: FormState(fields: [
+          text("incident", "About incident (id or short id)", required: true),
+          area("text", "Note or reflection", height: 4),
+        ]))
     case .addNote(let id):
       guard domain.incidents.contains(id) else { return nil }
       return ActiveForm(
@@ -69,8 +76,23 @@ extension FormCatalog {
   }
 
   /// The commands a filled closed-loop form saves (nil for other forms).
-  static func loopCommands(_ f: ActiveForm) -> Result<[Command], FormProblem>? {
+  static func loopCommands(_ f: ActiveForm, context: ViewContext) -> Result<
+    [Command], FormProblem
+  >? {
     switch f.kind {
+    case .addPrivateNote:
+      let id: String
+      do {
+        id = try context.domain.resolve(f.value("incident"), .incident)
+      } catch let e as DomainError {
+        return .failure(FormProblem(field: 0, message: e.message))
+      } catch {
+        return .failure(FormProblem(field: 0, message: "\(error)"))
+      }
+      guard !f.value("text").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        return .failure(FormProblem(field: 1, message: "the note is empty; write something"))
+      }
+      return .success([.addNote(incident: id, text: f.value("text"))])
     case .addExperiment(let id):
       return .success([
         .addExperiment(

@@ -32,7 +32,8 @@ public enum FormCatalog {
     switch kind {
     case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate:
       return makeFollowUp(kind, context: context)
-    case .addExperiment, .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote:
+    case .addExperiment, .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote,
+      .addPrivateNote:
       return makeLoop(kind, context: context)
     case .review(let id, let template):
       guard let inc = domain.incidents[id] else { return nil }
@@ -137,10 +138,10 @@ public enum FormCatalog {
       return v.isEmpty ? nil : v
     }
     if let result = followUpCommands(f, context: context) { return result }
-    if let result = loopCommands(f) { return result }
+    if let result = loopCommands(f, context: context) { return result }
     switch f.kind {
     case .addFactor, .addTimelineEntry, .changeChecklist, .changeTemplate, .addExperiment,
-      .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote:
+      .decideExperiment, .scheduleReview, .retireMitigation, .addWin, .addNote, .addPrivateNote:
       return .success([])
     case .review(let id, let template):
       let followUps: [Command]

@@ -229,7 +229,33 @@ enum FormRenderer {
         out.append(Line("Mitigation: " + a.title, style: theme.title))
         if let u = a.until { out.append(Line("Until \(u)", style: theme.dim)) }
       }
+    case .addPrivateNote:
+      out.append(
+        Line(
+          "Only you see this: it goes to your private file, never to the shared log.",
+          style: theme.title))
     case .newIncident, .addWin: break
+    }
+    if case .changeChecklist = f.kind {
+      out += checklistItemLines(f, context: context)
+    }
+    return out
+  }
+
+  /// The numbered items of the checklist a checklist change revises (the numbers "remove"
+  /// takes), or nothing while a new checklist is chosen.
+  static func checklistItemLines(_ f: ActiveForm, context: ViewContext) -> [Line] {
+    let theme = context.theme
+    let name = f.value("checklist")
+    guard name != FormCatalog.newOne,
+      let checklist = context.domain.checklistList.first(where: { $0.name == name })
+    else { return [] }
+    var out = [
+      Line("\(checklist.name) rev \(checklist.revisions.count) now holds:", style: theme.accent)
+    ]
+    if checklist.items.isEmpty { out.append(Line("  (no items)", style: theme.dim)) }
+    for (i, item) in checklist.items.enumerated() {
+      out.append(Line("  \(i + 1). \(item)"))
     }
     return out
   }

@@ -63,30 +63,24 @@ public enum IncidentsScreen: AppScreen {
     case addNote
   }
 
-  static let navKeys: [KeyEvent] = [
-    .char("j"), .char("k"), KeyEvent(.down), KeyEvent(.up), .char("g"), .char("G"),
-    KeyEvent(.home), KeyEvent(.end), KeyEvent(.pageUp), KeyEvent(.pageDown),
-  ]
-
   public static var keymap: KeymapContext<Action> {
-    KeymapContext(
+    let move: @Sendable (KeyEvent) -> Action = { .navigate($0) }
+    return KeymapContext(
       "incidents",
       [
         KeyBinding(
           keys: [.char("j"), KeyEvent(.down)], help: "next incident (detail: scroll down)",
-          action: .navigate(.char("j")), hint: "move", keyLabel: "j/k ↓/↑"),
+          hint: "move", keyLabel: "j/k ↓/↑", forwarding: move),
         KeyBinding(
           keys: [.char("k"), KeyEvent(.up)], help: "previous incident (detail: scroll up)",
-          action: .navigate(.char("k"))),
+          forwarding: move),
         KeyBinding(
-          keys: [.char("g"), KeyEvent(.home)], help: "first", action: .navigate(.char("g")),
-          keyLabel: "g/Home"),
+          keys: [.char("g"), KeyEvent(.home)], help: "first", keyLabel: "g/Home", forwarding: move),
         KeyBinding(
-          keys: [.char("G"), KeyEvent(.end)], help: "last", action: .navigate(.char("G")),
-          keyLabel: "G/End"),
+          keys: [.char("G"), KeyEvent(.end)], help: "last", keyLabel: "G/End", forwarding: move),
         KeyBinding(
           keys: [KeyEvent(.pageUp), KeyEvent(.pageDown)], help: "page up / down",
-          action: .navigate(KeyEvent(.pageDown))),
+          forwarding: move),
         KeyBinding(
           keys: [.char("/")], help: "search as you type", action: .startSearch, hint: "search"),
         KeyBinding(keys: [KeyEvent(.enter)], help: "open the detail", action: .open),
@@ -124,6 +118,8 @@ public enum IncidentsScreen: AppScreen {
           keys: [.char("f")], help: "filter by status, kind, team, tag, pattern, severity",
           action: .openFilter, hint: "filter"),
         KeyBinding(keys: [.char("F")], help: "clear the filter", action: .clearFilter),
+        KeyBinding(
+          keys: [KeyEvent(.escape)], help: "clear a kept search", action: .clearSearch),
       ])
   }
 
@@ -137,14 +133,12 @@ public enum IncidentsScreen: AppScreen {
           keys: [KeyEvent(.escape)], help: "clear the search", action: .clearSearch, hint: "clear"),
         KeyBinding(
           keys: [KeyEvent(.down), KeyEvent(.up), KeyEvent(.pageDown), KeyEvent(.pageUp)],
-          help: "move in the list while typing", action: .navigate(KeyEvent(.down)),
-          keyLabel: "↓/↑ PgDn/PgUp"),
+          help: "move in the list while typing", keyLabel: "↓/↑ PgDn/PgUp",
+          forwarding: { .navigate($0) }),
         KeyBinding(
           keys: [KeyEvent(.tab)], help: "keep the search, go to the detail", action: .switchFocus),
-        KeyBinding(
-          keys: [], help: "type to narrow the list; readline keys edit",
-          action: .searchKey(.char(" ")), keyLabel: "typing"),
-      ])
+      ] + KeyBinding.lineEditing { .searchKey($0) },
+      typing: TypingBinding(help: "type to narrow the list") { .searchKey($0) })
   }
 
   static var filterKeymap: KeymapContext<Action> {
@@ -152,21 +146,24 @@ public enum IncidentsScreen: AppScreen {
       "filter",
       [
         KeyBinding(
-          keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field",
-          action: .filterKey(KeyEvent(.tab)),
-          hint: "field", keyLabel: "Tab/↓"),
+          keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field", hint: "field",
+          keyLabel: "Tab/↓", forwarding: { .filterKey($0) }),
         KeyBinding(
           keys: [KeyEvent(.tab, .shift), KeyEvent(.up)], help: "previous field",
-          action: .filterKey(KeyEvent(.tab, .shift))),
+          forwarding: { .filterKey($0) }),
         KeyBinding(
           keys: [.char(" "), KeyEvent(.left), KeyEvent(.right)], help: "cycle the value",
-          action: .filterKey(.char(" ")), hint: "cycle", keyLabel: "Space/←/→"),
+          hint: "cycle", keyLabel: "Space/←/→", forwarding: { .filterKey($0) }),
         KeyBinding(
           keys: [KeyEvent(.enter), .ctrl("s")], help: "apply", action: .applyFilter, hint: "apply"),
         KeyBinding(
           keys: [KeyEvent(.escape)], help: "cancel", action: .cancelFilter, hint: "cancel"),
-      ])
+      ],
+      typing: TypingBinding(help: "type the start of a value to pick it") { .filterKey($0) })
   }
+
+  /// Every key table of the screen: the list's, the search box's, the filter's.
+  public static var keymaps: [KeymapContext<Action>] { [keymap, searchKeymap, filterKeymap] }
 
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> {
     if state.filterForm != nil { return filterKeymap }
@@ -176,29 +173,6 @@ public enum IncidentsScreen: AppScreen {
 
   public static func isCapturingInput(_ state: State) -> Bool {
     state.isSearching || state.filterForm != nil
-  }
-
-  public static func action(for key: KeyEvent, state: State) -> Action? {
-    if state.filterForm != nil {
-      switch (key.key, key.modifiers) {
-      case (.enter, []), (.character("s"), .ctrl): return .applyFilter
-      case (.escape, []): return .cancelFilter
-      default: return .filterKey(key)
-      }
-    }
-    if state.isSearching {
-      switch (key.key, key.modifiers) {
-      case (.enter, []): return .keepSearch
-      case (.escape, []): return .clearSearch
-      // The list moves while the search is typed; Tab keeps it and goes to the detail.
-      case (.down, []), (.up, []), (.pageDown, []), (.pageUp, []): return .navigate(key)
-      case (.tab, []): return .switchFocus
-      default: return .searchKey(key)
-      }
-    }
-    if navKeys.contains(key) { return .navigate(key) }
-    if key == KeyEvent(.escape), !state.search.isEmpty { return .clearSearch }
-    return keymap.action(for: key)
   }
 
   /// What the marks before each incident mean, for help.

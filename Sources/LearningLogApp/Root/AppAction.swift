@@ -50,7 +50,7 @@ public enum AppAction: Sendable {
   var isInput: Bool {
     switch self {
     case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
-      .helpScroll, .closeOverlay, .confirm, .leaveForm:
+      .helpScroll, .closeOverlay, .confirm, .leaveForm, .addPrivateNote:
       return true
     case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
       .editorReturned,
@@ -97,6 +97,8 @@ public enum AppAction: Sendable {
   case setStatus(String)
   /// The private notes and growth items were read: show the private space.
   case showPrivateSpace([PrivateNote])
+  /// `n` in the private space: the form adding a private note or reflection.
+  case addPrivateNote
 }
 
 /// Work the root asks the runtime to do: a screen's effect, or looking for changes.

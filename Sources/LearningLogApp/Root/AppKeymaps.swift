@@ -1,125 +1,182 @@
 import TerminalUI
 
-/// The key tables of the root: global keys, the welcome key, forms, help and dialogs.
+/// The key tables of the root: global keys, the welcome key, forms, overlays and dialogs.
+///
+/// Every key the app acts on is dispatched from one of these tables (or a screen's, mapped into
+/// ``AppAction``), and help and the hint bar are drawn from the same tables: ``all`` lists every
+/// one, so a test can walk them.
 public enum AppKeymaps {
   /// Keys that work in every view.
-  public static let global = KeymapContext<GlobalCommand>(
+  public static let global = KeymapContext<AppAction>(
     "global",
     [
       KeyBinding(
         keys: [.char("?"), KeyEvent(.function(1))], help: "help: every key of this view",
-        action: .help, hint: "help", keyLabel: "?/F1"),
+        action: .global(.help), hint: "help", keyLabel: "?/F1"),
       KeyBinding(
-        keys: [.char("q")], help: "quit (Esc first closes an overlay or form)", action: .quit,
-        hint: "quit"),
-      KeyBinding(
-        keys: [.ctrl("c")], help: "quit at once (an open form's text stays as a draft)",
-        action: .quit),
-      KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
-      KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
-      KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),
-      KeyBinding(keys: [.char("4")], help: "lessons", action: .show(.lessons)),
-      KeyBinding(keys: [.char("5")], help: "patterns", action: .show(.patterns)),
-      KeyBinding(keys: [.char("6")], help: "dashboard", action: .show(.dashboard)),
+        keys: [.char("q")], help: "quit (Esc first closes an overlay or form)",
+        action: .global(.quit), hint: "quit"),
+      quitAtOnce,
+      KeyBinding(keys: [.char("1")], help: "today", action: .global(.show(.today))),
+      KeyBinding(keys: [.char("2")], help: "incidents", action: .global(.show(.incidents))),
+      KeyBinding(keys: [.char("3")], help: "actions", action: .global(.show(.actions))),
+      KeyBinding(keys: [.char("4")], help: "lessons", action: .global(.show(.lessons))),
+      KeyBinding(keys: [.char("5")], help: "patterns", action: .global(.show(.patterns))),
+      KeyBinding(keys: [.char("6")], help: "dashboard", action: .global(.show(.dashboard))),
       KeyBinding(
         keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
-        action: .privateSpace),
-      KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
+        action: .global(.privateSpace)),
+      redraw,
       KeyBinding(
-        keys: [.char("M")], help: "messages: what the status line said", action: .messages),
+        keys: [.char("M")], help: "messages: what the status line said",
+        action: .global(.messages)),
     ])
 
+  static let quitAtOnce = KeyBinding<AppAction>(
+    keys: [.ctrl("c")], help: "quit at once (an open form's text stays as a draft)",
+    action: .global(.quit))
+  static let redraw = KeyBinding<AppAction>(
+    keys: [.ctrl("l")], help: "redraw the screen", action: .global(.redraw))
+
+  /// The keys that work even while a view takes text or a form or dialog is open.
+  public static let always = KeymapContext<AppAction>("any view", [quitAtOnce, redraw])
+
   /// The key offered on an empty log.
-  public static let welcome = KeymapContext<GlobalCommand>(
+  public static let welcome = KeymapContext<AppAction>(
     "empty log",
     [
       KeyBinding(
-        keys: [.char("d")], help: "load the demo data", action: .loadDemo, hint: "demo data")
+        keys: [.char("d")], help: "load the demo data", action: .global(.loadDemo),
+        hint: "demo data")
     ])
 
-  /// The keys of an open form.
-  public static let form = KeymapContext<FormInput>(
-    "form",
-    [
+  /// The keys of an open form; Ctrl-T only in a review (`nextTemplate`), Ctrl-P only in a form
+  /// with pattern keys (`suggestions`).
+  public static func form(nextTemplate: Bool, suggestions: Bool) -> KeymapContext<AppAction> {
+    let key: @Sendable (KeyEvent) -> AppAction = { .form(.key($0)) }
+    var bindings: [KeyBinding<AppAction>] = [
       KeyBinding(
-        keys: [KeyEvent(.tab), KeyEvent(.down)], help: "next field", action: .key(KeyEvent(.tab)),
-        hint: "field", keyLabel: "Tab/↓"),
+        keys: [KeyEvent(.tab), KeyEvent(.down)],
+        help: "next field (↓ in a multi-line field: the next line)", hint: "field",
+        keyLabel: "Tab/↓", forwarding: key),
       KeyBinding(
-        keys: [KeyEvent(.tab, .shift), KeyEvent(.up)], help: "previous field",
-        action: .key(KeyEvent(.tab, .shift)), keyLabel: "Shift-Tab/↑"),
+        keys: [KeyEvent(.tab, .shift), KeyEvent(.up)],
+        help: "previous field (↑ in a multi-line field: the line above)",
+        keyLabel: "Shift-Tab/↑", forwarding: key),
       KeyBinding(
         keys: [KeyEvent(.enter)], help: "next field (new line in a multi-line field)",
-        action: .key(KeyEvent(.enter))),
-      KeyBinding(keys: [], help: "cycle a choice", action: .key(.char(" ")), keyLabel: "Space/←/→"),
+        forwarding: key),
       KeyBinding(
-        keys: [], help: "move in the text", action: .key(KeyEvent(.left)),
-        keyLabel: "←/→ Home/End Ctrl-A Alt-B/F"),
-      KeyBinding(
-        keys: [], help: "delete a word / to the start / to the end", action: .key(.ctrl("w")),
-        keyLabel: "Ctrl-W Ctrl-U Ctrl-K"),
-      KeyBinding(keys: [.ctrl("s")], help: "save", action: .save, hint: "save"),
+        keys: [.char(" ")], help: "a space (in a choice: the next option; ←/→ cycle too)",
+        keyLabel: "Space", forwarding: key),
+    ]
+    bindings += KeyBinding.lineEditing(endKey: false, key)
+    bindings += [
+      KeyBinding(keys: [.ctrl("s")], help: "save", action: .form(.save), hint: "save"),
       KeyBinding(
         keys: [KeyEvent(.escape)], help: "leave (if edited: keep as draft, discard or back)",
-        action: .cancel, hint: "leave"),
+        action: .form(.cancel), hint: "leave"),
       KeyBinding(
-        keys: [.ctrl("e")], help: "Ctrl-E end of line · again: $EDITOR", action: .endOrEditor,
-        hint: "$EDITOR"),
-      KeyBinding(
-        keys: [.ctrl("t")], help: "review: the next template (answers to shared questions stay)",
-        action: .nextTemplate),
-      KeyBinding(
-        keys: [.ctrl("p")], help: "incident: add the first likely pattern key shown",
-        action: .acceptSuggestion),
-      KeyBinding(
-        keys: [KeyEvent(.function(1))], help: "this help", action: .key(KeyEvent(.function(1)))),
-    ])
+        keys: [.ctrl("e")], help: "end of line · again: $EDITOR",
+        action: .form(.endOrEditor), hint: "$EDITOR"),
+    ]
+    if nextTemplate {
+      bindings.append(
+        KeyBinding(
+          keys: [.ctrl("t")], help: "the next template (answers to shared questions stay)",
+          action: .form(.nextTemplate)))
+    }
+    if suggestions {
+      bindings.append(
+        KeyBinding(
+          keys: [.ctrl("p")], help: "add the first likely pattern key shown",
+          action: .form(.acceptSuggestion)))
+    }
+    bindings.append(
+      KeyBinding(keys: [KeyEvent(.function(1))], help: "this help", action: .global(.help)))
+    return KeymapContext(
+      "form", bindings,
+      typing: TypingBinding(help: "type into the field (in a choice: the option it starts)", key))
+  }
 
-  /// The keys of the help overlay.
-  public static let help = KeymapContext<Int>(
+  /// The keys of the open form `f`.
+  public static func form(for f: ActiveForm) -> KeymapContext<AppAction> {
+    var review = false
+    if case .review = f.kind { review = true }
+    return form(
+      nextTemplate: review, suggestions: f.form.fields.contains { $0.id == "patterns" })
+  }
+
+  /// The keys of a scrolling overlay (help, the messages).
+  public static let help = KeymapContext<AppAction>(
     "help",
     [
       KeyBinding(
-        keys: [.char("j"), KeyEvent(.down)], help: "scroll down", action: 1, hint: "scroll",
-        keyLabel: "j/k"),
-      KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "scroll up", action: -1),
+        keys: [.char("j"), KeyEvent(.down)], help: "scroll down", action: .helpScroll(1),
+        hint: "scroll", keyLabel: "j/k"),
+      KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "scroll up", action: .helpScroll(-1)),
       KeyBinding(
         keys: [KeyEvent(.escape), .char("?"), .char("q"), KeyEvent(.function(1))], help: "close",
-        action: 0, hint: "close", keyLabel: "Esc"),
+        action: .closeOverlay, hint: "close", keyLabel: "Esc"),
+    ])
+
+  /// The keys of the private space: scroll, close, and add a private note.
+  public static let privateSpace = KeymapContext<AppAction>(
+    "private space",
+    help.bindings + [
+      KeyBinding(
+        keys: [.char("n")], help: "add a private note or reflection (your private file only)",
+        action: .addPrivateNote, hint: "new note")
     ])
 
   /// The keys of the dialog on leaving an edited form.
-  public static let leaveForm = KeymapContext<LeaveFormChoice>(
+  public static let leaveForm = KeymapContext<AppAction>(
     "unsaved form",
     [
       KeyBinding(
-        keys: [.char("k"), KeyEvent(.enter)], help: "keep as draft", action: .keepDraft,
-        hint: "keep as draft", keyLabel: "k"),
-      KeyBinding(keys: [.char("d")], help: "discard", action: .discard, hint: "discard"),
+        keys: [.char("k"), KeyEvent(.enter)], help: "keep as draft",
+        action: .leaveForm(.keepDraft), hint: "keep as draft", keyLabel: "k"),
+      KeyBinding(keys: [.char("d")], help: "discard", action: .leaveForm(.discard), hint: "discard"),
       KeyBinding(
-        keys: [KeyEvent(.escape), .char("b")], help: "back to the form", action: .back,
+        keys: [KeyEvent(.escape), .char("b")], help: "back to the form", action: .leaveForm(.back),
         hint: "back", keyLabel: "Esc/b"),
     ])
 
   /// The keys of a yes/no dialog.
-  public static let confirm = KeymapContext<Bool>(
+  public static let confirm = KeymapContext<AppAction>(
     "dialog",
     [
       KeyBinding(
-        keys: [.char("y"), KeyEvent(.enter)], help: "yes", action: true, hint: "yes", keyLabel: "y"),
+        keys: [.char("y"), .char("Y"), KeyEvent(.enter)], help: "yes", action: .confirm(true),
+        hint: "yes", keyLabel: "y"),
       KeyBinding(
-        keys: [.char("n"), KeyEvent(.escape)], help: "no", action: false, hint: "no",
-        keyLabel: "n/Esc"),
+        keys: [.char("n"), .char("N"), KeyEvent(.escape)], help: "no", action: .confirm(false),
+        hint: "no", keyLabel: "n/Esc"),
     ])
+
+  /// Every screen's key tables, as the root's.
+  public static var screens: [KeymapContext<AppAction>] {
+    TodayScreen.keymaps.map { $0.map(AppAction.today) }
+      + IncidentsScreen.keymaps.map { $0.map(AppAction.incidents) }
+      + BoardScreen.keymaps.map { $0.map(AppAction.board) }
+      + LessonsScreen.keymaps.map { $0.map(AppAction.lessons) }
+      + PatternsScreen.keymaps.map { $0.map(AppAction.patterns) }
+      + DashboardScreen.keymaps.map { $0.map(AppAction.dashboard) }
+  }
+
+  /// Every key table of the app: the root's, every form variant's, and every screen's.
+  public static var all: [KeymapContext<AppAction>] {
+    [global, always, welcome, help, privateSpace, leaveForm, confirm]
+      + [false, true].flatMap { t in
+        [false, true].map { s in form(nextTemplate: t, suggestions: s) }
+      } + screens
+  }
 }
 
 extension KeymapContext {
-  /// The context as a help section.
-  var helpSection: HelpSection {
-    HelpSection(title: name, entries: bindings.map { HelpEntry(keys: $0.keyNames, help: $0.help) })
-  }
-
-  /// The context's hint bar items.
-  var hintItems: [HintItem] {
-    bindings.compactMap { b in b.hint.map { HintItem(keys: b.keyNames, label: $0) } }
+  /// What tells two tables apart: the name, each binding's keys and help, and typing's help.
+  public var outline: String {
+    ([name] + bindings.map { "\($0.keys.map(\.displayName)) \($0.help)" } + [typing?.help ?? ""])
+      .joined(separator: "\n")
   }
 }

@@ -153,25 +153,18 @@ extension AppModel {
     }
   }
 
-  /// The help sections of what is on screen now: the dialog's, the form's, or the view's keys
-  /// followed by the global ones.
+  /// The help sections of what is on screen now: the form's keys, or the view's followed by
+  /// the global ones; made from the tables keys are dispatched from (``keymaps(_:)``).
   public func helpSections(_ state: AppState) -> [HelpSection] {
-    if state.form != nil { return [AppKeymaps.form.helpSection, AppKeymaps.global.helpSection] }
-    var sections: [HelpSection] = []
-    switch state.tab {
-    case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
-    case .incidents:
-      sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
-      sections.append(IncidentsScreen.legend)
-    case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
-    case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
-    case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
-    case .dashboard: sections.append(DashboardScreen.activeKeymap(state.dashboard).helpSection)
-    }
-    if TodayScreen.isEmptyLog(state.context.domain) {
-      sections.append(AppKeymaps.welcome.helpSection)
-    }
-    sections.append(AppKeymaps.global.helpSection)
+    var state = state
+    state.overlay = nil
+    let live = Self.reachable(keymaps(state))
+    if state.form != nil { return live.map(\.helpSection) }
+    // The view's own keys first, then the empty log's and the global ones.
+    let screenName = screenKeymap(state).name
+    var sections = live.filter { $0.name == screenName }.map(\.helpSection)
+    if state.tab == .incidents { sections.append(IncidentsScreen.legend) }
+    sections += live.filter { $0.name != screenName }.map(\.helpSection)
     return sections
   }
 
@@ -188,9 +181,8 @@ extension AppModel {
     var sections = [
       HelpSection(
         title: "Private space — only you see this; it is never in the shared log",
-        entries: [
-          HelpEntry(keys: "N", help: "on an incident (2): add a private note"),
-          HelpEntry(keys: "Esc", help: "close"),
+        entries: AppKeymaps.privateSpace.helpSection.entries + [
+          HelpEntry(keys: "N", help: "on an incident (2): add a private note about it")
         ])
     ]
     sections.append(
@@ -204,28 +196,15 @@ extension AppModel {
     return sections
   }
 
-  /// The hint bar items of what is on screen now.
+  /// The hint bar items of what is on screen now, from the tables keys are dispatched from.
   public func hints(_ state: AppState) -> [HintItem] {
-    switch state.overlay {
-    case .help, .messages, .privateSpace: return AppKeymaps.help.hintItems
-    case .confirm: return AppKeymaps.confirm.hintItems
-    case .leaveForm: return AppKeymaps.leaveForm.hintItems
-    case nil: break
+    let live = Self.reachable(keymaps(state))
+    if state.overlay != nil || state.form != nil || isCapturing(state) {
+      return live.flatMap(\.hintItems)
     }
-    if state.form != nil { return AppKeymaps.form.hintItems }
-    var items: [HintItem] = []
-    if TodayScreen.isEmptyLog(state.context.domain) { items += AppKeymaps.welcome.hintItems }
-    switch state.tab {
-    case .today: items += TodayScreen.activeKeymap(state.today).hintItems
-    case .incidents: items += IncidentsScreen.activeKeymap(state.incidents).hintItems
-    case .actions: items += BoardScreen.activeKeymap(state.board).hintItems
-    case .lessons: items += LessonsScreen.activeKeymap(state.lessons).hintItems
-    case .patterns: items += PatternsScreen.activeKeymap(state.patterns).hintItems
-    case .dashboard: items += DashboardScreen.activeKeymap(state.dashboard).hintItems
-    }
-    // While a screen takes text, only its own keys are live.
-    if isCapturing(state) { return items }
+    // The global help first, then the empty log's and the view's keys, quit last.
     let global = AppKeymaps.global.hintItems
-    return global.filter { $0.label == "help" } + items + global.filter { $0.label == "quit" }
+    let others = live.filter { $0.name != AppKeymaps.global.name }.flatMap(\.hintItems)
+    return global.filter { $0.label == "help" } + others + global.filter { $0.label == "quit" }
   }
 }

@@ -35,55 +35,56 @@ public struct AppModel: ProgramModel {
   }
 
   func keyAction(_ key: KeyEvent, _ state: AppState) -> AppAction? {
-    if key == .ctrl("c") { return .global(.quit) }
     if TooSmallView.isTooSmall(state.size, required: Self.minimumSize) {
-      return key == .char("q") ? .global(.quit) : nil
+      return key == .char("q") || key == .ctrl("c") ? .global(.quit) : nil
     }
+    for keymap in keymaps(state) {
+      if let action = keymap.action(for: key) { return action }
+    }
+    return nil
+  }
+
+  /// The key tables live in `state`, in the order they are asked: the first that binds a key
+  /// acts. Dispatch, help and the hint bar all come from these.
+  public func keymaps(_ state: AppState) -> [KeymapContext<AppAction>] {
     switch state.overlay {
-    case .confirm:
-      return ConfirmDialog.answer(for: key).map { .confirm($0) }
-    case .leaveForm:
-      return AppKeymaps.leaveForm.action(for: key).map { .leaveForm($0) }
-    case .help, .messages, .privateSpace:
-      guard let d = AppKeymaps.help.action(for: key) else {
-        return nil
-      }
-      return d == 0 ? .closeOverlay : .helpScroll(d)
+    case .confirm: return [AppKeymaps.confirm, AppKeymaps.always]
+    case .leaveForm: return [AppKeymaps.leaveForm, AppKeymaps.always]
+    case .help, .messages: return [AppKeymaps.help, AppKeymaps.always]
+    case .privateSpace: return [AppKeymaps.privateSpace, AppKeymaps.always]
     case nil: break
     }
-    if state.form != nil {
-      switch (key.key, key.modifiers) {
-      case (.character("s"), .ctrl): return .form(.save)
-      case (.escape, []): return .form(.cancel)
-      case (.character("e"), .ctrl): return .form(.endOrEditor)
-      case (.character("t"), .ctrl): return .form(.nextTemplate)
-      case (.character("p"), .ctrl): return .form(.acceptSuggestion)
-      case (.function(1), []): return .global(.help)
-      case (.character("l"), .ctrl): return .global(.redraw)
-      default: return .form(.key(key))
-      }
-    }
-    if key == .ctrl("l") { return .global(.redraw) }
-    if !isCapturing(state) {
-      if TodayScreen.isEmptyLog(state.context.domain), key == .char("d") {
-        return .global(.loadDemo)
-      }
-      if let g = AppKeymaps.global.action(for: key) {
-        return .global(g)
-      }
-    }
+    if let f = state.form { return [AppKeymaps.form(for: f), AppKeymaps.always] }
+    let screen = screenKeymap(state)
+    // While a screen takes text, only its own keys (and quitting, redrawing) are live.
+    if isCapturing(state) { return [screen, AppKeymaps.always] }
+    let welcome = TodayScreen.isEmptyLog(state.context.domain) ? [AppKeymaps.welcome] : []
+    return welcome + [AppKeymaps.global, screen]
+  }
+
+  /// The current screen's active key table, as the root's.
+  func screenKeymap(_ state: AppState) -> KeymapContext<AppAction> {
     switch state.tab {
-    case .today: return TodayScreen.action(for: key, state: state.today).map(AppAction.today)
-    case .incidents:
-      return IncidentsScreen.action(for: key, state: state.incidents).map(AppAction.incidents)
-    case .actions: return BoardScreen.action(for: key, state: state.board).map(AppAction.board)
-    case .lessons:
-      return LessonsScreen.action(for: key, state: state.lessons).map(AppAction.lessons)
-    case .patterns:
-      return PatternsScreen.action(for: key, state: state.patterns).map(AppAction.patterns)
-    case .dashboard:
-      return DashboardScreen.action(for: key, state: state.dashboard).map(AppAction.dashboard)
+    case .today: return TodayScreen.activeKeymap(state.today).map(AppAction.today)
+    case .incidents: return IncidentsScreen.activeKeymap(state.incidents).map(AppAction.incidents)
+    case .actions: return BoardScreen.activeKeymap(state.board).map(AppAction.board)
+    case .lessons: return LessonsScreen.activeKeymap(state.lessons).map(AppAction.lessons)
+    case .patterns: return PatternsScreen.activeKeymap(state.patterns).map(AppAction.patterns)
+    case .dashboard: return DashboardScreen.activeKeymap(state.dashboard).map(AppAction.dashboard)
     }
+  }
+
+  /// `keymaps` as help shows them: a binding whose every key an earlier table takes is left
+  /// out, since pressing it does something else.
+  public static func reachable(_ keymaps: [KeymapContext<AppAction>]) -> [KeymapContext<AppAction>] {
+    var taken = Set<KeyEvent>()
+    var out: [KeymapContext<AppAction>] = []
+    for var keymap in keymaps {
+      keymap.bindings = keymap.bindings.filter { !$0.keys.allSatisfy(taken.contains) }
+      taken.formUnion(keymap.keys)
+      out.append(keymap)
+    }
+    return out
   }
 
   /// Whether `overlay` is a scrolling listing (help or the messages).
@@ -269,6 +270,18 @@ public struct AppModel: ProgramModel {
       state.status = text.isEmpty ? nil : StatusMessage(text)
     case .showPrivateSpace(let notes):
       state.overlay = .privateSpace(notes, scroll: 0)
+    case .addPrivateNote:
+      state.overlay = nil
+      open(&state, .addPrivateNote)
+      // About the incident selected on the incidents tab, else the newest: the id can be changed.
+      let about =
+        IncidentsScreen.selected(state.incidents, context: state.context)
+        ?? state.context.domain.incidentList.max { $0.occurred < $1.occurred }
+      if let about, state.form?.value("incident").isEmpty == true {
+        state.form?.form.setValue("incident", state.context.shortID(about.id))
+        // Filled in, not typed: the form starts from it (leaving it untouched asks nothing).
+        if let f = state.form { state.form = ActiveForm(kind: f.kind, title: f.title, form: f.form) }
+      }
     }
     return []
   }
@@ -476,6 +489,7 @@ public struct AppModel: ProgramModel {
     case .retireMitigation: return "mitigation retirement"
     case .addWin: return "win"
     case .addNote: return "private note"
+    case .addPrivateNote: return "private note"
     }
   }
 

@@ -239,14 +239,15 @@ public protocol AppScreen {
   associatedtype Action
   /// The screen's keys, drawn in the help overlay and the hint bar.
   static var keymap: KeymapContext<Action> { get }
+  /// Every key table the screen can have active (its own and each dialog's), so the app can
+  /// list them all; ``activeKeymap(_:)`` returns one of these.
+  static var keymaps: [KeymapContext<Action>] { get }
   /// Applies `action`, returning the effects to run.
   static func reduce(_ state: inout State, _ action: Action, context: ViewContext) -> [AppEffect]
   /// Draws the screen into `area` of `buffer`, returning where the cursor goes (if anywhere).
   static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point?
-  /// Turns a key into an action; by default a lookup in ``keymap``.
-  static func action(for key: KeyEvent, state: State) -> Action?
   /// Turns a mouse report inside `area` into an action; by default none.
   static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action?
   /// Whether the screen is taking text (a search box, a dialog), so global keys must not fire.
@@ -256,18 +257,13 @@ public protocol AppScreen {
 }
 
 extension AppScreen {
-  /// Looks the key up in the active keymap.
+  /// What `key` does: a lookup in the active keymap, the one place keys are dispatched from.
   public static func action(for key: KeyEvent, state: State) -> Action? {
     activeKeymap(state).action(for: key)
   }
 
-  /// Looks `key` up in the active keymap; while the screen takes text, an unbound key is typed.
-  public static func action(
-    for key: KeyEvent, state: State, typing: (KeyEvent) -> Action
-  ) -> Action? {
-    if let bound = activeKeymap(state).action(for: key) { return bound }
-    return isCapturingInput(state) ? typing(key) : nil
-  }
+  /// The screen's one key table, unless it has dialogs.
+  public static var keymaps: [KeymapContext<Action>] { [keymap] }
 
   /// The mouse report inside `area`, unless the screen is taking text.
   public static func mouseInside(

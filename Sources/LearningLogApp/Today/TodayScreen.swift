@@ -23,37 +23,23 @@ public enum TodayScreen: AppScreen {
     case scroll(Int)
   }
 
-  static let navKeys: [KeyEvent] = [
-    .char("j"), .char("k"), KeyEvent(.down), KeyEvent(.up), .char("g"), .char("G"),
-    KeyEvent(.home), KeyEvent(.end), KeyEvent(.pageUp), KeyEvent(.pageDown),
-  ]
-
   public static var keymap: KeymapContext<Action> {
-    KeymapContext(
+    let move: @Sendable (KeyEvent) -> Action = { .navigate($0) }
+    return KeymapContext(
       "today",
       [
         KeyBinding(
-          keys: [.char("j"), KeyEvent(.down)], help: "next item", action: .navigate(.char("j")),
-          hint: "move", keyLabel: "j/k"),
-        KeyBinding(
-          keys: [.char("k"), KeyEvent(.up)], help: "previous item", action: .navigate(.char("k"))),
-        KeyBinding(
-          keys: [.char("g"), KeyEvent(.home)], help: "first item", action: .navigate(.char("g"))),
-        KeyBinding(
-          keys: [.char("G"), KeyEvent(.end)], help: "last item", action: .navigate(.char("G"))),
-        KeyBinding(
-          keys: [KeyEvent(.pageDown)], help: "page down", action: .navigate(KeyEvent(.pageDown))),
-        KeyBinding(
-          keys: [KeyEvent(.pageUp)], help: "page up", action: .navigate(KeyEvent(.pageUp))),
+          keys: [.char("j"), KeyEvent(.down)], help: "next item", hint: "move", keyLabel: "j/k",
+          forwarding: move),
+        KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "previous item", forwarding: move),
+        KeyBinding(keys: [.char("g"), KeyEvent(.home)], help: "first item", forwarding: move),
+        KeyBinding(keys: [.char("G"), KeyEvent(.end)], help: "last item", forwarding: move),
+        KeyBinding(keys: [KeyEvent(.pageDown)], help: "page down", forwarding: move),
+        KeyBinding(keys: [KeyEvent(.pageUp)], help: "page up", forwarding: move),
         KeyBinding(
           keys: [KeyEvent(.enter)], help: "open what resolves the item", action: .open,
           hint: "resolve"),
       ])
-  }
-
-  public static func action(for key: KeyEvent, state: State) -> Action? {
-    if navKeys.contains(key) { return .navigate(key) }
-    return keymap.action(for: key)
   }
 
   /// The rows of the list inside the screen's area (a header line above them).

@@ -4,12 +4,14 @@ public struct KeyBinding<Action> {
   public var keys: [KeyEvent]
   /// What the action does, as shown in the help overlay ("new incident").
   public var help: String
-  /// The action sent when one of the keys is pressed.
+  /// The action sent when one of the keys is pressed (for a forwarding binding: the first key's).
   public var action: Action
   /// A short label for the hint bar, or nil to leave the binding out of the hint bar.
   public var hint: String?
   /// How the keys are shown, when the joined key names are not right ("j/k", "1–6").
   public var keyLabel: String?
+  /// Makes the action from the key pressed, for bindings that hand the key on (editing keys).
+  var forward: (@Sendable (KeyEvent) -> Action)?
 
   /// A binding of `keys` to `action`, described by `help`.
   public init(
@@ -22,6 +24,27 @@ public struct KeyBinding<Action> {
     self.keyLabel = keyLabel
   }
 
+  /// A binding that hands the key pressed on: each of `keys` sends `forwarding(key)`.
+  ///
+  /// For keys whose meaning belongs to a widget (cursor movement, deletion): the table still
+  /// names each key, so help lists exactly the keys that do something.
+  public init(
+    keys: [KeyEvent], help: String, hint: String? = nil, keyLabel: String? = nil,
+    forwarding: @escaping @Sendable (KeyEvent) -> Action
+  ) {
+    self.keys = keys
+    self.help = help
+    self.action = forwarding(keys.first ?? KeyEvent(.escape))
+    self.hint = hint
+    self.keyLabel = keyLabel
+    self.forward = forwarding
+  }
+
+  /// The action pressing `key` (one of ``keys``) sends.
+  public func action(for key: KeyEvent) -> Action {
+    forward?(key) ?? action
+  }
+
   /// The keys as shown in help: `keyLabel` or the key names joined with "/".
   public var keyNames: String {
     keyLabel ?? keys.map(\.displayName).joined(separator: "/")
@@ -30,16 +53,49 @@ public struct KeyBinding<Action> {
 
 extension KeyBinding: Sendable where Action: Sendable {}
 
+/// What a context does with a typed character no binding claims (a search box, a text field).
+public struct TypingBinding<Action> {
+  /// How help describes typing ("type to narrow the list").
+  public var help: String
+  /// The action a typed key sends.
+  let make: @Sendable (KeyEvent) -> Action
+
+  /// Typed characters send `make(key)`; `help` describes it.
+  public init(help: String, _ make: @escaping @Sendable (KeyEvent) -> Action) {
+    self.help = help
+    self.make = make
+  }
+
+  /// Whether `key` is typing: a printable character, alone or with Shift.
+  public static func isTyped(_ key: KeyEvent) -> Bool {
+    guard key.modifiers.isEmpty || key.modifiers == .shift,
+      case .character(let c) = key.key
+    else { return false }
+    return !c.unicodeScalars.contains { $0.properties.generalCategory == .control }
+  }
+
+  /// The action for `key` when it is typing, else nil.
+  public func action(for key: KeyEvent) -> Action? {
+    Self.isTyped(key) ? make(key) : nil
+  }
+}
+
+extension TypingBinding: Sendable where Action: Sendable {}
+
 /// A named group of bindings that are active together ("global", "list", "form").
 public struct KeymapContext<Action> {
   /// The context's name, also the heading in the help overlay.
   public var name: String
   /// The bindings, in the order help lists them.
   public var bindings: [KeyBinding<Action>]
-  /// A context called `name` with `bindings`.
-  public init(_ name: String, _ bindings: [KeyBinding<Action>]) {
+  /// What a typed character no binding claims does, if anything (shown last in help as "typing").
+  public var typing: TypingBinding<Action>?
+  /// A context called `name` with `bindings` (and typed characters sent by `typing`).
+  public init(_ name: String, _ bindings: [KeyBinding<Action>], typing: TypingBinding<Action>? = nil)
+  {
     self.name = name
     self.bindings = bindings
+    self.typing = typing
   }
 
   /// The first binding of `key` in this context, if any.
@@ -47,9 +103,43 @@ public struct KeymapContext<Action> {
     bindings.first { $0.keys.contains(key) }
   }
 
-  /// The action bound to `key` in this context, if any.
+  /// The action `key` sends in this context: its binding's, else typing's, else nil.
   public func action(for key: KeyEvent) -> Action? {
-    binding(for: key)?.action
+    if let b = binding(for: key) { return b.action(for: key) }
+    return typing?.action(for: key)
+  }
+
+  /// Every key this context names, in help order.
+  public var keys: [KeyEvent] { bindings.flatMap(\.keys) }
+
+  /// The same context sending `transform` of each action (a screen's keys as the root's).
+  public func map<B>(_ transform: @escaping @Sendable (Action) -> B) -> KeymapContext<B>
+  where Action: Sendable {
+    KeymapContext<B>(
+      name,
+      bindings.map { b in
+        if let forward = b.forward {
+          return KeyBinding<B>(
+            keys: b.keys, help: b.help, hint: b.hint, keyLabel: b.keyLabel,
+            forwarding: { transform(forward($0)) })
+        }
+        return KeyBinding<B>(
+          keys: b.keys, help: b.help, action: transform(b.action), hint: b.hint,
+          keyLabel: b.keyLabel)
+      },
+      typing: typing.map { t in TypingBinding<B>(help: t.help) { transform(t.make($0)) } })
+  }
+
+  /// The context as a help section: every binding, then typing.
+  public var helpSection: HelpSection {
+    var entries = bindings.map { HelpEntry(keys: $0.keyNames, help: $0.help) }
+    if let typing { entries.append(HelpEntry(keys: "typing", help: typing.help)) }
+    return HelpSection(title: name, entries: entries)
+  }
+
+  /// The context's hint bar items: bindings with a hint.
+  public var hintItems: [HintItem] {
+    bindings.compactMap { b in b.hint.map { HintItem(keys: b.keyNames, label: $0) } }
   }
 }
 
@@ -103,7 +193,10 @@ public struct Keymap<Action> {
 
   /// The action for `key` in the first of `active` contexts that binds it.
   public func action(for key: KeyEvent, in active: [String]) -> Action? {
-    binding(for: key, in: active)?.action
+    for name in active {
+      if let a = context(name)?.action(for: key) { return a }
+    }
+    return nil
   }
 
   /// Every key bound more than once within one context (an empty list means no conflicts).
@@ -144,11 +237,7 @@ public struct Keymap<Action> {
 
   /// The help overlay's sections for `active` contexts: every binding, as (keys, help).
   public func helpSections(in active: [String]) -> [HelpSection] {
-    active.compactMap { name in
-      guard let ctx = context(name) else { return nil }
-      return HelpSection(
-        title: ctx.name, entries: ctx.bindings.map { HelpEntry(keys: $0.keyNames, help: $0.help) })
-    }
+    active.compactMap { context($0)?.helpSection }
   }
 }
 
@@ -190,5 +279,39 @@ public struct HelpSection: Hashable, Sendable {
   public init(title: String, entries: [HelpEntry]) {
     self.title = title
     self.entries = entries
+  }
+}
+
+extension KeyBinding {
+  /// The editing keys of a one-line text (`TextEditState`), each handed on by `forwarding`:
+  /// moving, and deleting a character, a word, or to either end.
+  ///
+  /// `endKey` says whether Ctrl-E is among them (a form binds it to "end, or `$EDITOR`").
+  public static func lineEditing(
+    endKey: Bool = true, _ forwarding: @escaping @Sendable (KeyEvent) -> Action
+  ) -> [KeyBinding] {
+    [
+      KeyBinding(
+        keys: [
+          KeyEvent(.left), KeyEvent(.right), KeyEvent(.left, .ctrl), KeyEvent(.right, .ctrl),
+          KeyEvent(.home), KeyEvent(.end), .ctrl("a"), .ctrl("b"), .ctrl("f"),
+        ] + (endKey ? [.ctrl("e")] : []),
+        help: "move in the text", keyLabel: endKey ? "←/→ Home/End Ctrl-A/E/B/F" : "←/→ Home/End Ctrl-A/B/F",
+        forwarding: forwarding),
+      KeyBinding(
+        keys: [KeyEvent(.left, .alt), KeyEvent(.right, .alt), .alt("b"), .alt("f")],
+        help: "move by a word", keyLabel: "Alt-←/→ Alt-B/F", forwarding: forwarding),
+      KeyBinding(
+        keys: [KeyEvent(.backspace), KeyEvent(.backspace, .shift), KeyEvent(.delete), .ctrl("h"), .ctrl("d")],
+        help: "delete a character (before / under the cursor)", keyLabel: "Backspace Del Ctrl-H/D",
+        forwarding: forwarding),
+      KeyBinding(
+        keys: [.ctrl("w"), KeyEvent(.backspace, .alt), .alt("d")],
+        help: "delete a word (before / after the cursor)", keyLabel: "Ctrl-W Alt-Backspace Alt-D",
+        forwarding: forwarding),
+      KeyBinding(
+        keys: [.ctrl("u"), .ctrl("k")], help: "delete to the start / to the end",
+        keyLabel: "Ctrl-U Ctrl-K", forwarding: forwarding),
+    ]
   }
 }

@@ -192,7 +192,8 @@ public enum BoardScreen: AppScreen {
       KeyBinding(keys: [KeyEvent(.enter)], help: "keep the filter", action: .submit, hint: "keep"),
       KeyBinding(
         keys: [KeyEvent(.escape)], help: "clear the filter", action: .cancel, hint: "clear"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type the filter") { .input($0) })
 
   /// Keys of the drop dialog (typing edits the reason).
   public static let dropKeymap = KeymapContext<Action>(
@@ -201,7 +202,8 @@ public enum BoardScreen: AppScreen {
       KeyBinding(
         keys: [KeyEvent(.enter)], help: "drop with this reason", action: .submit, hint: "drop"),
       KeyBinding(keys: [KeyEvent(.escape)], help: "cancel", action: .cancel, hint: "cancel"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type the reason") { .input($0) })
 
   /// Keys of the verify dialog while the outcome has focus.
   public static let verifyOutcomeKeymap = KeymapContext<Action>(
@@ -230,7 +232,13 @@ public enum BoardScreen: AppScreen {
       KeyBinding(
         keys: [KeyEvent(.enter)], help: "save the verification", action: .submit, hint: "save"),
       KeyBinding(keys: [KeyEvent(.escape)], help: "cancel", action: .cancel, hint: "cancel"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type the evidence") { .input($0) })
+
+  /// Every key table of the screen: the board's and each dialog's.
+  public static var keymaps: [KeymapContext<Action>] {
+    [keymap, filterKeymap, dropKeymap, verifyOutcomeKeymap, verifyEvidenceKeymap]
+  }
 
   // MARK: - AppScreen
 
@@ -245,10 +253,6 @@ public enum BoardScreen: AppScreen {
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.dialog != nil }
-
-  public static func action(for key: KeyEvent, state: State) -> Action? {
-    action(for: key, state: state, typing: Action.input)
-  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)

@@ -102,7 +102,8 @@ public enum LessonsScreen: AppScreen {
       KeyBinding(keys: [KeyEvent(.enter)], help: "keep the search", action: .submit, hint: "keep"),
       KeyBinding(
         keys: [KeyEvent(.escape)], help: "clear the search", action: .cancel, hint: "clear"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type to narrow the library") { .input($0) })
 
   /// Keys of the revalidation dialog (typing edits the day).
   public static let revalidateKeymap = KeymapContext<Action>(
@@ -112,7 +113,11 @@ public enum LessonsScreen: AppScreen {
         keys: [KeyEvent(.enter)], help: "revalidate with this next day", action: .submit,
         hint: "save"),
       KeyBinding(keys: [KeyEvent(.escape)], help: "cancel", action: .cancel, hint: "cancel"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type the next day (YYYY-MM-DD)") { .input($0) })
+
+  /// Every key table of the screen: the library's, the search's, the revalidation's.
+  public static var keymaps: [KeymapContext<Action>] { [keymap, searchKeymap, revalidateKeymap] }
 
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> {
     switch state.dialog {
@@ -123,10 +128,6 @@ public enum LessonsScreen: AppScreen {
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.dialog != nil }
-
-  public static func action(for key: KeyEvent, state: State) -> Action? {
-    action(for: key, state: state, typing: Action.input)
-  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)

@@ -150,17 +150,17 @@ public enum PatternsScreen: AppScreen {
         keys: [KeyEvent(.enter)], help: "next field; save on the last", action: .formEnter),
       KeyBinding(keys: [.ctrl("s")], help: "save the experiment", action: .save, hint: "save"),
       KeyBinding(keys: [KeyEvent(.escape)], help: "cancel", action: .cancel, hint: "cancel"),
-    ])
+    ] + KeyBinding.lineEditing { .input($0) },
+    typing: TypingBinding(help: "type into the field") { .input($0) })
+
+  /// Every key table of the screen: the table's and the experiment form's.
+  public static var keymaps: [KeymapContext<Action>] { [keymap, formKeymap] }
 
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> {
     state.form == nil ? keymap : formKeymap
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.form != nil }
-
-  public static func action(for key: KeyEvent, state: State) -> Action? {
-    action(for: key, state: state, typing: Action.input)
-  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)
