@@ -54,30 +54,29 @@ enum FormRenderer {
   ) -> Point? {
     guard !area.isEmpty else { return nil }
     let fields = f.form.fields
-    var tops: [Int] = []
-    var y = 0
-    for i in fields.indices {
-      tops.append(y)
-      y += blockHeight(f, i)
-    }
     let focus = f.form.focus
-    var scroll = 0
-    if fields.indices.contains(focus) {
-      let bottom = tops[focus] + blockHeight(f, focus)
-      if bottom > area.height { scroll = bottom - area.height }
-      scroll = Swift.min(scroll, tops[focus])
-    }
+    let (tops, scroll) = fieldTops(f, height: area.height)
     var cursor: Point?
     for (i, field) in fields.enumerated() {
       let top = area.y + tops[i] - scroll
       guard top >= area.y, top < area.maxY else { continue }
       let focused = i == focus
+      let rows = Swift.min(field.rows, area.maxY - top - 1)
+      let rect = Rect(
+        x: area.x + 2, y: top + 1, width: Swift.max(0, area.width - 2), height: Swift.max(0, rows))
+      // A multi-line field holding more than it shows says so on its label's row.
+      var more = ""
+      if case .textArea(let s) = field.kind {
+        more = moreSign(TextArea(s, isFocused: focused).hiddenLines(in: rect))
+      }
+      let moreWidth = more.isEmpty ? 0 : more.displayWidth + 1
       buffer.setString(
         area.x, top, (focused ? "▶ " : "  ") + field.label,
-        style: focused ? theme.title : theme.normal, maxWidth: area.width)
-      let rows = Swift.min(field.rows, area.maxY - top - 1)
+        style: focused ? theme.title : theme.normal, maxWidth: area.width - moreWidth)
+      if !more.isEmpty, area.width > moreWidth {
+        buffer.setString(area.maxX - moreWidth + 1, top, more, style: theme.accent)
+      }
       guard rows > 0 else { continue }
-      let rect = Rect(x: area.x + 2, y: top + 1, width: Swift.max(0, area.width - 2), height: rows)
       let style = focused ? Style(attributes: .underline) : theme.dim
       var c: Point?
       switch field.kind {
@@ -104,6 +103,55 @@ enum FormRenderer {
       }
     }
     return cursor
+  }
+
+  /// The sign of a multi-line field's hidden lines: "↑ 2 · ↓ 4 more lines", or "" when it shows
+  /// all of them.
+  static func moreSign(_ hidden: (above: Int, below: Int)) -> String {
+    var parts: [String] = []
+    if hidden.above > 0 { parts.append("↑ \(hidden.above)") }
+    if hidden.below > 0 { parts.append("↓ \(hidden.below)") }
+    guard !parts.isEmpty else { return "" }
+    let total = hidden.above + hidden.below
+    return parts.joined(separator: " · ") + (total == 1 ? " more line" : " more lines")
+  }
+
+  /// The index of the field whose label or rows are at row `y` of a form drawn in `area`
+  /// (the screen's body), or nil: where a click lands.
+  static func field(at point: Point, _ f: ActiveForm, context: ViewContext, area: Rect) -> Int? {
+    let inner = Panel.inner(area)
+    guard inner.width > 4, inner.height > 2, inner.contains(point) else { return nil }
+    let content = inner.inset(horizontal: 1)
+    let header = headerLines(f, context: context, width: content.width)
+    let footer = footerLines(f, context: context, width: content.width)
+    let maxHeader = Swift.max(0, Swift.min(header.count, content.height / 3))
+    let maxFooter = Swift.max(0, Swift.min(footer.count, (content.height - maxHeader) / 2))
+    let fieldsArea = Rect(
+      x: content.x, y: content.y + maxHeader, width: content.width,
+      height: content.height - maxHeader - maxFooter)
+    guard fieldsArea.contains(point) else { return nil }
+    let (tops, scroll) = fieldTops(f, height: fieldsArea.height)
+    let row = point.y - fieldsArea.y + scroll
+    return f.form.fields.indices.last { tops[$0] <= row && row < tops[$0] + blockHeight(f, $0) }
+  }
+
+  /// Each field's first row in the form's field area, and how far the area is scrolled so the
+  /// focused field shows in `height` rows.
+  static func fieldTops(_ f: ActiveForm, height: Int) -> (tops: [Int], scroll: Int) {
+    var tops: [Int] = []
+    var y = 0
+    for i in f.form.fields.indices {
+      tops.append(y)
+      y += blockHeight(f, i)
+    }
+    let focus = f.form.focus
+    var scroll = 0
+    if f.form.fields.indices.contains(focus) {
+      let bottom = tops[focus] + blockHeight(f, focus)
+      if bottom > height { scroll = bottom - height }
+      scroll = Swift.min(scroll, tops[focus])
+    }
+    return (tops, scroll)
   }
 
   /// Marks the blame and hindsight phrases on each row of `rect` as drawn.

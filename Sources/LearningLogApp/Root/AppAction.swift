@@ -30,6 +30,8 @@ public enum FormInput: Hashable, Sendable {
   case nextTemplate
   /// Ctrl-P in an incident form: add the first suggested pattern key not yet there.
   case acceptSuggestion
+  /// A click on a field: it takes the focus.
+  case focus(Int)
 }
 
 /// The answer when Esc leaves a form with unsaved text: "keep as draft / discard / back".

@@ -132,8 +132,14 @@ public struct AppModel: ProgramModel {
       default: return nil
       }
     }
-    guard state.overlay == nil, state.form == nil else { return nil }
+    guard state.overlay == nil else { return nil }
     let layout = Self.layout(state.size)
+    if let f = state.form {
+      // A click on a field's label or rows gives it the focus.
+      guard case .press(button: 1) = m.action else { return nil }
+      return FormRenderer.field(at: m.position, f, context: state.context, area: layout.body)
+        .map { .form(.focus($0)) }
+    }
     if m.position.y == layout.tabs.y, case .press(button: 1) = m.action {
       return Self.tabItems(width: state.size.width).first { $0.columns.contains(m.position.x) }
         .map { .global(.show($0.tab)) }
@@ -538,6 +544,11 @@ public struct AppModel: ProgramModel {
       state.form = g
       state.status = StatusMessage("template: \(next)")
       return draftEffects(&state)
+    case .focus(let i):
+      guard f.form.fields.indices.contains(i) else { return [] }
+      f.form.focus = i
+      state.form = f
+      return []
     case .cancel:
       if f.isEdited {
         state.overlay = .leaveForm

@@ -227,11 +227,31 @@ public struct TextArea {
   /// (``TextEditState/rowWindow(width:around:before:after:)``), so a key costs the height of
   /// the area, not the length of the text.
   func renderWrapped(into buffer: inout ScreenBuffer, area: Rect) -> Point? {
-    let width = area.width
     let height = area.height
+    let layout = wrappedLayout(width: area.width, height: height)
     let lines = state.lines
-    let cursorLine = state.row
-    let column = state.column
+    for i in 0..<height where layout.top + i < layout.shown.count {
+      let r = layout.shown[layout.top + i]
+      buffer.drawScrolled(
+        lines[r.line].characters[r.range], scroll: 0, x: area.x, y: area.y + i,
+        width: area.width, style: style)
+    }
+    let cursorX = layout.cursorX
+    let cursorRow = layout.cursorRow
+    let top = layout.top
+    guard isFocused else { return nil }
+    return Point(x: area.x + cursorX, y: area.y + cursorRow - top)
+  }
+
+  /// The wrapped rows around the cursor (or, unfocused, from the text's start), which of them
+  /// is the top row on screen, and where the cursor is.
+  func wrappedLayout(width: Int, height: Int) -> (
+    shown: [VisualRow], top: Int, cursorRow: Int, cursorX: Int
+  ) {
+    let lines = state.lines
+    // A field without focus shows its text from the start, not where the cursor was left.
+    let cursorLine = isFocused ? state.row : 0
+    let column = isFocused ? state.column : 0
     let window = lines[cursorLine].rowWindow(
       width: width, around: column, before: height, after: height)
     let current = window.rows[window.current]
@@ -264,13 +284,24 @@ public struct TextArea {
     }
     let cursorRow = cursorIndex + (extraRow ? 1 : 0)
     let top = cursorRow >= height ? cursorRow - height + 1 : 0
-    for i in 0..<height where top + i < shown.count {
-      let r = shown[top + i]
-      buffer.drawScrolled(
-        lines[r.line].characters[r.range], scroll: 0, x: area.x, y: area.y + i,
-        width: width, style: style)
+    return (shown, top, cursorRow, cursorX)
+  }
+
+  /// How many of the text's lines are not (wholly) shown above and below `area`: what a
+  /// "more" sign says. Costs what drawing costs.
+  public func hiddenLines(in area: Rect) -> (above: Int, below: Int) {
+    guard !area.isEmpty else { return (0, state.lines.count) }
+    let lines = state.lines
+    guard wraps else {
+      let top = state.visibleScrollRow(height: area.height)
+      return (top, Swift.max(0, lines.count - top - area.height))
     }
-    guard isFocused else { return nil }
-    return Point(x: area.x + cursorX, y: area.y + cursorRow - top)
+    let layout = wrappedLayout(width: area.width, height: area.height)
+    guard layout.top < layout.shown.count else { return (0, 0) }
+    let first = layout.shown[layout.top]
+    let last = layout.shown[Swift.min(layout.shown.count, layout.top + area.height) - 1]
+    let above = first.line + (first.range.lowerBound > 0 ? 1 : 0)
+    let cut = last.range.upperBound < lines[last.line].characters.count ? 1 : 0
+    return (above, lines.count - 1 - last.line + cut)
   }
 }

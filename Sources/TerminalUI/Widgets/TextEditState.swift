@@ -275,12 +275,31 @@ public struct TextField {
     if state.isEmpty && !placeholder.isEmpty {
       buffer.setString(area.x, area.y, placeholder, style: placeholderStyle, maxWidth: area.width)
     }
+    // A field without focus shows its text from the start, not where it was left scrolled,
+    // and marks a cut with "…".
+    guard isFocused else {
+      buffer.drawScrolled(
+        state.characters, scroll: 0, x: area.x, y: area.y, width: area.width, style: style)
+      if area.width > 1, Self.isWider(state.characters, than: area.width) {
+        buffer.setString(area.maxX - 1, area.y, "…", style: style)
+      }
+      return nil
+    }
     let view = state.visibleWindow(width: area.width)
     buffer.drawScrolled(
       state.characters[view.start...], scroll: view.skip, x: area.x, y: area.y,
       width: area.width, style: style)
-    guard isFocused else { return nil }
     return Point(x: area.x + view.cursorX, y: area.y)
+  }
+
+  /// Whether `characters` take more than `width` cells (measuring at most `width` + 1 clusters).
+  static func isWider(_ characters: [Character], than width: Int) -> Bool {
+    var w = 0
+    for c in characters.prefix(width + 1) {
+      w += TextEditState.width(of: c)
+      if w > width { return true }
+    }
+    return false
   }
 }
 
