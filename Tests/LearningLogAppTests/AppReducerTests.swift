@@ -382,7 +382,7 @@ enum AppModelProbe {
   #expect(
     s.form?.form.fields.map(\.id).filter { !$0.hasPrefix("+") }
       == s.context.domain.reviewQuestions(for: inc, template: template).map(\.key))
-  #expect(s.form?.form.fields.last?.id == "+change-item")
+  #expect(s.form?.form.fields.last?.id == "+template-question")
   try app.type("<C-s>", into: &s)
   #expect(s.context.domain.incidents[inc.id]?.answer("expected") == "Typed first")
 }

@@ -48,11 +48,20 @@ import Testing
   /// The states the keys reach from each tab (a breadth-first walk pressing each bound key),
   /// every form of the registry, and every overlay.
   static func states(demo: Bool) throws -> [AppState] {
-    let app = try AppHarness(demo: demo)
+    try states(of: try AppHarness(demo: demo), forms: demo)
+  }
+
+  /// The states the keys reach in `app` (from `prepare`d start states), with every form of the
+  /// registry when `forms` is set.
+  static func states(
+    of app: AppHarness, forms: Bool, size: Size = Size(width: 100, height: 30),
+    prepare: (inout AppState) -> Void = { _ in }
+  ) throws -> [AppState] {
     let model = app.model
-    var start = app.initialState(size: Size(width: 100, height: 30))
+    var start = app.initialState(size: size)
     start.pendingDrafts = []
     start.overlay = nil
+    prepare(&start)
     var seen: Set<String> = []
     var out: [AppState] = []
     var frontier: [AppState] = []
@@ -81,7 +90,7 @@ import Testing
       frontier = next
     }
     // Every form of the registry.
-    if demo {
+    if forms {
       for name in FormKind.Name.allCases {
         var s = start
         _ = model.reduce(

@@ -149,11 +149,16 @@ extension FormCatalog {
         [ActiveForm.unset, newOne] + domain.checklistList.map(\.name), ActiveForm.unset),
       text("+change-name", "… name of a new checklist"),
       text("+change-item", "… the item it adds"),
+      choice(
+        "+template", "This led to a template change",
+        [ActiveForm.unset, newOne] + domain.templateNames, ActiveForm.unset),
+      text("+template-name", "… name of a new template"),
+      text("+template-question", "… the question it adds or replaces (KEY:KIND:PROMPT)"),
     ]
   }
 
   /// The commands of the review form's follow-through fields, or what to fix.
-  static func reviewFollowUpCommands(_ f: ActiveForm, incident id: String) -> Result<
+  static func reviewFollowUpCommands(_ f: ActiveForm, incident id: String, team: String) -> Result<
     [Command], FormProblem
   > {
     func index(_ field: String) -> Int { f.form.fields.firstIndex { $0.id == field } ?? 0 }
@@ -191,6 +196,36 @@ extension FormCatalog {
       } else {
         out.append(.reviseChecklist(name: change, add: [item], remove: [], because: id))
       }
+    }
+    if let template = given("+template") {
+      // The same change `template add` / `template revise … --because` makes.
+      guard let spec = given("+template-question") else {
+        return .failure(
+          FormProblem(
+            field: index("+template-question"),
+            message: "give the question the change adds, as KEY:KIND:PROMPT"))
+      }
+      let question: Question
+      do {
+        question = try Question.parseSpec(spec)
+      } catch let e as DomainError {
+        return .failure(FormProblem(field: index("+template-question"), message: e.message))
+      } catch {
+        return .failure(FormProblem(field: index("+template-question"), message: "\(error)"))
+      }
+      if template == newOne {
+        out.append(
+          .addTemplate(
+            name: f.value("+template-name"), title: "", questions: [question], team: team,
+            because: id))
+      } else {
+        out.append(
+          .changeTemplate(TemplateChange(name: template, set: [question], remove: [], because: id)))
+      }
+    } else if given("+template-question") != nil {
+      return .failure(
+        FormProblem(
+          field: index("+template"), message: "choose the template the question changes, or (new)"))
     }
     return .success(out)
   }

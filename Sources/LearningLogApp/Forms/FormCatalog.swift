@@ -145,7 +145,8 @@ public enum FormCatalog {
       return .success([])
     case .review(let id, let template):
       let followUps: [Command]
-      switch reviewFollowUpCommands(f, incident: id) {
+      let team = context.domain.incidents[id]?.team ?? ""
+      switch reviewFollowUpCommands(f, incident: id, team: team) {
       case .failure(let p): return .failure(p)
       case .success(let c): followUps = c
       }

@@ -212,7 +212,7 @@ struct ReviewGaps {
 
   static let rootCauseText = "root cause: answer root-cause with the cause the outcome ties to"
   static let gapTypeText =
-    "gap type: answer gap with skill, process, tooling, context or capacity"
+    "gap type: answer gap with the kind of gap (the review form lists them; a personal one stays private)"
   static let actionText = "action: add at least one action with an owner and a due day"
   static let whyFixFailedText =
     "repeat: answer why-fix-failed (why didn't our earlier fix hold?)"

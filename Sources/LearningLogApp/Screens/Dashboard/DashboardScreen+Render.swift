@@ -84,7 +84,7 @@ extension DashboardScreen {
     }
 
     let gapTypes = GapType.allCases.filter { $0 != .skill }
-    let gaps = Section(title: "Gap types (skill gaps stay private)", height: gapTypes.count) {
+    let gaps = Section(title: "Gap types (private ones never counted)", height: gapTypes.count) {
       buffer, rect in
       // The root causes' shares, and how many contributing factors of each type.
       let bars = gapTypes.map { g in
