@@ -171,7 +171,8 @@ import Testing
     let target = try #require(incidents.first)
     _ = try session.perform([
       .addFactor(
-        NewFactor(incident: target.id, text: "SECRET-SKILL-FACTOR did not know the tool", gap: "skill")),
+        NewFactor(
+          incident: target.id, text: "SECRET-SKILL-FACTOR did not know the tool", gap: "skill")),
       .addNote(incident: target.id, text: "SECRET-PRIVATE-NOTE coaching"),
     ])
     // A log written before skill gaps became private: `gap: skill` in the shared log.

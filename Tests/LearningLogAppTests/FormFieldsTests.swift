@@ -7,8 +7,9 @@ import Testing
 
 @testable import LearningLogApp
 
-/// Every field shows that it holds more than it shows; a field left shows its start; a click
-/// focuses a field. Checked over every form of the registry.
+/// Every field shows that it holds more than it shows, and a click focuses a field.
+///
+/// A field left shows its start; checked over every form of the registry.
 @Suite struct FormFieldsTests {
   static let size = Size(width: 100, height: 30)
 
@@ -88,13 +89,18 @@ import Testing
       // Click each field's label that is on screen; it takes the focus.
       for (i, field) in form.form.fields.enumerated() {
         let label = String(field.label.prefix(30))
-        guard let y = lines.firstIndex(where: { $0.contains("  " + label) || $0.contains("▶ " + label) })
+        guard
+          let y = lines.firstIndex(where: { $0.contains("  " + label) || $0.contains("▶ " + label) }
+          )
         else { continue }
         let x = try #require(lines[y].range(of: label)).lowerBound.utf16Offset(in: lines[y])
         let click = MouseEvent(action: .press(button: 1), position: Point(x: x, y: y))
-        let action = try #require(app.model.action(for: .mouse(click), in: s), "\(name) \(field.id)")
+        let action = try #require(
+          app.model.action(for: .mouse(click), in: s), "\(name) \(field.id)")
         _ = app.model.reduce(&s, action)
-        #expect(s.form?.form.focus == i, "\(name): a click on \(field.id) focused \(s.form?.form.focus ?? -1)")
+        #expect(
+          s.form?.form.focus == i,
+          "\(name): a click on \(field.id) focused \(s.form?.form.focus ?? -1)")
         s.form?.form.focus = 0
       }
     }

@@ -42,7 +42,8 @@ import Testing
     case .patterns: screen = "\(s.patterns.form != nil) \(s.patterns.focus)"
     case .dashboard: screen = ""
     }
-    return "\(s.tab)|\(screen)|\(s.form?.kind.name.rawValue ?? "")|\(String(describing: s.overlay).prefix(20))"
+    return
+      "\(s.tab)|\(screen)|\(s.form?.kind.name.rawValue ?? "")|\(String(describing: s.overlay).prefix(20))"
   }
 
   /// The states the keys reach from each tab (a breadth-first walk pressing each bound key),
@@ -128,7 +129,8 @@ import Testing
         // (The view's own keys are listed first; the order differs, not the content.)
         let shown = model.helpSections(s).filter { $0 != IncidentsScreen.legend }
         #expect(
-          shown.sorted { $0.title < $1.title } == live.map(\.helpSection).sorted { $0.title < $1.title },
+          shown.sorted { $0.title < $1.title }
+            == live.map(\.helpSection).sorted { $0.title < $1.title },
           "\(Self.signature(s))")
       }
       let bound = live.flatMap(\.hintItems)

@@ -19,7 +19,8 @@ extension FormCatalog {
           text("hypothesis", "What we believe (hypothesis)", next, required: true),
           text("change", "What we change to test it"),
           text("criteria", "How we will know (criteria)", required: true),
-          date("check", "Check on (YYYY-MM-DD)", context.today.adding(days: 14).description,
+          date(
+            "check", "Check on (YYYY-MM-DD)", context.today.adding(days: 14).description,
             required: true),
         ]))
     case .decideExperiment(let id):
@@ -38,7 +39,8 @@ extension FormCatalog {
         form: FormState(fields: [
           date("on", "On (YYYY-MM-DD)", current?.on.description ?? "", required: true),
           text("facilitator", "Facilitator", current?.facilitator ?? ""),
-          text("with", "Participants (comma-separated)",
+          text(
+            "with", "Participants (comma-separated)",
             current?.participants.joined(separator: ", ") ?? ""),
         ]))
     case .retireMitigation(let id):
@@ -46,7 +48,8 @@ extension FormCatalog {
       return ActiveForm(
         kind: kind, title: "Retire the mitigation",
         form: FormState(fields: [
-          choice("decision", "Revert the stopgap or keep it", RetireDecision.ordered.map(\.rawValue),
+          choice(
+            "decision", "Revert the stopgap or keep it", RetireDecision.ordered.map(\.rawValue),
             "revert"),
           text("reason", "Why", required: true),
         ]))

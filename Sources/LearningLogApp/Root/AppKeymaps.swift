@@ -136,7 +136,8 @@ public enum AppKeymaps {
       KeyBinding(
         keys: [.char("k"), KeyEvent(.enter)], help: "keep as draft",
         action: .leaveForm(.keepDraft), hint: "keep as draft", keyLabel: "k"),
-      KeyBinding(keys: [.char("d")], help: "discard", action: .leaveForm(.discard), hint: "discard"),
+      KeyBinding(
+        keys: [.char("d")], help: "discard", action: .leaveForm(.discard), hint: "discard"),
       KeyBinding(
         keys: [KeyEvent(.escape), .char("b")], help: "back to the form", action: .leaveForm(.back),
         hint: "back", keyLabel: "Esc/b"),

@@ -44,8 +44,9 @@ public struct AppModel: ProgramModel {
     return nil
   }
 
-  /// The key tables live in `state`, in the order they are asked: the first that binds a key
-  /// acts. Dispatch, help and the hint bar all come from these.
+  /// The key tables live in `state`, in the order they are asked.
+  ///
+  /// The first that binds a key acts; dispatch, help and the hint bar all come from these.
   public func keymaps(_ state: AppState) -> [KeymapContext<AppAction>] {
     switch state.overlay {
     case .confirm: return [AppKeymaps.confirm, AppKeymaps.always]
@@ -76,7 +77,8 @@ public struct AppModel: ProgramModel {
 
   /// `keymaps` as help shows them: a binding whose every key an earlier table takes is left
   /// out, since pressing it does something else.
-  public static func reachable(_ keymaps: [KeymapContext<AppAction>]) -> [KeymapContext<AppAction>] {
+  public static func reachable(_ keymaps: [KeymapContext<AppAction>]) -> [KeymapContext<AppAction>]
+  {
     var taken = Set<KeyEvent>()
     var out: [KeymapContext<AppAction>] = []
     for var keymap in keymaps {
@@ -286,7 +288,9 @@ public struct AppModel: ProgramModel {
       if let about, state.form?.value("incident").isEmpty == true {
         state.form?.form.setValue("incident", state.context.shortID(about.id))
         // Filled in, not typed: the form starts from it (leaving it untouched asks nothing).
-        if let f = state.form { state.form = ActiveForm(kind: f.kind, title: f.title, form: f.form) }
+        if let f = state.form {
+          state.form = ActiveForm(kind: f.kind, title: f.title, form: f.form)
+        }
       }
     }
     return []

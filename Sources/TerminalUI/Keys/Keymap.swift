@@ -91,8 +91,9 @@ public struct KeymapContext<Action> {
   /// What a typed character no binding claims does, if anything (shown last in help as "typing").
   public var typing: TypingBinding<Action>?
   /// A context called `name` with `bindings` (and typed characters sent by `typing`).
-  public init(_ name: String, _ bindings: [KeyBinding<Action>], typing: TypingBinding<Action>? = nil)
-  {
+  public init(
+    _ name: String, _ bindings: [KeyBinding<Action>], typing: TypingBinding<Action>? = nil
+  ) {
     self.name = name
     self.bindings = bindings
     self.typing = typing
@@ -296,13 +297,17 @@ extension KeyBinding {
           KeyEvent(.left), KeyEvent(.right), KeyEvent(.left, .ctrl), KeyEvent(.right, .ctrl),
           KeyEvent(.home), KeyEvent(.end), .ctrl("a"), .ctrl("b"), .ctrl("f"),
         ] + (endKey ? [.ctrl("e")] : []),
-        help: "move in the text", keyLabel: endKey ? "←/→ Home/End Ctrl-A/E/B/F" : "←/→ Home/End Ctrl-A/B/F",
+        help: "move in the text",
+        keyLabel: endKey ? "←/→ Home/End Ctrl-A/E/B/F" : "←/→ Home/End Ctrl-A/B/F",
         forwarding: forwarding),
       KeyBinding(
         keys: [KeyEvent(.left, .alt), KeyEvent(.right, .alt), .alt("b"), .alt("f")],
         help: "move by a word", keyLabel: "Alt-←/→ Alt-B/F", forwarding: forwarding),
       KeyBinding(
-        keys: [KeyEvent(.backspace), KeyEvent(.backspace, .shift), KeyEvent(.delete), .ctrl("h"), .ctrl("d")],
+        keys: [
+          KeyEvent(.backspace), KeyEvent(.backspace, .shift), KeyEvent(.delete), .ctrl("h"),
+          .ctrl("d"),
+        ],
         help: "delete a character (before / under the cursor)", keyLabel: "Backspace Del Ctrl-H/D",
         forwarding: forwarding),
       KeyBinding(

@@ -287,8 +287,9 @@ public struct TextArea {
     return (shown, top, cursorRow, cursorX)
   }
 
-  /// How many of the text's lines are not (wholly) shown above and below `area`: what a
-  /// "more" sign says. Costs what drawing costs.
+  /// How many of the text's lines are not (wholly) shown above and below `area`.
+  ///
+  /// What a "more" sign says; costs what drawing costs.
   public func hiddenLines(in area: Rect) -> (above: Int, below: Int) {
     guard !area.isEmpty else { return (0, state.lines.count) }
     let lines = state.lines
