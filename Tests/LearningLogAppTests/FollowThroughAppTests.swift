@@ -151,6 +151,21 @@ import Testing
     #expect(try Data(contentsOf: URL(fileURLWithPath: disk.path)) == before)
     let notes = try disk.session.privateNotes()
     #expect(notes.contains { $0.text.contains("PRIVATE-REFLECTION-TEXT") })
+    // A growth item of one's own goes to the private file too, listed under growth items.
+    disk.program.send(.addPrivateNote, to: &s)
+    s.form?.form.setValue("kind", "growth item")
+    s.form?.form.setValue("text", "PRIVATE-GROWTH-TEXT: practise rollbacks")
+    disk.program.send(.form(.save), to: &s)
+    #expect(s.form == nil, "\(s.status?.text ?? "")")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: disk.path)) == before)
+    let growth = try disk.session.privateNotes().filter { $0.kind == "growth" }
+    #expect(growth.contains { $0.text.contains("PRIVATE-GROWTH-TEXT") })
+    disk.program.send(.global(.privateSpace), to: &s)
+    let listed = trimmedLines(disk.program.frame(for: s, size: Self.size).buffer).joined(
+      separator: "\n")
+    #expect(listed.contains("Growth items (1)"))
+    #expect(listed.contains("PRIVATE-GROWTH-TEXT"))
+    _ = AppModel().reduce(&s, .closeOverlay)
     // A wrong id is refused on its field, nothing written.
     disk.program.send(.addPrivateNote, to: &s)
     s.form?.form.setValue("incident", "no-such-incident")

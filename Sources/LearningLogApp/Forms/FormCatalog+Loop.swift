@@ -6,6 +6,9 @@ import TerminalUI
 extension FormCatalog {
   /// The closed-loop form for `kind`, or nil when `kind` is another form or what it is about is
   /// gone.
+  /// The kinds of a private space entry: a coaching note, or a growth item of one's own.
+  static let privateKinds = ["note", "growth item"]
+
   static func makeLoop(_ kind: FormKind, context: ViewContext) -> ActiveForm? {
     let domain = context.domain
     switch kind {
@@ -66,6 +69,7 @@ extension FormCatalog {
         kind: kind, title: "Private note or reflection (your private file only)",
         form: FormState(fields: [
           text("incident", "About incident (id or short id)", required: true),
+          choice("kind", "Kind", privateKinds, privateKinds[0]),
           area("text", "Note or reflection", height: 4),
         ]))
     case .addNote(let id):
@@ -93,7 +97,10 @@ extension FormCatalog {
         return .failure(FormProblem(field: 0, message: "\(error)"))
       }
       guard !f.value("text").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        return .failure(FormProblem(field: 1, message: "the note is empty; write something"))
+        return .failure(FormProblem(field: 2, message: "the note is empty; write something"))
+      }
+      if f.value("kind") == privateKinds[1] {
+        return .success([.addGrowthItem(incident: id, text: f.value("text"))])
       }
       return .success([.addNote(incident: id, text: f.value("text"))])
     case .addExperiment(let id):

@@ -177,6 +177,8 @@ public enum Command: Sendable, Hashable {
   case delete(String)
   /// `note add`: a private note (private file only).
   case addNote(incident: String, text: String)
+  /// A growth item of the writer's own (private file only), from the app's private space.
+  case addGrowthItem(incident: String, text: String)
   /// `action retire`: a temporary mitigation reverted or kept, with a reason.
   case retireAction(String, decision: String, reason: String)
   /// `review schedule`.

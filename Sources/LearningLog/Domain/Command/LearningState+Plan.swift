@@ -116,6 +116,20 @@ extension LearningState {
           draft(EventType.noteAdded, nid, ["incident": .string(iid), "text": .string(t)], ctx)
         ],
         createdID: nid)
+    case .addGrowthItem(let id, let text):
+      let iid = try resolve(id, .incident)
+      let t = try required(text, "text", "give the growth item's text")
+      let gid = newID(&ctx)
+      return Plan(
+        private: [
+          draft(
+            EventType.growthCreated, gid,
+            [
+              "incident": .string(iid), "person": .string(ctx.author ?? ""),
+              "text": .string(t),
+            ], ctx)
+        ],
+        createdID: gid)
     case .retireAction(let id, let decision, let reason):
       return try planRetireAction(id, decision, reason, ctx)
     case .scheduleReview(let n): return try planScheduleReview(n, ctx)
