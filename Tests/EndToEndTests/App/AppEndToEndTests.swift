@@ -84,8 +84,11 @@ struct AppEndToEndTests {
     app.expectRow(containing: "Write-behind cache")
     // Down the detail a line at a time to the review (a page is the pane's height).
     let question = "What cause does the outcome tie to?"
+    // Each step waits for its line to be drawn: keys sent ahead of a slow frame overshoot.
     for _ in 0..<60 where !app.screen().contains(where: { $0.contains(question) }) {
+      let before = app.screen()
       try app.press("j")
+      app.waitForScreen { $0 != before }
     }
     app.expectRow(containing: "Review (Decision card)")
     app.expectRow(containing: question)
