@@ -49,8 +49,7 @@ public enum AppAction: Sendable {
   /// status line's message.
   var isInput: Bool {
     switch self {
-    case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
-      .helpScroll, .closeOverlay, .confirm, .leaveForm:
+    case .global, .screen, .form, .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
     case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
       .editorReturned,
@@ -60,12 +59,8 @@ public enum AppAction: Sendable {
   }
 
   case global(GlobalCommand)
-  case today(TodayScreen.Action)
-  case incidents(IncidentsScreen.Action)
-  case board(BoardScreen.Action)
-  case lessons(LessonsScreen.Action)
-  case patterns(PatternsScreen.Action)
-  case dashboard(DashboardScreen.Action)
+  /// An action of the screen under the tab (its `Action`, wrapped by ``ScreenRegistration``).
+  case screen(AppTab, any Sendable)
   case form(FormInput)
   /// Scroll the help overlay by lines.
   case helpScroll(Int)
@@ -91,7 +86,7 @@ public enum AppAction: Sendable {
   case performFailed(purpose: String, message: String)
   /// `$EDITOR` returned text for a field.
   case editorReturned(field: String, text: String)
-  /// Go somewhere (from a screen's `.show`).
+  /// Go somewhere (a screen's `.show` request is handled the same way).
   case navigate(Destination)
   /// Show a message in the status line.
   case setStatus(String)

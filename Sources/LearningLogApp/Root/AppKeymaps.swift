@@ -15,12 +15,14 @@ public enum AppKeymaps {
       KeyBinding(
         keys: [.ctrl("c")], help: "quit at once (an open form's text stays as a draft)",
         action: .quit),
-      KeyBinding(keys: [.char("1")], help: "today", action: .show(.today)),
-      KeyBinding(keys: [.char("2")], help: "incidents", action: .show(.incidents)),
-      KeyBinding(keys: [.char("3")], help: "actions", action: .show(.actions)),
-      KeyBinding(keys: [.char("4")], help: "lessons", action: .show(.lessons)),
-      KeyBinding(keys: [.char("5")], help: "patterns", action: .show(.patterns)),
-      KeyBinding(keys: [.char("6")], help: "dashboard", action: .show(.dashboard)),
+    ]
+      // Each registered screen's number key.
+      + ScreenRegistry.all.map { screen in
+        KeyBinding(
+          keys: [.char(Character(String(screen.tab.rawValue)))], help: screen.title.lowercased(),
+          action: GlobalCommand.show(screen.tab))
+      }
+      + [
       KeyBinding(
         keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
         action: .privateSpace),

@@ -137,37 +137,14 @@ extension AppModel {
   }
 
   func renderScreen(_ state: AppState, into buffer: inout ScreenBuffer, area: Rect) -> Point? {
-    let context = state.context
-    switch state.tab {
-    case .today: return TodayScreen.render(state.today, context: context, into: &buffer, area: area)
-    case .incidents:
-      return IncidentsScreen.render(state.incidents, context: context, into: &buffer, area: area)
-    case .actions:
-      return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
-    case .lessons:
-      return LessonsScreen.render(state.lessons, context: context, into: &buffer, area: area)
-    case .patterns:
-      return PatternsScreen.render(state.patterns, context: context, into: &buffer, area: area)
-    case .dashboard:
-      return DashboardScreen.render(state.dashboard, context: context, into: &buffer, area: area)
-    }
+    Self.screen(state)?.render(state, into: &buffer, area: area)
   }
 
   /// The help sections of what is on screen now: the dialog's, the form's, or the view's keys
   /// followed by the global ones.
   public func helpSections(_ state: AppState) -> [HelpSection] {
     if state.form != nil { return [AppKeymaps.form.helpSection, AppKeymaps.global.helpSection] }
-    var sections: [HelpSection] = []
-    switch state.tab {
-    case .today: sections.append(TodayScreen.activeKeymap(state.today).helpSection)
-    case .incidents:
-      sections.append(IncidentsScreen.activeKeymap(state.incidents).helpSection)
-      sections.append(IncidentsScreen.legend)
-    case .actions: sections.append(BoardScreen.activeKeymap(state.board).helpSection)
-    case .lessons: sections.append(LessonsScreen.activeKeymap(state.lessons).helpSection)
-    case .patterns: sections.append(PatternsScreen.activeKeymap(state.patterns).helpSection)
-    case .dashboard: sections.append(DashboardScreen.activeKeymap(state.dashboard).helpSection)
-    }
+    var sections = Self.screen(state)?.helpSections(state) ?? []
     if TodayScreen.isEmptyLog(state.context.domain) {
       sections.append(AppKeymaps.welcome.helpSection)
     }
@@ -215,14 +192,7 @@ extension AppModel {
     if state.form != nil { return AppKeymaps.form.hintItems }
     var items: [HintItem] = []
     if TodayScreen.isEmptyLog(state.context.domain) { items += AppKeymaps.welcome.hintItems }
-    switch state.tab {
-    case .today: items += TodayScreen.activeKeymap(state.today).hintItems
-    case .incidents: items += IncidentsScreen.activeKeymap(state.incidents).hintItems
-    case .actions: items += BoardScreen.activeKeymap(state.board).hintItems
-    case .lessons: items += LessonsScreen.activeKeymap(state.lessons).hintItems
-    case .patterns: items += PatternsScreen.activeKeymap(state.patterns).hintItems
-    case .dashboard: items += DashboardScreen.activeKeymap(state.dashboard).hintItems
-    }
+    items += Self.screen(state)?.hints(state) ?? []
     // While a screen takes text, only its own keys are live.
     if isCapturing(state) { return items }
     let global = AppKeymaps.global.hintItems
