@@ -36,9 +36,11 @@ import Testing
 
     // Drawn: the tabs bar names it, and its body is not blank.
     let frame = app.frame(s)
-    #expect(frame.lines()[0].contains("\(key) \(screen.title)"), "\(screen.name) not in the tabs bar")
+    #expect(
+      frame.lines()[0].contains("\(key) \(screen.title)"), "\(screen.name) not in the tabs bar")
     let body = Self.text(frame, rows: 1..<(s.size.height - 2))
-    #expect(!body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(screen.name) draws nothing")
+    #expect(
+      !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(screen.name) draws nothing")
 
     // Help: the screen's section first, generated from the keys it dispatches.
     let bindings = screen.bindings(s)
@@ -98,7 +100,8 @@ import Testing
     // The list pane: each row up to the divider before the detail.
     func list(_ lines: [String]) -> [Substring] { lines.map { $0.prefix { $0 != "│" } } }
     let after = list(app.frame(s).lines())
-    #expect(after[2] == list(before.lines())[2], "the list scrolled instead of moving the selection")
+    #expect(
+      after[2] == list(before.lines())[2], "the list scrolled instead of moving the selection")
     #expect(after[2 + rows - 1].contains("Incident"))
     #expect(s.incidents.list.offset == 0)
     try app.type("<PgDn>", into: &s)

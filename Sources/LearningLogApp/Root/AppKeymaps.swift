@@ -23,13 +23,13 @@ public enum AppKeymaps {
           action: GlobalCommand.show(screen.tab))
       }
       + [
-      KeyBinding(
-        keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
-        action: .privateSpace),
-      KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
-      KeyBinding(
-        keys: [.char("M")], help: "messages: what the status line said", action: .messages),
-    ])
+        KeyBinding(
+          keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
+          action: .privateSpace),
+        KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
+        KeyBinding(
+          keys: [.char("M")], help: "messages: what the status line said", action: .messages),
+      ])
 
   /// The key offered on an empty log.
   public static let welcome = KeymapContext<GlobalCommand>(

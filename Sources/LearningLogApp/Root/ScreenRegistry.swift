@@ -10,7 +10,8 @@ public enum ScreenRegistry {
   /// Every screen, in tab order.
   public static let all: [ScreenRegistration] = [
     ScreenRegistration(TodayScreen.self, tab: .today, title: "Today", state: \.today),
-    ScreenRegistration(IncidentsScreen.self, tab: .incidents, title: "Incidents", state: \.incidents),
+    ScreenRegistration(
+      IncidentsScreen.self, tab: .incidents, title: "Incidents", state: \.incidents),
     ScreenRegistration(BoardScreen.self, tab: .actions, title: "Actions", state: \.board),
     ScreenRegistration(LessonsScreen.self, tab: .lessons, title: "Lessons", state: \.lessons),
     ScreenRegistration(PatternsScreen.self, tab: .patterns, title: "Patterns", state: \.patterns),

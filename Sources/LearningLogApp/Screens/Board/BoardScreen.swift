@@ -483,7 +483,9 @@ public enum BoardScreen: AppScreen {
   /// (`context.viewport`).
   static func visibleCards(_ state: State, context: ViewContext) -> Int {
     let (_, columns) = layout(Rect(size: context.viewport), state: state)
-    let rect = columns.first { $0.0 == state.column }?.1 ?? columns.first?.1 ?? Rect(x: 0, y: 0, width: 0, height: 0)
+    let rect =
+      columns.first { $0.0 == state.column }?.1 ?? columns.first?.1
+      ?? Rect(x: 0, y: 0, width: 0, height: 0)
     return Swift.max(1, Panel.inner(rect).height / cardRows)
   }
 

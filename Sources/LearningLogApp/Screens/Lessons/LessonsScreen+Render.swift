@@ -12,7 +12,8 @@ extension LessonsScreen {
 
   /// The detail pane split for the checklists section below it (only on a pane at least 20
   /// rows high, when there are `checklistLines` lines to show).
-  static func detailSplit(_ detail: Rect, checklistLines: Int) -> (detail: Rect, checklists: Rect?) {
+  static func detailSplit(_ detail: Rect, checklistLines: Int) -> (detail: Rect, checklists: Rect?)
+  {
     guard checklistLines > 0, detail.height >= 20 else { return (detail, nil) }
     let height = min(checklistLines + 2, detail.height / 3)
     let parts = Layout.split(detail, .vertical, [.fill(1), .length(height)])
