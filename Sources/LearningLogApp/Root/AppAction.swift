@@ -12,6 +12,8 @@ public enum GlobalCommand: Hashable, Sendable {
   case messages
   /// `P`: the owner's private space (notes and growth items, read from the private file).
   case privateSpace
+  /// `:`: the command palette.
+  case palette
 }
 
 /// What the open form does with a key.
@@ -49,7 +51,7 @@ public enum AppAction: Sendable {
   /// status line's message.
   var isInput: Bool {
     switch self {
-    case .global, .screen, .form, .helpScroll, .closeOverlay, .confirm, .leaveForm:
+    case .global, .screen, .form, .palette, .helpSearch, .helpScroll, .closeOverlay, .confirm, .leaveForm:
       return true
     case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
       .editorReturned,
@@ -62,6 +64,10 @@ public enum AppAction: Sendable {
   /// An action of the screen under the tab (its `Action`, wrapped by ``ScreenRegistration``).
   case screen(AppTab, any Sendable)
   case form(FormInput)
+  /// A key in the command palette.
+  case palette(PaletteInput)
+  /// A key of the help overlay's search.
+  case helpSearch(HelpSearchInput)
   /// Scroll the help overlay by lines.
   case helpScroll(Int)
   /// Close the help overlay.

@@ -29,6 +29,9 @@ public enum AppKeymaps {
         KeyBinding(keys: [.ctrl("l")], help: "redraw the screen", action: .redraw),
         KeyBinding(
           keys: [.char("M")], help: "messages: what the status line said", action: .messages),
+        KeyBinding(
+          keys: [.char(":")], help: "command palette: find and run a command of this view",
+          action: .palette),
       ])
 
   /// The key offered on an empty log.

@@ -63,7 +63,8 @@ extension AppModel {
       .render(into: &frame.buffer, area: l.hints)
     switch state.overlay {
     case .help(let scroll):
-      HelpOverlay(sections: helpSections(state), scroll: scroll, theme: theme)
+      let (sections, title) = helpOverlayContent(state)
+      HelpOverlay(sections: sections, scroll: scroll, theme: theme, title: title)
         .render(into: &frame.buffer, area: l.body)
       cursor = nil
     case .messages(let scroll):
@@ -92,6 +93,8 @@ extension AppModel {
     case .leaveForm:
       Self.renderLeaveDialog(state, theme: theme, into: &frame.buffer, area: l.body)
       cursor = nil
+    case .palette(let palette):
+      cursor = Self.renderPalette(palette, state: state, into: &frame.buffer, area: l.body)
     case nil: break
     }
     frame.cursor = cursor
@@ -184,9 +187,13 @@ extension AppModel {
   /// The hint bar items of what is on screen now.
   public func hints(_ state: AppState) -> [HintItem] {
     switch state.overlay {
-    case .help, .messages, .privateSpace: return AppKeymaps.help.hintItems
+    case .help:
+      if state.helpSearch?.isTyping == true { return Self.helpSearchKeys.hintItems }
+      return AppKeymaps.help.hintItems + Self.helpSearchStart.hintItems
+    case .messages, .privateSpace: return AppKeymaps.help.hintItems
     case .confirm: return AppKeymaps.confirm.hintItems
     case .leaveForm: return AppKeymaps.leaveForm.hintItems
+    case .palette: return Self.paletteKeys.hintItems
     case nil: break
     }
     if state.form != nil { return AppKeymaps.form.hintItems }

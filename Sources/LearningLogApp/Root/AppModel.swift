@@ -24,6 +24,10 @@ public struct AppModel: ProgramModel {
     switch event {
     case .resize(let size): return .resize(size)
     case .paste(let text):
+      if case .palette = state.overlay { return .palette(.paste(text)) }
+      if case .help = state.overlay, state.helpSearch?.isTyping == true {
+        return .helpSearch(.paste(text))
+      }
       if state.form != nil, state.overlay == nil { return .form(.paste(text)) }
       return Self.screen(state)?.action(forPaste: text, in: state)
     case .mouse(let m): return mouseAction(m, state)
@@ -36,6 +40,7 @@ public struct AppModel: ProgramModel {
     if TooSmallView.isTooSmall(state.size, required: Self.minimumSize) {
       return key == .char("q") ? .global(.quit) : nil
     }
+    if let search = Self.helpSearchAction(key, state) { return search }
     switch state.overlay {
     case .confirm:
       return ConfirmDialog.answer(for: key).map { .confirm($0) }
@@ -46,6 +51,8 @@ public struct AppModel: ProgramModel {
         return nil
       }
       return d == 0 ? .closeOverlay : .helpScroll(d)
+    case .palette:
+      return .palette(Self.paletteKeys.action(for: key) ?? .key(key))
     case nil: break
     }
     if state.form != nil {
@@ -81,7 +88,7 @@ public struct AppModel: ProgramModel {
   static func isListing(_ overlay: Overlay) -> Bool {
     switch overlay {
     case .help, .messages, .privateSpace: return true
-    case .confirm, .leaveForm: return false
+    case .confirm, .leaveForm, .palette: return false
     }
   }
 
@@ -153,6 +160,8 @@ public struct AppModel: ProgramModel {
       }
       return handle(&state, out)
     case .form(let input): return reduceForm(&state, input)
+    case .palette(let input): return reducePalette(&state, input)
+    case .helpSearch(let input): return reduceHelpSearch(&state, input)
     case .helpScroll(let d):
       switch state.overlay {
       case .help(let s): state.overlay = .help(scroll: Swift.max(0, s + d))
@@ -220,6 +229,7 @@ public struct AppModel: ProgramModel {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
     case .messages: state.overlay = .messages(scroll: 0)
+    case .palette: state.overlay = .palette(CommandPalette())
     case .privateSpace: return [.app(.openPrivateSpace)]
     case .quit: state.isQuitting = true
     case .show(let tab):

@@ -44,6 +44,8 @@ public enum Overlay: Hashable, Sendable {
   case leaveForm
   /// The owner's private space: notes and growth items, scrolled by `scroll` lines.
   case privateSpace([PrivateNote], scroll: Int)
+  /// The command palette (`:`).
+  case palette(CommandPalette)
 }
 
 /// A line in the status bar.
@@ -86,7 +88,11 @@ public struct AppState {
   /// The open form, if any.
   public var form: ActiveForm?
   /// The help overlay or a dialog, if any.
-  public var overlay: Overlay?
+  public var overlay: Overlay? {
+    didSet { if case .help = overlay {} else { helpSearch = nil } }
+  }
+  /// The search of the help overlay, while it is open.
+  public var helpSearch: HelpSearch?
   /// The status line.
   public var status: StatusMessage? {
     didSet {
