@@ -1,9 +1,9 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 /// The flows users come for, driven with keys on the in-memory terminal.
@@ -154,7 +154,9 @@ import Testing
   _ = try app.session.perform(
     .review(
       incident: inc.id, template: nil, answers: [ReviewAnswer(key: "expected", value: hostile)]))
-  for script in ["", "2", "2 <Tab>", "2 r", "2 e", "2 p", "2 ?", "3", "4", "5", "6"] {
+  // Every registered screen, and what opens on the incidents screen.
+  let screens = AppTab.allCases.map { "\($0.rawValue)" }
+  for script in [""] + screens + ["2 <Tab>", "2 r", "2 e", "2 p", "2 ?"] {
     let (terminal, _) = try app.run(script)
     let frame = try #require(terminal.lastFrame)
     #expect(unsafeScalars(in: frame).isEmpty, "\(script)")

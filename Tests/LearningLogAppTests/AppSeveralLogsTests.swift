@@ -179,12 +179,11 @@ import Testing
   @Test func everyWriteKeyOfEveryScreenIsRefusedWithOneLine() throws {
     let (fs, paths, _, _, _, _) = try Self.app()
     let before = paths.map { fs.contents($0) }
-    func keys<A>(_ k: KeymapContext<A>) -> [KeyEvent] { k.bindings.compactMap(\.keys.first) }
-    let screens: [(AppTab, [KeyEvent])] = [
-      (.today, keys(TodayScreen.keymap)), (.incidents, keys(IncidentsScreen.keymap)),
-      (.actions, keys(BoardScreen.keymap)), (.lessons, keys(LessonsScreen.keymap)),
-      (.patterns, keys(PatternsScreen.keymap)), (.dashboard, keys(DashboardScreen.keymap)),
-    ]
+    // Every registered screen, with the first key of each of its bindings.
+    let (_, _, _, _, _, start) = try Self.app()
+    let screens = ScreenRegistry.all.map { screen in
+      (screen.tab, screen.bindings(start).compactMap(\.keys.first))
+    }
     let refusal = "error: read-only, 2 logs read together (web, api): open one alone to change it"
     let finish = try KeyScript.parse("v x <Enter> y <Enter> <C-s> <Enter>")
     var tried = 0

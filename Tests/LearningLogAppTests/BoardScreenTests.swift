@@ -75,7 +75,7 @@ private func select(
   _ = Board.reduce(&state, .top, context: ctx)
   #expect(state.lists[2].selected == 0)
   _ = Board.reduce(&state, .pageDown, context: ctx)
-  #expect(state.lists[2].selected == min(count - 1, Board.nominalPage - 1))
+  #expect(state.lists[2].selected == min(count - 1, Board.visibleCards(state, context: ctx) - 1))
   _ = Board.reduce(&state, .pageUp, context: ctx)
   #expect(state.lists[2].selected == 0)
 }
@@ -115,7 +115,7 @@ private func select(
 
   let done = try select(.done, &state, ctx)
   let again = Board.reduce(&state, .markDone, context: ctx)
-  #expect(!again.contains { if case .perform = $0 { return true } else { return false } })
+  #expect(!again.contains { if case .run(.perform) = $0 { return true } else { return false } })
   #expect(
     Board.reduce(&state, .moveLeft, context: ctx) == [
       .perform(.moveActionBack(done.id), purpose: "move action back")
@@ -278,7 +278,7 @@ private func select(
 @Test func boardKeySessionMarksTheSelectedCardDone() throws {
   let ctx = try ScreensFixture.context()
   var state = Board.State()
-  var effects: [AppEffect] = []
+  var effects: [ScreenEffect] = []
   // l to the doing column, j to its second card, x marks it done.
   for key in try KeyScript.parse("l j x") {
     guard case .key(let k) = key else { continue }

@@ -47,7 +47,7 @@ private typealias Dashboard = DashboardScreen
   _ = Dashboard.reduce(&state, .down, context: ctx)
   #expect(state.scroll == 1)
   _ = Dashboard.reduce(&state, .pageDown, context: ctx)
-  #expect(state.scroll == 1 + Dashboard.nominalPage)
+  #expect(state.scroll == 1 + Dashboard.visibleRows(ctx))
   _ = Dashboard.reduce(&state, .pageUp, context: ctx)
   #expect(state.scroll == 1)
   _ = Dashboard.reduce(&state, .bottom, context: ctx)

@@ -228,10 +228,10 @@ import Testing
     prepare(&s)
     for inc in legacy.incidentList {
       _ = app.model.reduce(&s, .navigate(.incident(inc.id)))
-      _ = app.model.reduce(&s, .incidents(.switchFocus))
+      _ = app.model.reduce(&s, .screen(.incidents, IncidentsScreen.Action.switchFocus))
       for _ in 0..<12 {
         check(s, "the detail of \(inc.title)")
-        _ = app.model.reduce(&s, .incidents(.navigate(KeyEvent(.pageDown))))
+        _ = app.model.reduce(&s, .screen(.incidents, IncidentsScreen.Action.navigate(KeyEvent(.pageDown))))
         screens += 1
       }
       s.incidents.focus = .list

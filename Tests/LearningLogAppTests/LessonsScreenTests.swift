@@ -32,7 +32,7 @@ private typealias Lessons = LessonsScreen
   _ = Lessons.reduce(&state, .top, context: ctx)
   #expect(state.list.selected == 0)
   _ = Lessons.reduce(&state, .pageDown, context: ctx)
-  #expect(state.list.selected == min(list.count - 1, Lessons.nominalPage - 1))
+  #expect(state.list.selected == min(list.count - 1, Lessons.visibleRows(ctx).list - 1))
   _ = Lessons.reduce(&state, .pageUp, context: ctx)
   _ = Lessons.reduce(&state, .up, context: ctx)
   #expect(state.list.selected == 0)
@@ -127,7 +127,7 @@ private typealias Lessons = LessonsScreen
   let effects = Lessons.reduce(&state, .exportHint, context: ctx)
   let team = try #require(lesson.teams.first)
   #expect(effects.count == 1)
-  guard case .status(let text) = effects.first else {
+  guard case .delegate(.status(let text)) = effects.first else {
     Issue.record("the hint is not a status line: \(effects)")
     return
   }

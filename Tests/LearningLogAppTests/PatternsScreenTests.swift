@@ -46,7 +46,7 @@ private func escalatedIndex(_ ctx: ViewContext) throws -> Int {
   #expect(state.table.selected == n - 1)
   _ = Patterns.reduce(&state, .top, context: ctx)
   _ = Patterns.reduce(&state, .pageDown, context: ctx)
-  #expect(state.table.selected == min(n - 1, Patterns.nominalPage - 1))
+  #expect(state.table.selected == min(n - 1, Patterns.visibleRows(ctx).table - 1))
   _ = Patterns.reduce(&state, .pageUp, context: ctx)
   _ = Patterns.reduce(&state, .up, context: ctx)
   #expect(state.table.selected == 0)

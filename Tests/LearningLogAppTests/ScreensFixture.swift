@@ -35,7 +35,7 @@ enum ScreensFixture {
   /// Sends the key to a screen the way the root does, returning the effects.
   static func press<S: AppScreen>(
     _ screen: S.Type, _ key: KeyEvent, _ state: inout S.State, _ context: ViewContext
-  ) -> [AppEffect] {
+  ) -> [ScreenEffect] {
     guard let action = S.action(for: key, state: state) else { return [] }
     return S.reduce(&state, action, context: context)
   }
@@ -43,8 +43,8 @@ enum ScreensFixture {
   /// Types each character of `text` as a key.
   static func type<S: AppScreen>(
     _ screen: S.Type, _ text: String, _ state: inout S.State, _ context: ViewContext
-  ) -> [AppEffect] {
-    var effects: [AppEffect] = []
+  ) -> [ScreenEffect] {
+    var effects: [ScreenEffect] = []
     for c in text { effects += press(screen, .char(c), &state, context) }
     return effects
   }

@@ -175,8 +175,15 @@ public enum IncidentsScreen: AppScreen {
     state.isSearching || state.filterForm != nil
   }
 
+  public static func action(forPaste text: String, state: State) -> Action? {
+    state.isSearching ? .searchPaste(text) : nil
+  }
+
   /// What the marks before each incident mean, for help.
-  public static let legend = HelpSection(
+  public static var legend: [HelpSection] { [marks] }
+
+  /// The marks before each incident and what they mean.
+  static let marks = HelpSection(
     title: "incident marks",
     entries: [
       HelpEntry(keys: "○ ◐ ● ✓", help: "○ open · ◐ reviewing · ● reviewed · ✓ closed"),
@@ -282,10 +289,13 @@ public enum IncidentsScreen: AppScreen {
     return state.list.selection(count: ids.count).flatMap { context.domain.incidents[ids[$0]] }
   }
 
-  static let pageHeight = 10
+  /// The list's visible rows in the area the screen is drawn in (`context.viewport`).
+  static func listRows(_ context: ViewContext) -> Int {
+    Swift.max(1, panes(Rect(size: context.viewport), contentWidth: rowWidth(context)).list.height)
+  }
 
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     let effects = reduceAction(&state, action, context: context)
     refreshCache(&state, context: context)
@@ -293,7 +303,7 @@ public enum IncidentsScreen: AppScreen {
   }
 
   static func reduceAction(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     let rows = rowIDs(state, context: context)
     let selectedID = state.list.selection(count: rows.count).map { rows[$0] }
@@ -371,11 +381,11 @@ public enum IncidentsScreen: AppScreen {
       reselect(&state, id: selectedID, context: context)
     case .select(let i):
       guard i >= 0, i < rows.count else { return [] }
-      state.list.select(i, count: rows.count, height: pageHeight)
+      state.list.select(i, count: rows.count, height: listRows(context))
       state.focus = .list
       state.detailScroll = 0
     case .scroll(let d):
-      state.list.move(by: d, count: rows.count, height: pageHeight)
+      state.list.move(by: d, count: rows.count, height: listRows(context))
       state.detailScroll = 0
     case .selectIncident(let id):
       if !rows.contains(id) {
@@ -410,10 +420,24 @@ public enum IncidentsScreen: AppScreen {
     return []
   }
 
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    guard case .incident(let id) = destination else { return false }
+    _ = reduce(&state, .selectIncident(id), context: context)
+    return true
+  }
+
+  /// Keeps the selected incident selected when others' records move it in the list.
+  public static func follow(_ state: inout State, from old: ViewContext, to new: ViewContext) {
+    guard let id = selected(state, context: old)?.id else { return }
+    reselect(&state, id: id, context: new)
+  }
+
   static func reselect(_ state: inout State, id: String?, context: ViewContext) {
     let r = rowIDs(state, context: context)
     let index = id.flatMap { r.firstIndex(of: $0) } ?? 0
-    state.list.select(index, count: r.count, height: pageHeight)
+    state.list.select(index, count: r.count, height: listRows(context))
     refreshCache(&state, context: context)
   }
 

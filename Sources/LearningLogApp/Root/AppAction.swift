@@ -12,6 +12,8 @@ public enum GlobalCommand: Hashable, Sendable {
   case messages
   /// `P`: the owner's private space (notes and growth items, read from the private file).
   case privateSpace
+  /// `:`: the command palette.
+  case palette
 }
 
 /// What the open form does with a key.
@@ -51,8 +53,8 @@ public enum AppAction: Sendable {
   /// status line's message.
   var isInput: Bool {
     switch self {
-    case .global, .today, .incidents, .board, .lessons, .patterns, .dashboard, .form,
-      .helpScroll, .closeOverlay, .confirm, .leaveForm, .addPrivateNote:
+    case .global, .screen, .form, .palette, .helpSearch, .helpScroll, .closeOverlay, .confirm,
+      .leaveForm, .addPrivateNote:
       return true
     case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
       .editorReturned,
@@ -62,13 +64,13 @@ public enum AppAction: Sendable {
   }
 
   case global(GlobalCommand)
-  case today(TodayScreen.Action)
-  case incidents(IncidentsScreen.Action)
-  case board(BoardScreen.Action)
-  case lessons(LessonsScreen.Action)
-  case patterns(PatternsScreen.Action)
-  case dashboard(DashboardScreen.Action)
+  /// An action of the screen under the tab (its `Action`, wrapped by ``ScreenRegistration``).
+  case screen(AppTab, any Sendable)
   case form(FormInput)
+  /// A key in the command palette.
+  case palette(PaletteInput)
+  /// A key of the help overlay's search.
+  case helpSearch(HelpSearchInput)
   /// Scroll the help overlay by lines.
   case helpScroll(Int)
   /// Close the help overlay.
@@ -93,7 +95,7 @@ public enum AppAction: Sendable {
   case performFailed(purpose: String, message: String)
   /// `$EDITOR` returned text for a field.
   case editorReturned(field: String, text: String)
-  /// Go somewhere (from a screen's `.show`).
+  /// Go somewhere (a screen's `.show` request is handled the same way).
   case navigate(Destination)
   /// Show a message in the status line.
   case setStatus(String)

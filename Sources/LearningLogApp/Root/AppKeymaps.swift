@@ -17,20 +17,25 @@ public enum AppKeymaps {
         keys: [.char("q")], help: "quit (Esc first closes an overlay or form)",
         action: .global(.quit), hint: "quit"),
       quitAtOnce,
-      KeyBinding(keys: [.char("1")], help: "today", action: .global(.show(.today))),
-      KeyBinding(keys: [.char("2")], help: "incidents", action: .global(.show(.incidents))),
-      KeyBinding(keys: [.char("3")], help: "actions", action: .global(.show(.actions))),
-      KeyBinding(keys: [.char("4")], help: "lessons", action: .global(.show(.lessons))),
-      KeyBinding(keys: [.char("5")], help: "patterns", action: .global(.show(.patterns))),
-      KeyBinding(keys: [.char("6")], help: "dashboard", action: .global(.show(.dashboard))),
-      KeyBinding(
-        keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
-        action: .global(.privateSpace)),
-      redraw,
-      KeyBinding(
-        keys: [.char("M")], help: "messages: what the status line said",
-        action: .global(.messages)),
-    ])
+    ]
+      // Each registered screen's number key.
+      + ScreenRegistry.all.map { screen in
+        KeyBinding(
+          keys: [.char(Character(String(screen.tab.rawValue)))], help: screen.title.lowercased(),
+          action: AppAction.global(.show(screen.tab)))
+      }
+      + [
+        KeyBinding(
+          keys: [.char("P")], help: "your private space: notes and growth items (only you see it)",
+          action: .global(.privateSpace)),
+        redraw,
+        KeyBinding(
+          keys: [.char("M")], help: "messages: what the status line said",
+          action: .global(.messages)),
+        KeyBinding(
+          keys: [.char(":")], help: "command palette: find and run a command of this view",
+          action: .global(.palette)),
+      ])
 
   static let quitAtOnce = KeyBinding<AppAction>(
     keys: [.ctrl("c")], help: "quit at once (an open form's text stays as a draft)",
@@ -155,19 +160,17 @@ public enum AppKeymaps {
         hint: "no", keyLabel: "n/Esc"),
     ])
 
-  /// Every screen's key tables, as the root's.
+  /// Every screen's key tables, as the root's, from the registry.
   public static var screens: [KeymapContext<AppAction>] {
-    TodayScreen.keymaps.map { $0.map(AppAction.today) }
-      + IncidentsScreen.keymaps.map { $0.map(AppAction.incidents) }
-      + BoardScreen.keymaps.map { $0.map(AppAction.board) }
-      + LessonsScreen.keymaps.map { $0.map(AppAction.lessons) }
-      + PatternsScreen.keymaps.map { $0.map(AppAction.patterns) }
-      + DashboardScreen.keymaps.map { $0.map(AppAction.dashboard) }
+    ScreenRegistry.all.flatMap(\.keymaps)
   }
 
   /// Every key table of the app: the root's, every form variant's, and every screen's.
   public static var all: [KeymapContext<AppAction>] {
-    [global, always, welcome, help, privateSpace, leaveForm, confirm]
+    [
+      global, always, welcome, help, privateSpace, leaveForm, confirm, AppModel.helpSearchStartKeys,
+      AppModel.helpSearchTypingKeys, AppModel.paletteKeymap,
+    ]
       + [false, true].flatMap { t in
         [false, true].map { s in form(nextTemplate: t, suggestions: s) }
       } + screens

@@ -63,7 +63,8 @@ extension AppModel {
       .render(into: &frame.buffer, area: l.hints)
     switch state.overlay {
     case .help(let scroll):
-      HelpOverlay(sections: helpSections(state), scroll: scroll, theme: theme)
+      let (sections, title) = helpOverlayContent(state)
+      HelpOverlay(sections: sections, scroll: scroll, theme: theme, title: title)
         .render(into: &frame.buffer, area: l.body)
       cursor = nil
     case .messages(let scroll):
@@ -92,6 +93,8 @@ extension AppModel {
     case .leaveForm:
       Self.renderLeaveDialog(state, theme: theme, into: &frame.buffer, area: l.body)
       cursor = nil
+    case .palette(let palette):
+      cursor = Self.renderPalette(palette, state: state, into: &frame.buffer, area: l.body)
     case nil: break
     }
     frame.cursor = cursor
@@ -137,20 +140,7 @@ extension AppModel {
   }
 
   func renderScreen(_ state: AppState, into buffer: inout ScreenBuffer, area: Rect) -> Point? {
-    let context = state.context
-    switch state.tab {
-    case .today: return TodayScreen.render(state.today, context: context, into: &buffer, area: area)
-    case .incidents:
-      return IncidentsScreen.render(state.incidents, context: context, into: &buffer, area: area)
-    case .actions:
-      return BoardScreen.render(state.board, context: context, into: &buffer, area: area)
-    case .lessons:
-      return LessonsScreen.render(state.lessons, context: context, into: &buffer, area: area)
-    case .patterns:
-      return PatternsScreen.render(state.patterns, context: context, into: &buffer, area: area)
-    case .dashboard:
-      return DashboardScreen.render(state.dashboard, context: context, into: &buffer, area: area)
-    }
+    Self.screen(state)?.render(state, into: &buffer, area: area)
   }
 
   /// The help sections of what is on screen now: the form's keys, or the view's followed by
@@ -163,7 +153,7 @@ extension AppModel {
     // The view's own keys first, then the empty log's and the global ones.
     let screenName = screenKeymap(state).name
     var sections = live.filter { $0.name == screenName }.map(\.helpSection)
-    if state.tab == .incidents { sections.append(IncidentsScreen.legend) }
+    sections += Self.screen(state)?.legend(state) ?? []
     sections += live.filter { $0.name != screenName }.map(\.helpSection)
     return sections
   }

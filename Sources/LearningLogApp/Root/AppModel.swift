@@ -24,11 +24,12 @@ public struct AppModel: ProgramModel {
     switch event {
     case .resize(let size): return .resize(size)
     case .paste(let text):
-      if state.form != nil, state.overlay == nil { return .form(.paste(text)) }
-      if state.tab == .incidents, state.incidents.isSearching {
-        return .incidents(.searchPaste(text))
+      if case .palette = state.overlay { return .palette(.paste(text)) }
+      if case .help = state.overlay, state.helpSearch?.isTyping == true {
+        return .helpSearch(.paste(text))
       }
-      return nil
+      if state.form != nil, state.overlay == nil { return .form(.paste(text)) }
+      return Self.screen(state)?.action(forPaste: text, in: state)
     case .mouse(let m): return mouseAction(m, state)
     case .key(let key): return keyAction(key, state)
     }
@@ -51,7 +52,13 @@ public struct AppModel: ProgramModel {
     switch state.overlay {
     case .confirm: return [AppKeymaps.confirm, AppKeymaps.always]
     case .leaveForm: return [AppKeymaps.leaveForm, AppKeymaps.always]
-    case .help, .messages: return [AppKeymaps.help, AppKeymaps.always]
+    case .help:
+      if state.helpSearch?.isTyping == true {
+        return [Self.helpSearchTypingKeys, AppKeymaps.always]
+      }
+      return [AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always]
+    case .messages: return [AppKeymaps.help, AppKeymaps.always]
+    case .palette: return [Self.paletteKeymap, AppKeymaps.always]
     case .privateSpace: return [AppKeymaps.privateSpace, AppKeymaps.always]
     case nil: break
     }
@@ -65,14 +72,12 @@ public struct AppModel: ProgramModel {
 
   /// The current screen's active key table, as the root's.
   func screenKeymap(_ state: AppState) -> KeymapContext<AppAction> {
-    switch state.tab {
-    case .today: return TodayScreen.activeKeymap(state.today).map(AppAction.today)
-    case .incidents: return IncidentsScreen.activeKeymap(state.incidents).map(AppAction.incidents)
-    case .actions: return BoardScreen.activeKeymap(state.board).map(AppAction.board)
-    case .lessons: return LessonsScreen.activeKeymap(state.lessons).map(AppAction.lessons)
-    case .patterns: return PatternsScreen.activeKeymap(state.patterns).map(AppAction.patterns)
-    case .dashboard: return DashboardScreen.activeKeymap(state.dashboard).map(AppAction.dashboard)
-    }
+    Self.screen(state)?.keymap(state) ?? KeymapContext("none", [])
+  }
+
+  /// The registered screen of the tab shown.
+  static func screen(_ state: AppState) -> ScreenRegistration? {
+    ScreenRegistry.screen(state.tab)
   }
 
   /// `keymaps` as help shows them: a binding whose every key an earlier table takes is left
@@ -93,19 +98,12 @@ public struct AppModel: ProgramModel {
   static func isListing(_ overlay: Overlay) -> Bool {
     switch overlay {
     case .help, .messages, .privateSpace: return true
-    case .confirm, .leaveForm: return false
+    case .confirm, .leaveForm, .palette: return false
     }
   }
 
   func isCapturing(_ state: AppState) -> Bool {
-    switch state.tab {
-    case .today: return TodayScreen.isCapturingInput(state.today)
-    case .incidents: return IncidentsScreen.isCapturingInput(state.incidents)
-    case .actions: return BoardScreen.isCapturingInput(state.board)
-    case .lessons: return LessonsScreen.isCapturingInput(state.lessons)
-    case .patterns: return PatternsScreen.isCapturingInput(state.patterns)
-    case .dashboard: return DashboardScreen.isCapturingInput(state.dashboard)
-    }
+    Self.screen(state)?.isCapturingInput(state) ?? false
   }
 
   /// Each tab's title and the columns it takes in a tabs bar `width` cells wide (padded when
@@ -114,12 +112,13 @@ public struct AppModel: ProgramModel {
     let padded = width >= 76
     var x = 0
     var out: [(AppTab, String, Range<Int>)] = []
-    for (i, tab) in AppTab.allCases.enumerated() {
+    for (i, screen) in ScreenRegistry.all.enumerated() {
       if i > 0 { x += padded ? 2 : 1 }
-      let name = !padded && tab == .dashboard ? "Dash" : tab.title
-      let text = padded ? " \(tab.rawValue) \(name) " : "\(tab.rawValue) \(name)"
+      let name = padded ? screen.title : screen.shortTitle
+      let key = screen.tab.rawValue
+      let text = padded ? " \(key) \(name) " : "\(key) \(name)"
       let w = text.displayWidth
-      out.append((tab, text, x..<(x + w)))
+      out.append((screen.tab, text, x..<(x + w)))
       x += w
     }
     return out
@@ -147,24 +146,7 @@ public struct AppModel: ProgramModel {
         .map { .global(.show($0.tab)) }
     }
     guard layout.body.contains(m.position) else { return nil }
-    switch state.tab {
-    case .today:
-      return TodayScreen.action(for: m, area: layout.body, state: state.today).map(AppAction.today)
-    case .incidents:
-      return IncidentsScreen.action(for: m, area: layout.body, state: state.incidents).map(
-        AppAction.incidents)
-    case .actions:
-      return BoardScreen.action(for: m, area: layout.body, state: state.board).map(AppAction.board)
-    case .lessons:
-      return LessonsScreen.action(for: m, area: layout.body, state: state.lessons).map(
-        AppAction.lessons)
-    case .patterns:
-      return PatternsScreen.action(for: m, area: layout.body, state: state.patterns).map(
-        AppAction.patterns)
-    case .dashboard:
-      return DashboardScreen.action(for: m, area: layout.body, state: state.dashboard).map(
-        AppAction.dashboard)
-    }
+    return Self.screen(state)?.action(for: m, area: layout.body, in: state)
   }
 
   // MARK: Reduce
@@ -173,11 +155,12 @@ public struct AppModel: ProgramModel {
     let effects = reduceAction(&state, action)
     guard let why = state.readOnly else { return effects }
     // On a read-only log every write a key asks for is refused here, with one line.
-    let refusal = RootEffect.app(.status(Self.readOnlyRefusal(why, state.context.logs)))
-    return effects.map { effect in
+    return effects.filter { effect in
       switch effect {
-      case .app(.perform), .app(.performAll), .app(.loadDemo): return refusal
-      default: return effect
+      case .app(.perform), .app(.performAll), .app(.loadDemo):
+        state.status = StatusMessage(Self.readOnlyRefusal(why, state.context.logs))
+        return false
+      default: return true
       }
     }
   }
@@ -187,19 +170,14 @@ public struct AppModel: ProgramModel {
     if action.isInput { state.status = nil }
     switch action {
     case .global(let g): return reduceGlobal(&state, g)
-    case .today(let a):
-      return TodayScreen.reduce(&state.today, a, context: state.context).map(RootEffect.app)
-    case .incidents(let a):
-      return IncidentsScreen.reduce(&state.incidents, a, context: state.context).map(RootEffect.app)
-    case .board(let a):
-      return BoardScreen.reduce(&state.board, a, context: state.context).map(RootEffect.app)
-    case .lessons(let a):
-      return LessonsScreen.reduce(&state.lessons, a, context: state.context).map(RootEffect.app)
-    case .patterns(let a):
-      return PatternsScreen.reduce(&state.patterns, a, context: state.context).map(RootEffect.app)
-    case .dashboard(let a):
-      return DashboardScreen.reduce(&state.dashboard, a, context: state.context).map(RootEffect.app)
+    case .screen(let tab, let a):
+      guard let screen = ScreenRegistry.screen(tab), let out = screen.reduce(&state, a) else {
+        return []
+      }
+      return handle(&state, out)
     case .form(let input): return reduceForm(&state, input)
+    case .palette(let input): return reducePalette(&state, input)
+    case .helpSearch(let input): return reduceHelpSearch(&state, input)
     case .helpScroll(let d):
       switch state.overlay {
       case .help(let s): state.overlay = .help(scroll: Swift.max(0, s + d))
@@ -221,32 +199,14 @@ public struct AppModel: ProgramModel {
       }
       return [.refresh]
     case .logChanged(let domain):
-      // Selections follow their item, not their row, when others' records shift the lists.
-      let incident = IncidentsScreen.selected(state.incidents, context: state.context)?.id
-      // Only a queue that has been shown has a selection to keep.
-      let items = state.context.todayItemsIfKnown ?? []
-      let item = state.today.list.selection(count: items.count).map { items[$0] }
-      let revision = state.context.revision
-      let logs = state.context.logs
-      state.context = ViewContext(
-        domain: domain, today: state.context.today, theme: state.context.theme)
-      state.context.logs = logs
-      state.context.revision = revision + 1
+      let old = state.context
+      state.context = ViewContext(domain: domain, today: old.today, theme: old.theme)
+      state.context.logs = old.logs
+      state.context.revision = old.revision + 1
+      state.context.viewport = old.viewport
       state.logVersion += 1
-      if let incident {
-        IncidentsScreen.reselect(&state.incidents, id: incident, context: state.context)
-      }
-      if let moved = state.board.follow {
-        state.board.follow = nil
-        if let a = state.context.domain.actions[moved] { Self.select(action: a, in: &state) }
-      }
-      if let item {
-        let newItems = state.context.todayItems
-        let same = newItems.firstIndex { $0.kind == item.kind && $0.subject == item.subject }
-        if let i = same {
-          state.today.list.select(i, count: newItems.count, height: TodayScreen.pageHeight)
-        }
-      }
+      // Selections follow their item, not their row, when others' records shift the lists.
+      for screen in ScreenRegistry.all { screen.follow(&state, from: old) }
     case .performed(let purpose, let createdID):
       var effects: [RootEffect] = []
       if let key = state.form?.draftKey {
@@ -258,8 +218,7 @@ public struct AppModel: ProgramModel {
       state.status = StatusMessage(
         "saved: \(purpose)" + Self.nextStep(after: kind, createdID, state))
       if case .newIncident = kind, let id = createdID {
-        state.tab = .incidents
-        _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
+        effects += navigate(&state, .incident(id))
       }
       return effects
     case .performFailed(_, let message):
@@ -300,6 +259,7 @@ public struct AppModel: ProgramModel {
     switch g {
     case .help: state.overlay = .help(scroll: 0)
     case .messages: state.overlay = .messages(scroll: 0)
+    case .palette: state.overlay = .palette(CommandPalette())
     case .privateSpace: return [.app(.openPrivateSpace)]
     case .quit: state.isQuitting = true
     case .show(let tab):
@@ -309,46 +269,46 @@ public struct AppModel: ProgramModel {
       return [.redraw]
     case .loadDemo:
       if let why = state.readOnly {
-        return [.app(.status(Self.readOnlyRefusal(why, state.context.logs)))]
+        state.status = StatusMessage(Self.readOnlyRefusal(why, state.context.logs))
+        return []
       }
       guard TodayScreen.isEmptyLog(state.context.domain) else {
-        return [.app(.status("error: the demo loads only into an empty log"))]
+        state.status = StatusMessage("error: the demo loads only into an empty log")
+        return []
       }
       return [.app(.loadDemo)]
     }
     return []
   }
 
+  /// Handles what a screen's reducer returned: its requests to the root at once, its work for
+  /// the runtime as effects.
+  func handle(_ state: inout AppState, _ outputs: [ScreenEffect]) -> [RootEffect] {
+    var effects: [RootEffect] = []
+    for output in outputs {
+      switch output {
+      case .delegate(.show(let destination)): effects += navigate(&state, destination)
+      case .delegate(.status(let text)): state.status = text.isEmpty ? nil : StatusMessage(text)
+      case .run(let effect): effects.append(.app(effect))
+      }
+    }
+    return effects
+  }
+
   func navigate(_ state: inout AppState, _ destination: Destination) -> [RootEffect] {
     let domain = state.context.domain
     switch destination {
-    case .today: state.tab = .today
-    case .incident(let id):
-      state.tab = .incidents
-      _ = IncidentsScreen.reduce(&state.incidents, .selectIncident(id), context: state.context)
+    case .today, .incident, .action, .lesson, .pattern, .dashboard:
+      // The screen that shows it selects it; the root shows that screen.
+      for screen in ScreenRegistry.all {
+        if screen.reveal(destination, in: &state) {
+          state.tab = screen.tab
+          break
+        }
+      }
     case .review(let id):
       guard let inc = domain.incidents[id] else { return notFound(&state, "incident", id) }
       open(&state, .review(incident: id, template: inc.template))
-    case .action(let id):
-      state.tab = .actions
-      if let a = domain.actions[id] { Self.select(action: a, in: &state) }
-    case .lesson(let id):
-      state.tab = .lessons
-      var list = LessonsScreen.lessons(state: state.lessons, context: state.context)
-      if !list.contains(where: { $0.id == id }) {
-        state.lessons = LessonsScreen.State()
-        list = LessonsScreen.lessons(state: state.lessons, context: state.context)
-      }
-      if let i = list.firstIndex(where: { $0.id == id }) {
-        state.lessons.list.select(i, count: list.count, height: 10)
-      }
-    case .pattern(let key):
-      state.tab = .patterns
-      if let i = state.context.patterns.firstIndex(where: { $0.key == key }) {
-        state.patterns.table.select(i, count: state.context.patterns.count, height: 10)
-        state.patterns.incident = 0
-      }
-    case .dashboard: state.tab = .dashboard
     case .newIncident: open(&state, .newIncident)
     case .editIncident(let id): open(&state, .editIncident(id))
     case .setPatterns(let id): open(&state, .setPatterns(id))
@@ -362,23 +322,6 @@ public struct AppModel: ProgramModel {
     case .form(let kind): open(&state, kind)
     }
     return []
-  }
-
-  /// Shows `action` selected on the board (its column; filters that hide it are cleared).
-  static func select(action a: LearningLog.Action, in state: inout AppState) {
-    guard let column = BoardScreen.Column.allCases.first(where: { $0.status == a.status }) else {
-      return
-    }
-    if column == .dropped { state.board.showDropped = true }
-    state.board.column = column
-    var cards = BoardScreen.cards(column, state: state.board, context: state.context)
-    if !cards.contains(where: { $0.id == a.id }) {
-      state.board = BoardScreen.State(column: column, showDropped: column == .dropped)
-      cards = BoardScreen.cards(column, state: state.board, context: state.context)
-    }
-    if let i = cards.firstIndex(where: { $0.id == a.id }) {
-      state.board.lists[column.rawValue].select(i, count: cards.count, height: 10)
-    }
   }
 
   func notFound(_ state: inout AppState, _ what: String, _ id: String) -> [RootEffect] {

@@ -1,21 +1,29 @@
 import LearningLog
 import TerminalUI
 
-/// The six views of the app, numbered as their keys.
-public enum AppTab: Int, CaseIterable, Sendable, Hashable {
-  case today = 1, incidents, actions, lessons, patterns, dashboard
+/// A view of the app, named by the number key that shows it.
+///
+/// The screen shown under a tab, its title and its place in the tabs bar come from
+/// ``ScreenRegistry``.
+public struct AppTab: Hashable, Sendable {
+  /// The number key that shows the tab.
+  public let rawValue: Int
+
+  /// The tab shown by number key `rawValue`.
+  public init(_ rawValue: Int) { self.rawValue = rawValue }
+
+  public static let today = AppTab(1)
+  public static let incidents = AppTab(2)
+  public static let actions = AppTab(3)
+  public static let lessons = AppTab(4)
+  public static let patterns = AppTab(5)
+  public static let dashboard = AppTab(6)
+
+  /// Every registered tab, in order.
+  public static var allCases: [AppTab] { ScreenRegistry.all.map(\.tab) }
 
   /// The title in the tabs bar.
-  public var title: String {
-    switch self {
-    case .today: return "Today"
-    case .incidents: return "Incidents"
-    case .actions: return "Actions"
-    case .lessons: return "Lessons"
-    case .patterns: return "Patterns"
-    case .dashboard: return "Dashboard"
-    }
-  }
+  public var title: String { ScreenRegistry.screen(self)?.title ?? "" }
 }
 
 /// A question the app is asking in a dialog.
@@ -36,6 +44,8 @@ public enum Overlay: Hashable, Sendable {
   case leaveForm
   /// The owner's private space: notes and growth items, scrolled by `scroll` lines.
   case privateSpace([PrivateNote], scroll: Int)
+  /// The command palette (`:`).
+  case palette(CommandPalette)
 }
 
 /// A line in the status bar.
@@ -78,7 +88,11 @@ public struct AppState {
   /// The open form, if any.
   public var form: ActiveForm?
   /// The help overlay or a dialog, if any.
-  public var overlay: Overlay?
+  public var overlay: Overlay? {
+    didSet { if case .help = overlay {} else { helpSearch = nil } }
+  }
+  /// The search of the help overlay, while it is open.
+  public var helpSearch: HelpSearch?
   /// The status line.
   public var status: StatusMessage? {
     didSet {

@@ -98,9 +98,6 @@ public final class EffectRunner {
       } catch {
         return [.setStatus("error: draft not removed: \(describe(error))")]
       }
-    case .show(let destination): return [.navigate(destination)]
-    case .status(let text): return [.setStatus(text)]
-    case .quit: return [.global(.quit)]
     case .openPrivateSpace:
       do {
         return [.showPrivateSpace(try session.privateNotes())]

@@ -2,7 +2,7 @@ import Foundation
 import LearningLog
 import TerminalUI
 
-/// What a screen asks the runtime to do; the runtime runs it and reports back with an action.
+/// Work for the runtime; the runtime runs it and reports back with an action.
 public enum AppEffect: Sendable, Hashable {
   /// Plan `command` against fresh state and append it to the log (and the private file).
   case perform(Command, purpose: String)
@@ -16,14 +16,36 @@ public enum AppEffect: Sendable, Hashable {
   case saveDraft(key: String, values: [String: String])
   /// Forget a draft once it has been saved or discarded.
   case discardDraft(key: String)
-  /// Switch to another screen, selecting the item named.
+  /// Read the private notes and show the private space.
+  case openPrivateSpace
+}
+
+/// A request a screen makes of the root: handled at once in the root's reduce, never sent
+/// through the runtime.
+public enum Delegate: Sendable, Hashable {
+  /// Switch to another screen (or open a form), selecting the item named.
   case show(Destination)
   /// Show a one-line message in the status bar (errors start with "error:").
   case status(String)
-  /// Leave the app.
-  case quit
-  /// Read the private notes and show the private space.
-  case openPrivateSpace
+}
+
+/// What a screen's reducer hands back: requests to the root, and work for the runtime.
+public enum ScreenEffect: Sendable, Hashable {
+  /// A request the root handles in the same reduce (go somewhere, say something).
+  case delegate(Delegate)
+  /// Work for the runtime (a write); its result comes back as an action.
+  case run(AppEffect)
+
+  /// Asks the root to go to `destination`.
+  public static func show(_ destination: Destination) -> ScreenEffect {
+    .delegate(.show(destination))
+  }
+  /// Asks the root to show `text` in the status line.
+  public static func status(_ text: String) -> ScreenEffect { .delegate(.status(text)) }
+  /// Asks the runtime to plan `command` and append it to the log.
+  public static func perform(_ command: Command, purpose: String) -> ScreenEffect {
+    .run(.perform(command, purpose: purpose))
+  }
 }
 
 /// A place in the app another screen can send the user to.
@@ -231,29 +253,43 @@ public struct ViewContext: Sendable {
 
 /// A screen of the app: its own state, actions, keys, reducer and drawing.
 ///
-/// The root composes the screens; a screen never touches another's state.
+/// The root composes the screens through ``ScreenRegistry``; a screen never touches another's
+/// state. Its reducer and its drawing get the same area: `context.viewport` is the size of the
+/// area `render` draws into, so a page key moves by what is on screen.
 public protocol AppScreen {
   /// State that outlives a frame (selection, scroll, filters).
   associatedtype State
   /// What can happen on the screen.
-  associatedtype Action
+  associatedtype Action: Sendable
   /// The screen's keys, drawn in the help overlay and the hint bar.
   static var keymap: KeymapContext<Action> { get }
   /// Every key table the screen can have active (its own and each dialog's), so the app can
   /// list them all; ``activeKeymap(_:)`` returns one of these.
   static var keymaps: [KeymapContext<Action>] { get }
-  /// Applies `action`, returning the effects to run.
-  static func reduce(_ state: inout State, _ action: Action, context: ViewContext) -> [AppEffect]
+  /// Applies `action`, returning requests to the root and work for the runtime.
+  static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
+    -> [ScreenEffect]
   /// Draws the screen into `area` of `buffer`, returning where the cursor goes (if anywhere).
   static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point?
   /// Turns a mouse report inside `area` into an action; by default none.
   static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action?
+  /// Turns pasted text into an action (a search box takes it); by default none.
+  static func action(forPaste text: String, state: State) -> Action?
   /// Whether the screen is taking text (a search box, a dialog), so global keys must not fire.
   static func isCapturingInput(_ state: State) -> Bool
   /// The name and keys of what is open on the screen now (a dialog's), for help and hints.
   static func activeKeymap(_ state: State) -> KeymapContext<Action>
+  /// What help shows after the keys (what the screen's marks mean); by default nothing.
+  static var legend: [HelpSection] { get }
+  /// Selects what `destination` names, returning whether this screen shows it (the root then
+  /// shows this screen); by default the screen shows nothing.
+  static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  /// Keeps the selection on its item when the log changes from `old` to `new` (others'
+  /// records shift the lists); by default nothing moves.
+  static func follow(_ state: inout State, from old: ViewContext, to new: ViewContext)
 }
 
 extension AppScreen {
@@ -274,10 +310,20 @@ extension AppScreen {
   }
   /// No mouse handling unless the screen provides it.
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? { nil }
+  /// Pasted text is ignored unless the screen takes it.
+  public static func action(forPaste text: String, state: State) -> Action? { nil }
   /// Not capturing input unless the screen says so.
   public static func isCapturingInput(_ state: State) -> Bool { false }
   /// The screen's own keymap unless something is open.
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> { keymap }
+  /// No legend unless the screen has marks to explain.
+  public static var legend: [HelpSection] { [] }
+  /// Shows no destination unless the screen says so.
+  public static func reveal(
+    _ destination: Destination, in state: inout State, context: ViewContext
+  ) -> Bool { false }
+  /// Keeps the state as it is.
+  public static func follow(_ state: inout State, from old: ViewContext, to new: ViewContext) {}
 }
 
 extension ViewContext {

@@ -61,26 +61,54 @@ public enum TodayScreen: AppScreen {
     }
   }
 
-  /// The page height used for PgUp/PgDn when the real height is unknown to the reducer.
-  static let pageHeight = 10
+  /// The rows the queue takes in `area`: below the header, above the selected item's detail
+  /// (two lines, when the list has at least 8 rows).
+  static func rowsArea(_ area: Rect) -> Rect {
+    let list = listArea(area)
+    let detailHeight = list.height >= 8 ? 2 : 0
+    return Rect(x: list.x, y: list.y, width: list.width, height: list.height - detailHeight)
+  }
+
+  /// The queue's visible rows in the area the screen is drawn in (`context.viewport`).
+  static func visibleRows(_ context: ViewContext) -> Int {
+    Swift.max(1, rowsArea(Rect(size: context.viewport)).height)
+  }
 
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     let items = context.todayItems
+    let height = visibleRows(context)
     switch action {
     case .navigate(let key):
-      _ = state.list.handle(key, count: items.count, height: pageHeight)
+      _ = state.list.handle(key, count: items.count, height: height)
     case .select(let i):
       guard i < items.count else { return [] }
-      state.list.select(i, count: items.count, height: pageHeight)
+      state.list.select(i, count: items.count, height: height)
     case .scroll(let d):
-      state.list.move(by: d, count: items.count, height: pageHeight)
+      state.list.move(by: d, count: items.count, height: height)
     case .open:
       guard let i = state.list.selection(count: items.count) else { return [] }
       return [.show(destination(of: items[i], in: context.domain))]
     }
     return []
+  }
+
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    destination == .today
+  }
+
+  /// Keeps the selected item selected when others' records move it in the queue (only a queue
+  /// that has been shown has a selection to keep).
+  public static func follow(_ state: inout State, from old: ViewContext, to new: ViewContext) {
+    let items = old.todayItemsIfKnown ?? []
+    guard let item = state.list.selection(count: items.count).map({ items[$0] }) else { return }
+    let newItems = new.todayItems
+    if let i = newItems.firstIndex(where: { $0.kind == item.kind && $0.subject == item.subject }) {
+      state.list.select(i, count: newItems.count, height: visibleRows(new))
+    }
   }
 
   /// Where an item is resolved.
@@ -140,7 +168,7 @@ public enum TodayScreen: AppScreen {
     buffer.setString(area.x, area.y, heading, style: theme.title, maxWidth: area.width)
     let list = listArea(area)
     let detailHeight = list.height >= 8 ? 2 : 0
-    let rows = Rect(x: list.x, y: list.y, width: list.width, height: list.height - detailHeight)
+    let rows = rowsArea(area)
     let kindWidth = 11
     let dayWidth = 11
     // With several logs, each item starts with its team log (a pattern's: every log it is in).

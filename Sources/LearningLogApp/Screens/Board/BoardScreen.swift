@@ -138,7 +138,6 @@ public enum BoardScreen: AppScreen {
 
   /// How many days ahead a due day counts as soon.
   public static let soonDays = 3
-  static let nominalPage = 10
 
   /// The board's keys.
   public static let keymap = KeymapContext<Action>(
@@ -337,7 +336,7 @@ public enum BoardScreen: AppScreen {
   // MARK: - Reduce
 
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     switch action {
     case .columnLeft, .columnRight:
@@ -349,13 +348,14 @@ public enum BoardScreen: AppScreen {
     case .up, .down, .top, .bottom, .pageUp, .pageDown:
       let count = cards(state.column, state: state, context: context).count
       var list = state.lists[state.column.rawValue]
+      let page = visibleCards(state, context: context)
       switch action {
-      case .up: list.move(by: -1, count: count, height: nominalPage)
-      case .down: list.move(by: 1, count: count, height: nominalPage)
-      case .top: list.select(0, count: count, height: nominalPage)
-      case .bottom: list.select(count - 1, count: count, height: nominalPage)
-      case .pageUp: list.move(by: -(nominalPage - 1), count: count, height: nominalPage)
-      default: list.move(by: nominalPage - 1, count: count, height: nominalPage)
+      case .up: list.move(by: -1, count: count, height: page)
+      case .down: list.move(by: 1, count: count, height: page)
+      case .top: list.select(0, count: count, height: page)
+      case .bottom: list.select(count - 1, count: count, height: page)
+      case .pageUp: list.move(by: -Swift.max(1, page - 1), count: count, height: page)
+      default: list.move(by: Swift.max(1, page - 1), count: count, height: page)
       }
       state.lists[state.column.rawValue] = list
       return []
@@ -481,7 +481,48 @@ public enum BoardScreen: AppScreen {
     }
   }
 
-  static let noCard: [AppEffect] = [.status("no action selected")]
+  static let noCard: [ScreenEffect] = [.status("no action selected")]
+
+  /// How many cards the focused column shows in the area the screen is drawn in
+  /// (`context.viewport`).
+  static func visibleCards(_ state: State, context: ViewContext) -> Int {
+    let (_, columns) = layout(Rect(size: context.viewport), state: state)
+    let rect =
+      columns.first { $0.0 == state.column }?.1 ?? columns.first?.1
+      ?? Rect(x: 0, y: 0, width: 0, height: 0)
+    return Swift.max(1, Panel.inner(rect).height / cardRows)
+  }
+
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    guard case .action(let id) = destination else { return false }
+    if let a = context.domain.actions[id] { select(action: a, in: &state, context: context) }
+    return true
+  }
+
+  /// Selects the action just moved once the log holds the move.
+  public static func follow(_ state: inout State, from old: ViewContext, to new: ViewContext) {
+    guard let moved = state.follow else { return }
+    state.follow = nil
+    if let a = new.domain.actions[moved] { select(action: a, in: &state, context: new) }
+  }
+
+  /// Shows `action` selected (its column; filters that hide it are cleared).
+  static func select(action a: LearningLog.Action, in state: inout State, context: ViewContext) {
+    guard let column = Column.allCases.first(where: { $0.status == a.status }) else { return }
+    if column == .dropped { state.showDropped = true }
+    state.column = column
+    var list = cards(column, state: state, context: context)
+    if !list.contains(where: { $0.id == a.id }) {
+      state = State(column: column, showDropped: column == .dropped)
+      list = cards(column, state: state, context: context)
+    }
+    if let i = list.firstIndex(where: { $0.id == a.id }) {
+      state.lists[column.rawValue].select(
+        i, count: list.count, height: visibleCards(state, context: context))
+    }
+  }
 
   static func setFilter(_ state: inout State, _ field: FilterField, _ text: String) {
     switch field {
@@ -491,7 +532,7 @@ public enum BoardScreen: AppScreen {
     }
   }
 
-  static func input(_ state: inout State, _ key: KeyEvent) -> [AppEffect] {
+  static func input(_ state: inout State, _ key: KeyEvent) -> [ScreenEffect] {
     switch state.dialog {
     case .filter(let field, var edit):
       if edit.handle(key) {
@@ -508,7 +549,7 @@ public enum BoardScreen: AppScreen {
     return []
   }
 
-  static func submit(_ state: inout State) -> [AppEffect] {
+  static func submit(_ state: inout State) -> [ScreenEffect] {
     switch state.dialog {
     case .filter:
       state.dialog = nil

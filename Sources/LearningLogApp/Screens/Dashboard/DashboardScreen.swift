@@ -34,7 +34,9 @@ public enum DashboardScreen: AppScreen {
     case addWin
   }
 
-  static let nominalPage = 10
+  /// The rows the scrolled body shows (below the header) in the area the screen is drawn in
+  /// (`context.viewport`).
+  static func visibleRows(_ context: ViewContext) -> Int { max(1, context.viewport.height - 1) }
 
   /// The dashboard's keys.
   public static let keymap = KeymapContext<Action>(
@@ -75,8 +77,14 @@ public enum DashboardScreen: AppScreen {
     context.domain.recognisedPeople
   }
 
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    destination == .dashboard
+  }
+
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     switch action {
     case .addWin:
@@ -102,8 +110,8 @@ public enum DashboardScreen: AppScreen {
     case .down: state.scroll += 1
     case .top: state.scroll = 0
     case .bottom: state.scroll = Int.max / 2
-    case .pageUp: state.scroll -= nominalPage
-    case .pageDown: state.scroll += nominalPage
+    case .pageUp: state.scroll -= visibleRows(context)
+    case .pageDown: state.scroll += visibleRows(context)
     case .mouse(let event):
       if event.action == .wheelDown { state.scroll += 3 }
       if event.action == .wheelUp { state.scroll -= 3 }

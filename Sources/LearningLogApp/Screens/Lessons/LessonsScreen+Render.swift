@@ -10,6 +10,25 @@ extension LessonsScreen {
     return (rows[0], panes[0], panes[1])
   }
 
+  /// The detail pane split for the checklists section below it (only on a pane at least 20
+  /// rows high, when there are `checklistLines` lines to show).
+  static func detailSplit(_ detail: Rect, checklistLines: Int) -> (detail: Rect, checklists: Rect?)
+  {
+    guard checklistLines > 0, detail.height >= 20 else { return (detail, nil) }
+    let height = min(checklistLines + 2, detail.height / 3)
+    let parts = Layout.split(detail, .vertical, [.fill(1), .length(height)])
+    return (parts[0], parts[1])
+  }
+
+  /// The rows inside the list pane and inside the detail pane, in the area the screen is drawn
+  /// in (`context.viewport`).
+  static func visibleRows(_ context: ViewContext) -> (list: Int, detail: Int) {
+    let panes = layout(Rect(size: context.viewport))
+    let lines = checklistSection(context: context, width: max(1, panes.detail.width - 3)).count
+    let detail = detailSplit(panes.detail, checklistLines: lines).detail
+    return (max(1, Panel.inner(panes.list).height), max(1, Panel.inner(detail).height))
+  }
+
   public static func render(
     _ state: State, context: ViewContext, into buffer: inout ScreenBuffer, area: Rect
   ) -> Point? {
@@ -57,16 +76,13 @@ extension LessonsScreen {
 
     // Detail, and below it the checklists and decision criteria the incidents led to.
     let selected = state.list.selection(count: list.count).map { list[$0] }
-    var detailArea = panes.detail
     let checklistLines = checklistSection(context: context, width: max(1, panes.detail.width - 3))
-    if !checklistLines.isEmpty, panes.detail.height >= 20 {
-      let height = min(checklistLines.count + 2, panes.detail.height / 3)
-      let parts = Layout.split(panes.detail, .vertical, [.fill(1), .length(height)])
-      detailArea = parts[0]
+    let (detailArea, checklists) = detailSplit(panes.detail, checklistLines: checklistLines.count)
+    if let checklists {
       let inner = Panel(
         title: "checklists and decision criteria", borderStyle: theme.border,
         titleStyle: theme.title
-      ).render(into: &buffer, area: parts[1])
+      ).render(into: &buffer, area: checklists)
       ListView(count: checklistLines.count, highlight: nil) { checklistLines[$0] }.render(
         into: &buffer,
         area: Rect(

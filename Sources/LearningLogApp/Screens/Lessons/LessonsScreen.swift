@@ -64,7 +64,6 @@ public enum LessonsScreen: AppScreen {
     case mouse(MouseEvent, area: Rect)
   }
 
-  static let nominalPage = 10
   /// Days ahead the revalidation prompt suggests.
   public static let suggestedRevalidationDays = 90
 
@@ -167,30 +166,47 @@ public enum LessonsScreen: AppScreen {
     return "learnlog export --format markdown --team \(team)"
   }
 
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    guard case .lesson(let id) = destination else { return false }
+    var list = lessons(state: state, context: context)
+    if !list.contains(where: { $0.id == id }) {
+      state = State()
+      list = lessons(state: state, context: context)
+    }
+    if let i = list.firstIndex(where: { $0.id == id }) {
+      state.list.select(i, count: list.count, height: visibleRows(context).list)
+    }
+    return true
+  }
+
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     switch action {
     case .up, .down, .top, .bottom, .pageUp, .pageDown:
+      let rows = visibleRows(context)
       if state.focus == .detail {
         switch action {
         case .up: state.detailScroll = max(0, state.detailScroll - 1)
         case .down: state.detailScroll += 1
         case .top: state.detailScroll = 0
-        case .pageUp: state.detailScroll = max(0, state.detailScroll - nominalPage)
-        case .pageDown: state.detailScroll += nominalPage
+        case .pageUp: state.detailScroll = max(0, state.detailScroll - rows.detail)
+        case .pageDown: state.detailScroll += rows.detail
         default: state.detailScroll = Int.max / 2
         }
         return []
       }
       let count = lessons(state: state, context: context).count
+      let page = rows.list
       switch action {
-      case .up: state.list.move(by: -1, count: count, height: nominalPage)
-      case .down: state.list.move(by: 1, count: count, height: nominalPage)
-      case .top: state.list.select(0, count: count, height: nominalPage)
-      case .bottom: state.list.select(count - 1, count: count, height: nominalPage)
-      case .pageUp: state.list.move(by: -(nominalPage - 1), count: count, height: nominalPage)
-      default: state.list.move(by: nominalPage - 1, count: count, height: nominalPage)
+      case .up: state.list.move(by: -1, count: count, height: page)
+      case .down: state.list.move(by: 1, count: count, height: page)
+      case .top: state.list.select(0, count: count, height: page)
+      case .bottom: state.list.select(count - 1, count: count, height: page)
+      case .pageUp: state.list.move(by: -max(1, page - 1), count: count, height: page)
+      default: state.list.move(by: max(1, page - 1), count: count, height: page)
       }
       state.detailScroll = 0
       return []

@@ -110,7 +110,12 @@ public enum PatternsScreen: AppScreen {
     case mouse(MouseEvent, area: Rect)
   }
 
-  static let nominalPage = 10
+  /// The rows of the table (below its header) and of the detail panel, in the area the screen
+  /// is drawn in (`context.viewport`).
+  static func visibleRows(_ context: ViewContext) -> (table: Int, detail: Int) {
+    let parts = layout(Rect(size: context.viewport), patternCount: context.patterns.count)
+    return (max(1, parts.table.height - 1), max(1, Panel.inner(parts.detail).height))
+  }
   /// Days ahead the form suggests as the check day.
   public static let suggestedCheckDays = 28
 
@@ -191,17 +196,17 @@ public enum PatternsScreen: AppScreen {
   }
 
   public static func reduce(_ state: inout State, _ action: Action, context: ViewContext)
-    -> [AppEffect]
+    -> [ScreenEffect]
   {
     switch action {
     case .up, .down, .top, .bottom, .pageUp, .pageDown:
       if state.focus == .detail {
         let count = selectedPattern(state, context: context)?.incidents.count ?? 0
         var list = ListState(selected: state.incident)
-        move(&list, action, count: count)
+        move(&list, action, count: count, page: visibleRows(context).detail)
         state.incident = list.selected
       } else {
-        move(&state.table, action, count: context.patterns.count)
+        move(&state.table, action, count: context.patterns.count, page: visibleRows(context).table)
         state.incident = 0
       }
       return []
@@ -273,8 +278,8 @@ public enum PatternsScreen: AppScreen {
         let count = selectedPattern(state, context: context)?.incidents.count ?? 0
         var list = ListState(selected: state.incident)
         switch event.action {
-        case .wheelDown: list.move(by: 1, count: count, height: nominalPage)
-        case .wheelUp: list.move(by: -1, count: count, height: nominalPage)
+        case .wheelDown: list.move(by: 1, count: count, height: visibleRows(context).detail)
+        case .wheelUp: list.move(by: -1, count: count, height: visibleRows(context).detail)
         default: break
         }
         state.incident = list.selected
@@ -283,19 +288,31 @@ public enum PatternsScreen: AppScreen {
     }
   }
 
-  static func move(_ list: inout ListState, _ action: Action, count: Int) {
+  /// Moves `list` by `action` in a pane showing `page` rows.
+  static func move(_ list: inout ListState, _ action: Action, count: Int, page: Int) {
     switch action {
-    case .up: list.move(by: -1, count: count, height: nominalPage)
-    case .down: list.move(by: 1, count: count, height: nominalPage)
-    case .top: list.select(0, count: count, height: nominalPage)
-    case .bottom: list.select(count - 1, count: count, height: nominalPage)
-    case .pageUp: list.move(by: -(nominalPage - 1), count: count, height: nominalPage)
-    default: list.move(by: nominalPage - 1, count: count, height: nominalPage)
+    case .up: list.move(by: -1, count: count, height: page)
+    case .down: list.move(by: 1, count: count, height: page)
+    case .top: list.select(0, count: count, height: page)
+    case .bottom: list.select(count - 1, count: count, height: page)
+    case .pageUp: list.move(by: -max(1, page - 1), count: count, height: page)
+    default: list.move(by: max(1, page - 1), count: count, height: page)
     }
   }
 
+  public static func reveal(_ destination: Destination, in state: inout State, context: ViewContext)
+    -> Bool
+  {
+    guard case .pattern(let key) = destination else { return false }
+    if let i = context.patterns.firstIndex(where: { $0.key == key }) {
+      state.table.select(i, count: context.patterns.count, height: visibleRows(context).table)
+      state.incident = 0
+    }
+    return true
+  }
+
   /// Checks the form; on success closes it and asks for the experiment to be added.
-  static func save(_ state: inout State, context: ViewContext) -> [AppEffect] {
+  static func save(_ state: inout State, context: ViewContext) -> [ScreenEffect] {
     guard var form = state.form else { return [] }
     let hypothesis = form.hypothesis.text.trimmingCharacters(in: .whitespacesAndNewlines)
     let criteria = form.criteria.text.trimmingCharacters(in: .whitespacesAndNewlines)
