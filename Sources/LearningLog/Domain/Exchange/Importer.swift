@@ -432,7 +432,12 @@ public enum Importer {
     }
     let bound = JSONLimits.store.maxStringBytes
     var longest = ("", 0)
-    func walk(_ v: JSONValue, _ field: String) throws {
+    // An upper bound of the body's encoded size (every byte of text escaped to six), so that
+    // a body far below a record's room is not encoded once more just to be measured.
+    var most = 0
+    var plain = true
+    func walk(_ v: JSONValue, _ field: String, depth: Int) throws {
+      most += 1  // the comma before it
       switch v {
       case .string(let text):
         let n = text.utf8.count
@@ -441,12 +446,25 @@ public enum Importer {
             "\(label): field '\(field)' is \(n) bytes, longer than \(bound); shorten it")
         }
         if n > longest.1 { longest = (field, n) }
-      case .array(let a): for e in a { try walk(e, field) }
-      case .object(let o): for (k, e) in o { try walk(e, field.isEmpty ? k : field) }
-      default: break
+        most += 2 + 6 * n
+      case .array(let a):
+        most += 2
+        if depth > 8 || a.count > 1_000 { plain = false }
+        for e in a { try walk(e, field, depth: depth + 1) }
+      case .object(let o):
+        most += 2
+        if depth > 8 || o.count > 1_000 { plain = false }
+        for (k, e) in o {
+          most += 3 + 6 * k.utf8.count
+          try walk(e, field.isEmpty ? k : field, depth: depth + 1)
+        }
+      case .int: most += 24
+      case .bool, .null: most += 5
+      default: plain = false  // a number of another kind: measured by encoding it
       }
     }
-    try walk(draft.body, "")
+    try walk(draft.body, "", depth: 0)
+    if plain && most <= recordRoom { return }
     guard let size = try? JSONSerializer.serialize(draft.body).count else {
       throw DomainError("\(label): the item cannot be written as a record; fix it in the file")
     }
@@ -505,7 +523,7 @@ public enum Importer {
     let rows = parsed.map(\.cells)
     for (n, row) in parsed.enumerated().dropFirst() {
       // An empty line is no row; any other row has exactly one cell per column.
-      if row.cells.count == 1, row.cells[0].trimmingCharacters(in: .whitespaces).isEmpty {
+      if row.cells.count == 1, row.cells[0].trimmedSpaces().isEmpty {
         continue
       }
       guard row.cells.count == names.count else {
@@ -532,15 +550,15 @@ public enum Importer {
     let ctx = context
     var out = Plan()
     for (n, row) in rows.enumerated().dropFirst() {
-      if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      if row.allSatisfy({ $0.trimmedSpaces().isEmpty }) { continue }
       var cells: [String: String] = [:]
       for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
       func list(_ k: String) -> [String] {
-        (cells[k] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        (cells[k] ?? "").split(separator: ";").map { String($0).trimmedSpaces() }
           .filter { !$0.isEmpty }
       }
       func opt(_ k: String) -> String? {
-        let v = (cells[k] ?? "").trimmingCharacters(in: .whitespaces)
+        let v = (cells[k] ?? "").trimmedSpaces()
         return v.isEmpty ? nil : v
       }
       let draft = NewIncident(
