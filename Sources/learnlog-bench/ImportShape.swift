@@ -73,7 +73,8 @@ extension ShapeBench {
     }
     let csv = "\(dir)/import-\(rows).csv"
     let tasks = "\(dir)/import-\(rows)-tasks.json"
-    if !FileManager.default.fileExists(atPath: csv) || !FileManager.default.fileExists(atPath: tasks)
+    if !FileManager.default.fileExists(atPath: csv)
+      || !FileManager.default.fileExists(atPath: tasks)
     {
       var g = LogGenerator(seed: 64)
       try g.writeImportFiles(rows, csv: csv, tasks: tasks)
@@ -107,7 +108,9 @@ extension ShapeBench {
     let warm = median(warmOpens)
     row(
       "  first `incident list --limit 5` after it", fmtTime(first),
-      String(format: "%.2f× the next one (%@): the snapshot is written by the import", first / warm, fmtTime(warm)))
+      String(
+        format: "%.2f× the next one (%@): the snapshot is written by the import", first / warm,
+        fmtTime(warm)))
     guard var peer = TaskwarriorPeer.find() else {
       row("`task import` of as many tasks", "skipped", "task is not on PATH")
       return

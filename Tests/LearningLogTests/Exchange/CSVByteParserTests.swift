@@ -173,7 +173,8 @@ import WorkCounting
     try expectLinearGrowth("importing CSV rows on one pattern", n: 500) { n in
       var text = "title,what,owner,patterns,occurred\n"
       for i in 0..<n {
-        text += "\"Row \(i), quoted\",what happened in row \(i) 検索,owner\(i % 3),area/cause,2026-05-01\n"
+        text +=
+          "\"Row \(i), quoted\",what happened in row \(i) 検索,owner\(i % 3),area/cause,2026-05-01\n"
       }
       var state = LearningState()
       let counter = try WorkCounter.measure {
@@ -202,7 +203,8 @@ import WorkCounting
       for b in Self.pieces {
         for c in Self.pieces {
           let s = a + b + c
-          #expect(s.trimmedSpaces() == s.trimmingCharacters(in: .whitespaces), "\(s.debugDescription)")
+          #expect(
+            s.trimmedSpaces() == s.trimmingCharacters(in: .whitespaces), "\(s.debugDescription)")
           #expect(
             s.trimmedSpacesAndNewlines() == s.trimmingCharacters(in: .whitespacesAndNewlines),
             "\(s.debugDescription)")
@@ -221,9 +223,10 @@ import WorkCounting
       #expect(!LearningState.mayJoinNames(owner))
       #expect(try state.onePerson(owner) == owner)
     }
-    for owner in ["lena, omar", "lena;omar", "lena & omar", "lena/omar", "lena+omar", "lena AND omar",
-      "lena And omar"]
-    {
+    for owner in [
+      "lena, omar", "lena;omar", "lena & omar", "lena/omar", "lena+omar", "lena AND omar",
+      "lena And omar",
+    ] {
       #expect(LearningState.mayJoinNames(owner))
       #expect(throws: DomainError.self) { try state.onePerson(owner) }
     }
