@@ -190,6 +190,75 @@ import WorkCounting
   }
 }
 
+/// A large CSV is planned in two halves on two threads: the same drafts, ids included, and
+/// the same first error, as planning one row after another.
+@Suite struct ParallelImportTests {
+  static let day = Day(year: 2026, month: 6, day: 1) ?? Day(ordinal: 0)
+
+  static func csv(_ n: Int, bad: [Int: String] = [:]) -> Data {
+    var text = "title,what,owner,severity,patterns,occurred\n"
+    for i in 0..<n {
+      let severity = bad[i] ?? ["low", "medium", "high"][i % 3]
+      text +=
+        "\"Row \(i), quoted\",what happened \(i),owner\(i % 4),\(severity),area/c\(i % 9),2026-05-01\n"
+      if i % 1_000 == 7 { text += " ,,,,,\n" }  // a row of blank cells is no row
+    }
+    return Data(text.utf8)
+  }
+
+  static func outcome(_ body: () throws -> Plan) -> String {
+    do {
+      return "\(try body().shared)"
+    } catch {
+      return "error \(error)"
+    }
+  }
+
+  @Test func halvesPlanWhatOneRowAfterAnotherPlans() throws {
+    let data = Self.csv(5_000)
+    let halves = try Importer.csv(data, into: LearningState(), context: .seeded(7, today: Self.day))
+    let oneByOne = try Importer.csv(
+      data, into: LearningState(), context: .seeded(7, today: Self.day), parallelFrom: .max)
+    #expect(halves.shared.count == 5_000)
+    #expect(halves == oneByOne)
+  }
+
+  @Test func theFirstRefusedRowIsTheOneReported() {
+    for bad in [
+      [10: "huge"], [4_000: "huge"], [4_000: "huge", 10: "tiny"], [2_500: "x", 2_501: "y"],
+    ] {
+      let data = Self.csv(5_000, bad: bad)
+      let halves = Self.outcome {
+        try Importer.csv(data, into: LearningState(), context: .seeded(7, today: Self.day))
+      }
+      let oneByOne = Self.outcome {
+        try Importer.csv(
+          data, into: LearningState(), context: .seeded(7, today: Self.day), parallelFrom: .max)
+      }
+      #expect(halves.hasPrefix("error") && halves == oneByOne, "\(bad)")
+    }
+  }
+
+  /// When an id the generator gives is already taken, rows are planned one after another
+  /// from the ids drawn: still the drafts of a plain run.
+  @Test func aTakenIdGivesTheDraftsOfOneRowAfterAnother() throws {
+    let taken = CommandContext.seeded(7, today: Self.day).makeID()
+    var stamper = Stamper()
+    let state = LearningState.replay([
+      stamper.stamp(
+        RecordDraft(
+          type: EventType.incidentCreated, entity: taken,
+          body: .object(["title": "already here", "occurred": "2026-05-01"])))
+    ])
+    let data = Self.csv(5_000)
+    let halves = try Importer.csv(data, into: state, context: .seeded(7, today: Self.day))
+    let oneByOne = try Importer.csv(
+      data, into: state, context: .seeded(7, today: Self.day), parallelFrom: .max)
+    #expect(halves == oneByOne)
+    #expect(!halves.shared.contains { $0.entity == taken })
+  }
+}
+
 /// The trimming shortcuts answer as Foundation does.
 @Suite struct TrimmingTests {
   static let pieces = [

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Imports what ``Exporter`` writes (JSON) and incident spreadsheets (CSV).
@@ -484,9 +485,13 @@ public enum Importer {
   /// New incidents from a CSV with a header row naming fields; lists split by `;`.
   ///
   /// Every row is validated first; an error names the row (1 = the header) and the field.
-  public static func csv(_ data: Data, into state: LearningState, context: CommandContext) throws
-    -> Plan
-  {
+  ///
+  /// Files of `parallelFrom` rows or more are planned in two halves on two threads, with the
+  /// same drafts (ids included) as one row after another.
+  public static func csv(
+    _ data: Data, into state: LearningState, context: CommandContext,
+    parallelFrom: Int = parallelRows
+  ) throws -> Plan {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DomainError("the CSV file is not UTF-8 text; save it as UTF-8 and import again")
     }
@@ -547,10 +552,13 @@ public enum Importer {
             + "record holds (\(recordRoom)); shorten the longest cells")
       }
     }
-    let ctx = context
-    var out = Plan()
-    for (n, row) in rows.enumerated().dropFirst() {
-      if row.allSatisfy({ $0.trimmedSpaces().isEmpty }) { continue }
+    // The rows to plan, in order (an empty line is no row).
+    let todo = (1..<max(1, rows.count)).filter { n in
+      !rows[n].allSatisfy { $0.trimmedSpaces().isEmpty }
+    }
+    let lines = parsed.map(\.line)
+    let plan: @Sendable (Int, CommandContext) throws -> [RecordDraft] = { n, ctx in
+      let row = rows[n]
       var cells: [String: String] = [:]
       for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
       func list(_ k: String) -> [String] {
@@ -568,13 +576,77 @@ public enum Importer {
         occurred: opt("occurred"))
       do {
         let p = try state.plan(.addIncident(draft), context: ctx)
-        for d in p.shared { try checkFits(d, "CSV row \(n + 1) (line \(parsed[n].line))") }
-        out.shared += p.shared
+        for d in p.shared { try checkFits(d, "CSV row \(n + 1) (line \(lines[n]))") }
+        return p.shared
       } catch let e as DomainError {
         if e.message.hasPrefix("CSV row") { throw e }
         throw DomainError("CSV row \(n + 1): \(e.message)")
       }
     }
-    return out
+    /// Plans `rows` in order; stops at the first refused one.
+    @Sendable func planRows(_ rows: ArraySlice<Int>, _ ctx: CommandContext) -> Result<
+      [RecordDraft], any Error
+    > {
+      var shared: [RecordDraft] = []
+      shared.reserveCapacity(rows.count)
+      for n in rows {
+        do {
+          shared += try plan(n, ctx)
+        } catch {
+          return .failure(error)
+        }
+      }
+      return .success(shared)
+    }
+    guard todo.count >= parallelFrom, state.incidents.base == nil, state.actions.base == nil
+    else { return Plan(shared: try planRows(todo[...], context).get()) }
+    // A large file is planned in two halves on two threads. Each row takes one new id, so the
+    // ids are drawn first, in row order, from the caller's generator: every row gets the id it
+    // would get planned one after another, as long as none is taken already (then nothing
+    // draws again).
+    let ids = todo.map { _ in context.makeID() }
+    let (today, now, author) = (context.today, context.now, context.author)
+    @Sendable func taking(_ ids: ArraySlice<String>) -> CommandContext {
+      var rest = ids
+      var spare = EntityIDGenerator()
+      return CommandContext(today: today, now: now, author: author) {
+        rest.popFirst() ?? spare.next()
+      }
+    }
+    guard ids.allSatisfy({ state.kind(of: $0) == nil && !state.tombstones.contains($0) }) else {
+      // An id drawn is taken: one row after another, from the ids drawn, then the generator.
+      var drawn = ids[...]
+      let replay = CommandContext(today: today, now: now, author: author) {
+        drawn.popFirst() ?? context.makeID()
+      }
+      return Plan(shared: try planRows(todo[...], replay).get())
+    }
+    let mid = todo.count / 2
+    /// The two threads read the same immutable rows and state and write disjoint slots.
+    struct Shared: @unchecked Sendable {
+      let todo: [Int]
+      let ids: [String]
+      let out: UnsafeMutablePointer<Result<[RecordDraft], any Error>?>
+    }
+    let out = UnsafeMutablePointer<Result<[RecordDraft], any Error>?>.allocate(capacity: 2)
+    out.initialize(repeating: nil, count: 2)
+    defer {
+      out.deinitialize(count: 2)
+      out.deallocate()
+    }
+    let shared = Shared(todo: todo, ids: ids, out: out)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      let range = i == 0 ? 0..<mid : mid..<shared.todo.count
+      shared.out[i] = planRows(shared.todo[range], taking(shared.ids[range]))
+    }
+    guard let first = out[0], let second = out[1] else {
+      throw DomainError("the CSV rows could not be planned; import again")
+    }
+    var drafts = try first.get()
+    drafts += try second.get()
+    return Plan(shared: drafts)
   }
+
+  /// Files of at least this many rows are planned in two halves on two threads.
+  public static let parallelRows = 4_096
 }
