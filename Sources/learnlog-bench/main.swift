@@ -50,7 +50,7 @@ func parseOptions() -> Options {
       let list = args.isEmpty ? "all" : args.removeFirst()
       o.shapes =
         list == "all"
-        ? ["cold", "pull", "patterns", "typing", "paste"]
+        ? ["cold", "pull", "patterns", "typing", "paste", "import"]
         : list.split(separator: ",").map(String.init)
     case "--keys":
       o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
@@ -63,14 +63,15 @@ func parseOptions() -> Options {
       print(
         """
         usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]
-               learnlog-bench --shapes all|cold,pull,patterns,typing,paste [--pulls 1,100,10k] [--keys 10k] [--runs N]
+               learnlog-bench --shapes all|cold,pull,patterns,typing,paste,import [--pulls 1,100,10k] [--keys 10k] [--runs N]
 
           --shapes   measure other shapes instead of the size table: cold (an open without a
                      snapshot against reading the file, 1M events), pull (the first open after
                      the log is replaced by a copy with --pulls new records, against a warm
                      open), patterns (100k one-event incidents on one pattern and on none),
                      typing (10,000 characters typed into a review answer), paste (1 MB
-                     pasted into one, then keys)
+                     pasted into one, then keys), import (`learnlog import` of a 100k-row
+                     CSV and the first open after it, beside `task import` of 100k tasks)
         """)
       exit(0)
     default:
@@ -177,8 +178,9 @@ if !options.shapes.isEmpty {
       case "patterns": try bench.patterns()
       case "typing": try bench.typing(keys: options.keys)
       case "paste": try bench.paste()
+      case "import": try bench.importCSV()
       default:
-        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing or paste")
+        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing, paste or import")
       }
     }
   } catch {

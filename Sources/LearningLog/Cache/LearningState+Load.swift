@@ -173,7 +173,7 @@ extension LearningState {
     state.actionsByIncident.reserveCapacity(size / 3000)
     var pos = 0
     var lines = 0
-    var last: Record?
+    var last: (clock: HybridTimestamp, writer: String, id: EventID)?
     var chunk = 8 << 20
     var pending: (slot: ScanSlot, end: Int, first: Bool)?
     var headerLine: [UInt8] = []
@@ -200,24 +200,33 @@ extension LearningState {
       }
       if let p = pending {
         p.slot.done.wait()
-        guard let scan = p.slot.scan, scan.newerFormat == nil, scan.damaged.isEmpty,
-          scan.conflicts.isEmpty, !p.first || scan.header != nil
-        else { return nil }
-        let inOrder = scan.records.withUnsafeBufferPointer { b -> Bool in
-          // Borrow each record from the buffer: no copy, no retain per field.
-          for i in b.indices {
-            if i > 0 {
-              if !Record.replayOrder(b[i - 1], b[i]) { return false }
-            } else if let l = last, !Record.replayOrder(l, b[i]) {
-              return false
+        guard p.slot.isClean(first: p.first) else { return nil }
+        var inOrder = true
+        var lastRecord: (clock: HybridTimestamp, writer: String, id: EventID)? = last
+        for part in p.slot.parts.indices {
+          // Borrow each record from the slot's buffer: no copy, no retain per field.
+          inOrder = p.slot.parts[part].records.withUnsafeBufferPointer { b -> Bool in
+            for i in b.indices {
+              if let l = lastRecord {
+                let c = b[i].clock
+                let after =
+                  c != l.clock
+                  ? l.clock < c
+                  : (b[i].writer != l.writer ? l.writer < b[i].writer : l.id < b[i].id)
+                if !after { return false }
+              }
+              state.apply(b[i])
+              lastRecord = (b[i].clock, b[i].writer, b[i].id)
             }
-            state.apply(b[i])
+            return true
           }
-          return true
+          if !inOrder { break }
         }
         if !inOrder { return nil }
-        if let l = scan.records.last { last = l }
-        lines += p.first ? scan.lines : scan.lines - 1
+        last = lastRecord
+        lines += p.slot.lines(first: p.first)
+        // The decoded records (a JSON tree each) are freed on a worker thread, not this one.
+        p.slot.releaseInBackground()
         report(.reading, p.end, size)
       }
       guard let n = next else { break }
@@ -257,20 +266,55 @@ extension LearningState {
 }
 
 /// One chunk of a log, checked and decoded on worker threads.
+///
+/// The chunk is decoded in up to two parts (halves on two threads), kept apart in file order:
+/// joining them would copy every record once more.
 final class ScanSlot: @unchecked Sendable {
-  /// Set by the worker before it signals `done`; read only after waiting on it.
-  var scan: LogScanner.Scan?
+  /// Set by the workers before `done` is signalled; read only after waiting on it.
+  var parts: [LogScanner.Scan] = []
   let done = DispatchSemaphore(value: 0)
+
+  /// Whether every part decoded without damage, conflict or newer format (and the first
+  /// chunk had its header).
+  func isClean(first: Bool) -> Bool {
+    guard !parts.isEmpty else { return false }
+    for p in parts where p.newerFormat != nil || !p.damaged.isEmpty || !p.conflicts.isEmpty {
+      return false
+    }
+    return !first || parts[0].header != nil
+  }
+
+  /// Complete lines in the chunk (a chunk after the first counts its lines from 1).
+  func lines(first: Bool) -> Int {
+    var n = 0
+    for (i, p) in parts.enumerated() {
+      n += (i == 0 && first) ? p.lines : p.lines - 1
+    }
+    return n
+  }
+
+  /// Frees the decoded records on a worker thread: a million JSON trees take as long to
+  /// free as to apply, and the caller's thread is the one every record waits on.
+  func releaseInBackground() {
+    let taken = Box(parts)
+    parts = []
+    DispatchQueue.global(qos: .utility).async { taken.value = [] }
+  }
+
+  /// Holds what one thread hands to another to free.
+  private final class Box: @unchecked Sendable {
+    var value: [LogScanner.Scan]
+    init(_ value: [LogScanner.Scan]) { self.value = value }
+  }
 
   /// Scans `bytes[..<end]`; a line equal to `header` (after the first chunk) is skipped.
   ///
   /// The chunk is cut at a newline near its middle and the halves are checked and decoded on
-  /// two threads (both cores), while the caller applies the chunk before; the halves' records
-  /// are joined in file order.
+  /// two threads (both cores), while the caller applies the chunk before.
   static func start(_ bytes: [UInt8], end: Int, first: Bool, header: [UInt8]) -> ScanSlot {
     let slot = ScanSlot()
     DispatchQueue.global(qos: .userInitiated).async {
-      slot.scan = bytes.withUnsafeBytes { raw in
+      slot.parts = bytes.withUnsafeBytes { raw in
         header.withUnsafeBytes { h in
           scanInHalves(raw, end: end, first: first, header: h.isEmpty ? nil : h)
         }
@@ -280,12 +324,15 @@ final class ScanSlot: @unchecked Sendable {
     return slot
   }
 
-  /// Scans `raw[..<end]` in two halves on two threads (one when it is small).
+  /// Scans `raw[..<end]` in two halves on two threads (one when it is small), in file order.
   static func scanInHalves(
     _ raw: UnsafeRawBufferPointer, end: Int, first: Bool, header: UnsafeRawBufferPointer?
-  ) -> LogScanner.Scan {
+  ) -> [LogScanner.Scan] {
     let whole = {
-      LogScanner.scan(raw, start: 0, lines: first ? 0 : 1, end: end, header: first ? nil : header)
+      [
+        LogScanner.scan(
+          raw, start: 0, lines: first ? 0 : 1, end: end, header: first ? nil : header)
+      ]
     }
     guard end >= 1 << 20, let base = raw.baseAddress, header != nil,
       let nl = memchr(base + end / 2, 0x0A, end - end / 2)
@@ -313,17 +360,10 @@ final class ScanSlot: @unchecked Sendable {
           header: first ? nil : shared.header)
         : LogScanner.scan(shared.raw, start: mid, lines: 1, end: end, header: shared.header)
     }
-    guard var a = out[0], let b = out[1], a.newerFormat == nil, a.completeEnd == mid else {
+    guard let a = out[0].take(), let b = out[1].take(), a.newerFormat == nil, a.completeEnd == mid
+    else {
       return whole()
     }
-    let shift = a.lines - 1
-    a.records.append(contentsOf: b.records)
-    a.recordLines.append(contentsOf: b.recordLines)
-    a.damaged += b.damaged
-    a.conflicts += b.conflicts
-    if !b.records.isEmpty { a.validEnd = b.validEnd }
-    a.completeEnd = b.completeEnd
-    a.lines = b.lines + shift
-    return a
+    return [a, b]
   }
 }

@@ -136,10 +136,15 @@ public struct JSONParser {
       position += 1
       return .object([:])
     }
-    // Collect first, then build the dictionary at its final size (no rehashing as it grows).
+    // Collect first, then build the dictionary at its final size (no rehashing as it grows,
+    // no spare room kept). Room for sixteen members up front: one allocation an array for
+    // most objects, instead of one each time an array doubles.
     var keys: [String] = []
     var values: [JSONValue] = []
     var keyOffsets: [Int] = []
+    keys.reserveCapacity(16)
+    values.reserveCapacity(16)
+    keyOffsets.reserveCapacity(16)
     while true {
       skipWhitespace()
       guard peek() == 0x22 else { throw error("expected a member name") }

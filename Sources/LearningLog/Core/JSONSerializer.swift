@@ -110,11 +110,19 @@ public enum JSONSerializer {
       throw JSONSerializeError(reason: "a string is longer than \(limits.maxStringBytes) bytes")
     }
     out.append(0x22)
+    out.reserveCapacity(out.count + count + 1)
     s.withUTF8 { u in
       var i = 0
+      var run = 0  // the start of the bytes copied as they are
       let n = u.count
       while i < n {
         let b = u[i]
+        // Most bytes are copied as they are, a run at a time.
+        if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0xE2 {
+          i += 1
+          continue
+        }
+        if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i])) }
         switch b {
         case 0x22: out.append(contentsOf: [0x5C, 0x22])
         case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
@@ -134,7 +142,9 @@ public enum JSONSerializer {
         default: out.append(b)
         }
         i += 1
+        run = i
       }
+      if run < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<n])) }
     }
     out.append(0x22)
   }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// What ``LogStore/refresh()`` found.
@@ -486,16 +487,16 @@ public final class LogStore {
   func write(_ drafts: [RecordDraft], writer: String) throws(StoreError) -> [Record] {
     var newClock = clock
     var newRecords: [Record] = []
-    var bytes: [UInt8] = []
+    newRecords.reserveCapacity(drafts.count)
     let now = wallClock()
     for d in drafts {
       let ts = newClock.tick(now: now)
-      let r = Record(
-        id: EventID(rawValue: UUIDv7.make(milliseconds: ts.wall)), clock: ts, writer: writer,
-        type: d.type, schema: d.schema, entity: d.entity, body: d.body)
-      bytes.append(contentsOf: try RecordCodec.encode(r))
-      newRecords.append(r)
+      newRecords.append(
+        Record(
+          id: EventID(rawValue: UUIDv7.make(milliseconds: ts.wall)), clock: ts, writer: writer,
+          type: d.type, schema: d.schema, entity: d.entity, body: d.body))
     }
+    let bytes = try Self.encodeLines(newRecords)
     let start = endOffset
     do {
       try fileSystem.writeAll(descriptor, bytes, offset: start, path: path)
@@ -519,10 +520,61 @@ public final class LogStore {
     loadedRecords.append(contentsOf: newRecords)
     endOffset = start + bytes.count
     lineCount += newRecords.count
-    var window = tailBytes + bytes
-    if window.count > Self.tailCheckBytes { window.removeFirst(window.count - Self.tailCheckBytes) }
-    tailBytes = window
+    if bytes.count >= Self.tailCheckBytes {
+      tailBytes = Array(bytes[(bytes.count - Self.tailCheckBytes)...])
+    } else {
+      var window = tailBytes + bytes
+      if window.count > Self.tailCheckBytes {
+        window.removeFirst(window.count - Self.tailCheckBytes)
+      }
+      tailBytes = window
+    }
     return newRecords
+  }
+
+  /// Batches of at least this many records are encoded in two halves on two threads.
+  static let parallelEncodeRecords = 4_096
+
+  /// The lines of `records`, in order; throws the error of the first record that cannot be
+  /// encoded, as encoding them one by one would.
+  ///
+  /// A large batch (an import) is encoded in two halves on two threads, then joined.
+  static func encodeLines(_ records: [Record]) throws(StoreError) -> [UInt8] {
+    @Sendable func encode(_ slice: ArraySlice<Record>) -> Result<[UInt8], StoreError> {
+      var out: [UInt8] = []
+      out.reserveCapacity(slice.count * 320)
+      for r in slice {
+        do {
+          out.append(contentsOf: try RecordCodec.encode(r))
+        } catch {
+          return .failure(error)
+        }
+      }
+      return .success(out)
+    }
+    guard records.count >= parallelEncodeRecords else { return try encode(records[...]).get() }
+    let mid = records.count / 2
+    /// The two threads read the same immutable records and write disjoint slots.
+    struct Shared: @unchecked Sendable {
+      let records: [Record]
+      let out: UnsafeMutablePointer<Result<[UInt8], StoreError>?>
+    }
+    let out = UnsafeMutablePointer<Result<[UInt8], StoreError>?>.allocate(capacity: 2)
+    out.initialize(repeating: nil, count: 2)
+    defer {
+      out.deinitialize(count: 2)
+      out.deallocate()
+    }
+    let shared = Shared(records: records, out: out)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      shared.out[i] = encode(i == 0 ? shared.records[..<mid] : shared.records[mid...])
+    }
+    guard let first = out[0], let second = out[1] else {
+      return try encode(records[...]).get()
+    }
+    var bytes = try first.get()
+    bytes.append(contentsOf: try second.get())
+    return bytes
   }
 
   // MARK: Replay

@@ -232,6 +232,14 @@ struct ImportCommand: ParsableCommand {
       throw CLIError(message: "\(Out.echo(file)): \(e.message); nothing was imported")
     }
     let count = plan.shared.count + plan.private.count
+    if plan.shared.count >= Self.snapshotAfter {
+      // The state after the import is in memory: write its snapshot now, so the first open
+      // after a large import is warm instead of reading every imported record again. A cache
+      // problem never fails the import (the next open rebuilds it).
+      progress.step("saving the cache")
+      try? SnapshotCache.standard(environment: ProcessInfo.processInfo.environment)
+        .save(ws.state, of: ws.store)
+    }
     progress.finish("\(count) records written")
     let incidents =
       created ?? plan.shared.filter { $0.type == EventType.incidentCreated }.count
@@ -239,6 +247,10 @@ struct ImportCommand: ParsableCommand {
     if skipped > 0 { message += "; skipped \(skipped) already in the log" }
     Out.note(message)
   }
+
+  /// Imports of at least this many records write the snapshot at once (smaller ones are left
+  /// to the next open, which applies them after the snapshot it has).
+  static let snapshotAfter = 1_000
 
   /// The export without the entities already in `state` (by id; templates and checklists by
   /// name; an incident with its factors and timeline).

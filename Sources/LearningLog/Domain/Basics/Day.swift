@@ -42,7 +42,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// Parses `YYYY-MM-DD`, throwing a ``DomainError`` that names `field` when it is not a real day.
   public static func parse(_ text: String, field: String) throws -> Day {
-    let t = text.trimmingCharacters(in: .whitespaces)
+    let t = text.trimmedSpaces()
     guard let d = Day(t) else {
       throw DomainError(
         "\(field): '\(DomainError.echo(text))' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-14"

@@ -10,7 +10,7 @@ where RawValue == String {
 extension DomainChoice {
   /// Parses `text` (case-insensitive), or throws naming `field` and every allowed value.
   public static func parse(_ text: String, field: String) throws -> Self {
-    let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+    let t = text.trimmedSpaces().lowercased()
     if let v = Self(rawValue: t) { return v }
     let allowed = allCases.map(\.rawValue).joined(separator: ", ")
     throw DomainError(

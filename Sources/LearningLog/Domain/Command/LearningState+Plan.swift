@@ -158,7 +158,7 @@ extension LearningState {
   }
 
   func required(_ value: String, _ field: String, _ fix: String) throws -> String {
-    let t = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    let t = value.trimmedSpacesAndNewlines()
     guard !t.isEmpty else { throw DomainError("\(field) is missing; \(fix)") }
     return t
   }
@@ -166,13 +166,15 @@ extension LearningState {
   /// `value` trimmed, refused when it names more than one person (`lena, omar`): an owner is
   /// the one person who answers for it.
   func onePerson(_ value: String) throws -> String {
-    let t = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    let t = value.trimmedSpacesAndNewlines()
     // Two or more names joined by a list separator; other text (a handle, an address) passes.
     func isName(_ part: String) -> Bool {
       !part.isEmpty && part.unicodeScalars.allSatisfy {
         $0.properties.isAlphabetic || " .'-’@_".unicodeScalars.contains($0)
       }
     }
+    // Most owners hold no separator at all: nothing to split (the splits below are slow).
+    if !Self.mayJoinNames(t) { return t }
     for separator in [",", ";", "&", "/", "+", " and "] {
       let parts = t.lowercased().components(separatedBy: separator)
         .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -187,11 +189,30 @@ extension LearningState {
     return t
   }
 
+  /// Whether `text` holds one of ``onePerson(_:)``'s separators: `,` `;` `&` `/` `+` or
+  /// ` and ` in any case (no other letter lowercases to `a`, `n` or `d`).
+  static func mayJoinNames(_ text: String) -> Bool {
+    let u = Array(text.utf8)
+    for (i, b) in u.enumerated() {
+      switch b {
+      case 0x2C, 0x3B, 0x26, 0x2F, 0x2B: return true
+      case 0x20:
+        if i + 4 < u.count, u[i + 1] | 0x20 == 0x61, u[i + 2] | 0x20 == 0x6E,
+          u[i + 3] | 0x20 == 0x64, u[i + 4] == 0x20
+        {
+          return true
+        }
+      default: continue
+      }
+    }
+    return false
+  }
+
   func cleanList(_ values: [String]) -> [String] {
     var seen: Set<String> = []
     var out: [String] = []
     for v in values {
-      let t = v.trimmingCharacters(in: .whitespaces).lowercased()
+      let t = v.trimmedSpaces().lowercased()
       if !t.isEmpty, seen.insert(t).inserted { out.append(t) }
     }
     return out
@@ -201,7 +222,7 @@ extension LearningState {
     var seen: Set<String> = []
     var out: [String] = []
     for v in values {
-      let t = v.trimmingCharacters(in: .whitespaces)
+      let t = v.trimmedSpaces()
       if !t.isEmpty, seen.insert(t).inserted { out.append(t) }
     }
     return out
@@ -270,7 +291,7 @@ extension LearningState {
     let body: [String: JSONValue] = [
       "title": .string(title), "what": .string(n.what), "kind": .string(kind.rawValue),
       "severity": .string(severity.rawValue), "occurred": .string(occurred.description),
-      "team": .string(n.team.trimmingCharacters(in: .whitespaces)),
+      "team": .string(n.team.trimmedSpaces()),
       "owner": .string(try onePerson(n.owner)),
       "tags": .array(cleanList(n.tags).map { .string($0) }),
       "triggers": .array(normalisedTriggers(n.triggers).map { .string($0) }),

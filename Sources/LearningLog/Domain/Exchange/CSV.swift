@@ -1,4 +1,5 @@
 import Foundation
+import WorkCounting
 
 /// RFC 4180 CSV: quoting on write, parsing with quoted fields and embedded line breaks.
 public enum CSV {
@@ -23,8 +24,9 @@ public enum CSV {
 
   /// Undoes the formula guard of ``cell(_:)``.
   public static func unguard(_ text: String) -> String {
+    // The first two scalars only (counting them all would walk the whole cell).
     let s = text.unicodeScalars
-    if s.count >= 2, s.first == "'", let second = s.dropFirst().first,
+    if s.first == "'", let second = s.dropFirst().first,
       ["=", "+", "-", "@", "\t", "\r"].contains(second)
     {
       return String(text.dropFirst())
@@ -74,24 +76,46 @@ public enum CSV {
   ///
   /// - Throws: ``ParseError`` naming the row, line and cell of a stray or unclosed quote.
   public static func rows(_ text: String) throws(ParseError) -> [Row] {
+    var text = text
+    let result = text.withUTF8 { bytes in
+      Result { () throws(ParseError) in try rows(utf8: bytes) }
+    }
+    return try result.get()
+  }
+
+  /// The rows of UTF-8 `bytes` (see ``rows(_:)``), read a byte at a time.
+  ///
+  /// Every byte the grammar looks at (quote, comma, CR, LF) is ASCII, and no byte of a
+  /// multi-byte UTF-8 sequence is, so cells are cut exactly where a walk over the text's
+  /// scalars would cut them; a run of plain bytes is copied at once.
+  static func rows(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> [Row] {
     var rows: [Row] = []
     var row: [String] = []
-    var field = ""
+    var field: [UInt8] = []
     var line = 1
     var rowLine = 1
-    var it = Array(text.unicodeScalars)
-    if it.first == "\u{FEFF}" { it.removeFirst() }
+    let n = bytes.count
     var i = 0
+    if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
     // Whether the current cell holds anything yet (an empty quoted cell counts).
     var fieldStarted = false
+    let quote: UInt8 = 0x22
+    let comma: UInt8 = 0x2C
+    let lf: UInt8 = 0x0A
+    let cr: UInt8 = 0x0D
     func fail(_ reason: String, line l: Int? = nil) -> ParseError {
       ParseError(
         row: rows.count + 1, line: l ?? line, column: row.count + 1, reason: reason,
         firstRow: rows.first?.cells)
     }
-    while i < it.count {
-      let c = it[i]
-      if c == "\"" {
+    func take(_ field: inout [UInt8]) -> String {
+      let s = String(decoding: field, as: UTF8.self)
+      field.removeAll(keepingCapacity: true)
+      return s
+    }
+    while i < n {
+      let c = bytes[i]
+      if c == quote {
         guard !fieldStarted else {
           throw fail(
             "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a\"\"b\")"
@@ -102,61 +126,72 @@ public enum CSV {
         fieldStarted = true
         i += 1
         var closed = false
-        while i < it.count {
-          let q = it[i]
-          if q == "\"" {
-            if i + 1 < it.count && it[i + 1] == "\"" {
-              field.unicodeScalars.append("\"")
-              i += 2
-              continue
-            }
-            closed = true
-            i += 1
-            break
+        while i < n {
+          var j = i
+          while j < n, bytes[j] != quote {
+            if bytes[j] == lf { line += 1 }
+            j += 1
           }
-          if q == "\n" { line += 1 }
-          field.unicodeScalars.append(q)
+          field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+          WorkCounter.count("csv.bytes", j - i + 1)
+          i = j
+          guard i < n else { break }
+          if i + 1 < n && bytes[i + 1] == quote {
+            field.append(quote)
+            i += 2
+            continue
+          }
+          closed = true
           i += 1
+          break
         }
         guard closed else {
           throw fail("a quoted cell is never closed; add the closing \"", line: openLine)
         }
-        if i < it.count, it[i] != ",", it[i] != "\n", it[i] != "\r" {
+        if i < n, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr {
           throw fail(
             "text after the closing quote of a cell; put the whole cell in quotes and double "
               + "the quotes inside it")
         }
         continue
       }
-      if c == "," {
+      WorkCounter.count("csv.bytes")
+      if c == comma {
         // The cell ends; the next one starts empty (a row ending in a comma ends with an
         // empty cell: the row is not empty, so the line end adds it).
-        row.append(field)
-        field = ""
+        row.append(take(&field))
         fieldStarted = false
         i += 1
         continue
       }
-      if c == "\n" || c == "\r" {
-        if c == "\r", i + 1 < it.count, it[i + 1] == "\n" { i += 1 }
+      if c == lf || c == cr {
+        if c == cr, i + 1 < n, bytes[i + 1] == lf { i += 1 }
         if fieldStarted || !field.isEmpty || !row.isEmpty {
-          row.append(field)
+          row.append(take(&field))
           rows.append(Row(line: rowLine, cells: row))
         }
         line += 1
         rowLine = line
         row = []
-        field = ""
+        field.removeAll(keepingCapacity: true)
         fieldStarted = false
         i += 1
         continue
       }
-      field.unicodeScalars.append(c)
+      // A run of plain bytes.
+      var j = i + 1
+      while j < n {
+        let b = bytes[j]
+        if b == quote || b == comma || b == lf || b == cr { break }
+        j += 1
+      }
+      field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+      WorkCounter.count("csv.bytes", j - i)
       fieldStarted = true
-      i += 1
+      i = j
     }
     if fieldStarted || !field.isEmpty || !row.isEmpty {
-      row.append(field)
+      row.append(take(&field))
       rows.append(Row(line: rowLine, cells: row))
     }
     return rows

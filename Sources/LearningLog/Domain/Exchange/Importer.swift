@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Imports what ``Exporter`` writes (JSON) and incident spreadsheets (CSV).
@@ -432,7 +433,12 @@ public enum Importer {
     }
     let bound = JSONLimits.store.maxStringBytes
     var longest = ("", 0)
-    func walk(_ v: JSONValue, _ field: String) throws {
+    // An upper bound of the body's encoded size (every byte of text escaped to six), so that
+    // a body far below a record's room is not encoded once more just to be measured.
+    var most = 0
+    var plain = true
+    func walk(_ v: JSONValue, _ field: String, depth: Int) throws {
+      most += 1  // the comma before it
       switch v {
       case .string(let text):
         let n = text.utf8.count
@@ -441,12 +447,25 @@ public enum Importer {
             "\(label): field '\(field)' is \(n) bytes, longer than \(bound); shorten it")
         }
         if n > longest.1 { longest = (field, n) }
-      case .array(let a): for e in a { try walk(e, field) }
-      case .object(let o): for (k, e) in o { try walk(e, field.isEmpty ? k : field) }
-      default: break
+        most += 2 + 6 * n
+      case .array(let a):
+        most += 2
+        if depth > 8 || a.count > 1_000 { plain = false }
+        for e in a { try walk(e, field, depth: depth + 1) }
+      case .object(let o):
+        most += 2
+        if depth > 8 || o.count > 1_000 { plain = false }
+        for (k, e) in o {
+          most += 3 + 6 * k.utf8.count
+          try walk(e, field.isEmpty ? k : field, depth: depth + 1)
+        }
+      case .int: most += 24
+      case .bool, .null: most += 5
+      default: plain = false  // a number of another kind: measured by encoding it
       }
     }
-    try walk(draft.body, "")
+    try walk(draft.body, "", depth: 0)
+    if plain && most <= recordRoom { return }
     guard let size = try? JSONSerializer.serialize(draft.body).count else {
       throw DomainError("\(label): the item cannot be written as a record; fix it in the file")
     }
@@ -466,9 +485,13 @@ public enum Importer {
   /// New incidents from a CSV with a header row naming fields; lists split by `;`.
   ///
   /// Every row is validated first; an error names the row (1 = the header) and the field.
-  public static func csv(_ data: Data, into state: LearningState, context: CommandContext) throws
-    -> Plan
-  {
+  ///
+  /// Files of `parallelFrom` rows or more are planned in two halves on two threads, with the
+  /// same drafts (ids included) as one row after another.
+  public static func csv(
+    _ data: Data, into state: LearningState, context: CommandContext,
+    parallelFrom: Int = parallelRows
+  ) throws -> Plan {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DomainError("the CSV file is not UTF-8 text; save it as UTF-8 and import again")
     }
@@ -505,7 +528,7 @@ public enum Importer {
     let rows = parsed.map(\.cells)
     for (n, row) in parsed.enumerated().dropFirst() {
       // An empty line is no row; any other row has exactly one cell per column.
-      if row.cells.count == 1, row.cells[0].trimmingCharacters(in: .whitespaces).isEmpty {
+      if row.cells.count == 1, row.cells[0].trimmedSpaces().isEmpty {
         continue
       }
       guard row.cells.count == names.count else {
@@ -529,18 +552,21 @@ public enum Importer {
             + "record holds (\(recordRoom)); shorten the longest cells")
       }
     }
-    let ctx = context
-    var out = Plan()
-    for (n, row) in rows.enumerated().dropFirst() {
-      if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+    // The rows to plan, in order (an empty line is no row).
+    let todo = (1..<max(1, rows.count)).filter { n in
+      !rows[n].allSatisfy { $0.trimmedSpaces().isEmpty }
+    }
+    let lines = parsed.map(\.line)
+    let plan: @Sendable (Int, CommandContext) throws -> [RecordDraft] = { n, ctx in
+      let row = rows[n]
       var cells: [String: String] = [:]
       for (i, v) in row.enumerated() { cells[names[i]] = CSV.unguard(v) }
       func list(_ k: String) -> [String] {
-        (cells[k] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        (cells[k] ?? "").split(separator: ";").map { String($0).trimmedSpaces() }
           .filter { !$0.isEmpty }
       }
       func opt(_ k: String) -> String? {
-        let v = (cells[k] ?? "").trimmingCharacters(in: .whitespaces)
+        let v = (cells[k] ?? "").trimmedSpaces()
         return v.isEmpty ? nil : v
       }
       let draft = NewIncident(
@@ -550,13 +576,77 @@ public enum Importer {
         occurred: opt("occurred"))
       do {
         let p = try state.plan(.addIncident(draft), context: ctx)
-        for d in p.shared { try checkFits(d, "CSV row \(n + 1) (line \(parsed[n].line))") }
-        out.shared += p.shared
+        for d in p.shared { try checkFits(d, "CSV row \(n + 1) (line \(lines[n]))") }
+        return p.shared
       } catch let e as DomainError {
         if e.message.hasPrefix("CSV row") { throw e }
         throw DomainError("CSV row \(n + 1): \(e.message)")
       }
     }
-    return out
+    /// Plans `rows` in order; stops at the first refused one.
+    @Sendable func planRows(_ rows: ArraySlice<Int>, _ ctx: CommandContext) -> Result<
+      [RecordDraft], any Error
+    > {
+      var shared: [RecordDraft] = []
+      shared.reserveCapacity(rows.count)
+      for n in rows {
+        do {
+          shared += try plan(n, ctx)
+        } catch {
+          return .failure(error)
+        }
+      }
+      return .success(shared)
+    }
+    guard todo.count >= parallelFrom, state.incidents.base == nil, state.actions.base == nil
+    else { return Plan(shared: try planRows(todo[...], context).get()) }
+    // A large file is planned in two halves on two threads. Each row takes one new id, so the
+    // ids are drawn first, in row order, from the caller's generator: every row gets the id it
+    // would get planned one after another, as long as none is taken already (then nothing
+    // draws again).
+    let ids = todo.map { _ in context.makeID() }
+    let (today, now, author) = (context.today, context.now, context.author)
+    @Sendable func taking(_ ids: ArraySlice<String>) -> CommandContext {
+      var rest = ids
+      var spare = EntityIDGenerator()
+      return CommandContext(today: today, now: now, author: author) {
+        rest.popFirst() ?? spare.next()
+      }
+    }
+    guard ids.allSatisfy({ state.kind(of: $0) == nil && !state.tombstones.contains($0) }) else {
+      // An id drawn is taken: one row after another, from the ids drawn, then the generator.
+      var drawn = ids[...]
+      let replay = CommandContext(today: today, now: now, author: author) {
+        drawn.popFirst() ?? context.makeID()
+      }
+      return Plan(shared: try planRows(todo[...], replay).get())
+    }
+    let mid = todo.count / 2
+    /// The two threads read the same immutable rows and state and write disjoint slots.
+    struct Shared: @unchecked Sendable {
+      let todo: [Int]
+      let ids: [String]
+      let out: UnsafeMutablePointer<Result<[RecordDraft], any Error>?>
+    }
+    let out = UnsafeMutablePointer<Result<[RecordDraft], any Error>?>.allocate(capacity: 2)
+    out.initialize(repeating: nil, count: 2)
+    defer {
+      out.deinitialize(count: 2)
+      out.deallocate()
+    }
+    let shared = Shared(todo: todo, ids: ids, out: out)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      let range = i == 0 ? 0..<mid : mid..<shared.todo.count
+      shared.out[i] = planRows(shared.todo[range], taking(shared.ids[range]))
+    }
+    guard let first = out[0], let second = out[1] else {
+      throw DomainError("the CSV rows could not be planned; import again")
+    }
+    var drafts = try first.get()
+    drafts += try second.get()
+    return Plan(shared: drafts)
   }
+
+  /// Files of at least this many rows are planned in two halves on two threads.
+  public static let parallelRows = 4_096
 }
