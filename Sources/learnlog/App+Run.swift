@@ -99,8 +99,9 @@ func runApp(logPaths: [String]) throws {
     drafts: logPaths.count > 1 ? [] : runner.pendingDrafts())
   let program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }
   let final = program.run(state, on: terminal)
-  // q or Ctrl-C: the text typed since the last idle tick goes to disk before the process ends.
-  let unwritten = runner.flushDrafts()
+  // q, Ctrl-C, SIGTERM or SIGHUP: the text typed since the draft was last kept goes to disk
+  // before the process ends.
+  let unwritten = runner.flushDrafts(from: final)
   LastWrite.clear()
   terminal.shutdown()
   if let form = final.form, form.isEdited {
