@@ -62,8 +62,36 @@ public struct IncrementalSearch: Sendable {
     }
   }
 
-  /// One scalar past ASCII, folded as ``appendFolded(_:to:)`` says.
+  /// One scalar past ASCII, folded as ``appendFolded(_:to:)`` says: Latin letters from a
+  /// table made once, scalars that neither case nor decomposition changes (CJK ideographs,
+  /// dingbats, emoji) as they are, others by their Unicode properties.
   static func appendFoldedNonASCII(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    let v = scalar.value
+    if v < latinEnd {
+      out.append(contentsOf: latinTable[Int(v) - 0x80])
+      return
+    }
+    if (0x4E00...0x9FFF).contains(v) || (0x2700...0x27BF).contains(v)
+      || (0x1F300...0x1FAFF).contains(v)
+    {
+      out.append(contentsOf: String(scalar).utf8)
+      return
+    }
+    appendFoldedByProperties(scalar, to: &out)
+  }
+
+  /// The end of the scalars ``latinTable`` folds.
+  static let latinEnd: UInt32 = 0x250
+
+  /// The folded bytes of each scalar from U+0080 to U+024F (Latin-1 and Latin Extended).
+  static let latinTable: [[UInt8]] = (UInt32(0x80)..<latinEnd).map { v in
+    var out: [UInt8] = []
+    if let u = Unicode.Scalar(v) { appendFoldedByProperties(u, to: &out) }
+    return out
+  }
+
+  /// One scalar folded from its Unicode properties (slow: a few string operations).
+  static func appendFoldedByProperties(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
     switch scalar.value {
     case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x00B4, 0xFF07: out.append(0x27)
     case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB, 0xFF02: out.append(0x22)

@@ -9,3 +9,22 @@ extension LearningState {
     return incidents.map { reviewStatus($0, timeline, detail: true) }
   }
 }
+
+/// The review status of many incidents read one at a time (a streamed list), each as
+/// ``LearningState/reviewStatus(_:)`` gives it, with the pattern timeline built once.
+public struct ReviewStatusReader {
+  let state: LearningState
+  let timeline: PatternTimeline
+
+  /// The review status of `incident`, one of those whose patterns the reader was made for.
+  public func status(of incident: Incident) -> ReviewStatus {
+    state.reviewStatus(incident, timeline, detail: true)
+  }
+}
+
+extension LearningState {
+  /// A reader of review statuses for incidents whose patterns are all in `patterns`.
+  public func reviewStatusReader(patterns: Set<String>) -> ReviewStatusReader {
+    ReviewStatusReader(state: self, timeline: PatternTimeline(self, keys: Array(patterns)))
+  }
+}
