@@ -130,6 +130,7 @@ struct IncidentCommand: ParsableCommand {
       let key = pattern.map(PatternKey.normalise)
       let needle = search.map(IncrementalSearch.folded)
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
+      var scratch: [UInt8] = []
       func matches(_ i: Incident) -> Bool {
         unfiltered
           || ((st == nil || i.status == st) && (kd == nil || i.kind == kd)
@@ -137,7 +138,8 @@ struct IncidentCommand: ParsableCommand {
             && (tag == nil
               || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
             && (key == nil || i.patterns.contains(key ?? ""))
-            && (needle.map { n in IncidentRow.searchable(i, contains: n) } ?? true))
+            && (needle.map { n in IncidentRow.searchable(i, contains: n, scratch: &scratch) }
+              ?? true))
       }
       var rows: [IncidentRow] = []
       var patterns = Swift.Set<String>()
@@ -204,11 +206,19 @@ struct IncidentCommand: ParsableCommand {
 
     /// Whether the title, what happened, a tag or a pattern of `i`, folded for search as the
     /// app folds (case, accents, typographic quotes), contains `needle` folded the same way.
-    static func searchable(_ i: Incident, contains needle: [UInt8]) -> Bool {
-      IncrementalSearch.text(i.title, contains: needle)
-        || IncrementalSearch.text(i.what, contains: needle)
-        || i.tags.contains { IncrementalSearch.text($0, contains: needle) }
-        || i.patterns.contains { IncrementalSearch.text($0, contains: needle) }
+    static func searchable(_ i: Incident, contains needle: [UInt8], scratch: inout [UInt8])
+      -> Bool
+    {
+      if IncrementalSearch.text(i.title, contains: needle, scratch: &scratch)
+        || IncrementalSearch.text(i.what, contains: needle, scratch: &scratch)
+      {
+        return true
+      }
+      for t in i.tags + i.patterns
+      where IncrementalSearch.text(t, contains: needle, scratch: &scratch) {
+        return true
+      }
+      return false
     }
   }
 }

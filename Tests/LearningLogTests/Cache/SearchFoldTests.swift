@@ -33,4 +33,32 @@ import Testing
     #expect(IncrementalSearch.text("検索インデックス", contains: IncrementalSearch.folded("検索")))
     #expect(!IncrementalSearch.text("canary", contains: IncrementalSearch.folded("canary schema")))
   }
+
+  @Test("folding whole texts from their UTF-8 bytes gives each scalar's folding in turn")
+  func wholeTextsFoldScalarByScalar() {
+    var texts = [
+      "", "ASCII Only", "Résumé DÉPLOIEMENT naïve", "検索インデックスが古い ガ", "Tucows’ “quoted”",
+      "emoji 🚀✓ and ZWJ 👩‍💻", "Ⱥ grows when lowered", "Kelvin \u{212A} Ohm \u{2126} İ",
+    ]
+    texts.append(String(String.UnicodeScalarView((0x20...0x3000).compactMap(Unicode.Scalar.init))))
+    for t in texts {
+      var expected: [UInt8] = []
+      for u in t.unicodeScalars {
+        if u.value < 0x80 {
+          let v = UInt8(u.value)
+          expected.append(v >= 0x41 && v <= 0x5A ? v + 0x20 : v)
+        } else {
+          IncrementalSearch.appendFoldedByProperties(u, to: &expected)
+        }
+      }
+      #expect(IncrementalSearch.folded(t) == expected, "\(t.prefix(20))")
+      // The reused buffer answers as a fresh one does.
+      var scratch: [UInt8] = Array("left over from before".utf8)
+      let needle = Array(expected.suffix(3))
+      #expect(
+        IncrementalSearch.text(t, contains: needle, scratch: &scratch)
+          == IncrementalSearch.text(t, contains: needle))
+    }
+  }
 }
+

@@ -10,15 +10,19 @@ extension LearningState {
   }
 }
 
-/// The review status of many incidents read one at a time (a streamed list), each as
-/// ``LearningState/reviewStatus(_:)`` gives it, with the pattern timeline built once.
+/// What the review of many incidents read one at a time (a streamed list) lacks, with the
+/// pattern timeline built once.
 public struct ReviewStatusReader {
   let state: LearningState
   let timeline: PatternTimeline
 
-  /// The review status of `incident`, one of those whose patterns the reader was made for.
+  /// What the review of `incident` (one of those whose patterns the reader was made for)
+  /// lacks: ``ReviewStatus/missing``, ``ReviewStatus/isComplete`` and
+  /// ``ReviewStatus/isRepeat`` as ``LearningState/reviewStatus(_:)`` gives them, without the
+  /// questions or the earlier incidents' actions (which would read every earlier incident of
+  /// its patterns).
   public func status(of incident: Incident) -> ReviewStatus {
-    state.reviewStatus(incident, timeline, detail: true)
+    state.reviewStatus(incident, timeline, detail: false, questions: false)
   }
 }
 
