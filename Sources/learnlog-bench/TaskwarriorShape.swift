@@ -27,7 +27,9 @@ extension LogGenerator {
     out.reserveCapacity(count * 330)
     tw.reserveCapacity(count * 330)
     let entry = 1_704_067_200
-    func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    func quoted(_ s: String) -> String {
+      "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
     func jsonString(_ s: String) -> String {
       var o = "\""
       for c in s.unicodeScalars {
@@ -73,9 +75,11 @@ extension LogGenerator {
 }
 
 extension ShapeBench {
-  /// The issue's shape: `count` incidents imported from a CSV beside as many Taskwarrior tasks,
-  /// and the same commands on the 1M-event log. Rows print as they are measured, each with its
-  /// ratio to Taskwarrior and its bar; without `task` the Taskwarrior rows say they are skipped.
+  /// The listings of a CSV-imported log and of the 1M-event log beside Taskwarrior.
+  ///
+  /// `count` incidents imported from a CSV beside as many Taskwarrior tasks, and the same
+  /// commands on the 1M-event log. Rows print as they are measured, each with its ratio to
+  /// Taskwarrior and its bar; without `task` the Taskwarrior rows say they are skipped.
   mutating func taskwarriorShape(count: Int) throws {
     guard let exe = RealCommands.locate() else {
       row("tw: the learnlog executable is missing", "skipped", "build it: swift build -c release")
@@ -110,7 +114,8 @@ extension ShapeBench {
     if let tw = TaskwarriorPeer.find() {
       let t = TaskwarriorPeer(executable: tw.executable, directory: "\(dir)/tw-taskdata")
       peer = try t.measureListings(tasksFile: tasksFile, count: count, runs: runs)
-      row("Taskwarrior \(t.version()): \(count) pending tasks", "imported", "TASKDATA \(t.directory)")
+      row(
+        "Taskwarrior \(t.version()): \(count) pending tasks", "imported", "TASKDATA \(t.directory)")
     } else {
       row("Taskwarrior: `task` is not installed", "skipped", "apt-get install taskwarrior")
     }
@@ -118,7 +123,8 @@ extension ShapeBench {
       row(
         "import of the \(sizeName(count))-row CSV vs task import", fmtTime(importTime),
         "task import \(fmtTime(p.importTime)); "
-          + String(format: "%.2f× (bar ≤ 0.2×) %@", importTime / p.importTime,
+          + String(
+            format: "%.2f× (bar ≤ 0.2×) %@", importTime / p.importTime,
             importTime <= 0.2 * p.importTime ? "met" : "NOT met"))
     } else {
       row("import of the \(sizeName(count))-row CSV", fmtTime(importTime), "task import: skipped")
@@ -164,8 +170,7 @@ extension ShapeBench {
       guard let last else { throw BenchError("no runs") }
       return (median(times), last)
     }
-    func compare(_ what: String, _ mine: Double, _ theirs: Double?, _ task: String, bar: Double)
-    {
+    func compare(_ what: String, _ mine: Double, _ theirs: Double?, _ task: String, bar: Double) {
       guard let theirs else {
         row("\(name): \(what)", fmtTime(mine), "vs \(task): skipped (no Taskwarrior)")
         return
@@ -214,7 +219,8 @@ extension ShapeBench {
     row(
       "\(name): first incident list --limit 5 after a copy", fmtTime(first),
       String(
-        format: "%.2f× warm (bar ≤ 1.5×) %@", first / warm, first <= 1.5 * warm ? "met" : "NOT met"))
+        format: "%.2f× warm (bar ≤ 1.5×) %@", first / warm, first <= 1.5 * warm ? "met" : "NOT met")
+    )
   }
 }
 

@@ -97,9 +97,11 @@ public enum OutputTarget {
     try write(to: path, permissions: permissions, protecting: protected) { put in put(bytes) }
   }
 
-  /// Writes to `path` what `produce` hands to its `put` as it produces it, after the same
-  /// checks as ``write(_:to:permissions:protecting:)``, so memory holds one piece, not the file.
-  /// The first failed write stops the rest and is thrown once `produce` returns.
+  /// Writes to `path` what `produce` hands to its `put`, as it produces it.
+  ///
+  /// The same checks as ``write(_:to:permissions:protecting:)`` come first; memory holds one
+  /// piece, not the file. The first failed write stops the rest and is thrown once `produce`
+  /// returns.
   public static func write(
     to path: String, permissions: UInt32, protecting protected: ProtectedFiles,
     produce: (_ put: ([UInt8]) -> Void) -> Void

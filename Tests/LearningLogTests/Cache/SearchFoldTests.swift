@@ -28,7 +28,9 @@ import Testing
 
   @Test("accents, case and typographic quotes fold away")
   func examples() {
-    #expect(IncrementalSearch.text("Résumé of the DÉPLOIEMENT", contains: IncrementalSearch.folded("resume")))
+    #expect(
+      IncrementalSearch.text(
+        "Résumé of the DÉPLOIEMENT", contains: IncrementalSearch.folded("resume")))
     #expect(IncrementalSearch.text("Tucows’ deploy", contains: IncrementalSearch.folded("tucows'")))
     #expect(IncrementalSearch.text("検索インデックス", contains: IncrementalSearch.folded("検索")))
     #expect(!IncrementalSearch.text("canary", contains: IncrementalSearch.folded("canary schema")))
@@ -61,4 +63,3 @@ import Testing
     }
   }
 }
-
