@@ -385,7 +385,7 @@ public final class CursesTerminal: TerminalBackend {
     let start = DispatchTime.now().uptimeNanoseconds
     let limit = UInt64(max(0, timeoutMilliseconds)) * 1_000_000
     while true {
-      exitIfSignalled()
+      if exitIfSignalled() { return nil }
       if !pending.isEmpty {
         var result = KeyDecoder.decode(pending[...], paused: false)
         if case .incomplete(let paste) = result {
@@ -437,8 +437,20 @@ public final class CursesTerminal: TerminalBackend {
   /// Queues input as if typed (for tests of the decoding path through the terminal).
   public func enqueue(_ input: [RawInput]) { pending.append(contentsOf: input) }
 
-  private func exitIfSignalled() {
-    guard guardsProcess, let signal = TerminalGuard.takePendingSignal() else { return }
+  /// The signal taken while ``returnsOnSignal`` is set: the caller ends the process with it.
+  public private(set) var takenSignal: Int32?
+  /// Whether a pending SIGINT, SIGTERM or SIGHUP ends the input (``takenSignal``) instead of
+  /// the process, so the caller can keep what it holds before it exits with 128 + the signal.
+  public var returnsOnSignal = false
+
+  /// Acts on a pending signal: exits, or (``returnsOnSignal``) ends the input; true then.
+  private func exitIfSignalled() -> Bool {
+    if takenSignal != nil { return true }
+    guard guardsProcess, let signal = TerminalGuard.takePendingSignal() else { return false }
+    if returnsOnSignal {
+      takenSignal = signal
+      return true
+    }
     TerminalGuard.writePendingFile()
     shutdown()
     exit(128 + signal)
@@ -527,3 +539,8 @@ public final class CursesTerminal: TerminalBackend {
 
 /// A handler that does nothing: the signal is caught (so it is reset by `exec`), not acted on.
 private let ignoreSignal: @convention(c) (Int32) -> Void = { _ in }
+
+extension CursesTerminal: FiniteInput {
+  /// Whether a signal ended the input (see ``CursesTerminal/returnsOnSignal``).
+  public var isInputExhausted: Bool { takenSignal != nil }
+}

@@ -57,6 +57,27 @@ struct RealCommands {
   static func spawn(_ path: String, _ args: [String], environment: [String: String]) throws -> (
     status: Int32, output: String
   ) {
+    let r = try spawnCounting(path, args, environment: environment, keep: true)
+    return (r.status, String(decoding: r.kept, as: UTF8.self))
+  }
+
+  /// What ``spawnCounting(_:_:environment:keep:)`` saw of a process.
+  struct Run {
+    var status: Int32
+    /// The bytes of standard output (when kept).
+    var kept: [UInt8]
+    /// How many bytes and lines the process wrote to standard output.
+    var bytes: Int
+    var lines: Int
+    /// The child's peak resident memory in bytes (`ru_maxrss` from `wait4`).
+    var peakBytes: Int
+  }
+
+  /// Spawns `path` with `args`, stdin and stderr on /dev/null, and reads its stdout to the end,
+  /// keeping it or only counting its bytes and lines; the child's peak memory with it.
+  static func spawnCounting(
+    _ path: String, _ args: [String], environment: [String: String], keep: Bool
+  ) throws -> Run {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw BenchError("pipe failed") }
     var actions = posix_spawn_file_actions_t()
@@ -81,20 +102,29 @@ struct RealCommands {
       throw BenchError("cannot start \(path): \(String(cString: strerror(rc)))")
     }
     var out: [UInt8] = []
+    var bytes = 0
+    var lines = 0
     var buf = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let n = buf.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
-      out.append(contentsOf: buf[0..<n])
+      bytes += n
+      if keep {
+        out.append(contentsOf: buf[0..<n])
+      } else {
+        for b in buf[0..<n] where b == 0x0A { lines += 1 }
+      }
     }
     close(fds[0])
+    if keep { lines = out.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let exited = status & 0x7F == 0
-    return (
-      exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), String(decoding: out, as: UTF8.self)
-    )
+    return Run(
+      status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), kept: out, bytes: bytes,
+      lines: lines, peakBytes: Int(usage.ru_maxrss) * 1024)
   }
 
   /// Seconds `learnlog args…` takes, start to exit; throws when it fails.

@@ -3,6 +3,7 @@
 //   swift run -c release learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR]
 //                                       [--no-taskwarrior]
 //   swift run -c release learnlog-bench --shapes cold,pull,patterns,typing [--pulls 1,100,10k]
+//   swift run -c release learnlog-bench --shapes tw [--incidents 100k]
 //
 // Each size is measured in a child process of its own (and peak memory in further
 // children), so one size's allocations never count against another's.
@@ -25,6 +26,8 @@ struct Options {
   var pulls = [1, 100, 10_000]
   /// How many characters the typing shape types.
   var keys = 10_000
+  /// How many incidents (and Taskwarrior tasks) the tw shape imports.
+  var incidents = 100_000
 }
 
 func parseSize(_ s: Substring) -> Int? {
@@ -50,10 +53,12 @@ func parseOptions() -> Options {
       let list = args.isEmpty ? "all" : args.removeFirst()
       o.shapes =
         list == "all"
-        ? ["cold", "pull", "patterns", "typing", "paste", "import"]
+        ? ["cold", "pull", "patterns", "typing", "paste", "import", "tw"]
         : list.split(separator: ",").map(String.init)
     case "--keys":
       o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
+    case "--incidents":
+      o.incidents = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 100_000)
     case "--pulls":
       o.pulls = (args.isEmpty ? "" : args.removeFirst()).split(separator: ",").compactMap(parseSize)
     case "--child":
@@ -63,7 +68,8 @@ func parseOptions() -> Options {
       print(
         """
         usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]
-               learnlog-bench --shapes all|cold,pull,patterns,typing,paste,import [--pulls 1,100,10k] [--keys 10k] [--runs N]
+               learnlog-bench --shapes all|cold,pull,patterns,typing,paste,import,tw [--pulls 1,100,10k]
+                              [--keys 10k] [--incidents 100k] [--runs N]
 
           --shapes   measure other shapes instead of the size table: cold (an open without a
                      snapshot against reading the file, 1M events), pull (the first open after
@@ -71,7 +77,15 @@ func parseOptions() -> Options {
                      open), patterns (100k one-event incidents on one pattern and on none),
                      typing (10,000 characters typed into a review answer), paste (1 MB
                      pasted into one, then keys), import (`learnlog import` of a 100k-row
-                     CSV and the first open after it, beside `task import` of 100k tasks)
+                     CSV and the first open after it, beside `task import` of 100k tasks),
+                     tw (beside Taskwarrior in one run: --incidents
+                     incidents imported from a CSV, one event and a 30-word "what happened"
+                     each, and as many pending tasks imported with `task import` into a
+                     temporary TASKDATA; incident list --json against task export, every row
+                     against task status:pending list, --search "canary schema" against
+                     task /canary schema/ list, the first list after the log is replaced by a
+                     copy against a warm one; the same commands on the 1M-event log; each row
+                     with its ratio and bar, or "skipped" when task is not installed)
         """)
       exit(0)
     default:
@@ -179,8 +193,9 @@ if !options.shapes.isEmpty {
       case "typing": try bench.typing(keys: options.keys)
       case "paste": try bench.paste()
       case "import": try bench.importCSV()
+      case "tw": try bench.taskwarriorShape(count: options.incidents)
       default:
-        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing, paste or import")
+        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing, paste, import or tw")
       }
     }
   } catch {

@@ -98,9 +98,12 @@ func runApp(logPaths: [String]) throws {
     // A draft belongs to one log: none is offered while several are read.
     drafts: logPaths.count > 1 ? [] : runner.pendingDrafts())
   let program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }
+  // A SIGINT, SIGTERM or SIGHUP acted on by the loop ends it, so the draft is kept first.
+  terminal.returnsOnSignal = true
   let final = program.run(state, on: terminal)
-  // q or Ctrl-C: the text typed since the last idle tick goes to disk before the process ends.
-  let unwritten = runner.flushDrafts()
+  // q, Ctrl-C, SIGTERM or SIGHUP: the text typed since the draft was last kept goes to disk
+  // before the process ends.
+  let unwritten = runner.flushDrafts(from: final)
   LastWrite.clear()
   terminal.shutdown()
   if let form = final.form, form.isEdited {
@@ -110,6 +113,7 @@ func runApp(logPaths: [String]) throws {
           + "it is offered at the next start"
         : "learnlog: the unsaved \(form.kind.name.title) form could not be kept as a draft")
   }
+  if let signal = terminal.takenSignal { exit(128 + signal) }
 }
 
 /// Where a crash report of this run would go: `<state>/crash-<start time>-<pid>.txt`.

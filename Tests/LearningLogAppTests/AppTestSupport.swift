@@ -70,7 +70,7 @@ final class AppHarness {
     let terminal = TestTerminal(size: size, events: try KeyScript.parse(script))
     let final = program.run(state ?? initialState(size: size), on: terminal)
     // As the app does on its way out (q, Ctrl-C, a signal): the typed draft goes to disk.
-    runner.flushDrafts()
+    runner.flushDrafts(from: final)
     return (terminal, final)
   }
 

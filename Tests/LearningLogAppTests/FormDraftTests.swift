@@ -283,6 +283,48 @@ import Testing
     print("drafts: a key in a form holding 64 KiB costs \(perKey) with the draft kept in memory")
   }
 
+  /// Typing N and then 4N keys into a field after a large paste: the draft is gathered and
+  /// encoded by time (at most once a second while typing), never once per key.
+  @Test func typingAfterALargePasteEncodesTheDraftByTimeNotPerKey() throws {
+    let pasted = String(repeating: "0123456789abcdef", count: 4096)  // 64 KiB
+    let perKey: UInt64 = 2_000_000  // 500 keys a second: held-down keys
+    func encodings(typing keys: Int) throws -> (count: Int, bytes: Int) {
+      let app = try AppHarness()
+      let clock = ManualClock()
+      app.runner.clock = { clock.nanoseconds }
+      var s = app.initialState()
+      try app.type("2 n", into: &s)
+      app.send(.form(.paste(pasted)), to: &s)
+      app.send(.tick, to: &s)
+      #expect(app.runner.draftEncodings == 1, "the paste was not kept on the idle tick")
+      let start = (count: app.runner.draftEncodings, bytes: app.runner.draftBytesEncoded)
+      for _ in 0..<keys {
+        clock.nanoseconds += perKey
+        app.send(.form(.key(.char("x"))), to: &s)
+      }
+      let typed = (
+        count: app.runner.draftEncodings - start.count,
+        bytes: app.runner.draftBytesEncoded - start.bytes
+      )
+      // The idle tick keeps the rest: the file holds the paste and every key.
+      app.send(.tick, to: &s)
+      let kept = try #require(DraftStore(directory: app.draftDirectory).load("new-incident"))
+      #expect(kept.values["title"]?.count == pasted.count + keys)
+      return typed
+    }
+    let n = 400
+    let few = try encodings(typing: n)
+    let many = try encodings(typing: 4 * n)
+    // By the clock: 0.8 s and 3.2 s of typing encode at most 1 and 4 times.
+    let bound = { (keys: Int) in Int(UInt64(keys) * perKey / 1_000_000_000) + 1 }
+    #expect(few.count <= bound(n), "\(few.count) encodings for \(n) keys")
+    #expect(many.count <= bound(4 * n), "\(many.count) encodings for \(4 * n) keys")
+    #expect(many.bytes <= bound(4 * n) * (pasted.utf8.count + 4 * n + 200))
+    print(
+      "drafts: after a 64 KiB paste, \(n) keys encoded the draft \(few.count) times "
+        + "(\(few.bytes) bytes), \(4 * n) keys \(many.count) times (\(many.bytes) bytes)")
+  }
+
   @Test func keysWithinOneSecondWriteNothingUntilTheTick() throws {
     let app = try AppHarness()
     let clock = ManualClock()
@@ -292,11 +334,15 @@ import Testing
     app.runner.onPendingDraft = { pendingBytes.append($0?.bytes.count ?? 0) }
     try app.type("2 n \(words("Forty keys typed in well under a second"))", into: &s)
     #expect(app.runner.draftWrites == 0)
-    // Each change was laid out for the signal handlers, without touching the disk.
-    #expect(pendingBytes.count >= 39 && pendingBytes.allSatisfy { $0 > 0 })
+    // A key only marks the draft changed: nothing encoded, nothing laid out, no disk.
+    #expect(app.runner.draftEncodings == 0)
+    #expect(pendingBytes.isEmpty)
     #expect(DraftStore(directory: app.draftDirectory).all().isEmpty)
     app.send(.tick, to: &s)
     #expect(app.runner.draftWrites == 1)
+    #expect(app.runner.draftEncodings == 1)
+    // The bytes were laid out for the signal handlers while written, then cleared.
+    #expect(pendingBytes.count == 2 && pendingBytes.first ?? 0 > 0)
     #expect(pendingBytes.last == 0, "the written draft was not cleared for the handlers")
   }
 
@@ -307,6 +353,8 @@ import Testing
     app.send(.tick, to: &s)
     #expect(DraftStore(directory: app.draftDirectory).load("new-incident") != nil)
     try app.type("<Backspace>", into: &s)
+    #expect(app.runner.hasPendingDraft)
+    app.send(.tick, to: &s)
     #expect(!app.runner.hasPendingDraft)
     #expect(DraftStore(directory: app.draftDirectory).all().isEmpty)
     // A draft kept with Esc is forgotten too when its text is taken back out.

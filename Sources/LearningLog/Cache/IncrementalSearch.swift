@@ -52,18 +52,60 @@ public struct IncrementalSearch: Sendable {
   /// lowercased, accents dropped (`Résumé` → `resume`), typographic quotes made plain
   /// (`’` → `'`, `“` → `"`). The app's search and the command line's `--search` fold alike.
   static func appendFolded(_ text: String, to out: inout [UInt8]) {
-    for scalar in text.unicodeScalars {
-      let v = scalar.value
-      if v < 0x80 {
-        out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
-      } else {
-        appendFoldedNonASCII(scalar, to: &out)
+    var text = text
+    text.withUTF8 { bytes in
+      out.reserveCapacity(out.count + bytes.count)
+      var i = 0
+      let n = bytes.count
+      while i < n {
+        let b = bytes[i]
+        if b < 0x80 {
+          out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+          i += 1
+          continue
+        }
+        // Valid UTF-8 (a String's storage): the lead byte gives the length.
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+        var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+        if let scalar = Unicode.Scalar(v) {
+          appendFoldedNonASCII(scalar, to: &out)
+        }
+        i += length
       }
     }
   }
 
-  /// One scalar past ASCII, folded as ``appendFolded(_:to:)`` says.
+  /// One scalar past ASCII, folded as ``appendFolded(_:to:)`` says: Latin letters from a
+  /// table made once, scalars that neither case nor decomposition changes (CJK ideographs,
+  /// dingbats, emoji) as they are, others by their Unicode properties.
   static func appendFoldedNonASCII(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    let v = scalar.value
+    if v < latinEnd {
+      out.append(contentsOf: latinTable[Int(v) - 0x80])
+      return
+    }
+    if (0x4E00...0x9FFF).contains(v) || (0x2700...0x27BF).contains(v)
+      || (0x1F300...0x1FAFF).contains(v)
+    {
+      out.append(contentsOf: String(scalar).utf8)
+      return
+    }
+    appendFoldedByProperties(scalar, to: &out)
+  }
+
+  /// The end of the scalars ``latinTable`` folds.
+  static let latinEnd: UInt32 = 0x250
+
+  /// The folded bytes of each scalar from U+0080 to U+024F (Latin-1 and Latin Extended).
+  static let latinTable: [[UInt8]] = (UInt32(0x80)..<latinEnd).map { v in
+    var out: [UInt8] = []
+    if let u = Unicode.Scalar(v) { appendFoldedByProperties(u, to: &out) }
+    return out
+  }
+
+  /// One scalar folded from its Unicode properties (slow: a few string operations).
+  static func appendFoldedByProperties(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
     switch scalar.value {
     case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x00B4, 0xFF07: out.append(0x27)
     case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB, 0xFF02: out.append(0x22)
@@ -83,8 +125,17 @@ public struct IncrementalSearch: Sendable {
   /// Whether `text`, folded for search, contains `needle` folded the same way (`resume` is in
   /// `Résumé`, `tucows'` in `Tucows’`).
   public static func text(_ text: String, contains needle: [UInt8]) -> Bool {
+    var scratch: [UInt8] = []
+    return self.text(text, contains: needle, scratch: &scratch)
+  }
+
+  /// ``text(_:contains:)`` folding into `scratch`, a buffer reused from one call to the next.
+  public static func text(_ text: String, contains needle: [UInt8], scratch hay: inout [UInt8])
+    -> Bool
+  {
     guard !needle.isEmpty else { return true }
-    let hay = folded(text)
+    hay.removeAll(keepingCapacity: true)
+    appendFolded(text, to: &hay)
     guard hay.count >= needle.count else { return false }
     return hay.withUnsafeBytes { h in
       needle.withUnsafeBytes { n in

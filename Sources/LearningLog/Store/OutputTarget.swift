@@ -94,6 +94,18 @@ public enum OutputTarget {
   public static func write(
     _ bytes: [UInt8], to path: String, permissions: UInt32, protecting protected: ProtectedFiles
   ) throws(StoreError) {
+    try write(to: path, permissions: permissions, protecting: protected) { put in put(bytes) }
+  }
+
+  /// Writes to `path` what `produce` hands to its `put`, as it produces it.
+  ///
+  /// The same checks as ``write(_:to:permissions:protecting:)`` come first; memory holds one
+  /// piece, not the file. The first failed write stops the rest and is thrown once `produce`
+  /// returns.
+  public static func write(
+    to path: String, permissions: UInt32, protecting protected: ProtectedFiles,
+    produce: (_ put: ([UInt8]) -> Void) -> Void
+  ) throws(StoreError) {
     try check(path, protecting: protected)
     let fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode_t(permissions))
     if fd < 0 {
@@ -115,11 +127,22 @@ public enum OutputTarget {
     }
     if permissions & 0o077 == 0 { fchmod(fd, mode_t(permissions)) }
     let fs = RealFileSystem()
-    do {
+    var failure: FileSystemError?
+    do throws(FileSystemError) {
       try fs.truncate(fd, size: 0)
-      try fs.writeAll(fd, bytes, offset: 0, path: path)
     } catch {
-      throw StoreError.io("cannot write \(path): \(error.description)")
+      failure = error
     }
+    var offset = 0
+    produce { (bytes: [UInt8]) -> Void in
+      guard failure == nil, !bytes.isEmpty else { return }
+      do throws(FileSystemError) {
+        try fs.writeAll(fd, bytes, offset: offset, path: path)
+        offset += bytes.count
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw StoreError.io("cannot write \(path): \(failure.description)") }
   }
 }

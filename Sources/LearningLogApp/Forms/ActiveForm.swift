@@ -200,6 +200,9 @@ public struct ActiveForm: Hashable, Sendable {
   public var initial: [String: String]
   /// Set after a save attempt with problems: show every field's problem.
   public var showsAllProblems = false
+  /// Whether the text changed since the draft was last kept (a key only sets this; the values
+  /// are gathered and encoded on the next idle tick, within a second while typing, or at exit).
+  public var isDraftDirty = false
   /// Each field's revision when the form was made: a field still at it holds its initial value.
   var initialRevisions: [String: UInt64]
   /// Each field's length in clusters when the form was made (a different length is a change).

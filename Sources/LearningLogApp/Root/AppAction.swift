@@ -56,8 +56,8 @@ public enum AppAction: Sendable {
     case .global, .screen, .form, .palette, .helpSearch, .helpScroll, .closeOverlay, .confirm,
       .leaveForm, .addPrivateNote:
       return true
-    case .resize, .tick, .logChanged, .logsLabelled, .performed, .becameReadOnly, .performFailed,
-      .editorReturned,
+    case .resize, .tick, .draftDue, .logChanged, .logsLabelled, .performed, .becameReadOnly,
+      .performFailed, .editorReturned,
       .navigate, .setStatus, .showPrivateSpace:
       return false
     }
@@ -83,6 +83,8 @@ public enum AppAction: Sendable {
   case resize(Size)
   /// No input for a tick: look for changes from other processes.
   case tick
+  /// The open form's draft has changed for a while during typing: keep it now.
+  case draftDue
   /// The log changed; the new state.
   case logChanged(LearningState)
   /// Several logs are read together: which log each entity and pattern came from now.

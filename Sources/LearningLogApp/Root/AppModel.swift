@@ -197,7 +197,10 @@ public struct AppModel: ProgramModel {
         status.ticks += 1
         state.status = status.ticks >= status.lifetime ? nil : status
       }
-      return [.refresh]
+      // An idle tick: the text typed since the draft was last kept is kept now.
+      return dirtyDraftEffects(&state) + [.refresh]
+    case .draftDue:
+      return dirtyDraftEffects(&state)
     case .logChanged(let domain):
       let old = state.context
       state.context = ViewContext(domain: domain, today: old.today, theme: old.theme)
@@ -231,7 +234,7 @@ public struct AppModel: ProgramModel {
     case .editorReturned(let field, let text):
       guard state.form != nil else { return [] }
       state.form?.form.setValue(field, text)
-      return draftEffects(&state)
+      return markDraft(&state)
     case .navigate(let destination): return navigate(&state, destination)
     case .setStatus(let text):
       state.status = text.isEmpty ? nil : StatusMessage(text)
@@ -349,6 +352,22 @@ public struct AppModel: ProgramModel {
       kept != nil ? StatusMessage("draft restored: Ctrl-S saves it, Esc asks what to do") : nil
   }
 
+  /// Marks the open form's draft as changed: O(1), no value gathered and nothing encoded.
+  func markDraft(_ state: inout AppState) -> [RootEffect] {
+    guard state.form != nil else { return [] }
+    state.form?.isDraftDirty = true
+    return [.app(.draftTouched)]
+  }
+
+  /// The draft effect of the open form when its text changed since the draft was last kept.
+  ///
+  /// Run on the idle tick, on ``AppAction/draftDue`` while typing goes on, and at exit.
+  public func dirtyDraftEffects(_ state: inout AppState) -> [RootEffect] {
+    guard state.form?.isDraftDirty == true else { return [] }
+    state.form?.isDraftDirty = false
+    return draftEffects(&state)
+  }
+
   /// The draft effect of the form as typed now: kept when edited, forgotten when back to how
   /// it started.
   func draftEffects(_ state: inout AppState) -> [RootEffect] {
@@ -456,12 +475,12 @@ public struct AppModel: ProgramModel {
       _ = f.form.handle(key)
       state.form = f
       // An edit changes a field's revision: no texts compared to find out.
-      return f.form.fields.map(\.revision) != before ? draftEffects(&state) : []
+      return f.form.fields.map(\.revision) != before ? markDraft(&state) : []
     case .paste(let text):
       state.form = nil
       f.form.paste(text)
       state.form = f
-      return draftEffects(&state)
+      return markDraft(&state)
     case .endOrEditor:
       if f.isCursorAtLineEnd, let field = f.focusedField {
         return [.app(.editExternally(text: field.value, field: field.id))]
@@ -477,7 +496,7 @@ public struct AppModel: ProgramModel {
       f.form.setValue("patterns", current.isEmpty ? key : current + ", " + key)
       state.form = f
       state.status = StatusMessage("pattern added: \(key)")
-      return draftEffects(&state)
+      return markDraft(&state)
     case .nextTemplate:
       guard case .review(let id, let template) = f.kind else { return [] }
       let names = state.context.domain.templates.map(\.name)
@@ -490,7 +509,7 @@ public struct AppModel: ProgramModel {
       }
       state.form = g
       state.status = StatusMessage("template: \(next)")
-      return draftEffects(&state)
+      return markDraft(&state)
     case .focus(let i):
       guard f.form.fields.indices.contains(i) else { return [] }
       f.form.focus = i

@@ -5,10 +5,12 @@ import TerminalUI
 /// Runs the root's effects against a log session, the draft store and the editor, and turns
 /// every result (and every failure) into actions, so nothing fails silently.
 ///
-/// Drafts are written off the keystroke path: a typed change is kept in memory (and handed,
-/// encoded, to ``onPendingDraft`` so a signal handler can write it), and reaches the disk on
-/// the next idle tick, after ``draftDelayNanoseconds`` of continued typing, when another form's
-/// draft comes, or on ``flushDrafts()`` at exit. Never one write (and fsync) per key.
+/// Drafts are gathered, encoded and written off the keystroke path: a key only marks the form's
+/// draft changed (``AppEffect/draftTouched``, O(1)); the values are gathered, encoded and
+/// written on the next idle tick, after ``draftDelayNanoseconds`` of continued typing, or on
+/// ``flushDrafts(from:)`` at an orderly exit. Never one encoding or write (and fsync) per key.
+/// The bytes handed to ``onPendingDraft`` for the signal handlers are those being written, so a
+/// crash signal loses at most the text typed since the last write (about a second).
 public final class EffectRunner {
   /// The log.
   public let session: any LogSession
@@ -20,15 +22,19 @@ public final class EffectRunner {
   public var repaint: () -> Void
   /// The monotonic time in nanoseconds (a test sets its own clock).
   public var clock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
-  /// The longest a typed draft waits in memory while typing goes on (1 s).
+  /// The longest typed text goes without its draft being kept while typing goes on (1 s).
   public var draftDelayNanoseconds: UInt64 = 1_000_000_000
   /// Told the file and the bytes of the draft waiting to be written, or nil when none waits.
   public var onPendingDraft: ((path: String, bytes: [UInt8])?) -> Void = { _ in }
   /// How many draft files have been written (each one write, fsync and rename).
   public private(set) var draftWrites = 0
+  /// How many times a draft has been encoded (each one gathers and encodes the whole form).
+  public internal(set) var draftEncodings = 0
+  /// How many bytes of drafts have been encoded in all.
+  public internal(set) var draftBytesEncoded = 0
 
-  /// The draft typed and not yet written, its bytes, and since when it waits.
-  private var pending: (key: String, bytes: [UInt8], since: UInt64)?
+  /// Since when the open form's text has changed without its draft being kept (nil: kept).
+  var dirtySince: UInt64?
 
   /// A runner over `session`.
   public init(
@@ -49,14 +55,12 @@ public final class EffectRunner {
   public func run(_ effect: RootEffect) -> [AppAction] {
     switch effect {
     case .refresh:
-      // An idle tick: the draft typed so far goes to disk.
-      let flushed = flushDrafts()
       do {
-        guard try session.refresh() else { return flushed }
-        return flushed + [.logChanged(session.state)]
+        guard try session.refresh() else { return [] }
+        return [.logChanged(session.state)]
           + (session.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
       } catch {
-        return flushed + [.setStatus("error: cannot read the log: \(describe(error))")]
+        return [.setStatus("error: cannot read the log: \(describe(error))")]
       }
     case .redraw:
       repaint()
@@ -87,11 +91,10 @@ public final class EffectRunner {
       }
     case .saveDraft(let key, let values):
       return keepDraft(FormDraft(key: key, values: values))
+    case .draftTouched:
+      return touchDraft()
     case .discardDraft(let key):
-      if pending?.key == key {
-        pending = nil
-        onPendingDraft(nil)
-      }
+      dirtySince = nil
       do {
         try drafts?.discard(key)
         return []
@@ -123,47 +126,61 @@ extension EffectRunner {
     }
   }
 
-  /// Keeps `draft` in memory to be written soon; writes now when it has waited long enough.
-  func keepDraft(_ draft: FormDraft) -> [AppAction] {
-    guard let drafts else { return [] }
-    var out: [AppAction] = []
-    if let p = pending, p.key != draft.key { out += flushDrafts() }
-    let bytes: [UInt8]
-    do {
-      bytes = try drafts.encoded(draft)
-      if pending == nil { try drafts.prepareDirectory() }
-    } catch {
-      return out + [.setStatus("error: draft not kept: \(describe(error))")]
-    }
+  /// Notes that the open form's text changed; asks for the draft (``AppAction/draftDue``) once
+  /// changes have gone on for ``draftDelayNanoseconds`` without an idle tick. O(1): nothing is
+  /// gathered or encoded here.
+  func touchDraft() -> [AppAction] {
+    guard drafts != nil else { return [] }
     let now = clock()
-    let since = pending?.since ?? now
-    pending = (draft.key, bytes, since)
-    onPendingDraft((drafts.path(for: draft.key), bytes))
-    if now &- since >= draftDelayNanoseconds { out += flushDrafts() }
-    return out
+    guard let since = dirtySince else {
+      dirtySince = now
+      return []
+    }
+    guard now &- since >= draftDelayNanoseconds else { return [] }
+    dirtySince = nil
+    return [.draftDue]
   }
 
-  /// Writes the draft waiting in memory, if any; returns a status action when it fails.
+  /// Encodes `draft` and writes it; returns a status action when it fails.
   ///
-  /// The bytes laid out for the signal handlers are cleared only once the file is renamed into
-  /// place: a crash in the middle of this write still leaves the draft on disk.
-  @discardableResult
-  public func flushDrafts() -> [AppAction] {
-    guard let p = pending, let drafts else { return [] }
-    pending = nil
+  /// While the file is written, its bytes are laid out for the signal handlers
+  /// (``onPendingDraft``): a crash in the middle of the write still leaves the draft on disk.
+  func keepDraft(_ draft: FormDraft) -> [AppAction] {
+    dirtySince = nil
+    guard let drafts else { return [] }
     do {
-      try drafts.store(p.bytes, key: p.key)
+      let bytes = try drafts.encoded(draft)
+      draftEncodings += 1
+      draftBytesEncoded += bytes.count
+      try drafts.prepareDirectory()
+      onPendingDraft((drafts.path(for: draft.key), bytes))
+      try drafts.store(bytes, key: draft.key)
       onPendingDraft(nil)
       draftWrites += 1
       return []
     } catch {
-      // Not retried on every tick; the handlers may still write it on the way out.
+      // The handlers may still write it on the way out; the next change tries again.
       return [.setStatus("error: draft not kept: \(describe(error))")]
     }
   }
 
-  /// Whether a typed draft waits in memory, not yet written.
-  public var hasPendingDraft: Bool { pending != nil }
+  /// Keeps the draft of `state`'s open form if its text changed since it was last kept: what
+  /// every orderly way out (q, Ctrl-C, SIGTERM, SIGHUP acted on by the loop) runs before the
+  /// process ends. Returns the status actions of a failure.
+  @discardableResult
+  public func flushDrafts(from state: AppState) -> [AppAction] {
+    var state = state
+    var out: [AppAction] = []
+    for effect in AppModel().dirtyDraftEffects(&state) { out += run(effect) }
+    dirtySince = nil
+    return out.filter {
+      if case .setStatus = $0 { return true }
+      return false
+    }
+  }
+
+  /// Whether the open form's text changed and its draft is not kept yet.
+  public var hasPendingDraft: Bool { dirtySince != nil }
 }
 
 func describe(_ error: any Error) -> String {

@@ -14,6 +14,8 @@ public enum AppEffect: Sendable, Hashable {
   case editExternally(text: String, field: String)
   /// Keep an unsaved form as a draft so it survives a crash.
   case saveDraft(key: String, values: [String: String])
+  /// The open form's text changed: its draft is due to be kept (cheap; nothing is encoded).
+  case draftTouched
   /// Forget a draft once it has been saved or discarded.
   case discardDraft(key: String)
   /// Read the private notes and show the private space.

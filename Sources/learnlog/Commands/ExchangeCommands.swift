@@ -62,9 +62,10 @@ struct ExportCommand: ParsableCommand {
         message: "--include-private works with one log only; drop it or pass one --file")
     }
     let today = Session.today
-    let records = logs.workspaces.reduce(0) { $0 + $1.store.records.count }
-    let progress = Progress("export", total: records)
-    progress.step("read \(records) records")
+    // Counted from the state: the store's records are never read back for a count.
+    let entities = logs.state.incidents.count + logs.state.actions.count
+    let progress = Progress("export", total: entities)
+    progress.step("read \(logs.state.incidents.count) incidents")
     var state: LearningState
     if let ws = logs.workspaces.first, !logs.isSeveral {
       state = includePrivate ? try ws.stateWithPrivate() : ws.state
@@ -79,23 +80,29 @@ struct ExportCommand: ParsableCommand {
         state = logs.state(keeping: Self.kept(logs.state, team: team, since: sinceDay))
       }
     }
-    let text: String
-    switch format {
-    case .json: text = Exporter.json(state, on: today, includePrivate: includePrivate)
-    case .csv: text = Exporter.csv(state, table: csvTable)
-    case .markdown:
-      text = Exporter.markdown(
-        state, team: team, since: sinceDay, until: today,
-        logs: logs.isSeveral ? logs.marks : nil)
-    case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now)
+    // Written as it is produced (JSON, CSV and Markdown a piece at a time), never held whole.
+    let produce: ((String) -> Void) -> Void = { [state] emit in
+      switch format {
+      case .json: Exporter.streamJSON(state, on: today, includePrivate: includePrivate, emit: emit)
+      case .csv: Exporter.streamCSV(state, table: csvTable, emit: emit)
+      case .markdown:
+        Exporter.streamMarkdown(
+          state, team: team, since: sinceDay, until: today,
+          logs: logs.isSeveral ? logs.marks : nil, emit: emit)
+      case .ics: emit(CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now))
+      }
     }
-    progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
-      try Self.write(
-        text, to: output, private: includePrivate, logPath: global.logPaths.first ?? "")
+      try OutputTarget.write(
+        to: output, permissions: includePrivate ? 0o600 : 0o666,
+        protecting: ProtectedFiles.standard(
+          logPath: global.logPaths.first ?? "", environment: ProcessInfo.processInfo.environment)
+      ) { put in produce { put(Array($0.utf8)) } }
+      progress.finish("\(state.incidents.count) incidents, \(state.actions.count) actions")
       Out.note("wrote \(output)")
     } else {
-      Out.data(text)
+      Out.dataStream(produce)
+      progress.finish("\(state.incidents.count) incidents, \(state.actions.count) actions")
     }
   }
 
@@ -127,17 +134,6 @@ struct ExportCommand: ParsableCommand {
       }
     }
     return keep
-  }
-
-  /// Writes `text` to `path` (0600 when it holds private notes, else 0666 under the umask),
-  /// never over the log, its lock, the private notes, the cache or a non-regular file.
-  static func write(_ text: String, to path: String, private isPrivate: Bool, logPath: String)
-    throws
-  {
-    try OutputTarget.write(
-      Array(text.utf8), to: path, permissions: isPrivate ? 0o600 : 0o666,
-      protecting: ProtectedFiles.standard(
-        logPath: logPath, environment: ProcessInfo.processInfo.environment))
   }
 }
 

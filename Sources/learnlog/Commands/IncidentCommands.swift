@@ -119,39 +119,43 @@ struct IncidentCommand: ParsableCommand {
       if let limit, limit < 1 {
         throw CLIError(message: "--limit: \(limit) is not a positive number; give 1 or more")
       }
-      // A table needs no review answers: opened lazily, they are never decoded. JSON holds
-      // them and each incident's review status, so it decodes everything at once.
-      let logs = try Session.openAll(global, lazy: !json)
+      // Opened lazily: the incidents are walked once in creation order, each decoded without
+      // its answers and kept only as the few columns a row needs when it matches. JSON then
+      // decodes each printed incident whole as it is written, so memory holds one of them.
+      // Several logs are merged in memory.
+      let logs = try Session.openAll(global, lazy: true)
       let state = logs.state
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
       let key = pattern.map(PatternKey.normalise)
       let needle = search.map(IncrementalSearch.folded)
-      let all = json ? state.incidentList : state.incidentHeaders
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
-      let list =
-        (unfiltered
-        ? all
-        : all.filter { i in
-          (st == nil || i.status == st) && (kd == nil || i.kind == kd)
+      var scratch: [UInt8] = []
+      func matches(_ i: Incident) -> Bool {
+        unfiltered
+          || ((st == nil || i.status == st) && (kd == nil || i.kind == kd)
             && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
             && (tag == nil
               || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
             && (key == nil || i.patterns.contains(key ?? ""))
-            && (needle.map { n in
-              ([i.title, i.what] + i.tags + i.patterns).contains {
-                IncrementalSearch.text($0, contains: n)
-              }
-            } ?? true)
-        }).newestFirst(limit: limit)
-      // Freeing a hundred thousand incidents at exit would cost more than listing them.
-      Session.keepUntilExit(all)
+            && (needle.map { n in IncidentRow.searchable(i, contains: n, scratch: &scratch) }
+              ?? true))
+      }
+      var rows: [IncidentRow] = []
+      var patterns = Swift.Set<String>()
+      state.forEachIncidentHeader { i in
+        guard matches(i) else { return }
+        rows.append(IncidentRow(i, keepColumns: !json))
+        if json { patterns.formUnion(i.patterns) }
+      }
+      let list = rows.newestFirst(limit: limit)
+      Session.keepUntilExit(rows)
       if json {
-        let reviews = state.reviewStatuses(of: list)
-        Out.jsonArray(zip(list, reviews)) { inc, review in
-          logs.isSeveral
-            ? Session.marked(Exporter.incidentJSON(inc, review: review), log: logs.label(inc.id))
-            : Exporter.incidentJSON(inc, review: review)
+        let reviews = state.reviewStatusReader(patterns: patterns)
+        Out.jsonArray(list) { row in
+          guard let inc = state.incidents[row.id] else { return .null }
+          let value = Exporter.incidentJSON(inc, review: reviews.status(of: inc))
+          return logs.isSeveral ? Session.marked(value, log: logs.label(inc.id)) : value
         }
         return
       }
@@ -176,6 +180,61 @@ struct IncidentCommand: ParsableCommand {
     }
   }
 
+  /// What `incident list` keeps of each matching incident: the columns of its row (none for
+  /// JSON, which decodes the incident again when it writes it) and its sort keys.
+  struct IncidentRow {
+    var id: String
+    var occurred: Day
+    var createdAt: Int64
+    var severity: Severity = .medium
+    var kind: IncidentKind = .other
+    var status: IncidentStatus = .open
+    var team = ""
+    var title = ""
+
+    init(_ i: Incident, keepColumns: Bool) {
+      id = i.id
+      occurred = i.occurred
+      createdAt = i.createdAt
+      guard keepColumns else { return }
+      severity = i.severity
+      kind = i.kind
+      status = i.status
+      team = i.team
+      title = i.title
+    }
+
+    /// Whether the title, what happened, a tag or a pattern of `i`, folded for search as the
+    /// app folds (case, accents, typographic quotes), contains `needle` folded the same way.
+    static func searchable(_ i: Incident, contains needle: [UInt8], scratch: inout [UInt8])
+      -> Bool
+    {
+      if IncrementalSearch.text(i.title, contains: needle, scratch: &scratch)
+        || IncrementalSearch.text(i.what, contains: needle, scratch: &scratch)
+      {
+        return true
+      }
+      for t in i.tags + i.patterns
+      where IncrementalSearch.text(t, contains: needle, scratch: &scratch) {
+        return true
+      }
+      return false
+    }
+  }
+}
+
+extension Array where Element == IncidentCommand.IncidentRow {
+  /// The rows newest first, as ``Swift/Array/newestFirst(limit:)`` orders incidents.
+  func newestFirst(limit: Int? = nil) -> [IncidentCommand.IncidentRow] {
+    let keys = map { ($0.occurred.ordinal, $0.createdAt) }
+    let order = indices.sorted { a, b in
+      keys[a] != keys[b] ? keys[a] > keys[b] : a > b
+    }
+    return order.prefix(limit ?? order.count).map { self[$0] }
+  }
+}
+
+extension IncidentCommand {
   /// `incident show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -94,4 +94,59 @@ import Testing
     }
     try expectIdentical(cli, minimumBytes: 2 << 16)
   }
+
+  /// The ids of `state`'s incidents newest first, as `incident list` orders them.
+  static func newestFirst(_ state: LearningState, _ keep: (Incident) -> Bool = { _ in true })
+    -> [String]
+  {
+    let list = state.incidentList.filter(keep)
+    let order = list.indices.sorted { a, b in
+      let ka = (list[a].occurred.ordinal, list[a].createdAt)
+      let kb = (list[b].occurred.ordinal, list[b].createdAt)
+      return ka != kb ? ka > kb : a > b
+    }
+    return order.map { list[$0].id }
+  }
+
+  @Test("read from the snapshot with changes after it, every list form agrees with a replay")
+  func listsFromTheSnapshotWithChangesAfterIt() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["demo"])
+    // The first list writes the snapshot; what follows is a tail the next lists apply.
+    try cli.ok(["incident", "list"])
+    let first = try #require(
+      LearningState.replay(try LogStore.open(path: cli.log, readOnly: true).records)
+        .incidentList.first)
+    try cli.ok(["incident", "set", first.id, "title", "Renamed: Résumé canary schema"])
+    try cli.ok([
+      "incident", "add", "--title", "Added after the snapshot", "--what", "a CANARY Schema drift",
+      "--occurred", first.occurred.description,
+    ])
+    let state = LearningState.replay(try LogStore.open(path: cli.log, readOnly: true).records)
+    let json = try cli.run(["incident", "list", "--json"])
+    #expect(json.status == 0, "\(json.stderr)")
+    let parsed = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    #expect(parsed.compactMap { $0["id"] as? String } == Self.newestFirst(state))
+    #expect(json.stdout == (try Self.wholeDocument(json.stdout, list: "incident", state: state)))
+    // The table: one row an incident, in the same order, short ids resolving to each.
+    let table = try cli.run(["incident", "list"])
+    let rows = table.stdout.split(separator: "\n").dropFirst()
+    #expect(rows.count == state.incidents.count)
+    let shown = rows.compactMap { $0.split(separator: " ").first.map(String.init) }
+    #expect(zip(shown, Self.newestFirst(state)).allSatisfy { $1.hasPrefix($0) })
+    // Search folds case and accents: both changed incidents match, nothing else.
+    let expected = Self.newestFirst(state) { i in
+      ([i.title, i.what] + i.tags + i.patterns).contains {
+        IncrementalSearch.text($0, contains: IncrementalSearch.folded("canary schema"))
+      }
+    }
+    #expect(expected.count >= 2)
+    let found = try cli.run(["incident", "list", "--search", "Canary SCHEMA", "--json"])
+    let hits = try #require(
+      try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [[String: Any]])
+    #expect(hits.compactMap { $0["id"] as? String } == expected)
+    let resume = try cli.run(["incident", "list", "--search", "resume"])
+    #expect(resume.stdout.contains("Renamed: Résumé"))
+  }
 }

@@ -9,7 +9,8 @@ import Testing
 /// The real app in tmux: text typed into the new-incident form or the add-action form survives
 /// every way out (Ctrl-C, SIGTERM, SIGHUP, kill -9, Esc → keep as draft) and a crash signal
 /// (SIGSEGV, SIGABRT, SIGBUS, SIGILL) ends the process at once, with or without the Swift
-/// backtracer, the terminal restored and the draft kept; the next start offers the draft back.
+/// backtracer, the terminal restored and the draft the last idle tick wrote kept; the next start
+/// offers the draft back.
 @Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
 struct DraftExitTests {
   /// A form to type into: the keys that open it and the title it shows.
@@ -146,6 +147,11 @@ struct DraftExitTests {
     let text = "Typed before signal \(signal)"
     let (app, pid) = try Self.typeIntoForm(home, .newIncident, text, environment: backtrace)
     defer { app.stop() }
+    // Drafts are gathered and written on the idle tick after typing, never on the key: a
+    // crash keeps what the last tick wrote (at most about a second of typing is lost).
+    #expect(
+      AppSignalTests.wait { AppSignalTests.draftHolds(home, text) },
+      "the typed text never reached the disk on the tick after typing")
     #expect(kill(pid, signal) == 0)
     let took = try #require(
       Self.waitForEnd(pid), "the app was still running 10 s after signal \(signal)")

@@ -51,3 +51,83 @@ import Testing
     }
   }
 }
+
+/// Strings are written whole when nothing in them needs an escape, and scalar by scalar
+/// otherwise: both ways give the same bytes.
+@Suite struct JSONStringFastPathTests {
+  @Test("every hostile string, and plain, accented, wide and emoji text, is written as escaped")
+  func sameBytesAsEscapingEveryScalar() {
+    var texts = HostileText.strings + [
+      "", "plain ascii", "données naïve 検索 ✓ 🚀", "tab\there", "quote \" and \\ backslash",
+      "del \u{7F}", "c1 \u{85}", "bidi \u{202E}x", "zero width \u{200B}", "bom \u{FEFF}",
+      "line sep \u{2028}", "arabic mark \u{061C}",
+    ]
+    // Every scalar below 0x100 and the escaped ranges past it, one string each.
+    for v in Array(0..<0x100) + Array(0x2000...0x2070) + [0xFEFF, 0x061C, 0x1F680] {
+      if let u = Unicode.Scalar(v) { texts.append("a\(Character(u))b") }
+    }
+    for t in texts {
+      var fast = ""
+      ExchangeJSON.writeString(t, into: &fast)
+      var slow = ""
+      ExchangeJSON.writeStringEscaping(t, into: &slow)
+      #expect(fast == slow, "\(t.unicodeScalars.map { $0.value })")
+    }
+  }
+}
+
+/// `export` streams JSON, CSV and Markdown a piece at a time in the bytes of the whole
+/// document built at once.
+@Suite struct StreamedExportTests {
+  /// The pieces `produce` emits.
+  static func pieces(_ produce: ((String) -> Void) -> Void) -> [String] {
+    var out: [String] = []
+    produce { out.append($0) }
+    return out
+  }
+
+  @Test("the hostile log streams to the whole document's bytes in every format")
+  func hostileLog() throws {
+    let state = try HostileText.harness().state
+    let day = Day(year: 2026, month: 3, day: 1) ?? Day(ordinal: 0)
+    for includePrivate in [false, true] {
+      let whole = ExchangeJSON.encode(
+        Exporter.jsonValue(state, on: day, includePrivate: includePrivate))
+      let streamed = Self.pieces {
+        Exporter.streamJSON(state, on: day, includePrivate: includePrivate, emit: $0)
+      }
+      #expect(streamed.joined() == whole)
+    }
+    for table in [CSVTable.incidents, .actions] {
+      #expect(
+        Self.pieces { Exporter.streamCSV(state, table: table, emit: $0) }.joined()
+          == Exporter.csv(state, table: table))
+    }
+    #expect(
+      Self.pieces { Exporter.streamMarkdown(state, since: Day(ordinal: 0), until: day, emit: $0) }
+        .joined().contains("# What we learned"))
+  }
+
+  @Test("a large log is emitted in bounded pieces, each under 64 KiB and one entity")
+  func boundedPieces() throws {
+    var h = Harness()
+    let what = String(repeating: "a long description of what happened; ", count: 20)
+    for n in 0..<600 {
+      try h.run(
+        .addIncident(
+          NewIncident(
+            title: "incident \(n)", what: what, kind: "production", severity: "low",
+            team: "web", owner: "ana", tags: [], triggers: [], patterns: [],
+            occurred: "2026-02-01")))
+    }
+    let day = Day(year: 2026, month: 3, day: 1) ?? Day(ordinal: 0)
+    let json = Self.pieces { Exporter.streamJSON(h.state, on: day, emit: $0) }
+    let csv = Self.pieces { Exporter.streamCSV(h.state, emit: $0) }
+    for pieces in [json, csv] {
+      // 600 incidents of about 1 KiB each: several pieces, none much past 64 KiB.
+      #expect(pieces.count >= 5)
+      #expect(pieces.allSatisfy { $0.utf8.count < (1 << 16) + 8192 })
+    }
+    #expect(json.joined() == ExchangeJSON.encode(Exporter.jsonValue(h.state, on: day)))
+  }
+}

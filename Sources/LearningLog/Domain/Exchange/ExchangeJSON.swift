@@ -71,6 +71,35 @@ public enum ExchangeJSON {
   }
 
   static func writeString(_ s: String, into out: inout String) {
+    // Most texts need no escape: they are appended whole, after one scan of their bytes
+    // (ASCII but the two escaped characters and controls) or of their scalars.
+    if !needsEscape(s) {
+      out += "\""
+      out += s
+      out += "\""
+      return
+    }
+    writeStringEscaping(s, into: &out)
+  }
+
+  /// Whether ``writeString(_:into:)`` escapes any scalar of `s`.
+  static func needsEscape(_ s: String) -> Bool {
+    var ascii = true
+    for b in s.utf8 {
+      if b >= 0x80 {
+        ascii = false
+      } else if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+        return true
+      }
+    }
+    if ascii { return false }
+    // Past ASCII only C1, bidi and zero-width controls are escaped.
+    for u in s.unicodeScalars where u.value >= 0x80 && Exporter.isHidden(u) { return true }
+    return false
+  }
+
+  /// ``writeString(_:into:)`` scalar by scalar, escaping as it goes.
+  static func writeStringEscaping(_ s: String, into out: inout String) {
     out += "\""
     for u in s.unicodeScalars {
       switch u {

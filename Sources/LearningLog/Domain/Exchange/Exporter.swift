@@ -293,19 +293,136 @@ public enum Exporter {
   public static func json(_ state: LearningState, on day: Day, includePrivate: Bool = false)
     -> String
   {
-    ExchangeJSON.encode(jsonValue(state, on: day, includePrivate: includePrivate))
+    var out = ""
+    streamJSON(state, on: day, includePrivate: includePrivate) { out += $0 }
+    return out
+  }
+
+  /// Writes ``json(_:on:includePrivate:)`` as it is produced, in the same bytes: the root
+  /// object's members in key order, each array one element at a time, so memory holds one
+  /// entity's value and the text not yet emitted, never the document.
+  public static func streamJSON(
+    _ state: LearningState, on day: Day, includePrivate: Bool = false, emit: (String) -> Void
+  ) {
+    let timeline = PatternTimeline(state)
+    let factors = Dictionary(grouping: state.factorList, by: \.incident)
+    let entries = Dictionary(
+      grouping: state.timelineOrder.compactMap { state.timelineEntries[$0] }, by: \.incident)
+    let trials = Dictionary(grouping: state.experimentList.filter { $0.incident != nil }) {
+      $0.incident ?? ""
+    }
+    func incident(_ id: String) -> JSONValue? {
+      guard let inc = state.incidents[id] else { return nil }
+      let base = incidentJSON(inc, review: state.reviewStatus(inc, timeline))
+      guard case .object(var o) = base else { return base }
+      o.merge(
+        followUpJSON(
+          state, incident: inc.id, factors: factors[inc.id] ?? [],
+          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []),
+          experiments: trials[inc.id] ?? [])
+      ) { $1 }
+      return .object(o)
+    }
+    var templates: [JSONValue] = ReviewTemplate.builtIns.map { t in
+      [
+        "name": .string(t.name), "title": .string(t.title), "builtIn": true,
+        "revisions": .array([
+          ["number": 1, "questions": .array(t.questions.map(\.json)), "at": .null, "by": ""]
+        ]),
+      ]
+    }
+    for name in state.templateOrder {
+      guard let revs = state.templateRevisions[name], !revs.isEmpty else { continue }
+      templates.append(templateJSON(name, revs))
+    }
+    /// A member of the root: its value written by `write` at indent 1.
+    typealias Member = (key: String, write: (inout String, (String) -> Void) -> Void)
+    func value(_ v: JSONValue) -> (inout String, (String) -> Void) -> Void {
+      { out, _ in ExchangeJSON.write(v, into: &out, indent: 1) }
+    }
+    // Entities missing from their maps are left out, as the lists in creation order leave them.
+    func array<S: Sequence>(_ elements: S, _ element: @escaping (S.Element) -> JSONValue?)
+      -> (inout String, (String) -> Void) -> Void
+    {
+      { out, emit in
+        var first = true
+        for e in elements {
+          guard let v = element(e) else { continue }
+          out += first ? "[\n    " : ",\n    "
+          first = false
+          ExchangeJSON.write(v, into: &out, indent: 2)
+          if out.utf8.count >= 1 << 16 {
+            emit(out)
+            out = ""
+          }
+        }
+        out += first ? "[]" : "\n  ]"
+      }
+    }
+    var members: [Member] = [
+      ("format", value("learnlog-export")), ("version", value(1)),
+      ("incidents", array(state.incidentIDsInCreationOrder, incident)),
+      ("actions", array(state.actionOrder) { id in state.actions[id].map(actionJSON) }),
+      ("experiments", array(state.experimentList, experimentJSON)),
+      ("lessons", array(state.lessonList, lessonJSON)),
+      ("patterns", array(state.patterns(on: day), patternJSON)),
+      ("templates", array(templates) { $0 }),
+      ("checklists", array(state.checklistList, checklistJSON)),
+      ("reviewSchedules", array(state.reviewScheduleList, scheduleJSON)),
+      ("wins", array(state.winList, winJSON)),
+    ]
+    if includePrivate {
+      members.append(
+        (
+          "private",
+          array(state.noteList) { n in
+            [
+              "id": .string(n.id), "kind": .string(n.kind), "incident": .string(n.incident),
+              "person": .string(n.person), "text": .string(n.text), "at": time(n.at),
+            ]
+          }
+        ))
+    }
+    members.sort { $0.key < $1.key }
+    var out = "{"
+    for (i, m) in members.enumerated() {
+      out += i > 0 ? ",\n  " : "\n  "
+      ExchangeJSON.writeString(m.key, into: &out)
+      out += ": "
+      m.write(&out, emit)
+    }
+    out += "\n}\n"
+    emit(out)
   }
 
   /// A CSV table of incidents or actions, RFC 4180 with CRLF, guarded against formulas.
   public static func csv(_ state: LearningState, table: CSVTable = .incidents) -> String {
     var out = ""
+    streamCSV(state, table: table) { out += $0 }
+    return out
+  }
+
+  /// Writes ``csv(_:table:)`` as it is produced, in the same bytes, one entity at a time.
+  public static func streamCSV(
+    _ state: LearningState, table: CSVTable = .incidents, emit: (String) -> Void
+  ) {
+    var out = ""
+    func flush() {
+      if out.utf8.count >= 1 << 16 {
+        emit(out)
+        out = ""
+      }
+    }
+    defer { emit(out) }
     switch table {
     case .incidents:
       out += CSV.row([
         "id", "title", "what", "kind", "severity", "team", "owner", "tags", "triggers",
         "patterns", "occurred", "status", "root-cause", "gap",
       ])
-      for i in state.incidentList {
+      for id in state.incidentOrder {
+        guard let i = state.incidents[id] else { continue }
+        flush()
         let gap = i.answer("gap") == GapType.skill.rawValue ? "" : (i.answer("gap") ?? "")
         out += CSV.row([
           i.id, i.title, i.what, i.kind.rawValue, i.severity.rawValue, i.team, i.owner,
@@ -319,7 +436,9 @@ public enum Exporter {
         "id", "incident", "title", "owner", "due", "review", "type", "signal", "status",
         "reason", "outcome",
       ])
-      for a in state.actionList {
+      for id in state.actionOrder {
+        guard let a = state.actions[id] else { continue }
+        flush()
         out += CSV.row([
           a.id, a.incident, a.title, a.owner, a.due?.description ?? "",
           a.review?.description ?? "", a.type.rawValue, a.signal, a.status.rawValue,
@@ -327,7 +446,6 @@ public enum Exporter {
         ])
       }
     }
-    return out
   }
 
   /// Whether `u` is a control, bidi or zero-width character that no renderer may get raw.
@@ -484,6 +602,17 @@ public enum Exporter {
     _ state: LearningState, team: String? = nil, since: Day? = nil, until: Day,
     logs: LogLabels? = nil
   ) -> String {
+    var out = ""
+    streamMarkdown(state, team: team, since: since, until: until, logs: logs) { out += $0 }
+    return out
+  }
+
+  /// Writes ``markdown(_:team:since:until:)`` as it is produced, in the same bytes, in pieces
+  /// of about 64 KiB.
+  public static func streamMarkdown(
+    _ state: LearningState, team: String? = nil, since: Day? = nil, until: Day,
+    logs: LogLabels? = nil, emit: (String) -> Void
+  ) {
     let from = since ?? until.adding(days: -30)
     func inTeam(_ t: String) -> Bool { team == nil || t == team }
     var incs = state.incidentList.filter {
@@ -502,6 +631,12 @@ public enum Exporter {
         && (team == nil || l.teams.isEmpty || l.teams.contains(team ?? ""))
     }
     var out = "# What we learned\n\n"
+    func flush() {
+      if out.utf8.count >= 1 << 16 {
+        emit(out)
+        out = ""
+      }
+    }
     out += "\(team.map { "Team **\(md($0))**, " } ?? "All teams, ")\(from) to \(until)\n\n"
     if let logs {
       out +=
@@ -526,6 +661,7 @@ public enum Exporter {
       out += "|---|" + (logs == nil ? "" : "---|") + "---|---|---|---|---|---|\n"
       let timeline = PatternTimeline(state)
       for i in incs {
+        flush()
         let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
         out += "| \(i.occurred) | " + (logs.map { md($0.label(i.id)) + " | " } ?? "")
         out += "\(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
@@ -541,6 +677,7 @@ public enum Exporter {
     out += "\n## Actions\n\n"
     if acts.isEmpty { out += "No actions for these incidents.\n" }
     for a in acts {
+      flush()
       let box = a.status == .done || a.status == .dropped ? "[x]" : "[ ]"
       var line =
         "- \(box) \(md(a.title)) — \(md(a.owner)), due \(a.due?.description ?? "?"), \(a.status.rawValue)"
@@ -563,6 +700,6 @@ public enum Exporter {
         out += line + "\n"
       }
     }
-    return out
+    emit(out)
   }
 }

@@ -9,3 +9,26 @@ extension LearningState {
     return incidents.map { reviewStatus($0, timeline, detail: true) }
   }
 }
+
+/// What the review of many incidents read one at a time (a streamed list) lacks, with the
+/// pattern timeline built once.
+public struct ReviewStatusReader {
+  let state: LearningState
+  let timeline: PatternTimeline
+
+  /// What the review of `incident` (one of those whose patterns the reader was made for)
+  /// lacks: ``ReviewStatus/missing``, ``ReviewStatus/isComplete`` and
+  /// ``ReviewStatus/isRepeat`` as ``LearningState/reviewStatus(_:)`` gives them, without the
+  /// questions or the earlier incidents' actions (which would read every earlier incident of
+  /// its patterns).
+  public func status(of incident: Incident) -> ReviewStatus {
+    state.reviewStatus(incident, timeline, detail: false, questions: false)
+  }
+}
+
+extension LearningState {
+  /// A reader of review statuses for incidents whose patterns are all in `patterns`.
+  public func reviewStatusReader(patterns: Set<String>) -> ReviewStatusReader {
+    ReviewStatusReader(state: self, timeline: PatternTimeline(self, keys: Array(patterns)))
+  }
+}

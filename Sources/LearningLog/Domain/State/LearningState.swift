@@ -156,43 +156,60 @@ public struct LearningState: Sendable {
   /// Everything else of each incident is there, `template` included; use ``incidents`` for
   /// the answers and anything derived from them (review status).
   public var incidentHeaders: [Incident] {
+    var out: [Incident] = []
+    out.reserveCapacity(incidents.count)
+    forEachIncidentHeader { out.append($0) }
+    return out
+  }
+
+  /// Calls `body` with each incident of ``incidentHeaders`` in creation order, one at a time:
+  /// from a lazily opened snapshot, each is decoded as it is reached and none is kept.
+  public func forEachIncidentHeader(_ body: (Incident) -> Void) {
     func bare(_ inc: Incident) -> Incident {
       var h = inc
       h.answers = [:]
       return h
     }
     guard let base = incidents.base else {
-      return incidentOrder.compactMap { incidents[$0].map(bare) }
+      for id in incidentOrder { if let inc = incidents[id] { body(bare(inc)) } }
+      return
     }
     // The snapshot's records are in creation order: one walk, merged with what changed since
     // (incidents created after the snapshot come later in `incidentOrder`; deleted ones are
     // in neither).
-    var out: [Incident] = []
-    out.reserveCapacity(incidents.count)
+    // `order[..<next]` is given (or absent) exactly, so a walk that stops can go on from there.
     var next = 0
     let order = incidentOrder
-    func emitUntil(_ id: String?) {
-      while next < order.count, order[next] != id {
-        if let inc = incidents.stored[order[next]] { out.append(bare(inc)) }
+    func emit(until end: Int) {
+      while next < end {
+        if let inc = incidents.stored[order[next]] { body(bare(inc)) }
         next += 1
       }
     }
     let merged = base.walkAll(decodedBy: StateCoding.incidentHeader) { id, header in
-      emitUntil(id)
-      guard next < order.count else { return false }
+      // A deleted incident is in neither the order nor the list.
+      if incidents.hidden.contains(id) { return true }
+      var k = next
+      while k < order.count, order[k] != id { k += 1 }
+      // A record the order does not name (it never should be): the rest one by one.
+      guard k < order.count else { return false }
+      emit(until: k)
       if let inc = incidents.stored[id] {
-        out.append(bare(inc))
-      } else if !incidents.hidden.contains(id) {
-        out.append(header)
+        body(bare(inc))
+      } else {
+        body(header)
       }
       next += 1
       return true
     }
     if merged {
-      emitUntil(nil)
-      return out
+      emit(until: order.count)
+      return
     }
-    return incidentOrder.compactMap { incidents.value($0, partial: StateCoding.incidentHeader) }
+    // After damage met in the walk, or a walk stopped early: the rest one by one.
+    for id in order[next...] {
+      if let inc = incidents.value(id, partial: StateCoding.incidentHeader) { body(inc) }
+    }
   }
 
   /// Actions in creation order.

@@ -1,0 +1,65 @@
+import Testing
+
+@testable import LearningLog
+
+/// Search folding takes shortcuts (a table for Latin letters, scalars kept as they are in
+/// ranges that case and decomposition leave alone); each gives what the Unicode properties
+/// give.
+@Suite struct SearchFoldTests {
+  @Test("every scalar with a shortcut folds as its Unicode properties say")
+  func shortcutsMatchTheProperties() {
+    let ranges: [ClosedRange<UInt32>] = [
+      0x80...0x24F, 0x4E00...0x9FFF, 0x2700...0x27BF, 0x1F300...0x1FAFF,
+    ]
+    var checked = 0
+    for range in ranges {
+      for v in range {
+        guard let u = Unicode.Scalar(v) else { continue }
+        var fast: [UInt8] = []
+        IncrementalSearch.appendFoldedNonASCII(u, to: &fast)
+        var slow: [UInt8] = []
+        IncrementalSearch.appendFoldedByProperties(u, to: &slow)
+        #expect(fast == slow, "U+\(String(v, radix: 16))")
+        checked += 1
+      }
+    }
+    #expect(checked > 20_000)
+  }
+
+  @Test("accents, case and typographic quotes fold away")
+  func examples() {
+    #expect(
+      IncrementalSearch.text(
+        "Résumé of the DÉPLOIEMENT", contains: IncrementalSearch.folded("resume")))
+    #expect(IncrementalSearch.text("Tucows’ deploy", contains: IncrementalSearch.folded("tucows'")))
+    #expect(IncrementalSearch.text("検索インデックス", contains: IncrementalSearch.folded("検索")))
+    #expect(!IncrementalSearch.text("canary", contains: IncrementalSearch.folded("canary schema")))
+  }
+
+  @Test("folding whole texts from their UTF-8 bytes gives each scalar's folding in turn")
+  func wholeTextsFoldScalarByScalar() {
+    var texts = [
+      "", "ASCII Only", "Résumé DÉPLOIEMENT naïve", "検索インデックスが古い ガ", "Tucows’ “quoted”",
+      "emoji 🚀✓ and ZWJ 👩‍💻", "Ⱥ grows when lowered", "Kelvin \u{212A} Ohm \u{2126} İ",
+    ]
+    texts.append(String(String.UnicodeScalarView((0x20...0x3000).compactMap(Unicode.Scalar.init))))
+    for t in texts {
+      var expected: [UInt8] = []
+      for u in t.unicodeScalars {
+        if u.value < 0x80 {
+          let v = UInt8(u.value)
+          expected.append(v >= 0x41 && v <= 0x5A ? v + 0x20 : v)
+        } else {
+          IncrementalSearch.appendFoldedByProperties(u, to: &expected)
+        }
+      }
+      #expect(IncrementalSearch.folded(t) == expected, "\(t.prefix(20))")
+      // The reused buffer answers as a fresh one does.
+      var scratch: [UInt8] = Array("left over from before".utf8)
+      let needle = Array(expected.suffix(3))
+      #expect(
+        IncrementalSearch.text(t, contains: needle, scratch: &scratch)
+          == IncrementalSearch.text(t, contains: needle))
+    }
+  }
+}
