@@ -59,7 +59,7 @@ struct ReadmeWalkTests {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
         if trimmed.hasSuffix("\\") {
-          pending += String(trimmed.dropLast()) + " "
+          pending += trimmed.dropLast().trimmingCharacters(in: .whitespaces) + " "
         } else {
           steps.append(.command(pending + trimmed, opensApp: false))
           pending = ""
@@ -170,8 +170,9 @@ struct ReadmeWalkTests {
       not this
       ```
       """
+    let steps = try Self.steps(readme: readme)
     #expect(
-      try Self.steps(readme: readme) == [
+      steps == [
         .command("make install PREFIX=$HOME/.local", opensApp: false),
         .command("learnlog incident add --title \"A b\" --team web", opensApp: false),
         .command("swift run learnlog", opensApp: true),
@@ -180,7 +181,7 @@ struct ReadmeWalkTests {
         .keys([], typed: "Some words", see: nil),
         .keys(["q"], typed: nil, see: nil),
         .output(["pushed"]),
-      ])
+      ], "\(steps)")
   }
 
   @Test func theReadmeNewcomerPathWorksAsWritten() throws {
