@@ -223,15 +223,15 @@ struct IncidentCommand: ParsableCommand {
       if !inc.what.isEmpty {
         Out.line()
         Out.line("What happened", paint: .bold)
-        printIndented(inc.what, first: "  ", rest: "    ")
+        printIndented(inc.what, first: "  ")
       }
       Out.line()
+      // What is missing, one item a line (a line each keeps them readable in 80 columns).
       Out.line([
         ("Review", .bold), (" ", nil),
-        review.isComplete
-          ? ("complete", .green)
-          : ("missing: " + review.missing.joined(separator: "; "), .yellow),
+        review.isComplete ? ("complete", .green) : ("missing:", .yellow),
       ])
+      for item in review.missing { printIndented(item, first: "  • ") }
       // Every answer, grouped by the template (and revision) that asked it: switching
       // template never hides what was answered before.
       let groups = AnswerGroup.of(inc)
@@ -239,9 +239,7 @@ struct IncidentCommand: ParsableCommand {
       for g in groups {
         if grouped { Out.line("  " + Out.clean(g.label), paint: .dim) }
         for v in g.answers {
-          printIndented(
-            v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ",
-            rest: grouped ? "      " : "    ")
+          printIndented(v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ")
         }
       }
       let factors = state.factors(of: iid)
@@ -301,8 +299,7 @@ struct IncidentCommand: ParsableCommand {
         Out.line()
         Out.line("Lessons", paint: .bold)
         for l in lessons {
-          printIndented(
-            l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ", rest: "    ")
+          printIndented(l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ")
         }
       }
       let led = state.ledTo(iid)
@@ -321,15 +318,17 @@ struct IncidentCommand: ParsableCommand {
           printIndented(
             v.value,
             first: "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
-              + "\(Out.clean(v.key)): ", rest: "    ")
+              + "\(Out.clean(v.key)): ")
         }
       }
     }
   }
 
   /// Prints `text` one line per line of it, each sanitised: the first after `first`, the
-  /// others after `rest` (a line break is a new indented line, never a `^J`).
-  static func printIndented(_ text: String, first: String, rest: String) {
+  /// others under the first one's text (a hanging indent as wide as `first`), so a line break
+  /// is a new line in the same column, never a `^J`.
+  static func printIndented(_ text: String, first: String) {
+    let rest = String(repeating: " ", count: Out.width(first))
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     for (i, line) in lines.enumerated() {
       Out.line((i == 0 ? first : rest) + Out.clean(String(line)))

@@ -15,11 +15,22 @@ struct CLINewcomerTests {
     let shown = try cli.ok(["incident", "show", id])
     #expect(!shown.contains("^J"), "line breaks printed as ^J:\n\(shown)")
     let lines = shown.split(separator: "\n").map(String.init)
-    for text in ["second line", "cause two", "lesson two"] {
-      let line = try #require(lines.first { $0.contains(text) }, "no line with \(text):\n\(shown)")
-      #expect(line.hasPrefix("    "), "\(text) is not indented under its heading: \(line)")
-      #expect(line.trimmingCharacters(in: .whitespaces) == text)
+    // Each following line starts in the column where the first line's text starts.
+    for (first, next) in [("first line", "second line"), ("cause one", "cause two"),
+      ("lesson one", "lesson two")]
+    {
+      let a = try #require(lines.first { $0.hasSuffix(first) }, "no line with \(first):\n\(shown)")
+      let b = try #require(lines.first { $0.contains(next) }, "no line with \(next):\n\(shown)")
+      #expect(b.trimmingCharacters(in: .whitespaces) == next)
+      #expect(b.hasPrefix(" "), "\(next) is not indented: \(b)")
+      #expect(
+        a.count - first.count == b.count - next.count,
+        "\(next) is not under \(first):\n\(a)\n\(b)")
     }
+    // What the review still needs: one item a line, under its heading.
+    let heading = try #require(lines.firstIndex { $0.hasPrefix("Review missing:") }, "\(shown)")
+    #expect(lines[heading] == "Review missing:")
+    #expect(lines[heading + 1].hasPrefix("  • gap type: "), "\(lines[heading + 1])")
   }
 
   /// Newest first: the day it happened, then the time it was recorded, later first; incidents
