@@ -135,7 +135,7 @@ struct ChecklistCommand: ParsableCommand {
         Out.line(head)
         for a in r.added where r.number > 1 { Out.line("    + \(c(a))") }
         for x in r.removed { Out.line("    - \(c(x))") }
-        if r.number == 1 { Out.line("    created with \(r.items.count) item(s)") }
+        if r.number == 1 { Out.line("    created with \(counted(r.items.count, "item"))") }
       }
     }
   }
