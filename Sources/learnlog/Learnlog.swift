@@ -27,7 +27,13 @@ struct Learnlog: ParsableCommand {
         form drafts     $XDG_STATE_HOME/learnlog/drafts/
         writer id       $XDG_CONFIG_HOME/learnlog/writer-id
         snapshot cache  $XDG_CACHE_HOME/learnlog/ (safe to delete)
+        crash reports   $XDG_STATE_HOME/learnlog/crash-*.txt
         (an XDG variable unset: ~/.local/share, ~/.local/state, ~/.config, ~/.cache)
+
+      Settings (environment):
+        VISUAL, EDITOR    the editor of Ctrl-E in a form and of `note add`
+        LEARNLOG_AUTHOR   who wrote a record (else git's user.name, else $USER)
+        LEARNLOG_OSC52=1  y in the app copies an id to the clipboard (OSC 52)
       """,
     version: "learnlog \(Learnlog.version)",
     // Every command, in one list.

@@ -240,7 +240,7 @@ struct CLINewcomerTests {
     for place in [
       "XDG_DATA_HOME/learnlog/log.jsonl", "XDG_DATA_HOME/learnlog/private",
       "XDG_STATE_HOME/learnlog/drafts", "XDG_CONFIG_HOME/learnlog/writer-id",
-      "XDG_CACHE_HOME/learnlog",
+      "XDG_CACHE_HOME/learnlog", "LEARNLOG_OSC52=1", "LEARNLOG_AUTHOR",
     ] {
       #expect(help.contains(place), "--help does not say \(place)")
     }

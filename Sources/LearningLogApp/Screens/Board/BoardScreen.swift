@@ -117,6 +117,8 @@ public enum BoardScreen: AppScreen {
     case retire
     /// Open the selected action's incident.
     case openIncident
+    /// Copy the selected action's id (`y`).
+    case copyID
     case toggleDropped, toggleOverdue
     /// Open a filter prompt.
     case editFilter(FilterField)
@@ -182,6 +184,9 @@ public enum BoardScreen: AppScreen {
         keys: [.char("O")], help: "overdue only (toggle)", action: .toggleOverdue, hint: "overdue"),
       KeyBinding(keys: [.char("D")], help: "show dropped (toggle)", action: .toggleDropped),
       KeyBinding(keys: [.char("c")], help: "clear filters", action: .clearFilters),
+      KeyBinding(
+        keys: [.char("y")], help: "copy the action's id (clipboard: LEARNLOG_OSC52=1)",
+        action: .copyID),
     ])
 
   /// Keys of a filter prompt (typing edits it).
@@ -427,6 +432,9 @@ public enum BoardScreen: AppScreen {
     case .openIncident:
       guard let a = selectedAction(state, context: context) else { return noCard }
       return [.show(.incident(a.incident))]
+    case .copyID:
+      guard let a = selectedAction(state, context: context) else { return noCard }
+      return [.run(.copy(a.id, label: "action \(context.shortID(a.id))"))]
     case .toggleDropped:
       state.showDropped.toggle()
       if !state.showDropped, state.column == .dropped { state.column = .done }
