@@ -200,6 +200,35 @@ struct CLINewcomerTests {
     #expect(keys.filter { $0 == "données/perte" }.count == 1, "\(keys)")
   }
 
+  /// Counts are written as words say them ("1 day", "7 days"), never "day(s)": every read
+  /// command's human output on the demo log (overdue actions, late reviews, checklists).
+  @Test func noCountIsWrittenWithAParenthesisedPlural() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["demo"])
+    let incidents = try #require(
+      try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]]
+    ).compactMap { $0["id"] as? String }
+    let checklists = try #require(
+      try cli.run(["checklist", "list", "--json"]).json() as? [[String: Any]]
+    ).compactMap { $0["name"] as? String }
+    var commands: [[String]] = [
+      ["today"], ["patterns"], ["stats"], ["incident", "list"], ["action", "list"],
+      ["lesson", "list"], ["experiment", "list"], ["template", "list"], ["checklist", "list"],
+      ["recognition"], ["win", "list"], ["check"], ["export", "--format", "markdown"],
+    ]
+    commands += incidents.map { ["incident", "show", $0] }
+    commands += checklists.map { ["checklist", "show", $0] }
+    for arguments in commands {
+      let r = try cli.run(arguments)
+      #expect(r.status == 0, "\(arguments): \(r.stderr)")
+      let text = r.stdout + r.stderr
+      #expect(
+        text.firstMatch(of: /[a-z]\(s\)/) == nil,
+        "learnlog \(arguments.joined(separator: " ")) writes a '(s)' plural")
+    }
+    #expect(commands.count > 20)
+  }
+
   // MARK: Where things live
 
   /// Inside a git work tree, `init` puts the log in the repository's `.learnlog/`, says so, and
