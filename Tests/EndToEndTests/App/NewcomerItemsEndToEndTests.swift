@@ -207,6 +207,11 @@ struct NewcomerItemsEndToEndTests {
     try app.press("Down")
     app.expectRow(containing: "2/2")
     #expect(app.screen()[1].hasPrefix("/resume"), "the search stopped while moving")
+    // Tab keeps the search and goes to the detail.
+    try app.press("Tab")
+    app.expectRow(containing: "◆")
+    #expect(app.screen()[1].hasPrefix("/resume") || app.screen()[1].contains("2 of 3"))
+    try app.press("Tab")
     try app.press("Escape")
     app.expectRow(containing: "3 of 3 incidents")
     try app.press("/")

@@ -69,7 +69,7 @@ import Testing
     let items = h.state.today(on: day("2026-03-01")).filter { $0.kind == .reviewIncomplete }
     let c = try #require(items.first { $0.subject == crit })
     #expect(c.day == day("2026-02-22"))
-    #expect(c.detail.contains("7 day(s) overdue (critical: 2 days)"))
+    #expect(c.detail.contains("7 days overdue (critical: 2 days)"))
     #expect(c.detail.contains("schedule a reflection"))
     let l = try #require(items.first { $0.subject == low })
     #expect(l.day == day("2026-03-12"))

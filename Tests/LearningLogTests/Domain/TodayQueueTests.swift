@@ -263,7 +263,7 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
       let due = inc.occurred.adding(days: limit)
       var note =
         due < d
-        ? "; \(due.days(to: d)) day(s) overdue (\(inc.severity.rawValue): \(limit) days)"
+        ? "; \(counted(due.days(to: d), "day")) overdue (\(inc.severity.rawValue): \(limit) days)"
         : "; due \(due) (\(inc.severity.rawValue): \(limit) days)"
       if let c = s.reviewSchedules[inc.id] {
         note += "; scheduled \(c.on)"
