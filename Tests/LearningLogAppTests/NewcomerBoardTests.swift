@@ -1,7 +1,7 @@
 import LearningLog
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 @testable import LearningLogApp

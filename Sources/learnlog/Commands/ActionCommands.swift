@@ -77,7 +77,8 @@ struct ActionCommand: ParsableCommand {
   /// `action done`.
   struct Done: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Mark an action done.", discussion: Help.text(examples: "learnlog action done 7hq1"))
+      abstract: "Mark an action done.", discussion: Help.text(examples: "learnlog action done 7hq1")
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Flag(help: "Print nothing on success.") var quiet = false
@@ -91,7 +92,8 @@ struct ActionCommand: ParsableCommand {
   struct Drop: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Drop an action, with a reason.",
-      discussion: Help.text(examples: "learnlog action drop 7hq1 --reason \"superseded by the new pipeline\""))
+      discussion: Help.text(
+        examples: "learnlog action drop 7hq1 --reason \"superseded by the new pipeline\""))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Option(help: "Why it is dropped.") var reason: String
@@ -214,7 +216,9 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Decide an experiment: adopt, adapt or abandon.",
       discussion:
-        Help.text(examples: "learnlog experiment result 9kd2 --decision adopt --evidence \"no drift since\""))
+        Help.text(
+          examples: "learnlog experiment result 9kd2 --decision adopt --evidence \"no drift since\""
+        ))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The experiment id or a unique prefix.") var experiment: String
     @Option(help: "adopt, adapt, abandon.") var decision: String

@@ -60,7 +60,8 @@ struct InitCommand: ParsableCommand {
 struct IncidentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "incident", abstract: "Record, list, show and edit incidents.",
-    discussion: Help.text(examples: "learnlog incident add --title \"Checkout outage\" --kind production"),
+    discussion: Help.text(
+      examples: "learnlog incident add --title \"Checkout outage\" --kind production"),
     subcommands: [Add.self, List.self, Show.self, Set.self])
 
   /// `incident add`.
@@ -286,13 +287,16 @@ struct IncidentCommand: ParsableCommand {
           Out.line("    criteria  \(Out.clean(e.criteria))")
           Out.line("    check     \(e.check?.description ?? "")")
           if let d = e.decision {
-            Out.line("    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
+            Out.line(
+              "    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
           }
         }
       }
       if let s = state.reviewSchedules[iid] {
         Out.line()
-        Out.line([("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil)])
+        Out.line([
+          ("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil),
+        ])
       }
       let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
       if !lessons.isEmpty {
@@ -338,7 +342,9 @@ struct IncidentCommand: ParsableCommand {
   /// " (mitigation until D)" or " (retired: revert — reason)" for a temporary mitigation.
   static func mitigationNote(_ a: Action) -> String {
     guard a.type == .mitigate, let u = a.until else { return "" }
-    if let r = a.retirement { return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))" }
+    if let r = a.retirement {
+      return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))"
+    }
     return " (mitigation until \(u))"
   }
 

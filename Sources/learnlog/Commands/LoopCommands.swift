@@ -170,7 +170,9 @@ extension ActionCommand {
     static let configuration = CommandConfiguration(
       abstract: "Retire a temporary mitigation: revert it or keep it, with a reason.",
       discussion:
-        Help.text(examples: "learnlog action retire 7hq1 --decision revert --reason \"the patch is verified\""))
+        Help.text(
+          examples:
+            "learnlog action retire 7hq1 --decision revert --reason \"the patch is verified\""))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Option(help: "revert (undo the stopgap) or keep (make it permanent).") var decision: String
@@ -244,7 +246,8 @@ struct WinCommand: ParsableCommand {
   /// `win list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List wins, newest first.", discussion: Help.text(examples: "learnlog win list --json"))
+      abstract: "List wins, newest first.",
+      discussion: Help.text(examples: "learnlog win list --json"))
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON array.") var json = false
 
@@ -275,7 +278,8 @@ struct WinCommand: ParsableCommand {
 struct RecognitionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "recognition",
-    abstract: "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
+    abstract:
+      "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
     discussion: Help.text(
       "Never failures, never counts of incidents, never a ranking: people are listed by name.",
       examples: "learnlog recognition --person sam --json"))
@@ -311,7 +315,8 @@ struct RecognitionCommand: ParsableCommand {
         any = true
       }
       for e in r.experiments {
-        Out.line("    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
+        Out.line(
+          "    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
         any = true
       }
       for l in r.revisedChecklists {
@@ -333,7 +338,10 @@ struct RecognitionCommand: ParsableCommand {
       "verifiedFixes": .array(r.verifiedFixes.map { .string($0.title) }),
       "experiments": .array(
         r.experiments.map {
-          ["hypothesis": .string($0.hypothesis), "decision": $0.decision.map { .string($0.rawValue) } ?? .null]
+          [
+            "hypothesis": .string($0.hypothesis),
+            "decision": $0.decision.map { .string($0.rawValue) } ?? .null,
+          ]
         }),
       "revisedChecklists": .array(r.revisedChecklists.map { .string($0.description) }),
       "wins": .array(r.wins.map(Exporter.winJSON)),

@@ -62,7 +62,11 @@ final class ShellPane {
 /// report found it, so a return of any of them fails here. Items 1, 2 and 5 are in
 /// `NewcomerEndToEndTests`, 11 in `ReadmeWalkTests` (the README's sharing recipe), 14 in
 /// `WhereThingsLiveTests`; item 10 (forms) in the form tests.
-@Suite(.serialized, .enabled(if: TestTools.tmux != nil && TestTools.executable(named: "bash") != nil, "tmux or bash is missing"))
+@Suite(
+  .serialized,
+  .enabled(
+    if: TestTools.tmux != nil && TestTools.executable(named: "bash") != nil,
+    "tmux or bash is missing"))
 struct NewcomerItemsEndToEndTests {
   /// Item 3: `incident show` in a terminal prints a line break as a new line, in the column of
   /// the text above, never as `^J`.
@@ -71,7 +75,8 @@ struct NewcomerItemsEndToEndTests {
     defer { home.remove() }
     let shell = try ShellPane(home: home)
     try shell.run("learnlog init")
-    try shell.run(#"I=$(learnlog incident add --title Outage --what "$(printf 'first line\nsecond line')")"#)
+    try shell.run(
+      #"I=$(learnlog incident add --title Outage --what "$(printf 'first line\nsecond line')")"#)
     let shown = try shell.run(#"learnlog incident show "$I""#)
     #expect(shown.status == 0)
     #expect(!shown.rows.contains { $0.contains("^J") }, "\(shown.rows)")
@@ -109,7 +114,8 @@ struct NewcomerItemsEndToEndTests {
     let shell = try ShellPane(home: home)
     try shell.run("learnlog demo > /dev/null")
     let env = try #require(TestTools.executable(named: "env"))
-    let json = try TestTools.run(env, home.arguments(try TestTools.binary("learnlog")) + ["patterns", "--json"])
+    let json = try TestTools.run(
+      env, home.arguments(try TestTools.binary("learnlog")) + ["patterns", "--json"])
     let patterns = try #require(
       try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
     #expect(patterns.count >= 3)
@@ -121,7 +127,9 @@ struct NewcomerItemsEndToEndTests {
       let key = try #require(p["key"] as? String)
       let step = try #require(p["step"] as? String)
       let row = screen.first { $0.hasPrefix(key + " ") }
-      #expect(row?.contains(" \(step) ") == true, "\(key): the CLI says \(step); the tab: \(row ?? "no row")")
+      #expect(
+        row?.contains(" \(step) ") == true,
+        "\(key): the CLI says \(step); the tab: \(row ?? "no row")")
     }
     #expect(!screen.joined().contains("why-didn't-fix-hold"))
   }

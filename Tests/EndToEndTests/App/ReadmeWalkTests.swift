@@ -26,7 +26,8 @@ enum ReadmeWalk {
 /// type, or nothing) until the screen shows the row's first backticked text (a row with none
 /// waits for the shell's prompt). For speed a stand-in for `swift` (see `swiftStandIn`) hands
 /// over the already built binary instead of building the clone.
-@Suite(.serialized, .enabled(if: ReadmeWalk.canWalk, "tmux, bash, git, make or the clone is missing"))
+@Suite(
+  .serialized, .enabled(if: ReadmeWalk.canWalk, "tmux, bash, git, make or the clone is missing"))
 struct ReadmeWalkTests {
   static var repositoryRoot: URL { ReadmeWalk.repositoryRoot }
 
@@ -208,7 +209,8 @@ struct ReadmeWalkTests {
     let bin = try #require(TestTools.binDirectory).path
     try Self.swiftStandIn(binDirectory: bin).write(
       toFile: tools + "/swift", atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/swift")
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o755], ofItemAtPath: tools + "/swift")
     let bash = try #require(TestTools.executable(named: "bash"))
     let path = tools + ":/usr/local/bin:/usr/bin:/bin"
     let environment = [

@@ -62,7 +62,10 @@ struct WhereThingsLiveTests {
       "$L" today > /dev/null && echo cli-ok
       exec "$L"
       """
-    let app = try TmuxSession(command: ["sh", "-c", "exec \(env) -i \(environment.map(TmuxSession.shellQuoted).joined(separator: " ")) sh -c \(TmuxSession.shellQuoted(script))"])
+    let app = try TmuxSession(command: [
+      "sh", "-c",
+      "exec \(env) -i \(environment.map(TmuxSession.shellQuoted).joined(separator: " ")) sh -c \(TmuxSession.shellQuoted(script))",
+    ])
     defer { app.stop() }
     app.expectRow(containing: "1 incident")
     try app.press("2", "n")
@@ -70,7 +73,9 @@ struct WhereThingsLiveTests {
     try app.type("A draft to keep")
     app.expectRow(containing: "A draft to keep")
     try app.press("C-c")
-    let ended = app.waitForScreen { $0.contains { $0.contains("draft") } || $0.allSatisfy(\.isEmpty) }
+    let ended = app.waitForScreen {
+      $0.contains { $0.contains("draft") } || $0.allSatisfy(\.isEmpty)
+    }
     #expect(ended.matched)
     // Poll until the draft reached the disk (the app writes it as it ends).
     var files: [String] = []

@@ -16,9 +16,10 @@ struct CLINewcomerTests {
     #expect(!shown.contains("^J"), "line breaks printed as ^J:\n\(shown)")
     let lines = shown.split(separator: "\n").map(String.init)
     // Each following line starts in the column where the first line's text starts.
-    for (first, next) in [("first line", "second line"), ("cause one", "cause two"),
-      ("lesson one", "lesson two")]
-    {
+    for (first, next) in [
+      ("first line", "second line"), ("cause one", "cause two"),
+      ("lesson one", "lesson two"),
+    ] {
       let a = try #require(lines.first { $0.hasSuffix(first) }, "no line with \(first):\n\(shown)")
       let b = try #require(lines.first { $0.contains(next) }, "no line with \(next):\n\(shown)")
       #expect(b.trimmingCharacters(in: .whitespaces) == next)
@@ -39,14 +40,18 @@ struct CLINewcomerTests {
     let cli = try CLISandbox()
     try cli.ok(["demo"])
     // Imported in one go: four incidents of one day recorded at the same instant.
-    let csv = cli.file("same-day.csv", "title,occurred\nAlpha,2026-01-05\nBravo,2026-01-05\nCharlie,2026-01-05\nDelta,2026-01-05\n")
+    let csv = cli.file(
+      "same-day.csv",
+      "title,occurred\nAlpha,2026-01-05\nBravo,2026-01-05\nCharlie,2026-01-05\nDelta,2026-01-05\n")
     try cli.ok(["import", csv])
     let exported = try #require(
       try cli.run(["export", "--format", "json"]).json() as? [String: Any])
     let incidents = try #require(exported["incidents"] as? [[String: Any]])
     let keyed = incidents.enumerated().map { position, inc in
-      (id: inc["id"] as? String ?? "", occurred: inc["occurred"] as? String ?? "",
-        created: inc["created"] as? String ?? "", position: position)
+      (
+        id: inc["id"] as? String ?? "", occurred: inc["occurred"] as? String ?? "",
+        created: inc["created"] as? String ?? "", position: position
+      )
     }
     let expected = keyed.sorted { a, b in
       if a.occurred != b.occurred { return a.occurred > b.occurred }
@@ -159,7 +164,9 @@ struct CLINewcomerTests {
     }
     #expect(cli.bytes(cli.log) == before)
     // One person, however written, is fine.
-    try cli.ok(["action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01"])
+    try cli.ok([
+      "action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01",
+    ])
   }
 
   /// `--search` ignores accents and the shape of quotes, as the app's search does.
@@ -192,7 +199,8 @@ struct CLINewcomerTests {
     ]
     for (given, key) in cases {
       let id = try cli.ok(["incident", "add", "--title", "t", "--pattern", given])
-      let shown = try #require(try cli.run(["incident", "show", id, "--json"]).json() as? [String: Any])
+      let shown = try #require(
+        try cli.run(["incident", "show", id, "--json"]).json() as? [String: Any])
       #expect(shown["patterns"] as? [String] == [key], "\(given)")
     }
     let keys = try #require(try cli.run(["patterns", "--json"]).json() as? [[String: Any]])

@@ -62,8 +62,10 @@ extension LearningState {
       reviews.append(
         TodayItem(
           kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i), day: due,
-          detail: detail + reviewDueNote(id, severity: incidents.stored.values[i].severity,
-            due: due, on: day)))
+          detail: detail
+            + reviewDueNote(
+              id, severity: incidents.stored.values[i].severity,
+              due: due, on: day)))
     }
     var checks: [TodayItem] = []
     for id in experimentOrder {

@@ -366,15 +366,18 @@ public enum BoardScreen: AppScreen {
       case .open, .doing:
         state.follow = a.id
         return [.perform(.finishAction(a.id), purpose: "mark action done")]
-      case .done: return [.status("\(named(a, context)) is already done; v verifies whether it worked")]
-      case .dropped: return [.status("error: \(named(a, context)) is dropped; it cannot be marked done")]
+      case .done:
+        return [.status("\(named(a, context)) is already done; v verifies whether it worked")]
+      case .dropped:
+        return [.status("error: \(named(a, context)) is dropped; it cannot be marked done")]
       }
     case .start:
       guard let a = selectedAction(state, context: context) else { return noCard }
       guard a.status == .open else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only an open action can be started")
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open action can be started"
+          )
         ]
       }
       state.follow = a.id
@@ -405,7 +408,8 @@ public enum BoardScreen: AppScreen {
       guard a.status == .open || a.status == .doing else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only an open or doing action can be dropped")
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open or doing action can be dropped"
+          )
         ]
       }
       state.dialog = .drop(actionID: a.id, reason: TextEditState(), error: nil)
@@ -415,7 +419,8 @@ public enum BoardScreen: AppScreen {
       guard a.status == .done else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only a done action can be verified (x marks it done)")
+            "error: \(named(a, context)) is \(a.status.rawValue); only a done action can be verified (x marks it done)"
+          )
         ]
       }
       state.dialog = .verify(VerifyForm(actionID: a.id))
