@@ -85,7 +85,9 @@ struct NewcomerItemsEndToEndTests {
     #expect(first.count - "first line".count == second.count - "second line".count)
   }
 
-  /// Item 4: the ◆ scroll marker has a column of its own: no detail text under or before it.
+  /// Item 4: the ◆ scroll marker has a column of its own: the detail's title, read from its
+  /// rows, is whole (the marker took none of its characters), and no detail text is drawn in
+  /// the marker's column; for the first incident and the last (whose title reaches the marker).
   @Test func item04TheScrollMarkerOverwritesNothing() throws {
     let home = try AppHome()
     defer { home.remove() }
@@ -94,16 +96,29 @@ struct NewcomerItemsEndToEndTests {
     app.expectRow(containing: "Welcome to learnlog")
     try app.press("d")
     app.expectRow(containing: "demo data loaded")
+    let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
     try app.press("2", "Tab")
-    let screen = app.expectRow(containing: "◆")
-    let row = try #require(screen.first { $0.contains("◆") })
-    let column = Array(row).firstIndex(of: "◆") ?? 0
-    #expect(column > 0 && Array(row)[column - 1] == " ", "◆ touches the text: \(row)")
-    // The rows below, to the status lines, leave its column empty.
-    let top = try #require(screen.firstIndex(of: row))
-    for line in screen[(top + 1)..<(screen.count - 3)] {
-      let cells = Array(line)
-      #expect(cells.count <= column || cells[column] == " ", "text in the marker's column: \(line)")
+    for key in ["g", "G"] {
+      try app.press(key)
+      let screen = app.expectRow(containing: "◆")
+      let top = try #require(screen.firstIndex { $0.contains("◆") })
+      let column = Array(screen[top]).firstIndex(of: "◆") ?? 0
+      // The title: the detail's rows from the marker's row down to the id line.
+      var words: [String] = []
+      for row in screen[top...] {
+        let detail =
+          row.split(separator: "│", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        if detail.contains(" · ") { break }
+        words.append(
+          detail.replacingOccurrences(of: "◆", with: "").trimmingCharacters(in: .whitespaces))
+      }
+      let title = words.joined(separator: " ")
+      #expect(titles.contains(title), "the title reads \"\(title)\": the marker took a character")
+      for line in screen[(top + 1)..<(screen.count - 3)] {
+        let cells = Array(line)
+        #expect(
+          cells.count <= column || cells[column] == " ", "text in the marker's column: \(line)")
+      }
     }
   }
 
