@@ -97,10 +97,15 @@ struct NewcomerItemsEndToEndTests {
     try app.press("d")
     app.expectRow(containing: "demo data loaded")
     let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
-    try app.press("2", "Tab")
-    for key in ["g", "G"] {
+    try app.press("2")
+    app.expectRow(containing: "12 of 12 incidents")
+    for (key, position) in [("g", "1/12"), ("G", "12/12")] {
+      // Select in the list (g/G there), then focus the detail, where the marker shows.
       try app.press(key)
+      app.expectRow(containing: position)
+      try app.press("Tab")
       let screen = app.expectRow(containing: "◆")
+      defer { try? app.press("Tab") }
       let top = try #require(screen.firstIndex { $0.contains("◆") })
       let column = Array(screen[top]).firstIndex(of: "◆") ?? 0
       // The title: the detail's rows from the marker's row down to the id line.
@@ -173,8 +178,12 @@ struct NewcomerItemsEndToEndTests {
     try app.press("d")
     // A card in the doing column cannot be started: the error names the card's id.
     try app.press("3", "l", "s")
-    let screen = app.expectRow(containing: "error:")
-    let message = try #require(screen.first { $0.hasPrefix("error:") })
+    let named = app.waitForScreen {
+      $0.contains { $0.hasPrefix("error:") && $0.firstMatch(of: /action [0-9a-z]{4,}/) != nil }
+    }
+    let screen = named.screen
+    let message = try #require(
+      screen.first { $0.hasPrefix("error:") }, "\(screen.joined(separator: "\n"))")
     let id = try #require(message.firstMatch(of: /action ([0-9a-z]{4,})/)?.1, "\(message)")
     #expect(
       screen.contains { $0.hasPrefix("│") && $0.contains(" \(id)│") || $0.contains(" \(id) ") },
