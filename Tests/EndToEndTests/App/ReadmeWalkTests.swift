@@ -211,6 +211,15 @@ struct ReadmeWalkTests {
       toFile: tools + "/swift", atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes(
       [.posixPermissions: 0o755], ofItemAtPath: tools + "/swift")
+    // A program forked meanwhile by another test may hold the new file open for writing a
+    // moment (exec then fails with "Text file busy"): wait until the stand-in runs.
+    var runs = false
+    let deadline = Date().addingTimeInterval(10)
+    while !runs, Date() < deadline {
+      runs = (try? TestTools.run(tools + "/swift", ["build", "--show-bin-path"]))?.status == 0
+      if !runs { usleep(50_000) }
+    }
+    try #require(runs, "the swift stand-in does not run")
     let bash = try #require(TestTools.executable(named: "bash"))
     let path = tools + ":/usr/local/bin:/usr/bin:/bin"
     let environment = [
