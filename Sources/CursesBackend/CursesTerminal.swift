@@ -483,6 +483,12 @@ public final class CursesTerminal: TerminalBackend {
     return .character(UInt32(character))
   }
 
+  /// Puts `text` on the terminal's clipboard with OSC 52 (see ``Clipboard``); the text goes as
+  /// base64, so nothing in it can act on the terminal.
+  public func copyToClipboard(_ text: String) {
+    writeRaw(Clipboard.osc52(text))
+  }
+
   // MARK: - Setup helpers
 
   private func writeRaw(_ text: String) {

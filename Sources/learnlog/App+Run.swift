@@ -80,6 +80,10 @@ func runApp(logPaths: [String]) throws {
   let runner = EffectRunner(
     session: session, drafts: drafts,
     editText: { try editor.edit($0) }, repaint: { terminal.redrawAll() })
+  // `y` copies an id with OSC 52 only when asked to (LEARNLOG_OSC52=1).
+  if Clipboard.isEnabled(environment) {
+    runner.copyToClipboard = { terminal.copyToClipboard($0) }
+  }
   // The draft typed and not yet on disk is laid out for the signal handlers, which write it on
   // a crash or a signal; a crash report goes to a file named on standard error.
   runner.onPendingDraft = { pending in

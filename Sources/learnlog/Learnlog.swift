@@ -11,8 +11,12 @@ struct Learnlog: ParsableCommand {
     commandName: "learnlog",
     abstract: "Turn failures into learning: incidents, reviews, actions, lessons, patterns.",
     discussion: """
-      With no command, in a terminal, opens the full-screen app. \
-      Example: learnlog incident list --status open
+      With no command, in a terminal, opens the full-screen app (`learnlog demo` first for a \
+      log to explore). Every command takes --help.
+
+      Examples:
+        learnlog
+        learnlog incident list --status open
 
       Where things live:
         log             --file, else $LEARNLOG_FILE, else the nearest
@@ -23,8 +27,13 @@ struct Learnlog: ParsableCommand {
         form drafts     $XDG_STATE_HOME/learnlog/drafts/
         writer id       $XDG_CONFIG_HOME/learnlog/writer-id
         snapshot cache  $XDG_CACHE_HOME/learnlog/ (safe to delete)
-        (unset, the XDG directories are ~/.local/share, ~/.local/state, ~/.config
-        and ~/.cache)
+        crash reports   $XDG_STATE_HOME/learnlog/crash-*.txt
+        (an XDG variable unset: ~/.local/share, ~/.local/state, ~/.config, ~/.cache)
+
+      Settings (environment):
+        VISUAL, EDITOR    the editor of Ctrl-E in a form and of `note add`
+        LEARNLOG_AUTHOR   who wrote a record (else git's user.name, else $USER)
+        LEARNLOG_OSC52=1  y in the app copies an id to the clipboard (OSC 52)
       """,
     version: "learnlog \(Learnlog.version)",
     // Every command, in one list.

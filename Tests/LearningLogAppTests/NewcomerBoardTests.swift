@@ -1,7 +1,7 @@
 import LearningLog
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 @testable import LearningLogApp
@@ -46,6 +46,22 @@ import Testing
     }
     #expect(context.domain.actionList.contains { $0.status != .done && $0.outcome == .ineffective })
     #expect(context.domain.actionList.contains { $0.status == .done && $0.outcome == nil })
+  }
+
+  /// However narrow the column, a card's meta line fits it and still ends with the action's id
+  /// (the words before it are cut, marked "…").
+  @Test(arguments: [12, 20, 31, 40])
+  func aNarrowCardKeepsItsIdAndMarksTheCut(width: Int) throws {
+    let session = try InMemorySession.demo(today: testToday)
+    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    for a in context.domain.actionList {
+      let full = BoardScreen.cardDetail(a, context: context).spans.map(\.text).joined()
+      let line = BoardScreen.cardDetail(a, context: context, width: width)
+      let meta = line.spans.map(\.text).joined()
+      #expect(line.displayWidth <= width, "wider than \(width): \(meta)")
+      #expect(meta.hasSuffix(" " + context.shortID(a.id)), "the id is cut: \(meta)")
+      if full.displayWidth > width { #expect(meta.contains("…"), "a cut not marked: \(meta)") }
+    }
   }
 
   @Test func boardErrorsNameTheIdTheCardShows() throws {

@@ -61,6 +61,8 @@ public enum IncidentsScreen: AppScreen {
     case addExperiment
     case scheduleReview
     case addNote
+    /// Copy the selected incident's id (`y`).
+    case copyID
   }
 
   public static var keymap: KeymapContext<Action> {
@@ -118,6 +120,9 @@ public enum IncidentsScreen: AppScreen {
           keys: [.char("f")], help: "filter by status, kind, team, tag, pattern, severity",
           action: .openFilter, hint: "filter"),
         KeyBinding(keys: [.char("F")], help: "clear the filter", action: .clearFilter),
+        KeyBinding(
+          keys: [.char("y")], help: "copy the incident's id (clipboard: LEARNLOG_OSC52=1)",
+          action: .copyID),
         KeyBinding(
           keys: [KeyEvent(.escape)], help: "clear a kept search", action: .clearSearch),
       ])
@@ -397,6 +402,9 @@ public enum IncidentsScreen: AppScreen {
       state.detailScroll = 0
     case .newIncident:
       return [.show(.newIncident)]
+    case .copyID:
+      guard let id = selectedID else { return [.status("no incident selected: n records one")] }
+      return [.run(.copy(id, label: "incident \(context.shortID(id))"))]
     case .review, .addAction, .addLesson, .edit, .setPattern, .addFactor, .addTimelineEntry,
       .changeChecklist, .changeTemplate, .addExperiment, .scheduleReview, .addNote:
       guard let id = selectedID else {

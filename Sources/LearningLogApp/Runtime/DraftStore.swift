@@ -30,11 +30,14 @@ public struct DraftStore: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// The standard place: `$XDG_STATE_HOME/learnlog/drafts/`, else `~/.local/state/learnlog/drafts/`.
+  ///
+  /// A relative `$XDG_STATE_HOME` is ignored, as the XDG specification asks (and as the data,
+  /// config and cache directories are), so drafts never land below the working directory.
   public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment)
     -> DraftStore
   {
     let base: URL
-    if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
+    if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
       base = URL(fileURLWithPath: state)
     } else {
       let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()

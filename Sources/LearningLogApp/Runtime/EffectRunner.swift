@@ -26,6 +26,9 @@ public final class EffectRunner {
   public var draftDelayNanoseconds: UInt64 = 1_000_000_000
   /// Told the file and the bytes of the draft waiting to be written, or nil when none waits.
   public var onPendingDraft: ((path: String, bytes: [UInt8])?) -> Void = { _ in }
+  /// Puts a text on the terminal's clipboard (OSC 52), or nil when copying is not turned on
+  /// (`LEARNLOG_OSC52=1`): then `y` only shows the id.
+  public var copyToClipboard: ((String) -> Void)?
   /// How many draft files have been written (each one write, fsync and rename).
   public private(set) var draftWrites = 0
   /// How many times a draft has been encoded (each one gathers and encodes the whole form).
@@ -101,6 +104,16 @@ public final class EffectRunner {
       } catch {
         return [.setStatus("error: draft not removed: \(describe(error))")]
       }
+    case .copy(let text, let label):
+      guard let copyToClipboard else {
+        return [
+          .setStatus(
+            "id of \(label): \(text) (LEARNLOG_OSC52=1 lets y copy it to the clipboard)"
+          )
+        ]
+      }
+      copyToClipboard(text)
+      return [.setStatus("copied \(label): \(text)")]
     case .openPrivateSpace:
       do {
         return [.showPrivateSpace(try session.privateNotes())]

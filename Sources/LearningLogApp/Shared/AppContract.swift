@@ -20,6 +20,9 @@ public enum AppEffect: Sendable, Hashable {
   case discardDraft(key: String)
   /// Read the private notes and show the private space.
   case openPrivateSpace
+  /// Copy `text` (an id) to the clipboard where that is turned on; `label` names it in the
+  /// message either way.
+  case copy(String, label: String)
 }
 
 /// A request a screen makes of the root: handled at once in the root's reduce, never sent

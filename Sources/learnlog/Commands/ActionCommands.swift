@@ -7,7 +7,11 @@ struct ActionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "action", abstract: "Corrective actions: add, move, verify, list.",
     discussion:
-      "Example: learnlog action add 3fk2 --title \"Pin config per region\" --owner sam --due 2026-12-01",
+      Help.text(
+        examples: """
+          learnlog action add 3fk2 --title "Pin config per region" --owner sam \\
+            --due 2026-12-01
+          """),
     subcommands: [
       Add.self, Start.self, Done.self, Drop.self, Verify.self, Retire.self, List.self,
     ])
@@ -17,7 +21,11 @@ struct ActionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a corrective action to an incident; prints its id.",
       discussion:
-        "Example: learnlog action add 3fk2 --title \"Add a config diff check\" --owner sam --due 2026-12-01 --type detect --signal \"drift caught before deploy\""
+        Help.text(
+          examples: """
+            learnlog action add 3fk2 --title "Add a config diff check" --owner sam \\
+              --due 2026-12-01 --type detect --signal "drift caught before deploy"
+            """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
@@ -56,7 +64,7 @@ struct ActionCommand: ParsableCommand {
   struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Move an action from open to doing.",
-      discussion: "Example: learnlog action start 7hq1")
+      discussion: Help.text(examples: "learnlog action start 7hq1"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Flag(help: "Print nothing on success.") var quiet = false
@@ -69,7 +77,8 @@ struct ActionCommand: ParsableCommand {
   /// `action done`.
   struct Done: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Mark an action done.", discussion: "Example: learnlog action done 7hq1")
+      abstract: "Mark an action done.", discussion: Help.text(examples: "learnlog action done 7hq1")
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Flag(help: "Print nothing on success.") var quiet = false
@@ -83,7 +92,8 @@ struct ActionCommand: ParsableCommand {
   struct Drop: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Drop an action, with a reason.",
-      discussion: "Example: learnlog action drop 7hq1 --reason \"superseded by the new pipeline\"")
+      discussion: Help.text(
+        examples: "learnlog action drop 7hq1 --reason \"superseded by the new pipeline\""))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Option(help: "Why it is dropped.") var reason: String
@@ -95,7 +105,12 @@ struct ActionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Record whether a done action worked.",
       discussion:
-        "ineffective reopens the action. Example: learnlog action verify 7hq1 --outcome verified --evidence \"no drift in 6 weeks\""
+        Help.text(
+          "The outcome ineffective reopens the action and counts against its patterns.",
+          examples: """
+            learnlog action verify 7hq1 --outcome verified \\
+              --evidence "no drift in 6 weeks"
+            """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
@@ -110,7 +125,7 @@ struct ActionCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List actions by due date.",
-      discussion: "Example: learnlog action list --owner sam --overdue --json")
+      discussion: Help.text(examples: "learnlog action list --owner sam --overdue --json"))
     @OptionGroup var global: GlobalOptions
     @Option(help: "An owner.") var owner: String?
     @Option(help: "The team of the action's incident.") var team: String?
@@ -172,7 +187,11 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Record an experiment for an incident; prints its id.",
       discussion:
-        "Example: learnlog experiment add 3fk2 --hypothesis \"a diff check catches drift\" --criteria \"no drift for 4 weeks\" --check 2026-12-15"
+        Help.text(
+          examples: """
+            learnlog experiment add 3fk2 --hypothesis "a diff check catches drift" \\
+              --criteria "no drift for 4 weeks" --check 2026-12-15
+            """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
@@ -197,7 +216,9 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Decide an experiment: adopt, adapt or abandon.",
       discussion:
-        "Example: learnlog experiment result 9kd2 --decision adopt --evidence \"no drift since\"")
+        Help.text(
+          examples: "learnlog experiment result 9kd2 --decision adopt --evidence \"no drift since\""
+        ))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The experiment id or a unique prefix.") var experiment: String
     @Option(help: "adopt, adapt, abandon.") var decision: String
@@ -221,7 +242,11 @@ struct LessonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write a lesson; prints its id.",
       discussion:
-        "Example: learnlog lesson add --text \"Diff configs across regions before deploy\" --incident 3fk2 --team web --tag deploy --revalidate 2027-03-01"
+        Help.text(
+          examples: """
+            learnlog lesson add --text "Diff configs across regions before deploy" \\
+              --incident 3fk2 --team web --tag deploy --revalidate 2027-03-01
+            """)
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "The lesson.") var text: String
@@ -246,7 +271,7 @@ struct LessonCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List lessons, newest first.",
-      discussion: "Example: learnlog lesson list --team web --search deploy --json")
+      discussion: Help.text(examples: "learnlog lesson list --team web --search deploy --json"))
     @OptionGroup var global: GlobalOptions
     @Option(help: "A team.") var team: String?
     @Option(help: "Text in the lesson, its tags or patterns.") var search: String?

@@ -8,19 +8,23 @@ struct ChecklistCommand: ParsableCommand {
     commandName: "checklist",
     abstract:
       "Team checklists and decision criteria, revised with the incident behind each change.",
-    discussion: """
-      Example:
-        learnlog checklist add before-write-behind --item "Measure loss on crash" --team storage --because 3fk2
-      """,
+    discussion: Help.text(
+      examples: """
+        learnlog checklist add before-write-behind --item "Measure loss on crash" \\
+          --team storage --because 3fk2
+        """),
     subcommands: [Add.self, Revise.self, List.self, Show.self])
 
   /// `checklist add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a checklist (or, with --kind criteria, decision criteria); prints its name.",
-      discussion: """
-        Example: learnlog checklist add "before enabling write-behind caches" --item "Flush on shutdown is tested" --item "Loss window is agreed" --team storage --because 3fk2
-        """)
+      discussion: Help.text(
+        examples: """
+          learnlog checklist add "before enabling write-behind caches" \\
+            --item "Flush on shutdown is tested" --item "Loss window is agreed" \\
+            --team storage --because 3fk2
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Its name (stored as lowercase words joined by -).") var name: String
     @Option(name: .customLong("item"), help: "An item (repeatable, in order).")
@@ -42,10 +46,12 @@ struct ChecklistCommand: ParsableCommand {
   struct Revise: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Revise a checklist because of an incident; prints its name and revision.",
-      discussion: """
-        --remove N drops item N as `checklist show` numbers them. Example:
-          learnlog checklist revise before-deploy --add "Canary for 30 minutes" --remove 2 --because 3fk2
-        """)
+      discussion: Help.text(
+        "The option --remove N drops item N as `checklist show` numbers them.",
+        examples: """
+          learnlog checklist revise before-deploy --add "Canary for 30 minutes" \\
+            --remove 2 --because 3fk2
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The checklist's name.") var name: String
     @Option(name: .customLong("add"), help: "An item to add (repeatable).") var add: [String] = []
@@ -65,7 +71,7 @@ struct ChecklistCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List checklists and decision criteria.",
-      discussion: "Example: learnlog checklist list --team storage --json")
+      discussion: Help.text(examples: "learnlog checklist list --team storage --json"))
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this team's.") var team: String?
     @Flag(help: "Print a JSON array.") var json = false
@@ -99,7 +105,7 @@ struct ChecklistCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show a checklist: its items, then every revision with its incident.",
-      discussion: "Example: learnlog checklist show before-deploy --json")
+      discussion: Help.text(examples: "learnlog checklist show before-deploy --json"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The checklist's name.") var name: String
     @Flag(help: "Print a JSON object.") var json = false
@@ -129,7 +135,7 @@ struct ChecklistCommand: ParsableCommand {
         Out.line(head)
         for a in r.added where r.number > 1 { Out.line("    + \(c(a))") }
         for x in r.removed { Out.line("    - \(c(x))") }
-        if r.number == 1 { Out.line("    created with \(r.items.count) item(s)") }
+        if r.number == 1 { Out.line("    created with \(counted(r.items.count, "item"))") }
       }
     }
   }

@@ -14,13 +14,17 @@ struct ExportCommand: ParsableCommand {
     commandName: "export",
     abstract:
       "Export the log as JSON, a Markdown \"What we learned\" digest, CSV, or a calendar (ICS).",
-    discussion: """
-      JSON holds every entity (import reads it back). Markdown is a digest per team and period
-      (default: the last 30 days). CSV is a table of incidents (or --table actions). ICS is an
-      iCalendar file of every dated item (action due and review dates, experiment checks, lesson
+    discussion: Help.text(
+      """
+      JSON holds every entity (import reads it back). Markdown is a digest per team and period \
+      (default: the last 30 days). CSV is a table of incidents (or --table actions). ICS is an \
+      iCalendar file of every dated item (action due and review dates, experiment checks, lesson \
       revalidations), each with a stable UID so a calendar that imports it again updates it.
-      Example: learnlog export --format markdown --team web --since 2026-10-01 --output digest.md
-      """)
+      """,
+      examples: """
+        learnlog export --format markdown --team web --since 2026-10-01 \\
+          --output digest.md
+        """))
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json, markdown, csv, ics
@@ -143,15 +147,26 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract:
       "Import a JSON export, a CSV of incidents, GitHub issues or a Jira CSV; one bad row imports nothing.",
-    discussion: """
-      JSON: what `export --format json` writes; entities whose id is already in the log are
-      skipped, so importing the same file twice adds nothing. CSV: one incident a row, the header
-      naming fields (title,what,kind,severity,team,owner,tags,triggers,patterns,occurred), lists
-      split by ';'; every row becomes a new incident. github: the JSON of `gh issue list --json
-      number,title,body,labels,createdAt,closedAt,author,url`. jira: a Jira CSV export. Both map
-      labels to kind, severity and team (see docs/commands.md) and skip issues already imported.
-      Example: learnlog import issues.json --format github --team web
-      """)
+    discussion: Help.text(
+      """
+      JSON: what `export --format json` writes; entities whose id is already in the log are \
+      skipped, so importing the same file twice adds nothing.
+      """,
+      """
+      CSV: one incident a row, the header naming fields \
+      (title,what,kind,severity,team,owner,tags,triggers,patterns,occurred), lists split by ';'; \
+      every row becomes a new incident.
+      """,
+      """
+      GitHub (--format github): the JSON array `gh issue list` writes with the fields of the \
+      example below. Jira (--format jira): a Jira CSV export. Both map labels to kind, severity \
+      and team (see docs/commands.md) and skip issues already imported.
+      """,
+      examples: """
+        gh issue list --json number,title,body,labels,createdAt,closedAt,author,url \\
+          > issues.json
+        """,
+      "learnlog import issues.json --format github --team web"))
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json, csv, github, jira

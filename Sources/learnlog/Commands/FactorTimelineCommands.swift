@@ -12,11 +12,15 @@ struct FactorCommand: ParsableCommand {
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a contributing factor with its gap type; prints its id.",
-      discussion: """
-        A skill gap is kept private: the shared log records only that a factor was classified
-        privately, and the detail goes to the owner's private notes. Example:
-          learnlog factor add 3fk2 --text "No load test covered a crash during flush" --gap process
-        """)
+      discussion: Help.text(
+        """
+        A skill gap is kept private: the shared log records only that a factor was classified \
+        privately, and the detail goes to the owner's private notes.
+        """,
+        examples: """
+          learnlog factor add 3fk2 --text "No load test covered a crash during flush" \\
+            --gap process
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
     @Option(help: "What contributed.") var text: String
@@ -44,11 +48,15 @@ struct TimelineCommand: ParsableCommand {
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a timeline entry; prints its id.",
-      discussion: """
-        --at is HH:MM on the incident's day, YYYY-MM-DDTHH:MM (local time), or an ISO 8601 time
-        such as 2026-11-03T14:05:00Z. Example:
-          learnlog timeline add 3fk2 --at 14:05 --kind detected --text "Orders missing after restart" --link https://status.example.com/1
-        """)
+      discussion: Help.text(
+        """
+        The time (--at) is HH:MM on the incident's day, YYYY-MM-DDTHH:MM (local time), or an \
+        ISO 8601 time such as 2026-11-03T14:05:00Z.
+        """,
+        examples: """
+          learnlog timeline add 3fk2 --at 14:05 --kind detected \\
+            --text "Orders missing after restart" --link https://status.example.com/1
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
     @Option(help: "When: HH:MM, YYYY-MM-DDTHH:MM or an ISO 8601 time.") var at: String

@@ -7,12 +7,13 @@ import LearningLogApp
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init", abstract: "Create an empty log.",
-    discussion: """
+    discussion: Help.text(
+      """
       Inside a git work tree, or below a directory holding .learnlog/, the log is created as \
       .learnlog/log.jsonl there, ready for `learnlog git-setup`; elsewhere at \
-      $XDG_DATA_HOME/learnlog/log.jsonl. It says where it wrote. \
-      Example: learnlog --file team/.learnlog/log.jsonl init
-      """)
+      $XDG_DATA_HOME/learnlog/log.jsonl. It says where it wrote.
+      """,
+      examples: "learnlog init", "learnlog --file team/.learnlog/log.jsonl init"))
 
   @OptionGroup var global: GlobalOptions
 
@@ -59,7 +60,8 @@ struct InitCommand: ParsableCommand {
 struct IncidentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "incident", abstract: "Record, list, show and edit incidents.",
-    discussion: "Example: learnlog incident add --title \"Checkout outage\" --kind production",
+    discussion: Help.text(
+      examples: "learnlog incident add --title \"Checkout outage\" --kind production"),
     subcommands: [Add.self, List.self, Show.self, Set.self])
 
   /// `incident add`.
@@ -67,7 +69,12 @@ struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Record a new incident; prints its id.",
       discussion:
-        "Example: learnlog incident add --title \"Release slipped\" --kind deadline --severity high --team web --tag release --pattern estimate/hidden-dependency"
+        Help.text(
+          examples: """
+            learnlog incident add --title "Release slipped" --kind deadline \\
+              --severity high --team web --tag release \\
+              --pattern estimate/hidden-dependency
+            """)
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "A short title.") var title: String
@@ -104,7 +111,7 @@ struct IncidentCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List incidents, newest first.",
-      discussion: "Example: learnlog incident list --status open --team web --json")
+      discussion: Help.text(examples: "learnlog incident list --status open --team web --json"))
     @OptionGroup var global: GlobalOptions
     @Option(help: "open, reviewing, reviewed, closed.") var status: String?
     @Option(help: "An incident kind.") var kind: String?
@@ -239,7 +246,7 @@ extension IncidentCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one incident: answers, actions, lessons, how understanding changed.",
-      discussion: "Example: learnlog incident show 3fk2 --json")
+      discussion: Help.text(examples: "learnlog incident show 3fk2 --json"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var id: String
     @Flag(help: "Print a JSON object.") var json = false
@@ -276,15 +283,15 @@ extension IncidentCommand {
       if !inc.what.isEmpty {
         Out.line()
         Out.line("What happened", paint: .bold)
-        printIndented(inc.what, first: "  ", rest: "    ")
+        printIndented(inc.what, first: "  ")
       }
       Out.line()
+      // What is missing, one item a line (a line each keeps them readable in 80 columns).
       Out.line([
         ("Review", .bold), (" ", nil),
-        review.isComplete
-          ? ("complete", .green)
-          : ("missing: " + review.missing.joined(separator: "; "), .yellow),
+        review.isComplete ? ("complete", .green) : ("missing:", .yellow),
       ])
+      for item in review.missing { printIndented(item, first: "  • ") }
       // Every answer, grouped by the template (and revision) that asked it: switching
       // template never hides what was answered before.
       let groups = AnswerGroup.of(inc)
@@ -292,9 +299,7 @@ extension IncidentCommand {
       for g in groups {
         if grouped { Out.line("  " + Out.clean(g.label), paint: .dim) }
         for v in g.answers {
-          printIndented(
-            v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ",
-            rest: grouped ? "      " : "    ")
+          printIndented(v.value, first: "\(grouped ? "    " : "  ")\(Out.clean(v.key)): ")
         }
       }
       let factors = state.factors(of: iid)
@@ -341,21 +346,23 @@ extension IncidentCommand {
           Out.line("    criteria  \(Out.clean(e.criteria))")
           Out.line("    check     \(e.check?.description ?? "")")
           if let d = e.decision {
-            Out.line("    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
+            Out.line(
+              "    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
           }
         }
       }
       if let s = state.reviewSchedules[iid] {
         Out.line()
-        Out.line([("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil)])
+        Out.line([
+          ("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil),
+        ])
       }
       let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
       if !lessons.isEmpty {
         Out.line()
         Out.line("Lessons", paint: .bold)
         for l in lessons {
-          printIndented(
-            l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ", rest: "    ")
+          printIndented(l.text, first: "  \(Out.clean(state.shortID(for: l.id)))  ")
         }
       }
       let led = state.ledTo(iid)
@@ -374,15 +381,17 @@ extension IncidentCommand {
           printIndented(
             v.value,
             first: "  \(ISOTime.string(v.at))  \(Out.clean(Authorship.shown(v.by)))  "
-              + "\(Out.clean(v.key)): ", rest: "    ")
+              + "\(Out.clean(v.key)): ")
         }
       }
     }
   }
 
   /// Prints `text` one line per line of it, each sanitised: the first after `first`, the
-  /// others after `rest` (a line break is a new indented line, never a `^J`).
-  static func printIndented(_ text: String, first: String, rest: String) {
+  /// others under the first one's text (a hanging indent as wide as `first`), so a line break
+  /// is a new line in the same column, never a `^J`.
+  static func printIndented(_ text: String, first: String) {
+    let rest = String(repeating: " ", count: Out.width(first))
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     for (i, line) in lines.enumerated() {
       Out.line((i == 0 ? first : rest) + Out.clean(String(line)))
@@ -392,7 +401,9 @@ extension IncidentCommand {
   /// " (mitigation until D)" or " (retired: revert — reason)" for a temporary mitigation.
   static func mitigationNote(_ a: Action) -> String {
     guard a.type == .mitigate, let u = a.until else { return "" }
-    if let r = a.retirement { return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))" }
+    if let r = a.retirement {
+      return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))"
+    }
     return " (mitigation until \(u))"
   }
 
@@ -400,10 +411,12 @@ extension IncidentCommand {
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Change one field of an incident.",
-      discussion: """
-        Fields: title, what, kind, severity, occurred, team, owner, tags, triggers, patterns, status.
-        Lists are split by , or ;. Example: learnlog incident set 3fk2 severity critical
-        """)
+      discussion: Help.text(
+        """
+        Fields: title, what, kind, severity, occurred, team, owner, tags, triggers, patterns, \
+        status. Lists (tags, triggers, patterns) are split by , or ;.
+        """,
+        examples: "learnlog incident set 3fk2 severity critical"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var id: String
     @Argument(help: "The field to change.") var field: String
@@ -419,13 +432,18 @@ extension IncidentCommand {
 struct ReviewCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "review", abstract: "Answer review questions of an incident.",
-    discussion: """
-      Keys of the default template (diagnostic): expected, assumption, evidence, changed,
-      root-cause, gap, hypothesis. Example:
-        learnlog review 3fk2 --answer "root-cause=the config differed per region" --answer gap=process
-      A skill gap is written to the shared log as `private`; its detail goes to your private notes.
-      Schedule the review: learnlog review schedule ID --on DATE [--facilitator P] [--with P]...
-      """)
+    discussion: Help.text(
+      """
+      Keys of the default template (diagnostic): expected, assumption, evidence, changed, \
+      root-cause, gap, hypothesis.
+      """,
+      "A skill gap is written to the shared log as `private`; its detail goes to your private notes.",
+      "To schedule the review, see `learnlog review schedule --help`.",
+      examples: """
+        learnlog review 3fk2 --answer "root-cause=the config differed per region" \\
+          --answer gap=process
+        """,
+      "learnlog review schedule 3fk2 --on 2026-12-04 --facilitator kim"))
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The incident id or a unique prefix.") var id: String
   @Option(help: "diagnostic, aar, five-whys, decision-card or a team template.") var template:
@@ -477,16 +495,17 @@ struct NoteCommand: ParsableCommand {
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a private note to an incident; prints its id.",
-      discussion: """
+      discussion: Help.text(
+        """
         The note goes to $XDG_DATA_HOME/learnlog/private/notes.jsonl (mode 0600), never to the \
         shared log or an export without --include-private. The text is read from standard \
         input (or, on a terminal, written in $VISUAL or $EDITOR), so it never appears on the \
         command line, where every local user can read it (/proc/PID/cmdline, ps) and the \
-        shell keeps it in its history. Examples:
-          learnlog note add 3fk2 < note.txt
-          printf '%s\\n' "ask about on-call load" | learnlog note add 3fk2
-          learnlog note add 3fk2            (opens $EDITOR on a terminal)
-        """)
+        shell keeps it in its history.
+        """,
+        examples: "learnlog note add 3fk2 < note.txt",
+        "printf '%s\\n' \"ask about on-call load\" | learnlog note add 3fk2",
+        "learnlog note add 3fk2            (opens $EDITOR on a terminal)"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The incident id or a unique prefix.") var incident: String
     @Option(

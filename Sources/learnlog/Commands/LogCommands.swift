@@ -85,12 +85,14 @@ enum LogProblems {
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check", abstract: "Verify the log without changing it.",
-    discussion: """
-      Exit 0 when healthy (one summary line, warnings about held references on stderr);
-      exit 3 with a report naming each problem's line and byte offset. In a git clone a line
-      edited by hand is named as such, with the commit that brought it and whether its original
-      is in history. Example: learnlog check
-      """)
+    discussion: Help.text(
+      """
+      Exit 0 when healthy (one summary line, warnings about held references on stderr); \
+      exit 3 with a report naming each problem's line and byte offset. In a git clone a line \
+      edited by hand is named as such, with the commit that brought it and whether its original \
+      is in history.
+      """,
+      examples: "learnlog check", "learnlog check --private"))
   @OptionGroup var global: GlobalOptions
   @Flag(help: "Check your private notes file instead of the shared log.")
   var `private` = false
@@ -136,14 +138,15 @@ struct RepairCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "repair",
     abstract: "Write a repaired log beside a backup of the damaged one.",
-    discussion: """
-      Keeps every valid record byte for byte. In a git clone a damaged line whose original is in
-      history (same record id, valid checksum) is restored from there; every other damaged line
-      and a torn tail go to a quarantine file beside the log (named in the output); git conflict
-      markers are dropped. The original is kept as <log>.<ms>.bak. Asks before writing unless
+    discussion: Help.text(
+      """
+      Keeps every valid record byte for byte. In a git clone a damaged line whose original is in \
+      history (same record id, valid checksum) is restored from there; every other damaged line \
+      and a torn tail go to a quarantine file beside the log (named in the output); git conflict \
+      markers are dropped. The original is kept as <log>.<ms>.bak. Asks before writing unless \
       --yes. A directory, device or FIFO is refused, never replaced.
-      Example: learnlog repair --yes; learnlog repair --private --yes
-      """)
+      """,
+      examples: "learnlog repair --yes", "learnlog repair --private --yes"))
   @OptionGroup var global: GlobalOptions
   @Flag(name: [.long, .customShort("y")], help: "Do not ask for confirmation.") var yes = false
   @Flag(help: "Repair your private notes file instead of the shared log.")
@@ -206,10 +209,9 @@ struct DemoCommand: ParsableCommand {
     commandName: "demo",
     abstract:
       "Write a realistic demo log: a dozen incidents, reviews, actions, lessons, a pattern.",
-    discussion: """
-      Creates the log when it is missing; refuses a log that already holds records unless
-      --force. Example: learnlog --file /tmp/demo.jsonl demo
-      """)
+    discussion: Help.text(
+      "Creates the log when it is missing; refuses a log that already holds records unless --force.",
+      examples: "learnlog --file /tmp/demo.jsonl demo"))
   @OptionGroup var global: GlobalOptions
   @Flag(help: "Add the demo to a log that already holds records.") var force = false
 

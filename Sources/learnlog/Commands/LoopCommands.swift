@@ -7,7 +7,7 @@ extension ExperimentCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List experiments: open, due for their check, or decided.",
-      discussion: "Example: learnlog experiment list --status due --json")
+      discussion: Help.text(examples: "learnlog experiment list --status due --json"))
     @OptionGroup var global: GlobalOptions
     @Option(help: "open, due, decided.") var status: String?
     @Flag(help: "Print a JSON array.") var json = false
@@ -46,7 +46,7 @@ extension ExperimentCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one experiment: hypothesis, change, criteria, check day and result.",
-      discussion: "Example: learnlog experiment show 9kd2 --json")
+      discussion: Help.text(examples: "learnlog experiment show 9kd2 --json"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The experiment id or a unique prefix.") var id: String
     @Flag(help: "Print a JSON object.") var json = false
@@ -97,7 +97,7 @@ extension NoteCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List your private notes and growth items (read from your private file only).",
-      discussion: "Example: learnlog note list --json")
+      discussion: Help.text(examples: "learnlog note list --json"))
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON array.") var json = false
 
@@ -129,7 +129,7 @@ extension NoteCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one private note or growth item whole.",
-      discussion: "Example: learnlog note show 4mz8")
+      discussion: Help.text(examples: "learnlog note show 4mz8"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The note id or a unique prefix.") var id: String
     @Flag(help: "Print a JSON object.") var json = false
@@ -170,7 +170,9 @@ extension ActionCommand {
     static let configuration = CommandConfiguration(
       abstract: "Retire a temporary mitigation: revert it or keep it, with a reason.",
       discussion:
-        "Example: learnlog action retire 7hq1 --decision revert --reason \"the patch is verified\"")
+        Help.text(
+          examples:
+            "learnlog action retire 7hq1 --decision revert --reason \"the patch is verified\""))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Option(help: "revert (undo the stopgap) or keep (make it permanent).") var decision: String
@@ -190,7 +192,11 @@ extension ReviewCommand {
       commandName: "review-schedule",
       abstract: "Schedule an incident's review: a day, a facilitator, participants.",
       discussion:
-        "Example: learnlog review schedule 3fk2 --on 2026-12-04 --facilitator kim --with sam --with ana",
+        Help.text(
+          examples: """
+            learnlog review schedule 3fk2 --on 2026-12-04 --facilitator kim \\
+              --with sam --with ana
+            """),
       shouldDisplay: false
     )
     @OptionGroup var global: GlobalOptions
@@ -221,7 +227,11 @@ struct WinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Record a win; prints its id.",
       discussion:
-        "Example: learnlog win add --title \"Zero-downtime migration\" --team web --by sam --by ana")
+        Help.text(
+          examples: """
+            learnlog win add --title "Zero-downtime migration" --team web \\
+              --by sam --by ana
+            """))
     @OptionGroup var global: GlobalOptions
     @Option(help: "What went right.") var title: String
     @Option(help: "The team.") var team: String = ""
@@ -236,7 +246,8 @@ struct WinCommand: ParsableCommand {
   /// `win list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List wins, newest first.", discussion: "Example: learnlog win list --json")
+      abstract: "List wins, newest first.",
+      discussion: Help.text(examples: "learnlog win list --json"))
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON array.") var json = false
 
@@ -267,11 +278,11 @@ struct WinCommand: ParsableCommand {
 struct RecognitionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "recognition",
-    abstract: "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
-    discussion: """
-      Never failures, never counts of incidents, never a ranking: people are listed by name.
-      Example: learnlog recognition --person sam --json
-      """)
+    abstract:
+      "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
+    discussion: Help.text(
+      "Never failures, never counts of incidents, never a ranking: people are listed by name.",
+      examples: "learnlog recognition --person sam --json"))
   @OptionGroup var global: GlobalOptions
   @Option(help: "One person.") var person: String?
   @Flag(help: "Print a JSON array.") var json = false
@@ -304,7 +315,8 @@ struct RecognitionCommand: ParsableCommand {
         any = true
       }
       for e in r.experiments {
-        Out.line("    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
+        Out.line(
+          "    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
         any = true
       }
       for l in r.revisedChecklists {
@@ -326,7 +338,10 @@ struct RecognitionCommand: ParsableCommand {
       "verifiedFixes": .array(r.verifiedFixes.map { .string($0.title) }),
       "experiments": .array(
         r.experiments.map {
-          ["hypothesis": .string($0.hypothesis), "decision": $0.decision.map { .string($0.rawValue) } ?? .null]
+          [
+            "hypothesis": .string($0.hypothesis),
+            "decision": $0.decision.map { .string($0.rawValue) } ?? .null,
+          ]
         }),
       "revisedChecklists": .array(r.revisedChecklists.map { .string($0.description) }),
       "wins": .array(r.wins.map(Exporter.winJSON)),

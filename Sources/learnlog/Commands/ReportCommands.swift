@@ -6,7 +6,7 @@ import LearningLog
 struct PatternsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "patterns", abstract: "Repeating failure patterns and their escalation step.",
-    discussion: "Example: learnlog patterns --json")
+    discussion: Help.text(examples: "learnlog patterns --json"))
   @OptionGroup var global: GlobalOptions
   @Flag(help: "Print a JSON array.") var json = false
 
@@ -60,7 +60,7 @@ struct TodayCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "today",
     abstract: "The carry-over queue: overdue actions, open reviews, checks due, escalations.",
-    discussion: "Example: learnlog today --json")
+    discussion: Help.text(examples: "learnlog today --json"))
   @OptionGroup var global: GlobalOptions
   @Flag(help: "Print a JSON array.") var json = false
 
@@ -99,7 +99,7 @@ struct StatsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stats",
     abstract: "Learning-health figures, by team and pattern (never by person).",
-    discussion: "Example: learnlog stats --json")
+    discussion: Help.text(examples: "learnlog stats --json"))
   @OptionGroup var global: GlobalOptions
   @Option(help: "How many weeks of incidents per week.") var weeks: Int = 12
   @Flag(help: "Print a JSON object.") var json = false

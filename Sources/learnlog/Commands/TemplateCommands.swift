@@ -13,17 +13,19 @@ func incidentLabel(_ state: LearningState, _ id: String) -> String {
 struct TemplateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "template", abstract: "Review templates: list, show, add and revise them.",
-    discussion: """
-      Team templates keep every revision; reviews name the revision they used. Example:
-        learnlog template revise ops-retro --question "cache-risk:text:What could a cache lose?" --because 3fk2
-      """,
+    discussion: Help.text(
+      "Team templates keep every revision; reviews name the revision they used.",
+      examples: """
+        learnlog template revise ops-retro \\
+          --question "cache-risk:text:What could a cache lose?" --because 3fk2
+        """),
     subcommands: [List.self, Show.self, Add.self, Revise.self])
 
   /// `template list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List every template: built in, then team templates at their latest revision.",
-      discussion: "Example: learnlog template list --json")
+      discussion: Help.text(examples: "learnlog template list --json"))
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON array.") var json = false
 
@@ -67,7 +69,7 @@ struct TemplateCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show a template: its questions, and for a team template every revision.",
-      discussion: "Example: learnlog template show ops-retro --json")
+      discussion: Help.text(examples: "learnlog template show ops-retro --json"))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The template's name.") var name: String
     @Flag(help: "Print a JSON object.") var json = false
@@ -112,10 +114,13 @@ struct TemplateCommand: ParsableCommand {
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Add a team template; prints its name.",
-      discussion: """
-        Each question is KEY:KIND:PROMPT, KIND one of line, text, date or choice=a|b|c. Example:
-          learnlog template add ops-retro --question "expected:text:What was supposed to happen?" --question "root-cause:text:What cause does the outcome tie to?" --team web
-        """)
+      discussion: Help.text(
+        "Each question is KEY:KIND:PROMPT, KIND one of line, text, date or choice=a|b|c.",
+        examples: """
+          learnlog template add ops-retro \\
+            --question "expected:text:What was supposed to happen?" \\
+            --question "root-cause:text:What cause does the outcome tie to?" --team web
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The template's name (lowercase words joined by -).") var name: String
     @Option(name: .customLong("question"), help: "KEY:KIND:PROMPT (repeatable).")
@@ -140,11 +145,16 @@ struct TemplateCommand: ParsableCommand {
   struct Revise: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Revise a team template (a new revision; earlier ones and their answers stay).",
-      discussion: """
-        --question adds a question or replaces the one with its key; --remove drops one.
-        Prints the name and the new revision number. Example:
-          learnlog template revise ops-retro --question "cache-risk:text:What could a cache lose?" --remove changed --because 3fk2
-        """)
+      discussion: Help.text(
+        """
+        Each --question adds a question or replaces the one with its key; each --remove drops \
+        one. Prints the name and the new revision number.
+        """,
+        examples: """
+          learnlog template revise ops-retro \\
+            --question "cache-risk:text:What could a cache lose?" --remove changed \\
+            --because 3fk2
+          """))
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The template's name.") var name: String
     @Option(name: .customLong("question"), help: "KEY:KIND:PROMPT to add or replace (repeatable).")

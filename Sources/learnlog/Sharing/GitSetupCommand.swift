@@ -7,12 +7,14 @@ struct GitSetupCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "git-setup",
     abstract: "Configure .gitattributes and .gitignore for the repository holding the log.",
-    discussion: """
+    discussion: Help.text(
+      """
       Writes `<log> merge=union text eol=lf` to .gitattributes and ignores the lock, backups, \
       temporary files and caches kept beside the log. Commits nothing; running it again \
       changes nothing. With --merge-driver, this clone also merges the log through \
       `learnlog merge-driver` (a deduplicated, validated union).
-      """)
+      """,
+      examples: "learnlog git-setup", "learnlog git-setup --merge-driver"))
 
   @OptionGroup var options: SharingOptions
 

@@ -7,11 +7,13 @@ struct SyncCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync",
     abstract: "Commit the log, pull with a merge and push.",
-    discussion: """
+    discussion: Help.text(
+      """
       Commits only the log (and .gitattributes/.gitignore when they changed) with a message \
       that counts the new events, runs `git pull --no-rebase --no-edit`, checks the merged \
       log, and pushes. Stops at the first git error. Private notes never enter the repository.
-      """)
+      """,
+      examples: "learnlog sync"))
 
   @OptionGroup var options: SharingOptions
 

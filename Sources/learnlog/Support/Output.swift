@@ -148,6 +148,9 @@ enum Out {
   /// Text from the log made safe for a terminal: controls and bidi characters escaped.
   static func clean(_ text: String) -> String { Sanitizer.sanitize(text) }
 
+  /// The terminal cells `text` takes once sanitised.
+  static func width(_ text: String) -> Int { DisplayWidth.of(clean(text)) }
+
   /// A user value quoted in a message: sanitised and cut to ``echoColumns`` with "…".
   static func echo(_ value: String) -> String {
     capped(Sanitizer.sanitize(value), columns: echoColumns)

@@ -88,7 +88,9 @@ struct NewcomerEndToEndTests {
     try app.press("C-e")
     app.expectRow(containing: ".md\"")
     try app.tmuxCommand(["kill-server"])
-    let deadline = Date().addingTimeInterval(10)
+    // A bounded wait, not a speed bar: on the hang-up vim writes its recovery file (and syncs
+    // it) before it exits, which under a full parallel test run can take more than 10 s.
+    let deadline = Date().addingTimeInterval(30)
     while TmuxSession.isRunning(pid), Date() < deadline { usleep(20_000) }
     #expect(!TmuxSession.isRunning(pid), "learnlog kept running after its terminal closed")
     if TmuxSession.isRunning(pid) { kill(pid, SIGKILL) }

@@ -15,11 +15,23 @@ struct CLINewcomerTests {
     let shown = try cli.ok(["incident", "show", id])
     #expect(!shown.contains("^J"), "line breaks printed as ^J:\n\(shown)")
     let lines = shown.split(separator: "\n").map(String.init)
-    for text in ["second line", "cause two", "lesson two"] {
-      let line = try #require(lines.first { $0.contains(text) }, "no line with \(text):\n\(shown)")
-      #expect(line.hasPrefix("    "), "\(text) is not indented under its heading: \(line)")
-      #expect(line.trimmingCharacters(in: .whitespaces) == text)
+    // Each following line starts in the column where the first line's text starts.
+    for (first, next) in [
+      ("first line", "second line"), ("cause one", "cause two"),
+      ("lesson one", "lesson two"),
+    ] {
+      let a = try #require(lines.first { $0.hasSuffix(first) }, "no line with \(first):\n\(shown)")
+      let b = try #require(lines.first { $0.contains(next) }, "no line with \(next):\n\(shown)")
+      #expect(b.trimmingCharacters(in: .whitespaces) == next)
+      #expect(b.hasPrefix(" "), "\(next) is not indented: \(b)")
+      #expect(
+        a.count - first.count == b.count - next.count,
+        "\(next) is not under \(first):\n\(a)\n\(b)")
     }
+    // What the review still needs: one item a line, under its heading.
+    let heading = try #require(lines.firstIndex { $0.hasPrefix("Review missing:") }, "\(shown)")
+    #expect(lines[heading] == "Review missing:")
+    #expect(lines[heading + 1].hasPrefix("  • gap type: "), "\(lines[heading + 1])")
   }
 
   /// Newest first: the day it happened, then the time it was recorded, later first; incidents
@@ -28,14 +40,18 @@ struct CLINewcomerTests {
     let cli = try CLISandbox()
     try cli.ok(["demo"])
     // Imported in one go: four incidents of one day recorded at the same instant.
-    let csv = cli.file("same-day.csv", "title,occurred\nAlpha,2026-01-05\nBravo,2026-01-05\nCharlie,2026-01-05\nDelta,2026-01-05\n")
+    let csv = cli.file(
+      "same-day.csv",
+      "title,occurred\nAlpha,2026-01-05\nBravo,2026-01-05\nCharlie,2026-01-05\nDelta,2026-01-05\n")
     try cli.ok(["import", csv])
     let exported = try #require(
       try cli.run(["export", "--format", "json"]).json() as? [String: Any])
     let incidents = try #require(exported["incidents"] as? [[String: Any]])
     let keyed = incidents.enumerated().map { position, inc in
-      (id: inc["id"] as? String ?? "", occurred: inc["occurred"] as? String ?? "",
-        created: inc["created"] as? String ?? "", position: position)
+      (
+        id: inc["id"] as? String ?? "", occurred: inc["occurred"] as? String ?? "",
+        created: inc["created"] as? String ?? "", position: position
+      )
     }
     let expected = keyed.sorted { a, b in
       if a.occurred != b.occurred { return a.occurred > b.occurred }
@@ -148,7 +164,9 @@ struct CLINewcomerTests {
     }
     #expect(cli.bytes(cli.log) == before)
     // One person, however written, is fine.
-    try cli.ok(["action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01"])
+    try cli.ok([
+      "action", "add", inc, "--title", "t", "--owner", "Lena Ortiz", "--due", "2099-01-01",
+    ])
   }
 
   /// `--search` ignores accents and the shape of quotes, as the app's search does.
@@ -181,12 +199,42 @@ struct CLINewcomerTests {
     ]
     for (given, key) in cases {
       let id = try cli.ok(["incident", "add", "--title", "t", "--pattern", given])
-      let shown = try #require(try cli.run(["incident", "show", id, "--json"]).json() as? [String: Any])
+      let shown = try #require(
+        try cli.run(["incident", "show", id, "--json"]).json() as? [String: Any])
       #expect(shown["patterns"] as? [String] == [key], "\(given)")
     }
     let keys = try #require(try cli.run(["patterns", "--json"]).json() as? [[String: Any]])
       .compactMap { $0["key"] as? String }
     #expect(keys.filter { $0 == "données/perte" }.count == 1, "\(keys)")
+  }
+
+  /// Counts are written as words say them ("1 day", "7 days"), never "day(s)": every read
+  /// command's human output on the demo log (overdue actions, late reviews, checklists).
+  @Test func noCountIsWrittenWithAParenthesisedPlural() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["demo"])
+    let incidents = try #require(
+      try cli.run(["incident", "list", "--json"]).json() as? [[String: Any]]
+    ).compactMap { $0["id"] as? String }
+    let checklists = try #require(
+      try cli.run(["checklist", "list", "--json"]).json() as? [[String: Any]]
+    ).compactMap { $0["name"] as? String }
+    var commands: [[String]] = [
+      ["today"], ["patterns"], ["stats"], ["incident", "list"], ["action", "list"],
+      ["lesson", "list"], ["experiment", "list"], ["template", "list"], ["checklist", "list"],
+      ["recognition"], ["win", "list"], ["check"], ["export", "--format", "markdown"],
+    ]
+    commands += incidents.map { ["incident", "show", $0] }
+    commands += checklists.map { ["checklist", "show", $0] }
+    for arguments in commands {
+      let r = try cli.run(arguments)
+      #expect(r.status == 0, "\(arguments): \(r.stderr)")
+      let text = r.stdout + r.stderr
+      #expect(
+        text.firstMatch(of: /[a-z]\(s\)/) == nil,
+        "learnlog \(arguments.joined(separator: " ")) writes a '(s)' plural")
+    }
+    #expect(commands.count > 20)
   }
 
   // MARK: Where things live
@@ -229,7 +277,7 @@ struct CLINewcomerTests {
     for place in [
       "XDG_DATA_HOME/learnlog/log.jsonl", "XDG_DATA_HOME/learnlog/private",
       "XDG_STATE_HOME/learnlog/drafts", "XDG_CONFIG_HOME/learnlog/writer-id",
-      "XDG_CACHE_HOME/learnlog",
+      "XDG_CACHE_HOME/learnlog", "LEARNLOG_OSC52=1", "LEARNLOG_AUTHOR",
     ] {
       #expect(help.contains(place), "--help does not say \(place)")
     }

@@ -135,6 +135,11 @@ final class TmuxSession {
     }
   }
 
+  /// Starts `command` (a program and its arguments, run as given) in a `width`×`height` pane.
+  convenience init(command: [String], width: Int = 100, height: Int = 30) throws {
+    try self.init(width: width, height: height) { _ in command }
+  }
+
   private init(width: Int, height: Int, command: (URL) throws -> [String]) throws {
     tmux = try #require(TestTools.tmux, "tmux is not installed")
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
@@ -233,6 +238,14 @@ final class TmuxSession {
       while line.last == " " { line.removeLast() }
       return line
     }
+  }
+
+  /// The pane's rows and up to `lines` rows of its history, wrapped rows joined.
+  func history(lines: Int = 3000) -> [String] {
+    guard let output = try? tmuxCommand(["capture-pane", "-p", "-J", "-S", "-\(lines)"]) else {
+      return []
+    }
+    return output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   }
 
   /// Polls the screen until `predicate` holds or `timeout` seconds pass; returns the last screen

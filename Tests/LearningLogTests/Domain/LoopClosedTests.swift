@@ -69,7 +69,7 @@ import Testing
     let items = h.state.today(on: day("2026-03-01")).filter { $0.kind == .reviewIncomplete }
     let c = try #require(items.first { $0.subject == crit })
     #expect(c.day == day("2026-02-22"))
-    #expect(c.detail.contains("7 day(s) overdue (critical: 2 days)"))
+    #expect(c.detail.contains("7 days overdue (critical: 2 days)"))
     #expect(c.detail.contains("schedule a reflection"))
     let l = try #require(items.first { $0.subject == low })
     #expect(l.day == day("2026-03-12"))
@@ -99,7 +99,9 @@ import Testing
       h.state.today(on: day(d)).filter { $0.kind == .reviewScheduled }
     }
     #expect(scheduled("2026-03-01").isEmpty)
-    #expect(scheduled("2026-03-03").first?.detail == "review on 2026-03-06, facilitator kim, with sam, ana")
+    #expect(
+      scheduled("2026-03-03").first?.detail
+        == "review on 2026-03-06, facilitator kim, with sam, ana")
     #expect(scheduled("2026-04-01").count == 1)
     #expect(h.state.todayCount(on: day("2026-04-01")) == h.state.today(on: day("2026-04-01")).count)
     let review = try #require(h.state.today(on: day("2026-03-01")).first { $0.subject == i })

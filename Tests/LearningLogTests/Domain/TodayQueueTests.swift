@@ -263,7 +263,7 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
       let due = inc.occurred.adding(days: limit)
       var note =
         due < d
-        ? "; \(due.days(to: d)) day(s) overdue (\(inc.severity.rawValue): \(limit) days)"
+        ? "; \(counted(due.days(to: d), "day")) overdue (\(inc.severity.rawValue): \(limit) days)"
         : "; due \(due) (\(inc.severity.rawValue): \(limit) days)"
       if let c = s.reviewSchedules[inc.id] {
         note += "; scheduled \(c.on)"
@@ -323,7 +323,8 @@ private func referenceToday(_ s: LearningState, on d: Day) -> [TodayItem] {
     if !c.facilitator.isEmpty { detail += ", facilitator \(c.facilitator)" }
     if !c.participants.isEmpty { detail += ", with " + c.participants.joined(separator: ", ") }
     items.append(
-      TodayItem(kind: .reviewScheduled, subject: inc.id, title: inc.title, day: c.on, detail: detail))
+      TodayItem(
+        kind: .reviewScheduled, subject: inc.id, title: inc.title, day: c.on, detail: detail))
   }
   // Kind, then day; the order found among equals (insertion sort is stable).
   let rank = Dictionary(uniqueKeysWithValues: TodayKind.allCases.enumerated().map { ($1, $0) })

@@ -62,8 +62,10 @@ extension LearningState {
       reviews.append(
         TodayItem(
           kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i), day: due,
-          detail: detail + reviewDueNote(id, severity: incidents.stored.values[i].severity,
-            due: due, on: day)))
+          detail: detail
+            + reviewDueNote(
+              id, severity: incidents.stored.values[i].severity,
+              due: due, on: day)))
     }
     var checks: [TodayItem] = []
     for id in experimentOrder {
@@ -224,12 +226,12 @@ extension LearningState {
     return c
   }
 
-  /// "; due 2026-03-04 (high: 5 days)" or "; 3 day(s) overdue (…)", and the schedule.
+  /// "; due 2026-03-04 (high: 5 days)" or "; 3 days overdue (…)", and the schedule.
   func reviewDueNote(_ id: String, severity: Severity, due: Day, on day: Day) -> String {
     let limit = "\(severity.rawValue): \(policy.reviewDueDays.days(severity)) days"
     var note =
       due < day
-      ? "; \(due.days(to: day)) day(s) overdue (\(limit))" : "; due \(due) (\(limit))"
+      ? "; \(counted(due.days(to: day), "day")) overdue (\(limit))" : "; due \(due) (\(limit))"
     if let c = reviewSchedules[id] {
       note += "; scheduled \(c.on)"
     } else if severity >= .high {

@@ -95,7 +95,10 @@ extension LearningState {
       let severity: Severity? = b.choice("severity", default: .medium)
       let status: IncidentStatus? = b.choice("status", default: .open)
       guard b.missing.isEmpty, let kind, let severity, let status, !r.entity.isEmpty else {
-        problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+        problem(
+          r,
+          "missing or wrong \(b.missing.count == 1 ? "field" : "fields") \(b.missing.joined(separator: ", "))"
+        )
         return
       }
       guard !incidents.contains(r.entity) else {
@@ -143,7 +146,10 @@ extension LearningState {
       let title = b.required("title")
       let type: ActionType? = b.choice("type", default: .prevent)
       guard b.missing.isEmpty, let type, !r.entity.isEmpty else {
-        return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+        return problem(
+          r,
+          "missing or wrong \(b.missing.count == 1 ? "field" : "fields") \(b.missing.joined(separator: ", "))"
+        )
       }
       guard !actions.contains(r.entity) else { return problem(r, "action already exists") }
       actions[r.entity] = Action(
@@ -270,7 +276,10 @@ extension LearningState {
       let text = b.required("text")
       let gap: FactorGap? = b.choice("gap")
       guard b.missing.isEmpty, let gap, !r.entity.isEmpty else {
-        return problem(r, "missing or wrong field(s) \(b.missing.joined(separator: ", "))")
+        return problem(
+          r,
+          "missing or wrong \(b.missing.count == 1 ? "field" : "fields") \(b.missing.joined(separator: ", "))"
+        )
       }
       guard factors[r.entity] == nil else { return problem(r, "factor already exists") }
       factors[r.entity] = ContributingFactor(

@@ -102,7 +102,7 @@ extension BoardScreen {
       let a = list[row / cardRows]
       switch row % cardRows {
       case 0, 1: return cardTitle(a, line: row % cardRows, width: width, today: today, theme: theme)
-      default: return cardDetail(a, context: context)
+      default: return cardDetail(a, context: context, width: width)
       }
     }
     let drawArea = Rect(x: area.x, y: area.y, width: area.width, height: height)
@@ -133,7 +133,11 @@ extension BoardScreen {
     return Line(text, style: style)
   }
 
-  static func cardDetail(_ a: LearningLog.Action, context: ViewContext) -> Line {
+  /// A card's meta line: what is due or owed, the owner, the state, and last the action's id.
+  ///
+  /// When the line is wider than `width`, the words before the id are cut (marked "…") so the
+  /// id, the name messages and the command line use, always shows.
+  static func cardDetail(_ a: LearningLog.Action, context: ViewContext, width: Int? = nil) -> Line {
     let today = context.today
     var spans: [Span] = [Span(" ")]
     if let mark = context.logMark(a.id) { spans.append(mark) }
@@ -179,8 +183,21 @@ extension BoardScreen {
     }
     // The action's own id (the one messages and the command line name it by); Enter opens
     // its incident.
-    spans.append(Span(" " + context.shortID(a.id), style: context.theme.dim))
-    return Line(spans)
+    let id = Span(" " + context.shortID(a.id), style: context.theme.dim)
+    guard let width, Line(spans + [id]).displayWidth > width else { return Line(spans + [id]) }
+    var room = max(0, width - id.text.displayWidth - 1)
+    var cut: [Span] = []
+    for span in spans {
+      let w = span.text.displayWidth
+      if w <= room {
+        cut.append(span)
+        room -= w
+      } else {
+        cut.append(Span(span.text.truncated(toWidth: room, ellipsis: "") + "…", style: span.style))
+        break
+      }
+    }
+    return Line(cut + [id])
   }
 
   static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }

@@ -117,6 +117,8 @@ public enum BoardScreen: AppScreen {
     case retire
     /// Open the selected action's incident.
     case openIncident
+    /// Copy the selected action's id (`y`).
+    case copyID
     case toggleDropped, toggleOverdue
     /// Open a filter prompt.
     case editFilter(FilterField)
@@ -182,6 +184,9 @@ public enum BoardScreen: AppScreen {
         keys: [.char("O")], help: "overdue only (toggle)", action: .toggleOverdue, hint: "overdue"),
       KeyBinding(keys: [.char("D")], help: "show dropped (toggle)", action: .toggleDropped),
       KeyBinding(keys: [.char("c")], help: "clear filters", action: .clearFilters),
+      KeyBinding(
+        keys: [.char("y")], help: "copy the action's id (clipboard: LEARNLOG_OSC52=1)",
+        action: .copyID),
     ])
 
   /// Keys of a filter prompt (typing edits it).
@@ -365,15 +370,18 @@ public enum BoardScreen: AppScreen {
       case .open, .doing:
         state.follow = a.id
         return [.perform(.finishAction(a.id), purpose: "mark action done")]
-      case .done: return [.status("\(named(a, context)) is already done; v verifies whether it worked")]
-      case .dropped: return [.status("error: \(named(a, context)) is dropped; it cannot be marked done")]
+      case .done:
+        return [.status("\(named(a, context)) is already done; v verifies whether it worked")]
+      case .dropped:
+        return [.status("error: \(named(a, context)) is dropped; it cannot be marked done")]
       }
     case .start:
       guard let a = selectedAction(state, context: context) else { return noCard }
       guard a.status == .open else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only an open action can be started")
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open action can be started"
+          )
         ]
       }
       state.follow = a.id
@@ -404,7 +412,8 @@ public enum BoardScreen: AppScreen {
       guard a.status == .open || a.status == .doing else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only an open or doing action can be dropped")
+            "error: \(named(a, context)) is \(a.status.rawValue); only an open or doing action can be dropped"
+          )
         ]
       }
       state.dialog = .drop(actionID: a.id, reason: TextEditState(), error: nil)
@@ -414,7 +423,8 @@ public enum BoardScreen: AppScreen {
       guard a.status == .done else {
         return [
           .status(
-            "error: \(named(a, context)) is \(a.status.rawValue); only a done action can be verified (x marks it done)")
+            "error: \(named(a, context)) is \(a.status.rawValue); only a done action can be verified (x marks it done)"
+          )
         ]
       }
       state.dialog = .verify(VerifyForm(actionID: a.id))
@@ -431,6 +441,9 @@ public enum BoardScreen: AppScreen {
     case .openIncident:
       guard let a = selectedAction(state, context: context) else { return noCard }
       return [.show(.incident(a.incident))]
+    case .copyID:
+      guard let a = selectedAction(state, context: context) else { return noCard }
+      return [.run(.copy(a.id, label: "action \(context.shortID(a.id))"))]
     case .toggleDropped:
       state.showDropped.toggle()
       if !state.showDropped, state.column == .dropped { state.column = .done }
