@@ -1,3 +1,4 @@
+import CNcursesw
 import CursesBackend
 import Glibc
 import TerminalUI
@@ -100,9 +101,17 @@ import Testing
     var buffer = ScreenBuffer(size: terminal.size)
     buffer[3, 3] = Cell("k")
     terminal.draw(buffer, cursor: nil)
+    // Something else writes over the screen behind the program's back (a garbled terminal).
+    _ = mvwaddch(ll_stdscr(), 3, 3, chtype(UInt8(ascii: "X")))
+    _ = mvwaddch(ll_stdscr(), 0, 0, chtype(UInt8(ascii: "Y")))
+    // The same frame again sends only what changed since the last one: nothing, so the garbage
+    // stays (what Ctrl-L is for).
+    terminal.draw(buffer, cursor: nil)
+    #expect(terminal.cellOnScreen(x: 3, y: 3)?.text == "X")
     terminal.redrawAll()
     terminal.draw(buffer, cursor: nil)
     #expect(terminal.cellOnScreen(x: 3, y: 3)?.text == "k")
+    #expect(terminal.cellOnScreen(x: 0, y: 0)?.text == " ")
   }
 
   @Test func noColorTurnsColoursIntoAttributes() throws {
