@@ -329,7 +329,8 @@ enum FormRenderer {
   /// adds), or nil.
   static func nextSuggestion(_ f: ActiveForm, domain: LearningState) -> String? {
     nextSuggestion(
-      f, among: domain.suggestPatterns(for: suggestionDraft(f, domain: domain), limit: 3).map(\.key))
+      f, among: domain.suggestPatterns(for: suggestionDraft(f, domain: domain), limit: 3).map(\.key)
+    )
   }
 
   /// The first of `keys` the form's patterns field does not hold yet, or nil.

@@ -2,7 +2,7 @@ import Foundation
 import LearningLog
 import TerminalUI
 
-/// Runs the root's effects against a log session, the draft store and the editor, and turns
+/// Runs the root's effects against the app log, the draft store and the editor, and turns
 /// every result (and every failure) into actions, so nothing fails silently.
 ///
 /// Drafts are written off the keystroke path: a typed change is kept in memory (and handed,
@@ -11,7 +11,7 @@ import TerminalUI
 /// draft comes, or on ``flushDrafts()`` at exit. Never one write (and fsync) per key.
 public final class EffectRunner {
   /// The log.
-  public let session: any LogSession
+  public let appLog: any AppLog
   /// Where drafts are kept (nil: drafts are not kept).
   public let drafts: DraftStore?
   /// Edits a text in `$EDITOR` (the real one suspends the terminal).
@@ -30,13 +30,13 @@ public final class EffectRunner {
   /// The draft typed and not yet written, its bytes, and since when it waits.
   private var pending: (key: String, bytes: [UInt8], since: UInt64)?
 
-  /// A runner over `session`.
+  /// A runner over `appLog`.
   public init(
-    session: any LogSession, drafts: DraftStore?,
+    appLog: any AppLog, drafts: DraftStore?,
     editText: @escaping (String) throws -> String = { $0 },
     repaint: @escaping () -> Void = {}
   ) {
-    self.session = session
+    self.appLog = appLog
     self.drafts = drafts
     self.editText = editText
     self.repaint = repaint
@@ -52,9 +52,9 @@ public final class EffectRunner {
       // An idle tick: the draft typed so far goes to disk.
       let flushed = flushDrafts()
       do {
-        guard try session.refresh() else { return flushed }
-        return flushed + [.logChanged(session.state)]
-          + (session.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
+        guard try appLog.refresh() else { return flushed }
+        return flushed + [.logChanged(appLog.state)]
+          + (appLog.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
       } catch {
         return flushed + [.setStatus("error: cannot read the log: \(describe(error))")]
       }
@@ -71,10 +71,10 @@ public final class EffectRunner {
     case .performAll(let commands, let purpose): return perform(commands, purpose: purpose)
     case .loadDemo:
       do {
-        try session.loadDemo()
+        try appLog.loadDemo()
         return [
-          .logChanged(session.state),
-          .setStatus("demo data loaded: \(session.state.incidents.count) incidents"),
+          .logChanged(appLog.state),
+          .setStatus("demo data loaded: \(appLog.state.incidents.count) incidents"),
         ]
       } catch {
         return [.setStatus("error: demo not loaded: \(describe(error))")]
@@ -100,7 +100,7 @@ public final class EffectRunner {
       }
     case .openPrivateSpace:
       do {
-        return [.showPrivateSpace(try session.privateNotes())]
+        return [.showPrivateSpace(try appLog.privateNotes())]
       } catch {
         return [.setStatus("error: cannot read your private notes: \(describe(error))")]
       }
@@ -112,13 +112,13 @@ extension EffectRunner {
   /// Appends `commands` in one write and reports the new state, or why nothing was saved.
   func perform(_ commands: [Command], purpose: String) -> [AppAction] {
     do {
-      let plan = try session.perform(commands)
-      return [.logChanged(session.state), .performed(purpose: purpose, createdID: plan.createdID)]
+      let plan = try appLog.perform(commands)
+      return [.logChanged(appLog.state), .performed(purpose: purpose, createdID: plan.createdID)]
     } catch {
       let failed = AppAction.performFailed(
         purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
-      // A failed write that stops the session's writes shows in the status line from now on.
-      if let why = session.readOnlyReason { return [failed, .becameReadOnly(why)] }
+      // A failed write that stops the log's writes for the rest of the process shows in the status line from now on.
+      if let why = appLog.readOnlyReason { return [failed, .becameReadOnly(why)] }
       return [failed]
     }
   }
@@ -173,14 +173,14 @@ func describe(_ error: any Error) -> String {
 }
 
 extension AppState {
-  /// The app at start on `session`'s log, on `today`, offering the drafts `runner` finds.
+  /// The app at start on `appLog`, on `today`, offering the drafts `runner` finds.
   public init(
-    session: any LogSession, today: Day, theme: Theme, size: Size, drafts: [FormDraft]
+    appLog: any AppLog, today: Day, theme: Theme, size: Size, drafts: [FormDraft]
   ) {
     self.init(
-      context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
+      context: ViewContext(domain: appLog.state, today: today, theme: theme), size: size,
       drafts: drafts)
-    readOnly = session.readOnlyReason
-    context.logs = session.logLabels
+    readOnly = appLog.readOnlyReason
+    context.logs = appLog.logLabels
   }
 }

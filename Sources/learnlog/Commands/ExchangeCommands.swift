@@ -56,12 +56,12 @@ struct ExportCommand: ParsableCommand {
             logPath: logPath, environment: ProcessInfo.processInfo.environment))
       }
     }
-    let logs = try Session.openAll(global)
+    let logs = try Invocation.openAll(global)
     if logs.isSeveral && includePrivate {
       throw CLIError(
         message: "--include-private works with one log only; drop it or pass one --file")
     }
-    let today = Session.today
+    let today = Invocation.today
     let records = logs.workspaces.reduce(0) { $0 + $1.store.records.count }
     let progress = Progress("export", total: records)
     progress.step("read \(records) records")
@@ -87,7 +87,7 @@ struct ExportCommand: ParsableCommand {
       text = Exporter.markdown(
         state, team: team, since: sinceDay, until: today,
         logs: logs.isSeveral ? logs.marks : nil)
-    case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now)
+    case .ics: text = CalendarExport.ics(state, team: team, since: sinceDay, now: Invocation.now)
     }
     progress.finish("\(state.incidentList.count) incidents, \(state.actionList.count) actions")
     if let output {
@@ -197,8 +197,8 @@ struct ImportCommand: ParsableCommand {
     // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
     let progress = Progress("import", total: data.count / 200)
     progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
-    let ws = try Session.open(global)
-    let context = Session.context(logPath: ws.path)
+    let ws = try Invocation.open(global)
+    let context = Invocation.context(logPath: ws.path)
     var skipped = 0
     var created: Int?
     let report: ExternalImport.ProgressReport = { done, total in

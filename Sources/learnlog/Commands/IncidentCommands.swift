@@ -85,7 +85,7 @@ struct IncidentCommand: ParsableCommand {
     @Option(help: "When it happened, YYYY-MM-DD (default today).") var occurred: String?
 
     func run() throws {
-      try Session.performAdd(
+      try Invocation.performAdd(
         global,
         .addIncident(
           NewIncident(
@@ -121,7 +121,7 @@ struct IncidentCommand: ParsableCommand {
       }
       // A table needs no review answers: opened lazily, they are never decoded. JSON holds
       // them and each incident's review status, so it decodes everything at once.
-      let logs = try Session.openAll(global, lazy: !json)
+      let logs = try Invocation.openAll(global, lazy: !json)
       let state = logs.state
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
@@ -145,12 +145,12 @@ struct IncidentCommand: ParsableCommand {
             } ?? true)
         }).newestFirst(limit: limit)
       // Freeing a hundred thousand incidents at exit would cost more than listing them.
-      Session.keepUntilExit(all)
+      Invocation.keepUntilExit(all)
       if json {
         let reviews = state.reviewStatuses(of: list)
         Out.jsonArray(zip(list, reviews)) { inc, review in
           logs.isSeveral
-            ? Session.marked(Exporter.incidentJSON(inc, review: review), log: logs.label(inc.id))
+            ? Invocation.marked(Exporter.incidentJSON(inc, review: review), log: logs.label(inc.id))
             : Exporter.incidentJSON(inc, review: review)
         }
         return
@@ -187,7 +187,7 @@ struct IncidentCommand: ParsableCommand {
 
     func run() throws {
       // Lazily: one incident, its actions and its patterns' incidents are all it reads.
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let iid = try state.resolve(id, .incident)
       guard let inc = state.incidents[iid] else {
@@ -282,13 +282,16 @@ struct IncidentCommand: ParsableCommand {
           Out.line("    criteria  \(Out.clean(e.criteria))")
           Out.line("    check     \(e.check?.description ?? "")")
           if let d = e.decision {
-            Out.line("    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
+            Out.line(
+              "    decided   \(d.rawValue)\(e.result.isEmpty ? "" : ": " + Out.clean(e.result))")
           }
         }
       }
       if let s = state.reviewSchedules[iid] {
         Out.line()
-        Out.line([("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil)])
+        Out.line([
+          ("Review scheduled", .bold), (" " + Out.clean(LearningState.scheduleDetail(s)), nil),
+        ])
       }
       let lessons = state.lessonList.filter { $0.incidents.contains(iid) }
       if !lessons.isEmpty {
@@ -333,7 +336,9 @@ struct IncidentCommand: ParsableCommand {
   /// " (mitigation until D)" or " (retired: revert — reason)" for a temporary mitigation.
   static func mitigationNote(_ a: Action) -> String {
     guard a.type == .mitigate, let u = a.until else { return "" }
-    if let r = a.retirement { return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))" }
+    if let r = a.retirement {
+      return " (mitigation until \(u), retired: \(r.decision.rawValue) — \(r.reason))"
+    }
     return " (mitigation until \(u))"
   }
 
@@ -351,7 +356,8 @@ struct IncidentCommand: ParsableCommand {
     @Argument(help: "The new value.") var value: String
 
     func run() throws {
-      _ = try Session.perform(global, .setIncidentField(incident: id, field: field, value: value))
+      _ = try Invocation.perform(
+        global, .setIncidentField(incident: id, field: field, value: value))
     }
   }
 }
@@ -389,7 +395,7 @@ struct ReviewCommand: ParsableCommand {
         key: parts[0].trimmingCharacters(in: .whitespaces),
         value: parts.count > 1 ? String(parts[1]) : "")
     }
-    let (ws, plan) = try Session.perform(
+    let (ws, plan) = try Invocation.perform(
       global, .review(incident: id, template: template, answers: parsed))
     for a in parsed { BlameWarning.check("--answer \(a.key)", a.value) }
     let iid = try ws.state.resolve(id, .incident)
@@ -440,7 +446,7 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
       let note = try text.flatMap { $0 == "-" ? nil : $0 } ?? Self.readPrivateText()
-      let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: note))
+      let (ws, plan) = try Invocation.perform(global, .addNote(incident: incident, text: note))
       if let id = plan.createdID { Out.line(id) }
       if let store = ws.privateStore { Out.note("saved a private note in \(store.path)") }
     }

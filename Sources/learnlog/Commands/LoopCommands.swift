@@ -14,9 +14,9 @@ extension ExperimentCommand {
 
     func run() throws {
       let wanted = try status.map { try ExperimentStatus.parse($0, field: "--status") }
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
-      let today = Session.today
+      let today = Invocation.today
       let list = state.experimentList.filter {
         wanted == nil || ExperimentStatus.of($0, on: today) == wanted
       }
@@ -52,7 +52,7 @@ extension ExperimentCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let eid = try state.resolve(id, .experiment)
       guard let e = state.experiments[eid] else { throw CLIError(message: "no experiment \(id)") }
@@ -69,7 +69,7 @@ extension ExperimentCommand {
       if let p = e.pattern { fields.append(("pattern", p)) }
       fields += [
         ("change", e.change), ("criteria", e.criteria), ("check", e.check?.description ?? ""),
-        ("status", e.decision?.rawValue ?? ExperimentStatus.of(e, on: Session.today).rawValue),
+        ("status", e.decision?.rawValue ?? ExperimentStatus.of(e, on: Invocation.today).rawValue),
         ("result", e.result), ("by", e.createdBy),
       ]
       for (k, v) in fields where !v.isEmpty {
@@ -102,7 +102,7 @@ extension NoteCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = try ws.stateWithPrivate()
       let list = state.noteList
       if json {
@@ -135,7 +135,7 @@ extension NoteCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = try ws.stateWithPrivate()
       let nid = try state.resolve(id, .note)
       guard let n = state.notes[nid] else { throw CLIError(message: "no note \(id)") }
@@ -177,7 +177,7 @@ extension ActionCommand {
     @Option(help: "Why.") var reason: String
 
     func run() throws {
-      _ = try Session.perform(global, .retireAction(action, decision: decision, reason: reason))
+      _ = try Invocation.perform(global, .retireAction(action, decision: decision, reason: reason))
     }
   }
 }
@@ -201,7 +201,7 @@ extension ReviewCommand {
     var participants: [String] = []
 
     func run() throws {
-      _ = try Session.perform(
+      _ = try Invocation.perform(
         global,
         .scheduleReview(
           NewReviewSchedule(
@@ -221,7 +221,8 @@ struct WinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Record a win; prints its id.",
       discussion:
-        "Example: learnlog win add --title \"Zero-downtime migration\" --team web --by sam --by ana")
+        "Example: learnlog win add --title \"Zero-downtime migration\" --team web --by sam --by ana"
+    )
     @OptionGroup var global: GlobalOptions
     @Option(help: "What went right.") var title: String
     @Option(help: "The team.") var team: String = ""
@@ -229,7 +230,7 @@ struct WinCommand: ParsableCommand {
     var people: [String] = []
 
     func run() throws {
-      try Session.performAdd(global, .addWin(NewWin(title: title, team: team, people: people)))
+      try Invocation.performAdd(global, .addWin(NewWin(title: title, team: team, people: people)))
     }
   }
 
@@ -241,7 +242,7 @@ struct WinCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let list = ws.state.winList.reversed()
       if json {
         Out.json(.array(list.map(Exporter.winJSON)))
@@ -267,7 +268,8 @@ struct WinCommand: ParsableCommand {
 struct RecognitionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "recognition",
-    abstract: "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
+    abstract:
+      "Each person's learning (lessons, verified fixes, experiments, revised checklists) beside their wins.",
     discussion: """
       Never failures, never counts of incidents, never a ranking: people are listed by name.
       Example: learnlog recognition --person sam --json
@@ -277,7 +279,7 @@ struct RecognitionCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let ws = try Session.open(global, lazy: true)
+    let ws = try Invocation.open(global, lazy: true)
     let state = ws.state.materialized()
     let people = person.map { [$0] } ?? state.recognisedPeople
     let all = people.map { state.recognition(person: $0) }
@@ -304,7 +306,8 @@ struct RecognitionCommand: ParsableCommand {
         any = true
       }
       for e in r.experiments {
-        Out.line("    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
+        Out.line(
+          "    experiment: \(c(e.hypothesis))\(e.decision.map { " (\($0.rawValue))" } ?? "")")
         any = true
       }
       for l in r.revisedChecklists {
@@ -326,7 +329,10 @@ struct RecognitionCommand: ParsableCommand {
       "verifiedFixes": .array(r.verifiedFixes.map { .string($0.title) }),
       "experiments": .array(
         r.experiments.map {
-          ["hypothesis": .string($0.hypothesis), "decision": $0.decision.map { .string($0.rawValue) } ?? .null]
+          [
+            "hypothesis": .string($0.hypothesis),
+            "decision": $0.decision.map { .string($0.rawValue) } ?? .null,
+          ]
         }),
       "revisedChecklists": .array(r.revisedChecklists.map { .string($0.description) }),
       "wins": .array(r.wins.map(Exporter.winJSON)),

@@ -291,7 +291,8 @@ struct TerminalEndToEndTests {
   let withArgument = try TestTools.run(learnlog, ["list"], withErrors: true)
   #expect(withArgument.status != 0)
   #expect(withArgument.status == 2)
-  #expect(withArgument.output.hasPrefix("error: unknown command 'list'; did you mean 'incident list', "))
+  #expect(
+    withArgument.output.hasPrefix("error: unknown command 'list'; did you mean 'incident list', "))
   for command in [
     "action list", "experiment list", "lesson list", "template list", "checklist list",
     "note list", "win list",
