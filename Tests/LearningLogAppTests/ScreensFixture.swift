@@ -59,13 +59,13 @@ enum ScreensFixture {
   }
 
   /// The text of `effects` when they are exactly one status line (and nothing else), else nil.
-  static func status(_ effects: [AppEffect]) -> String? {
-    guard effects.count == 1, case .status(let text) = effects[0] else { return nil }
+  static func status(_ effects: [ScreenEffect]) -> String? {
+    guard effects.count == 1, case .delegate(.status(let text)) = effects[0] else { return nil }
     return text
   }
 
   /// Whether `effects` are exactly one error line in the status bar (nothing written, no move).
-  static func isError(_ effects: [AppEffect]) -> Bool {
+  static func isError(_ effects: [ScreenEffect]) -> Bool {
     status(effects)?.hasPrefix("error: ") == true
   }
 
