@@ -62,7 +62,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CursesBackendTests",
-      dependencies: ["CursesBackend", "TerminalUI", "TerminalUITesting"]),
+      dependencies: ["CursesBackend", "TerminalUI", "TerminalUITesting", "CNcursesw"]),
     .testTarget(
       name: "LearningLogAppTests",
       dependencies: [

@@ -140,8 +140,7 @@ public final class CursesTerminal: TerminalBackend {
       _ = use_default_colors()
       colorCount = Int(ll_colors())
     }
-    let support = ColorSupport.detect(
-      hasColors: colorCount > 0, count: colorCount, environment: environment)
+    let support = ColorSupport.detect(environment: environment, terminalColors: colorCount)
     palette = Palette(support: support)
     maxPairs = min(Int(ll_color_pairs()), Int(Int16.max))
 
@@ -352,7 +351,7 @@ public final class CursesTerminal: TerminalBackend {
 
   /// The colour pair for a style's colours, allocated on first use (0: terminal defaults).
   private func colorPair(for style: Style) -> Int16 {
-    guard case .colors = palette.support else { return 0 }
+    guard palette.colorCount != nil else { return 0 }
     let key = PairKey(
       foreground: palette.colorNumber(style.foreground),
       background: palette.colorNumber(style.background))
@@ -368,7 +367,7 @@ public final class CursesTerminal: TerminalBackend {
 
   private func color(fromNumber number: Int16) -> Color {
     guard number >= 0 else { return .default }
-    if case .colors(let count) = palette.support, count >= 256, number >= 16 {
+    if palette.support == .palette256, number >= 16 {
       return .indexed(UInt8(number))
     }
     return .ansi(UInt8(number & 15))

@@ -1,24 +1,5 @@
 import TerminalUI
 
-/// How the terminal shows colour: none, or a palette of 8, 16 or 256 colours.
-public enum ColorSupport: Hashable, Sendable {
-  /// No colour (the terminal has none, or NO_COLOR is set): colours become attributes.
-  case monochrome
-  /// A palette of `count` colours (8, 16, 256 or more).
-  case colors(count: Int)
-
-  /// What to use, given whether the terminal has colours, how many, and the environment.
-  ///
-  /// NO_COLOR set to any non-empty value turns colour off (https://no-color.org).
-  public static func detect(hasColors: Bool, count: Int, environment: [String: String])
-    -> ColorSupport
-  {
-    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .monochrome }
-    guard hasColors, count >= 8 else { return .monochrome }
-    return .colors(count: count)
-  }
-}
-
 /// Maps `Style`s onto what the terminal can show; pure, so it is tested without a terminal.
 public struct Palette: Hashable, Sendable {
   /// The terminal's colour support.
@@ -27,12 +8,22 @@ public struct Palette: Hashable, Sendable {
   /// A palette for `support`.
   public init(support: ColorSupport) { self.support = support }
 
+  /// How many colours the terminal has, nil without colour.
+  public var colorCount: Int? {
+    switch support {
+    case .monochrome: return nil
+    case .ansi8: return 8
+    case .ansi16: return 16
+    case .palette256: return 256
+    }
+  }
+
   /// The curses colour number for `color`: -1 is the terminal's default.
   ///
   /// Bright ANSI colours fall back to their normal colour on 8-colour terminals (the style gains
   /// bold instead, see `attributes(for:)`); 256-colour indices fall back to the nearest ANSI colour.
   public func colorNumber(_ color: Color) -> Int16 {
-    guard case .colors(let count) = support else { return -1 }
+    guard let count = colorCount else { return -1 }
     switch color {
     case .default: return -1
     case .ansi(let n):
@@ -53,8 +44,10 @@ public struct Palette: Hashable, Sendable {
     case .monochrome:
       if style.background != .default { result.insert(.reverse) }
       if style.foreground != .default, style.background == .default { result.insert(.bold) }
-    case .colors(let count):
-      if count < 16, isBright(style.foreground) { result.insert(.bold) }
+    case .ansi8:
+      if isBright(style.foreground) { result.insert(.bold) }
+    case .ansi16, .palette256:
+      break
     }
     return result
   }

@@ -14,7 +14,8 @@ public func expectGolden(
   _ buffer: ScreenBuffer, named name: String, filePath: String = #filePath,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  compareGolden(goldenLines(buffer), named: name, filePath: filePath, sourceLocation: sourceLocation)
+  compareGolden(
+    goldenLines(buffer), named: name, filePath: filePath, sourceLocation: sourceLocation)
 }
 
 /// Compares text lines alone with a golden text file; prefer the ``ScreenBuffer`` form, which

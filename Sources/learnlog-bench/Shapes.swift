@@ -193,11 +193,11 @@ struct ShapeBench {
     init(drafts: String) throws {
       try? FileManager.default.removeItem(atPath: drafts)
       let today = Day(year: 2026, month: 11, day: 25) ?? Day(ordinal: 0)
-      let session = try InMemorySession.demo(today: today)
+      let appLog = try InMemoryAppLog.demo(today: today)
       let runner = EffectRunner(
-        session: session, drafts: DraftStore(directory: URL(fileURLWithPath: drafts)))
+        appLog: appLog, drafts: DraftStore(directory: URL(fileURLWithPath: drafts)))
       program = Program(model: model, tickMilliseconds: 500) { runner.run($0) }
-      state = AppState(session: session, today: today, theme: .monochrome, size: size, drafts: [])
+      state = AppState(appLog: appLog, today: today, theme: .monochrome, size: size, drafts: [])
       press(KeyEvent(.character("2")))
       press(KeyEvent(.character("r")))
       guard state.form != nil else { throw BenchError("the review form did not open") }

@@ -5,6 +5,7 @@
 // Usage: learnlog-tui-demo [--crash-on CHARACTER] [--stall-on CHARACTER] [--run COMMAND]
 //   --crash-on X   stop with a runtime trap when X is typed (tests the terminal restore on crashes)
 //   --stall-on X   stop reading input for 3 seconds when X is typed (tests signals while busy)
+//   --stall-mark P create the file P when a stall is over
 //   --run COMMAND  Ctrl-E leaves full screen, runs COMMAND with sh, and comes back
 
 import CursesBackend
@@ -144,6 +145,7 @@ func runShell(_ command: String) -> Int32 {
 
 var crashCharacter: Character?
 var stallCharacter: Character?
+var stallMark: String?
 var outsideCommand: String?
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 while let option = arguments.popFirst() {
@@ -152,6 +154,7 @@ while let option = arguments.popFirst() {
   case "--run": outsideCommand = argument
   case "--crash-on": crashCharacter = value
   case "--stall-on": stallCharacter = value
+  case "--stall-mark": stallMark = argument
   default:
     FileHandle.standardError.write(Data("error: unknown option \(option)\n".utf8))
     exit(64)
@@ -190,6 +193,8 @@ while true {
       // a loop, since a signal cuts a single sleep short).
       let end = Date().addingTimeInterval(3)
       while Date() < end { usleep(50_000) }
+      // The stall is over: tests read this file to order a signal's effect against it.
+      if let stallMark { FileManager.default.createFile(atPath: stallMark, contents: Data()) }
     }
     _ = field.handle(key)
   case .paste(let text):

@@ -34,7 +34,7 @@ func runApp(logPaths: [String]) throws {
   defer { terminal.shutdown() }
   let privateStore = PrivateStore(
     directory: PrivateStore.defaultDirectory(environment: environment))
-  let session: any LogSession
+  let appLog: any AppLog
   let logPath = logPaths.first ?? ""
   if logPaths.count > 1 {
     // Each log through its own snapshot, read-only; a missing one is an error, never created.
@@ -47,7 +47,7 @@ func runApp(logPaths: [String]) throws {
           terminal.draw(openingScreen(p, logPath: path, size: terminal.size), cursor: nil)
         })
     }
-    session = UnionSession(union: union)
+    appLog = UnionAppLog(union: union)
   } else if FileManager.default.fileExists(atPath: logPath) {
     // Through the snapshot cache: a large log opens from its snapshot plus the new lines.
     // A first open (no snapshot yet) takes seconds: the screen says how far it is.
@@ -57,28 +57,24 @@ func runApp(logPaths: [String]) throws {
         guard p.isWorthShowing else { return }
         terminal.draw(openingScreen(p, logPath: logPath, size: terminal.size), cursor: nil)
       })
-    let one = StoreSession(store: store, state: state, privateStore: privateStore)
+    let one = FileAppLog(store: store, state: state, privateStore: privateStore)
     // Every record the app writes names its author, as the command line's do.
     one.author = Authorship.resolve(
       environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
-    session = one
+    appLog = one
   } else {
-    let one = StoreSession(store: try LogStore.create(path: logPath), privateStore: privateStore)
+    let one = FileAppLog(store: try LogStore.create(path: logPath), privateStore: privateStore)
     one.author = Authorship.resolve(
       environment: environment, directory: (logPath as NSString).deletingLastPathComponent)
-    session = one
+    appLog = one
   }
-  let support: TerminalUI.ColorSupport
-  switch terminal.palette.support {
-  case .monochrome: support = .monochrome
-  case .colors(let count): support = count >= 256 ? .palette256 : .ansi8
-  }
+  let support = terminal.palette.support
   let editor = ExternalEditor.fromEnvironment(environment) { body in
     terminal.withFullScreenSuspended(body)
   }
   let drafts = DraftStore.standard(environment: environment)
   let runner = EffectRunner(
-    session: session, drafts: drafts,
+    appLog: appLog, drafts: drafts,
     editText: { try editor.edit($0) }, repaint: { terminal.redrawAll() })
   // `y` copies an id with OSC 52 only when asked to (LEARNLOG_OSC52=1).
   if Clipboard.isEnabled(environment) {
@@ -98,7 +94,7 @@ func runApp(logPaths: [String]) throws {
     directory: report.directory, path: report.path,
     line: "learnlog: crashed; the report is in \(Sanitizer.sanitize(report.path))\n")
   let state = AppState(
-    session: session, today: Day(date: Date()), theme: .standard(support), size: terminal.size,
+    appLog: appLog, today: Day(date: Date()), theme: .standard(support), size: terminal.size,
     // A draft belongs to one log: none is offered while several are read.
     drafts: logPaths.count > 1 ? [] : runner.pendingDrafts())
   let program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }

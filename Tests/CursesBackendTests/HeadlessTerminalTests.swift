@@ -1,3 +1,4 @@
+import CNcursesw
 import CursesBackend
 import Glibc
 import TerminalUI
@@ -18,7 +19,7 @@ import Testing
     let terminal = try makeTerminal(Size(width: 33, height: 7))
     defer { terminal.shutdown() }
     #expect(terminal.size == Size(width: 33, height: 7))
-    #expect(terminal.palette.support == .colors(count: 256))
+    #expect(terminal.palette.support == .palette256)
   }
 
   @Test func roundTripsTextWideCharactersAttributesAndColours() throws {
@@ -100,9 +101,17 @@ import Testing
     var buffer = ScreenBuffer(size: terminal.size)
     buffer[3, 3] = Cell("k")
     terminal.draw(buffer, cursor: nil)
+    // Something else writes over the screen behind the program's back (a garbled terminal).
+    _ = mvwaddch(ll_stdscr(), 3, 3, chtype(UInt8(ascii: "X")))
+    _ = mvwaddch(ll_stdscr(), 0, 0, chtype(UInt8(ascii: "Y")))
+    // The same frame again sends only what changed since the last one: nothing, so the garbage
+    // stays (what Ctrl-L is for).
+    terminal.draw(buffer, cursor: nil)
+    #expect(terminal.cellOnScreen(x: 3, y: 3)?.text == "X")
     terminal.redrawAll()
     terminal.draw(buffer, cursor: nil)
     #expect(terminal.cellOnScreen(x: 3, y: 3)?.text == "k")
+    #expect(terminal.cellOnScreen(x: 0, y: 0)?.text == " ")
   }
 
   @Test func noColorTurnsColoursIntoAttributes() throws {
@@ -196,9 +205,9 @@ import Testing
 }
 
 @Test func paletteMapsColoursToWhatTheTerminalHas() {
-  let full = Palette(support: .colors(count: 256))
-  let sixteen = Palette(support: .colors(count: 16))
-  let eight = Palette(support: .colors(count: 8))
+  let full = Palette(support: .palette256)
+  let sixteen = Palette(support: .ansi16)
+  let eight = Palette(support: .ansi8)
   #expect(full.colorNumber(.default) == -1)
   #expect(full.colorNumber(.indexed(208)) == 208)
   #expect(sixteen.colorNumber(.ansi(9)) == 9)
@@ -217,10 +226,8 @@ import Testing
     mono.attributes(for: Style(background: .blue, attributes: [.underline])) == [
       .reverse, .underline,
     ])
-  #expect(
-    ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": "1"]) == .monochrome)
-  #expect(
-    ColorSupport.detect(hasColors: true, count: 256, environment: ["NO_COLOR": ""])
-      == .colors(count: 256))
-  #expect(ColorSupport.detect(hasColors: false, count: 0, environment: [:]) == .monochrome)
+  #expect(ColorSupport.detect(environment: ["NO_COLOR": "1"], terminalColors: 256) == .monochrome)
+  #expect(ColorSupport.detect(environment: ["NO_COLOR": ""], terminalColors: 256) == .palette256)
+  #expect(ColorSupport.detect(environment: [:], terminalColors: 16) == .ansi16)
+  #expect(ColorSupport.detect(environment: [:], terminalColors: 0) == .monochrome)
 }

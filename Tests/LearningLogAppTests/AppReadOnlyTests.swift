@@ -1,9 +1,9 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 #if canImport(Glibc)
@@ -14,7 +14,7 @@ import Testing
 /// one line, reading as usual; after a failed write, the real reason.
 @Suite struct AppReadOnlyTests {
   /// A demo log on a memory file system, opened as the app opens it, with writes denied.
-  static func readOnlySession(code: Int32) throws -> StoreSession {
+  static func readOnlySession(code: Int32) throws -> FileAppLog {
     let fs = MemoryFileSystem()
     try fs.makeDirectories("/data", permissions: 0o755)
     let writer = try LogStore.create(path: "/data/log.jsonl", fileSystem: fs)
@@ -22,23 +22,23 @@ import Testing
     _ = try writer.append { _ in try DemoData.drafts(today: testToday) }
     fs.deniedWrites = ["/data/": code]
     let (store, state) = try LearningState.load(path: "/data/log.jsonl", fileSystem: fs)
-    return StoreSession(store: store, state: state, privateStore: nil, today: { testToday })
+    return FileAppLog(store: store, state: state, privateStore: nil, today: { testToday })
   }
 
   @Test(arguments: [(EACCES, "Permission denied"), (EROFS, "Read-only file system")])
   func aReadOnlyLogSaysSoAndRefusesEveryChange(code: Int32, reason: String) throws {
-    let session = try Self.readOnlySession(code: code)
-    #expect(session.readOnlyReason == reason)
+    let appLog = try Self.readOnlySession(code: code)
+    #expect(appLog.readOnlyReason == reason)
     let model = AppModel()
-    let runner = EffectRunner(session: session, drafts: nil)
+    let runner = EffectRunner(appLog: appLog, drafts: nil)
     let program = Program(model: model, tickMilliseconds: 500) { runner.run($0) }
     var s = AppState(
-      session: session, today: testToday, theme: .monochrome, size: Size(width: 100, height: 24),
+      appLog: appLog, today: testToday, theme: .monochrome, size: Size(width: 100, height: 24),
       drafts: [])
     #expect(s.readOnly == reason)
     let status = program.frame(for: s, size: s.size).buffer.lines()[22]
     #expect(status.hasPrefix("read-only · "), "\(status)")
-    #expect(session.state.incidentList.count > 0, "reading works")
+    #expect(appLog.state.incidentList.count > 0, "reading works")
     // Every form key of every screen is refused with the same one line; no form opens.
     var refused = 0
     for script in ["2 n", "2 r", "2 a", "2 L", "2 e", "3 n", "4 n"] {
@@ -62,12 +62,12 @@ import Testing
     let store = try LogStore.create(path: "/data/log.jsonl", fileSystem: fs)
     store.writerID = "w"
     _ = try store.append { _ in try DemoData.drafts(today: testToday) }
-    let session = StoreSession(store: store, privateStore: nil, today: { testToday })
+    let appLog = FileAppLog(store: store, privateStore: nil, today: { testToday })
     let model = AppModel()
-    let runner = EffectRunner(session: session, drafts: nil)
+    let runner = EffectRunner(appLog: appLog, drafts: nil)
     let program = Program(model: model, tickMilliseconds: 500) { runner.run($0) }
     var s = AppState(
-      session: session, today: testToday, theme: .monochrome, size: Size(width: 100, height: 24),
+      appLog: appLog, today: testToday, theme: .monochrome, size: Size(width: 100, height: 24),
       drafts: [])
     #expect(s.readOnly == nil)
     func type(_ script: String) throws {

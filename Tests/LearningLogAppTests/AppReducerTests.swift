@@ -74,7 +74,7 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(s.size == Size(width: 100, height: 30))
     #expect(app.model.reduce(&s, .tick) == [.refresh])
     // Another process appends; the tick's refresh brings it in.
-    try app.session.appendFromElsewhere(.addIncident(NewIncident(title: "Seen from elsewhere")))
+    try app.appLog.appendFromElsewhere(.addIncident(NewIncident(title: "Seen from elsewhere")))
     let before = s.context.domain.incidents.count
     app.send(.tick, to: &s)
     #expect(s.context.domain.incidents.count == before + 1)
@@ -149,7 +149,7 @@ struct WriteFailure: Error, CustomStringConvertible {
     #expect(s.status?.text == "saved: new incident")
     let selected = try #require(IncidentsScreen.selected(s.incidents, context: s.context))
     #expect(selected.title == "Config drift on the canary")
-    #expect(app.session.records.last?.type == "incident.created")
+    #expect(app.appLog.records.last?.type == "incident.created")
   }
 
   @Test func saveWithAProblemFocusesItAndSaysWhy() throws {
@@ -165,15 +165,15 @@ struct WriteFailure: Error, CustomStringConvertible {
   @Test func aFailedWriteIsShownAndTheFormStaysOpen() throws {
     let app = try AppHarness()
     var s = app.initialState()
-    app.session.failNextWrite = WriteFailure()
-    let count = app.session.records.count
+    app.appLog.failNextWrite = WriteFailure()
+    let count = app.appLog.records.count
     try app.type("2 a Fix it <Tab> omar <C-s>", into: &s)
     #expect(s.form != nil)
     #expect(s.status?.text == "error: action not saved: disk full")
-    #expect(app.session.records.count == count)
+    #expect(app.appLog.records.count == count)
     try app.type("<C-s>", into: &s)
     #expect(s.form == nil)
-    #expect(app.session.records.count == count + 1)
+    #expect(app.appLog.records.count == count + 1)
   }
 
   @Test func entityFormsSaveTheirCommands() throws {
@@ -392,7 +392,7 @@ enum AppModelProbe {
   let incident = try #require(IncidentsScreen.selected(s.incidents, context: s.context)?.id)
   let item = s.context.todayItems[s.today.list.selected]
   // Another process records a newer incident: it lands on top of both lists.
-  try app.session.appendFromElsewhere(
+  try app.appLog.appendFromElsewhere(
     .addIncident(NewIncident(title: "Newest from elsewhere", occurred: "2026-11-25")))
   app.send(.tick, to: &s)
   #expect(s.context.domain.incidentList.contains { $0.title == "Newest from elsewhere" })
@@ -406,7 +406,7 @@ enum AppModelProbe {
   var s = app.initialState()
   try app.type("2 o o o", into: &s)
   let oldest = try #require(IncidentsScreen.rows(s.incidents, context: s.context).last)
-  try app.session.appendFromElsewhere(
+  try app.appLog.appendFromElsewhere(
     .setIncidentField(incident: oldest.id, field: "occurred", value: "2026-11-25"))
   app.send(.tick, to: &s)
   #expect(IncidentsScreen.rows(s.incidents, context: s.context).first?.id == oldest.id)

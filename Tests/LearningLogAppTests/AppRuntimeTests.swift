@@ -1,9 +1,9 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 @Suite struct AppRuntimeTests {
@@ -45,7 +45,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
     try Data("x".utf8).write(to: file)
     let runner = EffectRunner(
-      session: InMemorySession(today: testToday), drafts: DraftStore(directory: file))
+      appLog: InMemoryAppLog(today: testToday), drafts: DraftStore(directory: file))
     let actions = runner.run(.app(.saveDraft(key: "review-x", values: ["a": "b"])))
     guard case .setStatus(let text)? = actions.first else {
       Issue.record("expected a status, got \(actions)")
@@ -81,11 +81,11 @@ import Testing
     let dir = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("log.jsonl").path
-    let mine = StoreSession(
+    let mine = FileAppLog(
       store: try LogStore.create(path: path),
       privateStore: PrivateStore(directory: dir.appendingPathComponent("private").path),
       today: { testToday })
-    let theirs = StoreSession(
+    let theirs = FileAppLog(
       store: try LogStore.open(path: path),
       privateStore: PrivateStore(directory: dir.appendingPathComponent("private-theirs").path),
       today: { testToday })
@@ -136,13 +136,13 @@ final class Counter: @unchecked Sendable {
       try fs.makeDirectories("/data", permissions: 0o755)
       let store = try LogStore.create(path: "/data/log.jsonl", fileSystem: fs)
       store.writerID = "writer-a"
-      let session = StoreSession(
+      let appLog = FileAppLog(
         store: store, privateStore: PrivateStore(directory: temporaryDirectory().path),
         today: { testToday })
-      try session.loadDemo()
-      runner = EffectRunner(session: session, drafts: nil)
+      try appLog.loadDemo()
+      runner = EffectRunner(appLog: appLog, drafts: nil)
       state = AppState(
-        session: session, today: testToday, theme: .monochrome,
+        appLog: appLog, today: testToday, theme: .monochrome,
         size: Size(width: 80, height: 24), drafts: [])
       let inc = try #require(IncidentsScreen.selected(state.incidents, context: state.context))
       incident = inc.id
@@ -182,7 +182,9 @@ final class Counter: @unchecked Sendable {
     #expect(probe.state.form == nil)
     #expect(probe.fs.syncPoints - syncs == 1)
     #expect(probe.state.context.domain.incidents[probe.incident]?.title == "Renamed")
-    let ends = Array(probe.log[before.count...]).indices.filter { probe.log[before.count + $0] == 0x0A }
+    let ends = Array(probe.log[before.count...]).indices.filter {
+      probe.log[before.count + $0] == 0x0A
+    }
     #expect(ends.count == 2)
     for budget in [0, 1, ends[0], ends[0] + 1, ends[0] + 2, ends[1]] {
       var e = try Editing()

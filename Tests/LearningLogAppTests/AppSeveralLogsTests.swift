@@ -51,9 +51,9 @@ import Testing
   }
 
   /// The union of `paths`, each opened read-only, as `learnlog --file a --file b` opens it.
-  static func union(_ fs: MemoryFileSystem, _ paths: [String]) throws -> UnionSession {
+  static func union(_ fs: MemoryFileSystem, _ paths: [String]) throws -> UnionAppLog {
     let notes = PrivateStore(directory: "/home/private")
-    return UnionSession(
+    return UnionAppLog(
       union: try LogUnion.open(paths: paths) {
         try Workspace(path: $0, readOnly: true, privateStore: notes, fileSystem: fs)
       })
@@ -61,17 +61,17 @@ import Testing
 
   /// The app over the union of the two team logs, 100×30.
   static func app() throws -> (
-    MemoryFileSystem, [String], UnionSession, Program<AppModel>, AppModel, AppState
+    MemoryFileSystem, [String], UnionAppLog, Program<AppModel>, AppModel, AppState
   ) {
     let (fs, paths) = try twoTeams()
-    let session = try union(fs, paths)
+    let appLog = try union(fs, paths)
     let model = AppModel()
-    let runner = EffectRunner(session: session, drafts: nil)
+    let runner = EffectRunner(appLog: appLog, drafts: nil)
     let program = Program(model: model, tickMilliseconds: 500) { runner.run($0) }
     let state = AppState(
-      session: session, today: testToday, theme: .monochrome, size: Size(width: 100, height: 30),
+      appLog: appLog, today: testToday, theme: .monochrome, size: Size(width: 100, height: 30),
       drafts: [])
-    return (fs, paths, session, program, model, state)
+    return (fs, paths, appLog, program, model, state)
   }
 
   static func type(
@@ -83,16 +83,16 @@ import Testing
   }
 
   @Test func theStatusLineSaysReadOnlyAndNamesTheLogs() throws {
-    let (_, _, session, program, _, s) = try Self.app()
-    #expect(session.readOnlyReason == "2 logs read together: web, api")
+    let (_, _, appLog, program, _, s) = try Self.app()
+    #expect(appLog.readOnlyReason == "2 logs read together: web, api")
     let status = program.frame(for: s, size: s.size).buffer.lines()[28]
     #expect(status.hasPrefix("read-only · 2 logs: web, api · "), "\(status)")
   }
 
   @Test func everyRowIsMarkedWithItsTeamLog() throws {
-    var (_, _, session, program, model, s) = try Self.app()
-    let domain = session.state
-    let labels = try #require(session.logLabels)
+    var (_, _, appLog, program, model, s) = try Self.app()
+    let domain = appLog.state
+    let labels = try #require(appLog.logLabels)
     func screen(_ key: String) throws -> [String] {
       try Self.type(key, model, program, &s)
       return program.frame(for: s, size: s.size).buffer.lines()
@@ -131,16 +131,16 @@ import Testing
   }
 
   @Test func aPatternSeenOnceHereAndTwiceThereEscalatesAcrossTeams() throws {
-    var (fs, paths, session, program, model, s) = try Self.app()
+    var (fs, paths, appLog, program, model, s) = try Self.app()
     let web = try Workspace(
       path: paths[0], readOnly: true, privateStore: PrivateStore(directory: "/p"), fileSystem: fs)
     let alone = try #require(
       web.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
     let both = try #require(
-      session.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
+      appLog.state.patterns(on: testToday).first { $0.key == "data/lost-writes" })
     #expect(alone.step != .escalated && alone.count == 1)
     #expect(both.step == .escalated && both.count == 3)
-    #expect(session.logLabels?.pattern["data/lost-writes"] == ["web", "api"])
+    #expect(appLog.logLabels?.pattern["data/lost-writes"] == ["web", "api"])
     // The patterns screen shows it escalated, across both teams, each incident marked.
     try Self.type("5", model, program, &s)
     let i = try #require(s.context.patterns.firstIndex { $0.key == "data/lost-writes" })

@@ -1,18 +1,18 @@
 import Foundation
 import LearningLog
 import LearningLogApp
-import TerminalUI
 import LearningLogTesting
+import TerminalUI
 import Testing
 
 /// How long a key takes on a large log (LEARNLOG_STRESS=1; LEARNLOG_STRESS_INCIDENTS sets the size).
 @Test(.enabled(if: ProcessInfo.processInfo.environment["LEARNLOG_STRESS"] == "1"))
 func stressKeyLatencyOnALargeLog() throws {
   let count = Int(ProcessInfo.processInfo.environment["LEARNLOG_STRESS_INCIDENTS"] ?? "") ?? 20_000
-  let session = InMemorySession(today: testToday)
+  let appLog = InMemoryAppLog(today: testToday)
   let kinds = IncidentKind.allCases.map(\.rawValue)
   for i in 0..<count {
-    _ = try session.perform(
+    _ = try appLog.perform(
       .addIncident(
         NewIncident(
           title: "Incident \(i) about the cache", kind: kinds[i % kinds.count],
@@ -20,7 +20,7 @@ func stressKeyLatencyOnALargeLog() throws {
           tags: ["t\(i % 13)"], patterns: ["p/\(i % 50)"],
           occurred: testToday.adding(days: -(i % 300)).description)))
   }
-  let app = try AppHarness(session: session)
+  let app = try AppHarness(appLog: appLog)
   var state = app.initialState(size: Size(width: 120, height: 40))
   let start = Date()
   try app.type("2", into: &state)

@@ -1,9 +1,9 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 /// The fixed day every app test runs on, so goldens are stable.
@@ -19,7 +19,7 @@ func temporaryDirectory() -> URL {
 
 /// An app over an in-memory log: the model, the runner, and a program wiring them.
 final class AppHarness {
-  let session: InMemorySession
+  let appLog: InMemoryAppLog
   let runner: EffectRunner
   let model = AppModel()
   let draftDirectory: URL
@@ -27,13 +27,13 @@ final class AppHarness {
 
   let ownsDrafts: Bool
 
-  init(demo: Bool = true, session: InMemorySession? = nil, draftDirectory: URL? = nil) throws {
-    self.session =
-      try session
-      ?? (demo ? InMemorySession.demo(today: testToday) : InMemorySession(today: testToday))
+  init(demo: Bool = true, appLog: InMemoryAppLog? = nil, draftDirectory: URL? = nil) throws {
+    self.appLog =
+      try appLog
+      ?? (demo ? InMemoryAppLog.demo(today: testToday) : InMemoryAppLog(today: testToday))
     self.ownsDrafts = draftDirectory == nil
     self.draftDirectory = draftDirectory ?? temporaryDirectory()
-    runner = EffectRunner(session: self.session, drafts: DraftStore(directory: self.draftDirectory))
+    runner = EffectRunner(appLog: self.appLog, drafts: DraftStore(directory: self.draftDirectory))
   }
 
   deinit { if ownsDrafts { try? FileManager.default.removeItem(at: draftDirectory) } }
@@ -42,7 +42,7 @@ final class AppHarness {
     -> AppState
   {
     AppState(
-      session: session, today: testToday, theme: theme, size: size,
+      appLog: appLog, today: testToday, theme: theme, size: size,
       drafts: runner.pendingDrafts())
   }
 

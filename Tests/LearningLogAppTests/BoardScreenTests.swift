@@ -97,7 +97,7 @@ private func select(
       .perform(.moveActionBack(doing.id), purpose: "move action back")
     ])
   let start = Board.reduce(&state, .start, context: ctx)
-  #expect("\(start)".contains("error:"), "only open actions start")
+  #expect(ScreensFixture.isError(start), "only open actions start: \(start)")
 
   let open = try select(.open, &state, ctx)
   #expect(
@@ -151,7 +151,7 @@ private func select(
   #expect(state.dialog == nil)
   // Only open or doing actions can be dropped.
   _ = try select(.done, &state, ctx)
-  #expect("\(Board.reduce(&state, .drop, context: ctx))".contains("error:"))
+  #expect(ScreensFixture.isError(Board.reduce(&state, .drop, context: ctx)))
   #expect(state.dialog == nil)
 }
 
@@ -159,7 +159,9 @@ private func select(
   let ctx = try ScreensFixture.context()
   var state = Board.State()
   _ = try select(.open, &state, ctx)
-  #expect("\(Board.reduce(&state, .verify, context: ctx))".contains("only a done action"))
+  #expect(
+    ScreensFixture.status(Board.reduce(&state, .verify, context: ctx))?.contains(
+      "only a done action") == true)
   let done = try select(.done, &state, ctx)
   _ = ScreensFixture.press(Board.self, .char("v"), &state, ctx)
   guard case .verify(let form)? = state.dialog else {

@@ -17,28 +17,28 @@ import Testing
   struct OnDisk {
     let dir = temporaryDirectory()
     let path: String
-    let session: StoreSession
+    let session: FileAppLog
     let program: Program<AppModel>
 
     init() throws {
       path = dir.appendingPathComponent("log.jsonl").path
-      session = StoreSession(
+      session = FileAppLog(
         store: try LogStore.create(path: path),
         privateStore: PrivateStore(directory: dir.appendingPathComponent("private").path),
         today: { testToday })
       try session.loadDemo()
       let runner = EffectRunner(
-        session: session, drafts: DraftStore(directory: dir.appendingPathComponent("drafts")))
+        appLog: session, drafts: DraftStore(directory: dir.appendingPathComponent("drafts")))
       program = Program(model: AppModel(), tickMilliseconds: 500) { runner.run($0) }
     }
 
     func start() -> AppState {
-      AppState(session: session, today: testToday, theme: .monochrome, size: size, drafts: [])
+      AppState(appLog: session, today: testToday, theme: .monochrome, size: size, drafts: [])
     }
 
     /// The log as another process reads it from disk.
     func reread() throws -> LearningState {
-      StoreSession(store: try LogStore.open(path: path), privateStore: nil, today: { testToday })
+      FileAppLog(store: try LogStore.open(path: path), privateStore: nil, today: { testToday })
         .state
     }
   }
@@ -180,7 +180,7 @@ import Testing
   /// incident's whole detail, every lesson and pattern) on a log holding a skill gap, a legacy
   /// `gap: skill` record and private notes: neither the word "skill" nor a private text shows.
   @Test func noSharedScreenShowsASkillGapOrPrivateText() throws {
-    let session = try InMemorySession.demo(today: testToday)
+    let session = try InMemoryAppLog.demo(today: testToday)
     let domain = session.state
     let incidents = domain.incidentList
     let target = try #require(incidents.first)
@@ -200,7 +200,7 @@ import Testing
           "incident": .string(target.id), "gap": .string("skill"),
           "text": .string("SECRET-LEGACY-SKILL text"),
         ]))
-    let app = try AppHarness(session: session)
+    let app = try AppHarness(appLog: session)
     let big = Size(width: 160, height: 60)
     let forbidden = ["skill", "SECRET-"]
     func check(_ s: AppState, _ where_: String) {

@@ -1,8 +1,8 @@
 import Foundation
 import LearningLog
 import LearningLogApp
-import TerminalUI
 import LearningLogTesting
+import TerminalUI
 import Testing
 
 /// Every form keeps its typed text as a draft and reopens from it; Esc on an edited form asks
@@ -55,12 +55,12 @@ import Testing
   @Test func everyFormKindKeepsItsDraftOnDiskAndReopensFromIt() throws {
     let directory = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let session = try InMemorySession.demo(today: testToday)
-    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
     var fields = 0
     var keys: Set<String> = []
     for name in FormKind.Name.allCases {
-      let kind = try Self.kind(name, in: session.state)
+      let kind = try Self.kind(name, in: appLog.state)
       var form = try #require(FormCatalog.make(kind, context: context), "no form for \(name)")
       Self.fillEveryField(&form)
       #expect(form.isEdited, "\(name): filling every field changed nothing")
@@ -75,9 +75,9 @@ import Testing
       #expect(FormKind(draft: loaded) == kind, "\(name): the draft reopens another form")
 
       // A new start offers it; accepting reopens the same form with every value typed.
-      let app = try AppHarness(session: session, draftDirectory: directory)
+      let app = try AppHarness(appLog: appLog, draftDirectory: directory)
       var state = AppState(
-        session: session, today: testToday, theme: .monochrome,
+        appLog: appLog, today: testToday, theme: .monochrome,
         size: Size(width: 100, height: 30), drafts: [loaded])
       #expect(state.overlay == .confirm(.restoreDraft(loaded)))
       try app.type("y", into: &state)
@@ -101,15 +101,15 @@ import Testing
   }
 
   @Test func aReviewDraftKeptBeforeEveryFormHadDraftsStillReopens() throws {
-    let session = try InMemorySession.demo(today: testToday)
-    let incident = try #require(session.state.incidentList.first)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let incident = try #require(appLog.state.incidentList.first)
     let old = FormDraft(
       key: "review-\(incident.id)",
       values: ["_incident": incident.id, "_template": incident.template, "expected": "kept"])
     #expect(FormKind(draft: old) == .review(incident: incident.id, template: incident.template))
-    let app = try AppHarness(session: session)
+    let app = try AppHarness(appLog: appLog)
     var state = AppState(
-      session: session, today: testToday, theme: .monochrome, size: Size(width: 80, height: 24),
+      appLog: appLog, today: testToday, theme: .monochrome, size: Size(width: 80, height: 24),
       drafts: [old])
     try app.type("y", into: &state)
     #expect(state.form?.value("expected") == "kept")
@@ -118,12 +118,12 @@ import Testing
   @Test func aDraftWhoseIncidentIsGoneIsKeptNotThrownAway() throws {
     let directory = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let session = try InMemorySession.demo(today: testToday)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
     let draft = FormDraft(
       key: "add-action-gone",
       values: ["_form": "add-action", "_subject": "gone", "title": "Text to keep"])
     try DraftStore(directory: directory).save(draft)
-    let app = try AppHarness(session: session, draftDirectory: directory)
+    let app = try AppHarness(appLog: appLog, draftDirectory: directory)
     var state = app.initialState()
     try app.type("y", into: &state)
     #expect(state.form == nil)
@@ -213,8 +213,8 @@ import Testing
   @Test func ctrlCWithAnEditedAddActionFormKeepsItsDraft() throws {
     let directory = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let session = try InMemorySession.demo(today: testToday)
-    let app = try AppHarness(session: session, draftDirectory: directory)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let app = try AppHarness(appLog: appLog, draftDirectory: directory)
     let (_, quit) = try app.run("2 a \(words("Check the flag store")) <C-c>")
     #expect(quit.isQuitting)
     guard case .addAction(let id)? = quit.form?.kind else {
@@ -223,7 +223,7 @@ import Testing
     }
     let draft = try #require(DraftStore(directory: directory).load("add-action-\(id)"))
     #expect(draft.values["title"] == "Check the flag store")
-    let (_, offered) = try AppHarness(session: session, draftDirectory: directory).run("y")
+    let (_, offered) = try AppHarness(appLog: appLog, draftDirectory: directory).run("y")
     #expect(offered.form?.kind == .addAction(incident: id))
     #expect(offered.form?.value("title") == "Check the flag store")
   }

@@ -1,15 +1,15 @@
 import LearningLog
 import LearningLogApp
-import TerminalUI
 import LearningLogTesting
+import TerminalUI
 import Testing
 
 @Suite struct IncidentsReducerTests {
   let context: ViewContext
 
   init() throws {
-    let session = try InMemorySession.demo(today: testToday)
-    context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
   }
 
   func rows(_ s: IncidentsScreen.State) -> [Incident] { IncidentsScreen.rows(s, context: context) }
@@ -170,14 +170,14 @@ import Testing
   }
 
   @Test func detailShowsAnswersActionsPatternAndHistory() throws {
-    let session = try InMemorySession.demo(today: testToday)
-    let changed = try #require(session.state.incidentList.first { $0.answer("root-cause") != nil })
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let changed = try #require(appLog.state.incidentList.first { $0.answer("root-cause") != nil })
     let before = try #require(changed.answer("root-cause"))
-    _ = try session.perform(
+    _ = try appLog.perform(
       .review(
         incident: changed.id, template: nil,
         answers: [ReviewAnswer(key: "root-cause", value: "A better understanding.")]))
-    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
     var s = IncidentsScreen.State()
     _ = IncidentsScreen.reduce(&s, .selectIncident(changed.id), context: context)
     var buffer = ScreenBuffer(size: Size(width: 120, height: 200))

@@ -11,8 +11,8 @@ import Testing
   func save(
     _ app: AppHarness, _ kind: FormKind, _ values: [String: String], in state: inout AppState
   ) {
-    // What was written straight to the session reaches the app as a change of the log.
-    app.send(.logChanged(app.session.state), to: &state)
+    // What was written straight to the app log reaches the app as a change of the log.
+    app.send(.logChanged(app.appLog.state), to: &state)
     app.send(.navigate(.form(kind)), to: &state)
     for (k, v) in values { state.form?.form.setValue(k, v) }
     app.send(.form(.save), to: &state)
@@ -21,7 +21,7 @@ import Testing
   @Test func everyClosedLoopFormSavesItsCommand() throws {
     let app = try AppHarness(demo: false)
     var state = app.initialState(size: Size(width: 100, height: 30))
-    let plan = try app.session.perform(
+    let plan = try app.appLog.perform(
       .addIncident(NewIncident(title: "Estimate slipped", severity: "high")))
     let inc = try #require(plan.createdID)
     let today = testToday.description
@@ -29,26 +29,26 @@ import Testing
       app, .addExperiment(incident: inc),
       ["hypothesis": "pairing helps", "change": "pair", "criteria": "no slip", "check": today],
       in: &state)
-    let e = try #require(app.session.state.experimentList.first)
+    let e = try #require(app.appLog.state.experimentList.first)
     #expect(e.incident == inc && e.change == "pair")
     save(app, .decideExperiment(e.id), ["result": "no slip since"], in: &state)
-    #expect(app.session.state.experiments[e.id]?.decision == .adopt)
+    #expect(app.appLog.state.experiments[e.id]?.decision == .adopt)
     save(
       app, .scheduleReview(incident: inc),
       ["on": testToday.adding(days: 2).description, "facilitator": "kim", "with": "sam, ana"],
       in: &state)
-    #expect(app.session.state.reviewSchedules[inc]?.participants == ["sam", "ana"])
+    #expect(app.appLog.state.reviewSchedules[inc]?.participants == ["sam", "ana"])
     let m = try #require(
-      try app.session.perform(
+      try app.appLog.perform(
         .addAction(
           NewAction(
             incident: inc, title: "roll back", owner: "sam", due: today, type: "mitigate",
             until: today))
       ).createdID)
     save(app, .retireMitigation(m), ["reason": "the patch holds"], in: &state)
-    #expect(app.session.state.actions[m]?.retirement?.decision == .revert)
+    #expect(app.appLog.state.actions[m]?.retirement?.decision == .revert)
     save(app, .addWin, ["title": "clean launch", "people": "sam"], in: &state)
-    #expect(app.session.state.winList.map(\.title) == ["clean launch"])
+    #expect(app.appLog.state.winList.map(\.title) == ["clean launch"])
     #expect(state.status?.isError != true, "\(String(describing: state.status))")
   }
 
@@ -56,12 +56,12 @@ import Testing
     let app = try AppHarness(demo: false)
     var state = app.initialState(size: Size(width: 100, height: 30))
     let inc = try #require(
-      try app.session.perform(.addIncident(NewIncident(title: "Estimate slipped"))).createdID)
-    let sharedBefore = app.session.records.count
+      try app.appLog.perform(.addIncident(NewIncident(title: "Estimate slipped"))).createdID)
+    let sharedBefore = app.appLog.records.count
     save(app, .addNote(incident: inc), ["text": "ask about the sprint load"], in: &state)
-    #expect(app.session.records.count == sharedBefore)
-    #expect(app.session.privateRecords.count == 1)
-    #expect(!app.session.records.contains { "\($0.body)".contains("sprint load") })
+    #expect(app.appLog.records.count == sharedBefore)
+    #expect(app.appLog.privateRecords.count == 1)
+    #expect(!app.appLog.records.contains { "\($0.body)".contains("sprint load") })
     try app.type("P", into: &state)
     guard case .privateSpace(let notes, _) = state.overlay else {
       Issue.record("P opened no private space: \(String(describing: state.overlay))")
@@ -80,12 +80,12 @@ import Testing
     var state = app.initialState(size: Size(width: 100, height: 30))
     save(app, .newIncident, ["title": "Checkout down", "severity": "critical"], in: &state)
     #expect(state.status?.text.contains("S schedules its review") == true)
-    let inc = try #require(app.session.state.incidentList.first).id
+    let inc = try #require(app.appLog.state.incidentList.first).id
     save(
       app, .review(incident: inc, template: ReviewTemplate.defaultName),
       ["hypothesis": "a canary catches it"], in: &state)
     #expect(state.status?.text.contains("x on the incident turns") == true)
-    app.send(.logChanged(app.session.state), to: &state)
+    app.send(.logChanged(app.appLog.state), to: &state)
     app.send(.navigate(.form(.addExperiment(incident: inc))), to: &state)
     #expect(state.form?.value("hypothesis") == "a canary catches it")
   }

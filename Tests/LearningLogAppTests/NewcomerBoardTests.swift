@@ -25,8 +25,8 @@ import Testing
   }
 
   @Test func cardsNameTheirActionSayIneffectiveAndShowTheReviewDay() throws {
-    let session = try InMemorySession.demo(today: testToday)
-    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
     for a in context.domain.actionList {
       let meta = BoardScreen.cardDetail(a, context: context).spans.map(\.text).joined()
       #expect(meta.contains(context.shortID(a.id)), "no action id on the card: \(meta)")
@@ -52,7 +52,7 @@ import Testing
   /// (the words before it are cut, marked "…").
   @Test(arguments: [12, 20, 31, 40])
   func aNarrowCardKeepsItsIdAndMarksTheCut(width: Int) throws {
-    let session = try InMemorySession.demo(today: testToday)
+    let session = try InMemoryAppLog.demo(today: testToday)
     let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
     for a in context.domain.actionList {
       let full = BoardScreen.cardDetail(a, context: context).spans.map(\.text).joined()

@@ -1,9 +1,9 @@
 import Foundation
 import LearningLog
 import LearningLogApp
+import LearningLogTesting
 import TerminalUI
 import TerminalUITesting
-import LearningLogTesting
 import Testing
 
 /// What a newcomer meets in the first hour: the detail pane's scrolling, messages, truncation.
@@ -27,7 +27,8 @@ import Testing
 
   @Test func theDetailClampsItsScrollToItsEnd() throws {
     let harness = try AppHarness()
-    let (_, atEnd) = try detailAfter(Array(repeating: "<PgDn>", count: 30).joined(separator: " "), harness: harness)
+    let (_, atEnd) = try detailAfter(
+      Array(repeating: "<PgDn>", count: 30).joined(separator: " "), harness: harness)
     let (_, oneUp) = try detailAfter(
       Array(repeating: "<PgDn>", count: 30).joined(separator: " ") + " k", harness: harness)
     // One k after scrolling far past the end moves the text at once.
@@ -145,18 +146,20 @@ import Testing
   @Test func incidentsAreNewestFirstThenLatestRecorded() throws {
     // Imported in one go: several incidents of one day recorded at the same instant, their ids
     // in no particular order.
-    var state = try InMemorySession.demo(today: testToday).state
+    var state = try InMemoryAppLog.demo(today: testToday).state
     let now = testToday.utcMilliseconds + 3_600_000
-    for (n, (title, id)) in [("Alpha", "m2k4b7q9"), ("Bravo", "x8c3d5f1"), ("Charlie", "b4n6p8r2"),
-      ("Delta", "t7v9w3y5")].enumerated()
-    {
+    for (n, (title, id)) in [
+      ("Alpha", "m2k4b7q9"), ("Bravo", "x8c3d5f1"), ("Charlie", "b4n6p8r2"),
+      ("Delta", "t7v9w3y5"),
+    ].enumerated() {
       let plan = try state.plan(
         .addIncident(NewIncident(title: title, occurred: "2026-11-20")),
         context: CommandContext(today: testToday, now: now, makeID: { id }))
       for draft in plan.shared {
         state.apply(
           Record(
-            id: EventID(rawValue: "import-\(n)"), clock: HybridTimestamp(wall: now, logical: Int32(n)),
+            id: EventID(rawValue: "import-\(n)"),
+            clock: HybridTimestamp(wall: now, logical: Int32(n)),
             writer: "import", type: draft.type, schema: draft.schema, entity: draft.entity,
             body: draft.body))
       }
@@ -191,7 +194,8 @@ import Testing
     let steps = Set(state.context.patterns.map(\.step))
     #expect(steps.count >= 2)
     for step in steps {
-      #expect(screen.contains(" \(step.rawValue)"), "the Patterns tab does not say \(step.rawValue)")
+      #expect(
+        screen.contains(" \(step.rawValue)"), "the Patterns tab does not say \(step.rawValue)")
     }
     #expect(!screen.contains("why-didn't-fix-hold"))
     #expect(!screen.contains(" log "))
@@ -201,11 +205,11 @@ import Testing
 
   /// The list's search ignores accents and the shape of quotes, as the command line's does.
   @Test func searchFoldsAccentsAndQuotes() throws {
-    let session = InMemorySession(today: testToday)
+    let appLog = InMemoryAppLog(today: testToday)
     for title in ["Résumé parser drops the CRÈME field", "Tucows’ DNS outage", "Unrelated"] {
-      _ = try session.perform(.addIncident(NewIncident(title: title)))
+      _ = try appLog.perform(.addIncident(NewIncident(title: title)))
     }
-    let context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
     func found(_ needle: String) -> [String] {
       var state = IncidentsScreen.State()
       state.search.insert(needle)
@@ -257,21 +261,23 @@ import Testing
   @Test func everyCutIsMarked() throws {
     // Words of four characters (Zq01 … Zq60): a shorter run is a cut word.
     let long = (1...60).map { "Zq" + ($0 < 10 ? "0\($0)" : "\($0)") }.joined(separator: " ")
-    let session = try InMemorySession.demo(today: testToday)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
     let id = try #require(
-      try session.perform(
+      try appLog.perform(
         .addIncident(
           NewIncident(
             title: long, what: long, team: "team" + long.replacingOccurrences(of: " ", with: ""),
             owner: "Zq99", patterns: ["deploy/config-drift"], occurred: "2026-11-24"))
       ).createdID)
-    _ = try session.perform(
+    _ = try appLog.perform(
       .addAction(NewAction(incident: id, title: long, owner: "Zq98", due: "2026-11-20")))
-    _ = try session.perform(.addLesson(NewLesson(text: long, incidents: [id])))
-    let harness = try AppHarness(session: session)
+    _ = try appLog.perform(.addLesson(NewLesson(text: long, incidents: [id])))
+    let harness = try AppHarness(appLog: appLog)
     var unmarked: [String] = []
     var marked = 0
-    for size in [Size(width: 60, height: 16), Size(width: 80, height: 24), Size(width: 140, height: 40)] {
+    for size in [
+      Size(width: 60, height: 16), Size(width: 80, height: 24), Size(width: 140, height: 40),
+    ] {
       for keys in ["1", "2", "2 <Tab>", "3", "4", "5", "6", "2 r"] {
         var state = harness.initialState(size: size)
         try harness.type(keys, into: &state)
@@ -285,7 +291,9 @@ import Testing
               continue
             }
             var j = i
-            while j < chars.count, chars[j] == "Z" || chars[j] == "q" || chars[j].isNumber { j += 1 }
+            while j < chars.count, chars[j] == "Z" || chars[j] == "q" || chars[j].isNumber {
+              j += 1
+            }
             if j - i < 4, j >= chars.count || chars[j] != "…" {
               unmarked.append("\(size.width)x\(size.height) [\(keys)]: \(line)")
             } else if j < chars.count, chars[j] == "…" {

@@ -91,11 +91,9 @@ private func escalatedIndex(_ ctx: ViewContext) throws -> Int {
   let ctx = try ScreensFixture.context()
   var state = Patterns.State()
   // Only an escalated pattern asks for an experiment.
-  if let logged = ctx.patterns.firstIndex(where: { $0.step != .escalated }) {
-    state.table.selected = logged
-    #expect("\(Patterns.reduce(&state, .addExperiment, context: ctx))".contains("error:"))
-    #expect(state.form == nil)
-  }
+  state.table.selected = try #require(ctx.patterns.firstIndex { $0.step != .escalated })
+  #expect(ScreensFixture.isError(Patterns.reduce(&state, .addExperiment, context: ctx)))
+  #expect(state.form == nil)
   state.table.selected = try escalatedIndex(ctx)
   let key = ctx.patterns[state.table.selected].key
   _ = ScreensFixture.press(Patterns.self, .char("e"), &state, ctx)

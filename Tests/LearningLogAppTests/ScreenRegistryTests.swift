@@ -74,20 +74,20 @@ import Testing
   }
 
   /// A log of `count` incidents (enough that a page never reaches the end).
-  static func longLog(_ count: Int) throws -> InMemorySession {
-    let session = InMemorySession(today: testToday)
-    _ = try session.perform(
+  static func longLog(_ count: Int) throws -> InMemoryAppLog {
+    let appLog = InMemoryAppLog(today: testToday)
+    _ = try appLog.perform(
       (0..<count).map { i in
         .addIncident(
           NewIncident(
             title: "Incident \(i)", what: "what \(i)", team: "core", occurred: "2026-11-01"))
       })
-    return session
+    return appLog
   }
 
   @Test(arguments: [24, 40])
   func pagingMovesByTheHeightOfTheListOnScreen(_ height: Int) throws {
-    let app = try AppHarness(session: try Self.longLog(120))
+    let app = try AppHarness(appLog: try Self.longLog(120))
     let size = Size(width: 100, height: height)
     var s = app.initialState(size: size)
     try app.type("2", into: &s)

@@ -58,6 +58,17 @@ enum ScreensFixture {
     return buffer
   }
 
+  /// The text of `effects` when they are exactly one status line (and nothing else), else nil.
+  static func status(_ effects: [ScreenEffect]) -> String? {
+    guard effects.count == 1, case .delegate(.status(let text)) = effects[0] else { return nil }
+    return text
+  }
+
+  /// Whether `effects` are exactly one error line in the status bar (nothing written, no move).
+  static func isError(_ effects: [ScreenEffect]) -> Bool {
+    status(effects)?.hasPrefix("error: ") == true
+  }
+
   /// The three sizes every screen is checked at.
   static let sizes: [(Int, Int)] = [(80, 24), (60, 16), (120, 40)]
 }

@@ -1,15 +1,15 @@
 import LearningLog
 import LearningLogApp
-import TerminalUI
 import LearningLogTesting
+import TerminalUI
 import Testing
 
 @Suite struct TodayReducerTests {
   let context: ViewContext
 
   init() throws {
-    let session = try InMemorySession.demo(today: testToday)
-    context = ViewContext(domain: session.state, today: testToday, theme: .monochrome)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    context = ViewContext(domain: appLog.state, today: testToday, theme: .monochrome)
   }
 
   @Test func navigationMovesAndClampsTheSelection() {

@@ -56,6 +56,7 @@ import Testing
   @Test func themePicksMonochromeForNoColor() {
     #expect(ColorSupport.detect(environment: ["NO_COLOR": "1"], terminalColors: 256) == .monochrome)
     #expect(ColorSupport.detect(environment: ["NO_COLOR": ""], terminalColors: 256) == .palette256)
+    #expect(ColorSupport.detect(environment: [:], terminalColors: 16) == .ansi16)
     #expect(ColorSupport.detect(environment: [:], terminalColors: 8) == .ansi8)
     #expect(ColorSupport.detect(environment: [:], terminalColors: 2) == .monochrome)
     let mono = Theme.detect(environment: ["NO_COLOR": "yes"], terminalColors: 256)

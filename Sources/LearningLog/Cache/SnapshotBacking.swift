@@ -38,7 +38,7 @@ struct SnapshotSection: Sendable, Equatable {
 /// entity is served from that state from then on. So damage never yields a wrong entity.
 ///
 /// Immutable bytes plus a lock-guarded record of checked blocks: safe to share across threads.
-final class SnapshotBacking: @unchecked Sendable {
+final class SnapshotBacking: StateSource, @unchecked Sendable {
   /// The mapped or read snapshot (never written).
   let storage: Storage
   private let base: UnsafeRawPointer

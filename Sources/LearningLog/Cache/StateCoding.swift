@@ -84,7 +84,8 @@ enum StateCoding {
     var s = LearningState(policy: policy)
     try decodeHead(&r, into: &s)
     let incidents = LazyEntities(
-      backing: backing, section: sections[0], decode: incidentRecord, recovered: { $0.incidents })
+      backing: backing, section: sections[0], decode: incidentRecord, summary: incidentHeader,
+      recovered: { $0.incidents })
     let actions = LazyEntities(
       backing: backing, section: sections[1], decode: actionRecord, recovered: { $0.actions })
     let byIncident = LazyEntities(
@@ -96,7 +97,7 @@ enum StateCoding {
       s.actions = EntityMap(base: actions)
       s.actionsByIncident = EntityMap(base: byIncident)
       s.appliedIDs.base = applied
-      s.backing = backing
+      s.source = backing
     } else {
       // Incidents on this thread; actions, the action index and the applied ids on another
       // (each section's blocks checked by the thread that decodes it), then every block.

@@ -2,7 +2,7 @@ import Foundation
 import LearningLog
 import TerminalUI
 
-/// Runs the root's effects against a log session, the draft store and the editor, and turns
+/// Runs the root's effects against the app log, the draft store and the editor, and turns
 /// every result (and every failure) into actions, so nothing fails silently.
 ///
 /// Drafts are gathered, encoded and written off the keystroke path: a key only marks the form's
@@ -13,7 +13,7 @@ import TerminalUI
 /// crash signal loses at most the text typed since the last write (about a second).
 public final class EffectRunner {
   /// The log.
-  public let session: any LogSession
+  public let appLog: any AppLog
   /// Where drafts are kept (nil: drafts are not kept).
   public let drafts: DraftStore?
   /// Edits a text in `$EDITOR` (the real one suspends the terminal).
@@ -39,13 +39,13 @@ public final class EffectRunner {
   /// Since when the open form's text has changed without its draft being kept (nil: kept).
   var dirtySince: UInt64?
 
-  /// A runner over `session`.
+  /// A runner over `appLog`.
   public init(
-    session: any LogSession, drafts: DraftStore?,
+    appLog: any AppLog, drafts: DraftStore?,
     editText: @escaping (String) throws -> String = { $0 },
     repaint: @escaping () -> Void = {}
   ) {
-    self.session = session
+    self.appLog = appLog
     self.drafts = drafts
     self.editText = editText
     self.repaint = repaint
@@ -59,9 +59,9 @@ public final class EffectRunner {
     switch effect {
     case .refresh:
       do {
-        guard try session.refresh() else { return [] }
-        return [.logChanged(session.state)]
-          + (session.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
+        guard try appLog.refresh() else { return [] }
+        return [.logChanged(appLog.state)]
+          + (appLog.logLabels.map { [AppAction.logsLabelled($0)] } ?? [])
       } catch {
         return [.setStatus("error: cannot read the log: \(describe(error))")]
       }
@@ -78,10 +78,10 @@ public final class EffectRunner {
     case .performAll(let commands, let purpose): return perform(commands, purpose: purpose)
     case .loadDemo:
       do {
-        try session.loadDemo()
+        try appLog.loadDemo()
         return [
-          .logChanged(session.state),
-          .setStatus("demo data loaded: \(session.state.incidents.count) incidents"),
+          .logChanged(appLog.state),
+          .setStatus("demo data loaded: \(appLog.state.incidents.count) incidents"),
         ]
       } catch {
         return [.setStatus("error: demo not loaded: \(describe(error))")]
@@ -116,7 +116,7 @@ public final class EffectRunner {
       return [.setStatus("copied \(label): \(text)")]
     case .openPrivateSpace:
       do {
-        return [.showPrivateSpace(try session.privateNotes())]
+        return [.showPrivateSpace(try appLog.privateNotes())]
       } catch {
         return [.setStatus("error: cannot read your private notes: \(describe(error))")]
       }
@@ -128,13 +128,13 @@ extension EffectRunner {
   /// Appends `commands` in one write and reports the new state, or why nothing was saved.
   func perform(_ commands: [Command], purpose: String) -> [AppAction] {
     do {
-      let plan = try session.perform(commands)
-      return [.logChanged(session.state), .performed(purpose: purpose, createdID: plan.createdID)]
+      let plan = try appLog.perform(commands)
+      return [.logChanged(appLog.state), .performed(purpose: purpose, createdID: plan.createdID)]
     } catch {
       let failed = AppAction.performFailed(
         purpose: purpose, message: "\(purpose) not saved: \(describe(error))")
-      // A failed write that stops the session's writes shows in the status line from now on.
-      if let why = session.readOnlyReason { return [failed, .becameReadOnly(why)] }
+      // A failed write that stops the log's writes for the rest of the process shows in the status line from now on.
+      if let why = appLog.readOnlyReason { return [failed, .becameReadOnly(why)] }
       return [failed]
     }
   }
@@ -203,14 +203,14 @@ func describe(_ error: any Error) -> String {
 }
 
 extension AppState {
-  /// The app at start on `session`'s log, on `today`, offering the drafts `runner` finds.
+  /// The app at start on `appLog`, on `today`, offering the drafts `runner` finds.
   public init(
-    session: any LogSession, today: Day, theme: Theme, size: Size, drafts: [FormDraft]
+    appLog: any AppLog, today: Day, theme: Theme, size: Size, drafts: [FormDraft]
   ) {
     self.init(
-      context: ViewContext(domain: session.state, today: today, theme: theme), size: size,
+      context: ViewContext(domain: appLog.state, today: today, theme: theme), size: size,
       drafts: drafts)
-    readOnly = session.readOnlyReason
-    context.logs = session.logLabels
+    readOnly = appLog.readOnlyReason
+    context.logs = appLog.logLabels
   }
 }

@@ -1,19 +1,24 @@
-/// How many colours the terminal can show.
+/// How many colours the terminal can show: what themes are chosen by and what the backend maps
+/// colours onto.
 public enum ColorSupport: Hashable, Sendable {
   /// No colours (or `NO_COLOR` is set): only bold, reverse and underline.
   case monochrome
-  /// The 8 (or 16) ANSI colours.
+  /// The 8 ANSI colours (bright ones are drawn as their normal colour in bold).
   case ansi8
+  /// The 16 ANSI colours, bright ones included.
+  case ansi16
   /// The 256-colour palette.
   case palette256
 
-  /// The support to use given the environment and how many colours the terminal reports.
+  /// The support to use given the environment and how many colours the terminal reports (0 for
+  /// a terminal without colour).
   ///
   /// `NO_COLOR` set to any non-empty value wins (https://no-color.org); fewer than 8 colours means
   /// monochrome.
   public static func detect(environment: [String: String], terminalColors: Int) -> ColorSupport {
     if let v = environment["NO_COLOR"], !v.isEmpty { return .monochrome }
     if terminalColors >= 256 { return .palette256 }
+    if terminalColors >= 16 { return .ansi16 }
     if terminalColors >= 8 { return .ansi8 }
     return .monochrome
   }
@@ -52,13 +57,13 @@ public struct Theme: Hashable, Sendable {
         danger: Style(attributes: [.bold, .underline]),
         success: .plain, accent: Style(attributes: .underline), border: .plain,
         colorSupport: .monochrome)
-    case .ansi8:
+    case .ansi8, .ansi16:
       return Theme(
         normal: .plain, title: Style(foreground: .cyan, attributes: .bold),
         selection: Style(attributes: .reverse), dim: Style(attributes: .dim),
         warning: Style(foreground: .yellow), danger: Style(foreground: .red, attributes: .bold),
         success: Style(foreground: .green), accent: Style(foreground: .cyan),
-        border: Style(attributes: .dim), colorSupport: .ansi8)
+        border: Style(attributes: .dim), colorSupport: support)
     case .palette256:
       return Theme(
         normal: .plain, title: Style(foreground: .indexed(81), attributes: .bold),

@@ -39,15 +39,15 @@ struct ActionCommand: ParsableCommand {
     var until: String?
 
     func run() throws {
-      try Session.performAdd(
+      try Invocation.performAdd(
         global,
         .addAction(
           NewAction(
             incident: incident, title: title, owner: owner, due: due, review: review, type: type,
             signal: signal, until: until)))
       // Saved as asked (a late action is still worth tracking), but said, as it may be a typo.
-      if let day = Day(due), day < Session.today {
-        Out.note("warning: the due date \(day) is in the past (today is \(Session.today))")
+      if let day = Day(due), day < Invocation.today {
+        Out.note("warning: the due date \(day) is in the past (today is \(Invocation.today))")
       }
     }
   }
@@ -69,7 +69,7 @@ struct ActionCommand: ParsableCommand {
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Flag(help: "Print nothing on success.") var quiet = false
     func run() throws {
-      let (ws, _) = try Session.perform(global, .startAction(action))
+      let (ws, _) = try Invocation.perform(global, .startAction(action))
       if !quiet { ActionCommand.sayStatus(action, in: ws) }
     }
   }
@@ -83,7 +83,7 @@ struct ActionCommand: ParsableCommand {
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Flag(help: "Print nothing on success.") var quiet = false
     func run() throws {
-      let (ws, _) = try Session.perform(global, .finishAction(action))
+      let (ws, _) = try Invocation.perform(global, .finishAction(action))
       if !quiet { ActionCommand.sayStatus(action, in: ws) }
     }
   }
@@ -97,7 +97,7 @@ struct ActionCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action id or a unique prefix.") var action: String
     @Option(help: "Why it is dropped.") var reason: String
-    func run() throws { _ = try Session.perform(global, .dropAction(action, reason: reason)) }
+    func run() throws { _ = try Invocation.perform(global, .dropAction(action, reason: reason)) }
   }
 
   /// `action verify`.
@@ -117,7 +117,8 @@ struct ActionCommand: ParsableCommand {
     @Option(help: "verified, ineffective, unknown.") var outcome: String
     @Option(help: "What showed it.") var evidence: String = ""
     func run() throws {
-      _ = try Session.perform(global, .verifyAction(action, outcome: outcome, evidence: evidence))
+      _ = try Invocation.perform(
+        global, .verifyAction(action, outcome: outcome, evidence: evidence))
     }
   }
 
@@ -134,9 +135,9 @@ struct ActionCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      let ws = try Invocation.open(global)
       let state = ws.state
-      let today = Session.today
+      let today = Invocation.today
       let st = try status.map { try ActionStatus.parse($0, field: "--status") }
       func same(_ a: String, _ b: String?) -> Bool {
         b.map { a.caseInsensitiveCompare($0) == .orderedSame } ?? true
@@ -202,7 +203,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "The failure pattern it targets.") var pattern: String?
 
     func run() throws {
-      try Session.performAdd(
+      try Invocation.performAdd(
         global,
         .addExperiment(
           NewExperiment(
@@ -225,7 +226,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "What the check showed.") var evidence: String = ""
 
     func run() throws {
-      _ = try Session.perform(
+      _ = try Invocation.perform(
         global, .decideExperiment(experiment, decision: decision, result: evidence))
     }
   }
@@ -258,7 +259,7 @@ struct LessonCommand: ParsableCommand {
     @Option(help: "When to check it still holds, YYYY-MM-DD.") var revalidate: String?
 
     func run() throws {
-      try Session.performAdd(
+      try Invocation.performAdd(
         global,
         .addLesson(
           NewLesson(
@@ -279,7 +280,7 @@ struct LessonCommand: ParsableCommand {
 
     func run() throws {
       // Lessons are read whole at every open; incidents and actions are not needed.
-      let logs = try Session.openAll(global, lazy: true)
+      let logs = try Invocation.openAll(global, lazy: true)
       let state = logs.state
       let needle = search?.lowercased()
       let list = state.lessonList.filter { l in
@@ -292,7 +293,7 @@ struct LessonCommand: ParsableCommand {
       if json {
         Out.jsonArray(list) {
           logs.isSeveral
-            ? Session.marked(Exporter.lessonJSON($0), log: logs.label($0.id))
+            ? Invocation.marked(Exporter.lessonJSON($0), log: logs.label($0.id))
             : Exporter.lessonJSON($0)
         }
         return
@@ -302,7 +303,7 @@ struct LessonCommand: ParsableCommand {
         return
       }
       let short = ShortIDIndex(state)
-      let today = Session.today
+      let today = Invocation.today
       var table = Table((logs.isSeveral ? ["LOG"] : []) + ["ID", "REVALIDATE", "TEAMS", "LESSON"])
       for l in list {
         let due = l.revalidate.map { $0 <= today } ?? false

@@ -34,7 +34,7 @@ struct ChecklistCommand: ParsableCommand {
     @Option(help: "The incident that prompted it (id or prefix).") var because: String?
 
     func run() throws {
-      let (_, plan) = try Session.perform(
+      let (_, plan) = try Invocation.perform(
         global,
         .addChecklist(
           NewChecklist(name: name, items: items, kind: kind, team: team, because: because)))
@@ -60,7 +60,7 @@ struct ChecklistCommand: ParsableCommand {
     @Option(help: "The incident that prompted the change (id or prefix).") var because: String
 
     func run() throws {
-      let (ws, plan) = try Session.perform(
+      let (ws, plan) = try Invocation.perform(
         global, .reviseChecklist(name: name, add: add, remove: remove, because: because))
       guard let id = plan.createdID else { return }
       Out.line("\(id) rev \(ws.state.checklists[id]?.revisions.count ?? 0)")
@@ -77,7 +77,7 @@ struct ChecklistCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      let ws = try Invocation.open(global)
       let list = ws.state.checklistList.filter {
         team == nil || $0.team.caseInsensitiveCompare(team ?? "") == .orderedSame
       }
@@ -111,7 +111,7 @@ struct ChecklistCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      let ws = try Invocation.open(global)
       let state = ws.state
       let key = try state.resolve(
         LearningState.objectName(name).isEmpty ? name : LearningState.objectName(name), .checklist)

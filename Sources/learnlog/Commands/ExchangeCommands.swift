@@ -60,12 +60,12 @@ struct ExportCommand: ParsableCommand {
             logPath: logPath, environment: ProcessInfo.processInfo.environment))
       }
     }
-    let logs = try Session.openAll(global)
+    let logs = try Invocation.openAll(global)
     if logs.isSeveral && includePrivate {
       throw CLIError(
         message: "--include-private works with one log only; drop it or pass one --file")
     }
-    let today = Session.today
+    let today = Invocation.today
     // Counted from the state: the store's records are never read back for a count.
     let entities = logs.state.incidents.count + logs.state.actions.count
     let progress = Progress("export", total: entities)
@@ -93,7 +93,7 @@ struct ExportCommand: ParsableCommand {
         Exporter.streamMarkdown(
           state, team: team, since: sinceDay, until: today,
           logs: logs.isSeveral ? logs.marks : nil, emit: emit)
-      case .ics: emit(CalendarExport.ics(state, team: team, since: sinceDay, now: Session.now))
+      case .ics: emit(CalendarExport.ics(state, team: team, since: sinceDay, now: Invocation.now))
       }
     }
     if let output {
@@ -208,8 +208,8 @@ struct ImportCommand: ParsableCommand {
     // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
     let progress = Progress("import", total: data.count / 200)
     progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
-    let ws = try Session.open(global)
-    let context = Session.context(logPath: ws.path)
+    let ws = try Invocation.open(global)
+    let context = Invocation.context(logPath: ws.path)
     var skipped = 0
     var created: Int?
     let report: ExternalImport.ProgressReport = { done, total in

@@ -27,7 +27,7 @@ struct FactorCommand: ParsableCommand {
     @Option(help: "skill, process, tooling, context, capacity.") var gap: String
 
     func run() throws {
-      let (ws, plan) = try Session.perform(
+      let (ws, plan) = try Invocation.perform(
         global, .addFactor(NewFactor(incident: incident, text: text, gap: gap)))
       if let id = plan.createdID { Out.line(ws.state.shortID(for: id)) }
       BlameWarning.check("--text", text)
@@ -66,7 +66,7 @@ struct TimelineCommand: ParsableCommand {
     @Option(help: "A link (shown in full).") var link: String = ""
 
     func run() throws {
-      let (ws, plan) = try Session.perform(
+      let (ws, plan) = try Invocation.perform(
         global,
         .addTimelineEntry(
           NewTimelineEntry(incident: incident, at: at, text: text, kind: kind, link: link)))

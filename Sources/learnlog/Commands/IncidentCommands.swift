@@ -92,7 +92,7 @@ struct IncidentCommand: ParsableCommand {
     @Option(help: "When it happened, YYYY-MM-DD (default today).") var occurred: String?
 
     func run() throws {
-      try Session.performAdd(
+      try Invocation.performAdd(
         global,
         .addIncident(
           NewIncident(
@@ -130,7 +130,7 @@ struct IncidentCommand: ParsableCommand {
       // its answers and kept only as the few columns a row needs when it matches. JSON then
       // decodes each printed incident whole as it is written, so memory holds one of them.
       // Several logs are merged in memory.
-      let logs = try Session.openAll(global, lazy: true)
+      let logs = try Invocation.openAll(global, lazy: true)
       let state = logs.state
       let st = try status.map { try IncidentStatus.parse($0, field: "--status") }
       let kd = try kind.map { try IncidentKind.parse($0, field: "--kind") }
@@ -156,13 +156,13 @@ struct IncidentCommand: ParsableCommand {
         if json { patterns.formUnion(i.patterns) }
       }
       let list = rows.newestFirst(limit: limit)
-      Session.keepUntilExit(rows)
+      Invocation.keepUntilExit(rows)
       if json {
         let reviews = state.reviewStatusReader(patterns: patterns)
         Out.jsonArray(list) { row in
           guard let inc = state.incidents[row.id] else { return .null }
           let value = Exporter.incidentJSON(inc, review: reviews.status(of: inc))
-          return logs.isSeveral ? Session.marked(value, log: logs.label(inc.id)) : value
+          return logs.isSeveral ? Invocation.marked(value, log: logs.label(inc.id)) : value
         }
         return
       }
@@ -253,7 +253,7 @@ extension IncidentCommand {
 
     func run() throws {
       // Lazily: one incident, its actions and its patterns' incidents are all it reads.
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let iid = try state.resolve(id, .incident)
       guard let inc = state.incidents[iid] else {
@@ -423,7 +423,8 @@ extension IncidentCommand {
     @Argument(help: "The new value.") var value: String
 
     func run() throws {
-      _ = try Session.perform(global, .setIncidentField(incident: id, field: field, value: value))
+      _ = try Invocation.perform(
+        global, .setIncidentField(incident: id, field: field, value: value))
     }
   }
 }
@@ -466,7 +467,7 @@ struct ReviewCommand: ParsableCommand {
         key: parts[0].trimmingCharacters(in: .whitespaces),
         value: parts.count > 1 ? String(parts[1]) : "")
     }
-    let (ws, plan) = try Session.perform(
+    let (ws, plan) = try Invocation.perform(
       global, .review(incident: id, template: template, answers: parsed))
     for a in parsed { BlameWarning.check("--answer \(a.key)", a.value) }
     let iid = try ws.state.resolve(id, .incident)
@@ -518,7 +519,7 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
       let note = try text.flatMap { $0 == "-" ? nil : $0 } ?? Self.readPrivateText()
-      let (ws, plan) = try Session.perform(global, .addNote(incident: incident, text: note))
+      let (ws, plan) = try Invocation.perform(global, .addNote(incident: incident, text: note))
       if let id = plan.createdID { Out.line(id) }
       if let store = ws.privateStore { Out.note("saved a private note in \(store.path)") }
     }

@@ -219,7 +219,7 @@ struct DemoCommand: ParsableCommand {
     let path = try global.logPath
     let ws: Workspace
     if FileManager.default.fileExists(atPath: path) {
-      ws = try Session.open(global)
+      ws = try Invocation.open(global)
     } else {
       ws = try Workspace.create(path: path)
     }
@@ -231,7 +231,7 @@ struct DemoCommand: ParsableCommand {
     }
     var seed: UInt64 = 7
     if existing > 0 { seed = UInt64.random(in: 1...UInt64.max) }
-    let drafts = try DemoData.drafts(today: Session.today, seed: seed)
+    let drafts = try DemoData.drafts(today: Invocation.today, seed: seed)
     try ws.perform { _ in Plan(shared: drafts) }
     Out.line(
       "wrote the demo to \(path): \(ws.state.incidentList.count) incidents, "

@@ -14,9 +14,9 @@ extension ExperimentCommand {
 
     func run() throws {
       let wanted = try status.map { try ExperimentStatus.parse($0, field: "--status") }
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
-      let today = Session.today
+      let today = Invocation.today
       let list = state.experimentList.filter {
         wanted == nil || ExperimentStatus.of($0, on: today) == wanted
       }
@@ -52,7 +52,7 @@ extension ExperimentCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let eid = try state.resolve(id, .experiment)
       guard let e = state.experiments[eid] else { throw CLIError(message: "no experiment \(id)") }
@@ -69,7 +69,7 @@ extension ExperimentCommand {
       if let p = e.pattern { fields.append(("pattern", p)) }
       fields += [
         ("change", e.change), ("criteria", e.criteria), ("check", e.check?.description ?? ""),
-        ("status", e.decision?.rawValue ?? ExperimentStatus.of(e, on: Session.today).rawValue),
+        ("status", e.decision?.rawValue ?? ExperimentStatus.of(e, on: Invocation.today).rawValue),
         ("result", e.result), ("by", e.createdBy),
       ]
       for (k, v) in fields where !v.isEmpty {
@@ -102,7 +102,7 @@ extension NoteCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = try ws.stateWithPrivate()
       let list = state.noteList
       if json {
@@ -135,7 +135,7 @@ extension NoteCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let state = try ws.stateWithPrivate()
       let nid = try state.resolve(id, .note)
       guard let n = state.notes[nid] else { throw CLIError(message: "no note \(id)") }
@@ -179,7 +179,7 @@ extension ActionCommand {
     @Option(help: "Why.") var reason: String
 
     func run() throws {
-      _ = try Session.perform(global, .retireAction(action, decision: decision, reason: reason))
+      _ = try Invocation.perform(global, .retireAction(action, decision: decision, reason: reason))
     }
   }
 }
@@ -207,7 +207,7 @@ extension ReviewCommand {
     var participants: [String] = []
 
     func run() throws {
-      _ = try Session.perform(
+      _ = try Invocation.perform(
         global,
         .scheduleReview(
           NewReviewSchedule(
@@ -239,7 +239,7 @@ struct WinCommand: ParsableCommand {
     var people: [String] = []
 
     func run() throws {
-      try Session.performAdd(global, .addWin(NewWin(title: title, team: team, people: people)))
+      try Invocation.performAdd(global, .addWin(NewWin(title: title, team: team, people: people)))
     }
   }
 
@@ -252,7 +252,7 @@ struct WinCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global, lazy: true)
+      let ws = try Invocation.open(global, lazy: true)
       let list = ws.state.winList.reversed()
       if json {
         Out.json(.array(list.map(Exporter.winJSON)))
@@ -288,7 +288,7 @@ struct RecognitionCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let ws = try Session.open(global, lazy: true)
+    let ws = try Invocation.open(global, lazy: true)
     let state = ws.state.materialized()
     let people = person.map { [$0] } ?? state.recognisedPeople
     let all = people.map { state.recognition(person: $0) }

@@ -11,8 +11,8 @@ struct PatternsCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let logs = try Session.openAll(global)
-    let list = logs.state.patterns(on: Session.today)
+    let logs = try Invocation.openAll(global)
+    let list = logs.state.patterns(on: Invocation.today)
     // With several logs: which team logs each pattern occurs in.
     let logsOf = logs.logsOfPattern
     if json {
@@ -65,14 +65,14 @@ struct TodayCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let logs = try Session.openAll(global)
-    let items = logs.state.today(on: Session.today)
+    let logs = try Invocation.openAll(global)
+    let items = logs.state.today(on: Invocation.today)
     if json {
       Out.json(
         .array(
           items.map {
             logs.isSeveral
-              ? Session.marked(Exporter.todayJSON($0), log: logs.label(of: $0))
+              ? Invocation.marked(Exporter.todayJSON($0), log: logs.label(of: $0))
               : Exporter.todayJSON($0)
           }))
       return
@@ -109,8 +109,8 @@ struct StatsCommand: ParsableCommand {
   }
 
   func run() throws {
-    let logs = try Session.openAll(global)
-    let s = logs.state.stats(on: Session.today, weeks: weeks)
+    let logs = try Invocation.openAll(global)
+    let s = logs.state.stats(on: Invocation.today, weeks: weeks)
     if json {
       guard logs.isSeveral, case .object(var o) = Exporter.statsJSON(s) else {
         Out.json(Exporter.statsJSON(s))

@@ -30,7 +30,7 @@ struct TemplateCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      let ws = try Invocation.open(global)
       let state = ws.state
       if json {
         var out: [JSONValue] = ReviewTemplate.builtIns.map { t in
@@ -75,7 +75,7 @@ struct TemplateCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Session.open(global)
+      let ws = try Invocation.open(global)
       let state = ws.state
       let c = Out.clean
       if let b = ReviewTemplate.builtIns.first(where: { $0.name == name }) {
@@ -134,7 +134,7 @@ struct TemplateCommand: ParsableCommand {
         throw CLIError(message: "give at least one --question KEY:KIND:PROMPT")
       }
       let qs = try questions.map(Question.parseSpec)
-      let (_, plan) = try Session.perform(
+      let (_, plan) = try Invocation.perform(
         global,
         .addTemplate(name: name, title: title, questions: qs, team: team, because: because))
       if let id = plan.createdID { Out.line(id) }
@@ -166,7 +166,7 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
       let qs = try questions.map(Question.parseSpec)
-      let (ws, plan) = try Session.perform(
+      let (ws, plan) = try Invocation.perform(
         global,
         .changeTemplate(
           TemplateChange(name: name, set: qs, remove: remove, title: title, because: because)))

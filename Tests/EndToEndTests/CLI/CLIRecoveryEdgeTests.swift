@@ -124,6 +124,7 @@ struct CLIRecoveryEdgeTests {
     let span = UInt32(min(2_000_000, (DispatchTime.now().uptimeNanoseconds - started) / 1_000))
     var killed = 0
     var leftAfterKill = 0
+    var interrupted = 0
     var rng = SystemRandomNumberGenerator()
     for _ in 0..<rounds {
       try Data(damaged).write(to: URL(fileURLWithPath: cli.log))
@@ -139,7 +140,10 @@ struct CLIRecoveryEdgeTests {
       let inspection = try LogStore.inspect(path: cli.log)
       #expect(
         inspection.records.count == 1_999 && (inspection.damaged.count == 1 || inspection.isClean))
+      if !inspection.isClean || !left.isEmpty { interrupted += 1 }
     }
+    // At least one kill cut a repair short (else the loop only killed finished processes).
+    #expect(interrupted > 0, "\(killed) kills, none before a repair finished")
     // The next repair removes what a killed one left, and finishes.
     try Data(damaged).write(to: URL(fileURLWithPath: cli.log))
     let r = try cli.run(["repair", "--yes"])
@@ -148,7 +152,8 @@ struct CLIRecoveryEdgeTests {
     #expect(leftAtEnd.isEmpty, "left: \(leftAtEnd)")
     #expect(try LogStore.inspect(path: cli.log).isClean)
     print(
-      "kill -9 during repair: \(rounds) rounds, \(killed) kills, \(leftAfterKill) temporary file(s) "
+      "kill -9 during repair: \(rounds) rounds, \(killed) kills, \(interrupted) before the repair "
+        + "finished, \(leftAfterKill) temporary file(s) "
         + "after a kill (at most one, one name: written unnamed, named just before the rename), 0 after the next repair"
     )
   }

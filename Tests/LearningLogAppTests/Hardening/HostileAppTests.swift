@@ -16,29 +16,29 @@ import Testing
       defer { k += 1 }
       return strings[k % strings.count]
     }
-    let session = app.session
-    for (n, inc) in session.state.incidentList.prefix(6).enumerated() {
+    let appLog = app.appLog
+    for (n, inc) in appLog.state.incidentList.prefix(6).enumerated() {
       for field in ["title", "team", "owner", "what", "tags"] {
-        _ = try session.perform(
+        _ = try appLog.perform(
           .setIncidentField(incident: inc.id, field: field, value: "\(field)\(n) " + next()))
       }
-      _ = try session.perform(
+      _ = try appLog.perform(
         .review(
           incident: inc.id, template: nil,
           answers: [ReviewAnswer(key: "root-cause", value: next())]))
-      _ = try session.perform(
+      _ = try appLog.perform(
         .addAction(
           NewAction(
             incident: inc.id, title: next(), owner: next(), due: "2026-11-2\(n)", signal: next())))
-      _ = try session.perform(
+      _ = try appLog.perform(
         .addExperiment(
           NewExperiment(
             incident: inc.id, hypothesis: next(), change: next(), criteria: next(),
             check: "2026-12-01")))
-      _ = try session.perform(
+      _ = try appLog.perform(
         .addLesson(NewLesson(text: next(), incidents: [inc.id], teams: [next()], tags: [next()])))
     }
-    _ = try session.perform(
+    _ = try appLog.perform(
       .addIncident(NewIncident(title: "new " + next(), what: next(), occurred: "2026-11-25")))
     return app
   }

@@ -26,6 +26,15 @@ import Testing
     return (p, out)
   }
 
+  /// Whether the file at `path` ends inside a line (an append cut short).
+  static func endsMidLine(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    guard let end = try? handle.seekToEnd(), end > 0 else { return false }
+    try? handle.seek(toOffset: end - 1)
+    return (try? handle.read(upToCount: 1)) != Data([0x0A])
+  }
+
   static func acknowledged(_ pipe: Pipe) -> [Int] {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int($0) }
@@ -56,6 +65,7 @@ import Testing
     var acknowledged: [String: [Int]] = [:]
     var rng = SeededGenerator(seed: 99)
     var killedMidRun = 0
+    var tornSeen = 0
     let start = Date()
     for _ in 0..<rounds {
       let writers = ["w1", "w2"]
@@ -73,13 +83,22 @@ import Testing
         p.waitUntilExit()
         acknowledged[w, default: []] += Self.acknowledged(pipe)
       }
+      if Self.endsMidLine(path) { tornSeen += 1 }
     }
     let total = try Self.verify(path, acknowledged: acknowledged)
     let acks = acknowledged.values.map(\.count).reduce(0, +)
     let repairs = try FileManager.default.contentsOfDirectory(atPath: dir)
       .filter { $0.contains(".torn-") }.count
+    // A kill inside an append leaves a partial last line, or a whole line its writer never
+    // acknowledged (killed between the write and the return): without one, the loop proved
+    // nothing about crashes mid-append.
+    #expect(killedMidRun > 0)
+    #expect(
+      tornSeen + repairs + (total - acks) > 0,
+      "no kill landed inside an append: \(killedMidRun) kills, all between appends")
     print(
-      "kill -9 loop: \(rounds) rounds, \(killedMidRun) kills, \(repairs) torn tails repaired, "
+      "kill -9 loop: \(rounds) rounds, \(killedMidRun) kills, \(tornSeen) partial last lines seen, "
+        + "\(repairs) torn tails repaired, \(total - acks) written but unacknowledged, "
         + "\(acks) acknowledged, \(total) "
         + "records, 0 lost, 0 duplicated, \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
     )

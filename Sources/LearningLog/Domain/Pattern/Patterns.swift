@@ -391,13 +391,13 @@ struct PatternTimeline {
 ///
 /// Each pattern's incidents are put in time order once, and one walk along each list finds,
 /// for every incident on it, how many came earlier within the window. The facts are kept in
-/// the order the incidents dictionary stores its incidents, so a walk over that dictionary
-/// reads them in step (``Cursor``) where ``PatternTimeline``'s per-incident methods search.
+/// the order the incidents map keeps them in memory, so a walk over that map
+/// (``EntityMap/forEachInMemory(_:)``) reads them in step (``Cursor``) where ``PatternTimeline``'s per-incident methods search.
 struct PatternSweep {
   /// What the sweep found for one incident on one pattern's list.
   struct Fact {
-    /// Where the incident is stored.
-    var index: Dictionary<String, Incident>.Index
+    /// Where the incident is kept.
+    var position: EntityMap<Incident>.Position
     /// The pattern key.
     var key: String
     /// Whether the incident repeats the pattern within the window.
@@ -419,17 +419,14 @@ struct PatternSweep {
     lists.reserveCapacity(state.incidentsByPatternKey.count)
     var total = 0
     for (key, ids) in state.incidentsByPatternKey {
-      var entries: [(entry: PatternTimeline.Entry, index: Dictionary<String, Incident>.Index)] =
-        []
+      var entries: [(entry: PatternTimeline.Entry, position: EntityMap<Incident>.Position)] = []
       entries.reserveCapacity(ids.count)
       for id in ids {
-        guard let i = state.incidents.stored.index(forKey: id) else { continue }
-        entries.append(
-          (
-            PatternTimeline.Entry(
-              day: state.incidents.stored.values[i].occurred.ordinal,
-              createdAt: state.incidents.stored.values[i].createdAt, id: id), i
-          ))
+        guard let position = state.incidents.position(of: id) else { continue }
+        let entry = state.incidents.withValue(at: position) { inc in
+          PatternTimeline.Entry(day: inc.occurred.ordinal, createdAt: inc.createdAt, id: id)
+        }
+        entries.append((entry, position))
       }
       entries.sort { $0.entry.precedes($1.entry) }
       let list = entries.map(\.entry)
@@ -437,7 +434,9 @@ struct PatternSweep {
       lists.append(
         (
           key, list,
-          entries.map { Fact(index: $0.index, key: key, isRepeat: false, escalates: false) }
+          entries.map {
+            Fact(position: $0.position, key: key, isRepeat: false, escalates: false)
+          }
         ))
       total += entries.count
     }
@@ -458,25 +457,25 @@ struct PatternSweep {
         facts.append(fact)
       }
     }
-    facts.sort { $0.index < $1.index }
+    facts.sort { $0.position < $1.position }
     self.timeline = timeline
   }
 
-  /// Reads the facts in storage order, alongside a walk over the incidents dictionary.
+  /// Reads the facts in order, alongside a walk over the incidents map.
   struct Cursor {
     var next = 0
 
-    /// Whether the incident stored at `index`, whose only pattern is `key`, repeats it and
+    /// Whether the incident kept at `position`, whose only pattern is `key`, repeats it and
     /// whether the pattern escalates with it; nil when the sweep has no such fact.
     ///
-    /// Indices must come in increasing order.
+    /// Positions must come in increasing order.
     mutating func fact(
-      at index: Dictionary<String, Incident>.Index, key: String, in sweep: PatternSweep
+      at position: EntityMap<Incident>.Position, key: String, in sweep: PatternSweep
     ) -> Fact? {
       let facts = sweep.facts
-      while next < facts.count, facts[next].index < index { next += 1 }
+      while next < facts.count, facts[next].position < position { next += 1 }
       var i = next
-      while i < facts.count, facts[i].index == index {
+      while i < facts.count, facts[i].position == position {
         if facts[i].key == key { return facts[i] }
         i += 1
       }

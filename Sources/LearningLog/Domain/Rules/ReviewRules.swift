@@ -119,16 +119,16 @@ extension LearningState {
         subject, windowDays: policy.windowDays, threshold: policy.escalateThreshold))
   }
 
-  /// ``patternFacts(_:_:)`` read from `sweep` for the incident stored at `index`, with
-  /// `cursor` walking the incidents in storage order.
+  /// ``patternFacts(_:_:)`` read from `sweep` for the incident kept at `position`, with
+  /// `cursor` walking the incidents in the order their map keeps them.
   func patternFacts(
-    _ subject: PatternTimeline.Subject, at index: Dictionary<String, Incident>.Index,
+    _ subject: PatternTimeline.Subject, at position: EntityMap<Incident>.Position,
     _ sweep: PatternSweep, _ cursor: inout PatternSweep.Cursor
   ) -> PatternFacts {
     switch subject.patterns.count {
     case 0: return PatternFacts(isRepeat: false, escalated: [])
     case 1:
-      guard let fact = cursor.fact(at: index, key: subject.patterns[0], in: sweep) else {
+      guard let fact = cursor.fact(at: position, key: subject.patterns[0], in: sweep) else {
         return patternFacts(subject, sweep.timeline)
       }
       return PatternFacts(
@@ -153,12 +153,6 @@ extension LearningState {
   static func hasGapType(_ answers: [String: [AnswerVersion]]) -> Bool {
     let v = answers["gap"]?.last?.value ?? ""
     return GapType(rawValue: v) != nil || v == SharedGap.privateWord
-  }
-
-  /// Whether the action at `i` counts for a review: not dropped, with an owner and a due day.
-  @inline(__always)
-  func isOwnedAction(at i: Dictionary<String, Action>.Index) -> Bool {
-    Self.isOwned(actions.stored.values[i])
   }
 
   /// Whether `a` counts for a review: not dropped, with an owner and a due day.

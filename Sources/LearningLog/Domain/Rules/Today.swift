@@ -32,24 +32,24 @@ extension LearningState {
     if isLazy { return materialized().today(on: day) }
     // Kinds come in queue order; each kind is ordered by day, then by creation order.
     //
-    // Actions and incidents are read in the order their dictionaries store them, which is
-    // sequential in memory; only the ones in the queue are then put in creation order.
-    var dueActions: [String: Dictionary<String, Action>.Index] = [:]
+    // Actions and incidents are read in the order their maps keep them in memory, each in
+    // place; only the ones in the queue are then put in creation order.
+    var dueActions: [String: EntityMap<Action>.Position] = [:]
     var retiring: Set<String> = []
-    var a = actions.stored.startIndex
-    while a != actions.stored.endIndex {
-      if todayKind(ofActionAt: a, on: day) != nil { dueActions[actions.stored.keys[a]] = a }
-      if needsRetiring(at: a, on: day) { retiring.insert(actions.stored.keys[a]) }
-      actions.stored.formIndex(after: &a)
+    actions.forEachInMemory { position, id, a in
+      if Self.todayKind(of: a, on: day) != nil { dueActions[id] = position }
+      if Self.needsRetiring(a, on: day) { retiring.insert(id) }
     }
     var overdue: [TodayItem] = []
     var verifications: [TodayItem] = []
     for id in actionOrder where !dueActions.isEmpty {
-      guard let i = dueActions[id] else { continue }
-      if todayKind(ofActionAt: i, on: day) == .overdueAction {
-        overdue.append(overdueItem(at: i, on: day))
-      } else {
-        verifications.append(verificationItem(at: i))
+      guard let position = dueActions[id] else { continue }
+      actions.withValue(at: position) { a in
+        if Self.todayKind(of: a, on: day) == .overdueAction {
+          overdue.append(Self.overdueItem(a, on: day))
+        } else {
+          verifications.append(Self.verificationItem(a))
+        }
       }
     }
     let sweep = PatternSweep(self)
@@ -57,15 +57,14 @@ extension LearningState {
     var reviews: [TodayItem] = []
     reviews.reserveCapacity(incomplete.count)
     for id in incidentOrder where !incomplete.isEmpty {
-      guard let (i, detail) = incomplete[id] else { continue }
-      let due = incidents.stored.values[i].reviewDue(policy.reviewDueDays)
-      reviews.append(
-        TodayItem(
-          kind: .reviewIncomplete, subject: id, title: incidentTitle(at: i), day: due,
-          detail: detail
-            + reviewDueNote(
-              id, severity: incidents.stored.values[i].severity,
-              due: due, on: day)))
+      guard let (position, detail) = incomplete[id] else { continue }
+      incidents.withValue(at: position) { inc in
+        let due = inc.reviewDue(policy.reviewDueDays)
+        reviews.append(
+          TodayItem(
+            kind: .reviewIncomplete, subject: id, title: inc.title, day: due,
+            detail: detail + reviewDueNote(id, severity: inc.severity, due: due, on: day)))
+      }
     }
     var checks: [TodayItem] = []
     for id in experimentOrder {
@@ -116,14 +115,14 @@ extension LearningState {
     return items
   }
 
-  /// The incomplete reviews of open incidents by id: where each incident is stored, and what
+  /// The incomplete reviews of open incidents by id: where each incident is kept, and what
   /// its queue item says is missing.
   func incompleteReviews(_ sweep: PatternSweep) -> [String: (
-    index: Dictionary<String, Incident>.Index, detail: String
+    position: EntityMap<Incident>.Position, detail: String
   )] {
     // The detail of an incomplete review depends only on what is missing: made once each.
     var details: [Int: String] = [:]
-    var incomplete: [String: (index: Dictionary<String, Incident>.Index, detail: String)] = [:]
+    var incomplete: [String: (position: EntityMap<Incident>.Position, detail: String)] = [:]
     forEachOpenReview(sweep) { n, subject, answers, facts in
       let gaps = reviewGaps(answers, facts, hasOwnedAction: hasOwnedAction(subject.id))
       guard !gaps.isComplete else { return }
@@ -142,23 +141,22 @@ extension LearningState {
     return incomplete
   }
 
-  /// Calls `body` with every incident not closed, in storage order: where it is stored, what
-  /// its review is checked on, its answers, and its pattern facts from `sweep` (read in step
-  /// with the walk).
+  /// Calls `body` with every incident not closed, in the order its map keeps them: where it
+  /// is kept, what its review is checked on, its answers, and its pattern facts from `sweep`
+  /// (read in step with the walk).
   func forEachOpenReview(
     _ sweep: PatternSweep,
     _ body: (
-      Dictionary<String, Incident>.Index, PatternTimeline.Subject, [String: [AnswerVersion]],
+      EntityMap<Incident>.Position, PatternTimeline.Subject, [String: [AnswerVersion]],
       PatternFacts
     ) -> Void
   ) {
-    var n = incidents.stored.startIndex
     var cursor = PatternSweep.Cursor()
-    while n != incidents.stored.endIndex {
-      defer { incidents.stored.formIndex(after: &n) }
-      guard incidents.stored.values[n].status != .closed else { continue }
-      let (subject, answers) = reviewInputs(at: n)
-      body(n, subject, answers, patternFacts(subject, at: n, sweep, &cursor))
+    incidents.forEachInMemory { position, id, inc in
+      guard inc.status != .closed else { return }
+      let subject = PatternTimeline.Subject(
+        id: id, day: inc.occurred.ordinal, createdAt: inc.createdAt, patterns: inc.patterns)
+      body(position, subject, inc.answers, patternFacts(subject, at: position, sweep, &cursor))
     }
   }
 
@@ -169,11 +167,9 @@ extension LearningState {
   public func todayCount(on day: Day) -> Int {
     if isLazy { return materialized().todayCount(on: day) }
     var count = 0
-    var a = actions.stored.startIndex
-    while a != actions.stored.endIndex {
-      if todayKind(ofActionAt: a, on: day) != nil { count += 1 }
-      if needsRetiring(at: a, on: day) { count += 1 }
-      actions.stored.formIndex(after: &a)
+    actions.forEachInMemory { _, _, a in
+      if Self.todayKind(of: a, on: day) != nil { count += 1 }
+      if Self.needsRetiring(a, on: day) { count += 1 }
     }
     for id in scheduleOrder where scheduledReviewDue(id, on: day) != nil { count += 1 }
     let sweep = PatternSweep(self)
@@ -190,31 +186,27 @@ extension LearningState {
     return count
   }
 
-  /// Whether the action at `i` is in the queue on `day`, and as which kind.
+  /// Whether `a` is in the queue on `day`, and as which kind.
   ///
-  /// Reads the action's fields in place: copying whole actions touches every string they hold.
+  /// Reads the action's fields where it is (walks pass it in place): copying whole actions
+  /// touches every string they hold.
   @inline(__always)
-  func todayKind(ofActionAt i: Dictionary<String, Action>.Index, on day: Day) -> TodayKind? {
-    let status = actions.stored.values[i].status
-    if status == .open || status == .doing, let due = actions.stored.values[i].due, due < day {
+  static func todayKind(of a: Action, on day: Day) -> TodayKind? {
+    let status = a.status
+    if status == .open || status == .doing, let due = a.due, due < day {
       return .overdueAction
     }
-    if status == .done, let r = actions.stored.values[i].review, r <= day,
-      actions.stored.values[i].verifications.last?.outcome != .verified
-    {
+    if status == .done, let r = a.review, r <= day, a.verifications.last?.outcome != .verified {
       return .verificationDue
     }
     return nil
   }
 
-  /// Whether the action at `i` is a mitigation whose end day has come by `day`, not retired.
+  /// Whether `a` is a mitigation whose end day has come by `day`, not retired.
   @inline(__always)
-  func needsRetiring(at i: Dictionary<String, Action>.Index, on day: Day) -> Bool {
-    guard actions.stored.values[i].type == .mitigate, let u = actions.stored.values[i].until,
-      u <= day
-    else { return false }
-    return actions.stored.values[i].retirement == nil
-      && actions.stored.values[i].status != .dropped
+  static func needsRetiring(_ a: Action, on day: Day) -> Bool {
+    guard a.type == .mitigate, let u = a.until, u <= day else { return false }
+    return a.retirement == nil && a.status != .dropped
   }
 
   /// The schedule of incident `id` when its day is within the due-soon days of `day` (or past)
@@ -248,9 +240,8 @@ extension LearningState {
     return t
   }
 
-  /// The queue item of the overdue action at `i`.
-  func overdueItem(at i: Dictionary<String, Action>.Index, on day: Day) -> TodayItem {
-    let a = actions.stored.values[i]
+  /// The queue item of the overdue action `a`.
+  static func overdueItem(_ a: Action, on day: Day) -> TodayItem {
     let due = a.due ?? day
     let owner = a.owner.isEmpty ? "unassigned" : a.owner
     return TodayItem(
@@ -258,32 +249,12 @@ extension LearningState {
       detail: "owner \(owner), \(counted(due.days(to: day), "day")) overdue")
   }
 
-  /// The queue item of the action at `i`, whose verification is due.
-  func verificationItem(at i: Dictionary<String, Action>.Index) -> TodayItem {
-    let a = actions.stored.values[i]
+  /// The queue item of the action `a`, whose verification is due.
+  static func verificationItem(_ a: Action) -> TodayItem {
     return TodayItem(
       kind: .verificationDue, subject: a.id, title: a.title, day: a.review,
       detail: a.outcome == .unknown
         ? "last check was unknown; did it work?" : "did it work? \(a.signal)")
-  }
-
-  /// What the review checks read of the incident at `i`, read in place.
-  @inline(__always)
-  func reviewInputs(at i: Dictionary<String, Incident>.Index) -> (
-    PatternTimeline.Subject, [String: [AnswerVersion]]
-  ) {
-    (
-      PatternTimeline.Subject(
-        id: incidents.stored.keys[i], day: incidents.stored.values[i].occurred.ordinal,
-        createdAt: incidents.stored.values[i].createdAt,
-        patterns: incidents.stored.values[i].patterns),
-      incidents.stored.values[i].answers
-    )
-  }
-
-  /// The title of the incident at `i`, read in place.
-  func incidentTitle(at i: Dictionary<String, Incident>.Index) -> String {
-    incidents.stored.values[i].title
   }
 
   /// Whether experiment `e` is undecided and its check day has come by `day`.

@@ -4,7 +4,7 @@
 /// take 16 MB instead of a string each.
 struct AppliedIDs: Sendable {
   /// Words still in a snapshot (read only when a late record needs every id).
-  var base: LazyWords?
+  var base: (any WordSource)?
   /// Two words per canonical id (its 32 hex digits).
   var packed: [UInt64] = []
   /// Ids that are not canonical UUID text, as they are.
@@ -79,39 +79,5 @@ struct AppliedIDs: Sendable {
     }
     for o in other { s.insert(EventID(rawValue: o)) }
     return s
-  }
-}
-
-/// Packed applied ids kept in a snapshot, read on first use.
-final class LazyWords: Sendable {
-  let backing: SnapshotBacking
-  /// Absolute offset and number of words.
-  let offset: Int
-  let count: Int
-
-  init(backing: SnapshotBacking, offset: Int, count: Int) {
-    self.backing = backing
-    self.offset = offset
-    self.count = count
-  }
-
-  /// The words, checked as they are read; throws on damage.
-  func decode() throws(SnapshotFormatError) -> [UInt64] {
-    let r = try backing.reader(at: offset, count: count * 8)
-    return [UInt64](unsafeUninitializedCapacity: count) { buf, n in
-      UnsafeMutableRawBufferPointer(buf).copyMemory(
-        from: UnsafeRawBufferPointer(start: r.base + offset, count: count * 8))
-      n = count
-    }
-  }
-
-  /// The words, checked as they are read; after damage, the replayed log's.
-  func load() -> [UInt64] {
-    if let s = backing.recoveredState() { return s.appliedIDs.packedWords() }
-    do {
-      return try decode()
-    } catch {
-      return backing.recover()?.appliedIDs.packedWords() ?? []
-    }
   }
 }

@@ -2,15 +2,15 @@
 ///
 /// A state replayed from records holds every entity in ``stored``. A state opened lazily from
 /// the snapshot cache (``LearningState/load(path:fileSystem:readOnly:lazy:cache:policy:notice:progress:)``
-/// with `lazy: true`) starts with an empty dictionary over a ``LazyEntities`` base: reading an
+/// with `lazy: true`) starts with an empty dictionary over an ``EntitySource`` base: reading an
 /// id decodes that one entity, writing it keeps the new value in ``stored``, removing it hides
 /// the base entry. A command that touches a few entities never decodes the rest; iterating
 /// ``values`` or ``keys`` decodes what it walks, and ``materialize()`` decodes everything once.
-public struct EntityMap<Value: Sendable>: Sendable {
+public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// Entities decoded or written since the base was opened (all of them without a base).
   var stored: [String: Value] = [:]
   /// The snapshot's entities not yet decoded, if the state was opened lazily.
-  var base: LazyEntities<Value>?
+  var base: (any EntitySource<Value>)?
   /// Base ids removed since the open.
   var hidden: Set<String> = []
   /// Base ids also in ``stored`` or ``hidden`` (so not counted twice).
@@ -20,7 +20,7 @@ public struct EntityMap<Value: Sendable>: Sendable {
   public init() {}
 
   /// A map over `base`, every entity still undecoded.
-  init(base: LazyEntities<Value>) { self.base = base }
+  init(base: any EntitySource<Value>) { self.base = base }
 
   /// Whether the base holds `id` and nothing since has replaced or removed it.
   @inline(__always)
@@ -76,6 +76,46 @@ public struct EntityMap<Value: Sendable>: Sendable {
       if let v = base.value(id) { body(id, v) }
     }
   }
+
+  /// Where an entity in memory sits in its map: a handle valid until the map next changes.
+  ///
+  /// Positions order as ``forEachInMemory(_:)`` visits them, so facts gathered per position
+  /// can be read back in step with a later walk.
+  public struct Position: Comparable, Hashable {
+    let index: Dictionary<String, Value>.Index
+
+    /// Whether `a` is visited before `b`.
+    public static func < (a: Position, b: Position) -> Bool { a.index < b.index }
+  }
+
+  /// Calls `body` with the position, id and entity of every entity in memory, in storage
+  /// order: sequential in memory, each entity read in place (no copy).
+  ///
+  /// Entities a lazy open left in its source are not visited: a rule that walks every entity
+  /// reads a ``LearningState/materialized()`` state.
+  @inline(__always)
+  public func forEachInMemory(_ body: (Position, String, Value) -> Void) {
+    var i = stored.startIndex
+    while i != stored.endIndex {
+      body(Position(index: i), stored.keys[i], stored.values[i])
+      stored.formIndex(after: &i)
+    }
+  }
+
+  /// The position of the entity `id` when it is in memory.
+  @inline(__always)
+  public func position(of id: String) -> Position? {
+    stored.index(forKey: id).map { Position(index: $0) }
+  }
+
+  /// What `body` makes of the entity at `position`, read in place.
+  @inline(__always)
+  public func withValue<R>(at position: Position, _ body: (Value) -> R) -> R {
+    body(stored.values[position.index])
+  }
+
+  /// The id of the entity at `position`.
+  public func id(at position: Position) -> String { stored.keys[position.index] }
 
   /// Changes the entity `id` in place; false when there is none.
   @discardableResult
@@ -135,11 +175,12 @@ public struct EntityMap<Value: Sendable>: Sendable {
   /// Makes room for `n` entities.
   public mutating func reserveCapacity(_ n: Int) { stored.reserveCapacity(n) }
 
-  /// The entity `id`, read from the base with `partial` when it is still there.
-  func value(_ id: String, partial: LazyEntities<Value>.Decode) -> Value? {
+  /// The entity `id`, read as a summary from the base when it is still there (see
+  /// ``EntitySource/summary(_:)``), whole when it is in memory.
+  func summary(_ id: String) -> Value? {
     if let v = stored[id] { return v }
     guard let base, !hidden.contains(id) else { return nil }
-    return base.value(id, decodedBy: partial)
+    return base.summary(id)
   }
 
   /// The live ids that start with `prefix` (a search of the snapshot's sorted index).
@@ -217,153 +258,4 @@ extension EntityMap: Sequence {
 
   /// The number of live entities.
   public var underestimatedCount: Int { count }
-}
-
-/// The undecoded entities of one kind in a snapshot: an id index and a decoder.
-///
-/// Immutable once made; the bytes it reads are checked block by block as they are first used
-/// (``SnapshotBacking``), and a damaged block makes the backing replay the log instead.
-final class LazyEntities<Value: Sendable>: Sendable {
-  typealias Decode = @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> (String, Value)
-  let backing: SnapshotBacking
-  let section: SnapshotSection
-  let decode: Decode
-  /// The same kind's entities in a state replayed after damage.
-  let recovered: @Sendable (LearningState) -> EntityMap<Value>
-
-  init(
-    backing: SnapshotBacking, section: SnapshotSection, decode: @escaping Decode,
-    recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
-  ) {
-    self.backing = backing
-    self.section = section
-    self.decode = decode
-    self.recovered = recovered
-  }
-
-  /// How many entities the section holds.
-  var count: Int { section.count }
-
-  /// The replayed entities, once damage made the backing replay the log.
-  private func fallback() -> EntityMap<Value>? {
-    backing.recoveredState().map(recovered)
-  }
-
-  /// What `fromSnapshot` reads; after damage (met now or before) what `fromReplay` reads from
-  /// the entities of the replayed log (empty when that failed too).
-  private func read<R>(
-    _ fromSnapshot: () throws(SnapshotFormatError) -> R, else fromReplay: (EntityMap<Value>) -> R
-  ) -> R {
-    if let map = fallback() { return fromReplay(map) }
-    do {
-      return try fromSnapshot()
-    } catch {
-      return fromReplay(backing.recover().map(recovered) ?? EntityMap())
-    }
-  }
-
-  /// Whether `id` is in the section (a binary search of the index; nothing decoded).
-  func contains(_ id: String) -> Bool {
-    read({ () throws(SnapshotFormatError) in try backing.find(id, in: section) != nil }) {
-      $0.contains(id)
-    }
-  }
-
-  /// The entity `id`, decoded now.
-  func value(_ id: String) -> Value? { value(id, decodedBy: decode) }
-
-  /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
-  func value(_ id: String, decodedBy decoder: Decode) -> Value? {
-    read({ () throws(SnapshotFormatError) -> Value? in
-      guard let slot = try backing.find(id, in: section) else { return nil }
-      var r = try backing.reader(section: section, slot: slot)
-      let (decodedID, v) = try decoder(&r)
-      guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
-      return v
-    }) { $0[id] }
-  }
-
-  /// The ids of the section that start with `prefix`.
-  func ids(withPrefix prefix: String) -> [String] {
-    read({ () throws(SnapshotFormatError) in try backing.ids(withPrefix: prefix, in: section) }) {
-      $0.keys(withPrefix: prefix)
-    }
-  }
-
-  /// The ids sorting next to `id` in the section, past those `skip` rejects (after damage,
-  /// every other id).
-  func neighbours(of id: String, skip: (String) -> Bool) -> [String] {
-    read({ () throws(SnapshotFormatError) in
-      try backing.neighbours(of: id, in: section, skip: skip)
-    }) { $0.keys.filter { $0 != id && !skip($0) } }
-  }
-
-  /// Every id of the section, in index order.
-  func ids() -> [String] {
-    read({ () throws(SnapshotFormatError) in try backing.ids(in: section) }) { $0.keys }
-  }
-
-  /// Every entity decoded now, in a dictionary; throws on the first damaged record.
-  func decodeAll() throws(SnapshotFormatError) -> [String: Value] {
-    var out: [String: Value] = [:]
-    out.reserveCapacity(count)
-    try walk(decode) { id, v throws(SnapshotFormatError) in
-      guard out.updateValue(v, forKey: id) == nil else {
-        throw SnapshotFormatError("id \(id) twice in a section")
-      }
-    }
-    return out
-  }
-
-  /// Decodes every record with `decoder` in written order, giving pages back behind it.
-  func walk(
-    _ decoder: Decode, _ body: (String, Value) throws(SnapshotFormatError) -> Void
-  ) throws(SnapshotFormatError) {
-    let (start, end, n) = (section.records, section.index, section.count)
-    try backing.check(start..<end)
-    var position = start
-    for k in 0..<n {
-      var r = try backing.record(at: position, before: end)
-      let (id, v) = try decoder(&r)
-      try body(id, v)
-      position = r.end
-      if k & 4095 == 4095 { backing.release(start..<position) }
-    }
-    guard position == end else {
-      throw SnapshotFormatError("records do not fill their section")
-    }
-  }
-
-  /// Calls `body` with every record decoded by `decoder`, in written order, until it returns
-  /// false; false when it stopped early or after damage (the backing has then replayed the
-  /// log: read through ``value(_:)`` instead).
-  func walkAll(decodedBy decoder: Decode, _ body: (String, Value) -> Bool) -> Bool {
-    guard fallback() == nil else { return false }
-    do {
-      try walk(decoder) { id, v throws(SnapshotFormatError) in
-        if !body(id, v) { throw SnapshotFormatError("stopped") }
-      }
-      return true
-    } catch {
-      if error.reason != "stopped" { _ = backing.recover() }
-      return false
-    }
-  }
-
-  /// Calls `body` with every entity, decoding them in written order.
-  func forEachValue(_ body: (String, Value) -> Void) {
-    if fallback() == nil {
-      do {
-        var out: [(String, Value)] = []
-        out.reserveCapacity(count)
-        try walk(decode) { id, v in out.append((id, v)) }
-        for (id, v) in out { body(id, v) }
-        return
-      } catch {
-        _ = backing.recover()
-      }
-    }
-    let map = fallback() ?? EntityMap()
-    for id in map.keys { if let v = map[id] { body(id, v) } }
-  }
 }

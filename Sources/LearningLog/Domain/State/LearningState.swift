@@ -55,8 +55,8 @@ public struct LearningState: Sendable {
   var lastClock: HybridTimestamp?
   var lastWriter = ""
   var lastID = EventID(rawValue: "")
-  /// The snapshot lazily read entities come from, if any.
-  var backing: SnapshotBacking?
+  /// Where lazily read entities come from (a snapshot), if anywhere.
+  var source: (any StateSource)?
 
   /// An empty state.
   public init(policy: PolicySettings = PolicySettings()) { self.policy = policy }
@@ -186,7 +186,7 @@ public struct LearningState: Sendable {
         next += 1
       }
     }
-    let merged = base.walkAll(decodedBy: StateCoding.incidentHeader) { id, header in
+    let merged = base.walkSummaries { id, header in
       // A deleted incident is in neither the order nor the list.
       if incidents.hidden.contains(id) { return true }
       var k = next
@@ -208,7 +208,7 @@ public struct LearningState: Sendable {
     }
     // After damage met in the walk, or a walk stopped early: the rest one by one.
     for id in order[next...] {
-      if let inc = incidents.value(id, partial: StateCoding.incidentHeader) { body(inc) }
+      if let inc = incidents.summary(id).map(bare) { body(inc) }
     }
   }
 
@@ -310,10 +310,10 @@ public struct LearningState: Sendable {
   /// The day an incident occurred and when it was recorded, the keys a pattern's incidents
   /// are ordered by; read in place, or from the snapshot without the incident's answers.
   func incidentTimeKey(_ id: String) -> (day: Int, createdAt: Int64)? {
-    if let i = incidents.stored.index(forKey: id) {
-      return (incidents.stored.values[i].occurred.ordinal, incidents.stored.values[i].createdAt)
+    if let position = incidents.position(of: id) {
+      return incidents.withValue(at: position) { ($0.occurred.ordinal, $0.createdAt) }
     }
-    return incidents.value(id, partial: StateCoding.incidentHeader).map {
+    return incidents.summary(id).map {
       ($0.occurred.ordinal, $0.createdAt)
     }
   }
@@ -321,14 +321,15 @@ public struct LearningState: Sendable {
   /// Held references and skipped records, one line each, for `check`.
   public var problems: [String] {
     var out = decodeProblems
-    if let why = backing?.failure { out.append(why) }
+    if let why = source?.failure { out.append(why) }
     for (type, n) in unknownTypes.sorted(by: { $0.key < $1.key }) {
       out.append(
         "\(counted(n, "record")) of unknown type '\(type)' ignored; a newer learnlog may read them")
     }
     for (entity, recs) in pending.sorted(by: { $0.key < $1.key }) {
       out.append(
-        "\(counted(recs.count, "record")) referring to unknown entity '\(entity)'; held until it appears")
+        "\(counted(recs.count, "record")) referring to unknown entity '\(entity)'; held until it appears"
+      )
     }
     for a in actionList where !incidents.contains(a.incident) && !tombstones.contains(a.incident) {
       out.append("action \(a.id) refers to unknown incident '\(a.incident)'; held")

@@ -3,7 +3,7 @@ import LearningLog
 import LearningLogApp
 
 /// A log kept in memory: for tests, and for trying the app without a file.
-public final class InMemorySession: LogSession {
+public final class InMemoryAppLog: AppLog {
   /// Every shared record, in append order.
   public private(set) var records: [Record] = []
   /// Every private record (notes, growth items), in append order.
@@ -30,10 +30,10 @@ public final class InMemorySession: LogSession {
   }
 
   /// A log holding the demo data of `today`.
-  public static func demo(today: Day, seed: UInt64 = 7) throws -> InMemorySession {
-    let session = InMemorySession(today: today, seed: seed &+ 1)
-    try session.loadDemo()
-    return session
+  public static func demo(today: Day, seed: UInt64 = 7) throws -> InMemoryAppLog {
+    let appLog = InMemoryAppLog(today: today, seed: seed &+ 1)
+    try appLog.loadDemo()
+    return appLog
   }
 
   func nextRecord(_ draft: RecordDraft) -> Record {

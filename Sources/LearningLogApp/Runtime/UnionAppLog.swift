@@ -5,11 +5,11 @@ import LearningLog
 ///
 /// Every row is marked with the log it came from (``logLabels``); every change is refused with
 /// one line naming the logs, since a change belongs to one team's log.
-public final class UnionSession: LogSession {
+public final class UnionAppLog: AppLog {
   /// The logs read together.
   public private(set) var union: LogUnion
 
-  /// A session over `union` (two logs or more, each opened read-only).
+  /// An app log over `union` (two logs or more, each opened read-only).
   public init(union: LogUnion) {
     self.union = union
   }

@@ -57,14 +57,12 @@ let emptyFile =
   "--file is empty; give the path of a log, or leave --file out to use $LEARNLOG_FILE or "
   + "the nearest .learnlog/log.jsonl"
 
-/// What the command line found before the command name.
+/// This run of the command line: what it found before the command name, opening the log for the
+/// command, and the day, time and author it is planned with.
 enum Invocation {
   /// The `--file`s given before the command name.
   nonisolated(unsafe) static var leadingFiles: [String] = []
-}
 
-/// Opening the log for a command.
-enum Session {
   /// Today in the local time zone.
   static var today: Day { Day(date: Date()) }
 
@@ -92,7 +90,7 @@ enum Session {
 
     init(logPath: String) {
       DispatchQueue.global().async {
-        self.value = Session.resolveAuthor(logPath: logPath)
+        self.value = Invocation.resolveAuthor(logPath: logPath)
         self.done.signal()
       }
     }

@@ -3,8 +3,8 @@ import LearningLog
 
 /// The app's view of one log: its replayed state, and the only way to change it.
 ///
-/// The real session appends through the store; tests use `InMemorySession` (in LearningLogTesting).
-public protocol LogSession: AnyObject {
+/// The file one appends through the store; tests use `InMemoryAppLog` (in LearningLogTesting).
+public protocol AppLog: AnyObject {
   /// The state replayed from every record read so far.
   var state: LearningState { get }
   /// Plans `commands` against the freshest state, each seeing the ones before it, and appends
@@ -25,7 +25,7 @@ public protocol LogSession: AnyObject {
   var logLabels: LogLabels? { get }
 }
 
-extension LogSession {
+extension AppLog {
   public var readOnlyReason: String? { nil }
   /// One log: no labels.
   public var logLabels: LogLabels? { nil }
@@ -33,7 +33,7 @@ extension LogSession {
   public func privateNotes() throws -> [PrivateNote] { [] }
 }
 
-extension LogSession {
+extension AppLog {
   /// Performs one command: ``perform(_:)`` of a list of one.
   @discardableResult
   public func perform(_ command: Command) throws -> Plan { try perform([command]) }

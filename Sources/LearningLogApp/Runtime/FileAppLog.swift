@@ -3,7 +3,7 @@ import LearningLog
 
 /// The app's connection to the log file: a ``Workspace`` (the one write path), the day and
 /// author commands are planned with, and `refresh` to follow the file for live updates.
-public final class StoreSession: LogSession {
+public final class FileAppLog: AppLog {
   /// The log and its private file, opened for work; every write goes through it.
   public let workspace: Workspace
   /// The shared log.
@@ -16,7 +16,7 @@ public final class StoreSession: LogSession {
   /// Who the records name as author, when set.
   public var author: String?
 
-  /// A session over `store`, replaying what it holds.
+  /// An app log over `store`, replaying what it holds.
   public init(
     store: LogStore, privateStore: PrivateStore?, today: @escaping () -> Day = { Day(date: Date()) }
   ) {
@@ -24,7 +24,7 @@ public final class StoreSession: LogSession {
     self.today = today
   }
 
-  /// A session over `store` whose state is already replayed (by `LearningState.load`, which
+  /// An app log over `store` whose state is already replayed (by `LearningState.load`, which
   /// can start from the snapshot cache instead of every record).
   public init(
     store: LogStore, state: LearningState, privateStore: PrivateStore?,

@@ -7,10 +7,10 @@ import TerminalUITesting
 import Testing
 
 /// The flows users come for, driven with keys on the in-memory terminal.
-@Suite struct AppSessionTests {
+@Suite struct AppLogTests {
   @Test func browseToAnIncidentAndReadItsReview() throws {
     let app = try AppHarness()
-    let domain = app.session.state
+    let domain = app.appLog.state
     let reviewed = try #require(
       domain.incidentList.first { $0.title.hasPrefix("Write-behind cache") })
     let rootCause = try #require(reviewed.answer("root-cause"))
@@ -28,11 +28,11 @@ import Testing
 
   @Test func fillAReviewFormWithTheKeyboardAndSaveIt() throws {
     let app = try AppHarness()
-    let domain = app.session.state
+    let domain = app.appLog.state
     // The newest incident: a repeat of deploy/config-drift with a partial review.
     let target = try #require(domain.incidentList.max { $0.occurred < $1.occurred })
     #expect(domain.reviewStatus(target).isRepeat)
-    let before = app.session.records.count
+    let before = app.appLog.records.count
     let script = [
       "2 r",  // the review form of the selected (newest) incident
       words("Flags stay as they were after rollback."),
@@ -47,11 +47,11 @@ import Testing
     let (terminal, state) = try app.run(script)
     #expect(state.form == nil)
     #expect(state.status?.text == "saved: review")
-    let new = app.session.records.dropFirst(before)
+    let new = app.appLog.records.dropFirst(before)
     let answered = new.filter { $0.type == "review.answered" }
     let keys = answered.compactMap { $0.body.objectValue?["key"]?.stringValue }
     #expect(Set(keys) == ["expected", "changed", "root-cause", "gap", "why-fix-failed"])
-    let inc = try #require(app.session.state.incidents[target.id])
+    let inc = try #require(app.appLog.state.incidents[target.id])
     #expect(inc.answer("expected") == "Flags stay as they were after rollback.")
     #expect(inc.answer("changed") == "Rollback now skips the flag service;\nnobody knew.")
     #expect(inc.answer("gap") == "process")
@@ -64,8 +64,8 @@ import Testing
   @Test func aDraftIsOfferedBackAfterACrash() throws {
     let drafts = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: drafts) }
-    let session = try InMemorySession.demo(today: testToday)
-    let first = try AppHarness(session: session, draftDirectory: drafts)
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    let first = try AppHarness(appLog: appLog, draftDirectory: drafts)
     // Type into the review form, then the terminal dies: no save, no Esc.
     let (_, crashed) = try first.run("2 r \(words("Half an answer"))")
     #expect(crashed.form != nil)
@@ -82,7 +82,7 @@ import Testing
     #expect(mode == 0o600)
 
     // A new run on the same log offers it back; accepting restores and saving clears it.
-    let second = try AppHarness(session: session, draftDirectory: drafts)
+    let second = try AppHarness(appLog: appLog, draftDirectory: drafts)
     let (offer, offered) = try second.run("")
     #expect(offered.overlay == .confirm(.restoreDraft(try #require(kept.first))))
     #expect(offer.screenLines.containsLine(with: "Restore it?"))
@@ -91,17 +91,17 @@ import Testing
     let (_, saved) = try second.run("y <C-s>", from: second.initialState())
     #expect(saved.form == nil)
     let id = try #require(kept.first?.values["_incident"])
-    #expect(session.state.incidents[id]?.answer("expected") == "Half an answer")
+    #expect(appLog.state.incidents[id]?.answer("expected") == "Half an answer")
     #expect(DraftStore(directory: drafts).all().isEmpty)
   }
 
   @Test func decliningADraftDiscardsIt() throws {
     let drafts = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: drafts) }
-    let session = try InMemorySession.demo(today: testToday)
-    _ = try AppHarness(session: session, draftDirectory: drafts).run("2 r x")
+    let appLog = try InMemoryAppLog.demo(today: testToday)
+    _ = try AppHarness(appLog: appLog, draftDirectory: drafts).run("2 r x")
     #expect(DraftStore(directory: drafts).all().count == 1)
-    let (_, state) = try AppHarness(session: session, draftDirectory: drafts).run("n")
+    let (_, state) = try AppHarness(appLog: appLog, draftDirectory: drafts).run("n")
     #expect(state.form == nil)
     #expect(DraftStore(directory: drafts).all().isEmpty)
   }
@@ -110,9 +110,9 @@ import Testing
     let app = try AppHarness()
     let terminal = TestTerminal(size: Size(width: 80, height: 24), events: try KeyScript.parse("2"))
     terminal.sendIdle(1)
-    try app.session.appendFromElsewhere(
+    try app.appLog.appendFromElsewhere(
       .addIncident(NewIncident(title: "Appended elsewhere", occurred: "2026-11-25")))
-    #expect(!app.session.state.incidentList.contains { $0.title == "Appended elsewhere" })
+    #expect(!app.appLog.state.incidentList.contains { $0.title == "Appended elsewhere" })
     let state = app.program.run(app.initialState(), on: terminal)
     #expect(state.logVersion == 1)
     #expect(terminal.screenLines.containsLine(with: "Appended elsewhere"))
@@ -145,13 +145,13 @@ import Testing
 @Test func hostileLogTextIsDrawnSafelyOnEveryViewOfTheApp() throws {
   let app = try AppHarness()
   let hostile = "Evil \u{1B}]52;c;aGk=\u{07} title \u{202E}desrever\u{202C} \u{200B}end"
-  _ = try app.session.perform(
+  _ = try app.appLog.perform(
     .addIncident(
       NewIncident(
         title: hostile, what: "line\u{1B}[2Jclear", team: "t\u{0}eam", tags: ["x\u{1B}y"],
         occurred: "2026-11-25")))
-  let inc = try #require(app.session.state.incidentList.first { $0.title == hostile })
-  _ = try app.session.perform(
+  let inc = try #require(app.appLog.state.incidentList.first { $0.title == hostile })
+  _ = try app.appLog.perform(
     .review(
       incident: inc.id, template: nil, answers: [ReviewAnswer(key: "expected", value: hostile)]))
   // Every registered screen, and what opens on the incidents screen.

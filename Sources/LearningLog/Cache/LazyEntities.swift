@@ -1,0 +1,198 @@
+/// The undecoded entities of one kind in a snapshot: an id index and a decoder.
+///
+/// Immutable once made; the bytes it reads are checked block by block as they are first used
+/// (``SnapshotBacking``), and a damaged block makes the backing replay the log instead.
+final class LazyEntities<Value: Sendable>: EntitySource {
+  typealias Decode = @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> (String, Value)
+  let backing: SnapshotBacking
+  let section: SnapshotSection
+  let decode: Decode
+  /// A cheaper decoder of the same records, for ``summary(_:)`` (``decode`` when nil).
+  let summaryDecode: Decode?
+  /// The same kind's entities in a state replayed after damage.
+  let recovered: @Sendable (LearningState) -> EntityMap<Value>
+
+  init(
+    backing: SnapshotBacking, section: SnapshotSection, decode: @escaping Decode,
+    summary: Decode? = nil, recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
+  ) {
+    self.backing = backing
+    self.section = section
+    self.decode = decode
+    self.summaryDecode = summary
+    self.recovered = recovered
+  }
+
+  /// How many entities the section holds.
+  var count: Int { section.count }
+
+  /// The replayed entities, once damage made the backing replay the log.
+  private func fallback() -> EntityMap<Value>? {
+    backing.recoveredState().map(recovered)
+  }
+
+  /// What `fromSnapshot` reads; after damage (met now or before) what `fromReplay` reads from
+  /// the entities of the replayed log (empty when that failed too).
+  private func read<R>(
+    _ fromSnapshot: () throws(SnapshotFormatError) -> R, else fromReplay: (EntityMap<Value>) -> R
+  ) -> R {
+    if let map = fallback() { return fromReplay(map) }
+    do {
+      return try fromSnapshot()
+    } catch {
+      return fromReplay(backing.recover().map(recovered) ?? EntityMap())
+    }
+  }
+
+  /// Whether `id` is in the section (a binary search of the index; nothing decoded).
+  func contains(_ id: String) -> Bool {
+    read({ () throws(SnapshotFormatError) in try backing.find(id, in: section) != nil }) {
+      $0.contains(id)
+    }
+  }
+
+  /// The entity `id`, decoded now.
+  func value(_ id: String) -> Value? { value(id, decodedBy: decode) }
+
+  /// The entity `id` decoded by the summary decoder.
+  func summary(_ id: String) -> Value? { value(id, decodedBy: summaryDecode ?? decode) }
+
+  /// Walks every record decoded by the summary decoder (see ``walkAll(decodedBy:_:)``).
+  func walkSummaries(_ body: (String, Value) -> Bool) -> Bool {
+    walkAll(decodedBy: summaryDecode ?? decode, body)
+  }
+
+  /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
+  func value(_ id: String, decodedBy decoder: Decode) -> Value? {
+    read({ () throws(SnapshotFormatError) -> Value? in
+      guard let slot = try backing.find(id, in: section) else { return nil }
+      var r = try backing.reader(section: section, slot: slot)
+      let (decodedID, v) = try decoder(&r)
+      guard decodedID == id else { throw SnapshotFormatError("index and record disagree") }
+      return v
+    }) { $0[id] }
+  }
+
+  /// The ids of the section that start with `prefix`.
+  func ids(withPrefix prefix: String) -> [String] {
+    read({ () throws(SnapshotFormatError) in try backing.ids(withPrefix: prefix, in: section) }) {
+      $0.keys(withPrefix: prefix)
+    }
+  }
+
+  /// The ids sorting next to `id` in the section, past those `skip` rejects (after damage,
+  /// every other id).
+  func neighbours(of id: String, skip: (String) -> Bool) -> [String] {
+    read({ () throws(SnapshotFormatError) in
+      try backing.neighbours(of: id, in: section, skip: skip)
+    }) { $0.keys.filter { $0 != id && !skip($0) } }
+  }
+
+  /// Every id of the section, in index order.
+  func ids() -> [String] {
+    read({ () throws(SnapshotFormatError) in try backing.ids(in: section) }) { $0.keys }
+  }
+
+  /// Every entity decoded now, in a dictionary; throws on the first damaged record.
+  func decodeAll() throws(SnapshotFormatError) -> [String: Value] {
+    var out: [String: Value] = [:]
+    out.reserveCapacity(count)
+    try walk(decode) { id, v throws(SnapshotFormatError) in
+      guard out.updateValue(v, forKey: id) == nil else {
+        throw SnapshotFormatError("id \(id) twice in a section")
+      }
+    }
+    return out
+  }
+
+  /// Decodes every record with `decoder` in written order, giving pages back behind it.
+  func walk(
+    _ decoder: Decode, _ body: (String, Value) throws(SnapshotFormatError) -> Void
+  ) throws(SnapshotFormatError) {
+    let (start, end, n) = (section.records, section.index, section.count)
+    try backing.check(start..<end)
+    var position = start
+    for k in 0..<n {
+      var r = try backing.record(at: position, before: end)
+      let (id, v) = try decoder(&r)
+      try body(id, v)
+      position = r.end
+      if k & 4095 == 4095 { backing.release(start..<position) }
+    }
+    guard position == end else {
+      throw SnapshotFormatError("records do not fill their section")
+    }
+  }
+
+  /// Calls `body` with every record decoded by `decoder`, in written order, until it returns
+  /// false; false when it stopped early or after damage (the backing has then replayed the
+  /// log: read through ``value(_:)`` instead).
+  func walkAll(decodedBy decoder: Decode, _ body: (String, Value) -> Bool) -> Bool {
+    guard fallback() == nil else { return false }
+    do {
+      try walk(decoder) { id, v throws(SnapshotFormatError) in
+        if !body(id, v) { throw SnapshotFormatError("stopped") }
+      }
+      return true
+    } catch {
+      if error.reason != "stopped" { _ = backing.recover() }
+      return false
+    }
+  }
+
+  /// Calls `body` with every entity, decoding them in written order.
+  func forEachValue(_ body: (String, Value) -> Void) {
+    if fallback() == nil {
+      do {
+        var out: [(String, Value)] = []
+        out.reserveCapacity(count)
+        try walk(decode) { id, v in out.append((id, v)) }
+        for (id, v) in out { body(id, v) }
+        return
+      } catch {
+        _ = backing.recover()
+      }
+    }
+    let map = fallback() ?? EntityMap()
+    for id in map.keys { if let v = map[id] { body(id, v) } }
+  }
+}
+
+/// Packed applied ids kept in a snapshot, read on first use.
+final class LazyWords: WordSource {
+  let backing: SnapshotBacking
+  /// Absolute offset and number of words.
+  let offset: Int
+  let count: Int
+
+  init(backing: SnapshotBacking, offset: Int, count: Int) {
+    self.backing = backing
+    self.offset = offset
+    self.count = count
+  }
+
+  /// The words, checked as they are read; throws on damage.
+  func decode() throws(SnapshotFormatError) -> [UInt64] {
+    let r = try backing.reader(at: offset, count: count * 8)
+    return [UInt64](unsafeUninitializedCapacity: count) { buf, n in
+      UnsafeMutableRawBufferPointer(buf).copyMemory(
+        from: UnsafeRawBufferPointer(start: r.base + offset, count: count * 8))
+      n = count
+    }
+  }
+
+  /// The words, checked as they are read; after damage, the replayed log's.
+  func load() -> [UInt64] {
+    if let s = backing.recoveredState() { return s.appliedIDs.packedWords() }
+    do {
+      return try decode()
+    } catch {
+      return backing.recover()?.appliedIDs.packedWords() ?? []
+    }
+  }
+}
+
+extension LearningState {
+  /// The snapshot a lazy open reads its entities from, if any.
+  var backing: SnapshotBacking? { source as? SnapshotBacking }
+}

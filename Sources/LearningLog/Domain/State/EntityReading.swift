@@ -1,0 +1,58 @@
+/// Read access to the entities of one kind by id: what the rules read through.
+///
+/// ``EntityMap`` implements it whether its entities are in memory or still in a snapshot, so a
+/// rule never learns where an entity is kept.
+public protocol EntityReading<Value> {
+  /// The kind of entity.
+  associatedtype Value
+  /// The entity `id`, or nil.
+  subscript(id: String) -> Value? { get }
+  /// Whether `id` is a live entity.
+  func contains(_ id: String) -> Bool
+  /// What `body` makes of the entity `id`, read in place where it can be; nil when there is none.
+  func withValue<R>(_ id: String, _ body: (Value) -> R) -> R?
+  /// Calls `body` with every live id and entity, in no particular order.
+  func forEachEntity(_ body: (String, Value) -> Void)
+  /// How many entities are live.
+  var count: Int { get }
+}
+
+/// Entities of one kind kept outside memory and read by id on demand: what a lazily opened
+/// ``EntityMap`` sits on (a snapshot section, in the cache).
+protocol EntitySource<Value>: AnyObject, Sendable {
+  /// The kind of entity.
+  associatedtype Value: Sendable
+  /// How many entities the source holds.
+  var count: Int { get }
+  /// Whether the source holds `id` (nothing read but its index).
+  func contains(_ id: String) -> Bool
+  /// The entity `id`, read now.
+  func value(_ id: String) -> Value?
+  /// The entity `id` read cheaply: fields a summary leaves out are empty (an incident's answers).
+  func summary(_ id: String) -> Value?
+  /// Calls `body` with every entity's summary in creation order until it returns false; false
+  /// when it stopped early or the source could not be walked (read by id then).
+  func walkSummaries(_ body: (String, Value) -> Bool) -> Bool
+  /// Every id, in the source's order.
+  func ids() -> [String]
+  /// The ids that start with `prefix`.
+  func ids(withPrefix prefix: String) -> [String]
+  /// The ids sorting next to `id`, past those `skip` rejects.
+  func neighbours(of id: String, skip: (String) -> Bool) -> [String]
+  /// Calls `body` with every entity, read now.
+  func forEachValue(_ body: (String, Value) -> Void)
+}
+
+/// Packed words kept outside memory and read on first use (the applied ids of a snapshot).
+protocol WordSource: AnyObject, Sendable {
+  /// How many words.
+  var count: Int { get }
+  /// Every word.
+  func load() -> [UInt64]
+}
+
+/// Where a lazily opened state reads its entities from.
+protocol StateSource: AnyObject, Sendable {
+  /// What went wrong reading it, when something did (a line for `check`).
+  var failure: String? { get }
+}
