@@ -129,8 +129,9 @@ struct AppSignalTests {
     shell.expectRow(containing: "Before the stop")
 
     if how == "ctrl-z" { try shell.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
+    // A bounded wait, not a speed: under a loaded machine the stop can take seconds to land.
     #expect(
-      Self.wait {
+      Self.wait(timeout: 30) {
         ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "")
           .contains(") T ")
       }, "the app did not stop")
