@@ -91,8 +91,11 @@ public struct LogUnion {
       if dir == ".learnlog", parts.count >= 3 { return parts[parts.count - 3] }
       return dir
     }
-    var labels = paths.map(base)
-    for (i, l) in labels.enumerated() where labels.filter({ $0 == l }).count > 1 {
+    let bases = paths.map(base)
+    var labels = bases
+    // Every log whose base another shares takes its file name too (counted on the bases, so
+    // the first renamed does not make the second look unique).
+    for (i, l) in bases.enumerated() where bases.filter({ $0 == l }).count > 1 {
       let name = (paths[i].split(separator: "/").last.map(String.init) ?? "")
       labels[i] = l + "/" + name
     }
