@@ -70,7 +70,7 @@ let demoKeymap = Keymap<DemoAction>([
   }
 
   @Test func helpListsEveryBindingOfTheActiveContexts() {
-    let sections = demoKeymap.helpSections(in: ["list", "global"])
+    let sections = ["list", "global"].compactMap { demoKeymap.context($0)?.helpSection }
     let listed = sections.flatMap(\.entries).map(\.help)
     let bound = ["list", "global"].compactMap { demoKeymap.context($0) }.flatMap(\.bindings).map(
       \.help)
@@ -96,7 +96,7 @@ let demoKeymap = Keymap<DemoAction>([
   }
 
   @Test func hintBarComesFromTheSameKeymap() {
-    let items = demoKeymap.hints(in: ["list", "global"])
+    let items = ["list", "global"].compactMap { demoKeymap.context($0) }.flatMap(\.hintItems)
     #expect(
       items == [
         HintItem(keys: "n", label: "new"), HintItem(keys: "q", label: "quit"),

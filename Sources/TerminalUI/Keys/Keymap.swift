@@ -218,28 +218,6 @@ public struct Keymap<Action> {
     }
     return result
   }
-
-  /// The hint bar items of `active` contexts: bindings with a hint, first context first.
-  public func hints(in active: [String]) -> [HintItem] {
-    var items: [HintItem] = []
-    var usedKeys = Set<KeyEvent>()
-    for name in active {
-      guard let ctx = context(name) else { continue }
-      for b in ctx.bindings {
-        guard let hint = b.hint else { continue }
-        // A key shadowed by a more specific context is not advertised twice.
-        if b.keys.allSatisfy({ usedKeys.contains($0) }) { continue }
-        usedKeys.formUnion(b.keys)
-        items.append(HintItem(keys: b.keyNames, label: hint))
-      }
-    }
-    return items
-  }
-
-  /// The help overlay's sections for `active` contexts: every binding, as (keys, help).
-  public func helpSections(in active: [String]) -> [HelpSection] {
-    active.compactMap { context($0)?.helpSection }
-  }
 }
 
 extension Keymap: Sendable where Action: Sendable {}

@@ -129,7 +129,7 @@ public struct HintBar {
 
 /// The help overlay: every binding of the active contexts, in a centred panel.
 public struct HelpOverlay {
-  /// The sections to list (from ``Keymap/helpSections(in:)``).
+  /// The sections to list (from ``KeymapContext/helpSection``).
   public var sections: [HelpSection]
   /// The first line shown (for scrolling long help).
   public var scroll: Int
