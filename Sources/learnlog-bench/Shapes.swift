@@ -172,7 +172,7 @@ struct ShapeBench {
       results[key] = t
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
       row(
-        "\(sizeName(count)) one-event incidents (\(fmtBytes(Double(size ?? 0)))), \(pattern == nil ? "no pattern" : "one pattern"): cold open",
+        "\(sizeName(count)) one-event incidents (\(fmtBytes(Double(size)))), \(pattern == nil ? "no pattern" : "one pattern"): cold open",
         fmtTime(t))
     }
     if let a = results["25000-one"], let b = results["100000-one"], let c = results["100000-none"] {

@@ -194,7 +194,7 @@ while true {
       let end = Date().addingTimeInterval(3)
       while Date() < end { usleep(50_000) }
       // The stall is over: tests read this file to order a signal's effect against it.
-      if let stallMark { FileManager.default.createFile(atPath: stallMark, contents: Data()) }
+      if let stallMark { _ = FileManager.default.createFile(atPath: stallMark, contents: Data()) }
     }
     _ = field.handle(key)
   case .paste(let text):

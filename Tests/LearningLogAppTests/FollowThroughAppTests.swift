@@ -76,7 +76,7 @@ import Testing
     #expect(revised.revisions.last?.because == inc.id)
     #expect(revised.items.last == "Check write-behind caches before enabling them")
     // The same events the command line writes: `template revise NAME --question … --because`.
-    var cli = domain
+    let cli = domain
     let plan = try cli.plan(
       .changeTemplate(
         TemplateChange(
@@ -111,7 +111,7 @@ import Testing
     // Removing by a number shown removes that item.
     s.form?.form.setValue("remove", "2")
     let commands = try FormCatalog.commands(try #require(s.form), context: s.context).get()
-    var state = s.context.domain
+    let state = s.context.domain
     for c in commands {
       let plan = try state.plan(c, context: .seeded(3, today: testToday))
       #expect(!plan.shared.isEmpty)

@@ -261,7 +261,7 @@ public struct ViewContext: Sendable {
 /// The root composes the screens through ``ScreenRegistry``; a screen never touches another's
 /// state. Its reducer and its drawing get the same area: `context.viewport` is the size of the
 /// area `render` draws into, so a page key moves by what is on screen.
-public protocol AppScreen {
+public protocol AppScreen: SendableMetatype {
   /// State that outlives a frame (selection, scroll, filters).
   associatedtype State
   /// What can happen on the screen.

@@ -100,7 +100,7 @@ public enum CalendarExport {
       team.map { t.caseInsensitiveCompare($0) == .orderedSame } ?? true
     }
     func incidentMatches(_ id: String?) -> Bool {
-      guard let team else { return true }
+      guard team != nil else { return true }
       guard let id, let incident = state.incidents[id] else { return false }
       return teamMatches(incident.team)
     }
