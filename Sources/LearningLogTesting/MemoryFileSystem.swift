@@ -1,10 +1,10 @@
+import LearningLog
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-import LearningLog
 
 /// An in-memory file system that tracks synced bytes, injects faults and simulates crashes.
 ///

@@ -195,7 +195,8 @@ if !options.shapes.isEmpty {
       case "import": try bench.importCSV()
       case "tw": try bench.taskwarriorShape(count: options.incidents)
       default:
-        throw BenchError("unknown shape \(shape): cold, pull, patterns, typing, paste, import or tw")
+        throw BenchError(
+          "unknown shape \(shape): cold, pull, patterns, typing, paste, import or tw")
       }
     }
   } catch {

@@ -231,7 +231,8 @@ import Testing
       _ = app.model.reduce(&s, .screen(.incidents, IncidentsScreen.Action.switchFocus))
       for _ in 0..<12 {
         check(s, "the detail of \(inc.title)")
-        _ = app.model.reduce(&s, .screen(.incidents, IncidentsScreen.Action.navigate(KeyEvent(.pageDown))))
+        _ = app.model.reduce(
+          &s, .screen(.incidents, IncidentsScreen.Action.navigate(KeyEvent(.pageDown))))
         screens += 1
       }
       s.incidents.focus = .list

@@ -7,7 +7,9 @@ import Testing
 @testable import LearningLogApp
 
 /// Help is dispatch: every key the app acts on comes from a key table, and help and the hint
-/// bar are drawn from the same tables. Walked over every view, dialog, form and overlay the
+/// bar are drawn from the same tables.
+///
+/// Walked over every view, dialog, form and overlay the
 /// keys reach, on the demo log and on an empty one.
 @Suite struct KeymapDispatchTests {
   /// Every key tried: printable ASCII, Ctrl and Alt with letters, the special keys with each

@@ -63,8 +63,12 @@ struct NotesModel: ProgramModel {
     let parts = Layout.split(frame.area, .vertical, [.fill(1), .length(1)])
     ListView(count: state.notes.count, selectionSymbol: ">") { Line(state.notes[$0]) }
       .render(into: &frame.buffer, area: parts[0], state: state.list)
-    HintBar(items: (keymap.context("notes")?.hintItems ?? []) + [HintItem(keys: "t", label: "\(state.ticks)")])
-      .render(into: &frame.buffer, area: parts[1])
+    HintBar(
+      items: (keymap.context("notes")?.hintItems ?? []) + [
+        HintItem(keys: "t", label: "\(state.ticks)")
+      ]
+    )
+    .render(into: &frame.buffer, area: parts[1])
     frame.cursor = Point(x: 0, y: 0)
   }
 

@@ -230,4 +230,3 @@ final class CountingRows: @unchecked Sendable {
     #expect(!pastEnd && short.selected == 0)
   }
 }
-

@@ -50,7 +50,9 @@ public struct IncrementalSearch: Sendable {
 
   /// Appends `text` folded for search, scalar by scalar (ASCII by arithmetic), as UTF-8:
   /// lowercased, accents dropped (`Résumé` → `resume`), typographic quotes made plain
-  /// (`’` → `'`, `“` → `"`). The app's search and the command line's `--search` fold alike.
+  /// (`’` → `'`, `“` → `"`).
+  ///
+  /// The app's search and the command line's `--search` fold alike.
   static func appendFolded(_ text: String, to out: inout [UInt8]) {
     var text = text
     text.withUTF8 { bytes in

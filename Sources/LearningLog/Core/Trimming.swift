@@ -23,7 +23,9 @@ extension String {
 
   /// Whether the first and last bytes are ASCII and neither white space nor a line end
   /// (TAB, LF, VT, FF, CR, space): then no white space of any kind can be trimmed, since
-  /// every other white space is not ASCII. The empty string trims to itself.
+  /// every other white space is not ASCII.
+  ///
+  /// The empty string trims to itself.
   static func nothingToTrim(_ s: String) -> Bool {
     let u = s.utf8
     guard let first = u.first, let last = u.last else { return true }

@@ -6,6 +6,7 @@ import TerminalUI
 extension FormCatalog {
   /// The closed-loop form for `kind`, or nil when `kind` is another form or what it is about is
   /// gone.
+  ///
   /// The kinds of a private space entry: a coaching note, or a growth item of one's own.
   static let privateKinds = ["note", "growth item"]
 

@@ -40,7 +40,9 @@ enum IncidentDetail {
           text(key, indent: 2)
           continue
         }
-        var notes = ["\(p.inWindow) in \(counted(domain.policy.windowDays, "day"))", p.step.rawValue]
+        var notes = [
+          "\(p.inWindow) in \(counted(domain.policy.windowDays, "day"))", p.step.rawValue,
+        ]
         if p.recurredAfterVerifiedFix {
           notes.append("recurred after a verified fix")
         } else if p.recurredAfterFix {
@@ -130,7 +132,9 @@ enum IncidentDetail {
       if a.status == .dropped, !a.dropReason.isEmpty { parts.append("dropped: \(a.dropReason)") }
       if a.type == .mitigate, let u = a.until {
         parts.append(
-          a.retirement.map { "mitigation until \(u), retired: \($0.decision.rawValue) — \($0.reason)" }
+          a.retirement.map {
+            "mitigation until \(u), retired: \($0.decision.rawValue) — \($0.reason)"
+          }
             ?? "mitigation until \(u)")
       }
       text(
@@ -144,7 +148,8 @@ enum IncidentDetail {
       let state =
         e.decision.map { "decided: \($0.rawValue)" }
         ?? ((e.check.map { $0 <= context.today } ?? false) ? "check due" : "open")
-      text("[\(state)] \(e.hypothesis)", e.decision == nil ? theme.normal : theme.success, indent: 2)
+      text(
+        "[\(state)] \(e.hypothesis)", e.decision == nil ? theme.normal : theme.success, indent: 2)
       if !e.change.isEmpty { text("change: \(e.change)", theme.dim, indent: 4) }
       text("criteria: \(e.criteria) · check \(e.check?.description ?? "?")", theme.dim, indent: 4)
       if !e.result.isEmpty { text("result: \(e.result)", indent: 4) }

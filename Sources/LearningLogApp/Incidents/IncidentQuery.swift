@@ -242,6 +242,7 @@ public enum IncidentQuery {
   /// The list's order: newest (or most severe, or most repeated) first, then the day it
   /// happened and the time it was recorded, later first; incidents recorded at one instant (an
   /// import) by their place in the log, later first: the command line's order too.
+  ///
   /// `ids[row]` is a key's id.
   private static func before(_ a: RowKey, _ b: RowKey, _ ids: [String], _ context: ViewContext)
     -> Bool

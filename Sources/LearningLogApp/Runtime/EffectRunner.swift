@@ -140,7 +140,9 @@ extension EffectRunner {
   }
 
   /// Notes that the open form's text changed; asks for the draft (``AppAction/draftDue``) once
-  /// changes have gone on for ``draftDelayNanoseconds`` without an idle tick. O(1): nothing is
+  /// changes have gone on for ``draftDelayNanoseconds`` without an idle tick.
+  ///
+  /// O(1): nothing is
   /// gathered or encoded here.
   func touchDraft() -> [AppAction] {
     guard drafts != nil else { return [] }
@@ -179,7 +181,9 @@ extension EffectRunner {
 
   /// Keeps the draft of `state`'s open form if its text changed since it was last kept: what
   /// every orderly way out (q, Ctrl-C, SIGTERM, SIGHUP acted on by the loop) runs before the
-  /// process ends. Returns the status actions of a failure.
+  /// process ends.
+  ///
+  /// Returns the status actions of a failure.
   @discardableResult
   public func flushDrafts(from state: AppState) -> [AppAction] {
     var state = state

@@ -86,7 +86,8 @@ extension ScreenBuffer {
   /// block elements (borders and bars drawn longer than their room).
   static func isWorthMarking(_ rest: Substring) -> Bool {
     rest.unicodeScalars.contains { s in
-      !(s == " " || (0x2500...0x259F).contains(s.value) || s.properties.generalCategory == .nonspacingMark)
+      !(s == " " || (0x2500...0x259F).contains(s.value)
+        || s.properties.generalCategory == .nonspacingMark)
     }
   }
 

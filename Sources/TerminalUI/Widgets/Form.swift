@@ -38,7 +38,9 @@ public struct ChoiceState: Hashable, Sendable {
       let start = typed.lowercased()
       if let i = options.firstIndex(where: { $0.lowercased().hasPrefix(start) }) {
         index = i
-      } else if let i = options.firstIndex(where: { $0.lowercased().hasPrefix(String(ch).lowercased()) }),
+      } else if let i = options.firstIndex(where: {
+        $0.lowercased().hasPrefix(String(ch).lowercased())
+      }),
         typed.count == 1
       {
         index = i

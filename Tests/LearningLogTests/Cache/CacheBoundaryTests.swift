@@ -3,7 +3,9 @@ import Testing
 
 /// The rules never see the cache: no file under `Sources/LearningLog/Domain/` names a type
 /// declared under `Sources/LearningLog/Cache/` (they share a module, so the compiler would not
-/// stop one). The domain reads entities through ``EntityReading`` and ``EntityMap``, and a lazy
+/// stop one).
+///
+/// The domain reads entities through ``EntityReading`` and ``EntityMap``, and a lazy
 /// open plugs in behind the `EntitySource`, `WordSource` and `StateSource` protocols.
 @Suite struct CacheBoundaryTests {
   static let sources = URL(fileURLWithPath: #filePath)

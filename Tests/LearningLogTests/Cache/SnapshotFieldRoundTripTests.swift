@@ -5,7 +5,9 @@ import Testing
 
 /// Every stored field of every entity survives the snapshot: each entity type is built with
 /// every field (nested ones too) set to a value no decoder would invent, put through
-/// `StateCoding.image` and `decodeImage`, and compared field by field by reflection. A field
+/// `StateCoding.image` and `decodeImage`, and compared field by field by reflection.
+///
+/// A field
 /// added to an entity and forgotten by the snapshot coding fails here: either the sample
 /// leaves it at its default (set it below), or the decoded entity differs in that field.
 @Suite struct SnapshotFieldRoundTripTests {

@@ -57,11 +57,12 @@ import Testing
 @Suite struct JSONStringFastPathTests {
   @Test("every hostile string, and plain, accented, wide and emoji text, is written as escaped")
   func sameBytesAsEscapingEveryScalar() {
-    var texts = HostileText.strings + [
-      "", "plain ascii", "données naïve 検索 ✓ 🚀", "tab\there", "quote \" and \\ backslash",
-      "del \u{7F}", "c1 \u{85}", "bidi \u{202E}x", "zero width \u{200B}", "bom \u{FEFF}",
-      "line sep \u{2028}", "arabic mark \u{061C}",
-    ]
+    var texts =
+      HostileText.strings + [
+        "", "plain ascii", "données naïve 検索 ✓ 🚀", "tab\there", "quote \" and \\ backslash",
+        "del \u{7F}", "c1 \u{85}", "bidi \u{202E}x", "zero width \u{200B}", "bom \u{FEFF}",
+        "line sep \u{2028}", "arabic mark \u{061C}",
+      ]
     // Every scalar below 0x100 and the escaped ranges past it, one string each.
     for v in Array(0..<0x100) + Array(0x2000...0x2070) + [0xFEFF, 0x061C, 0x1F680] {
       if let u = Unicode.Scalar(v) { texts.append("a\(Character(u))b") }

@@ -169,9 +169,10 @@ extension LearningState {
     let t = value.trimmedSpacesAndNewlines()
     // Two or more names joined by a list separator; other text (a handle, an address) passes.
     func isName(_ part: String) -> Bool {
-      !part.isEmpty && part.unicodeScalars.allSatisfy {
-        $0.properties.isAlphabetic || " .'-’@_".unicodeScalars.contains($0)
-      }
+      !part.isEmpty
+        && part.unicodeScalars.allSatisfy {
+          $0.properties.isAlphabetic || " .'-’@_".unicodeScalars.contains($0)
+        }
     }
     // Most owners hold no separator at all: nothing to split (the splits below are slow).
     if !Self.mayJoinNames(t) { return t }

@@ -466,12 +466,14 @@ public enum DemoData {
       try run(
         24, "sam",
         .decideExperiment(
-          patch, decision: "adopt", result: "Zero lost writes; p95 save 210 ms. Rolled out to all."))
+          patch, decision: "adopt", result: "Zero lost writes; p95 save 210 ms. Rolled out to all.")
+      )
       try run(
         30, "omar",
         .addExperiment(
           NewExperiment(
-            incident: handoff, hypothesis: "A written note per open alert keeps context across shifts.",
+            incident: handoff,
+            hypothesis: "A written note per open alert keeps context across shifts.",
             change: "Each shift ends with a two-line note per open alert.",
             criteria: "No duplicated alert handling for four weeks.", check: day(-5))))
       try run(

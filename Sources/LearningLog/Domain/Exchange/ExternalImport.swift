@@ -253,7 +253,9 @@ public enum ExternalImport {
     guard parts.count == 3, let dayOfMonth = Int(parts[0]), var year = Int(parts[2]) else {
       throw fail
     }
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    let months = [
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
     guard let m = months.firstIndex(of: parts[1].lowercased()) else { throw fail }
     if parts[2].count == 2 { year += 2000 }
     guard let d = Day(year: year, month: m + 1, day: dayOfMonth) else { throw fail }

@@ -209,7 +209,9 @@ public enum Importer {
           "reason": .string(try ri.string("reason")),
         ]
         shared.append(
-          try d(EventType.actionRetired, id, stamped(rb, at: try ri.time("at"), by: try ri.string("by"))))
+          try d(
+            EventType.actionRetired, id, stamped(rb, at: try ri.time("at"), by: try ri.string("by"))
+          ))
       }
       let doneAt = try it.time("done")
       if let doneAt {

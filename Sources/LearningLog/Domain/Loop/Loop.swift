@@ -63,8 +63,7 @@ public struct NewReviewSchedule: Sendable, Hashable {
   public var participants: [String]
 
   /// A schedule.
-  public init(incident: String, on: String, facilitator: String = "", participants: [String] = [])
-  {
+  public init(incident: String, on: String, facilitator: String = "", participants: [String] = []) {
     self.incident = incident
     self.on = on
     self.facilitator = facilitator

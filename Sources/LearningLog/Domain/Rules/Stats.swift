@@ -91,8 +91,10 @@ extension LearningState {
     }
     let verified = acts.filter { $0.outcome == .verified }.count
     let ineffective = acts.filter { $0.outcome == .ineffective }.count
-    let awaiting = acts.filter { $0.status == .done && ($0.outcome == nil || $0.outcome == .unknown) }
-      .count
+    let awaiting = acts.filter {
+      $0.status == .done && ($0.outcome == nil || $0.outcome == .unknown)
+    }
+    .count
     let specific = acts.filter(\.isSpecific).count
     var firstAction: [String: Int64] = [:]
     for a in acts {
@@ -162,7 +164,8 @@ extension LearningState {
       experiments: experimentList.filter { same($0.createdBy) })
     for c in checklistList {
       for rev in c.revisions where rev.number > 1 && same(rev.by) {
-        r.revisedChecklists.append(ChangeLink(kind: "checklist", name: c.name, revision: rev.number))
+        r.revisedChecklists.append(
+          ChangeLink(kind: "checklist", name: c.name, revision: rev.number))
       }
     }
     r.wins = winList.filter { w in w.people.contains(where: same) }
