@@ -24,13 +24,38 @@ struct AppHome {
     ]
   }
 
-  /// Starts the app in a tmux pane of its own.
-  func start(width: Int = 100, height: Int = 30, editor: String = "true") throws -> TmuxSession {
+  /// Starts the app in a tmux pane of its own, with `environment` (`NAME=value` words) added.
+  func start(
+    width: Int = 100, height: Int = 30, editor: String = "true", environment: [String] = []
+  ) throws -> TmuxSession {
     let env = try #require(TestTools.executable(named: "env"))
     return try TmuxSession(
-      program: env, arguments: arguments(try TestTools.binary("learnlog"), editor: editor),
+      program: env,
+      arguments: environment + arguments(try TestTools.binary("learnlog"), editor: editor),
       width: width,
       height: height)
+  }
+
+  /// Starts the app on a fresh log and loads the demo data (see `TmuxSession.loadDemo`).
+  func startOnDemo(
+    editor: String = "true", environment: [String] = [],
+    after firstRows: [String] = ["Welcome to learnlog"],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> TmuxSession {
+    let app = try start(editor: editor, environment: environment)
+    do {
+      try app.loadDemo(after: firstRows, sourceLocation: sourceLocation)
+    } catch {
+      app.stop()
+      throw error
+    }
+    return app
+  }
+
+  /// The app's command line in this home as one line of shell words, for a shell to run.
+  func shellCommand(editor: String = "true") throws -> String {
+    arguments(try TestTools.binary("learnlog"), editor: editor)
+      .map(TmuxSession.shellQuoted).joined(separator: " ")
   }
 
   /// The log as it is on disk, replayed.
@@ -65,12 +90,8 @@ struct AppEndToEndTests {
   @Test func loadTheDemoBrowseReviewSaveAndMarkAnActionDone() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo(after: ["Welcome to learnlog", "d   load the demo data"])
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    app.expectRow(containing: "d   load the demo data")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
 
     // Browse to an incident and read its review.
     try app.press("2")
@@ -139,15 +160,8 @@ struct AppEndToEndTests {
   @Test func factorsTimelineAChecklistRevisionAndTheAuthorFromTheIncident() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let env = try #require(TestTools.executable(named: "env"))
-    let app = try TmuxSession(
-      program: env,
-      arguments: ["LEARNLOG_AUTHOR=Robin"] + home.arguments(try TestTools.binary("learnlog")),
-      width: 100, height: 30)
+    let app = try home.startOnDemo(environment: ["LEARNLOG_AUTHOR=Robin"])
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2", "/")
     try app.type("write-behind")
     try app.press("Enter")
@@ -231,11 +245,8 @@ struct AppEndToEndTests {
   @Test func twoInstancesOnOneLogSeeEachOthersChanges() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let first = try home.start()
+    let first = try home.startOnDemo()
     defer { first.stop() }
-    first.expectRow(containing: "Welcome to learnlog")
-    try first.press("d")
-    first.expectRow(containing: "demo data loaded")
 
     let second = try home.start()
     defer { second.stop() }
@@ -273,10 +284,7 @@ struct AppEndToEndTests {
   @Test func aReviewDraftSurvivesAKilledTerminal() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let first = try home.start()
-    first.expectRow(containing: "Welcome to learnlog")
-    try first.press("d")
-    first.expectRow(containing: "demo data loaded")
+    let first = try home.startOnDemo()
     try first.press("2", "r")
     first.expectRow(containing: "Review ·")
     try first.type("Half an answer")

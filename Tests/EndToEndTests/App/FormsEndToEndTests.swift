@@ -10,11 +10,8 @@ struct FormsEndToEndTests {
   @Test func fieldsShowWhatTheyHoldAndAClickFocusesOne() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo(after: ["d   load the demo data"])
     defer { app.stop() }
-    app.expectRow(containing: "d   load the demo data")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2")
     app.expectRow(containing: "of 12 incidents")
     try app.press("n")
@@ -58,10 +55,8 @@ struct FormsEndToEndTests {
   @Test func thePrivateSpaceAddsANoteThatNeverReachesTheSharedLog() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo(after: [])
     defer { app.stop() }
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     let before = try Data(contentsOf: URL(fileURLWithPath: home.log))
     try app.press("P")
     app.expectRow(containing: "add a private note or reflection")

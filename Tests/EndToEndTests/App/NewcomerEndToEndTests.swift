@@ -17,17 +17,11 @@ struct NewcomerEndToEndTests {
   func ctrlEOpensVimInTheForegroundAndTheAnswerIsSaved() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let shell = try TmuxSession(interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (shell, shellModes) = try TmuxSession.startInteractiveShell()
     defer { shell.stop() }
-    shell.expectRow(containing: "$")
-    let shellModes = try shell.paneModes()
-    let command = home.arguments(try TestTools.binary("learnlog"), editor: "vim")
-      .map(TmuxSession.shellQuoted).joined(separator: " ")
-    try shell.type("env \(command); echo exit=$?")
+    try shell.type("env \(try home.shellCommand(editor: "vim")); echo exit=$?")
     try shell.press("Enter")
-    shell.expectRow(containing: "Welcome to learnlog")
-    try shell.press("d")
-    shell.expectRow(containing: "demo data loaded")
+    try shell.loadDemo()
     try shell.press("2", "r")
     shell.expectRow(containing: "Review ·")
     try shell.press("C-e")
@@ -53,11 +47,8 @@ struct NewcomerEndToEndTests {
   func ctrlEOpensTheEditorWithoutJobControl(_ editor: String) throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start(editor: editor)
+    let app = try home.startOnDemo(editor: editor)
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2", "r")
     app.expectRow(containing: "Review ·")
     try app.press("C-e")
@@ -101,11 +92,8 @@ struct NewcomerEndToEndTests {
   @Test func theDetailPaneStopsAtItsEnd() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2", "Tab")
     app.expectRow(containing: "◆")
     for _ in 0..<30 { try app.press("NPage") }
@@ -123,11 +111,8 @@ struct NewcomerEndToEndTests {
   @Test func messagesLeaveAtTheNextKeyAndMShowsThem() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2")
     let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
     #expect(gone.matched, "the message stayed after a key")

@@ -91,11 +91,8 @@ struct NewcomerItemsEndToEndTests {
   @Test func item04TheScrollMarkerOverwritesNothing() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
     try app.press("2")
     app.expectRow(containing: "12 of 12 incidents")
@@ -159,11 +156,8 @@ struct NewcomerItemsEndToEndTests {
   @Test func item07OneOwnerAndTheIdsTheBoardShows() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     let before = try home.exported()["actions"] as? [[String: Any]]
     try app.press("2", "a")
     app.expectRow(containing: "Owner (one person)")
@@ -194,11 +188,8 @@ struct NewcomerItemsEndToEndTests {
   @Test func item08CutsAreMarkedAndTheDetailUsesTheWidth() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
     try app.press("2")
     let screen = app.expectRow(containing: "12 of 12 incidents")
@@ -354,18 +345,12 @@ struct NewcomerItemsEndToEndTests {
   func yCopiesTheIdWithOSC52OnlyWhenTurnedOn(_ enabled: Bool) throws {
     let home = try AppHome()
     defer { home.remove() }
-    let env = try #require(TestTools.executable(named: "env"))
-    let app = try TmuxSession(
-      program: env,
-      arguments: (enabled ? ["LEARNLOG_OSC52=1"] : [])
-        + home.arguments(try TestTools.binary("learnlog")))
+    let app = try home.start(environment: enabled ? ["LEARNLOG_OSC52=1"] : [])
     defer { app.stop() }
     let bytes = app.directory.appendingPathComponent("bytes").path
     try app.tmuxCommand(["set-option", "-g", "set-clipboard", "on"])
     try app.tmuxCommand(["pipe-pane", "-o", "cat >> " + TmuxSession.shellQuoted(bytes)])
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    try app.loadDemo()
     try app.press("2", "y")
     let screen = app.expectRow(containing: enabled ? "copied incident " : "LEARNLOG_OSC52=1")
     let message = try #require(screen.first { $0.contains("incident ") && $0.contains(": ") })

@@ -8,11 +8,8 @@ struct PaletteEndToEndTests {
   @Test func theCommandPaletteFindsAndRunsACommand() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2")
     app.expectRow(containing: "12 of 12 incidents")
     try app.press(":")
@@ -43,11 +40,8 @@ struct PaletteEndToEndTests {
   @Test func helpIsSearchedWithSlash() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     try app.press("2")
     try app.press("?")
     app.expectRow(containing: "Help (Esc closes)")

@@ -46,10 +46,7 @@ struct AppSignalTests {
   }
 
   static func prepare(_ home: AppHome, text: String) throws -> Prepared {
-    let app = try home.start()
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    let app = try home.startOnDemo()
     let log = FileManager.default.contents(atPath: home.log) ?? Data()
     try app.press("2", "r")
     app.expectRow(containing: "Review ·")
@@ -106,22 +103,11 @@ struct AppSignalTests {
   func stopAndContinueWithAnUnsavedReview(_ how: String) throws {
     let home = try AppHome()
     defer { home.remove() }
-    let shell = try TmuxSession(interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (shell, shellModes) = try TmuxSession.startInteractiveShell()
     defer { shell.stop() }
-    shell.expectRow(containing: "$")
-    let shellModes = try shell.paneModes()
-    let pidFile = shell.directory.appendingPathComponent("pid").path
-    let script = home.directory.appendingPathComponent("run.sh").path
-    let command = home.arguments(try TestTools.binary("learnlog")).map(TmuxSession.shellQuoted)
-      .joined(separator: " ")
-    try Data("echo $$ > \(TmuxSession.shellQuoted(pidFile)); exec env \(command)\n".utf8)
-      .write(to: URL(fileURLWithPath: script))
-    try shell.type("sh \(TmuxSession.shellQuoted(script))")
-    try shell.press("Enter")
-    shell.expectRow(containing: "Welcome to learnlog")
-    let pid = try shell.programPID()
-    try shell.press("d")
-    shell.expectRow(containing: "demo data loaded")
+    let pid = try shell.startJob(
+      "env \(try home.shellCommand())", waitingFor: "Welcome to learnlog")
+    try shell.loadDemo(after: [])
     let log = FileManager.default.contents(atPath: home.log) ?? Data()
     try shell.press("2", "r")
     shell.expectRow(containing: "Review ·")
@@ -164,11 +150,8 @@ struct AppDamagedLogTests {
   @Test func aLogDamagedUnderTheAppIsNeverCutAndRepairKeepsEverything() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let app = try home.start()
+    let app = try home.startOnDemo()
     defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
     let pid = try app.programPID()
     // Flip one byte in the middle of a record: its checksum no longer matches.
     var bytes = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())

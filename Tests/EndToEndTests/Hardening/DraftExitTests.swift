@@ -32,12 +32,7 @@ struct DraftExitTests {
   static func typeIntoForm(
     _ home: AppHome, _ form: Form, _ text: String, environment: [String] = []
   ) throws -> (TmuxSession, pid_t) {
-    let env = try #require(TestTools.executable(named: "env"))
-    let app = try TmuxSession(
-      program: env, arguments: environment + home.arguments(try TestTools.binary("learnlog")))
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    let app = try home.startOnDemo(environment: environment)
     try app.tmuxCommand(["send-keys"] + form.keys)
     app.expectRow(containing: form.title)
     try app.type(text)

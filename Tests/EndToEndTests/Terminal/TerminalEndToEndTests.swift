@@ -67,7 +67,7 @@ struct TerminalEndToEndTests {
   }
 
   @Test func textFieldAcceptsTypedAndPastedTextIncludingWideCharacters() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    let session = try TmuxSession.startToolkitDemo()
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     try session.type("日本語 abc")
@@ -85,7 +85,7 @@ struct TerminalEndToEndTests {
   }
 
   @Test func keysArriveDecoded() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    let session = try TmuxSession.startToolkitDemo()
     defer { session.stop() }
     session.expectRow(containing: "Last: none")
     let cases: [(tmuxKey: String, shown: String)] = [
@@ -107,7 +107,7 @@ struct TerminalEndToEndTests {
   }
 
   @Test func ctrlZAndResumeLeaveTheProgramWorking() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+    let session = try TmuxSession.startToolkitDemo()
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     // The pane's job has no job control (its process group is orphaned), so the stop is
@@ -141,17 +141,10 @@ struct TerminalEndToEndTests {
     .enabled(if: TestTools.executable(named: "bash") != nil, "bash is not installed; skipping"),
     arguments: ["ctrl-z", "SIGTSTP"])
   func jobControlSuspendsAndResumesWithTheTerminalRestored(_ how: String) throws {
-    let session = try TmuxSession(
-      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (session, shellModes) = try TmuxSession.startInteractiveShell()
     defer { session.stop() }
-    session.expectRow(containing: "$")
-    let shellModes = try session.paneModes()
     let demo = TmuxSession.shellQuoted(try TestTools.binary("learnlog-tui-demo"))
-    let pidFile = session.directory.appendingPathComponent("pid").path
-    try session.type("sh -c 'echo $$ > \(pidFile); exec \(demo)'")
-    try session.press("Enter")
-    session.expectRow(containing: "Text:")
-    let pid = try session.programPID()
+    let pid = try session.startJob(demo, waitingFor: "Text:")
     #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
 
     if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }

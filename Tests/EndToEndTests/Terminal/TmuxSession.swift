@@ -309,3 +309,43 @@ final class TmuxSession {
     "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }
+
+extension TmuxSession {
+  /// Starts an interactive bash (job control on), waits for its prompt and returns the session
+  /// with the pane's modes under the shell.
+  static func startInteractiveShell() throws -> (shell: TmuxSession, modes: String) {
+    let shell = try TmuxSession(
+      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    shell.expectRow(containing: "$")
+    return (shell, try shell.paneModes())
+  }
+
+  /// Starts the toolkit demo (`learnlog-tui-demo`) in a pane of its own.
+  static func startToolkitDemo() throws -> TmuxSession {
+    try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+  }
+
+  /// Runs `command` (shell words, quoted) as a job of this pane's shell, its pid written where
+  /// `programPID()` reads it; waits for a row containing `firstRow` and returns the pid.
+  func startJob(_ command: String, waitingFor firstRow: String) throws -> pid_t {
+    let pidFile = directory.appendingPathComponent("pid").path
+    let script = directory.appendingPathComponent("job.sh").path
+    try Data("echo $$ > \(Self.shellQuoted(pidFile)); exec \(command)\n".utf8)
+      .write(to: URL(fileURLWithPath: script))
+    try type("sh \(Self.shellQuoted(script))")
+    try press("Enter")
+    expectRow(containing: firstRow)
+    return try programPID()
+  }
+
+  /// Loads the demo data with `d` once rows containing each of `firstRows` show, and waits for
+  /// the app to say it is loaded.
+  func loadDemo(
+    after firstRows: [String] = ["Welcome to learnlog"],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    for row in firstRows { expectRow(containing: row, sourceLocation: sourceLocation) }
+    try press("d")
+    expectRow(containing: "demo data loaded", sourceLocation: sourceLocation)
+  }
+}
