@@ -36,15 +36,6 @@ struct AppSignalTests {
     }
   }
 
-  static func wait(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-      guard Date() < deadline else { return false }
-      usleep(20_000)
-    }
-    return true
-  }
-
   static func prepare(_ home: AppHome, text: String) throws -> Prepared {
     let app = try home.startOnDemo()
     let log = FileManager.default.contents(atPath: home.log) ?? Data()
@@ -52,7 +43,7 @@ struct AppSignalTests {
     app.expectRow(containing: "Review ·")
     try app.type(text)
     app.expectRow(containing: text)
-    #expect(wait { draftHolds(home, text) }, "no draft holds the typed text")
+    #expect(TestTools.waitUntil { draftHolds(home, text) }, "no draft holds the typed text")
     return Prepared(app: app, pid: try app.programPID(), log: log)
   }
 
@@ -117,7 +108,7 @@ struct AppSignalTests {
     if how == "ctrl-z" { try shell.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
     // A bounded wait, not a speed: under a loaded machine the stop can take seconds to land.
     #expect(
-      Self.wait(timeout: 30) {
+      TestTools.waitUntil(timeout: 30) {
         ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "")
           .contains(") T ")
       }, "the app did not stop")
@@ -128,9 +119,9 @@ struct AppSignalTests {
     shell.expectRow(containing: "Review ·")
     try shell.type(" and after")
     shell.expectRow(containing: "Before the stop and after")
-    #expect(Self.wait { Self.draftHolds(home, "Before the stop and after") })
+    #expect(TestTools.waitUntil { Self.draftHolds(home, "Before the stop and after") })
     #expect(kill(pid, SIGTERM) == 0)
-    #expect(Self.wait { !TmuxSession.isRunning(pid) }, "the app did not end")
+    #expect(TestTools.waitUntil { !TmuxSession.isRunning(pid) }, "the app did not end")
     #expect(shell.waitForModes(shellModes), "the terminal was not restored at the end")
     #expect(FileManager.default.contents(atPath: home.log) == log, "the log changed")
     try Self.expectRestorable(home, "Before the stop and after")

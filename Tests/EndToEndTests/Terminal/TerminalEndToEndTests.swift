@@ -26,6 +26,18 @@ struct TerminalEndToEndTests {
     try body(session, session.expectRow(containing: title))
   }
 
+  /// Starts the toolkit demo, waits for a row containing `firstRow`, runs `body` with the
+  /// session, then quits with a lone Esc (after the escape delay, not an Alt combination) and
+  /// checks the terminal was restored.
+  private func withToolkitDemo(firstRow: String, _ body: (TmuxSession) throws -> Void) throws {
+    let session = try TmuxSession.startToolkitDemo()
+    defer { session.stop() }
+    session.expectRow(containing: firstRow)
+    try body(session)
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
   /// Checks that the program ended with `status` and left the terminal as it found it.
   private func expectRestored(_ session: TmuxSession, status: Int32) throws {
     let after = try #require(session.file("after"), "the wrapper never finished")
@@ -67,57 +79,47 @@ struct TerminalEndToEndTests {
   }
 
   @Test func textFieldAcceptsTypedAndPastedTextIncludingWideCharacters() throws {
-    let session = try TmuxSession.startToolkitDemo()
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    try session.type("日本語 abc")
-    session.expectRow(containing: "Text: 日本語 abc")
-    try session.press("Home")
-    try session.type("q→")
-    session.expectRow(containing: "Text: q→日本語 abc")
-    try session.press("End", "BSpace")
-    session.expectRow(containing: "Text: q→日本語 ab")
-    try session.paste("pasted 貼り付け")
-    session.expectRow(containing: "Last: paste 11 characters")
-    session.expectRow(containing: "Text: q→日本語 abpasted 貼り付け")
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
+    try withToolkitDemo(firstRow: "Text:") { session in
+      try session.type("日本語 abc")
+      session.expectRow(containing: "Text: 日本語 abc")
+      try session.press("Home")
+      try session.type("q→")
+      session.expectRow(containing: "Text: q→日本語 abc")
+      try session.press("End", "BSpace")
+      session.expectRow(containing: "Text: q→日本語 ab")
+      try session.paste("pasted 貼り付け")
+      session.expectRow(containing: "Last: paste 11 characters")
+      session.expectRow(containing: "Text: q→日本語 abpasted 貼り付け")
+    }
   }
 
   @Test func keysArriveDecoded() throws {
-    let session = try TmuxSession.startToolkitDemo()
-    defer { session.stop() }
-    session.expectRow(containing: "Last: none")
-    let cases: [(tmuxKey: String, shown: String)] = [
-      ("Home", "key home"), ("End", "key end"), ("PPage", "key pageUp"),
-      ("NPage", "key pageDown"), ("IC", "key insert"), ("DC", "key delete"),
-      ("Up", "key up"), ("F5", "key f5"), ("F12", "key f12"), ("BTab", "key shift+tab"),
-      ("C-a", "key ctrl+a"), ("C-s", "key ctrl+s"), ("M-b", "key alt+b"), ("Tab", "key tab"),
-      ("Enter", "key enter"), ("BSpace", "key backspace"), ("C-Right", "key ctrl+right"),
-    ]
-    for (tmuxKey, shown) in cases {
-      try session.press(tmuxKey)
-      session.expectRow(containing: "Last: \(shown)")
-      try session.press("x")  // a different event between checks, so each one is fresh
-      session.expectRow(containing: "Last: key x")
+    try withToolkitDemo(firstRow: "Last: none") { session in
+      let cases: [(tmuxKey: String, shown: String)] = [
+        ("Home", "key home"), ("End", "key end"), ("PPage", "key pageUp"),
+        ("NPage", "key pageDown"), ("IC", "key insert"), ("DC", "key delete"),
+        ("Up", "key up"), ("F5", "key f5"), ("F12", "key f12"), ("BTab", "key shift+tab"),
+        ("C-a", "key ctrl+a"), ("C-s", "key ctrl+s"), ("M-b", "key alt+b"), ("Tab", "key tab"),
+        ("Enter", "key enter"), ("BSpace", "key backspace"), ("C-Right", "key ctrl+right"),
+      ]
+      for (tmuxKey, shown) in cases {
+        try session.press(tmuxKey)
+        session.expectRow(containing: "Last: \(shown)")
+        try session.press("x")  // a different event between checks, so each one is fresh
+        session.expectRow(containing: "Last: key x")
+      }
     }
-    // A lone Esc quits the demo (after the escape delay), not an Alt combination.
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
   }
 
   @Test func ctrlZAndResumeLeaveTheProgramWorking() throws {
-    let session = try TmuxSession.startToolkitDemo()
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    // The pane's job has no job control (its process group is orphaned), so the stop is
-    // discarded and the program redraws at once: it must come back fully working.
-    try session.press("C-z")
-    session.expectRow(containing: "Last: resize 100x30")
-    try session.type("after")
-    session.expectRow(containing: "Text: after")
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
+    try withToolkitDemo(firstRow: "Text:") { session in
+      // The pane's job has no job control (its process group is orphaned), so the stop is
+      // discarded and the program redraws at once: it must come back fully working.
+      try session.press("C-z")
+      session.expectRow(containing: "Last: resize 100x30")
+      try session.type("after")
+      session.expectRow(containing: "Text: after")
+    }
   }
 
   /// Whether process `pid` is stopped (state T in /proc).
@@ -126,15 +128,6 @@ struct TerminalEndToEndTests {
       let end = stat.range(of: ") ", options: .backwards)
     else { return false }
     return stat[end.upperBound...].first == "T"
-  }
-
-  private func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-      guard Date() < deadline else { return false }
-      usleep(20_000)
-    }
-    return true
   }
 
   @Test(
@@ -148,7 +141,7 @@ struct TerminalEndToEndTests {
     #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
 
     if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
-    #expect(waitUntil { isStopped(pid) }, "the program did not stop")
+    #expect(TestTools.waitUntil { isStopped(pid) }, "the program did not stop")
     #expect(session.waitForModes(shellModes), "modes not restored while stopped")
     session.expectRow(containing: "Stopped")
 
@@ -158,7 +151,7 @@ struct TerminalEndToEndTests {
     try session.type("ok")
     session.expectRow(containing: "Text: ok")
     try session.press("Escape")
-    #expect(waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
+    #expect(TestTools.waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
     #expect(session.waitForModes(shellModes), "modes not restored at the end")
   }
 
@@ -176,8 +169,8 @@ struct TerminalEndToEndTests {
       let pid = try session.programPID()
       try session.tmuxCommand(["kill-session"])
       #expect(
-        waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed"
-      )
+        TestTools.waitUntil { !TmuxSession.isRunning(pid) },
+        "learnlog kept running after its terminal closed")
     }
   }
 

@@ -54,6 +54,16 @@ enum TestTools {
     return nil
   }
 
+  /// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held.
+  static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+      guard Date() < deadline else { return false }
+      usleep(20_000)
+    }
+    return true
+  }
+
   /// Runs a program to completion; returns its exit status and standard output.
   @discardableResult
   static func run(_ executable: String, _ arguments: [String], withErrors: Bool = false) throws -> (
