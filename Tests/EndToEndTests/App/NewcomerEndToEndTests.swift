@@ -45,23 +45,22 @@ struct NewcomerEndToEndTests {
     .enabled(if: TestTools.executable(named: "vim") != nil, "vim is not installed; skipping"),
     arguments: ["vim", ""])
   func ctrlEOpensTheEditorWithoutJobControl(_ editor: String) throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.startOnDemo(editor: editor)
-    defer { app.stop() }
-    try app.press("2", "r")
-    app.expectRow(containing: "Review ·")
-    try app.press("C-e")
-    let inVim = app.waitForScreen { $0.filter { $0 == "~" }.count >= 5 }
-    try #require(inVim.matched, "the editor did not show:\n\(inVim.screen.joined(separator: "\n"))")
-    try typeInVim(app, "No job control")
-    app.expectRow(containing: "│   No job control")  // in the form, not vim's own screen
-    try app.press("C-s")
-    app.expectRow(containing: "saved: review")
-    try app.press("q")
-    #expect(app.file("status") == "0")
-    let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
-    #expect(answers.contains { $0["expected"] == "No job control" })
+    try AppHome.withAppOnDemo(editor: editor) { home, app in
+      try app.press("2", "r")
+      app.expectRow(containing: "Review ·")
+      try app.press("C-e")
+      let inVim = app.waitForScreen { $0.filter { $0 == "~" }.count >= 5 }
+      try #require(
+        inVim.matched, "the editor did not show:\n\(inVim.screen.joined(separator: "\n"))")
+      try typeInVim(app, "No job control")
+      app.expectRow(containing: "│   No job control")  // in the form, not vim's own screen
+      try app.press("C-s")
+      app.expectRow(containing: "saved: review")
+      try app.press("q")
+      #expect(app.file("status") == "0")
+      let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
+      #expect(answers.contains { $0["expected"] == "No job control" })
+    }
   }
 
   /// Closing the terminal while the editor runs ends the app too (the hang-up reaches the
@@ -90,38 +89,35 @@ struct NewcomerEndToEndTests {
   /// The incident detail stops at its end: a key back up moves at once after paging far
   /// past it, and End shows the last line.
   @Test func theDetailPaneStopsAtItsEnd() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.startOnDemo()
-    defer { app.stop() }
-    try app.press("2", "Tab")
-    app.expectRow(containing: "◆")
-    for _ in 0..<30 { try app.press("NPage") }
-    let end = app.waitForScreen(timeout: 1) { _ in false }.screen  // settled: nothing more to come
-    try app.press("k")
-    let moved = app.waitForScreen(timeout: 3) { $0 != end }
-    #expect(moved.matched, "k did nothing after paging past the end")
-    try app.press("End")
-    let again = app.waitForScreen(timeout: 3) { $0 == end }
-    #expect(again.matched, "End did not show the end")
-    try app.press("q")
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2", "Tab")
+      app.expectRow(containing: "◆")
+      for _ in 0..<30 { try app.press("NPage") }
+      // Settled: nothing more to come.
+      let end = app.waitForScreen(timeout: 1) { _ in false }.screen
+      try app.press("k")
+      let moved = app.waitForScreen(timeout: 3) { $0 != end }
+      #expect(moved.matched, "k did nothing after paging past the end")
+      try app.press("End")
+      let again = app.waitForScreen(timeout: 3) { $0 == end }
+      #expect(again.matched, "End did not show the end")
+      try app.press("q")
+    }
   }
 
   /// A message leaves the status line at the next key and stays readable in the message log.
   @Test func messagesLeaveAtTheNextKeyAndMShowsThem() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.startOnDemo()
-    defer { app.stop() }
-    try app.press("2")
-    let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
-    #expect(gone.matched, "the message stayed after a key")
-    app.expectRow(containing: "12 incidents · 12 actions")
-    try app.press("M")
-    app.expectRow(containing: "Messages (Esc closes)")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("Escape")
-    try app.press("q")
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2")
+      let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
+      #expect(gone.matched, "the message stayed after a key")
+      app.expectRow(containing: "12 incidents · 12 actions")
+      try app.press("M")
+      app.expectRow(containing: "Messages (Esc closes)")
+      app.expectRow(containing: "demo data loaded")
+      try app.press("Escape")
+      try app.press("q")
+    }
   }
 
   /// Types `text` into vim's buffer and writes and quits, each step once vim shows it is ready

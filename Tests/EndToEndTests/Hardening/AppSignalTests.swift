@@ -139,50 +139,48 @@ struct AppSignalTests {
 @Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
 struct AppDamagedLogTests {
   @Test func aLogDamagedUnderTheAppIsNeverCutAndRepairKeepsEverything() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.startOnDemo()
-    defer { app.stop() }
-    let pid = try app.programPID()
-    // Flip one byte in the middle of a record: its checksum no longer matches.
-    var bytes = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
-    bytes[bytes.count / 2] ^= 0x01
-    try Data(bytes).write(to: URL(fileURLWithPath: home.log))
-    usleep(1_200_000)  // more than two ticks: the app has looked at the file
-    try app.press("2", "n")
-    app.expectRow(containing: "New incident")
-    try app.type("Written over damage")
-    try app.press("C-s")
-    usleep(800_000)
-    #expect(TmuxSession.isRunning(pid), "the app ended on a damaged log")
-    let afterSave = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
-    #expect(afterSave.starts(with: bytes), "the damaged bytes were cut or rewritten")
-    let inspection = try LogStore.inspect(path: home.log)
-    #expect(inspection.damaged.count == 1 && inspection.tornTail == nil)
-    #expect(kill(pid, SIGTERM) == 0)
-    let after = try #require(app.file("after"), "the wrapper never finished")
-    #expect(app.file("before") == after, "stty -g differs")
+    try AppHome.withAppOnDemo { home, app in
+      let pid = try app.programPID()
+      // Flip one byte in the middle of a record: its checksum no longer matches.
+      var bytes = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
+      bytes[bytes.count / 2] ^= 0x01
+      try Data(bytes).write(to: URL(fileURLWithPath: home.log))
+      usleep(1_200_000)  // more than two ticks: the app has looked at the file
+      try app.press("2", "n")
+      app.expectRow(containing: "New incident")
+      try app.type("Written over damage")
+      try app.press("C-s")
+      usleep(800_000)
+      #expect(TmuxSession.isRunning(pid), "the app ended on a damaged log")
+      let afterSave = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
+      #expect(afterSave.starts(with: bytes), "the damaged bytes were cut or rewritten")
+      let inspection = try LogStore.inspect(path: home.log)
+      #expect(inspection.damaged.count == 1 && inspection.tornTail == nil)
+      #expect(kill(pid, SIGTERM) == 0)
+      let after = try #require(app.file("after"), "the wrapper never finished")
+      #expect(app.file("before") == after, "stty -g differs")
 
-    // The next start refuses (the app does not open a damaged log for writing) and writes
-    // nothing; `check` names the line.
-    let again = try home.start()
-    defer { again.stop() }
-    let status = try #require(again.file("status"), "the app kept running on a damaged log")
-    #expect(status != "0", "the app opened a damaged log")
-    #expect(again.file("before") == again.file("after"), "stty -g differs")
-    #expect([UInt8](FileManager.default.contents(atPath: home.log) ?? Data()) == afterSave)
-    let env = try #require(TestTools.executable(named: "env"))
-    let check = try TestTools.run(
-      env, home.arguments(try TestTools.binary("learnlog")) + ["check"], withErrors: true)
-    #expect(check.status != 0 && check.output.contains("damaged"), "\(check.output)")
+      // The next start refuses (the app does not open a damaged log for writing) and writes
+      // nothing; `check` names the line.
+      let again = try home.start()
+      defer { again.stop() }
+      let status = try #require(again.file("status"), "the app kept running on a damaged log")
+      #expect(status != "0", "the app opened a damaged log")
+      #expect(again.file("before") == again.file("after"), "stty -g differs")
+      #expect([UInt8](FileManager.default.contents(atPath: home.log) ?? Data()) == afterSave)
+      let env = try #require(TestTools.executable(named: "env"))
+      let check = try TestTools.run(
+        env, home.arguments(try TestTools.binary("learnlog")) + ["check"], withErrors: true)
+      #expect(check.status != 0 && check.output.contains("damaged"), "\(check.output)")
 
-    // Repair keeps every valid record, the one written over the damage too.
-    let report = try LogStore.repair(path: home.log)
-    #expect(report.droppedLines.count == 1 && report.keptRecords == inspection.records.count)
-    let titles = try home.replayedLog().incidentList.map(\.title)
-    #expect(titles.contains("Written over damage"))
-    print(
-      "damaged under the app: damaged bytes kept, 1 record appended after them, "
-        + "the next start refused (status \(status)), repair kept \(report.keptRecords) records")
+      // Repair keeps every valid record, the one written over the damage too.
+      let report = try LogStore.repair(path: home.log)
+      #expect(report.droppedLines.count == 1 && report.keptRecords == inspection.records.count)
+      let titles = try home.replayedLog().incidentList.map(\.title)
+      #expect(titles.contains("Written over damage"))
+      print(
+        "damaged under the app: damaged bytes kept, 1 record appended after them, "
+          + "the next start refused (status \(status)), repair kept \(report.keptRecords) records")
+    }
   }
 }

@@ -183,54 +183,45 @@ struct TerminalEndToEndTests {
     }
   }
 
-  /// The demo with a 3-second stall on "!" that creates `mark` when it is over.
-  private func stallingDemo(mark: String) throws -> TmuxSession {
-    try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"),
-      arguments: ["--stall-on", "!", "--stall-mark", mark])
-  }
-
-  /// A fresh path for a stall mark, not yet created.
-  private func stallMarkPath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent(
+  /// Starts the demo with a 3-second stall on "!" that creates a mark file (a fresh path) when
+  /// it is over, types "!", waits until the demo is sleeping rather than reading input, and runs
+  /// `body` with the session, the demo's pid and the mark's path.
+  private func withStallingDemo(_ body: (TmuxSession, pid_t, String) throws -> Void) throws {
+    let mark = FileManager.default.temporaryDirectory.appendingPathComponent(
       "learnlog-stall-\(UUID().uuidString)"
     ).path
-  }
-
-  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
-    let mark = stallMarkPath()
     defer { try? FileManager.default.removeItem(atPath: mark) }
-    let session = try stallingDemo(mark: mark)
+    let session = try TmuxSession.startToolkitDemo(
+      arguments: ["--stall-on", "!", "--stall-mark", mark])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     let pid = try session.programPID()
     try session.type("!")
     usleep(300_000)  // the demo is now sleeping, not reading input
-    #expect(kill(pid, SIGTERM) == 0)
-    usleep(100_000)
-    #expect(kill(pid, SIGTERM) == 0)
-    try expectRestored(session, status: 128 + SIGTERM)
-    // Ended inside the stall: it never got to say the stall was over.
-    #expect(
-      !FileManager.default.fileExists(atPath: mark),
-      "the program ran to the end of its stall: the second signal did not end it")
+    try body(session, pid, mark)
+  }
+
+  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
+    try withStallingDemo { session, pid, mark in
+      #expect(kill(pid, SIGTERM) == 0)
+      usleep(100_000)
+      #expect(kill(pid, SIGTERM) == 0)
+      try expectRestored(session, status: 128 + SIGTERM)
+      // Ended inside the stall: it never got to say the stall was over.
+      #expect(
+        !FileManager.default.fileExists(atPath: mark),
+        "the program ran to the end of its stall: the second signal did not end it")
+    }
   }
 
   @Test func oneSignalWhileBusyIsActedOnWhenTheLoopReturns() throws {
-    let mark = stallMarkPath()
-    defer { try? FileManager.default.removeItem(atPath: mark) }
-    let session = try stallingDemo(mark: mark)
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    let pid = try session.programPID()
-    try session.type("!")
-    usleep(300_000)
-    #expect(!FileManager.default.fileExists(atPath: mark), "the stall ended before the signal")
-    #expect(kill(pid, SIGINT) == 0)
-    try expectRestored(session, status: 128 + SIGINT)
-    // Acted on only once the stall ends and the loop asks for input again.
-    #expect(
-      FileManager.default.fileExists(atPath: mark), "the signal cut the stall short")
+    try withStallingDemo { session, pid, mark in
+      #expect(!FileManager.default.fileExists(atPath: mark), "the stall ended before the signal")
+      #expect(kill(pid, SIGINT) == 0)
+      try expectRestored(session, status: 128 + SIGINT)
+      // Acted on only once the stall ends and the loop asks for input again.
+      #expect(FileManager.default.fileExists(atPath: mark), "the signal cut the stall short")
+    }
   }
 
   @Test func anotherProgramRunsInTheNormalModesAndTheScreenComesBack() throws {
@@ -239,11 +230,9 @@ struct TerminalEndToEndTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let inside = directory.appendingPathComponent("inside").path
-    let session = try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"),
-      arguments: [
-        "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
-      ])
+    let session = try TmuxSession.startToolkitDemo(arguments: [
+      "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
+    ])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     try session.press("C-e")
@@ -259,8 +248,7 @@ struct TerminalEndToEndTests {
   }
 
   @Test func aCrashRestoresTheTerminal() throws {
-    let session = try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--crash-on", "!"])
+    let session = try TmuxSession.startToolkitDemo(arguments: ["--crash-on", "!"])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     try session.type("!")

@@ -330,9 +330,9 @@ extension TmuxSession {
     return (shell, try shell.paneModes())
   }
 
-  /// Starts the toolkit demo (`learnlog-tui-demo`) in a pane of its own.
-  static func startToolkitDemo() throws -> TmuxSession {
-    try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
+  /// Starts the toolkit demo (`learnlog-tui-demo`) with `arguments` in a pane of its own.
+  static func startToolkitDemo(arguments: [String] = []) throws -> TmuxSession {
+    try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"), arguments: arguments)
   }
 
   /// Runs `command` (shell words, quoted) as a job of this pane's shell, its pid written where
