@@ -13,13 +13,9 @@ struct PaletteEndToEndTests {
       app.expectRow(containing: "Run a command")
       app.expectRow(containing: "review the selected one")
       try app.type("review sel")
-      let narrowed = app.waitForScreen { rows in
-        rows.contains { $0.contains("review the selected one") }
-          && !rows.contains { $0.contains("new incident") }
-      }
-      #expect(
-        narrowed.matched,
-        "typing did not narrow the palette:\n\(narrowed.screen.joined(separator: "\n"))")
+      app.expectRow(
+        containing: "review the selected one", without: "new incident",
+        else: "typing did not narrow the palette")
       try app.press("Enter")
       app.expectRow(containing: "Review · ")
       try app.press("Escape")
@@ -43,13 +39,9 @@ struct PaletteEndToEndTests {
       app.expectRow(containing: "new incident")
       try app.press("/")
       try app.type("checklist")
-      let narrowed = app.waitForScreen { rows in
-        rows.contains { $0.contains("this led to a checklist change") }
-          && !rows.contains { $0.contains("new incident") }
-      }
-      #expect(
-        narrowed.matched,
-        "the help search did not narrow:\n\(narrowed.screen.joined(separator: "\n"))")
+      app.expectRow(
+        containing: "this led to a checklist change", without: "new incident",
+        else: "the help search did not narrow")
       try app.press("Enter")
       app.expectRow(containing: "Help /checklist")
       try app.press("Escape")

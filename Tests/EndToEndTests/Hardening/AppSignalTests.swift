@@ -105,17 +105,11 @@ struct AppSignalTests {
     try shell.type("Before the stop")
     shell.expectRow(containing: "Before the stop")
 
-    if how == "ctrl-z" { try shell.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
     // A bounded wait, not a speed: under a loaded machine the stop can take seconds to land.
-    #expect(
-      TestTools.waitUntil(timeout: 30) {
-        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "")
-          .contains(") T ")
-      }, "the app did not stop")
+    #expect(try shell.stopJob(pid, by: how, timeout: 30), "the app did not stop")
     #expect(shell.waitForModes(shellModes), "the terminal was not restored while stopped")
     shell.expectRow(containing: "Stopped")
-    try shell.type("fg")
-    try shell.press("Enter")
+    try shell.resumeJob()
     shell.expectRow(containing: "Review ·")
     try shell.type(" and after")
     shell.expectRow(containing: "Before the stop and after")

@@ -122,14 +122,6 @@ struct TerminalEndToEndTests {
     }
   }
 
-  /// Whether process `pid` is stopped (state T in /proc).
-  private func isStopped(_ pid: pid_t) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-      let end = stat.range(of: ") ", options: .backwards)
-    else { return false }
-    return stat[end.upperBound...].first == "T"
-  }
-
   @Test(
     .enabled(if: TestTools.executable(named: "bash") != nil, "bash is not installed; skipping"),
     arguments: ["ctrl-z", "SIGTSTP"])
@@ -140,13 +132,11 @@ struct TerminalEndToEndTests {
     let pid = try session.startJob(demo, waitingFor: "Text:")
     #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
 
-    if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
-    #expect(TestTools.waitUntil { isStopped(pid) }, "the program did not stop")
+    #expect(try session.stopJob(pid, by: how), "the program did not stop")
     #expect(session.waitForModes(shellModes), "modes not restored while stopped")
     session.expectRow(containing: "Stopped")
 
-    try session.type("fg")
-    try session.press("Enter")
+    try session.resumeJob()
     session.expectRow(containing: "learnlog toolkit demo")
     try session.type("ok")
     session.expectRow(containing: "Text: ok")

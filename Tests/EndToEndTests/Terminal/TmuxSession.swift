@@ -287,6 +287,21 @@ final class TmuxSession {
     return result.screen
   }
 
+  /// Waits until a row contains `text` and no row contains `absent` (a list narrowed to what
+  /// was typed); records an issue starting with `failure` and showing the screen if it never
+  /// does.
+  func expectRow(
+    containing text: String, without absent: String, else failure: String,
+    timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let result = waitForScreen(timeout: timeout) { rows in
+      rows.contains { $0.contains(text) } && !rows.contains { $0.contains(absent) }
+    }
+    #expect(
+      result.matched, "\(failure):\n\(result.screen.joined(separator: "\n"))",
+      sourceLocation: sourceLocation)
+  }
+
   /// The contents of a file the wrapper writes, once it exists (nil after `timeout` seconds).
   func file(_ name: String, timeout: Double = 10) -> String? {
     let path = directory.appendingPathComponent(name).path
@@ -346,6 +361,34 @@ extension TmuxSession {
     try press("Enter")
     expectRow(containing: firstRow)
     return try programPID()
+  }
+
+  /// Stops the shell's job `pid`, by Ctrl-Z when `how` is "ctrl-z" and by SIGTSTP otherwise;
+  /// returns whether it stopped (state T in /proc) within `timeout` seconds.
+  func stopJob(
+    _ pid: pid_t, by how: String, timeout: Double = 10,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Bool {
+    if how == "ctrl-z" {
+      try press("C-z")
+    } else {
+      #expect(kill(pid, SIGTSTP) == 0, sourceLocation: sourceLocation)
+    }
+    return TestTools.waitUntil(timeout: timeout) { Self.isStopped(pid) }
+  }
+
+  /// Brings the shell's stopped job back to the foreground with `fg`.
+  func resumeJob() throws {
+    try type("fg")
+    try press("Enter")
+  }
+
+  /// Whether process `pid` is stopped (state T in /proc).
+  static func isStopped(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[end.upperBound...].first == "T"
   }
 
   /// Loads the demo data with `d` once rows containing each of `firstRows` show, and waits for
