@@ -141,8 +141,7 @@ struct AppEndToEndTests {
       try app.press("Tab", "Tab", "Tab", "Tab")
       try app.type("Flags live outside the release.")
       try app.press("Tab", "Space", "Space")
-      try app.press("C-s")
-      app.expectRow(containing: "saved: review")
+      try app.save(expecting: "review")
 
       // Mark an action done on the board.
       let before = try home.replayedLog()
@@ -192,8 +191,7 @@ struct AppEndToEndTests {
       try app.type("Postmortem held")
       try app.press("Tab")
       try app.type("https://wiki.example.com/pm")
-      try app.press("C-s")
-      app.expectRow(containing: "saved: timeline entry")
+      try app.save(expecting: "timeline entry")
 
       // This led to a change: revise the checklist the incident prompted before.
       try app.press("C")
@@ -202,8 +200,7 @@ struct AppEndToEndTests {
       try app.type("Flag defaults reviewed")
       try app.press("Tab")
       try app.type("3")
-      try app.press("C-s")
-      app.expectRow(containing: "saved: checklist")
+      try app.save(expecting: "checklist")
 
       // A review answer, and the author in the detail.
       try app.press("r")
@@ -221,8 +218,7 @@ struct AppEndToEndTests {
       try app.type("19:00")
       try app.press("Tab")
       try app.type("Review held")
-      try app.press("C-s")
-      app.expectRow(containing: "saved: review")
+      try app.save(expecting: "review")
       app.expectRow(containing: "answered by sam, Robin")
       // Down the detail a line at a time until the earlier version shows (a page is the pane's
       // height, so how many pages it takes depends on the terminal's size).
@@ -271,8 +267,7 @@ struct AppEndToEndTests {
     try first.press("2", "n")
     first.expectRow(containing: "New incident")
     try first.type("Seen by both instances")
-    try first.press("C-s")
-    first.expectRow(containing: "saved: new incident")
+    try first.save(expecting: "new incident")
     second.expectRow(containing: "of 13 incidents")
     second.expectRow(containing: "Seen by both instances")
 
@@ -281,8 +276,7 @@ struct AppEndToEndTests {
     second.expectRow(containing: "Edit incident")
     try second.press("C-u")
     try second.type("Renamed in the second")
-    try second.press("C-s")
-    second.expectRow(containing: "saved: incident edit")
+    try second.save(expecting: "incident edit")
     first.expectRow(containing: "Renamed in the second")
 
     try first.press("q")
@@ -318,8 +312,7 @@ struct AppEndToEndTests {
     second.expectRow(containing: "Restore it?")
     try second.press("y")
     second.expectRow(containing: "Half an answer")
-    try second.press("C-s")
-    second.expectRow(containing: "saved: review")
+    try second.save(expecting: "review")
     try second.press("q")
     #expect(second.file("status") == "0")
     let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }

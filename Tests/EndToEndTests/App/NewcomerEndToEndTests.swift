@@ -30,8 +30,7 @@ struct NewcomerEndToEndTests {
     try #require(inVim.matched, "vim did not show:\n\(inVim.screen.joined(separator: "\n"))")
     try typeInVim(shell, "Written in vim")
     shell.expectRow(containing: "│   Written in vim")  // in the form, not vim's own screen
-    try shell.press("C-s")
-    shell.expectRow(containing: "saved: review")
+    try shell.save(expecting: "review")
     try shell.press("q")
     shell.expectRow(containing: "exit=0")
     #expect(shell.waitForModes(shellModes), "the shell's modes were not restored")
@@ -54,8 +53,7 @@ struct NewcomerEndToEndTests {
         inVim.matched, "the editor did not show:\n\(inVim.screen.joined(separator: "\n"))")
       try typeInVim(app, "No job control")
       app.expectRow(containing: "│   No job control")  // in the form, not vim's own screen
-      try app.press("C-s")
-      app.expectRow(containing: "saved: review")
+      try app.save(expecting: "review")
       try app.press("q")
       #expect(app.file("status") == "0")
       let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
@@ -80,9 +78,9 @@ struct NewcomerEndToEndTests {
     try app.tmuxCommand(["kill-server"])
     // A bounded wait, not a speed bar: on the hang-up vim writes its recovery file (and syncs
     // it) before it exits, which under a full parallel test run can take more than 10 s.
-    let deadline = Date().addingTimeInterval(30)
-    while TmuxSession.isRunning(pid), Date() < deadline { usleep(20_000) }
-    #expect(!TmuxSession.isRunning(pid), "learnlog kept running after its terminal closed")
+    #expect(
+      TestTools.waitUntil(timeout: 30) { !TmuxSession.isRunning(pid) },
+      "learnlog kept running after its terminal closed")
     if TmuxSession.isRunning(pid) { kill(pid, SIGKILL) }
   }
 

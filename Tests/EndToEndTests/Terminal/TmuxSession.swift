@@ -287,6 +287,12 @@ final class TmuxSession {
     return result.screen
   }
 
+  /// Saves the open form with Ctrl-S and waits for the app to say "saved: `what`".
+  func save(expecting what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try press("C-s")
+    expectRow(containing: "saved: \(what)", sourceLocation: sourceLocation)
+  }
+
   /// Waits until a row contains `text` and no row contains `absent` (a list narrowed to what
   /// was typed); records an issue starting with `failure` and showing the screen if it never
   /// does.
