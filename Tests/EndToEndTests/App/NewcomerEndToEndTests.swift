@@ -17,17 +17,11 @@ struct NewcomerEndToEndTests {
   func ctrlEOpensVimInTheForegroundAndTheAnswerIsSaved() throws {
     let home = try AppHome()
     defer { home.remove() }
-    let shell = try TmuxSession(interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (shell, shellModes) = try TmuxSession.startInteractiveShell()
     defer { shell.stop() }
-    shell.expectRow(containing: "$")
-    let shellModes = try shell.paneModes()
-    let command = home.arguments(try TestTools.binary("learnlog"), editor: "vim")
-      .map(TmuxSession.shellQuoted).joined(separator: " ")
-    try shell.type("env \(command); echo exit=$?")
+    try shell.type("env \(try home.shellCommand(editor: "vim")); echo exit=$?")
     try shell.press("Enter")
-    shell.expectRow(containing: "Welcome to learnlog")
-    try shell.press("d")
-    shell.expectRow(containing: "demo data loaded")
+    try shell.loadDemo()
     try shell.press("2", "r")
     shell.expectRow(containing: "Review ·")
     try shell.press("C-e")
@@ -36,8 +30,7 @@ struct NewcomerEndToEndTests {
     try #require(inVim.matched, "vim did not show:\n\(inVim.screen.joined(separator: "\n"))")
     try typeInVim(shell, "Written in vim")
     shell.expectRow(containing: "│   Written in vim")  // in the form, not vim's own screen
-    try shell.press("C-s")
-    shell.expectRow(containing: "saved: review")
+    try shell.save(expecting: "review")
     try shell.press("q")
     shell.expectRow(containing: "exit=0")
     #expect(shell.waitForModes(shellModes), "the shell's modes were not restored")
@@ -51,26 +44,21 @@ struct NewcomerEndToEndTests {
     .enabled(if: TestTools.executable(named: "vim") != nil, "vim is not installed; skipping"),
     arguments: ["vim", ""])
   func ctrlEOpensTheEditorWithoutJobControl(_ editor: String) throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start(editor: editor)
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("2", "r")
-    app.expectRow(containing: "Review ·")
-    try app.press("C-e")
-    let inVim = app.waitForScreen { $0.filter { $0 == "~" }.count >= 5 }
-    try #require(inVim.matched, "the editor did not show:\n\(inVim.screen.joined(separator: "\n"))")
-    try typeInVim(app, "No job control")
-    app.expectRow(containing: "│   No job control")  // in the form, not vim's own screen
-    try app.press("C-s")
-    app.expectRow(containing: "saved: review")
-    try app.press("q")
-    #expect(app.file("status") == "0")
-    let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
-    #expect(answers.contains { $0["expected"] == "No job control" })
+    try AppHome.withAppOnDemo(editor: editor) { home, app in
+      try app.press("2", "r")
+      app.expectRow(containing: "Review ·")
+      try app.press("C-e")
+      let inVim = app.waitForScreen { $0.filter { $0 == "~" }.count >= 5 }
+      try #require(
+        inVim.matched, "the editor did not show:\n\(inVim.screen.joined(separator: "\n"))")
+      try typeInVim(app, "No job control")
+      app.expectRow(containing: "│   No job control")  // in the form, not vim's own screen
+      try app.save(expecting: "review")
+      try app.press("q")
+      #expect(app.file("status") == "0")
+      let answers = try home.exportedIncidents().compactMap { $0["answers"] as? [String: String] }
+      #expect(answers.contains { $0["expected"] == "No job control" })
+    }
   }
 
   /// Closing the terminal while the editor runs ends the app too (the hang-up reaches the
@@ -90,53 +78,44 @@ struct NewcomerEndToEndTests {
     try app.tmuxCommand(["kill-server"])
     // A bounded wait, not a speed bar: on the hang-up vim writes its recovery file (and syncs
     // it) before it exits, which under a full parallel test run can take more than 10 s.
-    let deadline = Date().addingTimeInterval(30)
-    while TmuxSession.isRunning(pid), Date() < deadline { usleep(20_000) }
-    #expect(!TmuxSession.isRunning(pid), "learnlog kept running after its terminal closed")
+    #expect(
+      TestTools.waitUntil(timeout: 30) { !TmuxSession.isRunning(pid) },
+      "learnlog kept running after its terminal closed")
     if TmuxSession.isRunning(pid) { kill(pid, SIGKILL) }
   }
 
   /// The incident detail stops at its end: a key back up moves at once after paging far
   /// past it, and End shows the last line.
   @Test func theDetailPaneStopsAtItsEnd() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("2", "Tab")
-    app.expectRow(containing: "◆")
-    for _ in 0..<30 { try app.press("NPage") }
-    let end = app.waitForScreen(timeout: 1) { _ in false }.screen  // settled: nothing more to come
-    try app.press("k")
-    let moved = app.waitForScreen(timeout: 3) { $0 != end }
-    #expect(moved.matched, "k did nothing after paging past the end")
-    try app.press("End")
-    let again = app.waitForScreen(timeout: 3) { $0 == end }
-    #expect(again.matched, "End did not show the end")
-    try app.press("q")
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2", "Tab")
+      app.expectRow(containing: "◆")
+      for _ in 0..<30 { try app.press("NPage") }
+      // Settled: nothing more to come.
+      let end = app.waitForScreen(timeout: 1) { _ in false }.screen
+      try app.press("k")
+      let moved = app.waitForScreen(timeout: 3) { $0 != end }
+      #expect(moved.matched, "k did nothing after paging past the end")
+      try app.press("End")
+      let again = app.waitForScreen(timeout: 3) { $0 == end }
+      #expect(again.matched, "End did not show the end")
+      try app.press("q")
+    }
   }
 
   /// A message leaves the status line at the next key and stays readable in the message log.
   @Test func messagesLeaveAtTheNextKeyAndMShowsThem() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("2")
-    let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
-    #expect(gone.matched, "the message stayed after a key")
-    app.expectRow(containing: "12 incidents · 12 actions")
-    try app.press("M")
-    app.expectRow(containing: "Messages (Esc closes)")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("Escape")
-    try app.press("q")
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2")
+      let gone = app.waitForScreen { !$0.contains { $0.contains("demo data loaded") } }
+      #expect(gone.matched, "the message stayed after a key")
+      app.expectRow(containing: "12 incidents · 12 actions")
+      try app.press("M")
+      app.expectRow(containing: "Messages (Esc closes)")
+      app.expectRow(containing: "demo data loaded")
+      try app.press("Escape")
+      try app.press("q")
+    }
   }
 
   /// Types `text` into vim's buffer and writes and quits, each step once vim shows it is ready

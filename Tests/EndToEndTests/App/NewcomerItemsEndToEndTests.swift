@@ -89,40 +89,35 @@ struct NewcomerItemsEndToEndTests {
   /// rows, is whole (the marker took none of its characters), and no detail text is drawn in
   /// the marker's column; for the first incident and the last (whose title reaches the marker).
   @Test func item04TheScrollMarkerOverwritesNothing() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
-    try app.press("2")
-    app.expectRow(containing: "12 of 12 incidents")
-    for (key, position) in [("g", "1/12"), ("G", "12/12")] {
-      // Select in the list (g/G there), then focus the detail, where the marker shows.
-      try app.press(key)
-      app.expectRow(containing: position)
-      try app.press("Tab")
-      let screen = app.expectRow(containing: "◆")
-      defer { try? app.press("Tab") }
-      let top = try #require(screen.firstIndex { $0.contains("◆") })
-      let column = Array(screen[top]).firstIndex(of: "◆") ?? 0
-      // The title: the detail's rows from the marker's row down to the id line.
-      var words: [String] = []
-      for row in screen[top...] {
-        let detail =
-          row.split(separator: "│", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        if detail.contains(" · ") { break }
-        words.append(
-          detail.replacingOccurrences(of: "◆", with: "").trimmingCharacters(in: .whitespaces))
-      }
-      let title = words.joined(separator: " ")
-      #expect(titles.contains(title), "the title reads \"\(title)\": the marker took a character")
-      for line in screen[(top + 1)..<(screen.count - 3)] {
-        let cells = Array(line)
-        #expect(
-          cells.count <= column || cells[column] == " ", "text in the marker's column: \(line)")
+    try AppHome.withAppOnDemo { home, app in
+      let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
+      try app.press("2")
+      app.expectRow(containing: "12 of 12 incidents")
+      for (key, position) in [("g", "1/12"), ("G", "12/12")] {
+        // Select in the list (g/G there), then focus the detail, where the marker shows.
+        try app.press(key)
+        app.expectRow(containing: position)
+        try app.press("Tab")
+        let screen = app.expectRow(containing: "◆")
+        defer { try? app.press("Tab") }
+        let top = try #require(screen.firstIndex { $0.contains("◆") })
+        let column = Array(screen[top]).firstIndex(of: "◆") ?? 0
+        // The title: the detail's rows from the marker's row down to the id line.
+        var words: [String] = []
+        for row in screen[top...] {
+          let detail =
+            row.split(separator: "│", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+          if detail.contains(" · ") { break }
+          words.append(
+            detail.replacingOccurrences(of: "◆", with: "").trimmingCharacters(in: .whitespaces))
+        }
+        let title = words.joined(separator: " ")
+        #expect(titles.contains(title), "the title reads \"\(title)\": the marker took a character")
+        for line in screen[(top + 1)..<(screen.count - 3)] {
+          let cells = Array(line)
+          #expect(
+            cells.count <= column || cells[column] == " ", "text in the marker's column: \(line)")
+        }
       }
     }
   }
@@ -157,67 +152,59 @@ struct NewcomerItemsEndToEndTests {
   /// Item 7: an owner is one person in the app's form too; the board's error names an id the
   /// board shows on a card.
   @Test func item07OneOwnerAndTheIdsTheBoardShows() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    let before = try home.exported()["actions"] as? [[String: Any]]
-    try app.press("2", "a")
-    app.expectRow(containing: "Owner (one person)")
-    try app.type("Diff the configs")
-    try app.press("Tab")
-    try app.type("lena, omar")
-    try app.press("C-s")
-    app.expectRow(containing: "error: action not saved: owner:")
-    #expect((try home.exported()["actions"] as? [[String: Any]])?.count == before?.count)
-    try app.press("Escape")
-    app.expectRow(containing: "keep as draft")
-    try app.press("d")
-    // A card in the doing column cannot be started: the error names the card's id.
-    try app.press("3", "l", "s")
-    let named = app.waitForScreen {
-      $0.contains { $0.hasPrefix("error:") && $0.firstMatch(of: /action [0-9a-z]{4,}/) != nil }
+    try AppHome.withAppOnDemo { home, app in
+      let before = try home.exported()["actions"] as? [[String: Any]]
+      try app.press("2", "a")
+      app.expectRow(containing: "Owner (one person)")
+      try app.type("Diff the configs")
+      try app.press("Tab")
+      try app.type("lena, omar")
+      try app.press("C-s")
+      app.expectRow(containing: "error: action not saved: owner:")
+      #expect((try home.exported()["actions"] as? [[String: Any]])?.count == before?.count)
+      try app.press("Escape")
+      app.expectRow(containing: "keep as draft")
+      try app.press("d")
+      // A card in the doing column cannot be started: the error names the card's id.
+      try app.press("3", "l", "s")
+      let named = app.waitForScreen {
+        $0.contains { $0.hasPrefix("error:") && $0.firstMatch(of: /action [0-9a-z]{4,}/) != nil }
+      }
+      let screen = named.screen
+      let message = try #require(
+        screen.first { $0.hasPrefix("error:") }, "\(screen.joined(separator: "\n"))")
+      let id = try #require(message.firstMatch(of: /action ([0-9a-z]{4,})/)?.1, "\(message)")
+      #expect(
+        screen.contains {
+          $0.hasPrefix("│") && $0.contains(" \(id)│") || $0.contains(" \(id) ")
+        },
+        "the id \(id) is on no card:\n\(screen.joined(separator: "\n"))")
     }
-    let screen = named.screen
-    let message = try #require(
-      screen.first { $0.hasPrefix("error:") }, "\(screen.joined(separator: "\n"))")
-    let id = try #require(message.firstMatch(of: /action ([0-9a-z]{4,})/)?.1, "\(message)")
-    #expect(
-      screen.contains { $0.hasPrefix("│") && $0.contains(" \(id)│") || $0.contains(" \(id) ") },
-      "the id \(id) is on no card:\n\(screen.joined(separator: "\n"))")
   }
 
   /// Item 8: every cut title is marked "…", and a wide terminal gives the detail its width.
   @Test func item08CutsAreMarkedAndTheDetailUsesTheWidth() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
-    try app.press("2")
-    let screen = app.expectRow(containing: "12 of 12 incidents")
-    var rows = 0
-    for line in screen where line.contains("│") {
-      let cell = String(line.split(separator: "│", maxSplits: 1)[0])
-      guard cell.count > 13, !cell.hasPrefix(" ") else { continue }
-      let shown = String(cell.dropFirst(13)).trimmingCharacters(in: .whitespaces)
-      rows += 1
-      let whole = titles.contains(shown)
-      let cut = shown.hasSuffix("…") && titles.contains { $0.hasPrefix(shown.dropLast()) }
-      #expect(whole || cut, "a title cut without …: \(shown)")
+    try AppHome.withAppOnDemo { home, app in
+      let titles = try home.exportedIncidents().compactMap { $0["title"] as? String }
+      try app.press("2")
+      let screen = app.expectRow(containing: "12 of 12 incidents")
+      var rows = 0
+      for line in screen where line.contains("│") {
+        let cell = String(line.split(separator: "│", maxSplits: 1)[0])
+        guard cell.count > 13, !cell.hasPrefix(" ") else { continue }
+        let shown = String(cell.dropFirst(13)).trimmingCharacters(in: .whitespaces)
+        rows += 1
+        let whole = titles.contains(shown)
+        let cut = shown.hasSuffix("…") && titles.contains { $0.hasPrefix(shown.dropLast()) }
+        #expect(whole || cut, "a title cut without …: \(shown)")
+      }
+      #expect(rows == 12)
+      try app.resize(width: 140, height: 30)
+      let wide = app.waitForScreen { $0.first?.count ?? 0 > 120 }
+      #expect(wide.matched)
+      let widest = wide.screen.dropFirst(2).map { $0.count }.max() ?? 0
+      #expect(widest > 125, "the detail stops at column \(widest) of 140")
     }
-    #expect(rows == 12)
-    try app.resize(width: 140, height: 30)
-    let wide = app.waitForScreen { $0.first?.count ?? 0 > 120 }
-    #expect(wide.matched)
-    let widest = wide.screen.dropFirst(2).map { $0.count }.max() ?? 0
-    #expect(widest > 125, "the detail stops at column \(widest) of 140")
   }
 
   /// Item 9: keys move the list while a search is typed, the header says where the selection
@@ -354,18 +341,12 @@ struct NewcomerItemsEndToEndTests {
   func yCopiesTheIdWithOSC52OnlyWhenTurnedOn(_ enabled: Bool) throws {
     let home = try AppHome()
     defer { home.remove() }
-    let env = try #require(TestTools.executable(named: "env"))
-    let app = try TmuxSession(
-      program: env,
-      arguments: (enabled ? ["LEARNLOG_OSC52=1"] : [])
-        + home.arguments(try TestTools.binary("learnlog")))
+    let app = try home.start(environment: enabled ? ["LEARNLOG_OSC52=1"] : [])
     defer { app.stop() }
     let bytes = app.directory.appendingPathComponent("bytes").path
     try app.tmuxCommand(["set-option", "-g", "set-clipboard", "on"])
     try app.tmuxCommand(["pipe-pane", "-o", "cat >> " + TmuxSession.shellQuoted(bytes)])
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    try app.loadDemo()
     try app.press("2", "y")
     let screen = app.expectRow(containing: enabled ? "copied incident " : "LEARNLOG_OSC52=1")
     let message = try #require(screen.first { $0.contains("incident ") && $0.contains(": ") })

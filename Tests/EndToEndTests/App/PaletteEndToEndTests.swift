@@ -6,65 +6,47 @@ import Testing
 struct PaletteEndToEndTests {
   /// `:` lists the screen's and the global commands; typing narrows; Enter runs the selected one.
   @Test func theCommandPaletteFindsAndRunsACommand() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("2")
-    app.expectRow(containing: "12 of 12 incidents")
-    try app.press(":")
-    app.expectRow(containing: "Run a command")
-    app.expectRow(containing: "review the selected one")
-    try app.type("review sel")
-    let narrowed = app.waitForScreen { rows in
-      rows.contains { $0.contains("review the selected one") }
-        && !rows.contains { $0.contains("new incident") }
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2")
+      app.expectRow(containing: "12 of 12 incidents")
+      try app.press(":")
+      app.expectRow(containing: "Run a command")
+      app.expectRow(containing: "review the selected one")
+      try app.type("review sel")
+      app.expectRow(
+        containing: "review the selected one", without: "new incident",
+        else: "typing did not narrow the palette")
+      try app.press("Enter")
+      app.expectRow(containing: "Review · ")
+      try app.press("Escape")
+      app.expectRow(containing: "12 of 12 incidents")
+      // A global command: the dashboard by name.
+      try app.press(":")
+      app.expectRow(containing: "Run a command")
+      try app.type("dashboard")
+      try app.press("Enter")
+      app.expectRow(containing: "Learning health")
+      try app.press("q")
     }
-    #expect(
-      narrowed.matched,
-      "typing did not narrow the palette:\n\(narrowed.screen.joined(separator: "\n"))")
-    try app.press("Enter")
-    app.expectRow(containing: "Review · ")
-    try app.press("Escape")
-    app.expectRow(containing: "12 of 12 incidents")
-    // A global command: the dashboard by name.
-    try app.press(":")
-    app.expectRow(containing: "Run a command")
-    try app.type("dashboard")
-    try app.press("Enter")
-    app.expectRow(containing: "Learning health")
-    try app.press("q")
   }
 
   /// `/` in help narrows the keys listed to those matching what is typed.
   @Test func helpIsSearchedWithSlash() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    try app.press("2")
-    try app.press("?")
-    app.expectRow(containing: "Help (Esc closes)")
-    app.expectRow(containing: "new incident")
-    try app.press("/")
-    try app.type("checklist")
-    let narrowed = app.waitForScreen { rows in
-      rows.contains { $0.contains("this led to a checklist change") }
-        && !rows.contains { $0.contains("new incident") }
+    try AppHome.withAppOnDemo { home, app in
+      try app.press("2")
+      try app.press("?")
+      app.expectRow(containing: "Help (Esc closes)")
+      app.expectRow(containing: "new incident")
+      try app.press("/")
+      try app.type("checklist")
+      app.expectRow(
+        containing: "this led to a checklist change", without: "new incident",
+        else: "the help search did not narrow")
+      try app.press("Enter")
+      app.expectRow(containing: "Help /checklist")
+      try app.press("Escape")
+      app.expectRow(containing: "12 of 12 incidents")
+      try app.press("q")
     }
-    #expect(
-      narrowed.matched,
-      "the help search did not narrow:\n\(narrowed.screen.joined(separator: "\n"))")
-    try app.press("Enter")
-    app.expectRow(containing: "Help /checklist")
-    try app.press("Escape")
-    app.expectRow(containing: "12 of 12 incidents")
-    try app.press("q")
   }
 }

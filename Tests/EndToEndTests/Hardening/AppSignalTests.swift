@@ -36,26 +36,14 @@ struct AppSignalTests {
     }
   }
 
-  static func wait(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-      guard Date() < deadline else { return false }
-      usleep(20_000)
-    }
-    return true
-  }
-
   static func prepare(_ home: AppHome, text: String) throws -> Prepared {
-    let app = try home.start()
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    let app = try home.startOnDemo()
     let log = FileManager.default.contents(atPath: home.log) ?? Data()
     try app.press("2", "r")
     app.expectRow(containing: "Review ·")
     try app.type(text)
     app.expectRow(containing: text)
-    #expect(wait { draftHolds(home, text) }, "no draft holds the typed text")
+    #expect(TestTools.waitUntil { draftHolds(home, text) }, "no draft holds the typed text")
     return Prepared(app: app, pid: try app.programPID(), log: log)
   }
 
@@ -106,45 +94,28 @@ struct AppSignalTests {
   func stopAndContinueWithAnUnsavedReview(_ how: String) throws {
     let home = try AppHome()
     defer { home.remove() }
-    let shell = try TmuxSession(interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (shell, shellModes) = try TmuxSession.startInteractiveShell()
     defer { shell.stop() }
-    shell.expectRow(containing: "$")
-    let shellModes = try shell.paneModes()
-    let pidFile = shell.directory.appendingPathComponent("pid").path
-    let script = home.directory.appendingPathComponent("run.sh").path
-    let command = home.arguments(try TestTools.binary("learnlog")).map(TmuxSession.shellQuoted)
-      .joined(separator: " ")
-    try Data("echo $$ > \(TmuxSession.shellQuoted(pidFile)); exec env \(command)\n".utf8)
-      .write(to: URL(fileURLWithPath: script))
-    try shell.type("sh \(TmuxSession.shellQuoted(script))")
-    try shell.press("Enter")
-    shell.expectRow(containing: "Welcome to learnlog")
-    let pid = try shell.programPID()
-    try shell.press("d")
-    shell.expectRow(containing: "demo data loaded")
+    let pid = try shell.startJob(
+      "env \(try home.shellCommand())", waitingFor: "Welcome to learnlog")
+    try shell.loadDemo(after: [])
     let log = FileManager.default.contents(atPath: home.log) ?? Data()
     try shell.press("2", "r")
     shell.expectRow(containing: "Review ·")
     try shell.type("Before the stop")
     shell.expectRow(containing: "Before the stop")
 
-    if how == "ctrl-z" { try shell.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
     // A bounded wait, not a speed: under a loaded machine the stop can take seconds to land.
-    #expect(
-      Self.wait(timeout: 30) {
-        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "")
-          .contains(") T ")
-      }, "the app did not stop")
+    #expect(try shell.stopJob(pid, by: how, timeout: 30), "the app did not stop")
     #expect(shell.waitForModes(shellModes), "the terminal was not restored while stopped")
     shell.expectRow(containing: "Stopped")
-    try shell.type("fg")
-    try shell.press("Enter")
+    try shell.resumeJob()
     shell.expectRow(containing: "Review ·")
     try shell.type(" and after")
     shell.expectRow(containing: "Before the stop and after")
-    #expect(Self.wait { Self.draftHolds(home, "Before the stop and after") })
+    #expect(TestTools.waitUntil { Self.draftHolds(home, "Before the stop and after") })
     #expect(kill(pid, SIGTERM) == 0)
-    #expect(Self.wait { !TmuxSession.isRunning(pid) }, "the app did not end")
+    #expect(TestTools.waitUntil { !TmuxSession.isRunning(pid) }, "the app did not end")
     #expect(shell.waitForModes(shellModes), "the terminal was not restored at the end")
     #expect(FileManager.default.contents(atPath: home.log) == log, "the log changed")
     try Self.expectRestorable(home, "Before the stop and after")
@@ -162,53 +133,48 @@ struct AppSignalTests {
 @Suite(.serialized, .enabled(if: TestTools.tmux != nil, "tmux is not installed; skipping"))
 struct AppDamagedLogTests {
   @Test func aLogDamagedUnderTheAppIsNeverCutAndRepairKeepsEverything() throws {
-    let home = try AppHome()
-    defer { home.remove() }
-    let app = try home.start()
-    defer { app.stop() }
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
-    let pid = try app.programPID()
-    // Flip one byte in the middle of a record: its checksum no longer matches.
-    var bytes = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
-    bytes[bytes.count / 2] ^= 0x01
-    try Data(bytes).write(to: URL(fileURLWithPath: home.log))
-    usleep(1_200_000)  // more than two ticks: the app has looked at the file
-    try app.press("2", "n")
-    app.expectRow(containing: "New incident")
-    try app.type("Written over damage")
-    try app.press("C-s")
-    usleep(800_000)
-    #expect(TmuxSession.isRunning(pid), "the app ended on a damaged log")
-    let afterSave = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
-    #expect(afterSave.starts(with: bytes), "the damaged bytes were cut or rewritten")
-    let inspection = try LogStore.inspect(path: home.log)
-    #expect(inspection.damaged.count == 1 && inspection.tornTail == nil)
-    #expect(kill(pid, SIGTERM) == 0)
-    let after = try #require(app.file("after"), "the wrapper never finished")
-    #expect(app.file("before") == after, "stty -g differs")
+    try AppHome.withAppOnDemo { home, app in
+      let pid = try app.programPID()
+      // Flip one byte in the middle of a record: its checksum no longer matches.
+      var bytes = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
+      bytes[bytes.count / 2] ^= 0x01
+      try Data(bytes).write(to: URL(fileURLWithPath: home.log))
+      usleep(1_200_000)  // more than two ticks: the app has looked at the file
+      try app.press("2", "n")
+      app.expectRow(containing: "New incident")
+      try app.type("Written over damage")
+      try app.press("C-s")
+      usleep(800_000)
+      #expect(TmuxSession.isRunning(pid), "the app ended on a damaged log")
+      let afterSave = [UInt8](FileManager.default.contents(atPath: home.log) ?? Data())
+      #expect(afterSave.starts(with: bytes), "the damaged bytes were cut or rewritten")
+      let inspection = try LogStore.inspect(path: home.log)
+      #expect(inspection.damaged.count == 1 && inspection.tornTail == nil)
+      #expect(kill(pid, SIGTERM) == 0)
+      let after = try #require(app.file("after"), "the wrapper never finished")
+      #expect(app.file("before") == after, "stty -g differs")
 
-    // The next start refuses (the app does not open a damaged log for writing) and writes
-    // nothing; `check` names the line.
-    let again = try home.start()
-    defer { again.stop() }
-    let status = try #require(again.file("status"), "the app kept running on a damaged log")
-    #expect(status != "0", "the app opened a damaged log")
-    #expect(again.file("before") == again.file("after"), "stty -g differs")
-    #expect([UInt8](FileManager.default.contents(atPath: home.log) ?? Data()) == afterSave)
-    let env = try #require(TestTools.executable(named: "env"))
-    let check = try TestTools.run(
-      env, home.arguments(try TestTools.binary("learnlog")) + ["check"], withErrors: true)
-    #expect(check.status != 0 && check.output.contains("damaged"), "\(check.output)")
+      // The next start refuses (the app does not open a damaged log for writing) and writes
+      // nothing; `check` names the line.
+      let again = try home.start()
+      defer { again.stop() }
+      let status = try #require(again.file("status"), "the app kept running on a damaged log")
+      #expect(status != "0", "the app opened a damaged log")
+      #expect(again.file("before") == again.file("after"), "stty -g differs")
+      #expect([UInt8](FileManager.default.contents(atPath: home.log) ?? Data()) == afterSave)
+      let env = try #require(TestTools.executable(named: "env"))
+      let check = try TestTools.run(
+        env, home.arguments(try TestTools.binary("learnlog")) + ["check"], withErrors: true)
+      #expect(check.status != 0 && check.output.contains("damaged"), "\(check.output)")
 
-    // Repair keeps every valid record, the one written over the damage too.
-    let report = try LogStore.repair(path: home.log)
-    #expect(report.droppedLines.count == 1 && report.keptRecords == inspection.records.count)
-    let titles = try home.replayedLog().incidentList.map(\.title)
-    #expect(titles.contains("Written over damage"))
-    print(
-      "damaged under the app: damaged bytes kept, 1 record appended after them, "
-        + "the next start refused (status \(status)), repair kept \(report.keptRecords) records")
+      // Repair keeps every valid record, the one written over the damage too.
+      let report = try LogStore.repair(path: home.log)
+      #expect(report.droppedLines.count == 1 && report.keptRecords == inspection.records.count)
+      let titles = try home.replayedLog().incidentList.map(\.title)
+      #expect(titles.contains("Written over damage"))
+      print(
+        "damaged under the app: damaged bytes kept, 1 record appended after them, "
+          + "the next start refused (status \(status)), repair kept \(report.keptRecords) records")
+    }
   }
 }

@@ -32,12 +32,7 @@ struct DraftExitTests {
   static func typeIntoForm(
     _ home: AppHome, _ form: Form, _ text: String, environment: [String] = []
   ) throws -> (TmuxSession, pid_t) {
-    let env = try #require(TestTools.executable(named: "env"))
-    let app = try TmuxSession(
-      program: env, arguments: environment + home.arguments(try TestTools.binary("learnlog")))
-    app.expectRow(containing: "Welcome to learnlog")
-    try app.press("d")
-    app.expectRow(containing: "demo data loaded")
+    let app = try home.startOnDemo(environment: environment)
     try app.tmuxCommand(["send-keys"] + form.keys)
     app.expectRow(containing: form.title)
     try app.type(text)
@@ -48,7 +43,7 @@ struct DraftExitTests {
   /// Polls until `pid` has ended; returns how long it took, nil after `timeout` seconds.
   static func waitForEnd(_ pid: pid_t, timeout: Double = 10) -> Double? {
     let start = Date()
-    let ended = AppSignalTests.wait(timeout: timeout) { !TmuxSession.isRunning(pid) }
+    let ended = TestTools.waitUntil(timeout: timeout) { !TmuxSession.isRunning(pid) }
     return ended ? Date().timeIntervalSince(start) : nil
   }
 
@@ -94,7 +89,7 @@ struct DraftExitTests {
     case .sigkill:
       // Nothing runs on kill -9: the draft must already be on disk, written as typed.
       #expect(
-        AppSignalTests.wait { AppSignalTests.draftHolds(home, text) },
+        TestTools.waitUntil { AppSignalTests.draftHolds(home, text) },
         "the typed text never reached the disk before kill -9")
       #expect(kill(pid, SIGKILL) == 0)
       status = 128 + SIGKILL
@@ -150,7 +145,7 @@ struct DraftExitTests {
     // Drafts are gathered and written on the idle tick after typing, never on the key: a
     // crash keeps what the last tick wrote (at most about a second of typing is lost).
     #expect(
-      AppSignalTests.wait { AppSignalTests.draftHolds(home, text) },
+      TestTools.waitUntil { AppSignalTests.draftHolds(home, text) },
       "the typed text never reached the disk on the tick after typing")
     #expect(kill(pid, signal) == 0)
     let took = try #require(

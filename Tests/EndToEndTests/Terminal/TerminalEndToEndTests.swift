@@ -26,6 +26,18 @@ struct TerminalEndToEndTests {
     try body(session, session.expectRow(containing: title))
   }
 
+  /// Starts the toolkit demo, waits for a row containing `firstRow`, runs `body` with the
+  /// session, then quits with a lone Esc (after the escape delay, not an Alt combination) and
+  /// checks the terminal was restored.
+  private func withToolkitDemo(firstRow: String, _ body: (TmuxSession) throws -> Void) throws {
+    let session = try TmuxSession.startToolkitDemo()
+    defer { session.stop() }
+    session.expectRow(containing: firstRow)
+    try body(session)
+    try session.press("Escape")
+    try expectRestored(session, status: 0)
+  }
+
   /// Checks that the program ended with `status` and left the terminal as it found it.
   private func expectRestored(_ session: TmuxSession, status: Int32) throws {
     let after = try #require(session.file("after"), "the wrapper never finished")
@@ -67,105 +79,69 @@ struct TerminalEndToEndTests {
   }
 
   @Test func textFieldAcceptsTypedAndPastedTextIncludingWideCharacters() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    try session.type("日本語 abc")
-    session.expectRow(containing: "Text: 日本語 abc")
-    try session.press("Home")
-    try session.type("q→")
-    session.expectRow(containing: "Text: q→日本語 abc")
-    try session.press("End", "BSpace")
-    session.expectRow(containing: "Text: q→日本語 ab")
-    try session.paste("pasted 貼り付け")
-    session.expectRow(containing: "Last: paste 11 characters")
-    session.expectRow(containing: "Text: q→日本語 abpasted 貼り付け")
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
+    try withToolkitDemo(firstRow: "Text:") { session in
+      try session.type("日本語 abc")
+      session.expectRow(containing: "Text: 日本語 abc")
+      try session.press("Home")
+      try session.type("q→")
+      session.expectRow(containing: "Text: q→日本語 abc")
+      try session.press("End", "BSpace")
+      session.expectRow(containing: "Text: q→日本語 ab")
+      try session.paste("pasted 貼り付け")
+      session.expectRow(containing: "Last: paste 11 characters")
+      session.expectRow(containing: "Text: q→日本語 abpasted 貼り付け")
+    }
   }
 
   @Test func keysArriveDecoded() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
-    defer { session.stop() }
-    session.expectRow(containing: "Last: none")
-    let cases: [(tmuxKey: String, shown: String)] = [
-      ("Home", "key home"), ("End", "key end"), ("PPage", "key pageUp"),
-      ("NPage", "key pageDown"), ("IC", "key insert"), ("DC", "key delete"),
-      ("Up", "key up"), ("F5", "key f5"), ("F12", "key f12"), ("BTab", "key shift+tab"),
-      ("C-a", "key ctrl+a"), ("C-s", "key ctrl+s"), ("M-b", "key alt+b"), ("Tab", "key tab"),
-      ("Enter", "key enter"), ("BSpace", "key backspace"), ("C-Right", "key ctrl+right"),
-    ]
-    for (tmuxKey, shown) in cases {
-      try session.press(tmuxKey)
-      session.expectRow(containing: "Last: \(shown)")
-      try session.press("x")  // a different event between checks, so each one is fresh
-      session.expectRow(containing: "Last: key x")
+    try withToolkitDemo(firstRow: "Last: none") { session in
+      let cases: [(tmuxKey: String, shown: String)] = [
+        ("Home", "key home"), ("End", "key end"), ("PPage", "key pageUp"),
+        ("NPage", "key pageDown"), ("IC", "key insert"), ("DC", "key delete"),
+        ("Up", "key up"), ("F5", "key f5"), ("F12", "key f12"), ("BTab", "key shift+tab"),
+        ("C-a", "key ctrl+a"), ("C-s", "key ctrl+s"), ("M-b", "key alt+b"), ("Tab", "key tab"),
+        ("Enter", "key enter"), ("BSpace", "key backspace"), ("C-Right", "key ctrl+right"),
+      ]
+      for (tmuxKey, shown) in cases {
+        try session.press(tmuxKey)
+        session.expectRow(containing: "Last: \(shown)")
+        try session.press("x")  // a different event between checks, so each one is fresh
+        session.expectRow(containing: "Last: key x")
+      }
     }
-    // A lone Esc quits the demo (after the escape delay), not an Alt combination.
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
   }
 
   @Test func ctrlZAndResumeLeaveTheProgramWorking() throws {
-    let session = try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"))
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    // The pane's job has no job control (its process group is orphaned), so the stop is
-    // discarded and the program redraws at once: it must come back fully working.
-    try session.press("C-z")
-    session.expectRow(containing: "Last: resize 100x30")
-    try session.type("after")
-    session.expectRow(containing: "Text: after")
-    try session.press("Escape")
-    try expectRestored(session, status: 0)
-  }
-
-  /// Whether process `pid` is stopped (state T in /proc).
-  private func isStopped(_ pid: pid_t) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-      let end = stat.range(of: ") ", options: .backwards)
-    else { return false }
-    return stat[end.upperBound...].first == "T"
-  }
-
-  private func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-      guard Date() < deadline else { return false }
-      usleep(20_000)
+    try withToolkitDemo(firstRow: "Text:") { session in
+      // The pane's job has no job control (its process group is orphaned), so the stop is
+      // discarded and the program redraws at once: it must come back fully working.
+      try session.press("C-z")
+      session.expectRow(containing: "Last: resize 100x30")
+      try session.type("after")
+      session.expectRow(containing: "Text: after")
     }
-    return true
   }
 
   @Test(
     .enabled(if: TestTools.executable(named: "bash") != nil, "bash is not installed; skipping"),
     arguments: ["ctrl-z", "SIGTSTP"])
   func jobControlSuspendsAndResumesWithTheTerminalRestored(_ how: String) throws {
-    let session = try TmuxSession(
-      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    let (session, shellModes) = try TmuxSession.startInteractiveShell()
     defer { session.stop() }
-    session.expectRow(containing: "$")
-    let shellModes = try session.paneModes()
     let demo = TmuxSession.shellQuoted(try TestTools.binary("learnlog-tui-demo"))
-    let pidFile = session.directory.appendingPathComponent("pid").path
-    try session.type("sh -c 'echo $$ > \(pidFile); exec \(demo)'")
-    try session.press("Enter")
-    session.expectRow(containing: "Text:")
-    let pid = try session.programPID()
+    let pid = try session.startJob(demo, waitingFor: "Text:")
     #expect(try session.paneModes() != shellModes, "curses should have changed the modes")
 
-    if how == "ctrl-z" { try session.press("C-z") } else { #expect(kill(pid, SIGTSTP) == 0) }
-    #expect(waitUntil { isStopped(pid) }, "the program did not stop")
+    #expect(try session.stopJob(pid, by: how), "the program did not stop")
     #expect(session.waitForModes(shellModes), "modes not restored while stopped")
     session.expectRow(containing: "Stopped")
 
-    try session.type("fg")
-    try session.press("Enter")
+    try session.resumeJob()
     session.expectRow(containing: "learnlog toolkit demo")
     try session.type("ok")
     session.expectRow(containing: "Text: ok")
     try session.press("Escape")
-    #expect(waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
+    #expect(TestTools.waitUntil { !TmuxSession.isRunning(pid) }, "the program did not quit")
     #expect(session.waitForModes(shellModes), "modes not restored at the end")
   }
 
@@ -183,8 +159,8 @@ struct TerminalEndToEndTests {
       let pid = try session.programPID()
       try session.tmuxCommand(["kill-session"])
       #expect(
-        waitUntil { !TmuxSession.isRunning(pid) }, "learnlog kept running after its terminal closed"
-      )
+        TestTools.waitUntil { !TmuxSession.isRunning(pid) },
+        "learnlog kept running after its terminal closed")
     }
   }
 
@@ -197,54 +173,45 @@ struct TerminalEndToEndTests {
     }
   }
 
-  /// The demo with a 3-second stall on "!" that creates `mark` when it is over.
-  private func stallingDemo(mark: String) throws -> TmuxSession {
-    try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"),
-      arguments: ["--stall-on", "!", "--stall-mark", mark])
-  }
-
-  /// A fresh path for a stall mark, not yet created.
-  private func stallMarkPath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent(
+  /// Starts the demo with a 3-second stall on "!" that creates a mark file (a fresh path) when
+  /// it is over, types "!", waits until the demo is sleeping rather than reading input, and runs
+  /// `body` with the session, the demo's pid and the mark's path.
+  private func withStallingDemo(_ body: (TmuxSession, pid_t, String) throws -> Void) throws {
+    let mark = FileManager.default.temporaryDirectory.appendingPathComponent(
       "learnlog-stall-\(UUID().uuidString)"
     ).path
-  }
-
-  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
-    let mark = stallMarkPath()
     defer { try? FileManager.default.removeItem(atPath: mark) }
-    let session = try stallingDemo(mark: mark)
+    let session = try TmuxSession.startToolkitDemo(
+      arguments: ["--stall-on", "!", "--stall-mark", mark])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     let pid = try session.programPID()
     try session.type("!")
     usleep(300_000)  // the demo is now sleeping, not reading input
-    #expect(kill(pid, SIGTERM) == 0)
-    usleep(100_000)
-    #expect(kill(pid, SIGTERM) == 0)
-    try expectRestored(session, status: 128 + SIGTERM)
-    // Ended inside the stall: it never got to say the stall was over.
-    #expect(
-      !FileManager.default.fileExists(atPath: mark),
-      "the program ran to the end of its stall: the second signal did not end it")
+    try body(session, pid, mark)
+  }
+
+  @Test func aSecondSignalWhileBusyRestoresAtOnce() throws {
+    try withStallingDemo { session, pid, mark in
+      #expect(kill(pid, SIGTERM) == 0)
+      usleep(100_000)
+      #expect(kill(pid, SIGTERM) == 0)
+      try expectRestored(session, status: 128 + SIGTERM)
+      // Ended inside the stall: it never got to say the stall was over.
+      #expect(
+        !FileManager.default.fileExists(atPath: mark),
+        "the program ran to the end of its stall: the second signal did not end it")
+    }
   }
 
   @Test func oneSignalWhileBusyIsActedOnWhenTheLoopReturns() throws {
-    let mark = stallMarkPath()
-    defer { try? FileManager.default.removeItem(atPath: mark) }
-    let session = try stallingDemo(mark: mark)
-    defer { session.stop() }
-    session.expectRow(containing: "Text:")
-    let pid = try session.programPID()
-    try session.type("!")
-    usleep(300_000)
-    #expect(!FileManager.default.fileExists(atPath: mark), "the stall ended before the signal")
-    #expect(kill(pid, SIGINT) == 0)
-    try expectRestored(session, status: 128 + SIGINT)
-    // Acted on only once the stall ends and the loop asks for input again.
-    #expect(
-      FileManager.default.fileExists(atPath: mark), "the signal cut the stall short")
+    try withStallingDemo { session, pid, mark in
+      #expect(!FileManager.default.fileExists(atPath: mark), "the stall ended before the signal")
+      #expect(kill(pid, SIGINT) == 0)
+      try expectRestored(session, status: 128 + SIGINT)
+      // Acted on only once the stall ends and the loop asks for input again.
+      #expect(FileManager.default.fileExists(atPath: mark), "the signal cut the stall short")
+    }
   }
 
   @Test func anotherProgramRunsInTheNormalModesAndTheScreenComesBack() throws {
@@ -253,11 +220,9 @@ struct TerminalEndToEndTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let inside = directory.appendingPathComponent("inside").path
-    let session = try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"),
-      arguments: [
-        "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
-      ])
+    let session = try TmuxSession.startToolkitDemo(arguments: [
+      "--run", "stty -g > \(TmuxSession.shellQuoted(inside)); printf 'outside'; sleep 0.3",
+    ])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     try session.press("C-e")
@@ -273,8 +238,7 @@ struct TerminalEndToEndTests {
   }
 
   @Test func aCrashRestoresTheTerminal() throws {
-    let session = try TmuxSession(
-      program: try TestTools.binary("learnlog-tui-demo"), arguments: ["--crash-on", "!"])
+    let session = try TmuxSession.startToolkitDemo(arguments: ["--crash-on", "!"])
     defer { session.stop() }
     session.expectRow(containing: "Text:")
     try session.type("!")

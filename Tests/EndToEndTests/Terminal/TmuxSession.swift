@@ -54,6 +54,16 @@ enum TestTools {
     return nil
   }
 
+  /// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held.
+  static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+      guard Date() < deadline else { return false }
+      usleep(20_000)
+    }
+    return true
+  }
+
   /// Runs a program to completion; returns its exit status and standard output.
   @discardableResult
   static func run(_ executable: String, _ arguments: [String], withErrors: Bool = false) throws -> (
@@ -277,6 +287,27 @@ final class TmuxSession {
     return result.screen
   }
 
+  /// Saves the open form with Ctrl-S and waits for the app to say "saved: `what`".
+  func save(expecting what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try press("C-s")
+    expectRow(containing: "saved: \(what)", sourceLocation: sourceLocation)
+  }
+
+  /// Waits until a row contains `text` and no row contains `absent` (a list narrowed to what
+  /// was typed); records an issue starting with `failure` and showing the screen if it never
+  /// does.
+  func expectRow(
+    containing text: String, without absent: String, else failure: String,
+    timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let result = waitForScreen(timeout: timeout) { rows in
+      rows.contains { $0.contains(text) } && !rows.contains { $0.contains(absent) }
+    }
+    #expect(
+      result.matched, "\(failure):\n\(result.screen.joined(separator: "\n"))",
+      sourceLocation: sourceLocation)
+  }
+
   /// The contents of a file the wrapper writes, once it exists (nil after `timeout` seconds).
   func file(_ name: String, timeout: Double = 10) -> String? {
     let path = directory.appendingPathComponent(name).path
@@ -307,5 +338,73 @@ final class TmuxSession {
 
   static func shellQuoted(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}
+
+extension TmuxSession {
+  /// Starts an interactive bash (job control on), waits for its prompt and returns the session
+  /// with the pane's modes under the shell.
+  static func startInteractiveShell() throws -> (shell: TmuxSession, modes: String) {
+    let shell = try TmuxSession(
+      interactiveShell: try #require(TestTools.executable(named: "bash")))
+    shell.expectRow(containing: "$")
+    return (shell, try shell.paneModes())
+  }
+
+  /// Starts the toolkit demo (`learnlog-tui-demo`) with `arguments` in a pane of its own.
+  static func startToolkitDemo(arguments: [String] = []) throws -> TmuxSession {
+    try TmuxSession(program: try TestTools.binary("learnlog-tui-demo"), arguments: arguments)
+  }
+
+  /// Runs `command` (shell words, quoted) as a job of this pane's shell, its pid written where
+  /// `programPID()` reads it; waits for a row containing `firstRow` and returns the pid.
+  func startJob(_ command: String, waitingFor firstRow: String) throws -> pid_t {
+    let pidFile = directory.appendingPathComponent("pid").path
+    let script = directory.appendingPathComponent("job.sh").path
+    try Data("echo $$ > \(Self.shellQuoted(pidFile)); exec \(command)\n".utf8)
+      .write(to: URL(fileURLWithPath: script))
+    try type("sh \(Self.shellQuoted(script))")
+    try press("Enter")
+    expectRow(containing: firstRow)
+    return try programPID()
+  }
+
+  /// Stops the shell's job `pid`, by Ctrl-Z when `how` is "ctrl-z" and by SIGTSTP otherwise;
+  /// returns whether it stopped (state T in /proc) within `timeout` seconds.
+  func stopJob(
+    _ pid: pid_t, by how: String, timeout: Double = 10,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Bool {
+    if how == "ctrl-z" {
+      try press("C-z")
+    } else {
+      #expect(kill(pid, SIGTSTP) == 0, sourceLocation: sourceLocation)
+    }
+    return TestTools.waitUntil(timeout: timeout) { Self.isStopped(pid) }
+  }
+
+  /// Brings the shell's stopped job back to the foreground with `fg`.
+  func resumeJob() throws {
+    try type("fg")
+    try press("Enter")
+  }
+
+  /// Whether process `pid` is stopped (state T in /proc).
+  static func isStopped(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[end.upperBound...].first == "T"
+  }
+
+  /// Loads the demo data with `d` once rows containing each of `firstRows` show, and waits for
+  /// the app to say it is loaded.
+  func loadDemo(
+    after firstRows: [String] = ["Welcome to learnlog"],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    for row in firstRows { expectRow(containing: row, sourceLocation: sourceLocation) }
+    try press("d")
+    expectRow(containing: "demo data loaded", sourceLocation: sourceLocation)
   }
 }
