@@ -19,7 +19,8 @@ struct AppHome {
     let d = directory.path
     return [
       "HOME=\(d)", "XDG_STATE_HOME=\(d)/state", "XDG_DATA_HOME=\(d)/data",
-      "XDG_CONFIG_HOME=\(d)/config", "LEARNLOG_FILE=\(log)", "EDITOR=\(editor)", "TERM=xterm-256color",
+      "XDG_CONFIG_HOME=\(d)/config", "LEARNLOG_FILE=\(log)", "EDITOR=\(editor)",
+      "TERM=xterm-256color",
       learnlog,
     ]
   }

@@ -23,7 +23,8 @@ struct AppLoopEndToEndTests {
     let home = try AppHome()
     defer { home.remove() }
     try cli(home, ["init"])
-    try cli(home, ["incident", "add", "--title", "Estimate slipped on billing", "--kind", "estimate"])
+    try cli(
+      home, ["incident", "add", "--title", "Estimate slipped on billing", "--kind", "estimate"])
     let app = try home.start()
     defer { app.stop() }
     try app.press("2")
@@ -82,10 +83,12 @@ struct AppLoopEndToEndTests {
     defer { home.remove() }
     try cli(home, ["init"])
     let inc = try cli(home, ["incident", "add", "--title", "Write-behind lost edits"])
-    try cli(home, [
-      "action", "add", inc, "--title", "Roll back to write-through", "--owner", "sam", "--due",
-      day(5), "--type", "mitigate", "--until", day(0),
-    ])
+    try cli(
+      home,
+      [
+        "action", "add", inc, "--title", "Roll back to write-through", "--owner", "sam", "--due",
+        day(5), "--type", "mitigate", "--until", day(0),
+      ])
     let app = try home.start()
     defer { app.stop() }
     app.expectRow(containing: "retire")
@@ -127,6 +130,7 @@ struct AppLoopEndToEndTests {
     app.expectRow(containing: "scheduled")
     try app.press("q")
     let s = try #require(try home.replayedLog().reviewSchedules.values.first)
-    #expect(s.on.description == day(1) && s.facilitator == "kim" && s.participants == ["sam", "ana"])
+    #expect(
+      s.on.description == day(1) && s.facilitator == "kim" && s.participants == ["sam", "ana"])
   }
 }

@@ -59,7 +59,9 @@ final class ShellPane {
 }
 
 /// The numbered items of a newcomer's first hour, each tried in a real terminal (tmux) as the
-/// report found it, so a return of any of them fails here. Items 1, 2 and 5 are in
+/// report found it, so a return of any of them fails here.
+///
+/// Items 1, 2 and 5 are in
 /// `NewcomerEndToEndTests`, 11 in `ReadmeWalkTests` (the README's sharing recipe), 14 in
 /// `WhereThingsLiveTests`; item 10 (forms) in the form tests.
 @Suite(

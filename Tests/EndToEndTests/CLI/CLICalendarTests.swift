@@ -148,7 +148,9 @@ extension CLICalendarTests {
 
   /// Importing the export again makes exactly the same items: calcurse ignores UIDs and
   /// appends what it imports, so it holds each item twice, every copy identical (the same
-  /// calcurse hash), none new. A renamed incident keeps its items' UIDs, so a calendar keyed by
+  /// calcurse hash), none new.
+  ///
+  /// A renamed incident keeps its items' UIDs, so a calendar keyed by
   /// UID updates them in place; calcurse holds the changed items beside the old ones.
   @Test(
     "re-importing into calcurse makes the same items again, none new; a change keeps every UID",

@@ -41,7 +41,8 @@ struct CLILoopTests {
   func happyPaths() throws {
     let cli = try CLISandbox()
     try cli.ok(["init"])
-    let inc = try added(cli, ["incident", "add", "--title", "Estimate slipped", "--kind", "estimate"])
+    let inc = try added(
+      cli, ["incident", "add", "--title", "Estimate slipped", "--kind", "estimate"])
     // An experiment on an incident whose pattern is not escalated.
     let e = try added(
       cli,
@@ -79,7 +80,9 @@ struct CLILoopTests {
     let retired = try #require(actions.first?["retirement"] as? [String: Any])
     #expect(retired.string("decision") == "keep")
     #expect(actions.first?.string("until") == day(0))
-    #expect(!(try objects(cli, ["today", "--json"])).contains { $0.string("kind") == "retire-mitigation" })
+    #expect(
+      !(try objects(cli, ["today", "--json"])).contains { $0.string("kind") == "retire-mitigation" }
+    )
 
     try cli.ok([
       "review", "schedule", inc, "--on", day(1), "--facilitator", "kim", "--with", "sam", "--with",
@@ -93,18 +96,23 @@ struct CLILoopTests {
     let text = try cli.ok(["incident", "show", inc])
     #expect(text.contains("Experiments") && text.contains("decided   adopt: no slip"))
     #expect(text.contains("Review scheduled review on \(day(1)), facilitator kim, with sam, ana"))
-    #expect(try objects(cli, ["today", "--json"]).contains { $0.string("kind") == "review-scheduled" })
+    #expect(
+      try objects(cli, ["today", "--json"]).contains { $0.string("kind") == "review-scheduled" })
 
-    let w = try added(cli, ["win", "add", "--title", "Launch on time", "--team", "web", "--by", "sam"])
+    let w = try added(
+      cli, ["win", "add", "--title", "Launch on time", "--team", "web", "--by", "sam"])
     let wins = try objects(cli, ["win", "list", "--json"])
     #expect(wins.count == 1 && wins.first?.string("id")?.hasPrefix(w) == true)
-    try cli.run(["lesson", "add", "--text", "pair early on unfamiliar code"], environment: ["LEARNLOG_AUTHOR": "sam"])
+    try cli.run(
+      ["lesson", "add", "--text", "pair early on unfamiliar code"],
+      environment: ["LEARNLOG_AUTHOR": "sam"])
     let rec = try objects(cli, ["recognition", "--person", "sam", "--json"])
     #expect(rec.count == 1)
     #expect((rec.first?["wins"] as? [[String: Any]])?.first?.string("title") == "Launch on time")
     #expect(rec.first?["lessons"] as? [String] == ["pair early on unfamiliar code"])
     let all = try cli.ok(["recognition"])
-    #expect(all.contains("Wins") && all.contains("Launch on time") && !all.contains("Estimate slipped"))
+    #expect(
+      all.contains("Wins") && all.contains("Launch on time") && !all.contains("Estimate slipped"))
   }
 
   @Test("bad input: one error line, a non-zero status, the log unchanged")
@@ -130,8 +138,10 @@ struct CLILoopTests {
       ["experiment", "show", "nosuch"],
       ["note", "show", "nosuch"],
       ["action", "add", inc, "--title", "t", "--owner", "o", "--due", day(1), "--until", day(2)],
-      ["action", "add", inc, "--title", "t", "--owner", "o", "--due", day(1), "--type", "mitigate",
-       "--until", "soon"],
+      [
+        "action", "add", inc, "--title", "t", "--owner", "o", "--due", day(1), "--type", "mitigate",
+        "--until", "soon",
+      ],
       ["action", "retire", prevent, "--decision", "keep", "--reason", "r"],
       ["action", "retire", m, "--decision", "keep", "--reason", "again"],
       ["action", "retire", m, "--decision", "later", "--reason", "r"],
@@ -189,8 +199,10 @@ struct CLILoopTests {
       p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
       p.arguments = ["git", "-C", team] + args
       p.environment = cli.environment.merging(
-        ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-         "GIT_COMMITTER_EMAIL": "t@example.com"]) { $1 }
+        [
+          "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+          "GIT_COMMITTER_EMAIL": "t@example.com",
+        ]) { $1 }
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
       try p.run()
@@ -226,23 +238,28 @@ struct CLILoopTests {
     let pipe = Pipe()
     p.standardOutput = pipe
     try p.run()
-    let objectsText = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let objectsText = String(
+      decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     #expect(objectsText.contains("Estimate slipped"))
-    for (name, text) in [("log", shared), ("git objects", objectsText), ("show", show), ("show --json", showJSON)]
+    for (name, text) in [
+      ("log", shared), ("git objects", objectsText), ("show", show), ("show --json", showJSON),
+    ]
       + exports.enumerated().map({ ("export \($0.offset)", $0.element) })
     {
       #expect(!text.contains("note: \(secret)"), "\(name) holds the note")
       #expect(!text.contains("also \(secret)"), "\(name) holds the factor's detail")
       // No line naming the incident says "skill" (the built-in templates list it as a choice).
-      for line in text.split(separator: "\n") where line.contains(inc) || line.contains("Estimate slipped") {
+      for line in text.split(separator: "\n")
+      where line.contains(inc) || line.contains("Estimate slipped") {
         #expect(!line.contains("skill"), "\(name): \(line)")
       }
     }
     #expect(!shared.contains("skill"))
   }
 
-  @Test("the seed's scenario: the patch tested by an experiment, the rollback retired once it holds")
+  @Test(
+    "the seed's scenario: the patch tested by an experiment, the rollback retired once it holds")
   func seedScenario() throws {
     let cli = try CLISandbox()
     try cli.ok(["init"])
@@ -274,12 +291,23 @@ struct CLILoopTests {
         "zero lost writes and p95 save under 300 ms for a week", "--check", day(-1),
       ])
     let queue = try objects(cli, ["today", "--json"])
-    #expect(queue.contains { $0.string("kind") == "retire-mitigation" && $0.string("subject")?.hasPrefix(rollback) == true })
+    #expect(
+      queue.contains {
+        $0.string("kind") == "retire-mitigation"
+          && $0.string("subject")?.hasPrefix(rollback) == true
+      })
     #expect(queue.contains { $0.string("kind") == "experiment-check-due" })
     try cli.ok(["action", "done", patch])
-    try cli.ok(["action", "verify", patch, "--outcome", "verified", "--evidence", "no lost writes in a week"])
-    try cli.ok(["experiment", "result", exp, "--decision", "adopt", "--evidence", "zero lost writes, p95 210 ms"])
-    try cli.ok(["action", "retire", rollback, "--decision", "revert", "--reason", "the patch is verified"])
+    try cli.ok([
+      "action", "verify", patch, "--outcome", "verified", "--evidence", "no lost writes in a week",
+    ])
+    try cli.ok([
+      "experiment", "result", exp, "--decision", "adopt", "--evidence",
+      "zero lost writes, p95 210 ms",
+    ])
+    try cli.ok([
+      "action", "retire", rollback, "--decision", "revert", "--reason", "the patch is verified",
+    ])
     let after = try objects(cli, ["today", "--json"])
     #expect(!after.contains { $0.string("kind") == "retire-mitigation" })
     #expect(!after.contains { $0.string("kind") == "experiment-check-due" })

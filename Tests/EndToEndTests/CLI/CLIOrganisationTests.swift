@@ -116,7 +116,9 @@ struct CLIOrganisationTests {
   /// `LEARNLOG_FILES`; `--file` after the command name too with `LEARNLOG_STRESS=1`): the read
   /// commands of the contract read the union; every other one is
   /// refused with one `error:` line naming the rule, a non-zero exit, both logs byte-for-byte
-  /// unchanged. Each refused command also runs on one log alone, to count the writes among them.
+  /// unchanged.
+  ///
+  /// Each refused command also runs on one log alone, to count the writes among them.
   @Test("every command of the tree with two logs: the reads read, every other one refuses")
   func everyCommandWithTwoLogs() throws {
     let (cli, web, api) = try Self.twoTeams()

@@ -12,7 +12,8 @@ struct CLIPackagingTests {
     #expect(r.stdout.wholeMatch(of: /learnlog \d+\.\d+\.\d+\n/) != nil, "\(r.stdout)")
   }
 
-  @Test("completion scripts for bash, zsh and fish name every top-level command",
+  @Test(
+    "completion scripts for bash, zsh and fish name every top-level command",
     arguments: ["bash", "zsh", "fish"])
   func completions(shell: String) throws {
     let cli = try CLISandbox()
