@@ -60,7 +60,7 @@ final class CLISandbox {
     defer {
       for p in [out, err, input] { try? FileManager.default.removeItem(atPath: p) }
     }
-    FileManager.default.createFile(atPath: input, contents: Data((stdin ?? "").utf8))
+    _ = FileManager.default.createFile(atPath: input, contents: Data((stdin ?? "").utf8))
     var env = environment
     for (k, v) in extra { env[k] = v }
     var actions = posix_spawn_file_actions_t()
@@ -119,7 +119,7 @@ final class CLISandbox {
   /// Writes `text` to a file in the sandbox and returns its path.
   func file(_ name: String, _ text: String) -> String {
     let p = directory + "/" + name
-    FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
     return p
   }
 
