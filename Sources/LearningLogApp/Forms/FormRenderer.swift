@@ -87,7 +87,8 @@ enum FormRenderer {
         // shows (no sideways scroll to work out).
         c = TextArea(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .choice(let ch):
-        let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
+        // Scrolled so the chosen option shows, "…" where options are cut off.
+        let text = ch.row(width: rect.width)
         buffer.setString(
           rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
       }
