@@ -77,4 +77,30 @@ import Testing
     }
     #expect(checked > 100 && refused > 0)
   }
+
+  /// Every choice field of every form, at every option, on a narrow screen: the chosen option
+  /// is on screen.
+  @Test func everyChoiceFieldShowsItsChosenOptionOnANarrowScreen() throws {
+    let app = try AppHarness()
+    var checked = 0
+    for name in FormKind.Name.allCases {
+      var state = try FormFieldsTests.open(name, app)
+      state.size = Size(width: 60, height: 30)
+      let base = try #require(state.form)
+      for (i, field) in base.form.fields.enumerated() {
+        guard case .choice(let c) = field.kind else { continue }
+        for option in c.options where option.count < 30 {
+          var f = base
+          f.form.setValue(field.id, option)
+          f.form.focus = i
+          state.form = f
+          let lines = app.frame(state).lines()
+          #expect(
+            lines.containsLine(with: "[\(option)]"), "\(name) \(field.id) \(option): \(lines)")
+          checked += 1
+        }
+      }
+    }
+    #expect(checked > 20)
+  }
 }

@@ -67,7 +67,7 @@ enum FormRenderer {
       // A multi-line field holding more than it shows says so on its label's row.
       var more = ""
       if case .textArea(let s) = field.kind {
-        more = moreSign(TextArea(s, isFocused: focused).hiddenLines(in: rect))
+        more = moreSign(TextArea(s, isFocused: focused).hiddenRows(in: rect))
       }
       let moreWidth = more.isEmpty ? 0 : more.displayWidth + 1
       buffer.setString(
@@ -106,8 +106,8 @@ enum FormRenderer {
     return cursor
   }
 
-  /// The sign of a multi-line field's hidden lines: "↑ 2 · ↓ 4 more lines", or "" when it shows
-  /// all of them.
+  /// The sign of a multi-line field's hidden display rows: "↑ 2 · ↓ 4 more lines", or "" when
+  /// it shows all of them.
   static func moreSign(_ hidden: (above: Int, below: Int)) -> String {
     var parts: [String] = []
     if hidden.above > 0 { parts.append("↑ \(hidden.above)") }
