@@ -94,7 +94,9 @@ extension ChoiceState {
       return "…" + String(repeating: " ", count: width - 1 - cols(start..<chars.count)) + text
     }
     let inner = width - 2
-    guard cols(chosen) <= inner else { return "…" + take(from: chosen.lowerBound, cells: inner) + "…" }
+    guard cols(chosen) <= inner else {
+      return "…" + take(from: chosen.lowerBound, cells: inner) + "…"
+    }
     var start = chosen.lowerBound
     while start > 0, cols((start - 1)..<chosen.upperBound) <= inner { start -= 1 }
     return "…" + take(from: start, cells: inner) + "…"
