@@ -7,6 +7,26 @@ extension FormCatalog {
   /// The option that starts a new checklist or template instead of revising one.
   static let newOne = "(new)"
 
+  /// `field`, used only while choice `choice` is at `(new)` (a new one's name, say).
+  static func onlyNew(_ field: FormField, _ choice: String, _ what: String) -> FormField {
+    var f = field
+    f.dependency = FieldDependency(
+      choice: choice, onlyWith: [newOne],
+      message: "the name is for a new \(what): choose (new), or clear the name")
+    return f
+  }
+
+  /// `field`, used only while choice `choice` is set (not "—"), or not (new) when `existing`.
+  static func needs(
+    _ field: FormField, _ choice: String, _ message: String, existing: Bool = false
+  ) -> FormField {
+    var f = field
+    f.dependency = FieldDependency(
+      choice: choice, ignoredWith: existing ? [ActiveForm.unset, newOne] : [ActiveForm.unset],
+      message: message)
+    return f
+  }
+
   /// The follow-through form for `kind`, or nil when `kind` is another form or its incident is
   /// gone.
   static func makeFollowUp(_ kind: FormKind, context: ViewContext) -> ActiveForm? {
@@ -38,10 +58,13 @@ extension FormCatalog {
         form: FormState(fields: [
           choice(
             "checklist", "Checklist", [newOne] + domain.checklistList.map(\.name), newOne),
-          text("name", "Name of a new checklist"),
+          onlyNew(text("name", "Name of a new checklist"), "checklist", "checklist"),
           choice("kind", "Kind (a new one)", ChecklistKind.ordered.map(\.rawValue), "checklist"),
           area("items", "Items to add (one a line)", height: 3),
-          text("remove", "Item numbers to remove (comma-separated)"),
+          needs(
+            text("remove", "Item numbers to remove (comma-separated)"), "checklist",
+            "items are removed from an existing checklist: choose it, or clear the numbers",
+            existing: true),
         ]))
     case .changeTemplate(let id):
       guard domain.incidents.contains(id) else { return nil }
@@ -49,9 +72,12 @@ extension FormCatalog {
         kind: kind, title: "This led to a template change",
         form: FormState(fields: [
           choice("template", "Template", [newOne] + domain.templateNames, newOne),
-          text("name", "Name of a new template"),
+          onlyNew(text("name", "Name of a new template"), "template", "template"),
           area("questions", "Questions to add or replace, KEY:KIND:PROMPT (one a line)", height: 3),
-          text("remove", "Question keys to remove (comma-separated)"),
+          needs(
+            text("remove", "Question keys to remove (comma-separated)"), "template",
+            "questions are removed from an existing template: choose it, or clear the keys",
+            existing: true),
         ]))
     default:
       return nil
@@ -147,13 +173,17 @@ extension FormCatalog {
       choice(
         "+change", "This led to a checklist change",
         [ActiveForm.unset, newOne] + domain.checklistList.map(\.name), ActiveForm.unset),
-      text("+change-name", "… name of a new checklist"),
-      text("+change-item", "… the item it adds"),
+      onlyNew(text("+change-name", "… name of a new checklist"), "+change", "checklist"),
+      needs(
+        text("+change-item", "… the item it adds"), "+change",
+        "choose the checklist the item changes, or (new)"),
       choice(
         "+template", "This led to a template change",
         [ActiveForm.unset, newOne] + domain.templateNames, ActiveForm.unset),
-      text("+template-name", "… name of a new template"),
-      text("+template-question", "… the question it adds or replaces (KEY:KIND:PROMPT)"),
+      onlyNew(text("+template-name", "… name of a new template"), "+template", "template"),
+      needs(
+        text("+template-question", "… the question it adds or replaces (KEY:KIND:PROMPT)"),
+        "+template", "choose the template the question changes, or (new)"),
     ]
   }
 

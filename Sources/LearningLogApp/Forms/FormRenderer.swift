@@ -67,7 +67,7 @@ enum FormRenderer {
       // A multi-line field holding more than it shows says so on its label's row.
       var more = ""
       if case .textArea(let s) = field.kind {
-        more = moreSign(TextArea(s, isFocused: focused).hiddenLines(in: rect))
+        more = moreSign(TextArea(s, isFocused: focused).hiddenRows(in: rect))
       }
       let moreWidth = more.isEmpty ? 0 : more.displayWidth + 1
       buffer.setString(
@@ -87,7 +87,8 @@ enum FormRenderer {
         // shows (no sideways scroll to work out).
         c = TextArea(s, style: style, isFocused: focused).render(into: &buffer, area: rect)
       case .choice(let ch):
-        let text = ch.options.map { $0 == ch.value ? "[\($0)]" : $0 }.joined(separator: " ")
+        // Scrolled so the chosen option shows, "…" where options are cut off.
+        let text = ch.row(width: rect.width)
         buffer.setString(
           rect.x, rect.y, text, style: focused ? theme.title : theme.normal, maxWidth: rect.width)
       }
@@ -105,8 +106,8 @@ enum FormRenderer {
     return cursor
   }
 
-  /// The sign of a multi-line field's hidden lines: "↑ 2 · ↓ 4 more lines", or "" when it shows
-  /// all of them.
+  /// The sign of a multi-line field's hidden display rows: "↑ 2 · ↓ 4 more lines", or "" when
+  /// it shows all of them.
   static func moreSign(_ hidden: (above: Int, below: Int)) -> String {
     var parts: [String] = []
     if hidden.above > 0 { parts.append("↑ \(hidden.above)") }

@@ -51,6 +51,58 @@ public struct ChoiceState: Hashable, Sendable {
   }
 }
 
+extension ChoiceState {
+  /// The options on one row `width` cells wide, the chosen one in brackets, scrolled so the
+  /// chosen option shows whole (its start, when it alone is wider), with "…" on each side where
+  /// options are cut off: what a save would pick is always on screen.
+  public func row(width: Int) -> String {
+    guard width > 0 else { return "" }
+    var chars: [Character] = []
+    var chosen = 0..<0
+    for (i, option) in options.enumerated() {
+      if i > 0 { chars.append(" ") }
+      if i == index {
+        let start = chars.count
+        chars += "[" + option + "]"
+        chosen = start..<chars.count
+      } else {
+        chars += option
+      }
+    }
+    let widths = chars.map { TextEditState.width(of: $0) }
+    func cols(_ r: Range<Int>) -> Int { widths[r].reduce(0, +) }
+    // The clusters from `start` that fit in `cells`, padded with spaces to fill them.
+    func take(from start: Int, cells: Int) -> String {
+      var out = ""
+      var used = 0
+      var i = start
+      while i < chars.count, used + widths[i] <= cells {
+        out.append(chars[i])
+        used += widths[i]
+        i += 1
+      }
+      return out + String(repeating: " ", count: Swift.max(0, cells - used))
+    }
+    if cols(0..<chars.count) <= width { return String(chars) }
+    if width < 3 { return take(from: chosen.lowerBound, cells: width) }
+    if cols(0..<chosen.upperBound) <= width - 1 { return take(from: 0, cells: width - 1) + "…" }
+    if cols(chosen.lowerBound..<chars.count) <= width - 1 {
+      // The end of the row shows: as many clusters before the chosen one as fit.
+      var start = chars.count
+      while start > 0, cols((start - 1)..<chars.count) <= width - 1 { start -= 1 }
+      let text = String(chars[start...])
+      return "…" + String(repeating: " ", count: width - 1 - cols(start..<chars.count)) + text
+    }
+    let inner = width - 2
+    guard cols(chosen) <= inner else {
+      return "…" + take(from: chosen.lowerBound, cells: inner) + "…"
+    }
+    var start = chosen.lowerBound
+    while start > 0, cols((start - 1)..<chosen.upperBound) <= inner { start -= 1 }
+    return "…" + take(from: start, cells: inner) + "…"
+  }
+}
+
 /// Checks dates typed as YYYY-MM-DD.
 public enum DateValidation {
   /// Nil when `text` is a real calendar date written YYYY-MM-DD (or empty and not `required`),
@@ -84,6 +136,34 @@ public enum FormFieldKind: Hashable, Sendable {
   case date(TextEditState)
 }
 
+/// The choice a field's value is used under: typed while that choice is at an option that
+/// ignores it, the value would be thrown away, so the form refuses to save.
+public struct FieldDependency: Hashable, Sendable {
+  /// The id of the choice field this one depends on.
+  public var choice: String
+  /// Options of the choice under which the field's value is not used ("—", say).
+  public var ignoredWith: Set<String>
+  /// When set, the only options of the choice under which the field's value is used.
+  public var onlyWith: Set<String>?
+  /// What to do about it, one line ("choose the checklist the item changes, or (new)").
+  public var message: String
+
+  /// A dependency on choice `choice`, ignored under `ignoredWith` or outside `onlyWith`.
+  public init(
+    choice: String, ignoredWith: Set<String> = [], onlyWith: Set<String>? = nil, message: String
+  ) {
+    self.choice = choice
+    self.ignoredWith = ignoredWith
+    self.onlyWith = onlyWith
+    self.message = message
+  }
+
+  /// Whether the field's value is thrown away while the choice is at `option`.
+  public func ignores(_ option: String) -> Bool {
+    ignoredWith.contains(option) || (onlyWith.map { !$0.contains(option) } ?? false)
+  }
+}
+
 /// One labelled field of a form.
 public struct FormField: Hashable, Sendable {
   /// A stable name to read the value by ("title", "severity").
@@ -96,16 +176,20 @@ public struct FormField: Hashable, Sendable {
   public var isRequired: Bool
   /// Rows the field takes (text areas only; others take one).
   public var height: Int
+  /// The choice this field's value is used under, if any.
+  public var dependency: FieldDependency?
 
   /// A field called `id`, labelled `label`.
   public init(
-    id: String, label: String, kind: FormFieldKind, isRequired: Bool = false, height: Int = 4
+    id: String, label: String, kind: FormFieldKind, isRequired: Bool = false, height: Int = 4,
+    dependency: FieldDependency? = nil
   ) {
     self.id = id
     self.label = label
     self.kind = kind
     self.isRequired = isRequired
     self.height = height
+    self.dependency = dependency
   }
 
   /// The value as text (a choice's option, a text area's lines joined with "\n").
@@ -187,12 +271,23 @@ public struct FormState: Hashable, Sendable {
   /// The value of the field called `id`.
   public func value(_ id: String) -> String? { fields.first { $0.id == id }?.value }
 
-  /// The first field with a validation problem, and the message.
+  /// The first field with a validation problem, and the message: a field's own problem, or a
+  /// field filled while the choice it depends on ignores it (then the choice is the field at
+  /// fault, so the value typed is not thrown away by a save).
   public var firstProblem: (field: Int, message: String)? {
     for (i, f) in fields.enumerated() {
       if let m = f.validationMessage { return (i, m) }
+      if let p = dependencyProblem(i) { return p }
     }
     return nil
+  }
+
+  /// The problem of field `i` filled while the choice it depends on ignores it, or nil.
+  public func dependencyProblem(_ i: Int) -> (field: Int, message: String)? {
+    guard fields.indices.contains(i), let d = fields[i].dependency, !fields[i].isBlank,
+      let c = fields.firstIndex(where: { $0.id == d.choice }), d.ignores(fields[c].value)
+    else { return nil }
+    return (c, d.message)
   }
 
   /// Whether every field is acceptable.

@@ -239,7 +239,19 @@ public struct TextArea {
     let cursorX = layout.cursorX
     let cursorRow = layout.cursorRow
     let top = layout.top
-    guard isFocused else { return nil }
+    guard isFocused else {
+      // A field without focus that cuts its text ends with "…".
+      let last = top + height - 1
+      if last < layout.shown.count {
+        let r = layout.shown[last]
+        if last + 1 < layout.shown.count || r.range.upperBound < lines[r.line].characters.count
+          || r.line < lines.count - 1
+        {
+          buffer.setString(area.maxX - 1, area.maxY - 1, "…", style: style)
+        }
+      }
+      return nil
+    }
     return Point(x: area.x + cursorX, y: area.y + cursorRow - top)
   }
 
@@ -285,6 +297,29 @@ public struct TextArea {
     let cursorRow = cursorIndex + (extraRow ? 1 : 0)
     let top = cursorRow >= height ? cursorRow - height + 1 : 0
     return (shown, top, cursorRow, cursorX)
+  }
+
+  /// How many display rows (wrapped rows, or lines when not wrapping) of the text are hidden
+  /// above and below `area`: what a "more" sign says.
+  ///
+  /// Each line's rows are kept between frames, so a frame scans only a line edited since.
+  public func hiddenRows(in area: Rect) -> (above: Int, below: Int) {
+    let lines = state.lines
+    guard !area.isEmpty else { return (0, lines.count) }
+    guard wraps else { return hiddenLines(in: area) }
+    let layout = wrappedLayout(width: area.width, height: area.height)
+    guard layout.top < layout.shown.count else { return (0, 0) }
+    let first = layout.shown[layout.top]
+    let visible = Swift.min(layout.shown.count, layout.top + area.height) - layout.top
+    var total = 0
+    var above = 0
+    for (i, line) in lines.enumerated() {
+      let p = line.rowPosition(width: area.width, of: i == first.line ? first.range.lowerBound : 0)
+      if i < first.line { above += p.count }
+      if i == first.line { above += p.row }
+      total += p.count
+    }
+    return (above, Swift.max(0, total - above - visible))
   }
 
   /// How many of the text's lines are not (wholly) shown above and below `area`.

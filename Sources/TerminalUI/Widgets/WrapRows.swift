@@ -162,4 +162,18 @@ extension TextEditState {
       return RowWindow(rows: rows, current: current - first, startsLine: first == 0)
     }
   }
+
+  /// How many rows this line takes wrapped at `width`, and which of them holds cluster `index`.
+  ///
+  /// Scans what the kept rows do not cover yet: nothing for a line not edited since, the rest of
+  /// the line after an edit.
+  func rowPosition(width: Int, of index: Int) -> (row: Int, count: Int) {
+    let w = Swift.max(1, width)
+    let box = wrapRows.rows ?? WrapRows()
+    let chars = characters
+    return box.locked {
+      _ = box.extend(chars, width: w) { _ in false }
+      return (box.keptCount(through: Swift.min(index, chars.count)) - 1, box.starts.count)
+    }
+  }
 }
