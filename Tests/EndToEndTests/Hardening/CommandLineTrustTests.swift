@@ -90,7 +90,9 @@ import Testing
     let editor = cli.file("editor.sh", "#!/bin/sh\nprintf '%s\\n' '\(marker)' > \"$1\"\n")
     chmod(editor, 0o755)
     var env = cli.environment
-    env["EDITOR"] = editor
+    // Run through sh, so the script is read, not executed: a child forked meanwhile by another
+    // test can still hold the file open for writing, and exec would fail with "Text file busy".
+    env["EDITOR"] = "sh \(editor)"
     env["TERM"] = "xterm"
     let r = try TerminalOutputMatrixTests.runOnTerminal(
       cli.binary, ["note", "add", inc], directory: cli.directory, environment: env,
