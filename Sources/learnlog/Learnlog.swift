@@ -122,7 +122,7 @@ struct Learnlog: ParsableCommand {
       let status = exitCode(for: error)
       if status == .success {
         // Help, a completion script or the command tree: a data format like any other.
-        Out.data(fullMessage(for: error) + "\n")
+        Out.data(spoken(fullMessage(for: error)) + "\n")
         terminate(0)
       }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -163,7 +163,7 @@ struct Learnlog: ParsableCommand {
       terminate(e.rawValue)
     default:
       if exitCode(for: error) == .success {
-        let text = fullMessage(for: error)
+        let text = spoken(fullMessage(for: error))
         if !text.isEmpty { Out.data(text + "\n") }
         terminate(0)
       }
@@ -317,6 +317,13 @@ struct Learnlog: ParsableCommand {
   }
 
   /// `learnlog` followed by the command names at the start of `arguments`.
+  /// `text` (a help or usage message) with the routed command named as it is typed:
+  /// `learnlog review schedule`, never its internal name.
+  static func spoken(_ text: String) -> String {
+    text.replacingOccurrences(
+      of: "learnlog \(ReviewCommand.Schedule._commandName)", with: "learnlog review schedule")
+  }
+
   static func helpPath(_ arguments: [String]) -> String {
     let (depth, _) = commandPath(arguments)
     return (["learnlog"] + arguments.prefix(depth)).joined(separator: " ")

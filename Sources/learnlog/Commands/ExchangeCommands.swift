@@ -163,7 +163,8 @@ struct ImportCommand: ParsableCommand {
       and team (see docs/commands.md) and skip issues already imported.
       """,
       examples: """
-        gh issue list --json number,title,body,labels,createdAt,closedAt,author,url \\
+        gh issue list --state all --limit 10000 \\
+          --json number,title,body,labels,createdAt,closedAt,author,url \\
           > issues.json
         """,
       "learnlog import issues.json --format github --team web"))
@@ -174,7 +175,7 @@ struct ImportCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The file to import.") var file: String
-  @Option(help: "json, csv, github or jira (default: json or csv from the file's extension).")
+  @Option(help: "The file's format; without it, json or csv as the file's extension says")
   var format: Format?
   @Option(help: "github and jira: the team of incidents without a team: label.")
   var team: String?
