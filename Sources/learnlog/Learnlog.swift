@@ -154,7 +154,7 @@ struct Learnlog: ParsableCommand {
       case .damaged, .damagedPrivate, .conflictMarkers, .unsupportedVersion:
         fail(e.description, ExitStatus.damagedLog)
       case .notFound, .alreadyExists, .notPrivate, .invalidDraft, .readOnly, .notWritable,
-        .notRegularFile, .protectedFile:
+        .notRegularFile, .protectedFile, .noDirectory:
         fail(e.description, ExitStatus.userError)
       case .sessionReadOnly, .writeFailed, .syncFailed, .io:
         fail(e.description, ExitStatus.ioError)
