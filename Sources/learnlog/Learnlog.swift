@@ -316,14 +316,15 @@ struct Learnlog: ParsableCommand {
     return f.lowercased() + s.dropFirst()
   }
 
-  /// `learnlog` followed by the command names at the start of `arguments`.
-  /// `text` (a help or usage message) with the routed command named as it is typed:
-  /// `learnlog review schedule`, never its internal name.
+  /// A help or usage text naming the routed command as it is typed.
+  ///
+  /// `learnlog review schedule`, never its internal name `review-schedule`.
   static func spoken(_ text: String) -> String {
     text.replacingOccurrences(
       of: "learnlog \(ReviewCommand.Schedule._commandName)", with: "learnlog review schedule")
   }
 
+  /// `learnlog` followed by the command names at the start of `arguments`.
   static func helpPath(_ arguments: [String]) -> String {
     let (depth, _) = commandPath(arguments)
     return (["learnlog"] + arguments.prefix(depth)).joined(separator: " ")

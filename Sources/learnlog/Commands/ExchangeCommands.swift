@@ -31,7 +31,7 @@ struct ExportCommand: ParsableCommand {
   }
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "json, markdown, csv or ics.") var format: Format
+  @Option(help: "The output's format") var format: Format
   @Option(help: "Only this team's incidents (and their actions, experiments, lessons).")
   var team: String?
   @Option(help: "Only incidents from this day on, YYYY-MM-DD.") var since: String?
@@ -90,9 +90,11 @@ struct ExportCommand: ParsableCommand {
         state = logs.state(keeping: Self.kept(logs.state, team: team, since: sinceDay))
       }
     }
-    if let team, !logs.state.incidentList.contains(where: {
-      $0.team.caseInsensitiveCompare(team) == .orderedSame
-    }) {
+    if let team,
+      !logs.state.incidentList.contains(where: {
+        $0.team.caseInsensitiveCompare(team) == .orderedSame
+      })
+    {
       // Not an error (a team may have had no incident yet), but never a silent empty export.
       Out.note("warning: no incidents of team '\(Out.clean(team))'; the export holds none")
     }

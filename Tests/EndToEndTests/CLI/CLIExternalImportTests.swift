@@ -154,8 +154,10 @@ struct CLIExternalImportTests {
   }
 
   /// One GitHub issue as JSON text, its fields given as JSON fragments.
-  static func issue(number: String = "1", url: String? = "\"https://github.com/o/r/issues/1\"",
-    createdAt: String = "\"2024-03-01T00:00:00Z\"") -> String {
+  static func issue(
+    number: String = "1", url: String? = "\"https://github.com/o/r/issues/1\"",
+    createdAt: String = "\"2024-03-01T00:00:00Z\""
+  ) -> String {
     var fields = ["\"number\":\(number)", "\"title\":\"t\"", "\"createdAt\":\(createdAt)"]
     if let url { fields.append("\"url\":\(url)") }
     return "{" + fields.joined(separator: ",") + "}"

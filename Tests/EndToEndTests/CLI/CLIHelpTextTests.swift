@@ -260,7 +260,8 @@ struct CLIHelpTextTests {
     #expect(command.contains("--state all --limit 10000"), "\(command)")
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let docs = try String(contentsOf: root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
+    let docs = try String(
+      contentsOf: root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
     #expect(words(docs).contains(command), "docs/commands.md lacks: \(command)")
   }
 }

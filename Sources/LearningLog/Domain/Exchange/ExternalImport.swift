@@ -24,7 +24,8 @@ public enum ExternalImport {
 
   /// The command that lists a repository's issues as the GitHub import reads them.
   public static let githubListCommand =
-    "gh issue list --state all --limit 10000 --json number,title,body,labels,createdAt,closedAt,author,url"
+    "gh issue list --state all --limit 10000 "
+    + "--json number,title,body,labels,createdAt,closedAt,author,url"
 
   /// Incidents from the JSON that ``githubListCommand`` prints.
   ///
@@ -59,7 +60,8 @@ public enum ExternalImport {
         return ""
       }
       guard case .int(let number)? = item["number"], number > 0 else {
-        let shown = item["number"].map { String(ExchangeJSON.encode($0, pretty: false).prefix(40)) }
+        let shown =
+          item["number"].map { String(ExchangeJSON.encode($0, pretty: false).prefix(40)) }
           ?? "missing"
         throw DomainError(
           "\(label): field 'number' is \(shown), not a positive whole number; "
