@@ -122,7 +122,7 @@ struct Learnlog: ParsableCommand {
       let status = exitCode(for: error)
       if status == .success {
         // Help, a completion script or the command tree: a data format like any other.
-        Out.data(fullMessage(for: error) + "\n")
+        Out.data(spoken(fullMessage(for: error)) + "\n")
         terminate(0)
       }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -154,7 +154,7 @@ struct Learnlog: ParsableCommand {
       case .damaged, .damagedPrivate, .conflictMarkers, .unsupportedVersion:
         fail(e.description, ExitStatus.damagedLog)
       case .notFound, .alreadyExists, .notPrivate, .invalidDraft, .readOnly, .notWritable,
-        .notRegularFile, .protectedFile:
+        .notRegularFile, .protectedFile, .noDirectory:
         fail(e.description, ExitStatus.userError)
       case .sessionReadOnly, .writeFailed, .syncFailed, .io:
         fail(e.description, ExitStatus.ioError)
@@ -163,7 +163,7 @@ struct Learnlog: ParsableCommand {
       terminate(e.rawValue)
     default:
       if exitCode(for: error) == .success {
-        let text = fullMessage(for: error)
+        let text = spoken(fullMessage(for: error))
         if !text.isEmpty { Out.data(text + "\n") }
         terminate(0)
       }
@@ -314,6 +314,14 @@ struct Learnlog: ParsableCommand {
   static func lowerFirst(_ s: String) -> String {
     guard let f = s.first else { return s }
     return f.lowercased() + s.dropFirst()
+  }
+
+  /// A help or usage text naming the routed command as it is typed.
+  ///
+  /// `learnlog review schedule`, never its internal name `review-schedule`.
+  static func spoken(_ text: String) -> String {
+    text.replacingOccurrences(
+      of: "learnlog \(ReviewCommand.Schedule._commandName)", with: "learnlog review schedule")
   }
 
   /// `learnlog` followed by the command names at the start of `arguments`.

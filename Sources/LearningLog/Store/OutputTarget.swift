@@ -82,9 +82,15 @@ public enum OutputTarget {
       {
         throw StoreError.protectedFile(path: path, what: what)
       }
-    } else if let what = protected.protection(device: .max, inode: .max, directory: directory) {
-      // A new file: only its directory can be protected.
-      throw StoreError.protectedFile(path: path, what: what)
+    } else {
+      // A new file: its directory must exist, and only the directory can be protected.
+      var d = stat()
+      guard stat(directory, &d) == 0, FileKind(mode: UInt32(d.st_mode)) == .directory else {
+        throw StoreError.noDirectory(path: path, directory: directory)
+      }
+      if let what = protected.protection(device: .max, inode: .max, directory: directory) {
+        throw StoreError.protectedFile(path: path, what: what)
+      }
     }
   }
 

@@ -23,6 +23,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A command was asked to write over a file learnlog keeps (the log, its lock, the private
   /// notes, the snapshot cache).
   case protectedFile(path: String, what: String)
+  /// A file to write whose directory does not exist (or is not a directory).
+  case noDirectory(path: String, directory: String)
   /// A write failed; the file was cut back to its previous size.
   case writeFailed(path: String, reason: String)
   /// A sync failed: the records were not saved.
@@ -69,6 +71,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         + "and writes files to, regular files only; give the path of a file"
     case .protectedFile(let path, let what):
       return "refusing to write to \(path): it is \(what); choose another output file"
+    case .noDirectory(let path, let directory):
+      return "cannot write \(path): the directory \(directory) does not exist; create it "
+        + "(mkdir -p \(directory)) or choose a file in a directory that exists"
     case .writeFailed(let path, let reason):
       return "could not write to \(path) (\(reason)); nothing was saved and the log is unchanged"
     case .syncFailed(let path, let reason):

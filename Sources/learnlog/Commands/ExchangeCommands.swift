@@ -31,20 +31,26 @@ struct ExportCommand: ParsableCommand {
   }
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "json, markdown, csv or ics.") var format: Format
+  @Option(help: "The output's format") var format: Format
   @Option(help: "Only this team's incidents (and their actions, experiments, lessons).")
   var team: String?
   @Option(help: "Only incidents from this day on, YYYY-MM-DD.") var since: String?
   @Flag(help: "Include your private notes (JSON only; never commit such a file).")
   var includePrivate = false
-  @Option(help: "For csv: incidents or actions.") var table: String = "incidents"
+  @Option(help: "For csv: incidents (the default) or actions.") var table: String?
   @Option(help: "Write to this file instead of standard output.") var output: String?
 
   func run() throws {
     let sinceDay = try since.map { try Day.parse($0, field: "--since") }
-    guard let csvTable = CSVTable(rawValue: table.lowercased()) else {
+    if table != nil && format != .csv {
       throw CLIError(
-        message: "--table: '\(Out.echo(table))' is not one of incidents, actions; use one of those")
+        message: "--table applies to --format csv only; drop it or export CSV")
+    }
+    let tableName = table ?? CSVTable.incidents.rawValue
+    guard let csvTable = CSVTable(rawValue: tableName.lowercased()) else {
+      throw CLIError(
+        message:
+          "--table: '\(Out.echo(tableName))' is not one of incidents, actions; use one of those")
     }
     if includePrivate && format != .json {
       throw CLIError(
@@ -83,6 +89,14 @@ struct ExportCommand: ParsableCommand {
       if format != .markdown && format != .ics && (team != nil || sinceDay != nil) {
         state = logs.state(keeping: Self.kept(logs.state, team: team, since: sinceDay))
       }
+    }
+    if let team,
+      !logs.state.incidentList.contains(where: {
+        $0.team.caseInsensitiveCompare(team) == .orderedSame
+      })
+    {
+      // Not an error (a team may have had no incident yet), but never a silent empty export.
+      Out.note("warning: no incidents of team '\(Out.clean(team))'; the export holds none")
     }
     // Written as it is produced (JSON, CSV and Markdown a piece at a time), never held whole.
     let produce: ((String) -> Void) -> Void = { [state] emit in
@@ -163,7 +177,8 @@ struct ImportCommand: ParsableCommand {
       and team (see docs/commands.md) and skip issues already imported.
       """,
       examples: """
-        gh issue list --json number,title,body,labels,createdAt,closedAt,author,url \\
+        gh issue list --state all --limit 10000 \\
+          --json number,title,body,labels,createdAt,closedAt,author,url \\
           > issues.json
         """,
       "learnlog import issues.json --format github --team web"))
@@ -174,7 +189,7 @@ struct ImportCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The file to import.") var file: String
-  @Option(help: "json, csv, github or jira (default: json or csv from the file's extension).")
+  @Option(help: "The file's format; without it, json or csv as the file's extension says")
   var format: Format?
   @Option(help: "github and jira: the team of incidents without a team: label.")
   var team: String?

@@ -101,7 +101,7 @@ struct StatsCommand: ParsableCommand {
     abstract: "Learning-health figures, by team and pattern (never by person).",
     discussion: Help.text(examples: "learnlog stats --json"))
   @OptionGroup var global: GlobalOptions
-  @Option(help: "How many weeks of incidents per week.") var weeks: Int = 12
+  @Option(help: "How many weeks the incidents-per-week figures cover") var weeks: Int = 12
   @Flag(help: "Print a JSON object.") var json = false
 
   func validate() throws {

@@ -191,4 +191,51 @@ extension CLICalendarTests {
     #expect(after.count == 30)
     #expect(Set(after).subtracting(once).count == 2, "\(after.count) items after the change")
   }
+
+  /// `--output` into a directory that does not exist: every format, a user error naming the
+  /// directory (exit 1), not a disk failure; nothing is written, the log unchanged.
+  @Test(
+    "an output file in a missing directory is refused naming it",
+    arguments: ["ics", "json", "csv", "markdown"])
+  func missingOutputDirectory(format: String) throws {
+    let (cli, _) = try Self.sandbox()
+    let before = cli.bytes(cli.log)
+    let missing = cli.directory + "/no-such-dir"
+    let r = try cli.run(["export", "--format", format, "--output", missing + "/x.out"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("no-such-dir"), "\(r.stderr)")
+    #expect(r.stderr.contains("does not exist"), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: missing))
+    #expect(cli.bytes(cli.log) == before)
+  }
+
+  /// `--table` chooses a CSV table: with any other format it is refused, never ignored.
+  @Test("--table with a format other than csv is refused", arguments: ["ics", "json", "markdown"])
+  func tableOnlyWithCSV(format: String) throws {
+    let (cli, _) = try Self.sandbox()
+    let before = cli.bytes(cli.log)
+    let r = try cli.run(["export", "--format", format, "--table", "actions"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("csv"), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+    #expect(cli.bytes(cli.log) == before)
+    #expect(try cli.run(["export", "--format", "csv", "--table", "actions"]).status == 0)
+  }
+
+  /// A team with no incident: every format warns on standard error and still exits 0; a team
+  /// that has incidents gets no warning.
+  @Test(
+    "--team naming no incident's team warns in every format",
+    arguments: ["ics", "json", "csv", "markdown"])
+  func unknownTeamWarns(format: String) throws {
+    let (cli, _) = try Self.sandbox()
+    let r = try cli.run(["export", "--format", format, "--team", "nosuch"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("no incidents of team 'nosuch'"), "\(r.stderr)")
+    let known = try cli.run(["export", "--format", format, "--team", "WEB"])
+    #expect(known.status == 0, "\(known.stderr)")
+    #expect(!known.stderr.contains("no incidents of team"), "\(known.stderr)")
+  }
 }

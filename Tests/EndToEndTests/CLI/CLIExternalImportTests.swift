@@ -130,7 +130,7 @@ struct CLIExternalImportTests {
     arguments: [
       (
         "github",
-        "[{\"number\":1,\"title\":\"ok\",\"createdAt\":\"2024-03-01T00:00:00Z\",\"url\":\"u1\"},{\"number\":2,\"title\":\"bad\",\"createdAt\":\"yesterday\",\"url\":\"u2\"}]",
+        "[{\"number\":1,\"title\":\"ok\",\"createdAt\":\"2024-03-01T00:00:00Z\",\"url\":\"https://x/1\"},{\"number\":2,\"title\":\"bad\",\"createdAt\":\"yesterday\",\"url\":\"https://x/2\"}]",
         "item 2"
       ),
       ("github", "{\"not\":\"a list\"}", "expected a list"),
@@ -150,6 +150,93 @@ struct CLIExternalImportTests {
     #expect(r.status == 1, "\(r.stderr)")
     #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains(names), "\(r.stderr)")
     #expect(r.stderr.split(separator: "\n").count == 1)
+    #expect(cli.bytes(cli.log) == before)
+  }
+
+  /// One GitHub issue as JSON text, its fields given as JSON fragments.
+  static func issue(
+    number: String = "1", url: String? = "\"https://github.com/o/r/issues/1\"",
+    createdAt: String = "\"2024-03-01T00:00:00Z\""
+  ) -> String {
+    var fields = ["\"number\":\(number)", "\"title\":\"t\"", "\"createdAt\":\(createdAt)"]
+    if let url { fields.append("\"url\":\(url)") }
+    return "{" + fields.joined(separator: ",") + "}"
+  }
+
+  /// Issue identity is the http(s) address: an issue without one, or with a number that is not
+  /// a positive whole number, is refused naming the item, after a good item, importing nothing.
+  @Test(
+    "an issue without an http(s) url or with a bad number is refused, all or nothing",
+    arguments: [
+      (issue(url: nil), "'url'"),
+      (issue(url: "\"\""), "'url'"),
+      (issue(url: "\"javascript:alert(1)\""), "'url'"),
+      (issue(url: "\"ftp://github.com/o/r/issues/1\""), "'url'"),
+      (issue(url: "null"), "'url'"),
+      (issue(number: "-3"), "'number'"),
+      (issue(number: "\"11\""), "'number'"),
+      (issue(number: "1.5"), "'number'"),
+      (issue(number: "0"), "'number'"),
+    ])
+  func githubIdentity(item: String, field: String) throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let good = Self.issue(number: "7", url: "\"https://github.com/o/r/issues/7\"")
+    let before = cli.bytes(cli.log)
+    let file = cli.file("bad.json", "[\(good),\(item)]")
+    let r = try cli.run(["import", file, "--format", "github"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("item 2"), "\(r.stderr)")
+    #expect(r.stderr.contains(field), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    #expect(cli.bytes(cli.log) == before)
+  }
+
+  /// Two repositories' issue 14 are two incidents: the address, not the number, is the key.
+  @Test("the same number from two repositories imports twice")
+  func sameNumberOtherRepository() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let first = cli.file(
+      "a.json", "[\(Self.issue(number: "14", url: "\"https://github.com/o/a/issues/14\""))]")
+    try cli.ok(["import", first, "--format", "github"])
+    let second = cli.file(
+      "b.json", "[\(Self.issue(number: "14", url: "\"https://github.com/o/b/issues/14\""))]")
+    let r = try cli.run(["import", second, "--format", "github"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("imported 1 incident"), "\(r.stderr)")
+    #expect(try Self.incidents(cli).count == 2)
+  }
+
+  /// RFC 3339 times: an offset or a long fraction is accepted; the occurred day is the UTC day.
+  @Test(
+    "createdAt with an offset or a fraction is accepted as its UTC day",
+    arguments: [
+      ("2024-01-01T03:00:00+05:00", "2023-12-31"),
+      ("2023-12-31T22:00:00-05:00", "2024-01-01"),
+      ("2024-01-01T00:00:00.123456Z", "2024-01-01"),
+      ("2024-01-01T12:00:00.5+00:00", "2024-01-01"),
+    ])
+  func githubOffsets(time: String, day: String) throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let file = cli.file("i.json", "[\(Self.issue(createdAt: "\"\(time)\""))]")
+    let r = try cli.run(["import", file, "--format", "github"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try Self.incidents(cli).first?["occurred"] as? String == day)
+  }
+
+  /// Not GitHub issue JSON (empty, broken, not a list): the advice is the `gh` command.
+  @Test("bad GitHub JSON advises the gh command", arguments: ["", "[{", "{\"a\":1}", "12"])
+  func githubAdvice(text: String) throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    let before = cli.bytes(cli.log)
+    let r = try cli.run(["import", cli.file("x.json", text), "--format", "github"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("gh issue list --state all"))
+    #expect(!r.stderr.contains("learnlog export"), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     #expect(cli.bytes(cli.log) == before)
   }
 

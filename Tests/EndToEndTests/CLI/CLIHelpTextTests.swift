@@ -210,4 +210,58 @@ struct CLIHelpTextTests {
     }
     #expect(seen > 40, "too few examples found: \(seen)")
   }
+
+  /// The words a user types for a node of the tree (`review-schedule` is typed
+  /// `review schedule`).
+  static func typed(_ path: [String]) -> [String] {
+    path == ["review-schedule"] ? ["review", "schedule"] : path
+  }
+
+  /// Every command's help names it in its usage line as it is typed, never an internal name.
+  @Test func everyUsageNamesTheCommandAsTyped() throws {
+    let cli = try CLISandbox()
+    for node in try Self.tree(cli) where node.path != ["help"] && !node.path.isEmpty {
+      let words = Self.typed(node.path)
+      let r = try cli.run(words + ["--help"], environment: ["COLUMNS": "80"])
+      let usage = r.stdout.components(separatedBy: "\n").first { $0.hasPrefix("USAGE:") } ?? ""
+      let name = (["learnlog"] + words).joined(separator: " ")
+      #expect(usage.hasPrefix("USAGE: \(name)"), "\(name) --help: \(usage)")
+      #expect(!r.stdout.contains("review-schedule"), "\(name) --help names review-schedule")
+    }
+  }
+
+  /// An option's help never repeats what the parser adds: its values or its default, after a
+  /// full stop.
+  @Test func noOptionHelpRepeatsTheParsersValues() throws {
+    let cli = try CLISandbox()
+    for node in try Self.tree(cli) where node.path != ["help"] {
+      let name = (["learnlog"] + Self.typed(node.path)).joined(separator: " ")
+      let r = try cli.run(Self.typed(node.path) + ["--help"], environment: ["COLUMNS": "200"])
+      for line in r.stdout.components(separatedBy: "\n") {
+        #expect(!line.contains(". (values:"), "\(name): \(line)")
+        #expect(!line.contains(") (values:"), "\(name): \(line)")
+        #expect(!line.contains(". (default:"), "\(name): \(line)")
+      }
+    }
+  }
+
+  /// The `gh` command in `import --help` is the one docs/commands.md gives.
+  @Test func importHelpGivesTheDocumentedGhCommand() throws {
+    let cli = try CLISandbox()
+    let help = try cli.run(["import", "--help"], environment: ["COLUMNS": "200"]).stdout
+    func words(_ text: String) -> String {
+      text.replacingOccurrences(of: "\\\n", with: " ").split(whereSeparator: \.isWhitespace)
+        .joined(separator: " ")
+    }
+    let shown = words(help)
+    let start = try #require(shown.range(of: "gh issue list --"))
+    let end = try #require(shown.range(of: "author,url", range: start.upperBound..<shown.endIndex))
+    let command = String(shown[start.lowerBound..<end.upperBound])
+    #expect(command.contains("--state all --limit 10000"), "\(command)")
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let docs = try String(
+      contentsOf: root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
+    #expect(words(docs).contains(command), "docs/commands.md lacks: \(command)")
+  }
 }

@@ -132,8 +132,11 @@ public enum ExchangeJSON {
   /// Parses JSON text into a ``JSONValue``, strictly per RFC 8259 (see ``JSONParser``).
   ///
   /// A leading UTF-8 byte order mark is allowed. Throws a ``DomainError`` naming the line, the
-  /// column and the field where the text stops being JSON.
-  public static func decode(_ data: Data) throws -> JSONValue {
+  /// column and the field where the text stops being JSON, then `advice` (how to get the file
+  /// again).
+  public static func decode(
+    _ data: Data, advice: String = "export it again with `learnlog export --format json`"
+  ) throws -> JSONValue {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     do {
@@ -143,7 +146,7 @@ public enum ExchangeJSON {
       let field = place.path.isEmpty ? "" : " (\(place.path))"
       throw DomainError(
         "the file is not valid JSON: line \(place.line), column \(place.column)\(field): "
-          + "\(error.reason); fix it there or export it again with `learnlog export --format json`")
+          + "\(error.reason); fix it there or \(advice)")
     }
   }
 

@@ -22,22 +22,29 @@ public enum ExternalImport {
   /// Reports progress: items done and the total.
   public typealias ProgressReport = (_ done: Int, _ total: Int) -> Void
 
-  /// Incidents from the JSON that `gh issue list --json number,title,body,labels,createdAt,
-  /// closedAt,author,url` prints.
+  /// The command that lists a repository's issues as the GitHub import reads them.
+  public static let githubListCommand =
+    "gh issue list --state all --limit 10000 "
+    + "--json number,title,body,labels,createdAt,closedAt,author,url"
+
+  /// Incidents from the JSON that ``githubListCommand`` prints.
+  ///
+  /// Each issue needs its `url` (http or https: the key that tells issues of different
+  /// repositories apart), a positive whole `number`, a `title` and a `createdAt` time in
+  /// RFC 3339 (`Z` or an offset such as `+05:00`).
   public static func github(
     _ data: Data, into state: LearningState, context: CommandContext, team: String = "",
     progress: ProgressReport? = nil
   ) throws -> ExternalImportResult {
+    let advice = "list the issues again with `\(githubListCommand) > FILE`"
     let root: JSONValue
     do {
-      root = try ExchangeJSON.decode(data)
+      root = try ExchangeJSON.decode(data, advice: advice)
     } catch let e as DomainError {
       throw DomainError("not GitHub issue JSON: \(e.message)")
     }
     guard let items = root.arrayValue else {
-      throw DomainError(
-        "not GitHub issue JSON: expected a list of issues, as `gh issue list --json number,title,body,labels,createdAt,closedAt,author,url` prints"
-      )
+      throw DomainError("not GitHub issue JSON: expected a list of issues; \(advice)")
     }
     var builder = Builder(state: state, context: context, total: items.count, progress: progress)
     for (n, item) in items.enumerated() {
@@ -47,14 +54,26 @@ public enum ExternalImport {
       }
       func text(_ key: String, required: Bool = false) throws -> String {
         if let s = item[key]?.stringValue { return s }
-        if let i = item[key]?.intValue, key == "number" { return String(i) }
         if required || (item[key] != nil && item[key] != .null) {
           throw DomainError("\(label): field '\(key)' is missing or not text; fix it in the file")
         }
         return ""
       }
-      let number = try text("number", required: true)
+      guard case .int(let number)? = item["number"], number > 0 else {
+        let shown =
+          item["number"].map { String(ExchangeJSON.encode($0, pretty: false).prefix(40)) }
+          ?? "missing"
+        throw DomainError(
+          "\(label): field 'number' is \(shown), not a positive whole number; "
+            + "give the issue number as GitHub lists it, or \(advice)")
+      }
       let url = try text("url")
+      guard Self.isWebAddress(url) else {
+        throw DomainError(
+          "\(label): field 'url' is \(url.isEmpty ? "missing or empty" : "'\(url.prefix(80))'"), not an "
+            + "http(s) address; every issue needs its address to tell repositories apart: "
+            + advice)
+      }
       let title = try text("title", required: true)
       var labels: [String] = []
       if let x = item["labels"], x != .null {
@@ -73,10 +92,9 @@ public enum ExternalImport {
       if !closed.isEmpty { _ = try time(closed, field: "closedAt", label) }
       let author = item["author"]?["login"]?.stringValue ?? item["author"]?.stringValue ?? ""
       let body = try text("body")
-      let source = url.isEmpty ? "github:#\(number)" : url
       try builder.add(
-        source: source, label: label, title: title,
-        what: [body, "Source: " + (url.isEmpty ? "GitHub issue #\(number)" : url)]
+        source: url, label: label, title: title,
+        what: [body, "Source: " + url]
           .filter { !$0.isEmpty }.joined(separator: "\n\n"),
         labels: labels, typeLabel: nil, priority: nil, occurred: created, owner: author,
         team: team, closed: !closed.isEmpty)
@@ -233,13 +251,62 @@ public enum ExternalImport {
     return out
   }
 
-  /// The UTC day of an ISO 8601 time (`2024-03-12T15:04:05Z`).
+  /// The UTC day of an RFC 3339 time (`2024-03-12T15:04:05Z`, `2024-03-12T20:34:05+05:30`).
   static func time(_ text: String, field: String, _ label: String) throws -> Day {
-    guard let ms = ISOTime.parse(text) else {
+    guard let ms = rfc3339(text) else {
       throw DomainError(
-        "\(label): '\(field)' is '\(text)', not an ISO 8601 time such as 2024-03-12T15:04:05Z")
+        "\(label): '\(field)' is '\(text)', not an ISO 8601 time such as 2024-03-12T15:04:05Z "
+          + "or 2024-03-12T20:04:05+05:00")
     }
     return Day(utcMilliseconds: ms)
+  }
+
+  /// Milliseconds since the epoch of an RFC 3339 time: `T` (or `t`), seconds with an optional
+  /// fraction of any length, then `Z` or an offset `+HH:MM`/`-HH:MM`; nil when malformed.
+  static func rfc3339(_ text: String) -> Int64? {
+    let u = Array(text.utf8)
+    guard u.count >= 20, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") else {
+      return nil
+    }
+    var end = u.count
+    var offsetMinutes: Int64 = 0
+    if u[end - 1] == UInt8(ascii: "Z") || u[end - 1] == UInt8(ascii: "z") {
+      end -= 1
+    } else {
+      guard u.count >= 25, u[end - 3] == UInt8(ascii: ":") else { return nil }
+      let sign = u[end - 6]
+      guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+      let digits = [u[end - 5], u[end - 4], u[end - 2], u[end - 1]]
+      guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+      let h = Int64(digits[0] - 48) * 10 + Int64(digits[1] - 48)
+      let m = Int64(digits[2] - 48) * 10 + Int64(digits[3] - 48)
+      guard h < 24, m < 60 else { return nil }
+      offsetMinutes = (h * 60 + m) * (sign == UInt8(ascii: "-") ? -1 : 1)
+      end -= 6
+    }
+    // The seconds, then an optional fraction: kept to milliseconds.
+    guard end >= 19 else { return nil }
+    var fraction = ""
+    if end > 19 {
+      guard u[19] == UInt8(ascii: "."), end > 20,
+        u[20..<end].allSatisfy({ $0 >= 48 && $0 <= 57 })
+      else { return nil }
+      fraction = String(decoding: u[20..<end], as: UTF8.self)
+    }
+    let milli = String((fraction + "000").prefix(3))
+    var base = Array(u[0..<19])
+    base[10] = UInt8(ascii: "T")
+    guard let ms = ISOTime.parse(String(decoding: base, as: UTF8.self) + "." + milli + "Z")
+    else { return nil }
+    return ms - offsetMinutes * 60_000
+  }
+
+  /// Whether `text` is an `http:` or `https:` address with a host.
+  static func isWebAddress(_ text: String) -> Bool {
+    guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+    else { return false }
+    return !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
   }
 
   /// The day of a Jira date: `12/Mar/24 3:04 PM`, `12/Mar/2024 15:04`, or `2024-03-12 15:04`.
