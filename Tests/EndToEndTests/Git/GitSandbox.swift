@@ -14,7 +14,7 @@ final class GitSandbox {
     root = PathName.join(base, "learnlog-git-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     let config = PathName.join(root, "gitconfig")
-    FileManager.default.createFile(atPath: config, contents: Data())
+    _ = FileManager.default.createFile(atPath: config, contents: Data())
     env = [
       "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
       "HOME": root, "GIT_CONFIG_GLOBAL": config, "GIT_CONFIG_NOSYSTEM": "1",
