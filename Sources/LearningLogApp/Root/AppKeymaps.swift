@@ -169,7 +169,7 @@ public enum AppKeymaps {
   public static var all: [KeymapContext<AppAction>] {
     [
       global, always, welcome, help, privateSpace, leaveForm, confirm, AppModel.helpSearchStartKeys,
-      AppModel.helpSearchTypingKeys, AppModel.paletteKeymap,
+      AppModel.helpSearchTypingKeys, AppModel.helpSearchKeptKeys, AppModel.paletteKeymap,
     ]
       + [false, true].flatMap { t in
         [false, true].map { s in form(nextTemplate: t, suggestions: s) }
