@@ -289,6 +289,11 @@ public enum IncidentsScreen: AppScreen {
   }
 
   /// The selected incident, if any.
+  /// The selected incident's id.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    selected(state, context: context)?.id
+  }
+
   public static func selected(_ state: State, context: ViewContext) -> Incident? {
     let ids = rowIDs(state, context: context)
     return state.list.selection(count: ids.count).flatMap { context.domain.incidents[ids[$0]] }

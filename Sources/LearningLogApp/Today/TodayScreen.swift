@@ -111,6 +111,25 @@ public enum TodayScreen: AppScreen {
     }
   }
 
+  /// The incident the selected item is about: its own, its action's or experiment's, its
+  /// lesson's first, or its pattern's latest.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    let items = context.todayItems
+    guard let item = state.list.selection(count: items.count).map({ items[$0] }) else {
+      return nil
+    }
+    let domain = context.domain
+    switch item.kind {
+    case .overdueAction, .verificationDue, .mitigationToRetire:
+      return domain.actions[item.subject]?.incident
+    case .reviewIncomplete, .reviewScheduled: return item.subject
+    case .experimentCheckDue: return domain.experiments[item.subject]?.incident
+    case .lessonRevalidation: return domain.lessons[item.subject]?.incidents.first
+    case .escalatedPattern:
+      return context.patterns.first { $0.key == item.subject }?.incidents.last
+    }
+  }
+
   /// Where an item is resolved.
   public static func destination(of item: TodayItem, in domain: LearningState) -> Destination {
     switch item.kind {
