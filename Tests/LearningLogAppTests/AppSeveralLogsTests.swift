@@ -201,35 +201,35 @@ import Testing
     for (tab, list) in screens {
       #expect(!list.isEmpty, "\(tab) has no keys")
       for place in places[tab] ?? [""] {
-      for key in list where key != .char("q") {
-        // A fresh app each time, on the tab, at the place.
-        var (_, _, _, program, model, s) = try Self.app()
-        try Self.type("\(tab.rawValue) \(place)", model, program, &s)
-        for event in [InputEvent.key(key)] + finish {
-          if s.isQuitting { break }
-          if let action = model.action(for: event, in: s) { program.send(action, to: &s) }
-          #expect(s.form == nil, "\(tab) \(place) \(key) opened a form")
-          // No dialog or form that saves opens: the key itself is refused, nothing typed lost.
-          switch s.board.dialog {
-          case .drop, .verify: Issue.record("\(tab) \(place) \(key) opened a board dialog")
-          default: break
+        for key in list where key != .char("q") {
+          // A fresh app each time, on the tab, at the place.
+          var (_, _, _, program, model, s) = try Self.app()
+          try Self.type("\(tab.rawValue) \(place)", model, program, &s)
+          for event in [InputEvent.key(key)] + finish {
+            if s.isQuitting { break }
+            if let action = model.action(for: event, in: s) { program.send(action, to: &s) }
+            #expect(s.form == nil, "\(tab) \(place) \(key) opened a form")
+            // No dialog or form that saves opens: the key itself is refused, nothing typed lost.
+            switch s.board.dialog {
+            case .drop, .verify: Issue.record("\(tab) \(place) \(key) opened a board dialog")
+            default: break
+            }
+            if case .revalidate = s.lessons.dialog {
+              Issue.record("\(tab) \(place) \(key) opened the revalidate dialog")
+            }
+            #expect(s.patterns.form == nil, "\(tab) \(place) \(key) opened the experiment form")
+            #expect(!ScreenRegistry.all.contains { $0.isOpeningWrite(s) }, "\(tab) \(key)")
           }
-          if case .revalidate = s.lessons.dialog {
-            Issue.record("\(tab) \(place) \(key) opened the revalidate dialog")
+          tried += 1
+          // A key may be refused for what it is about first (verifying an open action): that
+          // is one line too; a write that reached the session would say "not saved".
+          let errors = s.messageLog.filter { $0.hasPrefix("error:") }
+          for e in errors {
+            #expect(!e.contains("\n") && !e.contains("not saved"), "\(tab) \(key): \(e)")
           }
-          #expect(s.patterns.form == nil, "\(tab) \(place) \(key) opened the experiment form")
-          #expect(!ScreenRegistry.all.contains { $0.isOpeningWrite(s) }, "\(tab) \(key)")
+          #expect(!s.messageLog.contains { $0.hasPrefix("saved") }, "\(tab) \(key) saved")
+          if errors.contains(refusal) { refused += 1 }
         }
-        tried += 1
-        // A key may be refused for what it is about first (verifying an open action): that
-        // is one line too; a write that reached the session would say "not saved".
-        let errors = s.messageLog.filter { $0.hasPrefix("error:") }
-        for e in errors {
-          #expect(!e.contains("\n") && !e.contains("not saved"), "\(tab) \(key): \(e)")
-        }
-        #expect(!s.messageLog.contains { $0.hasPrefix("saved") }, "\(tab) \(key) saved")
-        if errors.contains(refusal) { refused += 1 }
-      }
       }
     }
     #expect(paths.map { fs.contents($0) } == before)

@@ -57,7 +57,9 @@ public struct AppModel: ProgramModel {
         return [Self.helpSearchTypingKeys, AppKeymaps.always]
       }
       if state.helpSearch != nil {
-        return [Self.helpSearchKeptKeys, AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always]
+        return [
+          Self.helpSearchKeptKeys, AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always,
+        ]
       }
       return [AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always]
     case .messages: return [AppKeymaps.help, AppKeymaps.always]
