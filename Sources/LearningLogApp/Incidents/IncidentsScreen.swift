@@ -72,7 +72,7 @@ public enum IncidentsScreen: AppScreen {
       [
         KeyBinding(
           keys: [.char("j"), KeyEvent(.down)], help: "next incident (detail: scroll down)",
-          hint: "move", keyLabel: "j/k ↓/↑", forwarding: move),
+          hint: "move", hintKeys: "j/k ↓/↑", forwarding: move),
         KeyBinding(
           keys: [.char("k"), KeyEvent(.up)], help: "previous incident (detail: scroll up)",
           forwarding: move),

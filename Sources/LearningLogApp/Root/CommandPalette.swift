@@ -45,7 +45,7 @@ extension AppModel {
     [
       KeyBinding(
         keys: [KeyEvent(.down), .ctrl("n")], help: "next command", action: .palette(.move(1)),
-        hint: "move", keyLabel: "↓/↑"),
+        hint: "move", hintKeys: "↓/↑"),
       KeyBinding(
         keys: [KeyEvent(.up), .ctrl("p")], help: "previous command", action: .palette(.move(-1))),
       KeyBinding(

@@ -29,7 +29,7 @@ public enum TodayScreen: AppScreen {
       "today",
       [
         KeyBinding(
-          keys: [.char("j"), KeyEvent(.down)], help: "next item", hint: "move", keyLabel: "j/k",
+          keys: [.char("j"), KeyEvent(.down)], help: "next item", hint: "move", hintKeys: "j/k",
           forwarding: move),
         KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "previous item", forwarding: move),
         KeyBinding(keys: [.char("g"), KeyEvent(.home)], help: "first item", forwarding: move),
