@@ -188,26 +188,48 @@ import Testing
     let finish = try KeyScript.parse("v x <Enter> y <Enter> <C-s> <Enter>")
     var tried = 0
     var refused = 0
+    // Where each key is tried: the first row of each tab, and also a done card and an open
+    // card on the board and the escalated pattern, so every writing dialog has its subject.
+    let escalated = try #require(start.context.patterns.firstIndex { $0.step == .escalated })
+    let places: [AppTab: [String]] = [
+      .actions: ["", "l l"],
+      .patterns: ["", String(repeating: "j ", count: escalated)],
+    ]
+    #expect(!BoardScreen.cards(.done, state: start.board, context: start.context).isEmpty)
+    #expect(!BoardScreen.cards(.open, state: start.board, context: start.context).isEmpty)
+    #expect(!start.context.domain.lessonList.isEmpty)
     for (tab, list) in screens {
       #expect(!list.isEmpty, "\(tab) has no keys")
-      for key in list where key != .char("q") {
-        // A fresh app each time, on the tab, its first row selected.
-        var (_, _, _, program, model, s) = try Self.app()
-        try Self.type("\(tab.rawValue)", model, program, &s)
-        for event in [InputEvent.key(key)] + finish {
-          if s.isQuitting { break }
-          if let action = model.action(for: event, in: s) { program.send(action, to: &s) }
-          #expect(s.form == nil, "\(tab) \(key) opened a form")
+      for place in places[tab] ?? [""] {
+        for key in list where key != .char("q") {
+          // A fresh app each time, on the tab, at the place.
+          var (_, _, _, program, model, s) = try Self.app()
+          try Self.type("\(tab.rawValue) \(place)", model, program, &s)
+          for event in [InputEvent.key(key)] + finish {
+            if s.isQuitting { break }
+            if let action = model.action(for: event, in: s) { program.send(action, to: &s) }
+            #expect(s.form == nil, "\(tab) \(place) \(key) opened a form")
+            // No dialog or form that saves opens: the key itself is refused, nothing typed lost.
+            switch s.board.dialog {
+            case .drop, .verify: Issue.record("\(tab) \(place) \(key) opened a board dialog")
+            default: break
+            }
+            if case .revalidate = s.lessons.dialog {
+              Issue.record("\(tab) \(place) \(key) opened the revalidate dialog")
+            }
+            #expect(s.patterns.form == nil, "\(tab) \(place) \(key) opened the experiment form")
+            #expect(!ScreenRegistry.all.contains { $0.isOpeningWrite(s) }, "\(tab) \(key)")
+          }
+          tried += 1
+          // A key may be refused for what it is about first (verifying an open action): that
+          // is one line too; a write that reached the session would say "not saved".
+          let errors = s.messageLog.filter { $0.hasPrefix("error:") }
+          for e in errors {
+            #expect(!e.contains("\n") && !e.contains("not saved"), "\(tab) \(key): \(e)")
+          }
+          #expect(!s.messageLog.contains { $0.hasPrefix("saved") }, "\(tab) \(key) saved")
+          if errors.contains(refusal) { refused += 1 }
         }
-        tried += 1
-        // A key may be refused for what it is about first (verifying an open action): that
-        // is one line too; a write that reached the session would say "not saved".
-        let errors = s.messageLog.filter { $0.hasPrefix("error:") }
-        for e in errors {
-          #expect(!e.contains("\n") && !e.contains("not saved"), "\(tab) \(key): \(e)")
-        }
-        #expect(!s.messageLog.contains { $0.hasPrefix("saved") }, "\(tab) \(key) saved")
-        if errors.contains(refusal) { refused += 1 }
       }
     }
     #expect(paths.map { fs.contents($0) } == before)

@@ -83,4 +83,19 @@ import Testing
     try app.type("q", into: &s)
     #expect(s.overlay == nil && !s.isQuitting)
   }
+
+  /// A kept search (Enter) is cleared by Esc, the help staying open; Esc again closes it.
+  @Test func escOnAKeptHelpSearchClearsItThenEscAgainCloses() throws {
+    let app = try AppHarness()
+    var s = app.initialState()
+    try app.type("? / c o p y <Enter>", into: &s)
+    #expect(s.helpSearch?.isTyping == false)
+    #expect(app.frame(s).lines().containsLine(with: "Help /copy"))
+    try app.type("<Esc>", into: &s)
+    #expect(s.helpSearch == nil, "Esc cleared the kept search")
+    #expect(s.overlay == .help(scroll: 0), "Esc closed the help instead of clearing the search")
+    #expect(app.frame(s).lines().containsLine(with: "Help (Esc closes)"))
+    try app.type("<Esc>", into: &s)
+    #expect(s.overlay == nil)
+  }
 }

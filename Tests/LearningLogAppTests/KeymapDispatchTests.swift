@@ -195,4 +195,30 @@ import Testing
   @Test func noTableBindsAKeyTwice() {
     #expect(Keymap(AppKeymaps.all).conflicts().isEmpty)
   }
+
+  /// Help shows each binding with its own keys: "next" never names the key of "previous"
+  /// (the hint bar alone may speak for a pair, `j/k move`).
+  @Test func helpNamesOnlyEachBindingsOwnKeys() {
+    for context in AppKeymaps.all {
+      for (i, b) in context.bindings.enumerated() {
+        // "Alt-←/→" names Alt-← and Alt-→: a modifier applies to each key after the slash.
+        var shown: Set<String> = []
+        for word in b.keyNames.split(separator: " ") {
+          let parts = word.split(separator: "/").map(String.init)
+          let first = parts.first ?? ""
+          let cut = first.count > 1 ? first.range(of: "-", options: .backwards) : nil
+          let prefix = cut.map { String(first[..<$0.upperBound]) } ?? ""
+          shown.insert(first)
+          for p in parts.dropFirst() { shown.insert(prefix + p) }
+        }
+        for (j, other) in context.bindings.enumerated() where j != i {
+          for key in other.keys where !b.keys.contains(key) && shown.contains(key.displayName) {
+            Issue.record(
+              "\(context.name): “\(b.keyNames) \(b.help)” names \(key.displayName), the key of “\(other.help)”"
+            )
+          }
+        }
+      }
+    }
+  }
 }

@@ -72,7 +72,7 @@ public enum IncidentsScreen: AppScreen {
       [
         KeyBinding(
           keys: [.char("j"), KeyEvent(.down)], help: "next incident (detail: scroll down)",
-          hint: "move", keyLabel: "j/k ↓/↑", forwarding: move),
+          hint: "move", hintKeys: "j/k ↓/↑", forwarding: move),
         KeyBinding(
           keys: [.char("k"), KeyEvent(.up)], help: "previous incident (detail: scroll up)",
           forwarding: move),
@@ -289,6 +289,11 @@ public enum IncidentsScreen: AppScreen {
   }
 
   /// The selected incident, if any.
+  /// The selected incident's id.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    selected(state, context: context)?.id
+  }
+
   public static func selected(_ state: State, context: ViewContext) -> Incident? {
     let ids = rowIDs(state, context: context)
     return state.list.selection(count: ids.count).flatMap { context.domain.incidents[ids[$0]] }

@@ -118,7 +118,7 @@ public enum AppKeymaps {
     [
       KeyBinding(
         keys: [.char("j"), KeyEvent(.down)], help: "scroll down", action: .helpScroll(1),
-        hint: "scroll", keyLabel: "j/k"),
+        hint: "scroll", hintKeys: "j/k"),
       KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "scroll up", action: .helpScroll(-1)),
       KeyBinding(
         keys: [KeyEvent(.escape), .char("?"), .char("q"), KeyEvent(.function(1))], help: "close",
@@ -169,7 +169,7 @@ public enum AppKeymaps {
   public static var all: [KeymapContext<AppAction>] {
     [
       global, always, welcome, help, privateSpace, leaveForm, confirm, AppModel.helpSearchStartKeys,
-      AppModel.helpSearchTypingKeys, AppModel.paletteKeymap,
+      AppModel.helpSearchTypingKeys, AppModel.helpSearchKeptKeys, AppModel.paletteKeymap,
     ]
       + [false, true].flatMap { t in
         [false, true].map { s in form(nextTemplate: t, suggestions: s) }

@@ -56,6 +56,11 @@ public struct AppModel: ProgramModel {
       if state.helpSearch?.isTyping == true {
         return [Self.helpSearchTypingKeys, AppKeymaps.always]
       }
+      if state.helpSearch != nil {
+        return [
+          Self.helpSearchKeptKeys, AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always,
+        ]
+      }
       return [AppKeymaps.help, Self.helpSearchStartKeys, AppKeymaps.always]
     case .messages: return [AppKeymaps.help, AppKeymaps.always]
     case .palette: return [Self.paletteKeymap, AppKeymaps.always]
@@ -152,8 +157,16 @@ public struct AppModel: ProgramModel {
   // MARK: Reduce
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
+    let before = state
     let effects = reduceAction(&state, action)
     guard let why = state.readOnly else { return effects }
+    // A dialog or form that leads to a write is refused at the key that opens it, before
+    // anything is typed into it: the state stays as it was, with the one line.
+    if !Self.isOpeningWrite(before), Self.isOpeningWrite(state) {
+      state = before
+      state.status = StatusMessage(Self.readOnlyRefusal(why, state.context.logs))
+      return []
+    }
     // On a read-only log every write a key asks for is refused here, with one line.
     return effects.filter { effect in
       switch effect {
@@ -163,6 +176,11 @@ public struct AppModel: ProgramModel {
       default: return true
       }
     }
+  }
+
+  /// Whether a form, or a screen's dialog or form that saves, is open.
+  static func isOpeningWrite(_ state: AppState) -> Bool {
+    state.form != nil || ScreenRegistry.all.contains { $0.isOpeningWrite(state) }
   }
 
   func reduceAction(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
@@ -243,12 +261,10 @@ public struct AppModel: ProgramModel {
     case .addPrivateNote:
       state.overlay = nil
       open(&state, .addPrivateNote)
-      // About the incident selected on the incidents tab, else the newest: the id can be changed.
-      let about =
-        IncidentsScreen.selected(state.incidents, context: state.context)
-        ?? state.context.domain.incidentList.max { $0.occurred < $1.occurred }
+      // About the incident of what is selected on the screen shown, else none: it can be typed.
+      let about = Self.screen(state)?.selectedIncident(state)
       if let about, state.form?.value("incident").isEmpty == true {
-        state.form?.form.setValue("incident", state.context.shortID(about.id))
+        state.form?.form.setValue("incident", state.context.shortID(about))
         // Filled in, not typed: the form starts from it (leaving it untouched asks nothing).
         if let f = state.form {
           state.form = ActiveForm(kind: f.kind, title: f.title, form: f.form)

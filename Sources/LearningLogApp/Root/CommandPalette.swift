@@ -45,7 +45,7 @@ extension AppModel {
     [
       KeyBinding(
         keys: [KeyEvent(.down), .ctrl("n")], help: "next command", action: .palette(.move(1)),
-        hint: "move", keyLabel: "↓/↑"),
+        hint: "move", hintKeys: "↓/↑"),
       KeyBinding(
         keys: [KeyEvent(.up), .ctrl("p")], help: "previous command", action: .palette(.move(-1))),
       KeyBinding(
@@ -188,7 +188,7 @@ public enum HelpSearchInput: Hashable, Sendable {
   case paste(String)
   /// Enter: keep the search and scroll the matches.
   case keep
-  /// Esc while typing: clear the search.
+  /// Esc while typing, or on a kept search: clear the search.
   case clear
 }
 
@@ -200,6 +200,15 @@ extension AppModel {
       KeyBinding(
         keys: [.char("/")], help: "search the keys by name or what they do",
         action: .helpSearch(.start), hint: "search")
+    ])
+
+  /// The keys while a help search is kept (Enter): Esc clears it, and only Esc again closes.
+  public static let helpSearchKeptKeys = KeymapContext<AppAction>(
+    "help search kept",
+    [
+      KeyBinding(
+        keys: [KeyEvent(.escape)], help: "clear the search (Esc again closes)",
+        action: .helpSearch(.clear), hint: "clear")
     ])
 
   /// The keys while a help search is typed.

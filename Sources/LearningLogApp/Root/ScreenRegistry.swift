@@ -45,6 +45,8 @@ public struct ScreenRegistration: Sendable {
   let mouseAction: @Sendable (MouseEvent, Rect, AppState) -> AppAction?
   let pasteAction: @Sendable (String, AppState) -> AppAction?
   let capturing: @Sendable (AppState) -> Bool
+  let writing: @Sendable (AppState) -> Bool
+  let incident: @Sendable (AppState) -> String?
   let reduceAction: @Sendable (inout AppState, any Sendable) -> [ScreenEffect]?
   let draw: @Sendable (AppState, inout ScreenBuffer, Rect) -> Point?
   let help: @Sendable (AppState) -> [HelpSection]
@@ -71,6 +73,8 @@ public struct ScreenRegistration: Sendable {
     }
     pasteAction = { text, app in S.action(forPaste: text, state: app[keyPath: path]).map(embed) }
     capturing = { app in S.isCapturingInput(app[keyPath: path]) }
+    writing = { app in S.isOpeningWrite(app[keyPath: path]) }
+    incident = { app in S.selectedIncident(app[keyPath: path], context: app.context) }
     reduceAction = { app, action in
       guard let action = action as? S.Action else { return nil }
       return S.reduce(&app[keyPath: path], action, context: app.context)
@@ -114,6 +118,12 @@ public struct ScreenRegistration: Sendable {
 
   /// Whether the screen is taking text, so global keys must not fire.
   public func isCapturingInput(_ state: AppState) -> Bool { capturing(state) }
+
+  /// Whether a dialog or form open on the screen leads to a write when completed.
+  public func isOpeningWrite(_ state: AppState) -> Bool { writing(state) }
+
+  /// The id of the incident what is selected on the screen is about, if any.
+  public func selectedIncident(_ state: AppState) -> String? { incident(state) }
 
   /// Applies a screen action to the screen's state; nil when `action` is not this screen's.
   public func reduce(_ state: inout AppState, _ action: any Sendable) -> [ScreenEffect]? {

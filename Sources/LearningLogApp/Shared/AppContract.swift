@@ -284,6 +284,12 @@ public protocol AppScreen: SendableMetatype {
   static func action(forPaste text: String, state: State) -> Action?
   /// Whether the screen is taking text (a search box, a dialog), so global keys must not fire.
   static func isCapturingInput(_ state: State) -> Bool
+  /// Whether what is open on the screen (a dialog, a form) leads to a write when completed, so
+  /// a read-only log refuses it at the key that opens it.
+  static func isOpeningWrite(_ state: State) -> Bool
+  /// The id of the incident what is selected on the screen is about (nil when none), which a
+  /// new private note is about at first.
+  static func selectedIncident(_ state: State, context: ViewContext) -> String?
   /// The name and keys of what is open on the screen now (a dialog's), for help and hints.
   static func activeKeymap(_ state: State) -> KeymapContext<Action>
   /// What help shows after the keys (what the screen's marks mean); by default nothing.
@@ -319,6 +325,10 @@ extension AppScreen {
   public static func action(forPaste text: String, state: State) -> Action? { nil }
   /// Not capturing input unless the screen says so.
   public static func isCapturingInput(_ state: State) -> Bool { false }
+  /// Nothing open leads to a write unless the screen says so.
+  public static func isOpeningWrite(_ state: State) -> Bool { false }
+  /// No incident is selected unless the screen says so.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? { nil }
   /// The screen's own keymap unless something is open.
   public static func activeKeymap(_ state: State) -> KeymapContext<Action> { keymap }
   /// No legend unless the screen has marks to explain.

@@ -29,7 +29,7 @@ public enum TodayScreen: AppScreen {
       "today",
       [
         KeyBinding(
-          keys: [.char("j"), KeyEvent(.down)], help: "next item", hint: "move", keyLabel: "j/k",
+          keys: [.char("j"), KeyEvent(.down)], help: "next item", hint: "move", hintKeys: "j/k",
           forwarding: move),
         KeyBinding(keys: [.char("k"), KeyEvent(.up)], help: "previous item", forwarding: move),
         KeyBinding(keys: [.char("g"), KeyEvent(.home)], help: "first item", forwarding: move),
@@ -108,6 +108,25 @@ public enum TodayScreen: AppScreen {
     let newItems = new.todayItems
     if let i = newItems.firstIndex(where: { $0.kind == item.kind && $0.subject == item.subject }) {
       state.list.select(i, count: newItems.count, height: visibleRows(new))
+    }
+  }
+
+  /// The incident the selected item is about: its own, its action's or experiment's, its
+  /// lesson's first, or its pattern's latest.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    let items = context.todayItems
+    guard let item = state.list.selection(count: items.count).map({ items[$0] }) else {
+      return nil
+    }
+    let domain = context.domain
+    switch item.kind {
+    case .overdueAction, .verificationDue, .mitigationToRetire:
+      return domain.actions[item.subject]?.incident
+    case .reviewIncomplete, .reviewScheduled: return item.subject
+    case .experimentCheckDue: return domain.experiments[item.subject]?.incident
+    case .lessonRevalidation: return domain.lessons[item.subject]?.incidents.first
+    case .escalatedPattern:
+      return context.patterns.first { $0.key == item.subject }?.incidents.last
     }
   }
 

@@ -8,20 +8,25 @@ public struct KeyBinding<Action> {
   public var action: Action
   /// A short label for the hint bar, or nil to leave the binding out of the hint bar.
   public var hint: String?
-  /// How the keys are shown, when the joined key names are not right ("j/k", "1–6").
+  /// How the keys are shown, when the joined key names are not right ("1–6", "g/Home").
   public var keyLabel: String?
+  /// How the hint bar shows the keys when it speaks for this binding and its pair ("j/k" for
+  /// next and previous); help still shows the binding's own keys.
+  public var hintKeys: String?
   /// Makes the action from the key pressed, for bindings that hand the key on (editing keys).
   var forward: (@Sendable (KeyEvent) -> Action)?
 
   /// A binding of `keys` to `action`, described by `help`.
   public init(
-    keys: [KeyEvent], help: String, action: Action, hint: String? = nil, keyLabel: String? = nil
+    keys: [KeyEvent], help: String, action: Action, hint: String? = nil, keyLabel: String? = nil,
+    hintKeys: String? = nil
   ) {
     self.keys = keys
     self.help = help
     self.action = action
     self.hint = hint
     self.keyLabel = keyLabel
+    self.hintKeys = hintKeys
   }
 
   /// A binding that hands the key pressed on: each of `keys` sends `forwarding(key)`.
@@ -30,13 +35,14 @@ public struct KeyBinding<Action> {
   /// names each key, so help lists exactly the keys that do something.
   public init(
     keys: [KeyEvent], help: String, hint: String? = nil, keyLabel: String? = nil,
-    forwarding: @escaping @Sendable (KeyEvent) -> Action
+    hintKeys: String? = nil, forwarding: @escaping @Sendable (KeyEvent) -> Action
   ) {
     self.keys = keys
     self.help = help
     self.action = forwarding(keys.first ?? KeyEvent(.escape))
     self.hint = hint
     self.keyLabel = keyLabel
+    self.hintKeys = hintKeys
     self.forward = forwarding
   }
 
@@ -121,12 +127,12 @@ public struct KeymapContext<Action> {
       bindings.map { b in
         if let forward = b.forward {
           return KeyBinding<B>(
-            keys: b.keys, help: b.help, hint: b.hint, keyLabel: b.keyLabel,
+            keys: b.keys, help: b.help, hint: b.hint, keyLabel: b.keyLabel, hintKeys: b.hintKeys,
             forwarding: { transform(forward($0)) })
         }
         return KeyBinding<B>(
           keys: b.keys, help: b.help, action: transform(b.action), hint: b.hint,
-          keyLabel: b.keyLabel)
+          keyLabel: b.keyLabel, hintKeys: b.hintKeys)
       },
       typing: typing.map { t in TypingBinding<B>(help: t.help) { transform(t.make($0)) } })
   }
@@ -140,7 +146,7 @@ public struct KeymapContext<Action> {
 
   /// The context's hint bar items: bindings with a hint.
   public var hintItems: [HintItem] {
-    bindings.compactMap { b in b.hint.map { HintItem(keys: b.keyNames, label: $0) } }
+    bindings.compactMap { b in b.hint.map { HintItem(keys: b.hintKeys ?? b.keyNames, label: $0) } }
   }
 }
 

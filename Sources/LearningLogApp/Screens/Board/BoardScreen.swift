@@ -257,6 +257,17 @@ public enum BoardScreen: AppScreen {
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.dialog != nil }
+  /// The drop and verify dialogs save; a filter prompt only narrows the board.
+  public static func isOpeningWrite(_ state: State) -> Bool {
+    switch state.dialog {
+    case .drop, .verify: return true
+    case .filter, nil: return false
+    }
+  }
+  /// The incident of the selected card's action.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    selectedAction(state, context: context)?.incident
+  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)

@@ -127,6 +127,15 @@ public enum LessonsScreen: AppScreen {
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.dialog != nil }
+  /// The revalidation dialog saves; the search prompt only narrows the library.
+  public static func isOpeningWrite(_ state: State) -> Bool {
+    if case .revalidate = state.dialog { return true }
+    return false
+  }
+  /// The incident the selected lesson was learnt from (its first).
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    selected(state, context: context)?.incidents.first
+  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)

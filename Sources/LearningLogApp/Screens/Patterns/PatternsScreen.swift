@@ -166,6 +166,12 @@ public enum PatternsScreen: AppScreen {
   }
 
   public static func isCapturingInput(_ state: State) -> Bool { state.form != nil }
+  /// The experiment form saves.
+  public static func isOpeningWrite(_ state: State) -> Bool { state.form != nil }
+  /// The latest incident of the selected pattern.
+  public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
+    selectedPattern(state, context: context)?.incidents.last
+  }
 
   public static func action(for mouse: MouseEvent, area: Rect, state: State) -> Action? {
     mouseInside(mouse, area: area, state: state, Action.mouse)
