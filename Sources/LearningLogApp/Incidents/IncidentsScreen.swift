@@ -288,8 +288,7 @@ public enum IncidentsScreen: AppScreen {
     rowIDs(state, context: context).compactMap { context.domain.incidents[$0] }
   }
 
-  /// The selected incident, if any.
-  /// The selected incident's id.
+  /// The selected incident's id, if any.
   public static func selectedIncident(_ state: State, context: ViewContext) -> String? {
     selected(state, context: context)?.id
   }
