@@ -55,26 +55,38 @@ public struct IncrementalSearch: Sendable {
   /// The app's search and the command line's `--search` fold alike.
   static func appendFolded(_ text: String, to out: inout [UInt8]) {
     var text = text
-    text.withUTF8 { bytes in
-      out.reserveCapacity(out.count + bytes.count)
-      var i = 0
-      let n = bytes.count
-      while i < n {
-        let b = bytes[i]
-        if b < 0x80 {
-          out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
-          i += 1
-          continue
+    text.withUTF8 { appendFolded(bytes: UnsafeRawBufferPointer($0), to: &out) }
+  }
+
+  /// ``appendFolded(_:to:)`` of a text's UTF-8 bytes (a `String`'s storage or a copy of it).
+  static func appendFolded(bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    out.reserveCapacity(out.count + bytes.count)
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b < 0x80 {
+        // A run of ASCII: copied whole, then its capitals lowered in place.
+        var j = i + 1
+        while j < n, bytes[j] < 0x80 { j += 1 }
+        let start = out.count
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+        out.withUnsafeMutableBufferPointer { p in
+          for k in start..<p.count where p[k] &- 0x41 < 26 { p[k] |= 0x20 }
         }
-        // Valid UTF-8 (a String's storage): the lead byte gives the length.
-        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-        var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-        for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
-        if let scalar = Unicode.Scalar(v) {
-          appendFoldedNonASCII(scalar, to: &out)
-        }
-        i += length
+        i = j
+        continue
       }
+      // Valid UTF-8 (a String's storage): the lead byte gives the length.
+      let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+      var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+      for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+      if i + length <= n, Self.foldsToItself(v) {
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]))
+      } else if let scalar = Unicode.Scalar(v) {
+        appendFoldedNonASCII(scalar, to: &out)
+      }
+      i += length
     }
   }
 
@@ -87,13 +99,18 @@ public struct IncrementalSearch: Sendable {
       out.append(contentsOf: latinTable[Int(v) - 0x80])
       return
     }
-    if (0x4E00...0x9FFF).contains(v) || (0x2700...0x27BF).contains(v)
-      || (0x1F300...0x1FAFF).contains(v)
-    {
+    if foldsToItself(v) {
       out.append(contentsOf: String(scalar).utf8)
       return
     }
     appendFoldedByProperties(scalar, to: &out)
+  }
+
+  /// Whether the scalar `v` is one that neither case nor decomposition changes: CJK
+  /// ideographs, dingbats, emoji.
+  static func foldsToItself(_ v: UInt32) -> Bool {
+    (0x4E00...0x9FFF).contains(v) || (0x2700...0x27BF).contains(v)
+      || (0x1F300...0x1FAFF).contains(v)
   }
 
   /// The end of the scalars ``latinTable`` folds.
@@ -138,6 +155,23 @@ public struct IncrementalSearch: Sendable {
     guard !needle.isEmpty else { return true }
     hay.removeAll(keepingCapacity: true)
     appendFolded(text, to: &hay)
+    guard hay.count >= needle.count else { return false }
+    return hay.withUnsafeBytes { h in
+      needle.withUnsafeBytes { n in
+        guard let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+        return contains(hb, hay.count, nb, needle.count)
+      }
+    }
+  }
+
+  /// Whether the UTF-8 bytes `text`, folded for search, contain `needle` (see
+  /// ``text(_:contains:scratch:)``), read in place.
+  public static func bytes(
+    _ text: UnsafeRawBufferPointer, contains needle: [UInt8], scratch hay: inout [UInt8]
+  ) -> Bool {
+    guard !needle.isEmpty else { return true }
+    hay.removeAll(keepingCapacity: true)
+    appendFolded(bytes: text, to: &hay)
     guard hay.count >= needle.count else { return false }
     return hay.withUnsafeBytes { h in
       needle.withUnsafeBytes { n in

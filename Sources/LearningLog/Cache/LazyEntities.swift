@@ -7,19 +7,28 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   let backing: SnapshotBacking
   let section: SnapshotSection
   let decode: Decode
+  /// A decoder of the same records for listings: a summary with its long text (an incident's
+  /// what happened) left empty, the text's UTF-8 bytes handed to the closure instead.
+  typealias LeanDecode = @Sendable (
+    inout BinaryReader, (UnsafeRawBufferPointer) -> Void
+  ) throws(SnapshotFormatError) -> (String, Value)
   /// A cheaper decoder of the same records, for ``summary(_:)`` (``decode`` when nil).
   let summaryDecode: Decode?
+  /// The listing decoder, when the kind has a long text.
+  let leanDecode: LeanDecode?
   /// The same kind's entities in a state replayed after damage.
   let recovered: @Sendable (LearningState) -> EntityMap<Value>
 
   init(
     backing: SnapshotBacking, section: SnapshotSection, decode: @escaping Decode,
-    summary: Decode? = nil, recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
+    summary: Decode? = nil, lean: LeanDecode? = nil,
+    recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
   ) {
     self.backing = backing
     self.section = section
     self.decode = decode
     self.summaryDecode = summary
+    self.leanDecode = lean
     self.recovered = recovered
   }
 
@@ -60,6 +69,18 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   /// Walks every record decoded by the summary decoder (see ``walkAll(decodedBy:_:)``).
   func walkSummaries(_ body: (String, Value) -> Bool) -> Bool {
     walkAll(decodedBy: summaryDecode ?? decode, body)
+  }
+
+  /// Walks every record decoded by the listing decoder, each long text's bytes handed to
+  /// `text` and its answer to `body`; false at once when the kind has no listing decoder.
+  func walkSummaries(
+    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool) -> Bool
+  ) -> Bool {
+    guard let lean = leanDecode else { return false }
+    var matched = false
+    return walkAll(
+      decodedBy: { r throws(SnapshotFormatError) in try lean(&r) { matched = text($0) } }
+    ) { id, v in body(id, v, matched) }
   }
 
   /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
@@ -106,8 +127,9 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   }
 
   /// Decodes every record with `decoder` in written order, giving pages back behind it.
-  func walk(
-    _ decoder: Decode, _ body: (String, Value) throws(SnapshotFormatError) -> Void
+  func walk<T>(
+    _ decoder: (inout BinaryReader) throws(SnapshotFormatError) -> (String, T),
+    _ body: (String, T) throws(SnapshotFormatError) -> Void
   ) throws(SnapshotFormatError) {
     let (start, end, n) = (section.records, section.index, section.count)
     try backing.check(start..<end)
@@ -127,7 +149,10 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   /// Calls `body` with every record decoded by `decoder`, in written order, until it returns
   /// false; false when it stopped early or after damage (the backing has then replayed the
   /// log: read through ``value(_:)`` instead).
-  func walkAll(decodedBy decoder: Decode, _ body: (String, Value) -> Bool) -> Bool {
+  func walkAll<T>(
+    decodedBy decoder: (inout BinaryReader) throws(SnapshotFormatError) -> (String, T),
+    _ body: (String, T) -> Bool
+  ) -> Bool {
     guard fallback() == nil else { return false }
     do {
       try walk(decoder) { id, v throws(SnapshotFormatError) in

@@ -85,6 +85,7 @@ enum StateCoding {
     try decodeHead(&r, into: &s)
     let incidents = LazyEntities(
       backing: backing, section: sections[0], decode: incidentRecord, summary: incidentHeader,
+      lean: incidentLean,
       recovered: { $0.incidents })
     let actions = LazyEntities(
       backing: backing, section: sections[1], decode: actionRecord, recovered: { $0.actions })
@@ -697,6 +698,13 @@ enum StateCoding {
     return (id, try decodeIncident(&r, id: id, answers: false))
   }
 
+  /// An incident record as a listing reads it: without its answers, and what happened left
+  /// empty, its UTF-8 bytes handed to `what` instead.
+  static let incidentLean: LazyEntities<Incident>.LeanDecode = { r, what throws(SnapshotFormatError) in
+    let id = try r.string()
+    return (id, try decodeIncident(&r, id: id, answers: false, leanWhat: true, whatBytes: what))
+  }
+
   /// An action record of the lazy region.
   static let actionRecord: LazyEntities<Action>.Decode = { r throws(SnapshotFormatError) in
     let id = try r.string()
@@ -709,12 +717,28 @@ enum StateCoding {
     return (id, try r.plainStrings())
   }
 
-  /// Decodes an incident; without `answers` it stops before them and leaves them empty.
+  /// Decodes an incident; without `answers` it stops before them and leaves them empty; with
+  /// `whatBytes` what happened is left empty and its UTF-8 bytes handed to it instead.
   static func decodeIncident(_ r: inout BinaryReader, id: String, answers withAnswers: Bool = true)
     throws(SnapshotFormatError) -> Incident
   {
+    try decodeIncident(&r, id: id, answers: withAnswers, leanWhat: false) { _ in }
+  }
+
+  /// ``decodeIncident(_:id:answers:)``; with `leanWhat` what happened is left empty and its
+  /// UTF-8 bytes handed to `whatBytes` instead.
+  static func decodeIncident(
+    _ r: inout BinaryReader, id: String, answers withAnswers: Bool, leanWhat: Bool,
+    whatBytes: (UnsafeRawBufferPointer) -> Void
+  ) throws(SnapshotFormatError) -> Incident {
     let title = try r.string()
-    let what = try r.string()
+    let what: String
+    if leanWhat {
+      whatBytes(try r.rawBytes(try r.count(limit: LogBounds.maxLineBytes)))
+      what = ""
+    } else {
+      what = try r.string()
+    }
     let kind = try r.choice(IncidentKind.self)
     let severity = try r.choice(Severity.self)
     let occurred = Day(ordinal: try r.int())
@@ -729,7 +753,7 @@ enum StateCoding {
     let createdBy = try r.shared()
     let nAnswers = withAnswers ? try r.count() : 0
     var answers: [String: [AnswerVersion]] = [:]
-    answers.reserveCapacity(nAnswers)
+    if nAnswers > 0 { answers.reserveCapacity(nAnswers) }
     for _ in 0..<nAnswers {
       let key = try r.shared()
       let n = try r.count()

@@ -39,7 +39,7 @@ public enum DisplayWidth {
   /// The cells a whole string takes (sum over its grapheme clusters).
   public static func of(_ string: some StringProtocol) -> Int {
     // Printable ASCII: one cell a byte, no grapheme breaking needed.
-    if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return string.utf8.count }
+    if Sanitizer.isPrintableASCII(string) { return string.utf8.count }
     var total = 0
     for c in string { total += of(c) }
     return total

@@ -11,10 +11,20 @@
 /// - A zero-width joiner or tag character inside an emoji sequence is kept, because it is part of
 ///   one visible glyph.
 public enum Sanitizer {
+  /// Whether every byte of `text` is printable ASCII (U+0020–U+007E): text that neither
+  /// sanitising nor measuring changes, read in place where the string is contiguous.
+  public static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
+    let scanned = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for b in bytes where b < 0x20 || b >= 0x7F { return false }
+      return true
+    }
+    return scanned ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+  }
+
   /// The escaped form of `text`; with `keepNewlines`, "\n" stays (the caller breaks lines there).
   public static func sanitize(_ text: String, keepNewlines: Bool = false) -> String {
     // Fast path: plain printable ASCII needs no work.
-    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+    if isPrintableASCII(text) { return text }
     var out = String.UnicodeScalarView()
     var previous: Unicode.Scalar?
     let scalars = Array(text.unicodeScalars)

@@ -138,20 +138,25 @@ struct IncidentCommand: ParsableCommand {
       let needle = search.map(IncrementalSearch.folded)
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
       var scratch: [UInt8] = []
-      func matches(_ i: Incident) -> Bool {
+      // What happened is read as bytes in place, searched only when there is a needle.
+      func whatMatches(_ what: UnsafeRawBufferPointer) -> Bool {
+        needle.map { IncrementalSearch.bytes(what, contains: $0, scratch: &scratch) } ?? false
+      }
+      func matches(_ i: Incident, what: Bool) -> Bool {
         unfiltered
           || ((st == nil || i.status == st) && (kd == nil || i.kind == kd)
             && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
             && (tag == nil
               || i.tags.contains { $0.caseInsensitiveCompare(tag ?? "") == .orderedSame })
             && (key == nil || i.patterns.contains(key ?? ""))
-            && (needle.map { n in IncidentRow.searchable(i, contains: n, scratch: &scratch) }
-              ?? true))
+            && (needle.map { n in
+              what || IncidentRow.searchable(i, contains: n, scratch: &scratch)
+            } ?? true))
       }
       var rows: [IncidentRow] = []
       var patterns = Swift.Set<String>()
-      state.forEachIncidentHeader { i in
-        guard matches(i) else { return }
+      state.forEachIncidentHeader(what: whatMatches) { i, what in
+        guard matches(i, what: what) else { return }
         rows.append(IncidentRow(i, keepColumns: !json))
         if json { patterns.formUnion(i.patterns) }
       }
@@ -159,10 +164,14 @@ struct IncidentCommand: ParsableCommand {
       Invocation.keepUntilExit(rows)
       if json {
         let reviews = state.reviewStatusReader(patterns: patterns)
-        Out.jsonArray(list) { row in
-          guard let inc = state.incidents[row.id] else { return .null }
-          let value = Exporter.incidentJSON(inc, review: reviews.status(of: inc))
-          return logs.isSeveral ? Invocation.marked(value, log: logs.label(inc.id)) : value
+        Out.jsonArray(list) { out, row in
+          guard let inc = state.incidents[row.id] else { return out.value(.null, indent: 1) }
+          let review = reviews.status(of: inc)
+          guard logs.isSeveral else {
+            return Exporter.writeIncidentJSON(inc, review: review, into: &out, indent: 1)
+          }
+          let value = Exporter.incidentJSON(inc, review: review)
+          out.value(Invocation.marked(value, log: logs.label(inc.id)), indent: 1)
         }
         return
       }

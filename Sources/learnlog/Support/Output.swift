@@ -100,7 +100,19 @@ enum Out {
   /// the bytes ``json(_:)`` gives for the whole array, building each element's value only when
   /// it is written.
   static func jsonArray<S: Sequence>(_ elements: S, element: (S.Element) -> JSONValue) {
-    dataStream { emit in ExchangeJSON.streamArray(elements, element: element, emit: emit) }
+    jsonArray(elements) { out, e in out.value(element(e), indent: 1) }
+  }
+
+  /// ``jsonArray(_:element:)`` with each element written by `write` straight into the text
+  /// (at indent 1): to a pipe or a file the bytes go out as they are, in 64 KiB writes.
+  static func jsonArray<S: Sequence>(_ elements: S, write: (inout JSONText, S.Element) -> Void) {
+    guard stdoutIsTerminal else {
+      ExchangeJSON.streamArray(elements, write: write) { text in
+        text.bytes.withUnsafeBytes { Out.write($0, to: 1) }
+      }
+      return
+    }
+    dataStream { emit in ExchangeJSON.streamArray(elements, write: write) { emit($0.text) } }
   }
 
   /// The bytes a streamed data format is written in: a write of the text gathered so far
@@ -210,19 +222,22 @@ enum Out {
 
   /// Writes bytes to a descriptor, looping on short writes; the only write to 1 and 2.
   fileprivate static func write(_ text: String, to fd: Int32) {
-    var bytes = Array(text.utf8)
+    var text = text
+    text.withUTF8 { write(UnsafeRawBufferPointer($0), to: fd) }
+  }
+
+  /// Writes `bytes` to a descriptor, looping on short writes.
+  fileprivate static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
+    guard let base = bytes.baseAddress else { return }
     var done = 0
     while done < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { buffer in
-        sysWrite(fd, buffer.baseAddress.map { UnsafeRawPointer($0) + done }, buffer.count - done)
-      }
+      let n = sysWrite(fd, base + done, bytes.count - done)
       if n < 0 {
         if errno == EINTR { continue }
         return
       }
       done += n
     }
-    bytes.removeAll()
   }
 }
 
@@ -257,28 +272,33 @@ struct Table {
       }
       cellWidths.append(ws)
     }
-    var out = ""
-    out.reserveCapacity(1 << 16)
-    let spaces = String(repeating: " ", count: (widths.max() ?? 0) + 1)
+    // Cells are sanitised, so the lines are built as bytes and written in 64 KiB pieces.
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 17)
     func append(_ cells: [String], _ ws: [Int], _ paint: Out.Paint?) {
-      var line = ""
+      let sgr = Out.useColor ? paint?.rawValue : nil
+      if let sgr {
+        out += [0x1B, 0x5B]
+        out += sgr.utf8
+        out.append(0x6D)
+      }
       for (i, cell) in cells.enumerated() {
-        if i > 0 { line += "  " }
-        line += cell
+        if i > 0 { out += [0x20, 0x20] }
+        out += cell.utf8
         if i < cells.count - 1, widths[i] > ws[i] {
-          line += spaces.prefix(widths[i] - ws[i])
+          out.append(contentsOf: repeatElement(0x20, count: widths[i] - ws[i]))
         }
       }
-      out += Out.painted(line, paint)
-      out += "\n"
-      if out.utf8.count >= 1 << 16 {
-        Out.write(out, to: 1)
+      if sgr != nil { out += [0x1B, 0x5B, 0x30, 0x6D] }
+      out.append(0x0A)
+      if out.count >= 1 << 16 {
+        out.withUnsafeBytes { Out.write($0, to: 1) }
         out.removeAll(keepingCapacity: true)
       }
     }
     append(headers, headers.map { DisplayWidth.of($0) }, .bold)
     for (k, row) in rows.enumerated() { append(row, cellWidths[k], paints[k]) }
-    Out.write(out, to: 1)
+    out.withUnsafeBytes { Out.write($0, to: 1) }
   }
 }
 

@@ -60,6 +60,23 @@ import Testing
       #expect(
         IncrementalSearch.text(t, contains: needle, scratch: &scratch)
           == IncrementalSearch.text(t, contains: needle))
+      // Read in place from the text's bytes (what the command line's `--search` does with a
+      // snapshot's what happened), every needle of the folded text answers as the string does.
+      var bytes = t
+      for start in stride(from: 0, to: expected.count, by: max(1, expected.count / 40)) {
+        for length in [1, 3, 8] where start + length <= expected.count {
+          let n = Array(expected[start..<(start + length)])
+          let inPlace = bytes.withUTF8 {
+            IncrementalSearch.bytes(UnsafeRawBufferPointer($0), contains: n, scratch: &scratch)
+          }
+          #expect(inPlace, "\(t.prefix(20)) at \(start)")
+        }
+      }
+      let missing = IncrementalSearch.folded("zzq-not-there")
+      #expect(
+        !bytes.withUTF8 {
+          IncrementalSearch.bytes(UnsafeRawBufferPointer($0), contains: missing, scratch: &scratch)
+        })
     }
   }
 }

@@ -108,3 +108,34 @@ import Testing
   #expect(counted(0, "line") == "0 lines")
   #expect(counted(2, "person", plural: "people") == "2 people")
 }
+
+/// Dates and times are written digit by digit in the common case; the text is the one the
+/// padded formatting gives, across centuries, leap days and the edges of each field.
+@Test func datesAndTimesWrittenDigitByDigitMatchPaddedFormatting() {
+  func padded(_ v: Int64, _ w: Int) -> String {
+    let t = String(v)
+    return String(repeating: "0", count: max(0, w - t.count)) + t
+  }
+  var ms: Int64 = -62_135_596_800_000  // 0001-01-01
+  var checked = 0
+  var random = SystemRandomNumberGenerator()
+  while ms < 253_402_300_799_999 {  // 9999-12-31T23:59:59.999
+    for probe in [ms, ms + 86_399_999, ms + Int64.random(in: 0..<86_400_000, using: &random)] {
+      let day = Day(utcMilliseconds: probe)
+      let c = day.components
+      #expect(
+        day.description
+          == "\(padded(Int64(c.year), 4))-\(padded(Int64(c.month), 2))-\(padded(Int64(c.day), 2))")
+      var rest = probe - day.utcMilliseconds
+      let milli = rest % 1000
+      rest /= 1000
+      let expected =
+        "\(day)T\(padded(rest / 3600, 2)):\(padded((rest / 60) % 60, 2)):\(padded(rest % 60, 2)).\(padded(milli, 3))Z"
+      #expect(ISOTime.string(probe) == expected)
+      #expect(ISOTime.parse(expected) == probe)
+      checked += 1
+    }
+    ms += 86_400_000 * 97 + 3_600_007
+  }
+  #expect(checked > 30_000)
+}

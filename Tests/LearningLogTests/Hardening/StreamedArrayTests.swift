@@ -29,9 +29,19 @@ import Testing
     for values in shapes {
       let s = Self.streamed(values)
       #expect(s.text == ExchangeJSON.encode(.array(values)))
-      // One piece per element and one for the end: nothing waits for the whole array.
-      #expect(s.pieces == values.count + 1)
     }
+  }
+
+  @Test("a large array comes in pieces of about 64 KiB: nothing waits for the whole array")
+  func piecesAreBounded() {
+    let values = (0..<3000).map {
+      JSONValue.string("element \($0) " + String(repeating: "x", count: 90))
+    }
+    var pieces: [String] = []
+    ExchangeJSON.streamArray(values, element: { $0 }) { pieces.append($0) }
+    #expect(pieces.joined() == ExchangeJSON.encode(.array(values)))
+    #expect(pieces.count >= 4)
+    #expect(pieces.allSatisfy { $0.utf8.count < (1 << 16) + 200 })
   }
 
   @Test("every hostile entity of every kind streams to the whole encoding's bytes")
@@ -66,6 +76,14 @@ import Testing
     // Every scalar below 0x100 and the escaped ranges past it, one string each.
     for v in Array(0..<0x100) + Array(0x2000...0x2070) + [0xFEFF, 0x061C, 0x1F680] {
       if let u = Unicode.Scalar(v) { texts.append("a\(Character(u))b") }
+    }
+    // The same scalars at every place of a longer text, where whole words are scanned.
+    for v in Array(0..<0x100) + [0x200B, 0x202E, 0xFEFF, 0x1F680] {
+      guard let u = Unicode.Scalar(v) else { continue }
+      for at in 0..<20 {
+        texts.append(
+          String(repeating: "p", count: at) + String(u) + String(repeating: "q", count: 19 - at))
+      }
     }
     for t in texts {
       var fast = ""
@@ -130,5 +148,106 @@ import Testing
       #expect(pieces.allSatisfy { $0.utf8.count < (1 << 16) + 8192 })
     }
     #expect(json.joined() == ExchangeJSON.encode(Exporter.jsonValue(h.state, on: day)))
+  }
+}
+
+/// The byte writer gives the text of the writer it replaced, and an incident written field by
+/// field gives the bytes of its value.
+@Suite struct JSONTextTests {
+  /// The string writer the byte writer replaced, kept here as the oracle.
+  static func reference(_ v: JSONValue, into out: inout String, indent: Int) {
+    let nl = indent >= 0
+    func pad(_ n: Int) -> String { String(repeating: "  ", count: n) }
+    switch v {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .double(let d): out += d.isFinite ? "\(d)" : "null"
+    case .string(let s): ExchangeJSON.writeStringEscaping(s, into: &out)
+    case .array(let a):
+      if a.isEmpty {
+        out += "[]"
+        return
+      }
+      out += "["
+      for (i, e) in a.enumerated() {
+        if i > 0 { out += "," }
+        if nl { out += "\n" + pad(indent + 1) }
+        reference(e, into: &out, indent: nl ? indent + 1 : -1)
+      }
+      if nl { out += "\n" + pad(indent) }
+      out += "]"
+    case .object(let o):
+      if o.isEmpty {
+        out += "{}"
+        return
+      }
+      out += "{"
+      for (i, k) in o.keys.sorted().enumerated() {
+        if i > 0 { out += "," }
+        if nl { out += "\n" + pad(indent + 1) }
+        ExchangeJSON.writeStringEscaping(k, into: &out)
+        out += nl ? ": " : ":"
+        reference(o[k] ?? .null, into: &out, indent: nl ? indent + 1 : -1)
+      }
+      if nl { out += "\n" + pad(indent) }
+      out += "}"
+    }
+  }
+
+  /// Incidents of the hostile log and of the demo, with answers edited and reviews pending.
+  static func incidents() throws -> [(Incident, ReviewStatus)] {
+    let hostile = try HostileText.harness().state
+    let today = Day(year: 2026, month: 3, day: 1) ?? Day(ordinal: 0)
+    var n: Int64 = 0
+    let demo = LearningState.replay(
+      try DemoData.drafts(today: today).map { d in
+        n += 1
+        return Record(
+          id: EventID(rawValue: "demo-\(n)"),
+          clock: HybridTimestamp(
+            wall: today.utcMilliseconds - 86_400_000 * 400 + n * 1000, logical: 0),
+          writer: "demo", type: d.type, schema: d.schema, entity: d.entity, body: d.body)
+      })
+    var out: [(Incident, ReviewStatus)] = []
+    for state in [hostile, demo] {
+      let list = state.incidentList
+      out += zip(list, state.reviewStatuses(of: list)).map { ($0, $1) }
+    }
+    return out
+  }
+
+  @Test("every value of every hostile entity encodes to the old writer's text")
+  func encodeMatchesTheStringWriter() throws {
+    let state = try HostileText.harness().state
+    let day = Day(year: 2026, month: 3, day: 1) ?? Day(ordinal: 0)
+    let values =
+      [Exporter.jsonValue(state, on: day, includePrivate: true)]
+      + (try Self.incidents()).map { Exporter.incidentJSON($0, review: $1) }
+    for v in values {
+      for pretty in [true, false] {
+        var expected = ""
+        Self.reference(v, into: &expected, indent: pretty ? 0 : -1)
+        if pretty { expected += "\n" }
+        #expect(ExchangeJSON.encode(v, pretty: pretty) == expected)
+      }
+    }
+  }
+
+  @Test("an incident written field by field gives its value's bytes at every indent")
+  func incidentFieldByField() throws {
+    let incidents = try Self.incidents()
+    #expect(incidents.count > 10)
+    #expect(incidents.contains { !$0.0.answers.isEmpty && !$0.0.tags.isEmpty })
+    #expect(incidents.contains { !$0.1.missing.isEmpty })
+    for (inc, review) in incidents {
+      for indent in [0, 1, 3] {
+        var whole = JSONText()
+        whole.value(Exporter.incidentJSON(inc, review: review), indent: indent)
+        var direct = JSONText()
+        Exporter.writeIncidentJSON(inc, review: review, into: &direct, indent: indent)
+        #expect(direct.text == whole.text, "\(inc.id) at indent \(indent)")
+      }
+    }
   }
 }

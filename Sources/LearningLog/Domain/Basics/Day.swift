@@ -71,6 +71,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// `YYYY-MM-DD`.
   public var description: String {
     let c = components
+    if (0...9999).contains(c.year) {
+      // The common case written digit by digit.
+      return String(unsafeUninitializedCapacity: 10) { b in
+        ISOTime.digits(c.year, 4, into: b, at: 0)
+        b[4] = 0x2D
+        ISOTime.digits(c.month, 2, into: b, at: 5)
+        b[7] = 0x2D
+        ISOTime.digits(c.day, 2, into: b, at: 8)
+        return 10
+      }
+    }
     func pad(_ v: Int, _ w: Int) -> String {
       let s = String(v)
       return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
@@ -142,11 +153,41 @@ public enum ISOTime {
     let s = rest % 60
     let m = (rest / 60) % 60
     let h = rest / 3600
+    let c = day.components
+    if (0...9999).contains(c.year), (0..<24).contains(h), milli >= 0 {
+      // The common case written digit by digit: `YYYY-MM-DDThh:mm:ss.mmmZ`.
+      return String(unsafeUninitializedCapacity: 24) { b in
+        digits(c.year, 4, into: b, at: 0)
+        b[4] = 0x2D
+        digits(c.month, 2, into: b, at: 5)
+        b[7] = 0x2D
+        digits(c.day, 2, into: b, at: 8)
+        b[10] = 0x54
+        digits(Int(h), 2, into: b, at: 11)
+        b[13] = 0x3A
+        digits(Int(m), 2, into: b, at: 14)
+        b[16] = 0x3A
+        digits(Int(s), 2, into: b, at: 17)
+        b[19] = 0x2E
+        digits(Int(milli), 3, into: b, at: 20)
+        b[23] = 0x5A
+        return 24
+      }
+    }
     func p(_ v: Int64, _ w: Int) -> String {
       let t = String(v)
       return String(repeating: "0", count: max(0, w - t.count)) + t
     }
     return "\(day)T\(p(h, 2)):\(p(m, 2)):\(p(s, 2)).\(p(milli, 3))Z"
+  }
+
+  /// Writes the `width` last decimal digits of `v` (not negative) into `b` from `at`.
+  static func digits(_ v: Int, _ width: Int, into b: UnsafeMutableBufferPointer<UInt8>, at: Int) {
+    var v = v
+    for k in stride(from: at + width - 1, through: at, by: -1) {
+      b[k] = 0x30 + UInt8(v % 10)
+      v /= 10
+    }
   }
 
   /// Parses what ``string(_:)`` writes (also without fraction); nil when malformed.

@@ -4,10 +4,10 @@ import Foundation
 public enum ExchangeJSON {
   /// The text of `value`; `pretty` indents by two spaces.
   public static func encode(_ value: JSONValue, pretty: Bool = true) -> String {
-    var out = ""
-    write(value, into: &out, indent: pretty ? 0 : -1)
-    if pretty { out.append("\n") }
-    return out
+    var out = JSONText()
+    out.value(value, indent: pretty ? 0 : -1)
+    if pretty { out.bytes.append(0x0A) }
+    return out.text
   }
 
   /// Writes a pretty JSON array one element at a time, in the bytes ``encode(_:pretty:)`` gives
@@ -19,79 +19,79 @@ public enum ExchangeJSON {
   public static func streamArray<S: Sequence>(
     _ elements: S, element: (S.Element) -> JSONValue, emit: (String) -> Void
   ) {
-    var out = ""
+    streamArray(elements, write: { $0.value(element($1), indent: 1) }) { emit($0.text) }
+  }
+
+  /// ``streamArray(_:element:emit:)`` with each element written by `write` (at indent 1)
+  /// straight into the text, and the text handed to `emit` in pieces of about 64 KiB.
+  public static func streamArray<S: Sequence>(
+    _ elements: S, write: (inout JSONText, S.Element) -> Void, emit: (JSONText) -> Void
+  ) {
+    var out = JSONText()
+    out.bytes.reserveCapacity(1 << 17)
     var first = true
     for e in elements {
-      out = first ? "[\n  " : ",\n  "
+      out.raw(first ? "[\n  " : ",\n  ")
       first = false
-      write(element(e), into: &out, indent: 1)
-      emit(out)
+      write(&out, e)
+      if out.bytes.count >= 1 << 16 {
+        emit(out)
+        out.bytes.removeAll(keepingCapacity: true)
+      }
     }
-    emit(first ? "[]\n" : "\n]\n")
+    out.raw(first ? "[]\n" : "\n]\n")
+    emit(out)
   }
 
   static func write(_ v: JSONValue, into out: inout String, indent: Int) {
-    let nl = indent >= 0
-    func pad(_ n: Int) -> String { String(repeating: "  ", count: n) }
-    switch v {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
-    case .double(let d): out += d.isFinite ? "\(d)" : "null"
-    case .string(let s): writeString(s, into: &out)
-    case .array(let a):
-      if a.isEmpty {
-        out += "[]"
-        return
-      }
-      out += "["
-      for (i, e) in a.enumerated() {
-        if i > 0 { out += "," }
-        if nl { out += "\n" + pad(indent + 1) }
-        write(e, into: &out, indent: nl ? indent + 1 : -1)
-      }
-      if nl { out += "\n" + pad(indent) }
-      out += "]"
-    case .object(let o):
-      if o.isEmpty {
-        out += "{}"
-        return
-      }
-      out += "{"
-      for (i, k) in o.keys.sorted().enumerated() {
-        if i > 0 { out += "," }
-        if nl { out += "\n" + pad(indent + 1) }
-        writeString(k, into: &out)
-        out += nl ? ": " : ":"
-        write(o[k] ?? .null, into: &out, indent: nl ? indent + 1 : -1)
-      }
-      if nl { out += "\n" + pad(indent) }
-      out += "}"
-    }
+    var text = JSONText()
+    text.value(v, indent: indent)
+    out += text.text
   }
 
   static func writeString(_ s: String, into out: inout String) {
-    // Most texts need no escape: they are appended whole, after one scan of their bytes
-    // (ASCII but the two escaped characters and controls) or of their scalars.
-    if !needsEscape(s) {
-      out += "\""
-      out += s
-      out += "\""
-      return
-    }
-    writeStringEscaping(s, into: &out)
+    var text = JSONText()
+    text.string(s)
+    out += text.text
   }
 
   /// Whether ``writeString(_:into:)`` escapes any scalar of `s`.
   static func needsEscape(_ s: String) -> Bool {
-    var ascii = true
-    for b in s.utf8 {
-      if b >= 0x80 {
-        ascii = false
-      } else if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
-        return true
+    var s = s
+    let ascii = s.withUTF8 { u -> Bool? in
+      // Eight bytes at a time: a word with no control, quote, backslash or DEL (exact tests
+      // for a byte below 0x20 and for a byte equal to each) is passed whole.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      var seen: UInt64 = 0
+      var i = 0
+      if let base = u.baseAddress {
+        while i + 8 <= u.count {
+          let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+          seen |= w
+          let q = w ^ (ones &* 0x22)
+          let b = w ^ (ones &* 0x5C)
+          let d = w ^ (ones &* 0x7F)
+          let found =
+            ((w &- ones &* 0x20) & ~w) | ((q &- ones) & ~q) | ((b &- ones) & ~b)
+            | ((d &- ones) & ~d)
+          if found & highs != 0 { return nil }
+          i += 8
+        }
       }
+      var ascii = seen & highs == 0
+      while i < u.count {
+        let b = u[i]
+        if b >= 0x80 {
+          ascii = false
+        } else if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+          return nil
+        }
+        i += 1
+      }
+      return ascii
     }
+    guard let ascii else { return true }
     if ascii { return false }
     // Past ASCII only C1, bidi and zero-width controls are escaped.
     for u in s.unicodeScalars where u.value >= 0x80 && Exporter.isHidden(u) { return true }

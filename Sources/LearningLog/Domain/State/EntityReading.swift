@@ -33,6 +33,12 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   /// Calls `body` with every entity's summary in creation order until it returns false; false
   /// when it stopped early or the source could not be walked (read by id then).
   func walkSummaries(_ body: (String, Value) -> Bool) -> Bool
+  /// ``walkSummaries(_:)`` for a listing: each summary's long text (an incident's what
+  /// happened) left empty, its UTF-8 bytes handed to `text` as it is passed and `text`'s answer
+  /// to `body`; false at once when the kind has no long text to leave out.
+  func walkSummaries(
+    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool) -> Bool
+  ) -> Bool
   /// Every id, in the source's order.
   func ids() -> [String]
   /// The ids that start with `prefix`.

@@ -165,13 +165,56 @@ public struct LearningState: Sendable {
   /// Calls `body` with each incident of ``incidentHeaders`` in creation order, one at a time:
   /// from a lazily opened snapshot, each is decoded as it is reached and none is kept.
   public func forEachIncidentHeader(_ body: (Incident) -> Void) {
-    func bare(_ inc: Incident) -> Incident {
-      var h = inc
-      h.answers = [:]
-      return h
+    walkIncidentHeaders(
+      snapshot: { base, visit in base.walkSummaries { id, inc in visit(id, inc) } },
+      header: { inc in
+        var h = inc
+        h.answers = [:]
+        return h
+      }, body)
+  }
+
+  /// Calls `body` with each incident of ``incidentHeaders`` as ``forEachIncidentHeader(_:)``
+  /// does, for listings: what happened is left empty, its UTF-8 bytes handed to `what` as the
+  /// incident is passed (read in place from a lazily opened snapshot, never made a `String`),
+  /// and `what`'s answer handed to `body` beside the incident.
+  public func forEachIncidentHeader(
+    what: (UnsafeRawBufferPointer) -> Bool, _ body: (Incident, Bool) -> Void
+  ) {
+    walkIncidentHeaders(
+      snapshot: { base, visit in
+        base.walkSummaries(text: what) { id, inc, matched in visit(id, (inc, matched)) }
+      },
+      header: { inc in
+        var h = inc
+        h.answers = [:]
+        var text = h.what
+        h.what = ""
+        let matched = text.withUTF8 { what(UnsafeRawBufferPointer($0)) }
+        return (h, matched)
+      }, body)
+  }
+
+  /// The walk of ``forEachIncidentHeader(_:)``: the snapshot's records through `snapshot`, in
+  /// creation order, merged with the incidents created or changed since (made `T` by `header`).
+  private func walkIncidentHeaders<T>(
+    snapshot: (any EntitySource<Incident>, (String, T) -> Bool) -> Bool,
+    header: (Incident) -> T, _ body: (T) -> Void
+  ) {
+    withoutActuallyEscaping(header) { header in
+      withoutActuallyEscaping(body) { body in
+        walkIncidentHeaders(snapshot: snapshot, escapingHeader: header, body)
+      }
     }
+  }
+
+  /// ``walkIncidentHeaders(snapshot:header:_:)`` once its closures may be captured.
+  private func walkIncidentHeaders<T>(
+    snapshot: (any EntitySource<Incident>, (String, T) -> Bool) -> Bool,
+    escapingHeader header: @escaping (Incident) -> T, _ body: @escaping (T) -> Void
+  ) {
     guard let base = incidents.base else {
-      for id in incidentOrder { if let inc = incidents[id] { body(bare(inc)) } }
+      for id in incidentOrder { if let inc = incidents[id] { body(header(inc)) } }
       return
     }
     // The snapshot's records are in creation order: one walk, merged with what changed since
@@ -182,11 +225,11 @@ public struct LearningState: Sendable {
     let order = incidentOrder
     func emit(until end: Int) {
       while next < end {
-        if let inc = incidents.stored[order[next]] { body(bare(inc)) }
+        if let inc = incidents.stored[order[next]] { body(header(inc)) }
         next += 1
       }
     }
-    let merged = base.walkSummaries { id, header in
+    let merged = snapshot(base) { id, value in
       // A deleted incident is in neither the order nor the list.
       if incidents.hidden.contains(id) { return true }
       var k = next
@@ -195,9 +238,9 @@ public struct LearningState: Sendable {
       guard k < order.count else { return false }
       emit(until: k)
       if let inc = incidents.stored[id] {
-        body(bare(inc))
+        body(header(inc))
       } else {
-        body(header)
+        body(value)
       }
       next += 1
       return true
@@ -208,7 +251,7 @@ public struct LearningState: Sendable {
     }
     // After damage met in the walk, or a walk stopped early: the rest one by one.
     for id in order[next...] {
-      if let inc = incidents.summary(id).map(bare) { body(inc) }
+      if let inc = incidents.summary(id).map(header) { body(inc) }
     }
   }
 

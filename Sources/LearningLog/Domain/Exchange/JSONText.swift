@@ -1,0 +1,204 @@
+/// JSON text being written, as UTF-8 bytes: what ``ExchangeJSON`` writes values into, in the
+/// same bytes whether a value is written from a ``JSONValue`` or field by field.
+public struct JSONText: Sendable {
+  /// The text written so far.
+  public var bytes: [UInt8] = []
+
+  /// An empty text.
+  public init() {}
+
+  /// The text as a string.
+  public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// Appends `s` as it is (punctuation, numbers, keywords).
+  mutating func raw(_ s: StaticString) {
+    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  /// A line break and `indent` levels of two spaces.
+  mutating func newline(_ indent: Int) {
+    bytes.append(0x0A)
+    for _ in 0..<indent { bytes.append(contentsOf: [0x20, 0x20]) }
+  }
+
+  /// `s` as a JSON string: quoted, with quotes, backslashes and controls escaped (C0, DEL, C1,
+  /// bidi and zero-width controls as `\uXXXX`, so a terminal showing the file never receives
+  /// them raw).
+  public mutating func string(_ s: String) {
+    if ExchangeJSON.needsEscape(s) {
+      var escaped = ""
+      ExchangeJSON.writeStringEscaping(s, into: &escaped)
+      bytes += escaped.utf8
+      return
+    }
+    bytes.append(0x22)
+    bytes += s.utf8
+    bytes.append(0x22)
+  }
+
+  /// An integer.
+  mutating func int(_ i: Int) { bytes += String(i).utf8 }
+
+  /// `value`, pretty at `indent` (a negative indent writes it on one line).
+  public mutating func value(_ v: JSONValue, indent: Int) {
+    let nl = indent >= 0
+    switch v {
+    case .null: raw("null")
+    case .bool(let b): if b { raw("true") } else { raw("false") }
+    case .int(let i): int(i)
+    case .double(let d): bytes += (d.isFinite ? "\(d)" : "null").utf8
+    case .string(let s): string(s)
+    case .array(let a):
+      if a.isEmpty {
+        raw("[]")
+        return
+      }
+      raw("[")
+      for (i, e) in a.enumerated() {
+        if i > 0 { raw(",") }
+        if nl { newline(indent + 1) }
+        value(e, indent: nl ? indent + 1 : -1)
+      }
+      if nl { newline(indent) }
+      raw("]")
+    case .object(let o):
+      if o.isEmpty {
+        raw("{}")
+        return
+      }
+      raw("{")
+      for (i, k) in o.keys.sorted().enumerated() {
+        if i > 0 { raw(",") }
+        if nl { newline(indent + 1) }
+        string(k)
+        if nl { raw(": ") } else { raw(":") }
+        value(o[k] ?? .null, indent: nl ? indent + 1 : -1)
+      }
+      if nl { newline(indent) }
+      raw("}")
+    }
+  }
+}
+
+extension JSONText {
+  /// Starts member `key` of a pretty object at `indent`: a comma after the first, the line
+  /// break, the key and its colon.
+  mutating func member(_ key: StaticString, first: Bool, indent: Int) {
+    if !first { bytes.append(0x2C) }
+    newline(indent + 1)
+    bytes.append(0x22)
+    raw(key)
+    raw("\": ")
+  }
+
+  /// Strings as a pretty array at `indent`.
+  mutating func strings(_ a: [String], indent: Int) {
+    if a.isEmpty {
+      raw("[]")
+      return
+    }
+    raw("[")
+    for (i, s) in a.enumerated() {
+      if i > 0 { bytes.append(0x2C) }
+      newline(indent + 1)
+      string(s)
+    }
+    newline(indent)
+    raw("]")
+  }
+
+  /// A time as ISO 8601 text, or null.
+  mutating func time(_ ms: Int64?) {
+    if let ms { string(ISOTime.string(ms)) } else { raw("null") }
+  }
+}
+
+extension Exporter {
+  /// Writes ``incidentJSON(_:review:)`` pretty at `indent` into `out`, field by field, in the
+  /// bytes ``ExchangeJSON`` writes that value in (keys sorted), without building the value.
+  public static func writeIncidentJSON(
+    _ inc: Incident, review rs: ReviewStatus, into out: inout JSONText, indent d: Int
+  ) {
+    out.raw("{")
+    out.member("answerHistory", first: true, indent: d)
+    let history = inc.understandingHistory
+    if history.isEmpty {
+      out.raw("[]")
+    } else {
+      out.raw("[")
+      for (i, v) in history.enumerated() {
+        if i > 0 { out.bytes.append(0x2C) }
+        out.newline(d + 2)
+        out.raw("{")
+        out.member("at", first: true, indent: d + 2)
+        out.time(v.at)
+        out.member("by", first: false, indent: d + 2)
+        out.string(v.by)
+        out.member("key", first: false, indent: d + 2)
+        out.string(v.key)
+        out.member("revision", first: false, indent: d + 2)
+        out.int(v.revision)
+        out.member("template", first: false, indent: d + 2)
+        out.string(v.template)
+        out.member("value", first: false, indent: d + 2)
+        out.string(v.value)
+        out.newline(d + 2)
+        out.raw("}")
+      }
+      out.newline(d + 1)
+      out.raw("]")
+    }
+    out.member("answers", first: false, indent: d)
+    let keys = inc.answers.compactMap { $0.value.isEmpty ? nil : $0.key }.sorted()
+    if keys.isEmpty {
+      out.raw("{}")
+    } else {
+      out.raw("{")
+      for (i, k) in keys.enumerated() {
+        if i > 0 { out.bytes.append(0x2C) }
+        out.newline(d + 2)
+        out.string(k)
+        out.raw(": ")
+        out.string(inc.answers[k]?.last?.value ?? "")
+      }
+      out.newline(d + 1)
+      out.raw("}")
+    }
+    out.member("created", first: false, indent: d)
+    out.time(inc.createdAt)
+    out.member("createdBy", first: false, indent: d)
+    out.string(inc.createdBy)
+    out.member("id", first: false, indent: d)
+    out.string(inc.id)
+    out.member("kind", first: false, indent: d)
+    out.string(inc.kind.rawValue)
+    out.member("occurred", first: false, indent: d)
+    out.string(inc.occurred.description)
+    out.member("owner", first: false, indent: d)
+    out.string(inc.owner)
+    out.member("patterns", first: false, indent: d)
+    out.strings(inc.patterns, indent: d + 1)
+    out.member("reviewComplete", first: false, indent: d)
+    if rs.isComplete { out.raw("true") } else { out.raw("false") }
+    out.member("reviewMissing", first: false, indent: d)
+    out.strings(rs.missing, indent: d + 1)
+    out.member("severity", first: false, indent: d)
+    out.string(inc.severity.rawValue)
+    out.member("status", first: false, indent: d)
+    out.string(inc.status.rawValue)
+    out.member("tags", first: false, indent: d)
+    out.strings(inc.tags, indent: d + 1)
+    out.member("team", first: false, indent: d)
+    out.string(inc.team)
+    out.member("template", first: false, indent: d)
+    out.string(inc.template)
+    out.member("title", first: false, indent: d)
+    out.string(inc.title)
+    out.member("triggers", first: false, indent: d)
+    out.strings(inc.triggers, indent: d + 1)
+    out.member("what", first: false, indent: d)
+    out.string(inc.what)
+    out.newline(d)
+    out.raw("}")
+  }
+}
