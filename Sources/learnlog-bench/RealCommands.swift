@@ -69,15 +69,39 @@ struct RealCommands {
     /// How many bytes and lines the process wrote to standard output.
     var bytes: Int
     var lines: Int
-    /// The child's peak resident memory in bytes (`ru_maxrss` from `wait4`).
-    var peakBytes: Int
+    /// The child's peak resident memory in bytes, measured by GNU `time` (see
+    /// ``spawnCounting(_:_:environment:keep:peak:)``); nil when not measured.
+    var peakBytes: Int?
   }
 
+  /// GNU `time`, which reports the peak memory of a child it forks (`apt-get install time`).
+  static let gnuTime = "/usr/bin/time"
+
   /// Spawns `path` with `args`, stdin and stderr on /dev/null, and reads its stdout to the end,
-  /// keeping it or only counting its bytes and lines; the child's peak memory with it.
+  /// keeping it or only counting its bytes and lines; with `peak`, the child's peak memory.
+  ///
+  /// The peak is not `ru_maxrss` from `wait4` here: `posix_spawn` starts the child in this
+  /// process's memory, and Linux carries that memory's high-water mark into the child's
+  /// `ru_maxrss` at `exec`, so every child would report at least this benchmark's own peak.
+  /// With `peak` the child runs under GNU `time`, a small process that forks it, and its `%M`
+  /// (the child's own `ru_maxrss`) is read back; nil when `time` is not installed.
   static func spawnCounting(
-    _ path: String, _ args: [String], environment: [String: String], keep: Bool
+    _ path: String, _ args: [String], environment: [String: String], keep: Bool,
+    peak: Bool = false
   ) throws -> Run {
+    let peakFile = "\(NSTemporaryDirectory())learnlog-bench-peak-\(getpid())"
+    let measured = peak && access(gnuTime, X_OK) == 0
+    if measured {
+      unlink(peakFile)
+      var r = try spawnCounting(
+        gnuTime, ["-f", "%M", "-o", peakFile, path] + args, environment: environment, keep: keep)
+      let text = (try? String(contentsOfFile: peakFile, encoding: .utf8)) ?? ""
+      unlink(peakFile)
+      // The last line is the figure; a line before it says how the child ended, if not 0.
+      let kb = text.split(separator: "\n").last.flatMap { Int($0) }
+      r.peakBytes = kb.map { $0 * 1024 }
+      return r
+    }
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw BenchError("pipe failed") }
     var actions = posix_spawn_file_actions_t()
@@ -124,7 +148,7 @@ struct RealCommands {
     let exited = status & 0x7F == 0
     return Run(
       status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), kept: out, bytes: bytes,
-      lines: lines, peakBytes: Int(usage.ru_maxrss) * 1024)
+      lines: lines, peakBytes: nil)
   }
 
   /// Seconds `learnlog args…` takes, start to exit; throws when it fails.
