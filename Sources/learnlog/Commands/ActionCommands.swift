@@ -153,7 +153,7 @@ struct ActionCommand: ParsableCommand {
         ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
       }
       if json {
-        Out.jsonArray(list, element: Exporter.actionJSON)
+        Out.jsonArray(list) { out, a in Exporter.writeActionJSON(a, into: &out, indent: 1) }
         return
       }
       if list.isEmpty {

@@ -234,6 +234,38 @@ import Testing
     }
   }
 
+  @Test("an action written field by field gives its value's bytes at every indent")
+  func actionFieldByField() throws {
+    var actions = try HostileText.harness().state.actionList
+    // Every kind of action, with and without verifications, a retirement and dates.
+    if let base = actions.first {
+      for type in ActionType.allCases {
+        var a = base
+        a.type = type
+        actions.append(a)
+        a.retirement = Retirement(decision: .keep, reason: "kept \u{1B}[31m", at: 1, by: "reviewer")
+        actions.append(a)
+        a.due = nil
+        a.review = nil
+        a.verifications = []
+        a.retirement = nil
+        a.until = nil
+        actions.append(a)
+      }
+    }
+    #expect(actions.contains { $0.type == .mitigate && $0.retirement != nil })
+    #expect(actions.contains { !$0.verifications.isEmpty })
+    for a in actions {
+      for indent in [0, 1, 3] {
+        var whole = JSONText()
+        whole.value(Exporter.actionJSON(a), indent: indent)
+        var direct = JSONText()
+        Exporter.writeActionJSON(a, into: &direct, indent: indent)
+        #expect(direct.text == whole.text, "\(a.id) \(a.type) at indent \(indent)")
+      }
+    }
+  }
+
   @Test("an incident written field by field gives its value's bytes at every indent")
   func incidentFieldByField() throws {
     let incidents = try Self.incidents()

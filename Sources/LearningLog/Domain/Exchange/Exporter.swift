@@ -335,34 +335,57 @@ public enum Exporter {
       guard let revs = state.templateRevisions[name], !revs.isEmpty else { continue }
       templates.append(templateJSON(name, revs))
     }
-    /// A member of the root: its value written by `write` at indent 1.
-    typealias Member = (key: String, write: (inout String, (String) -> Void) -> Void)
-    func value(_ v: JSONValue) -> (inout String, (String) -> Void) -> Void {
-      { out, _ in ExchangeJSON.write(v, into: &out, indent: 1) }
+    /// A member of the root: its value written by `write` at indent 1, the text so far handed
+    /// to `emit` as it grows.
+    typealias Member = (key: String, write: (inout JSONText, (String) -> Void) -> Void)
+    func value(_ v: JSONValue) -> (inout JSONText, (String) -> Void) -> Void {
+      { out, _ in out.value(v, indent: 1) }
     }
     // Entities missing from their maps are left out, as the lists in creation order leave them.
-    func array<S: Sequence>(_ elements: S, _ element: @escaping (S.Element) -> JSONValue?)
-      -> (inout String, (String) -> Void) -> Void
+    // `write` writes one element at indent 2 and says whether there was one.
+    func array<S: Sequence>(
+      _ elements: S, writing write: @escaping (inout JSONText, S.Element) -> Bool
+    )
+      -> (inout JSONText, (String) -> Void) -> Void
     {
       { out, emit in
         var first = true
         for e in elements {
-          guard let v = element(e) else { continue }
-          out += first ? "[\n    " : ",\n    "
+          let mark = out.bytes.count
+          out.raw(first ? "[\n    " : ",\n    ")
+          guard write(&out, e) else {
+            out.bytes.removeSubrange(mark...)
+            continue
+          }
           first = false
-          ExchangeJSON.write(v, into: &out, indent: 2)
-          if out.utf8.count >= 1 << 16 {
-            emit(out)
-            out = ""
+          if out.bytes.count >= 1 << 16 {
+            emit(out.text)
+            out.bytes.removeAll(keepingCapacity: true)
           }
         }
-        out += first ? "[]" : "\n  ]"
+        out.raw(first ? "[]" : "\n  ]")
+      }
+    }
+    func array<S: Sequence>(_ elements: S, _ element: @escaping (S.Element) -> JSONValue?)
+      -> (inout JSONText, (String) -> Void) -> Void
+    {
+      array(elements) { out, e in
+        guard let v = element(e) else { return false }
+        out.value(v, indent: 2)
+        return true
       }
     }
     var members: [Member] = [
       ("format", value("learnlog-export")), ("version", value(1)),
       ("incidents", array(state.incidentIDsInCreationOrder, incident)),
-      ("actions", array(state.actionOrder) { id in state.actions[id].map(actionJSON) }),
+      (
+        "actions",
+        array(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in
+          guard let a = state.actions[id] else { return false }
+          writeActionJSON(a, into: &out, indent: 2)
+          return true
+        }
+      ),
       ("experiments", array(state.experimentList, experimentJSON)),
       ("lessons", array(state.lessonList, lessonJSON)),
       ("patterns", array(state.patterns(on: day), patternJSON)),
@@ -384,15 +407,17 @@ public enum Exporter {
         ))
     }
     members.sort { $0.key < $1.key }
-    var out = "{"
+    var out = JSONText()
+    out.bytes.reserveCapacity(1 << 17)
+    out.raw("{")
     for (i, m) in members.enumerated() {
-      out += i > 0 ? ",\n  " : "\n  "
-      ExchangeJSON.writeString(m.key, into: &out)
-      out += ": "
+      out.raw(i > 0 ? ",\n  " : "\n  ")
+      out.string(m.key)
+      out.raw(": ")
       m.write(&out, emit)
     }
-    out += "\n}\n"
-    emit(out)
+    out.raw("\n}\n")
+    emit(out.text)
   }
 
   /// A CSV table of incidents or actions, RFC 4180 with CRLF, guarded against formulas.

@@ -67,12 +67,13 @@ public struct JSONText: Sendable {
         return
       }
       raw("{")
-      for (i, k) in o.keys.sorted().enumerated() {
+      // The members sorted once, each with its value: no lookup by key.
+      for (i, m) in o.sorted(by: { $0.key < $1.key }).enumerated() {
         if i > 0 { raw(",") }
         if nl { newline(indent + 1) }
-        string(k)
+        string(m.key)
         if nl { raw(": ") } else { raw(":") }
-        value(o[k] ?? .null, indent: nl ? indent + 1 : -1)
+        value(m.value, indent: nl ? indent + 1 : -1)
       }
       if nl { newline(indent) }
       raw("}")
@@ -198,6 +199,93 @@ extension Exporter {
     out.strings(inc.triggers, indent: d + 1)
     out.member("what", first: false, indent: d)
     out.string(inc.what)
+    out.newline(d)
+    out.raw("}")
+  }
+}
+
+extension JSONText {
+  /// A day as `YYYY-MM-DD`, or null.
+  mutating func day(_ d: Day?) {
+    if let d { string(d.description) } else { raw("null") }
+  }
+}
+
+extension Exporter {
+  /// Writes ``actionJSON(_:)`` pretty at `indent` into `out`, field by field, in the bytes
+  /// ``ExchangeJSON`` writes that value in (keys sorted), without building the value.
+  public static func writeActionJSON(_ a: Action, into out: inout JSONText, indent d: Int) {
+    let mitigate = a.type == .mitigate
+    out.raw("{")
+    out.member("created", first: true, indent: d)
+    out.time(a.createdAt)
+    out.member("done", first: false, indent: d)
+    out.time(a.doneAt)
+    out.member("dropReason", first: false, indent: d)
+    out.string(a.dropReason)
+    out.member("due", first: false, indent: d)
+    out.day(a.due)
+    out.member("id", first: false, indent: d)
+    out.string(a.id)
+    out.member("incident", first: false, indent: d)
+    out.string(a.incident)
+    out.member("owner", first: false, indent: d)
+    out.string(a.owner)
+    if mitigate {
+      out.member("retirement", first: false, indent: d)
+      if let r = a.retirement {
+        out.raw("{")
+        out.member("at", first: true, indent: d + 1)
+        out.time(r.at)
+        out.member("by", first: false, indent: d + 1)
+        out.string(r.by)
+        out.member("decision", first: false, indent: d + 1)
+        out.string(r.decision.rawValue)
+        out.member("reason", first: false, indent: d + 1)
+        out.string(r.reason)
+        out.newline(d + 1)
+        out.raw("}")
+      } else {
+        out.raw("null")
+      }
+    }
+    out.member("review", first: false, indent: d)
+    out.day(a.review)
+    out.member("signal", first: false, indent: d)
+    out.string(a.signal)
+    out.member("status", first: false, indent: d)
+    out.string(a.status.rawValue)
+    out.member("title", first: false, indent: d)
+    out.string(a.title)
+    out.member("type", first: false, indent: d)
+    out.string(a.type.rawValue)
+    if mitigate {
+      out.member("until", first: false, indent: d)
+      out.day(a.until)
+    }
+    out.member("verifications", first: false, indent: d)
+    if a.verifications.isEmpty {
+      out.raw("[]")
+    } else {
+      out.raw("[")
+      for (i, v) in a.verifications.enumerated() {
+        if i > 0 { out.bytes.append(0x2C) }
+        out.newline(d + 2)
+        out.raw("{")
+        out.member("at", first: true, indent: d + 2)
+        out.time(v.at)
+        out.member("by", first: false, indent: d + 2)
+        out.string(v.by)
+        out.member("evidence", first: false, indent: d + 2)
+        out.string(v.evidence)
+        out.member("outcome", first: false, indent: d + 2)
+        out.string(v.outcome.rawValue)
+        out.newline(d + 2)
+        out.raw("}")
+      }
+      out.newline(d + 1)
+      out.raw("]")
+    }
     out.newline(d)
     out.raw("}")
   }
