@@ -9,9 +9,10 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   let decode: Decode
   /// A decoder of the same records for listings: a summary with its long text (an incident's
   /// what happened) left empty, the text's UTF-8 bytes handed to the closure instead.
-  typealias LeanDecode = @Sendable (
-    inout BinaryReader, (UnsafeRawBufferPointer) -> Void
-  ) throws(SnapshotFormatError) -> (String, Value)
+  typealias LeanDecode =
+    @Sendable (
+      inout BinaryReader, (UnsafeRawBufferPointer) -> Void
+    ) throws(SnapshotFormatError) -> (String, Value)
   /// A cheaper decoder of the same records, for ``summary(_:)`` (``decode`` when nil).
   let summaryDecode: Decode?
   /// The listing decoder, when the kind has a long text.

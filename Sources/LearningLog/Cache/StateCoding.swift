@@ -700,7 +700,8 @@ enum StateCoding {
 
   /// An incident record as a listing reads it: without its answers, and what happened left
   /// empty, its UTF-8 bytes handed to `what` instead.
-  static let incidentLean: LazyEntities<Incident>.LeanDecode = { r, what throws(SnapshotFormatError) in
+  static let incidentLean: LazyEntities<Incident>.LeanDecode = {
+    r, what throws(SnapshotFormatError) in
     let id = try r.string()
     return (id, try decodeIncident(&r, id: id, answers: false, leanWhat: true, whatBytes: what))
   }
