@@ -95,6 +95,24 @@ import Testing
     try expectIdentical(cli, minimumBytes: 2 << 16)
   }
 
+  @Test("past several windows written on both cores, the array is the whole-document bytes")
+  func manyIncidentsOnBothCores() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    // 1,300 rows: more than two windows of 512, the last one odd, on several days.
+    var csv = "title,what,kind,severity,team,owner,tags,occurred\n"
+    for i in 0..<1300 {
+      let text = Self.hostile[i % Self.hostile.count].replacingOccurrences(of: "\"", with: "\"\"")
+      csv +=
+        "\"Row \(i) \(text)\",\"What \(i): \(text)\",other,medium,web,owner-\(i % 7),t\(i % 5),"
+      csv += "2026-0\(1 + i % 9)-1\(i % 10)\n"
+    }
+    let file = cli.directory + "/rows.csv"
+    try csv.write(toFile: file, atomically: true, encoding: .utf8)
+    try cli.ok(["import", file])
+    try expectIdentical(cli, minimumBytes: 1 << 18)
+  }
+
   /// The ids of `state`'s incidents newest first, as `incident list` orders them.
   static func newestFirst(_ state: LearningState, _ keep: (Incident) -> Bool = { _ in true })
     -> [String]
