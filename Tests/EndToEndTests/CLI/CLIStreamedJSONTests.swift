@@ -95,7 +95,7 @@ import Testing
     try expectIdentical(cli, minimumBytes: 2 << 16)
   }
 
-  @Test("past several windows written on both cores, the array is the whole-document bytes")
+  @Test("1,300 imported incidents list as the whole-document bytes")
   func manyIncidentsOnBothCores() throws {
     let cli = try CLISandbox()
     try cli.ok(["init"])
@@ -110,7 +110,8 @@ import Testing
     let file = cli.directory + "/rows.csv"
     try csv.write(toFile: file, atomically: true, encoding: .utf8)
     try cli.ok(["import", file])
-    try expectIdentical(cli, minimumBytes: 1 << 18)
+    try expectIdentical(cli)
+    #expect(try cli.run(["incident", "list", "--json"]).stdout.utf8.count > 1 << 18)
   }
 
   /// The ids of `state`'s incidents newest first, as `incident list` orders them.
