@@ -103,7 +103,7 @@ public struct IncrementalSearch: Sendable {
       out.append(contentsOf: String(scalar).utf8)
       return
     }
-    appendFoldedByProperties(scalar, to: &out)
+    FoldBlocks.shared.append(scalar, to: &out)
   }
 
   /// Whether the scalar `v` is one that neither case nor decomposition changes: CJK
@@ -235,5 +235,39 @@ public struct IncrementalSearch: Sendable {
       p = h + 1
     }
     return false
+  }
+}
+
+/// The folds of scalars past ``IncrementalSearch/latinTable``, worked out from their Unicode
+/// properties a block of 256 scalars at a time, on first use, and kept: a text in kana,
+/// Greek or Cyrillic folds at table speed after its first few scalars.
+final class FoldBlocks: @unchecked Sendable {
+  /// The one set of blocks of the process.
+  static let shared = FoldBlocks()
+  /// Guards ``blocks``.
+  private let lock = NSLock()
+  /// The folded bytes of each scalar of a block, by block number (`scalar >> 8`).
+  private var blocks: [UInt32: [[UInt8]]] = [:]
+
+  /// Appends the fold of `scalar`, as ``IncrementalSearch/appendFoldedByProperties(_:to:)``
+  /// gives it.
+  func append(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    let number = scalar.value >> 8
+    lock.lock()
+    defer { lock.unlock() }
+    let block: [[UInt8]]
+    if let known = blocks[number] {
+      block = known
+    } else {
+      block = (0..<256).map { k in
+        var folded: [UInt8] = []
+        if let u = Unicode.Scalar(number << 8 | UInt32(k)) {
+          IncrementalSearch.appendFoldedByProperties(u, to: &folded)
+        }
+        return folded
+      }
+      blocks[number] = block
+    }
+    out.append(contentsOf: block[Int(scalar.value & 0xFF)])
   }
 }
