@@ -135,7 +135,9 @@ struct ActionCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Invocation.open(global)
+      // Opened lazily: each action is decoded as the list reaches it, an incident only for
+      // `--team`.
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let today = Invocation.today
       let st = try status.map { try ActionStatus.parse($0, field: "--status") }

@@ -66,7 +66,7 @@ struct ExportCommand: ParsableCommand {
             logPath: logPath, environment: ProcessInfo.processInfo.environment))
       }
     }
-    let logs = try Invocation.openAll(global)
+    let logs = try Invocation.openAll(global, lazy: true)
     if logs.isSeveral && includePrivate {
       throw CLIError(
         message: "--include-private works with one log only; drop it or pass one --file")

@@ -280,6 +280,22 @@ import Testing
         Exporter.writeIncidentJSON(inc, review: review, into: &direct, indent: indent)
         #expect(direct.text == whole.text, "\(inc.id) at indent \(indent)")
       }
+      // With members of an export's follow-up among its own, before, between and after them.
+      let extra: [String: JSONValue] = [
+        "aaa": .array([.int(1), .object(["k": "v"])]), "factors": .array([]), "ledTo": .null,
+        "reviewSchedule": .object(["on": "2026-03-01"]), "timeline": .array(["x"]),
+        "zzz": .string("last \u{1B}"),
+      ]
+      guard case .object(var merged) = Exporter.incidentJSON(inc, review: review) else {
+        Issue.record("an incident is an object")
+        continue
+      }
+      merged.merge(extra) { $1 }
+      var whole = JSONText()
+      whole.value(.object(merged), indent: 2)
+      var direct = JSONText()
+      Exporter.writeIncidentJSON(inc, review: review, extra: extra, into: &direct, indent: 2)
+      #expect(direct.text == whole.text, "\(inc.id) with follow-up members")
     }
   }
 }

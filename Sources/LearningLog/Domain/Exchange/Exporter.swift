@@ -311,17 +311,16 @@ public enum Exporter {
     let trials = Dictionary(grouping: state.experimentList.filter { $0.incident != nil }) {
       $0.incident ?? ""
     }
-    func incident(_ id: String) -> JSONValue? {
-      guard let inc = state.incidents[id] else { return nil }
-      let base = incidentJSON(inc, review: state.reviewStatus(inc, timeline))
-      guard case .object(var o) = base else { return base }
-      o.merge(
-        followUpJSON(
+    // Each incident written field by field with its follow-up among its members.
+    func incident(_ out: inout JSONText, _ id: String) -> Bool {
+      guard let inc = state.incidents[id] else { return false }
+      writeIncidentJSON(
+        inc, review: state.reviewStatus(inc, timeline),
+        extra: followUpJSON(
           state, incident: inc.id, factors: factors[inc.id] ?? [],
           timeline: LearningState.inTimeOrder(entries[inc.id] ?? []),
-          experiments: trials[inc.id] ?? [])
-      ) { $1 }
-      return .object(o)
+          experiments: trials[inc.id] ?? []), into: &out, indent: 2)
+      return true
     }
     var templates: [JSONValue] = ReviewTemplate.builtIns.map { t in
       [
@@ -377,7 +376,7 @@ public enum Exporter {
     }
     var members: [Member] = [
       ("format", value("learnlog-export")), ("version", value(1)),
-      ("incidents", array(state.incidentIDsInCreationOrder, incident)),
+      ("incidents", array(state.incidentIDsInCreationOrder, writing: incident)),
       (
         "actions",
         array(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in

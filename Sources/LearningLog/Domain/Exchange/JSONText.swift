@@ -118,10 +118,30 @@ extension Exporter {
   /// Writes ``incidentJSON(_:review:)`` pretty at `indent` into `out`, field by field, in the
   /// bytes ``ExchangeJSON`` writes that value in (keys sorted), without building the value.
   public static func writeIncidentJSON(
-    _ inc: Incident, review rs: ReviewStatus, into out: inout JSONText, indent d: Int
+    _ inc: Incident, review rs: ReviewStatus, extra: [String: JSONValue] = [:],
+    into out: inout JSONText, indent d: Int
   ) {
+    // `extra`'s members (an export's follow-up) go in among the incident's, in key order.
+    var pending = extra.sorted { $0.key < $1.key }[...]
+    var first = true
+    func flush(before key: String?) {
+      while let e = pending.first, key.map({ e.key < $0 }) ?? true {
+        if !first { out.bytes.append(0x2C) }
+        first = false
+        out.newline(d + 1)
+        out.string(e.key)
+        out.raw(": ")
+        out.value(e.value, indent: d + 1)
+        pending.removeFirst()
+      }
+    }
+    func member(_ key: StaticString) {
+      if !pending.isEmpty { flush(before: key.description) }
+      out.member(key, first: first, indent: d)
+      first = false
+    }
     out.raw("{")
-    out.member("answerHistory", first: true, indent: d)
+    member("answerHistory")
     let history = inc.understandingHistory
     if history.isEmpty {
       out.raw("[]")
@@ -149,7 +169,7 @@ extension Exporter {
       out.newline(d + 1)
       out.raw("]")
     }
-    out.member("answers", first: false, indent: d)
+    member("answers")
     let keys = inc.answers.compactMap { $0.value.isEmpty ? nil : $0.key }.sorted()
     if keys.isEmpty {
       out.raw("{}")
@@ -165,40 +185,41 @@ extension Exporter {
       out.newline(d + 1)
       out.raw("}")
     }
-    out.member("created", first: false, indent: d)
+    member("created")
     out.time(inc.createdAt)
-    out.member("createdBy", first: false, indent: d)
+    member("createdBy")
     out.string(inc.createdBy)
-    out.member("id", first: false, indent: d)
+    member("id")
     out.string(inc.id)
-    out.member("kind", first: false, indent: d)
+    member("kind")
     out.string(inc.kind.rawValue)
-    out.member("occurred", first: false, indent: d)
+    member("occurred")
     out.string(inc.occurred.description)
-    out.member("owner", first: false, indent: d)
+    member("owner")
     out.string(inc.owner)
-    out.member("patterns", first: false, indent: d)
+    member("patterns")
     out.strings(inc.patterns, indent: d + 1)
-    out.member("reviewComplete", first: false, indent: d)
+    member("reviewComplete")
     if rs.isComplete { out.raw("true") } else { out.raw("false") }
-    out.member("reviewMissing", first: false, indent: d)
+    member("reviewMissing")
     out.strings(rs.missing, indent: d + 1)
-    out.member("severity", first: false, indent: d)
+    member("severity")
     out.string(inc.severity.rawValue)
-    out.member("status", first: false, indent: d)
+    member("status")
     out.string(inc.status.rawValue)
-    out.member("tags", first: false, indent: d)
+    member("tags")
     out.strings(inc.tags, indent: d + 1)
-    out.member("team", first: false, indent: d)
+    member("team")
     out.string(inc.team)
-    out.member("template", first: false, indent: d)
+    member("template")
     out.string(inc.template)
-    out.member("title", first: false, indent: d)
+    member("title")
     out.string(inc.title)
-    out.member("triggers", first: false, indent: d)
+    member("triggers")
     out.strings(inc.triggers, indent: d + 1)
-    out.member("what", first: false, indent: d)
+    member("what")
     out.string(inc.what)
+    flush(before: nil)
     out.newline(d)
     out.raw("}")
   }
