@@ -156,6 +156,37 @@ public enum RecordCodec {
   static func decodeRecord(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
     -> Result<Record, LineReason>
   {
+    let e: RecordEnvelope
+    switch decodeEnvelope(line, interner: &interner) {
+    case .failure(let why): return .failure(why)
+    case .success(let decoded): e = decoded
+    }
+    var p = JSONParser(
+      bytes: UnsafeRawBufferPointer(rebasing: line[..<(line.count - crcSuffixCount)]),
+      start: e.bodyStart)
+    do throws(JSONParseError) {
+      let body = try p.parseValue(depth: 0)
+      guard p.position == line.count - crcSuffixCount else {
+        return .failure(.init("unexpected bytes after d"))
+      }
+      if !e.namesInBounds { return .failure(.init("writer, type or entity out of bounds")) }
+      let id = String(
+        decoding: UnsafeRawBufferPointer(rebasing: line[e.idStart..<e.idStart + 36]),
+        as: UTF8.self)
+      return .success(
+        Record(
+          id: EventID(rawValue: id), clock: e.clock, writer: e.writer, type: e.type,
+          schema: e.schema, entity: e.entity, body: body))
+    } catch {
+      return .failure(.init("invalid JSON: \(error.reason)"))
+    }
+  }
+
+  /// Decodes everything of a record line before its body (the checksum checked first), or
+  /// says why the line is damaged; the body is left to the caller at ``RecordEnvelope/bodyStart``.
+  static func decodeEnvelope(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
+    -> Result<RecordEnvelope, LineReason>
+  {
     if line.count > LogBounds.maxLineBytes { return .failure(.init("line longer than 1 MiB")) }
     if let problem = checksumProblem(line) { return .failure(.init(problem)) }
     var p = JSONParser(
@@ -166,8 +197,6 @@ public enum RecordCodec {
       guard line.count > idStart + 37, line[idStart + 36] == 0x22,
         UUIDv7.isValidText(UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
       else { return .failure(.init("invalid record id")) }
-      let id = String(
-        decoding: UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]), as: UTF8.self)
       p.position = idStart + 37
       guard p.consume(#","ts":"#), case .int(let ts) = try p.parseNumber(), ts >= 0 else {
         return .failure(.init("invalid ts"))
@@ -181,28 +210,43 @@ public enum RecordCodec {
         return .failure(.init("invalid type"))
       }
       let type = try interner.string(&p)
+      let code = interner.lastCode
       guard p.consume(#","v":"#), case .int(let v) = try p.parseNumber(), v >= 0 else {
         return .failure(.init("invalid v"))
       }
       guard p.consume(#","e":"#), p.peek() == 0x22 else { return .failure(.init("invalid e")) }
       let entity = try p.parseString()
       guard p.consume(#","d":"#), p.peek() == 0x7B else { return .failure(.init("invalid d")) }
-      let body = try p.parseValue(depth: 0)
-      guard p.position == line.count - crcSuffixCount else {
-        return .failure(.init("unexpected bytes after d"))
-      }
-      if writer.isEmpty || type.isEmpty || writer.utf8.count > LogBounds.maxNameBytes
-        || type.utf8.count > LogBounds.maxNameBytes || entity.utf8.count > LogBounds.maxNameBytes
-      {
-        return .failure(.init("writer, type or entity out of bounds"))
-      }
       return .success(
-        Record(
-          id: EventID(rawValue: id), clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
-          writer: writer, type: type, schema: v, entity: entity, body: body))
+        RecordEnvelope(
+          idStart: idStart, clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
+          writer: writer, type: type, code: code, schema: v, entity: entity,
+          bodyStart: p.position))
     } catch {
       return .failure(.init("invalid JSON: \(error.reason)"))
     }
+  }
+}
+
+/// What a record line holds before its body.
+struct RecordEnvelope {
+  /// Offset of the id's 36 characters in the line.
+  var idStart: Int
+  var clock: HybridTimestamp
+  var writer: String
+  var type: String
+  /// The event type's code, when it is a known type read without escapes.
+  var code: EventCode?
+  var schema: Int
+  var entity: String
+  /// Offset of the body's `{` in the line.
+  var bodyStart: Int
+
+  /// Whether the writer, type and entity are within ``LogBounds/maxNameBytes`` and the
+  /// writer and type are not empty.
+  var namesInBounds: Bool {
+    !(writer.isEmpty || type.isEmpty || writer.utf8.count > LogBounds.maxNameBytes
+      || type.utf8.count > LogBounds.maxNameBytes || entity.utf8.count > LogBounds.maxNameBytes)
   }
 }
 
@@ -217,8 +261,15 @@ struct LineReason: Error {
 /// A log has a handful of writers and event types but a million records: one `String`
 /// each instead of one a record saves an allocation (and its memory) per field.
 struct StringInterner {
-  var bytes: [[UInt8]] = []
+  /// The bytes of every shared string, one after another.
+  var flat: [UInt8] = []
+  /// Where each shared string's bytes are in ``flat``.
+  var spans: [(start: Int, count: Int)] = []
   var strings: [String] = []
+  /// The event code of each shared string that names a known event type.
+  var codes: [EventCode?] = []
+  /// The event code of the string last read when it was shared, else nil.
+  var lastCode: EventCode?
   static let capacity = 64
 
   /// The JSON string at the parser's position (its opening quote), shared when seen before.
@@ -229,29 +280,35 @@ struct StringInterner {
     while i < p.end {
       let b = p.byte(i)
       if b == 0x22 { break }
-      if b == 0x5C || b < 0x20 { return try p.parseString() }
+      if b == 0x5C || b < 0x20 {
+        lastCode = nil
+        return try p.parseString()
+      }
       i += 1
     }
+    lastCode = nil
     guard i < p.end else { return try p.parseString() }
-    let raw = UnsafeRawBufferPointer(start: p.base + start, count: i - start)
-    var k = 0
-    while k < bytes.count {
-      let candidate = bytes[k]
-      if candidate.count == raw.count
-        && candidate.withUnsafeBytes({ c in
-          guard let a = c.baseAddress, let b = raw.baseAddress else { return true }
-          return memcmp(a, b, raw.count) == 0
-        })
-      {
-        p.position = i + 1
-        return strings[k]
+    let raw = UnsafeRawPointer(p.base + start)
+    let n = i - start
+    let found = flat.withUnsafeBytes { f -> Int? in
+      guard let fb = f.baseAddress else { return nil }
+      for k in spans.indices where spans[k].count == n {
+        if memcmp(fb + spans[k].start, raw, n) == 0 { return k }
       }
-      k += 1
+      return nil
+    }
+    if let k = found {
+      p.position = i + 1
+      lastCode = codes[k]
+      return strings[k]
     }
     let s = try p.parseString()
-    if bytes.count < Self.capacity {
-      bytes.append(Array(raw))
+    if strings.count < Self.capacity {
+      spans.append((flat.count, n))
+      flat.append(contentsOf: UnsafeRawBufferPointer(start: raw, count: n))
       strings.append(s)
+      codes.append(EventCode.byType[s])
+      lastCode = codes[codes.count - 1]
     }
     return s
   }

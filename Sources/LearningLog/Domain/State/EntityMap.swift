@@ -26,7 +26,7 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   @inline(__always)
   private func baseServes(_ id: String) -> Bool {
     guard let base, base.contains(id) else { return false }
-    return stored[id] == nil && !hidden.contains(id)
+    return stored.index(forKey: id) == nil && !hidden.contains(id)
   }
 
   /// The entity `id`, decoded from the base on first use.
@@ -117,6 +117,16 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// The id of the entity at `position`.
   public func id(at position: Position) -> String { stored.keys[position.index] }
 
+  /// Stores `value` under `id`, which the caller found holds no live entity.
+  @inline(__always)
+  mutating func insertNew(_ id: String, _ value: consuming Value) {
+    if base != nil {
+      self[id] = value
+    } else {
+      stored.updateValue(value, forKey: id)
+    }
+  }
+
   /// Changes the entity `id` in place; false when there is none.
   @discardableResult
   public mutating func modify(_ id: String, _ body: (inout Value) -> Void) -> Bool {
@@ -133,7 +143,8 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
 
   /// Whether `id` is a live entity, without decoding it.
   public func contains(_ id: String) -> Bool {
-    stored[id] != nil || baseServes(id)
+    // `index(forKey:)`, not `stored[id]`: no copy of the entity.
+    stored.index(forKey: id) != nil || baseServes(id)
   }
 
   /// Removes `id` and returns what it held.

@@ -1,0 +1,79 @@
+extension LearningState {
+  /// Applies a record prepared on a worker thread (``PreparedRecord``) as ``applyOnce(_:)``
+  /// applies the record of its line.
+  ///
+  /// The common case (the entity exists, or does not yet when the record creates it) only
+  /// stores what the worker built. Anything else — a held reference, a second creation, a
+  /// field that does not fit — goes to ``applyOnce(_:)`` with the line decoded the usual way
+  /// by `usual`, before anything is changed. False when `usual` cannot decode it (the caller
+  /// then opens the usual way).
+  mutating func applyPrepared(
+    _ r: inout PreparedRecord, usual: (_ start: Int, _ count: Int) -> Record?
+  ) -> Bool {
+    let entity = r.entity
+    let (start, count) = (r.lineStart, r.lineCount)
+    func viaRecord() -> Bool {
+      guard let record = usual(start, count) else { return false }
+      applyOnce(record)
+      return true
+    }
+    // The check `applyOnce` makes first, for every type.
+    if !tombstones.isEmpty, !entity.isEmpty, tombstones.contains(entity) { return true }
+    let body = r.takeBody()
+    switch consume body {
+    case .none:
+      return true
+
+    case .record(let record):
+      applyOnce(record)
+
+    case .incidentCreated(let incident):
+      guard !incidents.contains(entity) else { return viaRecord() }
+      let patterns = incident.patterns
+      incidents.insertNew(entity, incident)
+      incidentOrder.append(entity)
+      indexPatterns(entity, old: [], new: patterns)
+      released(entity)
+
+    case .incidentFieldSet(let field, let value):
+      // Held (no incident yet) or reported (a value that does not fit) the usual way.
+      guard incidents.contains(entity), setIncidentField(entity, field, value) else {
+        return viaRecord()
+      }
+
+    case .reviewAnswered(let version):
+      let found = incidents.modify(entity) { inc in
+        inc.answers[version.key, default: []].append(version)
+        inc.template = version.template
+        if inc.status == .open { inc.status = .reviewing }
+      }
+      if !found { return viaRecord() }
+
+    case .actionCreated(let action):
+      guard !actions.contains(entity) else { return viaRecord() }
+      let incident = action.incident
+      actions.insertNew(entity, action)
+      actionOrder.append(entity)
+      if !actionsByIncident.modify(incident, { $0.append(entity) }) {
+        actionsByIncident[incident] = [entity]
+      }
+      released(entity)
+
+    case .actionStatusSet(let status, let reason, let at):
+      let found = actions.modify(entity) { a in
+        a.status = status
+        a.dropReason = reason
+        if status == .done { a.doneAt = at }
+      }
+      if !found { return viaRecord() }
+
+    case .actionVerified(let v):
+      let found = actions.modify(entity) { a in
+        a.verifications.append(v)
+        if v.outcome == .ineffective { a.status = .open }
+      }
+      if !found { return viaRecord() }
+    }
+    return true
+  }
+}
