@@ -173,7 +173,9 @@ extension LearningState {
     state.actionOrder.reserveCapacity(size / 2500)
     state.actionsByIncident.reserveCapacity(size / 2500)
     var lines = 0
-    var last: (clock: HybridTimestamp, writer: String, hi: UInt64, lo: UInt64)?
+    // The last record applied: its clock, id and writer (a place in `lastNames`).
+    var last: (clock: HybridTimestamp, writer: Int, hi: UInt64, lo: UInt64)?
+    var lastNames: [String] = []
     var chunk = 8 << 20
     let reader = ScanSlot.Reader(store: store)
     // Each chunk is read and checked on a worker; this thread applies the one before.
@@ -211,13 +213,25 @@ extension LearningState {
       }
       var inOrder = true
       for part in current.parts.indices {
+        let names = current.parts[part].names
         inOrder = current.parts[part].prepared.withUnsafeMutableBufferPointer { b -> Bool in
           for i in b.indices {
             // Moved out of the buffer: its values go into the state without a copy.
             var r = PreparedRecord.empty
             swap(&r, &b[i])
-            if let l = last, !r.isAfter(l.clock, l.writer, l.hi, l.lo) { return false }
+            if let l = last {
+              let after: Bool
+              if r.clock != l.clock {
+                after = l.clock < r.clock
+              } else {
+                let w = names[r.writer]
+                let lw = lastNames[l.writer]
+                after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
+              }
+              if !after { return false }
+            }
             last = (r.clock, r.writer, r.idHi, r.idLo)
+            if i == 0 { lastNames = names }
             state.appliedIDs.appendPacked(r.idHi, r.idLo)
             if !state.applyPrepared(&r, usual: usual) { return false }
           }
@@ -238,7 +252,7 @@ extension LearningState {
     let end = covered
     if let last {
       state.lastClock = last.clock
-      state.lastWriter = last.writer
+      state.lastWriter = lastNames[last.writer]
       state.lastID = EventID(rawValue: AppliedIDs.unpack(last.hi, last.lo))
     }
     return (LogPrefix(length: end, lines: lines, clock: last?.clock), state)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Limits a parsed or serialized JSON value must stay within; over a limit is an error.
 public struct JSONLimits: Sendable, Hashable {
   /// The deepest nesting of arrays and objects.
@@ -252,7 +258,25 @@ public struct JSONParser {
   public mutating func parseString() throws(JSONParseError) -> String {
     position += 1
     let start = position
-    // Fast path: no escapes.
+    // Fast path: no escapes. The bytes are or-ed together on the way: ASCII needs no
+    // further check.
+    var bits: UInt8 = 0
+    // Eight bytes at a time while none is a quote, a backslash or a control character (a
+    // word that might hold one goes on byte by byte).
+    var wide: UInt64 = 0
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while end - position >= 8 {
+      let w = (base + position).loadUnaligned(as: UInt64.self)
+      let quote = w ^ (ones &* 0x22)
+      let slash = w ^ (ones &* 0x5C)
+      let stop =
+        ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- ones &* 0x20) & ~w)
+      if stop & highs != 0 { break }
+      wide |= w
+      position += 8
+    }
+    if wide & highs != 0 { bits = 0x80 }
     while position < end {
       let b = byte(position)
       if b == 0x22 {
@@ -260,10 +284,12 @@ public struct JSONParser {
         if count > limits.maxStringBytes { throw error(stringTooLong) }
         let raw = UnsafeRawBufferPointer(start: base + start, count: count)
         position += 1
-        return try validated(raw, at: start)
+        if bits < 0x80 { return String(decoding: raw, as: UTF8.self) }
+        return try validatedUTF8(raw, at: start)
       }
       if b == 0x5C { break }
       if b < 0x20 { throw error("raw control character in a string") }
+      bits |= b
       position += 1
     }
     if position >= end { throw error("unterminated string") }
@@ -350,9 +376,24 @@ public struct JSONParser {
       i += 1
     }
     if ascii { return String(decoding: raw, as: UTF8.self) }
-    guard let s = String(validating: raw, as: UTF8.self) else {
-      throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string")
+    return try validatedUTF8(raw, at: offset)
+  }
+
+  /// `raw` as a string when it is valid UTF-8.
+  ///
+  /// Decoding repairs invalid bytes (each bad sequence becomes U+FFFD, `EF BF BD`), so the
+  /// bytes are valid exactly when the string holds them unchanged: one decoding pass and one
+  /// comparison, where `String(validating:as:)` walks the bytes one at a time.
+  func validatedUTF8(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(JSONParseError)
+    -> String
+  {
+    var s = String(decoding: raw, as: UTF8.self)
+    let same = s.withUTF8 { u in
+      guard u.count == raw.count else { return false }
+      guard let a = u.baseAddress, let b = raw.baseAddress else { return true }
+      return memcmp(a, b, raw.count) == 0
     }
+    guard same else { throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string") }
     return s
   }
 }

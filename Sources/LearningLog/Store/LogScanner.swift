@@ -58,6 +58,8 @@ struct LogScanner {
     /// The records, prepared for applying, when the scan was asked to prepare them
     /// (``records`` and ``recordLines`` are then empty).
     var prepared: [PreparedRecord] = []
+    /// The writer ids (and event types) the prepared records name by place.
+    var names: [String] = []
     var recordLines: [Range<Int>] = []
     var damaged: [DamagedLine] = []
     var conflicts: [DamagedLine] = []
@@ -144,8 +146,9 @@ struct LogScanner {
       } else {
         let failure: LineReason
         if prepare {
-          guard let why = PreparedDecoder.decode(
-            line, at: pos, interner: &interner, into: &s.prepared)
+          guard
+            let why = PreparedDecoder.decode(
+              line, at: pos, interner: &interner, into: &s.prepared)
           else {
             s.validEnd = lf + 1
             pos = lf + 1
@@ -175,6 +178,7 @@ struct LogScanner {
       pos = lf + 1
     }
     s.completeEnd = pos
+    if prepare { s.names = interner.strings }
     return s
   }
 

@@ -15,8 +15,9 @@
 struct PreparedRecord {
   /// The record's clock.
   var clock: HybridTimestamp
-  /// The writer id.
-  var writer: String
+  /// The writer id, as its place in the strings of the scan that read it
+  /// (``LogScanner/Scan/names``): the thread applying records never retains it.
+  var writer: Int
   /// The id's 128 bits (its canonical text, packed as ``AppliedIDs`` keeps it).
   var idHi: UInt64
   var idLo: UInt64
@@ -30,7 +31,7 @@ struct PreparedRecord {
 
   /// An empty record, left in a buffer's slot once its record has been moved out.
   static let empty = PreparedRecord(
-    clock: HybridTimestamp(wall: 0, logical: 0), writer: "", idHi: 0, idLo: 0, entity: "",
+    clock: HybridTimestamp(wall: 0, logical: 0), writer: 0, idHi: 0, idLo: 0, entity: "",
     lineStart: 0, lineCount: 0, body: .none)
 
   /// Takes the body out, leaving ``PreparedBody/none`` (no copy of its values).
@@ -39,14 +40,6 @@ struct PreparedRecord {
     var b = PreparedBody.none
     swap(&b, &body)
     return b
-  }
-
-  /// Whether `self` replays after `other`: by clock, then writer, then id.
-  @inline(__always)
-  func isAfter(_ clock: HybridTimestamp, _ writer: String, _ hi: UInt64, _ lo: UInt64) -> Bool {
-    if self.clock != clock { return clock < self.clock }
-    if self.writer != writer { return writer < self.writer }
-    return hi != idHi ? hi < idHi : lo < idLo
   }
 }
 
@@ -86,7 +79,8 @@ enum PreparedDecoder {
       let (hi, lo) = AppliedIDs.pack(record.id.rawValue) ?? (0, 0)
       out.append(
         PreparedRecord(
-          clock: record.clock, writer: record.writer, idHi: hi, idLo: lo, entity: record.entity,
+          clock: record.clock, writer: interner.index(of: record.writer), idHi: hi, idLo: lo,
+          entity: record.entity,
           lineStart: offset, lineCount: line.count, body: .record(record)))
       return nil
     }
@@ -101,6 +95,7 @@ enum PreparedDecoder {
     guard case .success(let e) = RecordCodec.decodeEnvelope(line, interner: &interner),
       let code = e.code, e.namesInBounds
     else { return false }
+    let writer = e.writerIndex ?? interner.index(of: e.writer)
     let allowed = Members.allowed(code)
     guard allowed != 0 else { return false }
     let end = line.count - RecordCodec.crcSuffixCount
@@ -110,14 +105,11 @@ enum PreparedDecoder {
       guard let slots = buffer.baseAddress else { return false }
       var m = Members(slots: slots)
       defer { m.deinitialize() }
-      guard m.read(&p, allowed: allowed), p.position == end,
-        let (hi, lo) = AppliedIDs.pack(
-          UnsafeRawBufferPointer(rebasing: line[e.idStart..<e.idStart + 36])),
-        let body = body(code, m, e)
+      guard m.read(&p, allowed: allowed), p.position == end, let body = body(code, m, e)
       else { return false }
       out.append(
         PreparedRecord(
-          clock: e.clock, writer: e.writer, idHi: hi, idLo: lo, entity: e.entity,
+          clock: e.clock, writer: writer, idHi: e.idHi, idLo: e.idLo, entity: e.entity,
           lineStart: offset, lineCount: line.count, body: body))
       return true
     }
@@ -367,12 +359,14 @@ struct Members {
     case 4:
       k =
         eq("what")
-        ? .what : eq("kind") ? .kind : eq("team") ? .team : eq("tags") ? .tags : eq("type") ? .type : nil
+        ? .what
+        : eq("kind") ? .kind : eq("team") ? .team : eq("tags") ? .tags : eq("type") ? .type : nil
     case 5:
       k =
         eq("title")
         ? .title
-        : eq("owner") ? .owner : eq("field") ? .field : eq("value") ? .value : eq("until") ? .until : nil
+        : eq("owner")
+          ? .owner : eq("field") ? .field : eq("value") ? .value : eq("until") ? .until : nil
     case 6:
       k =
         eq("status")
@@ -389,7 +383,9 @@ struct Members {
             : eq("patterns")
               ? .patterns
               : eq("template")
-                ? .template : eq("revision") ? .revision : eq("incident") ? .incident : eq("evidence") ? .evidence : nil
+                ? .template
+                : eq("revision")
+                  ? .revision : eq("incident") ? .incident : eq("evidence") ? .evidence : nil
     default: k = nil
     }
     if k != nil { p.position = i + 1 }

@@ -194,8 +194,10 @@ public enum RecordCodec {
     do throws(JSONParseError) {
       guard p.consume(#"{"id":""#) else { return .failure(.init("not a record: no id")) }
       let idStart = p.position
+      // Packing checks the id as `UUIDv7.isValidText` does: lowercase 8-4-4-4-12 hex.
       guard line.count > idStart + 37, line[idStart + 36] == 0x22,
-        UUIDv7.isValidText(UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
+        let (idHi, idLo) = AppliedIDs.pack(
+          UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
       else { return .failure(.init("invalid record id")) }
       p.position = idStart + 37
       guard p.consume(#","ts":"#), case .int(let ts) = try p.parseNumber(), ts >= 0 else {
@@ -206,6 +208,7 @@ public enum RecordCodec {
       else { return .failure(.init("invalid lc")) }
       guard p.consume(#","w":"#), p.peek() == 0x22 else { return .failure(.init("invalid w")) }
       let writer = try interner.string(&p)
+      let writerIndex = interner.lastIndex
       guard p.consume(#","type":"#), p.peek() == 0x22 else {
         return .failure(.init("invalid type"))
       }
@@ -219,9 +222,10 @@ public enum RecordCodec {
       guard p.consume(#","d":"#), p.peek() == 0x7B else { return .failure(.init("invalid d")) }
       return .success(
         RecordEnvelope(
-          idStart: idStart, clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
-          writer: writer, type: type, code: code, schema: v, entity: entity,
-          bodyStart: p.position))
+          idStart: idStart, idHi: idHi, idLo: idLo,
+          clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
+          writer: writer, writerIndex: writerIndex, type: type, code: code, schema: v,
+          entity: entity, bodyStart: p.position))
     } catch {
       return .failure(.init("invalid JSON: \(error.reason)"))
     }
@@ -232,8 +236,13 @@ public enum RecordCodec {
 struct RecordEnvelope {
   /// Offset of the id's 36 characters in the line.
   var idStart: Int
+  /// The id's 128 bits (``AppliedIDs/pack(_:)-(UnsafeRawBufferPointer)``).
+  var idHi: UInt64
+  var idLo: UInt64
   var clock: HybridTimestamp
   var writer: String
+  /// Where the writer is in the interner's strings, when it is shared.
+  var writerIndex: Int?
   var type: String
   /// The event type's code, when it is a known type read without escapes.
   var code: EventCode?
@@ -265,12 +274,37 @@ struct StringInterner {
   var flat: [UInt8] = []
   /// Where each shared string's bytes are in ``flat``.
   var spans: [(start: Int, count: Int)] = []
+  /// The first eight bytes of each shared string (zeros after a shorter one's end).
+  var heads: [UInt64] = []
   var strings: [String] = []
   /// The event code of each shared string that names a known event type.
   var codes: [EventCode?] = []
   /// The event code of the string last read when it was shared, else nil.
   var lastCode: EventCode?
+  /// Where the string last read is in ``strings``, when it is there.
+  var lastIndex: Int?
   static let capacity = 64
+
+  /// The first `min(n, 8)` bytes at `p`, zeros after them.
+  @inline(__always)
+  static func head(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+    if n >= 8 { return p.loadUnaligned(as: UInt64.self) }
+    var h: UInt64 = 0
+    withUnsafeMutableBytes(of: &h) {
+      $0.copyMemory(from: UnsafeRawBufferPointer(start: p, count: n))
+    }
+    return h
+  }
+
+  /// Where `s` is in ``strings`` (added when it is not).
+  mutating func index(of s: String) -> Int {
+    if let i = strings.firstIndex(of: s) { return i }
+    strings.append(s)
+    codes.append(nil)
+    spans.append((0, -1))  // never matched: shared strings are found by their bytes
+    heads.append(0)
+    return strings.count - 1
+  }
 
   /// The JSON string at the parser's position (its opening quote), shared when seen before.
   mutating func string(_ p: inout JSONParser) throws(JSONParseError) -> String {
@@ -282,33 +316,40 @@ struct StringInterner {
       if b == 0x22 { break }
       if b == 0x5C || b < 0x20 {
         lastCode = nil
+        lastIndex = nil
         return try p.parseString()
       }
       i += 1
     }
     lastCode = nil
+    lastIndex = nil
     guard i < p.end else { return try p.parseString() }
     let raw = UnsafeRawPointer(p.base + start)
     let n = i - start
+    // Candidates are told apart by length and first eight bytes before any `memcmp`.
+    let head = Self.head(raw, n)
     let found = flat.withUnsafeBytes { f -> Int? in
       guard let fb = f.baseAddress else { return nil }
-      for k in spans.indices where spans[k].count == n {
-        if memcmp(fb + spans[k].start, raw, n) == 0 { return k }
+      for k in spans.indices where spans[k].count == n && heads[k] == head {
+        if n <= 8 || memcmp(fb + spans[k].start + 8, raw + 8, n - 8) == 0 { return k }
       }
       return nil
     }
     if let k = found {
       p.position = i + 1
       lastCode = codes[k]
+      lastIndex = k
       return strings[k]
     }
     let s = try p.parseString()
     if strings.count < Self.capacity {
       spans.append((flat.count, n))
+      heads.append(head)
       flat.append(contentsOf: UnsafeRawBufferPointer(start: raw, count: n))
       strings.append(s)
       codes.append(EventCode.byType[s])
       lastCode = codes[codes.count - 1]
+      lastIndex = strings.count - 1
     }
     return s
   }

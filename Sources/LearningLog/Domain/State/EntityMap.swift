@@ -117,14 +117,28 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// The id of the entity at `position`.
   public func id(at position: Position) -> String { stored.keys[position.index] }
 
-  /// Stores `value` under `id`, which the caller found holds no live entity.
+  /// Stores `value` under `id` unless a live entity is there; false (nothing changed) then.
+  ///
+  /// One lookup when the map has no base.
   @inline(__always)
-  mutating func insertNew(_ id: String, _ value: consuming Value) {
-    if base != nil {
+  mutating func insertIfAbsent(_ id: String, _ value: consuming Value) -> Bool {
+    guard base == nil else {
+      if contains(id) { return false }
       self[id] = value
-    } else {
-      stored.updateValue(value, forKey: id)
+      return true
     }
+    if let old = stored.updateValue(value, forKey: id) {
+      stored[id] = old
+      return false
+    }
+    return true
+  }
+
+  /// Where `id` is in ``stored``, when the map has no base and holds it (mutate it in place
+  /// through `stored.values[index]`).
+  @inline(__always)
+  func storedIndex(_ id: String) -> Dictionary<String, Value>.Index? {
+    base == nil ? stored.index(forKey: id) : nil
   }
 
   /// Changes the entity `id` in place; false when there is none.

@@ -28,9 +28,8 @@ extension LearningState {
       applyOnce(record)
 
     case .incidentCreated(let incident):
-      guard !incidents.contains(entity) else { return viaRecord() }
       let patterns = incident.patterns
-      incidents.insertNew(entity, incident)
+      guard incidents.insertIfAbsent(entity, incident) else { return viaRecord() }
       incidentOrder.append(entity)
       indexPatterns(entity, old: [], new: patterns)
       released(entity)
@@ -42,19 +41,24 @@ extension LearningState {
       }
 
     case .reviewAnswered(let version):
-      let found = incidents.modify(entity) { inc in
-        inc.answers[version.key, default: []].append(version)
-        inc.template = version.template
-        if inc.status == .open { inc.status = .reviewing }
+      guard let i = incidents.storedIndex(entity) else {
+        if incidents.base == nil { return viaRecord() }
+        let found = incidents.modify(entity) { inc in
+          inc.answers[version.key, default: []].append(version)
+          inc.template = version.template
+          if inc.status == .open { inc.status = .reviewing }
+        }
+        return found ? true : viaRecord()
       }
-      if !found { return viaRecord() }
+      Self.answer(&incidents.stored.values[i], version)
 
     case .actionCreated(let action):
-      guard !actions.contains(entity) else { return viaRecord() }
       let incident = action.incident
-      actions.insertNew(entity, action)
+      guard actions.insertIfAbsent(entity, action) else { return viaRecord() }
       actionOrder.append(entity)
-      if !actionsByIncident.modify(incident, { $0.append(entity) }) {
+      if actionsByIncident.base == nil {
+        actionsByIncident.stored[incident, default: []].append(entity)
+      } else if !actionsByIncident.modify(incident, { $0.append(entity) }) {
         actionsByIncident[incident] = [entity]
       }
       released(entity)
@@ -68,12 +72,34 @@ extension LearningState {
       if !found { return viaRecord() }
 
     case .actionVerified(let v):
-      let found = actions.modify(entity) { a in
-        a.verifications.append(v)
-        if v.outcome == .ineffective { a.status = .open }
+      guard let i = actions.storedIndex(entity) else {
+        if actions.base == nil { return viaRecord() }
+        let found = actions.modify(entity) { a in
+          a.verifications.append(v)
+          if v.outcome == .ineffective { a.status = .open }
+        }
+        return found ? true : viaRecord()
       }
-      if !found { return viaRecord() }
+      Self.verify(&actions.stored.values[i], v)
     }
     return true
+  }
+
+  /// What ``applyOnce(_:)`` does to an incident for `review.answered`, the version moved in.
+  @inline(__always)
+  static func answer(_ inc: inout Incident, _ version: consuming AnswerVersion) {
+    let key = version.key
+    let template = version.template
+    inc.answers[key, default: []].append(version)
+    inc.template = template
+    if inc.status == .open { inc.status = .reviewing }
+  }
+
+  /// What ``applyOnce(_:)`` does to an action for `action.verified`, the verification moved in.
+  @inline(__always)
+  static func verify(_ action: inout Action, _ v: consuming Verification) {
+    let ineffective = v.outcome == .ineffective
+    action.verifications.append(v)
+    if ineffective { action.status = .open }
   }
 }
