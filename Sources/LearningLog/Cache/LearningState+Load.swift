@@ -213,8 +213,13 @@ extension LearningState {
       }
       var inOrder = true
       for part in current.parts.indices {
+        // Taken out of the slot: a local array is surely unique, so walking it mutably never
+        // copies it.
+        var prepared: [PreparedRecord] = []
+        swap(&prepared, &current.parts[part].prepared)
         let names = current.parts[part].names
-        inOrder = current.parts[part].prepared.withUnsafeMutableBufferPointer { b -> Bool in
+        defer { current.parts[part].prepared = prepared }
+        inOrder = prepared.withUnsafeMutableBufferPointer { b -> Bool in
           for i in b.indices {
             // Moved out of the buffer: its values go into the state without a copy.
             var r = PreparedRecord.empty

@@ -200,6 +200,36 @@ public struct JSONParser {
     }
   }
 
+  /// ``parseNumber()``, with a shortcut for a plain integer of up to 18 digits (no sign,
+  /// fraction or exponent): the same value and position either way.
+  @inline(__always)
+  public mutating func parseInteger() throws(JSONParseError) -> JSONValue {
+    var i = position
+    guard i < end else { return try parseNumber() }
+    var d = byte(i) &- 0x30
+    guard d < 10 else { return try parseNumber() }
+    var v = Int(d)
+    i += 1
+    if d != 0 {
+      while i < end, i - position < 18 {
+        d = byte(i) &- 0x30
+        if d >= 10 { break }
+        v = v &* 10 &+ Int(d)
+        i += 1
+      }
+    }
+    if i < end {
+      let next = byte(i)
+      // Another digit (a 19th, or after a leading zero), a fraction or an exponent: the
+      // full reader decides.
+      if next &- 0x30 < 10 || next == 0x2E || next == 0x65 || next == 0x45 {
+        return try parseNumber()
+      }
+    }
+    position = i
+    return .int(v)
+  }
+
   /// Parses a JSON number; integers that fit become `.int`.
   public mutating func parseNumber() throws(JSONParseError) -> JSONValue {
     let start = position

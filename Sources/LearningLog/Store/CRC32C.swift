@@ -89,13 +89,14 @@ public enum CRC32C {
   static func parseHex(_ p: UnsafeRawBufferPointer) -> UInt32? {
     guard p.count == 8 else { return nil }
     var v: UInt32 = 0
-    for b in p {
-      switch b {
-      case 0x30...0x39: v = v << 4 | UInt32(b - 0x30)
-      case 0x61...0x66: v = v << 4 | UInt32(b - 0x61 + 10)
-      default: return nil
-      }
+    var bad = false
+    for i in 0..<8 {
+      let b = p[i]
+      let digit = b &- 0x30
+      let letter = b &- 0x61
+      bad = bad || (digit >= 10 && letter >= 6)
+      v = v << 4 | UInt32(digit < 10 ? digit : letter &+ 10)
     }
-    return v
+    return bad ? nil : v
   }
 }

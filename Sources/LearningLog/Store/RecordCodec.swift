@@ -200,10 +200,10 @@ public enum RecordCodec {
           UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
       else { return .failure(.init("invalid record id")) }
       p.position = idStart + 37
-      guard p.consume(#","ts":"#), case .int(let ts) = try p.parseNumber(), ts >= 0 else {
+      guard p.consume(#","ts":"#), case .int(let ts) = try p.parseInteger(), ts >= 0 else {
         return .failure(.init("invalid ts"))
       }
-      guard p.consume(#","lc":"#), case .int(let lc) = try p.parseNumber(), lc >= 0,
+      guard p.consume(#","lc":"#), case .int(let lc) = try p.parseInteger(), lc >= 0,
         lc <= Int(Int32.max)
       else { return .failure(.init("invalid lc")) }
       guard p.consume(#","w":"#), p.peek() == 0x22 else { return .failure(.init("invalid w")) }
@@ -214,7 +214,7 @@ public enum RecordCodec {
       }
       let type = try interner.string(&p)
       let code = interner.lastCode
-      guard p.consume(#","v":"#), case .int(let v) = try p.parseNumber(), v >= 0 else {
+      guard p.consume(#","v":"#), case .int(let v) = try p.parseInteger(), v >= 0 else {
         return .failure(.init("invalid v"))
       }
       guard p.consume(#","e":"#), p.peek() == 0x22 else { return .failure(.init("invalid e")) }
