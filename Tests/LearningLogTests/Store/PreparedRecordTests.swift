@@ -396,11 +396,18 @@ import Testing
         id: "018CC252-de60-7d07-99de-d47f9a2b2dc3", ts: 1_800_000_000_000, writer: "w",
         type: EventType.incidentCreated, entity: "x", body: #"{"title":"a"}"#),
     ]
+    // Records after the bad line, later still: the rest of the log stays in replay order, so
+    // only the bad line itself can send the open the usual way.
+    var rng = Seeded(state: 6)
+    let after = (0..<3).flatMap { n in
+      Self.line(
+        id: UUIDv7.make(milliseconds: Int64(1_900_000_000_000 + n), using: &rng),
+        ts: 1_900_000_000_000 + n, writer: "w", type: EventType.incidentCreated,
+        entity: "later-\(n)", body: #"{"title":"later"}"#)
+    }
+    #expect(try Self.bothWays(good + after).streamed, "without the bad line the log streams")
     for line in bad {
-      let bytes =
-        good + line
-        + Self.makeLog(count: 3, seed: 6).split(separator: 0x0A).dropFirst()
-        .flatMap { Array($0) + [0x0A] }
+      let bytes = good + line + after
       let fs = MemoryFileSystem()
       try fs.makeDirectories("/data", permissions: 0o755)
       fs.setContents(Self.path, bytes)
