@@ -296,9 +296,14 @@ struct StringInterner {
     return h
   }
 
-  /// Where `s` is in ``strings`` (added when it is not).
+  /// Where each string is in ``strings``.
+  var positions: [String: Int] = [:]
+
+  /// Where `s` is in ``strings`` (added when it is not): one hash lookup, however many
+  /// writers a log has.
   mutating func index(of s: String) -> Int {
-    if let i = strings.firstIndex(of: s) { return i }
+    if let i = positions[s] { return i }
+    positions[s] = strings.count
     strings.append(s)
     codes.append(nil)
     spans.append((0, -1))  // never matched: shared strings are found by their bytes
@@ -346,6 +351,7 @@ struct StringInterner {
       spans.append((flat.count, n))
       heads.append(head)
       flat.append(contentsOf: UnsafeRawBufferPointer(start: raw, count: n))
+      positions[s] = strings.count
       strings.append(s)
       codes.append(EventCode.byType[s])
       lastCode = codes[codes.count - 1]
