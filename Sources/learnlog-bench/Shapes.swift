@@ -56,6 +56,18 @@ func forgetReplaced(_ to: String) {
   for i in 0...replacedCount { try? FileManager.default.removeItem(atPath: to + ".replaced-\(i)") }
 }
 
+/// User and system CPU time of this process so far, every thread, in seconds.
+func processCPUSeconds() -> Double {
+  var u = rusage()
+  #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &u)
+  #else
+    getrusage(RUSAGE_SELF, &u)
+  #endif
+  return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec)
+    + Double(u.ru_stime.tv_usec) / 1e6
+}
+
 /// Times `body` `runs` times and returns the median.
 func medianTime(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
   var times: [Double] = []
@@ -104,10 +116,13 @@ struct ShapeBench {
     // operating system at exit) is timed apart.
     var opens: [Double] = []
     var frees: [Double] = []
+    var cpus: [Double] = []
     for _ in 0..<max(1, runs / 2) {
+      let c0 = processCPUSeconds()
       let t0 = now()
       var opened: LearningState? = try LearningState.load(path: log).state
       let t1 = now()
+      cpus.append(processCPUSeconds() - c0)
       opened = nil
       let t2 = now()
       opens.append(t1 - t0)
@@ -118,6 +133,9 @@ struct ShapeBench {
     row(
       "1M events: open without a snapshot", fmtTime(cold),
       String(format: "%.1f× the floor (bar ≤ 4×)", cold / floor))
+    row(
+      "1M events: CPU of that open, every thread", fmtTime(median(cpus)),
+      String(format: "%.1f× its wall time (2 cores)", median(cpus) / cold))
     row("1M events: then freeing that state", fmtTime(median(frees)), "(not part of the open)")
   }
 
