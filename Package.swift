@@ -23,8 +23,10 @@ let package = Package(
     ),
     // Counts units of work on paths whose cost must grow linearly (growth tests read it).
     .target(name: "WorkCounting"),
+    // CRC-32C with the CPU's instruction where there is one (the log's checksums).
+    .target(name: "CCRC32C"),
     // Domain and store: events, replay, the learning rules. No UI.
-    .target(name: "LearningLog", dependencies: ["WorkCounting"]),
+    .target(name: "LearningLog", dependencies: ["WorkCounting", "CCRC32C"]),
     // Pure terminal UI core: layout, cells, widgets, keys. No ncurses.
     .target(name: "TerminalUI", dependencies: ["WorkCounting"]),
     // The in-memory terminal and screen assertions, shipped for tests.

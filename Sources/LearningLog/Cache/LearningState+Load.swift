@@ -155,8 +155,9 @@ extension LearningState {
 
   /// Reads the log in chunks and applies each record as it is read, keeping none.
   ///
-  /// A worker thread checks and decodes the next chunk while this one applies the current
-  /// one. Nil (the caller then opens the usual way, which reports damage precisely and
+  /// Worker threads check each chunk and decode its records into the values applying them
+  /// stores (``PreparedRecord``), on both cores, while this thread applies the chunk before
+  /// in order. Nil (the caller then opens the usual way, which reports damage precisely and
   /// sorts) when a line is damaged or a record is out of replay order. Stops at the last
   /// newline.
   static func streamReplay(
@@ -164,75 +165,101 @@ extension LearningState {
     _ report: (LoadProgress.Phase, Int, Int) -> Void
   ) -> (LogPrefix, LearningState)? {
     var state = LearningState(policy: policy)
-    // Sizes guessed from the file (about 250 bytes a record, ten records an incident).
+    // Sizes guessed from the file (about 280 bytes a record, ten records an incident).
     state.appliedIDs.reserveCapacity(size / 250)
-    state.incidents.reserveCapacity(size / 3000)
-    state.incidentOrder.reserveCapacity(size / 3000)
-    state.actions.reserveCapacity(size / 3000)
-    state.actionOrder.reserveCapacity(size / 3000)
-    state.actionsByIncident.reserveCapacity(size / 3000)
-    var pos = 0
+    state.incidents.reserveCapacity(size / 2500)
+    state.incidentOrder.reserveCapacity(size / 2500)
+    state.actions.reserveCapacity(size / 2500)
+    state.actionOrder.reserveCapacity(size / 2500)
+    state.actionsByIncident.reserveCapacity(size / 2500)
     var lines = 0
-    var last: (clock: HybridTimestamp, writer: String, id: EventID)?
+    // The last record applied: its clock, id and writer (a place in `lastNames`).
+    var last: (clock: HybridTimestamp, writer: Int, hi: UInt64, lo: UInt64)?
+    var lastNames: [String] = []
     var chunk = 8 << 20
-    var pending: (slot: ScanSlot, end: Int, first: Bool)?
-    var headerLine: [UInt8] = []
+    let reader = ScanSlot.Reader(store: store)
+    // Each chunk is read and checked on a worker; this thread applies the one before.
+    var slot = ScanSlot.start(reader, offset: 0, count: min(chunk, size), header: nil)
+    var covered = 0
     while true {
-      var next: (slot: ScanSlot, end: Int, first: Bool)?
-      if pos < size {
-        guard let bytes = try? store.readBytes(offset: pos, count: min(chunk, size - pos)),
-          !bytes.isEmpty
-        else { return nil }
-        if let lastNL = bytes.lastIndex(of: 0x0A) {
-          let first = pos == 0
-          if first, let nl = bytes.firstIndex(of: 0x0A) { headerLine = Array(bytes[0..<nl]) }
-          next = (
-            ScanSlot.start(bytes, end: lastNL + 1, first: first, header: headerLine),
-            pos + lastNL + 1, first
-          )
-          pos += lastNL + 1
-        } else if pos + bytes.count < size {
+      slot.done.wait()
+      guard let bytes = slot.bytes, !bytes.isEmpty else { return nil }
+      guard let chunkEnd = slot.end else {
+        if slot.offset + bytes.count < size {
           chunk *= 2  // a line longer than the chunk
+          slot = ScanSlot.start(
+            reader, offset: slot.offset, count: min(chunk, size - slot.offset),
+            header: slot.header)
           continue
-        } else {
-          pos = size  // an incomplete last line: left to the store
+        }
+        break  // an incomplete last line: left to the store
+      }
+      let end = slot.offset + chunkEnd
+      let next: ScanSlot? =
+        end < size
+        ? ScanSlot.start(reader, offset: end, count: min(chunk, size - end), header: slot.header)
+        : nil
+      guard slot.isClean(first: slot.offset == 0) else { return nil }
+      let current = slot
+      // A record the worker did not prepare whole is decoded again the usual way.
+      let usual = { (start: Int, count: Int) -> Record? in
+        bytes.withUnsafeBytes { raw -> Record? in
+          guard start >= 0, count >= 0, start + count <= raw.count,
+            case .success(let r) = RecordCodec.decodeRecord(
+              UnsafeRawBufferPointer(rebasing: raw[start..<start + count]))
+          else { return nil }
+          return r
         }
       }
-      if let p = pending {
-        p.slot.done.wait()
-        guard p.slot.isClean(first: p.first) else { return nil }
-        var inOrder = true
-        var lastRecord: (clock: HybridTimestamp, writer: String, id: EventID)? = last
-        for part in p.slot.parts.indices {
-          // Borrow each record from the slot's buffer: no copy, no retain per field.
-          inOrder = p.slot.parts[part].records.withUnsafeBufferPointer { b -> Bool in
-            for i in b.indices {
-              if let l = lastRecord {
-                let c = b[i].clock
-                let after =
-                  c != l.clock
-                  ? l.clock < c
-                  : (b[i].writer != l.writer ? l.writer < b[i].writer : l.id < b[i].id)
-                if !after { return false }
+      var inOrder = true
+      for part in current.parts.indices {
+        // Taken out of the slot: a local array is surely unique, so walking it mutably never
+        // copies it.
+        var prepared: [PreparedRecord] = []
+        swap(&prepared, &current.parts[part].prepared)
+        let names = current.parts[part].names
+        defer { current.parts[part].prepared = prepared }
+        inOrder = prepared.withUnsafeMutableBufferPointer { b -> Bool in
+          for i in b.indices {
+            // Moved out of the buffer: its values go into the state without a copy.
+            var r = PreparedRecord.empty
+            swap(&r, &b[i])
+            if let l = last {
+              let after: Bool
+              if r.clock != l.clock {
+                after = l.clock < r.clock
+              } else {
+                let w = names[r.writer]
+                let lw = lastNames[l.writer]
+                after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
               }
-              state.apply(b[i])
-              lastRecord = (b[i].clock, b[i].writer, b[i].id)
+              if !after { return false }
             }
-            return true
+            last = (r.clock, r.writer, r.idHi, r.idLo)
+            if i == 0 { lastNames = names }
+            state.appliedIDs.appendPacked(r.idHi, r.idLo)
+            if !state.applyPrepared(&r, usual: usual) { return false }
           }
-          if !inOrder { break }
+          return true
         }
-        if !inOrder { return nil }
-        last = lastRecord
-        lines += p.slot.lines(first: p.first)
-        // The decoded records (a JSON tree each) are freed on a worker thread, not this one.
-        p.slot.releaseInBackground()
-        report(.reading, p.end, size)
+        if !inOrder { break }
       }
+      if !inOrder { return nil }
+      lines += current.lines(first: current.offset == 0)
+      covered = end
+      // What is left of the chunk is freed on a worker thread, not this one.
+      current.releaseInBackground()
+      report(.reading, end, size)
       guard let n = next else { break }
-      pending = n
+      slot = n
     }
-    guard lines > 0, let end = pending?.end else { return nil }
+    guard lines > 0, covered > 0 else { return nil }
+    let end = covered
+    if let last {
+      state.lastClock = last.clock
+      state.lastWriter = lastNames[last.writer]
+      state.lastID = EventID(rawValue: AppliedIDs.unpack(last.hi, last.lo))
+    }
     return (LogPrefix(length: end, lines: lines, clock: last?.clock), state)
   }
 
@@ -270,9 +297,27 @@ extension LearningState {
 /// The chunk is decoded in up to two parts (halves on two threads), kept apart in file order:
 /// joining them would copy every record once more.
 final class ScanSlot: @unchecked Sendable {
-  /// Set by the workers before `done` is signalled; read only after waiting on it.
+  /// Reads the log on a worker thread (one read at a time: each waits for the one before).
+  struct Reader: @unchecked Sendable {
+    let store: LogStore
+  }
+
+  /// Where the chunk starts in the file.
+  let offset: Int
+  /// Set by the worker before `done` is signalled; read only after waiting on it.
   var parts: [LogScanner.Scan] = []
+  /// The chunk's bytes (prepared records point into them); nil when the read failed.
+  var bytes: [UInt8]?
+  /// Offset after the chunk's last newline, nil when it holds none.
+  var end: Int?
+  /// The log's first line (the header), from the first chunk on.
+  var header: [UInt8]?
   let done = DispatchSemaphore(value: 0)
+
+  init(offset: Int, header: [UInt8]?) {
+    self.offset = offset
+    self.header = header
+  }
 
   /// Whether every part decoded without damage, conflict or newer format (and the first
   /// chunk had its header).
@@ -293,8 +338,8 @@ final class ScanSlot: @unchecked Sendable {
     return n
   }
 
-  /// Frees the decoded records on a worker thread: a million JSON trees take as long to
-  /// free as to apply, and the caller's thread is the one every record waits on.
+  /// Frees what is left of the decoded records on a worker thread: the caller's thread is
+  /// the one every record waits on.
   func releaseInBackground() {
     let taken = Box(parts)
     parts = []
@@ -307,19 +352,27 @@ final class ScanSlot: @unchecked Sendable {
     init(_ value: [LogScanner.Scan]) { self.value = value }
   }
 
-  /// Scans `bytes[..<end]`; a line equal to `header` (after the first chunk) is skipped.
+  /// Reads `count` bytes at `offset` and scans them up to their last newline; a line equal
+  /// to `header` (after the first chunk) is skipped.
   ///
   /// The chunk is cut at a newline near its middle and the halves are checked and decoded on
   /// two threads (both cores), while the caller applies the chunk before.
-  static func start(_ bytes: [UInt8], end: Int, first: Bool, header: [UInt8]) -> ScanSlot {
-    let slot = ScanSlot()
+  static func start(_ reader: Reader, offset: Int, count: Int, header: [UInt8]?) -> ScanSlot {
+    let slot = ScanSlot(offset: offset, header: header)
     DispatchQueue.global(qos: .userInitiated).async {
+      defer { slot.done.signal() }
+      guard let bytes = try? reader.store.readBytes(offset: offset, count: count) else { return }
+      slot.bytes = bytes
+      guard let lastNL = bytes.lastIndex(of: 0x0A) else { return }
+      let first = offset == 0
+      if first, let nl = bytes.firstIndex(of: 0x0A) { slot.header = Array(bytes[0..<nl]) }
+      slot.end = lastNL + 1
+      let header = slot.header ?? []
       slot.parts = bytes.withUnsafeBytes { raw in
         header.withUnsafeBytes { h in
-          scanInHalves(raw, end: end, first: first, header: h.isEmpty ? nil : h)
+          scanInHalves(raw, end: lastNL + 1, first: first, header: h.isEmpty ? nil : h)
         }
       }
-      slot.done.signal()
     }
     return slot
   }
@@ -331,7 +384,8 @@ final class ScanSlot: @unchecked Sendable {
     let whole = {
       [
         LogScanner.scan(
-          raw, start: 0, lines: first ? 0 : 1, end: end, header: first ? nil : header)
+          raw, start: 0, lines: first ? 0 : 1, end: end, header: first ? nil : header,
+          prepare: true)
       ]
     }
     guard end >= 1 << 20, let base = raw.baseAddress, header != nil,
@@ -357,8 +411,9 @@ final class ScanSlot: @unchecked Sendable {
         i == 0
         ? LogScanner.scan(
           shared.raw, start: 0, lines: first ? 0 : 1, end: mid,
-          header: first ? nil : shared.header)
-        : LogScanner.scan(shared.raw, start: mid, lines: 1, end: end, header: shared.header)
+          header: first ? nil : shared.header, prepare: true)
+        : LogScanner.scan(
+          shared.raw, start: mid, lines: 1, end: end, header: shared.header, prepare: true)
     }
     guard let a = out[0].take(), let b = out[1].take(), a.newerFormat == nil, a.completeEnd == mid
     else {

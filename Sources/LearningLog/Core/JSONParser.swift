@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Limits a parsed or serialized JSON value must stay within; over a limit is an error.
 public struct JSONLimits: Sendable, Hashable {
   /// The deepest nesting of arrays and objects.
@@ -194,6 +200,36 @@ public struct JSONParser {
     }
   }
 
+  /// ``parseNumber()``, with a shortcut for a plain integer of up to 18 digits (no sign,
+  /// fraction or exponent): the same value and position either way.
+  @inline(__always)
+  public mutating func parseInteger() throws(JSONParseError) -> JSONValue {
+    var i = position
+    guard i < end else { return try parseNumber() }
+    var d = byte(i) &- 0x30
+    guard d < 10 else { return try parseNumber() }
+    var v = Int(d)
+    i += 1
+    if d != 0 {
+      while i < end, i - position < 18 {
+        d = byte(i) &- 0x30
+        if d >= 10 { break }
+        v = v &* 10 &+ Int(d)
+        i += 1
+      }
+    }
+    if i < end {
+      let next = byte(i)
+      // Another digit (a 19th, or after a leading zero), a fraction or an exponent: the
+      // full reader decides.
+      if next &- 0x30 < 10 || next == 0x2E || next == 0x65 || next == 0x45 {
+        return try parseNumber()
+      }
+    }
+    position = i
+    return .int(v)
+  }
+
   /// Parses a JSON number; integers that fit become `.int`.
   public mutating func parseNumber() throws(JSONParseError) -> JSONValue {
     let start = position
@@ -252,7 +288,25 @@ public struct JSONParser {
   public mutating func parseString() throws(JSONParseError) -> String {
     position += 1
     let start = position
-    // Fast path: no escapes.
+    // Fast path: no escapes. The bytes are or-ed together on the way: ASCII needs no
+    // further check.
+    var bits: UInt8 = 0
+    // Eight bytes at a time while none is a quote, a backslash or a control character (a
+    // word that might hold one goes on byte by byte).
+    var wide: UInt64 = 0
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while end - position >= 8 {
+      let w = (base + position).loadUnaligned(as: UInt64.self)
+      let quote = w ^ (ones &* 0x22)
+      let slash = w ^ (ones &* 0x5C)
+      let stop =
+        ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- ones &* 0x20) & ~w)
+      if stop & highs != 0 { break }
+      wide |= w
+      position += 8
+    }
+    if wide & highs != 0 { bits = 0x80 }
     while position < end {
       let b = byte(position)
       if b == 0x22 {
@@ -260,10 +314,12 @@ public struct JSONParser {
         if count > limits.maxStringBytes { throw error(stringTooLong) }
         let raw = UnsafeRawBufferPointer(start: base + start, count: count)
         position += 1
-        return try validated(raw, at: start)
+        if bits < 0x80 { return String(decoding: raw, as: UTF8.self) }
+        return try validatedUTF8(raw, at: start)
       }
       if b == 0x5C { break }
       if b < 0x20 { throw error("raw control character in a string") }
+      bits |= b
       position += 1
     }
     if position >= end { throw error("unterminated string") }
@@ -350,9 +406,24 @@ public struct JSONParser {
       i += 1
     }
     if ascii { return String(decoding: raw, as: UTF8.self) }
-    guard let s = String(validating: raw, as: UTF8.self) else {
-      throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string")
+    return try validatedUTF8(raw, at: offset)
+  }
+
+  /// `raw` as a string when it is valid UTF-8.
+  ///
+  /// Decoding repairs invalid bytes (each bad sequence becomes U+FFFD, `EF BF BD`), so the
+  /// bytes are valid exactly when the string holds them unchanged: one decoding pass and one
+  /// comparison, where `String(validating:as:)` walks the bytes one at a time.
+  func validatedUTF8(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(JSONParseError)
+    -> String
+  {
+    var s = String(decoding: raw, as: UTF8.self)
+    let same = s.withUTF8 { u in
+      guard u.count == raw.count else { return false }
+      guard let a = u.baseAddress, let b = raw.baseAddress else { return true }
+      return memcmp(a, b, raw.count) == 0
     }
+    guard same else { throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string") }
     return s
   }
 }

@@ -55,6 +55,11 @@ struct LogScanner {
     var headerBytes: [UInt8] = []
     var newerFormat: Int?
     var records: [Record] = []
+    /// The records, prepared for applying, when the scan was asked to prepare them
+    /// (``records`` and ``recordLines`` are then empty).
+    var prepared: [PreparedRecord] = []
+    /// The writer ids (and event types) the prepared records name by place.
+    var names: [String] = []
     var recordLines: [Range<Int>] = []
     var damaged: [DamagedLine] = []
     var conflicts: [DamagedLine] = []
@@ -88,9 +93,12 @@ struct LogScanner {
   /// A later line identical to the header (`header`, or line 1 when scanning from 0) is what
   /// a union merge of two copies of one log can leave: it is skipped, neither a record nor
   /// damage.
+  ///
+  /// With `prepare`, records go to ``Scan/prepared`` (``PreparedDecoder``), each line's
+  /// offset relative to `bytes`.
   static func scan(
     _ bytes: UnsafeRawBufferPointer, start: Int, lines: Int, end: Int? = nil,
-    header: UnsafeRawBufferPointer? = nil
+    header: UnsafeRawBufferPointer? = nil, prepare: Bool = false
   ) -> Scan {
     var s = Scan(completeEnd: start, validEnd: start, lines: lines)
     guard let base = bytes.baseAddress else { return s }
@@ -98,7 +106,11 @@ struct LogScanner {
     let n = end ?? bytes.count
     var pos = start
     var interner = StringInterner()
-    s.records.reserveCapacity(max(0, (n - start) / 200))
+    if prepare {
+      s.prepared.reserveCapacity(max(0, (n - start) / 200))
+    } else {
+      s.records.reserveCapacity(max(0, (n - start) / 200))
+    }
     while pos < n {
       guard let nl = memchr(base + pos, 0x0A, n - pos) else { break }
       let lf = base.distance(to: UnsafeRawPointer(nl))
@@ -132,25 +144,41 @@ struct LogScanner {
       {
         s.validEnd = lf + 1
       } else {
-        switch RecordCodec.decodeRecord(line, interner: &interner) {
-        case .success(let r):
-          s.records.append(r)
-          s.recordLines.append(pos..<lf + 1)
-          s.validEnd = lf + 1
-        case .failure(let why):
-          var reason = why.text
-          if case .header(let other) = RecordCodec.decodeHeader(line) {
-            reason =
-              "the header of another log (store \(other.storeID)): two separately created "
-              + "logs were merged"
+        let failure: LineReason
+        if prepare {
+          guard
+            let why = PreparedDecoder.decode(
+              line, at: pos, interner: &interner, into: &s.prepared)
+          else {
+            s.validEnd = lf + 1
+            pos = lf + 1
+            continue
           }
-          s.damaged.append(
-            DamagedLine(line: s.lines, offset: pos, length: line.count, reason: reason))
+          failure = why
+        } else {
+          switch RecordCodec.decodeRecord(line, interner: &interner) {
+          case .success(let r):
+            s.records.append(r)
+            s.recordLines.append(pos..<lf + 1)
+            s.validEnd = lf + 1
+            pos = lf + 1
+            continue
+          case .failure(let why): failure = why
+          }
         }
+        var reason = failure.text
+        if case .header(let other) = RecordCodec.decodeHeader(line) {
+          reason =
+            "the header of another log (store \(other.storeID)): two separately created "
+            + "logs were merged"
+        }
+        s.damaged.append(
+          DamagedLine(line: s.lines, offset: pos, length: line.count, reason: reason))
       }
       pos = lf + 1
     }
     s.completeEnd = pos
+    if prepare { s.names = interner.strings }
     return s
   }
 

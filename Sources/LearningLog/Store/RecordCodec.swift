@@ -156,6 +156,37 @@ public enum RecordCodec {
   static func decodeRecord(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
     -> Result<Record, LineReason>
   {
+    let e: RecordEnvelope
+    switch decodeEnvelope(line, interner: &interner) {
+    case .failure(let why): return .failure(why)
+    case .success(let decoded): e = decoded
+    }
+    var p = JSONParser(
+      bytes: UnsafeRawBufferPointer(rebasing: line[..<(line.count - crcSuffixCount)]),
+      start: e.bodyStart)
+    do throws(JSONParseError) {
+      let body = try p.parseValue(depth: 0)
+      guard p.position == line.count - crcSuffixCount else {
+        return .failure(.init("unexpected bytes after d"))
+      }
+      if !e.namesInBounds { return .failure(.init("writer, type or entity out of bounds")) }
+      let id = String(
+        decoding: UnsafeRawBufferPointer(rebasing: line[e.idStart..<e.idStart + 36]),
+        as: UTF8.self)
+      return .success(
+        Record(
+          id: EventID(rawValue: id), clock: e.clock, writer: e.writer, type: e.type,
+          schema: e.schema, entity: e.entity, body: body))
+    } catch {
+      return .failure(.init("invalid JSON: \(error.reason)"))
+    }
+  }
+
+  /// Decodes everything of a record line before its body (the checksum checked first), or
+  /// says why the line is damaged; the body is left to the caller at ``RecordEnvelope/bodyStart``.
+  static func decodeEnvelope(_ line: UnsafeRawBufferPointer, interner: inout StringInterner)
+    -> Result<RecordEnvelope, LineReason>
+  {
     if line.count > LogBounds.maxLineBytes { return .failure(.init("line longer than 1 MiB")) }
     if let problem = checksumProblem(line) { return .failure(.init(problem)) }
     var p = JSONParser(
@@ -163,46 +194,68 @@ public enum RecordCodec {
     do throws(JSONParseError) {
       guard p.consume(#"{"id":""#) else { return .failure(.init("not a record: no id")) }
       let idStart = p.position
+      // Packing checks the id as `UUIDv7.isValidText` does: lowercase 8-4-4-4-12 hex.
       guard line.count > idStart + 37, line[idStart + 36] == 0x22,
-        UUIDv7.isValidText(UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
+        let (idHi, idLo) = AppliedIDs.pack(
+          UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]))
       else { return .failure(.init("invalid record id")) }
-      let id = String(
-        decoding: UnsafeRawBufferPointer(rebasing: line[idStart..<idStart + 36]), as: UTF8.self)
       p.position = idStart + 37
-      guard p.consume(#","ts":"#), case .int(let ts) = try p.parseNumber(), ts >= 0 else {
+      guard p.consume(#","ts":"#), case .int(let ts) = try p.parseInteger(), ts >= 0 else {
         return .failure(.init("invalid ts"))
       }
-      guard p.consume(#","lc":"#), case .int(let lc) = try p.parseNumber(), lc >= 0,
+      guard p.consume(#","lc":"#), case .int(let lc) = try p.parseInteger(), lc >= 0,
         lc <= Int(Int32.max)
       else { return .failure(.init("invalid lc")) }
       guard p.consume(#","w":"#), p.peek() == 0x22 else { return .failure(.init("invalid w")) }
       let writer = try interner.string(&p)
+      let writerIndex = interner.lastIndex
       guard p.consume(#","type":"#), p.peek() == 0x22 else {
         return .failure(.init("invalid type"))
       }
       let type = try interner.string(&p)
-      guard p.consume(#","v":"#), case .int(let v) = try p.parseNumber(), v >= 0 else {
+      let code = interner.lastCode
+      guard p.consume(#","v":"#), case .int(let v) = try p.parseInteger(), v >= 0 else {
         return .failure(.init("invalid v"))
       }
       guard p.consume(#","e":"#), p.peek() == 0x22 else { return .failure(.init("invalid e")) }
       let entity = try p.parseString()
       guard p.consume(#","d":"#), p.peek() == 0x7B else { return .failure(.init("invalid d")) }
-      let body = try p.parseValue(depth: 0)
-      guard p.position == line.count - crcSuffixCount else {
-        return .failure(.init("unexpected bytes after d"))
-      }
-      if writer.isEmpty || type.isEmpty || writer.utf8.count > LogBounds.maxNameBytes
-        || type.utf8.count > LogBounds.maxNameBytes || entity.utf8.count > LogBounds.maxNameBytes
-      {
-        return .failure(.init("writer, type or entity out of bounds"))
-      }
       return .success(
-        Record(
-          id: EventID(rawValue: id), clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
-          writer: writer, type: type, schema: v, entity: entity, body: body))
+        RecordEnvelope(
+          idStart: idStart, idHi: idHi, idLo: idLo,
+          clock: HybridTimestamp(wall: Int64(ts), logical: Int32(lc)),
+          writer: writer, writerIndex: writerIndex, type: type, code: code, schema: v,
+          entity: entity, bodyStart: p.position))
     } catch {
       return .failure(.init("invalid JSON: \(error.reason)"))
     }
+  }
+}
+
+/// What a record line holds before its body.
+struct RecordEnvelope {
+  /// Offset of the id's 36 characters in the line.
+  var idStart: Int
+  /// The id's 128 bits (``AppliedIDs/pack(_:)-(UnsafeRawBufferPointer)``).
+  var idHi: UInt64
+  var idLo: UInt64
+  var clock: HybridTimestamp
+  var writer: String
+  /// Where the writer is in the interner's strings, when it is shared.
+  var writerIndex: Int?
+  var type: String
+  /// The event type's code, when it is a known type read without escapes.
+  var code: EventCode?
+  var schema: Int
+  var entity: String
+  /// Offset of the body's `{` in the line.
+  var bodyStart: Int
+
+  /// Whether the writer, type and entity are within ``LogBounds/maxNameBytes`` and the
+  /// writer and type are not empty.
+  var namesInBounds: Bool {
+    !(writer.isEmpty || type.isEmpty || writer.utf8.count > LogBounds.maxNameBytes
+      || type.utf8.count > LogBounds.maxNameBytes || entity.utf8.count > LogBounds.maxNameBytes)
   }
 }
 
@@ -217,9 +270,46 @@ struct LineReason: Error {
 /// A log has a handful of writers and event types but a million records: one `String`
 /// each instead of one a record saves an allocation (and its memory) per field.
 struct StringInterner {
-  var bytes: [[UInt8]] = []
+  /// The bytes of every shared string, one after another.
+  var flat: [UInt8] = []
+  /// Where each shared string's bytes are in ``flat``.
+  var spans: [(start: Int, count: Int)] = []
+  /// The first eight bytes of each shared string (zeros after a shorter one's end).
+  var heads: [UInt64] = []
   var strings: [String] = []
+  /// The event code of each shared string that names a known event type.
+  var codes: [EventCode?] = []
+  /// The event code of the string last read when it was shared, else nil.
+  var lastCode: EventCode?
+  /// Where the string last read is in ``strings``, when it is there.
+  var lastIndex: Int?
   static let capacity = 64
+
+  /// The first `min(n, 8)` bytes at `p`, zeros after them.
+  @inline(__always)
+  static func head(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+    if n >= 8 { return p.loadUnaligned(as: UInt64.self) }
+    var h: UInt64 = 0
+    withUnsafeMutableBytes(of: &h) {
+      $0.copyMemory(from: UnsafeRawBufferPointer(start: p, count: n))
+    }
+    return h
+  }
+
+  /// Where each string is in ``strings``.
+  var positions: [String: Int] = [:]
+
+  /// Where `s` is in ``strings`` (added when it is not): one hash lookup, however many
+  /// writers a log has.
+  mutating func index(of s: String) -> Int {
+    if let i = positions[s] { return i }
+    positions[s] = strings.count
+    strings.append(s)
+    codes.append(nil)
+    spans.append((0, -1))  // never matched: shared strings are found by their bytes
+    heads.append(0)
+    return strings.count - 1
+  }
 
   /// The JSON string at the parser's position (its opening quote), shared when seen before.
   mutating func string(_ p: inout JSONParser) throws(JSONParseError) -> String {
@@ -229,29 +319,43 @@ struct StringInterner {
     while i < p.end {
       let b = p.byte(i)
       if b == 0x22 { break }
-      if b == 0x5C || b < 0x20 { return try p.parseString() }
+      if b == 0x5C || b < 0x20 {
+        lastCode = nil
+        lastIndex = nil
+        return try p.parseString()
+      }
       i += 1
     }
+    lastCode = nil
+    lastIndex = nil
     guard i < p.end else { return try p.parseString() }
-    let raw = UnsafeRawBufferPointer(start: p.base + start, count: i - start)
-    var k = 0
-    while k < bytes.count {
-      let candidate = bytes[k]
-      if candidate.count == raw.count
-        && candidate.withUnsafeBytes({ c in
-          guard let a = c.baseAddress, let b = raw.baseAddress else { return true }
-          return memcmp(a, b, raw.count) == 0
-        })
-      {
-        p.position = i + 1
-        return strings[k]
+    let raw = UnsafeRawPointer(p.base + start)
+    let n = i - start
+    // Candidates are told apart by length and first eight bytes before any `memcmp`.
+    let head = Self.head(raw, n)
+    let found = flat.withUnsafeBytes { f -> Int? in
+      guard let fb = f.baseAddress else { return nil }
+      for k in spans.indices where spans[k].count == n && heads[k] == head {
+        if n <= 8 || memcmp(fb + spans[k].start + 8, raw + 8, n - 8) == 0 { return k }
       }
-      k += 1
+      return nil
+    }
+    if let k = found {
+      p.position = i + 1
+      lastCode = codes[k]
+      lastIndex = k
+      return strings[k]
     }
     let s = try p.parseString()
-    if bytes.count < Self.capacity {
-      bytes.append(Array(raw))
+    if strings.count < Self.capacity {
+      spans.append((flat.count, n))
+      heads.append(head)
+      flat.append(contentsOf: UnsafeRawBufferPointer(start: raw, count: n))
+      positions[s] = strings.count
       strings.append(s)
+      codes.append(EventCode.byType[s])
+      lastCode = codes[codes.count - 1]
+      lastIndex = strings.count - 1
     }
     return s
   }

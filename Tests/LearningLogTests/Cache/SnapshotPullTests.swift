@@ -116,8 +116,10 @@ import Testing
     }
     let whole = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: 0, end: end) }
     #expect(parts.count == 2, "a chunk over 1 MiB is decoded in two halves")
-    #expect(parts.flatMap { $0.records.map(\.id) } == whole.records.map(\.id))
-    let slot = ScanSlot()
+    #expect(
+      parts.flatMap { $0.prepared.map { AppliedIDs.unpack($0.idHi, $0.idLo) } }
+        == whole.records.map(\.id.rawValue))
+    let slot = ScanSlot(offset: 0, header: header)
     slot.parts = parts
     #expect(slot.lines(first: true) == whole.lines)
     #expect(parts.last?.completeEnd == whole.completeEnd)

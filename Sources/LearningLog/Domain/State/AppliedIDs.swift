@@ -29,30 +29,53 @@ struct AppliedIDs: Sendable {
     }
   }
 
+  /// Appends an id already packed by ``pack(_:)-(UnsafeRawBufferPointer)``.
+  mutating func appendPacked(_ hi: UInt64, _ lo: UInt64) {
+    packed.append(hi)
+    packed.append(lo)
+  }
+
   /// The 128 bits of a lowercase 8-4-4-4-12 hex UUID text, or nil.
   static func pack(_ text: String) -> (UInt64, UInt64)? {
     var t = text
-    return t.withUTF8 { u -> (UInt64, UInt64)? in
-      guard u.count == 36, u[8] == 0x2D, u[13] == 0x2D, u[18] == 0x2D, u[23] == 0x2D else {
-        return nil
-      }
-      var words: (UInt64, UInt64) = (0, 0)
-      var digits = 0
-      for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
-        let c = u[i]
-        let v: UInt64
-        if c >= 0x30 && c <= 0x39 {
-          v = UInt64(c - 0x30)
-        } else if c >= 0x61 && c <= 0x66 {
-          v = UInt64(c - 0x61 + 10)
-        } else {
-          return nil
-        }
-        if digits < 16 { words.0 = words.0 << 4 | v } else { words.1 = words.1 << 4 | v }
-        digits += 1
-      }
-      return words
+    return t.withUTF8 { pack(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The 128 bits of a lowercase 8-4-4-4-12 hex UUID text given as its bytes, or nil.
+  ///
+  /// Packing keeps the order: two canonical ids compare as their texts do.
+  static func pack(_ u: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
+    guard u.count == 36, let p = u.baseAddress, u[8] == 0x2D, u[13] == 0x2D, u[18] == 0x2D,
+      u[23] == 0x2D
+    else { return nil }
+    // The digit groups: 8-4-4 make the high word, 4-12 the low one.
+    var hi: UInt64 = 0
+    var lo: UInt64 = 0
+    guard hex(p, 0, 8, &hi), hex(p, 9, 4, &hi), hex(p, 14, 4, &hi), hex(p, 19, 4, &lo),
+      hex(p, 24, 12, &lo)
+    else { return nil }
+    return (hi, lo)
+  }
+
+  /// Shifts the `n` lowercase hex digits at `p + from` into `word`; false at any other byte.
+  @inline(__always)
+  private static func hex(
+    _ p: UnsafeRawPointer, _ from: Int, _ n: Int, _ word: inout UInt64
+  ) -> Bool {
+    var w = word
+    var bad: UInt8 = 0
+    for i in from..<from + n {
+      let c = p.load(fromByteOffset: i, as: UInt8.self)
+      let digit = c &- 0x30
+      let letter = c &- 0x61
+      // A digit 0-9 or a letter a-f; anything else sets `bad`.
+      let isDigit = digit < 10
+      let isLetter = letter < 6
+      bad |= (isDigit || isLetter) ? 0 : 1
+      w = w << 4 | UInt64(isDigit ? digit : letter &+ 10)
     }
+    word = w
+    return bad == 0
   }
 
   static func unpack(_ hi: UInt64, _ lo: UInt64) -> String {

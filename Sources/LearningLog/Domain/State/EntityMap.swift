@@ -26,7 +26,7 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   @inline(__always)
   private func baseServes(_ id: String) -> Bool {
     guard let base, base.contains(id) else { return false }
-    return stored[id] == nil && !hidden.contains(id)
+    return stored.index(forKey: id) == nil && !hidden.contains(id)
   }
 
   /// The entity `id`, decoded from the base on first use.
@@ -117,6 +117,30 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// The id of the entity at `position`.
   public func id(at position: Position) -> String { stored.keys[position.index] }
 
+  /// Stores `value` under `id` unless a live entity is there; false (nothing changed) then.
+  ///
+  /// One lookup when the map has no base.
+  @inline(__always)
+  mutating func insertIfAbsent(_ id: String, _ value: consuming Value) -> Bool {
+    guard base == nil else {
+      if contains(id) { return false }
+      self[id] = value
+      return true
+    }
+    if let old = stored.updateValue(value, forKey: id) {
+      stored[id] = old
+      return false
+    }
+    return true
+  }
+
+  /// Where `id` is in ``stored``, when the map has no base and holds it (mutate it in place
+  /// through `stored.values[index]`).
+  @inline(__always)
+  func storedIndex(_ id: String) -> Dictionary<String, Value>.Index? {
+    base == nil ? stored.index(forKey: id) : nil
+  }
+
   /// Changes the entity `id` in place; false when there is none.
   @discardableResult
   public mutating func modify(_ id: String, _ body: (inout Value) -> Void) -> Bool {
@@ -133,7 +157,8 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
 
   /// Whether `id` is a live entity, without decoding it.
   public func contains(_ id: String) -> Bool {
-    stored[id] != nil || baseServes(id)
+    // `index(forKey:)`, not `stored[id]`: no copy of the entity.
+    stored.index(forKey: id) != nil || baseServes(id)
   }
 
   /// Removes `id` and returns what it held.
