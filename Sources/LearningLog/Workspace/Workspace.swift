@@ -138,6 +138,33 @@ public final class Workspace {
     return plan
   }
 
+  /// Writes lines `planner` encodes itself from the freshest state (under the log's lock),
+  /// then applies them to the state as the plan says.
+  ///
+  /// ``perform(_:)`` for large batches of one kind (see ``LogStore/appendEncoded(_:)``):
+  /// `planner` returns nil to write nothing. All or nothing, as there: when `planner`
+  /// throws or the write fails, no line is in the log and the state is unchanged.
+  @discardableResult
+  public func performEncoded(_ planner: (LearningState, AppendStamp) throws -> EncodedPlan?)
+    throws -> EncodedPlan?
+  {
+    var made: EncodedPlan?
+    try store.appendEncoded { caughtUp, stamp in
+      if !caughtUp.isEmpty {
+        if !self.store.lastCatchUpReplaced && self.state.acceptsInOrder(caughtUp) {
+          for r in caughtUp { self.state.apply(r) }
+        } else {
+          self.state = LearningState.replay(self.store.records)
+        }
+      }
+      made = try planner(self.state, stamp)
+      return made?.lines
+    }
+    guard let plan = made, plan.lines.count > 0 else { return nil }
+    plan.apply(&state)
+    return plan
+  }
+
   /// Every private record (notes and growth items), in file order.
   public func privateRecords() throws -> [Record] {
     let fm = FileManager.default
@@ -172,5 +199,20 @@ public final class Workspace {
       }
     }
     return LearningState.replay(records)
+  }
+}
+
+/// Lines a planner encoded itself and what applying them does to the state (see
+/// ``Workspace/performEncoded(_:)``).
+public struct EncodedPlan {
+  /// The lines to append.
+  public var lines: EncodedLines
+  /// Applies the written lines to a state, as replaying them would.
+  public var apply: (inout LearningState) -> Void
+
+  /// A plan of every part given.
+  public init(lines: EncodedLines, apply: @escaping (inout LearningState) -> Void) {
+    self.lines = lines
+    self.apply = apply
   }
 }

@@ -233,32 +233,40 @@ struct ImportCommand: ParsableCommand {
     let privateIDs =
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
+    var written: Int?
     do {
-      plan = try ws.perform { state in
-        switch fmt {
-        case .csv:
-          return try Importer.csv(data, into: state, context: context)
-        case .json:
-          let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
-          skipped = n
-          return try Importer.json(fresh, into: state, includePrivate: includePrivate)
-        case .github, .jira:
-          let result =
-            fmt == .github
-            ? try ExternalImport.github(
-              data, into: state, context: context, team: team ?? "", progress: report)
-            : try ExternalImport.jira(
-              data, into: state, context: context, team: team ?? "", progress: report)
-          skipped = result.skipped
-          created = result.created
-          return result.plan
+      if fmt == .csv {
+        // Straight from the file's bytes to the log when every row is good.
+        written = try ws.importCSV(data, context: context)
+        created = written
+        plan = Plan()
+      } else {
+        plan = try ws.perform { state in
+          switch fmt {
+          case .csv:
+            return try Importer.csv(data, into: state, context: context)
+          case .json:
+            let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
+            skipped = n
+            return try Importer.json(fresh, into: state, includePrivate: includePrivate)
+          case .github, .jira:
+            let result =
+              fmt == .github
+              ? try ExternalImport.github(
+                data, into: state, context: context, team: team ?? "", progress: report)
+              : try ExternalImport.jira(
+                data, into: state, context: context, team: team ?? "", progress: report)
+            skipped = result.skipped
+            created = result.created
+            return result.plan
+          }
         }
       }
     } catch let e as DomainError {
       throw CLIError(message: "\(Out.echo(file)): \(e.message); nothing was imported")
     }
-    let count = plan.shared.count + plan.private.count
-    if plan.shared.count >= Self.snapshotAfter {
+    let count = written ?? plan.shared.count + plan.private.count
+    if written ?? plan.shared.count >= Self.snapshotAfter {
       // The state after the import is in memory: write its snapshot now, so the first open
       // after a large import is warm instead of reading every imported record again. A cache
       // problem never fails the import (the next open rebuilds it).
