@@ -2,7 +2,8 @@ import Foundation
 
 extension Workspace {
   /// Imports a CSV of incidents, one a row, all rows or none; returns how many records
-  /// (one an incident) were written.
+  /// (one an incident) were written and, with `encodeSnapshot`, the state after them encoded
+  /// for its snapshot when that was made while the lines were written.
   ///
   /// The rows, records and errors of ``Importer/csv(_:into:context:parallelFrom:)`` written
   /// through ``perform(_:)``. A file that import accepts as it is goes straight from its
@@ -12,10 +13,11 @@ extension Workspace {
   ///
   /// Files of `parallelFrom` rows or more are read and encoded in two halves on two threads.
   public func importCSV(
-    _ data: Data, context: CommandContext, parallelFrom: Int = Importer.parallelRows
-  ) throws -> Int {
+    _ data: Data, context: CommandContext, parallelFrom: Int = Importer.parallelRows,
+    encodeSnapshot: Bool = false
+  ) throws -> (records: Int, snapshot: SnapshotCache.EncodedState?) {
     var drawn: [String] = []
-    let fast = try performEncoded { state, stamp in
+    let fast = try performEncoded(encodeSnapshot: encodeSnapshot) { state, stamp in
       CSVEncodedImport.plan(
         data, into: state, today: context.today, author: context.author, stamp: stamp,
         parallelFrom: parallelFrom,
@@ -25,7 +27,7 @@ extension Workspace {
           return id
         })
     }
-    if let fast { return fast.lines.count }
+    if let fast { return (fast.lines.count, fast.snapshot) }
     final class Drawn {
       var ids: ArraySlice<String>
       init(_ ids: [String]) { self.ids = ids[...] }
@@ -34,9 +36,9 @@ extension Workspace {
     let replay = CommandContext(today: context.today, now: context.now, author: context.author) {
       rest.ids.popFirst() ?? context.makeID()
     }
-    return try perform { state in
+    let plan = try perform { state in
       try Importer.csv(data, into: state, context: replay, parallelFrom: parallelFrom)
     }
-    .shared.count
+    return (plan.shared.count, nil)
   }
 }

@@ -234,11 +234,16 @@ struct ImportCommand: ParsableCommand {
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
     var written: Int?
+    var encodedSnapshot: SnapshotCache.EncodedState?
     do {
       if fmt == .csv {
         // Straight from the file's bytes to the log when every row is good.
-        written = try ws.importCSV(data, context: context)
+        // The snapshot is encoded while the log is written when the import will save it.
+        let result = try ws.importCSV(
+          data, context: context, encodeSnapshot: data.count >= 200 * Self.snapshotAfter)
+        written = result.records
         created = written
+        encodedSnapshot = result.snapshot
         plan = Plan()
       } else {
         plan = try ws.perform { state in
@@ -248,7 +253,7 @@ struct ImportCommand: ParsableCommand {
           case .json:
             let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
             skipped = n
-            return try Importer.json(fresh, into: state, includePrivate: includePrivate)
+            return try Importer.json(root: fresh, into: state, includePrivate: includePrivate)
           case .github, .jira:
             let result =
               fmt == .github
@@ -272,7 +277,7 @@ struct ImportCommand: ParsableCommand {
       // problem never fails the import (the next open rebuilds it).
       progress.step("saving the cache")
       try? SnapshotCache.standard(environment: ProcessInfo.processInfo.environment)
-        .save(ws.state, of: ws.store)
+        .save(ws.state, of: ws.store, encoded: encodedSnapshot)
     }
     progress.finish("\(count) records written")
     let incidents =
@@ -288,11 +293,14 @@ struct ImportCommand: ParsableCommand {
 
   /// The export without the entities already in `state` (by id; templates and checklists by
   /// name; an incident with its factors and timeline).
+  ///
+  /// Returns the export decoded (once: the importer reads the same tree) and how many
+  /// entities were dropped.
   static func dropPresent(_ data: Data, state: LearningState, privateIDs: Set<String>) throws
-    -> (Data, Int)
+    -> (JSONValue, Int)
   {
     let root = try ExchangeJSON.decode(data)
-    guard case .object(var object) = root else { return (data, 0) }
+    guard case .object(var object) = root else { return (root, 0) }
     var skipped = 0
     func present(_ key: String, _ item: JSONValue) -> Bool {
       switch key {
@@ -321,7 +329,7 @@ struct ImportCommand: ParsableCommand {
       skipped += items.count - kept.count
       object[key] = .array(kept)
     }
-    if skipped == 0 { return (data, 0) }
-    return (Data(ExchangeJSON.encode(.object(object), pretty: false).utf8), skipped)
+    if skipped == 0 { return (root, 0) }
+    return (.object(object), skipped)
   }
 }

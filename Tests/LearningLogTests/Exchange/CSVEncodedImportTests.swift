@@ -52,7 +52,7 @@ import Testing
     let written = try encoded.1.importCSV(
       Data(csv.utf8), context: .seeded(7, today: today, author: author),
       parallelFrom: parallelFrom)
-    #expect(written == general.1.state.incidents.count)
+    #expect(written.records == general.1.state.incidents.count)
     return (general, encoded)
   }
 
@@ -128,6 +128,27 @@ import Testing
     }
     let (g, e) = try Self.both(rows.joined(separator: "\n"), parallelFrom: 64)
     try Self.expectSame(g, e)
+  }
+
+  @Test func theSnapshotEncodedWhileWritingIsTheOneSavedAfter() throws {
+    let (fs, ws) = try Self.workspace()
+    let result = try ws.importCSV(
+      Data(Self.varied.utf8), context: .seeded(7, today: Self.today), encodeSnapshot: true)
+    #expect(result.records == 5)
+    let encoded = try #require(result.snapshot)
+    let cache = SnapshotCache(directory: "/cache", fileSystem: fs)
+    let path = cache.snapshotPath(storeID: ws.store.header.storeID, logPath: ws.path)
+    try cache.save(ws.state, of: ws.store)
+    let plain = fs.contents(path)
+    try cache.save(ws.state, of: ws.store, encoded: encoded)
+    #expect(plain != nil)
+    #expect(fs.contents(path) == plain)
+    // And it opens to the state the import left.
+    let reopened = try Workspace(
+      path: StoreFixture.logPath, privateStore: PrivateStore(directory: "/private"),
+      fileSystem: fs, cache: cache)
+    #expect(
+      Exporter.json(reopened.state, on: Self.today) == Exporter.json(ws.state, on: Self.today))
   }
 
   @Test func anyRowTheGeneralImportRefusesGivesItsErrorAndWritesNothing() throws {

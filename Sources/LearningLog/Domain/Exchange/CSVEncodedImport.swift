@@ -113,8 +113,9 @@ enum CSVEncodedImport {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or scalars past
-  /// U+10FFFF): what `String(data:encoding: .utf8)` accepts. Eight ASCII bytes at a time.
+  /// Whether `bytes` is well-formed UTF-8: what `String(data:encoding: .utf8)` accepts.
+  ///
+  /// No overlong forms, surrogates or scalars past U+10FFFF; eight ASCII bytes at a time.
   static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = bytes.count
     guard let base = bytes.baseAddress else { return true }
@@ -179,6 +180,8 @@ enum CSVEncodedImport {
     var kind: IncidentKind
     var severity: Severity
     var occurred: Day
+    /// `occurred` as the record writes it.
+    var occurredText: String
     var team: String
     var owner: String
     var tags: [String]
@@ -276,7 +279,8 @@ enum CSVEncodedImport {
       let patterns = try state.normalisedPatterns(list(cols.patterns))
       return Row(
         title: title, what: cell(cols.what), kind: kind, severity: severity,
-        occurred: occurred, team: cell(cols.team).trimmedSpaces(),
+        occurred: occurred, occurredText: occurred.description,
+        team: cell(cols.team).trimmedSpaces(),
         owner: try state.onePerson(cell(cols.owner)), tags: state.cleanList(list(cols.tags)),
         triggers: state.normalisedTriggers(list(cols.triggers)), patterns: patterns)
     } catch {
@@ -289,7 +293,7 @@ enum CSVEncodedImport {
     var body: [String: JSONValue] = [
       "title": .string(row.title), "what": .string(row.what),
       "kind": .string(row.kind.rawValue), "severity": .string(row.severity.rawValue),
-      "occurred": .string(row.occurred.description), "team": .string(row.team),
+      "occurred": .string(row.occurredText), "team": .string(row.team),
       "owner": .string(row.owner), "tags": .array(row.tags.map { .string($0) }),
       "triggers": .array(row.triggers.map { .string($0) }),
       "patterns": .array(row.patterns.map { .string($0) }),
@@ -324,7 +328,7 @@ enum CSVEncodedImport {
     member(4, row.what)
     member(4, row.kind.rawValue)
     member(8, row.severity.rawValue)
-    member(8, row.occurred.description)
+    member(8, row.occurredText)
     member(4, row.team)
     member(5, row.owner)
     member(4, row.tags)
@@ -372,7 +376,7 @@ enum CSVEncodedImport {
     key(#""kind":"#)
     try JSONSerializer.appendString(row.kind.rawValue, to: &out)
     key(#","occurred":"#)
-    try JSONSerializer.appendString(row.occurred.description, to: &out)
+    try JSONSerializer.appendString(row.occurredText, to: &out)
     key(#","owner":"#)
     try JSONSerializer.appendString(row.owner, to: &out)
     key(#","patterns":"#)
@@ -619,7 +623,8 @@ extension LearningState {
     else {
       let row = CSVEncodedImport.Row(
         title: inc.title, what: inc.what, kind: inc.kind, severity: inc.severity,
-        occurred: inc.occurred, team: inc.team, owner: inc.owner, tags: inc.tags,
+        occurred: inc.occurred, occurredText: inc.occurred.description, team: inc.team,
+        owner: inc.owner, tags: inc.tags,
         triggers: inc.triggers, patterns: inc.patterns)
       apply(
         Record(
