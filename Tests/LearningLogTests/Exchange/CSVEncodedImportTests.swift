@@ -1,6 +1,7 @@
 import Foundation
 import LearningLogTesting
 import Testing
+import WorkCounting
 
 @testable import LearningLog
 
@@ -194,6 +195,31 @@ import Testing
     ] {
       let (g, e) = try Self.both(csv)
       try Self.expectSame(g, e)
+    }
+  }
+
+  @Test func theEncodedImportIsLinear() throws {
+    try expectLinearGrowth("importing CSV rows straight to lines, one pattern", n: 500) { n in
+      var text = "title,what,owner,tags,patterns,occurred\n"
+      for i in 0..<n {
+        text +=
+          "\"Row \(i), quoted\",what happened in row \(i) 検索,owner\(i % 3),a;B,area/cause,"
+          + "2026-03-01\n"
+      }
+      var state = LearningState()
+      var drawn = EntityIDGenerator(rng: SeededGenerator(seed: 3))
+      let counter = try WorkCounter.measure {
+        let plan = try #require(
+          CSVEncodedImport.plan(
+            Data(text.utf8), into: state, today: Self.today, author: "ana",
+            stamp: AppendStamp(writer: "w", clock: HybridClock(), now: 1),
+            parallelFrom: 1 << 30, ids: { drawn.next() }))
+        plan.apply(&state)
+      }
+      #expect(state.incidents.count == n)
+      #expect(counter["csv.bytes"] == text.utf8.count, "every byte read once")
+      #expect(counter["csv.cells"] == 6 * n)
+      return counter["csv.bytes"] + counter["csv.cells"] + counter["pattern index"]
     }
   }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WorkCounting
 
 /// A CSV of incidents imported straight from its bytes to record lines and incidents.
 ///
@@ -42,6 +43,8 @@ enum CSVEncodedImport {
     t.rows.reserveCapacity(n / 300)
     var rowStart = 0
     var i = 0
+    // Bytes counted for growth tests, a line at a time.
+    var counted = 0
     while i < n {
       // At the start of a cell.
       var cell: Cell
@@ -95,7 +98,10 @@ enum CSVEncodedImport {
         if bytes[i] == cr, i + 1 < n, bytes[i + 1] == lf { i += 1 }
         i += 1
       }
+      WorkCounter.count("csv.bytes", i - counted)
+      counted = i
     }
+    WorkCounter.count("csv.bytes", n - counted)
     return t
   }
 
@@ -235,10 +241,10 @@ enum CSVEncodedImport {
   /// `blank` is then set).
   static func row(
     _ cells: ArraySlice<Cell>, _ bytes: UnsafeBufferPointer<UInt8>, _ cols: Columns,
-    _ state: LearningState, today: Day, blank: inout Bool
+    _ state: LearningState, today: Day, blank: inout Bool, texts: inout [String]
   ) -> Row? {
-    var texts: [String] = []
-    texts.reserveCapacity(cells.count)
+    WorkCounter.count("csv.cells", cells.count)
+    texts.removeAll(keepingCapacity: true)
     var total = 0
     var allBlank = true
     for c in cells {
@@ -262,7 +268,15 @@ enum CSVEncodedImport {
     }
     func cell(_ i: Int?) -> String { i.map { texts[$0] } ?? "" }
     func list(_ i: Int?) -> [String] {
-      cell(i).split(separator: ";").map { String($0).trimmedSpaces() }.filter { !$0.isEmpty }
+      let t = cell(i)
+      if t.isEmpty { return [] }
+      // In ASCII text a `;` is always a character of its own: split the bytes.
+      if t.utf8.allSatisfy({ $0 < 0x80 }) {
+        return t.utf8.split(separator: 0x3B).map {
+          String(decoding: $0, as: UTF8.self).trimmedSpaces()
+        }.filter { !$0.isEmpty }
+      }
+      return t.split(separator: ";").map { String($0).trimmedSpaces() }.filter { !$0.isEmpty }
     }
     func opt(_ i: Int?) -> String? {
       let v = cell(i).trimmedSpaces()
@@ -429,9 +443,13 @@ enum CSVEncodedImport {
 
     /// Reads the rows of `range`; stops at the first left to the general import.
     func run(_ part: Int, _ range: Range<Int>) {
+      var texts: [String] = []
+      texts.reserveCapacity(cols.count)
       for k in range {
         var b = false
-        rows[k] = row(table.cells[table.cellRange(k)], bytes, cols, state, today: today, blank: &b)
+        rows[k] = row(
+          table.cells[table.cellRange(k)], bytes, cols, state, today: today, blank: &b,
+          texts: &texts)
         blank[k] = b
         if rows[k] == nil && !b {
           bad[part] = true
