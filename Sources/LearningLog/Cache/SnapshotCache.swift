@@ -367,9 +367,11 @@ public final class SnapshotCache {
   /// The snapshot of `state`, the replay of the log prefix `prefix` of `store`, in two
   /// pieces written one after the other: the magic, head length, head sum and head; then the
   /// lazy region (kept apart so the large part is never copied).
+  ///
+  /// `encoded`, when given, is `state` encoded already (``encodeState(_:capacity:)``).
   func encode(
     state: LearningState, store: LogStore, prefix: LogPrefix, inode: UInt64,
-    device: UInt64
+    device: UInt64, encoded: EncodedState? = nil
   ) throws -> (head: [UInt8], lazy: [UInt8]) {
     var w = BinaryWriter(capacity: 1 << 20)
     w.uint(Self.formatVersion)
@@ -391,7 +393,14 @@ public final class SnapshotCache {
         try store.readBytes(offset: o, count: c)
       })
     // The snapshot is about a third of the log: the log's length is never too little.
-    let lazy = try StateCoding.encode(state, head: &w, capacity: max(1 << 20, prefix.length))
+    let lazy: [UInt8]
+    if let encoded {
+      // What the state writes into the head depends on nothing written before it.
+      w.bytes.append(contentsOf: encoded.head)
+      lazy = encoded.lazy
+    } else {
+      lazy = try StateCoding.encode(state, head: &w, capacity: max(1 << 20, prefix.length))
+    }
     var out = Self.magic
     out.reserveCapacity(Self.headOffset + w.bytes.count)
     let sum = w.bytes.withUnsafeBytes { FastHash.chunked($0) }
@@ -402,12 +411,40 @@ public final class SnapshotCache {
     return (out, lazy)
   }
 
+  /// A state encoded for its snapshot ahead of the write (on another thread, while the log
+  /// is written): ``save(_:of:encoded:)`` then only adds what ties it to the log.
+  public struct EncodedState: Sendable {
+    let head: [UInt8]
+    let lazy: [UInt8]
+  }
+
+  /// Encodes `state` for ``save(_:of:encoded:)`` (`capacity`: about the log's size).
+  public static func encodeState(_ state: LearningState, capacity: Int = 1 << 20) throws
+    -> EncodedState
+  {
+    var w = BinaryWriter(capacity: 1 << 20)
+    let lazy = try StateCoding.encode(state, head: &w, capacity: max(1 << 20, capacity))
+    return EncodedState(head: w.bytes, lazy: lazy)
+  }
+
+  /// ``save(_:of:)`` of a state encoded already by ``encodeState(_:capacity:)`` (the same
+  /// bytes as encoding it now).
+  public func save(_ state: LearningState, of store: LogStore, encoded: EncodedState?) throws {
+    try save(state, of: store, encodedState: encoded)
+  }
+
   /// Writes a snapshot of `state` covering every complete line `store` has read.
   ///
   /// Under a temporary name created with `O_CREAT|O_EXCL` (mode 0600), synced, renamed
   /// into place, the directory synced: a crash leaves the old snapshot, the new one, or a
   /// stray temporary file, never a partial snapshot under the real name.
   public func save(_ state: LearningState, of store: LogStore) throws {
+    try save(state, of: store, encodedState: nil)
+  }
+
+  private func save(_ state: LearningState, of store: LogStore, encodedState: EncodedState?)
+    throws
+  {
     let fs = fileSystem
     let st = try fs.status(store.descriptor)
     var clock: HybridTimestamp?
@@ -415,7 +452,8 @@ public final class SnapshotCache {
     let (length, lines) = store.coveredPrefix
     let prefix = LogPrefix(length: length, lines: lines, clock: clock)
     let (head, lazy) = try encode(
-      state: state, store: store, prefix: prefix, inode: st.inode, device: st.device)
+      state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
+      encoded: encodedState)
     try fs.makeDirectories(directory, permissions: 0o700)
     let final = snapshotPath(storeID: store.header.storeID, logPath: store.path)
     var rng = SystemRandomNumberGenerator()

@@ -26,10 +26,19 @@ extension String {
   /// every other white space is not ASCII.
   ///
   /// The empty string trims to itself.
+  ///
+  /// A text that starts or ends with a letter or digit of another script (`données`, `検索`)
+  /// has nothing to trim either: no letter or digit is white space.
   static func nothingToTrim(_ s: String) -> Bool {
     let u = s.utf8
     guard let first = u.first, let last = u.last else { return true }
     func plain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x20 && !(0x09...0x0D).contains(b) }
-    return plain(first) && plain(last)
+    if plain(first) && plain(last) { return true }
+    func solid(_ c: Unicode.Scalar?) -> Bool {
+      guard let c, c.value >= 0x80 else { return false }
+      return c.properties.isAlphabetic || c.properties.numericType != nil
+    }
+    return (plain(first) || solid(s.unicodeScalars.first))
+      && (plain(last) || solid(s.unicodeScalars.last))
   }
 }

@@ -497,9 +497,26 @@ public final class LogStore {
           type: d.type, schema: d.schema, entity: d.entity, body: d.body))
     }
     let bytes = try Self.encodeLines(newRecords)
+    try writeLines([bytes], count: newRecords.count, clock: newClock)
+    loadedRecords.append(contentsOf: newRecords)
+    return newRecords
+  }
+
+  /// Writes `chunks`, `count` complete lines in all, at the end of the file one after
+  /// another and syncs them once; then takes `newClock` and moves the end past them.
+  ///
+  /// A failed write cuts the file back and throws; a failed sync throws and leaves the store
+  /// read-only for the session.
+  func writeLines(_ chunks: [[UInt8]], count: Int, clock newClock: HybridClock)
+    throws(StoreError)
+  {
     let start = endOffset
+    var written = 0
     do {
-      try fileSystem.writeAll(descriptor, bytes, offset: start, path: path)
+      for bytes in chunks where !bytes.isEmpty {
+        try fileSystem.writeAll(descriptor, bytes, offset: start + written, path: path)
+        written += bytes.count
+      }
     } catch {
       do {
         try fileSystem.truncate(descriptor, size: start)
@@ -517,19 +534,80 @@ public final class LogStore {
       throw StoreError.syncFailed(path: path, reason: error.description)
     }
     clock = newClock
-    loadedRecords.append(contentsOf: newRecords)
-    endOffset = start + bytes.count
-    lineCount += newRecords.count
-    if bytes.count >= Self.tailCheckBytes {
-      tailBytes = Array(bytes[(bytes.count - Self.tailCheckBytes)...])
-    } else {
-      var window = tailBytes + bytes
-      if window.count > Self.tailCheckBytes {
-        window.removeFirst(window.count - Self.tailCheckBytes)
+    endOffset = start + written
+    lineCount += count
+    for bytes in chunks {
+      if bytes.count >= Self.tailCheckBytes {
+        tailBytes = Array(bytes[(bytes.count - Self.tailCheckBytes)...])
+      } else {
+        var window = tailBytes + bytes
+        if window.count > Self.tailCheckBytes {
+          window.removeFirst(window.count - Self.tailCheckBytes)
+        }
+        tailBytes = window
       }
-      tailBytes = window
     }
-    return newRecords
+  }
+
+  /// Appends lines the caller encodes itself, atomically with respect to other writers.
+  ///
+  /// For large batches of one kind (an import) whose lines are cheaper to write straight
+  /// from their values than through ``RecordDraft`` and ``RecordCodec``. Under the exclusive
+  /// lock, as ``append(_:)``: catches up (passing what others appended to `build`), gives
+  /// `build` the writer, the clock to tick once a line and the wall clock, writes what it
+  /// returns with one `write()` and one `fdatasync`. `build` must return canonical record
+  /// lines (``RecordCodec/encode(_:)-(Record)`` bytes, newline included), stamped by
+  /// ticking the clock it was given once a line, in order; nil writes nothing. The records
+  /// written are not kept in memory: ``records`` reads them from the file on first use.
+  @discardableResult
+  public func appendEncoded(
+    _ build: (_ caughtUp: [Record], _ stamp: AppendStamp) throws -> EncodedLines?
+  ) throws -> EncodedLines? {
+    if isReadOnly {
+      if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
+      throw StoreError.readOnly(path: path)
+    }
+    if let sessionReadOnlyReason {
+      throw StoreError.sessionReadOnly(path: path, reason: sessionReadOnlyReason)
+    }
+    let writer =
+      try writerID
+      ?? WriterIdentity.resolve(
+        environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
+    writerID = writer
+    var buildError: (any Error)?
+    let result = try withExclusiveLock { () throws(StoreError) -> EncodedLines? in
+      let caughtUp: [Record]
+      let change = try catchUp(locked: true)
+      lastCatchUpReplaced = change == .replaced
+      switch change {
+      case .unchanged: caughtUp = []
+      case .appended(let r): caughtUp = r
+      case .replaced: caughtUp = records
+      }
+      let lines: EncodedLines?
+      do {
+        lines = try build(caughtUp, AppendStamp(writer: writer, clock: clock, now: wallClock()))
+      } catch {
+        buildError = error
+        return nil
+      }
+      guard let lines, lines.count > 0 else { return nil }
+      guard lines.chunks.last(where: { !$0.isEmpty })?.last == 0x0A, clock.last < lines.clock.last
+      else {
+        throw StoreError.invalidDraft("encoded lines must end in a newline and tick the clock")
+      }
+      // Held records stay a prefix of the file: the new ones are read from it when asked for.
+      var latest = lazyPrefix?.clock
+      for r in loadedRecords where latest.map({ $0 < r.clock }) ?? true { latest = r.clock }
+      try writeLines(lines.chunks, count: lines.count, clock: lines.clock)
+      if latest.map({ $0 < lines.clock.last }) ?? true { latest = lines.clock.last }
+      lazyPrefix = LogPrefix(length: endOffset, lines: lineCount, clock: latest)
+      loadedRecords = []
+      return lines
+    }
+    if let buildError { throw buildError }
+    return result
   }
 
   /// Batches of at least this many records are encoded in two halves on two threads.

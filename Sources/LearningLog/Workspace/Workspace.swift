@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// One log opened for work: the store, its replayed state, and the private notes beside it.
@@ -138,6 +139,68 @@ public final class Workspace {
     return plan
   }
 
+  /// Writes lines `planner` encodes itself from the freshest state (under the log's lock),
+  /// then applies them to the state as the plan says.
+  ///
+  /// ``perform(_:)`` for large batches of one kind (see ``LogStore/appendEncoded(_:)``):
+  /// `planner` returns nil to write nothing. All or nothing, as there: when `planner`
+  /// throws or the write fails, no line is in the log and the state is unchanged.
+  ///
+  /// The plan is applied to a copy of the state on a second thread while the lines are
+  /// written and synced, and with `encodeSnapshot` that state is encoded for its snapshot
+  /// there too (``EncodedPlan/snapshot``, for ``SnapshotCache/save(_:of:encoded:)``); the
+  /// copy becomes the state once the lines are synced.
+  @discardableResult
+  public func performEncoded(
+    encodeSnapshot: Bool = false, _ planner: (LearningState, AppendStamp) throws -> EncodedPlan?
+  ) throws -> EncodedPlan? {
+    /// The state after the plan, made on the second thread.
+    final class Ahead: @unchecked Sendable {
+      var state: LearningState
+      let apply: (inout LearningState) -> Void
+      var snapshot: SnapshotCache.EncodedState?
+      init(_ state: LearningState, _ apply: @escaping (inout LearningState) -> Void) {
+        self.state = state
+        self.apply = apply
+      }
+    }
+    var made: EncodedPlan?
+    var ahead: Ahead?
+    let group = DispatchGroup()
+    do {
+      try store.appendEncoded { caughtUp, stamp in
+        if !caughtUp.isEmpty {
+          if !self.store.lastCatchUpReplaced && self.state.acceptsInOrder(caughtUp) {
+            for r in caughtUp { self.state.apply(r) }
+          } else {
+            self.state = LearningState.replay(self.store.records)
+          }
+        }
+        guard let plan = try planner(self.state, stamp), plan.lines.count > 0 else { return nil }
+        made = plan
+        let a = Ahead(self.state, plan.apply)
+        ahead = a
+        let capacity =
+          self.store.coveredPrefix.length + plan.lines.chunks.reduce(0) { $0 + $1.count }
+        DispatchQueue.global().async(group: group) {
+          a.apply(&a.state)
+          if encodeSnapshot {
+            a.snapshot = try? SnapshotCache.encodeState(a.state, capacity: capacity)
+          }
+        }
+        return plan.lines
+      }
+    } catch {
+      group.wait()
+      throw error
+    }
+    group.wait()
+    guard var plan = made, let a = ahead else { return nil }
+    state = a.state
+    plan.snapshot = a.snapshot
+    return plan
+  }
+
   /// Every private record (notes and growth items), in file order.
   public func privateRecords() throws -> [Record] {
     let fm = FileManager.default
@@ -172,5 +235,22 @@ public final class Workspace {
       }
     }
     return LearningState.replay(records)
+  }
+}
+
+/// Lines a planner encoded itself and what applying them does to the state (see
+/// ``Workspace/performEncoded(_:)``).
+public struct EncodedPlan {
+  /// The lines to append.
+  public var lines: EncodedLines
+  /// Applies the written lines to a state, as replaying them would.
+  public var apply: (inout LearningState) -> Void
+  /// The state after the lines encoded for its snapshot, when asked for.
+  public var snapshot: SnapshotCache.EncodedState?
+
+  /// A plan of every part given.
+  public init(lines: EncodedLines, apply: @escaping (inout LearningState) -> Void) {
+    self.lines = lines
+    self.apply = apply
   }
 }

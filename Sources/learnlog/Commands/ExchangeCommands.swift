@@ -233,38 +233,51 @@ struct ImportCommand: ParsableCommand {
     let privateIDs =
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
+    var written: Int?
+    var encodedSnapshot: SnapshotCache.EncodedState?
     do {
-      plan = try ws.perform { state in
-        switch fmt {
-        case .csv:
-          return try Importer.csv(data, into: state, context: context)
-        case .json:
-          let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
-          skipped = n
-          return try Importer.json(fresh, into: state, includePrivate: includePrivate)
-        case .github, .jira:
-          let result =
-            fmt == .github
-            ? try ExternalImport.github(
-              data, into: state, context: context, team: team ?? "", progress: report)
-            : try ExternalImport.jira(
-              data, into: state, context: context, team: team ?? "", progress: report)
-          skipped = result.skipped
-          created = result.created
-          return result.plan
+      if fmt == .csv {
+        // Straight from the file's bytes to the log when every row is good.
+        // The snapshot is encoded while the log is written when the import will save it.
+        let result = try ws.importCSV(
+          data, context: context, encodeSnapshot: data.count >= 200 * Self.snapshotAfter)
+        written = result.records
+        created = written
+        encodedSnapshot = result.snapshot
+        plan = Plan()
+      } else {
+        plan = try ws.perform { state in
+          switch fmt {
+          case .csv:
+            return try Importer.csv(data, into: state, context: context)
+          case .json:
+            let (fresh, n) = try Self.dropPresent(data, state: state, privateIDs: privateIDs)
+            skipped = n
+            return try Importer.json(root: fresh, into: state, includePrivate: includePrivate)
+          case .github, .jira:
+            let result =
+              fmt == .github
+              ? try ExternalImport.github(
+                data, into: state, context: context, team: team ?? "", progress: report)
+              : try ExternalImport.jira(
+                data, into: state, context: context, team: team ?? "", progress: report)
+            skipped = result.skipped
+            created = result.created
+            return result.plan
+          }
         }
       }
     } catch let e as DomainError {
       throw CLIError(message: "\(Out.echo(file)): \(e.message); nothing was imported")
     }
-    let count = plan.shared.count + plan.private.count
-    if plan.shared.count >= Self.snapshotAfter {
+    let count = written ?? plan.shared.count + plan.private.count
+    if written ?? plan.shared.count >= Self.snapshotAfter {
       // The state after the import is in memory: write its snapshot now, so the first open
       // after a large import is warm instead of reading every imported record again. A cache
       // problem never fails the import (the next open rebuilds it).
       progress.step("saving the cache")
       try? SnapshotCache.standard(environment: ProcessInfo.processInfo.environment)
-        .save(ws.state, of: ws.store)
+        .save(ws.state, of: ws.store, encoded: encodedSnapshot)
     }
     progress.finish("\(count) records written")
     let incidents =
@@ -280,11 +293,14 @@ struct ImportCommand: ParsableCommand {
 
   /// The export without the entities already in `state` (by id; templates and checklists by
   /// name; an incident with its factors and timeline).
+  ///
+  /// Returns the export decoded (once: the importer reads the same tree) and how many
+  /// entities were dropped.
   static func dropPresent(_ data: Data, state: LearningState, privateIDs: Set<String>) throws
-    -> (Data, Int)
+    -> (JSONValue, Int)
   {
     let root = try ExchangeJSON.decode(data)
-    guard case .object(var object) = root else { return (data, 0) }
+    guard case .object(var object) = root else { return (root, 0) }
     var skipped = 0
     func present(_ key: String, _ item: JSONValue) -> Bool {
       switch key {
@@ -313,7 +329,7 @@ struct ImportCommand: ParsableCommand {
       skipped += items.count - kept.count
       object[key] = .array(kept)
     }
-    if skipped == 0 { return (data, 0) }
-    return (Data(ExchangeJSON.encode(.object(object), pretty: false).utf8), skipped)
+    if skipped == 0 { return (root, 0) }
+    return (.object(object), skipped)
   }
 }

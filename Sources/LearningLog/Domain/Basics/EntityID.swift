@@ -1,3 +1,6 @@
+/// The digits of an entity id (``EntityIDGenerator/alphabet``) as UTF-8 bytes.
+private let entityIDDigits: StaticString = "0123456789abcdefghjkmnpqrstvwxyz"
+
 /// Makes random entity ids: 12 lowercase base-32 characters (60 bits).
 ///
 /// Ids are not time-prefixed, so short prefixes are unique (as git's abbreviated hashes).
@@ -12,15 +15,15 @@ public struct EntityIDGenerator<RNG: RandomNumberGenerator> {
 
   /// A new id.
   public mutating func next() -> String {
-    let alpha = Self.alphabet
     var bits = rng.next()
-    var out = ""
-    out.reserveCapacity(12)
-    for _ in 0..<12 {
-      out.append(alpha[Int(bits & 31)])
-      bits >>= 5
+    // The alphabet's bytes, twelve five-bit digits, lowest first.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { out in
+      for i in 0..<12 {
+        out[i] = entityIDDigits.utf8Start[Int(bits & 31)]
+        bits >>= 5
+      }
+      return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
     }
-    return out
   }
 }
 

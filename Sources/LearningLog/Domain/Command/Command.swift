@@ -208,7 +208,7 @@ public struct CommandContext {
 
   /// A context with ids from the system's random source.
   public init(today: Day, now: Int64, author: String? = nil) {
-    var gen = EntityIDGenerator()
+    var gen = EntityIDGenerator(rng: BufferedRandom())
     self.init(today: today, now: now, author: author, makeID: { gen.next() })
   }
 

@@ -11,7 +11,13 @@ public enum Importer {
   public static func json(_ data: Data, into state: LearningState, includePrivate: Bool = false)
     throws -> Plan
   {
-    let root = try ExchangeJSON.decode(data)
+    try json(root: try ExchangeJSON.decode(data), into: state, includePrivate: includePrivate)
+  }
+
+  /// ``json(_:into:includePrivate:)`` of an export decoded already.
+  public static func json(root: JSONValue, into state: LearningState, includePrivate: Bool = false)
+    throws -> Plan
+  {
     guard root["format"]?.stringValue == "learnlog-export" else {
       throw DomainError(
         "not a learnlog JSON export (no \"format\": \"learnlog-export\"); export with `learnlog export --format json`"
