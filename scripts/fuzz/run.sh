@@ -79,6 +79,11 @@ build_module() {
     build_module WorkCounting Sources/WorkCounting "$mout" || return 1
     set -- -I "$mout" "$@"
   fi
+  # LearningLog checks CRC-32C through the C target CCRC32C: its object and a module map beside.
+  if [ "$name" = LearningLog ]; then
+    build_c_module CCRC32C Sources/CCRC32C "$mout" || return 1
+    set -- -I "$mout/CCRC32C" "$@"
+  fi
   echo "fuzz: building module $name${*:+ ($*)}"
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$dir" -name '*.swift' -type f -print0 | sort -z)
@@ -89,6 +94,21 @@ build_module() {
     return 1
   fi
   echo "$stamp" >"$mout/$name.stamp"
+}
+
+# Builds a C target of the package into $3/$1.o, with a module map in $3/$1 so Swift can import
+# it. $1 module name, $2 source directory (its headers in include/), $3 output directory.
+build_c_module() {
+  local name=$1 dir=$2 mout=$3
+  mkdir -p "$mout/$name"
+  local header
+  header=$(cd "$dir/include" && pwd)/$name.h
+  printf 'module %s {\n  header "%s"\n  export *\n}\n' "$name" "$header" >"$mout/$name/module.modulemap"
+  if ! clang -O2 -fPIC -c -I "$dir/include" "$dir"/*.c -o "$mout/$name.o" >"$mout/$name.build.log" 2>&1; then
+    cat "$mout/$name.build.log" >&2
+    echo "fuzz: building $name failed" >&2
+    return 1
+  fi
 }
 
 # Builds one target binary. $1 target name.
@@ -105,7 +125,8 @@ build_target() {
     snapshot-decoder)
       # Internal API: a module of its own built with -enable-testing.
       build_module LearningLog Sources/LearningLog "$out/testable" -enable-testing || return 1
-      extra=(-I "$out/testable" "$out/testable/LearningLog.o" "$out/testable/WorkCounting.o")
+      extra=(-I "$out/testable" -I "$out/testable/CCRC32C" "$out/testable/LearningLog.o"
+        "$out/testable/WorkCounting.o" "$out/testable/CCRC32C.o")
       ;;
     screen-text)
       build_module TerminalUI Sources/TerminalUI "$out" || return 1
@@ -114,12 +135,12 @@ build_target() {
     record-reader)
       # The fault-injecting file system of the tests, compiled into the target.
       build_module LearningLog Sources/LearningLog "$out" || return 1
-      extra=(-I "$out" "$out/LearningLog.o" "$out/WorkCounting.o"
-        Sources/LearningLogTesting/MemoryFileSystem.swift)
+      extra=(-I "$out" -I "$out/CCRC32C" "$out/LearningLog.o" "$out/WorkCounting.o"
+        "$out/CCRC32C.o" Sources/LearningLogTesting/MemoryFileSystem.swift)
       ;;
     *)
       build_module LearningLog Sources/LearningLog "$out" || return 1
-      extra=(-I "$out" "$out/LearningLog.o" "$out/WorkCounting.o")
+      extra=(-I "$out" -I "$out/CCRC32C" "$out/LearningLog.o" "$out/WorkCounting.o" "$out/CCRC32C.o")
       ;;
   esac
   local src="$out/$t.entry.swift"
