@@ -430,16 +430,9 @@ public final class LogStore {
     return try body()
   }
 
-  /// Appends the records `build` returns, atomically with respect to other writers.
-  ///
-  /// Under the exclusive lock: catches up with records others appended (passed to `build`
-  /// so it validates against fresh state; after a replacement, every record), stamps each
-  /// draft with an id, a clock reading and the writer, writes all lines with one `write()`
-  /// (looping on short writes), `fdatasync`s, and only then returns the new records. A
-  /// failed write cuts the file back and throws; a failed sync throws and leaves the store
-  /// read-only for the session. No drafts: nothing is written.
-  @discardableResult
-  public func append(_ build: (_ caughtUp: [Record]) throws -> [RecordDraft]) throws -> [Record] {
+  /// The writer appends go out as, once the log is known to be writable: throws when it is
+  /// read-only (for good or for the session).
+  private func writableAs() throws -> String {
     if isReadOnly {
       if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
       throw StoreError.readOnly(path: path)
@@ -452,6 +445,20 @@ public final class LogStore {
       ?? WriterIdentity.resolve(
         environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
     writerID = writer
+    return writer
+  }
+
+  /// Appends the records `build` returns, atomically with respect to other writers.
+  ///
+  /// Under the exclusive lock: catches up with records others appended (passed to `build`
+  /// so it validates against fresh state; after a replacement, every record), stamps each
+  /// draft with an id, a clock reading and the writer, writes all lines with one `write()`
+  /// (looping on short writes), `fdatasync`s, and only then returns the new records. A
+  /// failed write cuts the file back and throws; a failed sync throws and leaves the store
+  /// read-only for the session. No drafts: nothing is written.
+  @discardableResult
+  public func append(_ build: (_ caughtUp: [Record]) throws -> [RecordDraft]) throws -> [Record] {
+    let writer = try writableAs()
     var buildError: (any Error)?
     let result = try withExclusiveLock { () throws(StoreError) -> [Record] in
       let caughtUp: [Record]
@@ -563,18 +570,7 @@ public final class LogStore {
   public func appendEncoded(
     _ build: (_ caughtUp: [Record], _ stamp: AppendStamp) throws -> EncodedLines?
   ) throws -> EncodedLines? {
-    if isReadOnly {
-      if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
-      throw StoreError.readOnly(path: path)
-    }
-    if let sessionReadOnlyReason {
-      throw StoreError.sessionReadOnly(path: path, reason: sessionReadOnlyReason)
-    }
-    let writer =
-      try writerID
-      ?? WriterIdentity.resolve(
-        environment: ProcessInfo.processInfo.environment, fileSystem: fileSystem)
-    writerID = writer
+    let writer = try writableAs()
     var buildError: (any Error)?
     let result = try withExclusiveLock { () throws(StoreError) -> EncodedLines? in
       let caughtUp: [Record]
