@@ -108,6 +108,28 @@ extension JSONText {
     raw("]")
   }
 
+  /// `items` as a pretty array at `indent`, each a pretty object whose members `members` writes
+  /// (at `indent + 1`, the first with `first: true`).
+  mutating func objects<S: Collection>(
+    _ items: S, indent: Int, members: (inout JSONText, S.Element) -> Void
+  ) {
+    if items.isEmpty {
+      raw("[]")
+      return
+    }
+    raw("[")
+    for (i, item) in items.enumerated() {
+      if i > 0 { bytes.append(0x2C) }
+      newline(indent + 1)
+      raw("{")
+      members(&self, item)
+      newline(indent + 1)
+      raw("}")
+    }
+    newline(indent)
+    raw("]")
+  }
+
   /// A time as ISO 8601 text, or null.
   mutating func time(_ ms: Int64?) {
     if let ms { string(ISOTime.string(ms)) } else { raw("null") }
@@ -142,32 +164,19 @@ extension Exporter {
     }
     out.raw("{")
     member("answerHistory")
-    let history = inc.understandingHistory
-    if history.isEmpty {
-      out.raw("[]")
-    } else {
-      out.raw("[")
-      for (i, v) in history.enumerated() {
-        if i > 0 { out.bytes.append(0x2C) }
-        out.newline(d + 2)
-        out.raw("{")
-        out.member("at", first: true, indent: d + 2)
-        out.time(v.at)
-        out.member("by", first: false, indent: d + 2)
-        out.string(v.by)
-        out.member("key", first: false, indent: d + 2)
-        out.string(v.key)
-        out.member("revision", first: false, indent: d + 2)
-        out.int(v.revision)
-        out.member("template", first: false, indent: d + 2)
-        out.string(v.template)
-        out.member("value", first: false, indent: d + 2)
-        out.string(v.value)
-        out.newline(d + 2)
-        out.raw("}")
-      }
-      out.newline(d + 1)
-      out.raw("]")
+    out.objects(inc.understandingHistory, indent: d + 1) { out, v in
+      out.member("at", first: true, indent: d + 2)
+      out.time(v.at)
+      out.member("by", first: false, indent: d + 2)
+      out.string(v.by)
+      out.member("key", first: false, indent: d + 2)
+      out.string(v.key)
+      out.member("revision", first: false, indent: d + 2)
+      out.int(v.revision)
+      out.member("template", first: false, indent: d + 2)
+      out.string(v.template)
+      out.member("value", first: false, indent: d + 2)
+      out.string(v.value)
     }
     member("answers")
     let keys = inc.answers.compactMap { $0.value.isEmpty ? nil : $0.key }.sorted()
@@ -285,27 +294,15 @@ extension Exporter {
       out.day(a.until)
     }
     out.member("verifications", first: false, indent: d)
-    if a.verifications.isEmpty {
-      out.raw("[]")
-    } else {
-      out.raw("[")
-      for (i, v) in a.verifications.enumerated() {
-        if i > 0 { out.bytes.append(0x2C) }
-        out.newline(d + 2)
-        out.raw("{")
-        out.member("at", first: true, indent: d + 2)
-        out.time(v.at)
-        out.member("by", first: false, indent: d + 2)
-        out.string(v.by)
-        out.member("evidence", first: false, indent: d + 2)
-        out.string(v.evidence)
-        out.member("outcome", first: false, indent: d + 2)
-        out.string(v.outcome.rawValue)
-        out.newline(d + 2)
-        out.raw("}")
-      }
-      out.newline(d + 1)
-      out.raw("]")
+    out.objects(a.verifications, indent: d + 1) { out, v in
+      out.member("at", first: true, indent: d + 2)
+      out.time(v.at)
+      out.member("by", first: false, indent: d + 2)
+      out.string(v.by)
+      out.member("evidence", first: false, indent: d + 2)
+      out.string(v.evidence)
+      out.member("outcome", first: false, indent: d + 2)
+      out.string(v.outcome.rawValue)
     }
     out.newline(d)
     out.raw("}")
