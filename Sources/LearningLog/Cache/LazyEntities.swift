@@ -75,13 +75,31 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   /// Walks every record decoded by the listing decoder, each long text's bytes handed to
   /// `text` and its answer to `body`; false at once when the kind has no listing decoder.
   func walkSummaries(
-    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool) -> Bool
+    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool, Int) -> Bool
   ) -> Bool {
     guard let lean = leanDecode else { return false }
     var matched = false
+    var record = 0
     return walkAll(
-      decodedBy: { r throws(SnapshotFormatError) in try lean(&r) { matched = text($0) } }
-    ) { id, v in body(id, v, matched) }
+      decodedBy: { r throws(SnapshotFormatError) in
+        // A record's bytes follow its four-byte length.
+        record = r.position - 4
+        return try lean(&r) { matched = text($0) }
+      }
+    ) { id, v in body(id, v, matched, record) }
+  }
+
+  /// The entity `id` decoded from the record at `record` (as ``walkSummaries(text:_:)``
+  /// reported it): no index search; the record must hold `id` (else read by id).
+  func value(_ id: String, atRecord record: Int) -> Value? {
+    read({ () throws(SnapshotFormatError) -> Value? in
+      guard record >= section.records, record < section.index else { return value(id) }
+      var r = try backing.record(at: record, before: section.index)
+      try backing.check(record..<r.end)
+      let (decodedID, v) = try decode(&r)
+      guard decodedID == id else { return value(id) }
+      return v
+    }) { $0[id] }
   }
 
   /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).

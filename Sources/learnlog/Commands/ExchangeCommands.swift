@@ -110,16 +110,21 @@ struct ExportCommand: ParsableCommand {
       case .ics: emit(CalendarExport.ics(state, team: team, since: sinceDay, now: Invocation.now))
       }
     }
+    // JSON is made as bytes: written to a file or a pipe as they are, never made a string.
+    let produceBytes: (([UInt8]) -> Void) -> Void = { [state] put in
+      guard format == .json else { return produce { put(Array($0.utf8)) } }
+      Exporter.streamJSON(state, on: today, includePrivate: includePrivate, bytes: put)
+    }
     if let output {
       try OutputTarget.write(
         to: output, permissions: includePrivate ? 0o600 : 0o666,
         protecting: ProtectedFiles.standard(
           logPath: global.logPaths.first ?? "", environment: ProcessInfo.processInfo.environment)
-      ) { put in produce { put(Array($0.utf8)) } }
+      ) { put in produceBytes(put) }
       progress.finish("\(state.incidents.count) incidents, \(state.actions.count) actions")
       Out.note("wrote \(output)")
     } else {
-      Out.dataStream(produce)
+      if format == .json { Out.byteStream(produceBytes) } else { Out.dataStream(produce) }
       progress.finish("\(state.incidents.count) incidents, \(state.actions.count) actions")
     }
   }

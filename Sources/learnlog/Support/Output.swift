@@ -115,6 +115,39 @@ enum Out {
     dataStream { emit in ExchangeJSON.streamArray(elements, write: write) { emit($0.text) } }
   }
 
+  /// ``jsonArray(_:write:)`` of the elements `0..<count`, written on both cores in order
+  /// (``OrderedJSONArray``): `write` writes element `k` at indent 1 and runs on either thread.
+  static func jsonArray(count: Int, write: @escaping @Sendable (inout JSONText, Int) -> Void) {
+    let each: @Sendable (inout JSONText, Int) -> Bool = { out, k in
+      write(&out, k)
+      return true
+    }
+    guard stdoutIsTerminal else {
+      OrderedJSONArray.write(count: count, indent: 1, each) { text in
+        text.bytes.withUnsafeBytes { Out.write($0, to: 1) }
+      }
+      Out.write("\n", to: 1)
+      return
+    }
+    dataStream { emit in
+      OrderedJSONArray.write(count: count, indent: 1, each) { emit($0.text) }
+      emit("\n")
+    }
+  }
+
+  /// ``dataStream(_:)`` of a data format made as UTF-8 bytes: to a pipe or a file written
+  /// exactly as `produce` hands them over, never made a string; to a terminal sanitised.
+  static func byteStream(_ produce: (([UInt8]) -> Void) -> Void) {
+    guard stdoutIsTerminal else {
+      return produce { bytes in bytes.withUnsafeBytes { Out.write($0, to: 1) } }
+    }
+    dataStream { emit in
+      withoutActuallyEscaping(emit) { emit in
+        produce { emit(String(decoding: $0, as: UTF8.self)) }
+      }
+    }
+  }
+
   /// The bytes a streamed data format is written in: a write of the text gathered so far
   /// once it reaches this size.
   static let streamChunkBytes = 1 << 16

@@ -304,6 +304,17 @@ public enum Exporter {
   public static func streamJSON(
     _ state: LearningState, on day: Day, includePrivate: Bool = false, emit: (String) -> Void
   ) {
+    streamJSON(state, on: day, includePrivate: includePrivate) { (bytes: [UInt8]) in
+      emit(String(decoding: bytes, as: UTF8.self))
+    }
+  }
+
+  /// ``streamJSON(_:on:includePrivate:emit:)`` with the text handed over as UTF-8 bytes (to be
+  /// written to a file or a pipe as they are, never made a string).
+  public static func streamJSON(
+    _ state: LearningState, on day: Day, includePrivate: Bool = false,
+    bytes emit: ([UInt8]) -> Void
+  ) {
     let timeline = PatternTimeline(state)
     let factors = Dictionary(grouping: state.factorList, by: \.incident)
     let entries = Dictionary(
@@ -312,7 +323,7 @@ public enum Exporter {
       $0.incident ?? ""
     }
     // Each incident written field by field with its follow-up among its members.
-    func incident(_ out: inout JSONText, _ id: String) -> Bool {
+    let incident: @Sendable (inout JSONText, String) -> Bool = { out, id in
       guard let inc = state.incidents[id] else { return false }
       writeIncidentJSON(
         inc, review: state.reviewStatus(inc, timeline),
@@ -336,8 +347,8 @@ public enum Exporter {
     }
     /// A member of the root: its value written by `write` at indent 1, the text so far handed
     /// to `emit` as it grows.
-    typealias Member = (key: String, write: (inout JSONText, (String) -> Void) -> Void)
-    func value(_ v: JSONValue) -> (inout JSONText, (String) -> Void) -> Void {
+    typealias Member = (key: String, write: (inout JSONText, ([UInt8]) -> Void) -> Void)
+    func value(_ v: JSONValue) -> (inout JSONText, ([UInt8]) -> Void) -> Void {
       { out, _ in out.value(v, indent: 1) }
     }
     // Entities missing from their maps are left out, as the lists in creation order leave them.
@@ -345,7 +356,7 @@ public enum Exporter {
     func array<S: Sequence>(
       _ elements: S, writing write: @escaping (inout JSONText, S.Element) -> Bool
     )
-      -> (inout JSONText, (String) -> Void) -> Void
+      -> (inout JSONText, ([UInt8]) -> Void) -> Void
     {
       { out, emit in
         var first = true
@@ -358,15 +369,27 @@ public enum Exporter {
           }
           first = false
           if out.bytes.count >= 1 << 16 {
-            emit(out.text)
+            emit(out.bytes)
             out.bytes.removeAll(keepingCapacity: true)
           }
         }
         out.raw(first ? "[]" : "\n  ]")
       }
     }
+    // A long array written on both cores, in order (``OrderedJSONArray``).
+    func ordered<T: Sendable>(
+      _ elements: [T], writing write: @escaping @Sendable (inout JSONText, T) -> Bool
+    ) -> (inout JSONText, ([UInt8]) -> Void) -> Void {
+      { out, emit in
+        if !out.bytes.isEmpty { emit(out.bytes) }
+        out.bytes.removeAll(keepingCapacity: true)
+        OrderedJSONArray.write(count: elements.count, indent: 2, { write(&$0, elements[$1]) }) {
+          emit($0.bytes)
+        }
+      }
+    }
     func array<S: Sequence>(_ elements: S, _ element: @escaping (S.Element) -> JSONValue?)
-      -> (inout JSONText, (String) -> Void) -> Void
+      -> (inout JSONText, ([UInt8]) -> Void) -> Void
     {
       array(elements) { out, e in
         guard let v = element(e) else { return false }
@@ -376,10 +399,10 @@ public enum Exporter {
     }
     var members: [Member] = [
       ("format", value("learnlog-export")), ("version", value(1)),
-      ("incidents", array(state.incidentIDsInCreationOrder, writing: incident)),
+      ("incidents", ordered(state.incidentIDsInCreationOrder, writing: incident)),
       (
         "actions",
-        array(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in
+        ordered(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in
           guard let a = state.actions[id] else { return false }
           writeActionJSON(a, into: &out, indent: 2)
           return true
@@ -416,7 +439,7 @@ public enum Exporter {
       m.write(&out, emit)
     }
     out.raw("\n}\n")
-    emit(out.text)
+    emit(out.bytes)
   }
 
   /// A CSV table of incidents or actions, RFC 4180 with CRLF, guarded against formulas.

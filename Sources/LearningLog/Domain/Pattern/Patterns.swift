@@ -217,7 +217,7 @@ extension LearningState {
 ///
 /// It keeps only what orders an incident in time and its id, so building it copies no
 /// incident and ordering compares integers first.
-struct PatternTimeline {
+struct PatternTimeline: Sendable {
   /// One incident of a pattern: its occurred day, creation time and id.
   struct Entry: Sendable {
     /// The occurred day's ordinal.

@@ -12,7 +12,7 @@ extension LearningState {
 
 /// What the review of many incidents read one at a time (a streamed list) lacks, with the
 /// pattern timeline built once.
-public struct ReviewStatusReader {
+public struct ReviewStatusReader: Sendable {
   let state: LearningState
   let timeline: PatternTimeline
 

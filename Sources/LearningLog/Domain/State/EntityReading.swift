@@ -35,10 +35,13 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   func walkSummaries(_ body: (String, Value) -> Bool) -> Bool
   /// ``walkSummaries(_:)`` for a listing: each summary's long text (an incident's what
   /// happened) left empty, its UTF-8 bytes handed to `text` as it is passed and `text`'s answer
-  /// to `body`; false at once when the kind has no long text to leave out.
+  /// to `body` with the place of the entity's record (for ``value(_:atRecord:)``); false at
+  /// once when the kind has no long text to leave out.
   func walkSummaries(
-    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool) -> Bool
+    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool, Int) -> Bool
   ) -> Bool
+  /// The entity `id` read from the record a walk found at `record`, without looking the id up.
+  func value(_ id: String, atRecord record: Int) -> Value?
   /// Every id, in the source's order.
   func ids() -> [String]
   /// The ids that start with `prefix`.

@@ -181,9 +181,19 @@ public struct LearningState: Sendable {
   public func forEachIncidentHeader(
     what: (UnsafeRawBufferPointer) -> Bool, _ body: (Incident, Bool) -> Void
   ) {
+    forEachIncidentHeader(what: what) { inc, matched, _ in body(inc, matched) }
+  }
+
+  /// ``forEachIncidentHeader(what:_:)`` with each incident's place for
+  /// ``incident(_:at:)``: where its snapshot record is, nil when it is in memory.
+  public func forEachIncidentHeader(
+    what: (UnsafeRawBufferPointer) -> Bool, _ body: (Incident, Bool, IncidentPlace?) -> Void
+  ) {
     walkIncidentHeaders(
       snapshot: { base, visit in
-        base.walkSummaries(text: what) { id, inc, matched in visit(id, (inc, matched)) }
+        base.walkSummaries(text: what) { id, inc, matched, record in
+          visit(id, (inc, matched, IncidentPlace(record: record)))
+        }
       },
       header: { inc in
         var h = inc
@@ -191,8 +201,17 @@ public struct LearningState: Sendable {
         var text = h.what
         h.what = ""
         let matched = text.withUTF8 { what(UnsafeRawBufferPointer($0)) }
-        return (h, matched)
+        return (h, matched, nil)
       }, body)
+  }
+
+  /// The incident `id`, read from its snapshot record at `place` when a walk gave one and
+  /// nothing since has changed it (no index search), else looked up by id.
+  public func incident(_ id: String, at place: IncidentPlace?) -> Incident? {
+    guard let place, let base = incidents.base, incidents.stored.index(forKey: id) == nil,
+      !incidents.hidden.contains(id)
+    else { return incidents[id] }
+    return base.value(id, atRecord: place.record)
   }
 
   /// The walk of ``forEachIncidentHeader(_:)``: the snapshot's records through `snapshot`, in
@@ -389,4 +408,11 @@ public struct LearningState: Sendable {
     }
     return out
   }
+}
+
+/// Where a listing walk found an incident's record in the snapshot (see
+/// ``LearningState/incident(_:at:)``).
+public struct IncidentPlace: Sendable {
+  /// The record's offset in the snapshot.
+  let record: Int
 }
