@@ -137,6 +137,8 @@ struct IncidentCommand: ParsableCommand {
       let key = pattern.map(PatternKey.normalise)
       let needle = search.map(IncrementalSearch.folded)
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
+      // The options read once: each read of an option's property costs a call, per incident.
+      let (team, tag, json) = (team, tag, json)
       var scratch: [UInt8] = []
       // What happened is read as bytes in place, searched only when there is a needle.
       func whatMatches(_ what: UnsafeRawBufferPointer) -> Bool {
@@ -155,15 +157,26 @@ struct IncidentCommand: ParsableCommand {
       }
       var rows: [IncidentRow] = []
       var patterns = Swift.Set<String>()
-      state.forEachIncidentHeader(what: whatMatches) { i, what in
+      state.forEachIncidentHeader(what: whatMatches) { i, what, place in
         guard matches(i, what: what) else { return }
-        rows.append(IncidentRow(i, keepColumns: !json))
+        rows.append(IncidentRow(i, keepColumns: !json, place: place))
         if json { patterns.formUnion(i.patterns) }
       }
       let list = rows.newestFirst(limit: limit)
       Invocation.keepUntilExit(rows)
       if json {
         let reviews = state.reviewStatusReader(patterns: patterns)
+        if !logs.isSeveral {
+          // One log: each incident decoded and written on either core, in order.
+          let places = list.map { ($0.id, $0.place) }
+          Out.jsonArray(count: places.count) { out, k in
+            guard let inc = state.incident(places[k].0, at: places[k].1) else {
+              return out.value(.null, indent: 1)
+            }
+            Exporter.writeIncidentJSON(inc, review: reviews.status(of: inc), into: &out, indent: 1)
+          }
+          return
+        }
         Out.jsonArray(list) { out, row in
           guard let inc = state.incidents[row.id] else { return out.value(.null, indent: 1) }
           let review = reviews.status(of: inc)
@@ -207,9 +220,12 @@ struct IncidentCommand: ParsableCommand {
     var status: IncidentStatus = .open
     var team = ""
     var title = ""
+    /// Where the walk found the incident's record, to read it again without a search.
+    var place: IncidentPlace?
 
-    init(_ i: Incident, keepColumns: Bool) {
+    init(_ i: Incident, keepColumns: Bool, place: IncidentPlace? = nil) {
       id = i.id
+      self.place = place
       occurred = i.occurred
       createdAt = i.createdAt
       guard keepColumns else { return }
@@ -230,9 +246,10 @@ struct IncidentCommand: ParsableCommand {
       {
         return true
       }
-      for t in i.tags + i.patterns
-      where IncrementalSearch.text(t, contains: needle, scratch: &scratch) {
-        return true
+      for list in [i.tags, i.patterns] {
+        for t in list where IncrementalSearch.text(t, contains: needle, scratch: &scratch) {
+          return true
+        }
       }
       return false
     }

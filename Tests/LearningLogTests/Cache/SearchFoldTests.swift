@@ -45,6 +45,13 @@ import Testing
       "emoji 🚀✓ and ZWJ 👩‍💻", "Ⱥ grows when lowered", "Kelvin \u{212A} Ohm \u{2126} İ",
     ]
     texts.append(String(String.UnicodeScalarView((0x20...0x3000).compactMap(Unicode.Scalar.init))))
+    // Every ASCII byte, in runs starting at each alignment of eight and ending at each, around
+    // the letters' edges ("@" "A" "Z" "[" "`" "a" "z" "{"), between scalars past ASCII.
+    let ascii = String(String.UnicodeScalarView((0..<128).compactMap(Unicode.Scalar.init)))
+    for shift in 0..<9 {
+      let pad = String(repeating: "x", count: shift)
+      texts.append(pad + ascii + "É" + pad + "@AZ[`az{" + "é" + ascii.uppercased() + pad)
+    }
     for t in texts {
       var expected: [UInt8] = []
       for u in t.unicodeScalars {
