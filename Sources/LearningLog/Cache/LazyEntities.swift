@@ -67,6 +67,11 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   /// The entity `id` decoded by the summary decoder.
   func summary(_ id: String) -> Value? { value(id, decodedBy: summaryDecode ?? decode) }
 
+  /// Walks every record decoded whole (see ``walkAll(decodedBy:_:)``).
+  func walkValues(_ body: (String, Value) -> Bool) -> Bool {
+    walkAll(decodedBy: decode, body)
+  }
+
   /// Walks every record decoded by the summary decoder (see ``walkAll(decodedBy:_:)``).
   func walkSummaries(_ body: (String, Value) -> Bool) -> Bool {
     walkAll(decodedBy: summaryDecode ?? decode, body)

@@ -155,7 +155,9 @@ struct ActionCommand: ParsableCommand {
         ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
       }
       if json {
-        Out.jsonArray(list) { out, a in Exporter.writeActionJSON(a, into: &out, indent: 1) }
+        Out.jsonArray(count: list.count) { out, k in
+          Exporter.writeActionJSON(list[k], into: &out, indent: 1)
+        }
         return
       }
       if list.isEmpty {

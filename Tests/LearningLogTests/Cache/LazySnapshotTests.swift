@@ -63,6 +63,7 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
     bare.answers = [:]
     #expect(h == bare)
   }
+  #expect(lazy.actionList == full.actionList)
   // Walking everything (the export) gives exactly the replayed state.
   #expect(CacheFixture.fingerprint(lazy) == CacheFixture.fingerprint(full))
   var materialized = lazy
@@ -115,6 +116,9 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
   }
   #expect(ws.state.incidentHeaders == bare)
   #expect(ws.state.incidentHeaders.contains { $0.title == "Renamed ✓" })
+  // Actions in creation order: one walk of the snapshot merged with the changed and added.
+  #expect(ws.state.actionList == replayed.actionList)
+  #expect(ws.state.actionList.contains { $0.id == added.createdID })
   #expect(CacheFixture.fingerprint(ws.state) == CacheFixture.fingerprint(replayed))
   // And a later open (lazy or not) from the snapshot plus the new tail agrees.
   let (_, again) = try lazyLoad(fs, cache)

@@ -93,6 +93,23 @@ import Testing
       #expect(fast == slow, "\(t.unicodeScalars.map { $0.value })")
     }
   }
+
+  @Test("past ASCII the byte scan finds exactly the hidden scalars, of every length in UTF-8")
+  func byteScanFindsEveryHiddenScalar() {
+    var wrong: [UInt32] = []
+    // Every scalar of the first plane (where every hidden one is) and one in 61 past it,
+    // alone after accented text (so the scan past ASCII runs) and before it.
+    for v in Array(UInt32(0x80)...0xFFFF)
+      + Array(stride(from: UInt32(0x10000), to: 0x110000, by: 61))
+    {
+      guard let u = Unicode.Scalar(v) else { continue }
+      let c = Character(u)
+      for t in ["é\(c)", "\(c)é"] where ExchangeJSON.needsEscape(t) != Exporter.isHidden(u) {
+        wrong.append(v)
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(20).map { String($0, radix: 16) })")
+  }
 }
 
 /// `export` streams JSON, CSV and Markdown a piece at a time in the bytes of the whole

@@ -58,7 +58,8 @@ public enum ExchangeJSON {
   /// Whether ``writeString(_:into:)`` escapes any scalar of `s`.
   static func needsEscape(_ s: String) -> Bool {
     var s = s
-    let ascii = s.withUTF8 { u -> Bool? in
+    // nil when a scalar to escape was found, else true.
+    let clean = s.withUTF8 { u -> Bool? in
       // Eight bytes at a time: a word with no control, quote, backslash or DEL (exact tests
       // for a byte below 0x20 and for a byte equal to each) is passed whole.
       let ones: UInt64 = 0x0101_0101_0101_0101
@@ -89,13 +90,31 @@ public enum ExchangeJSON {
         }
         i += 1
       }
-      return ascii
+      if ascii { return true }
+      // Past ASCII only C1, bidi and zero-width controls are escaped (``Exporter/isHidden(_:)``):
+      // found by their UTF-8 bytes, U+0080–U+009F (C2 80–9F), U+061C (D8 9C), U+200B–U+200F
+      // and U+2028–U+202E (E2 80 8B–8F, A8–AE), U+2060–U+2069 (E2 81 A0–A9), U+FEFF (EF BB BF).
+      let n = u.count
+      var k = 0
+      while k < n {
+        let b = u[k]
+        k += 1
+        guard b >= 0xC2 else { continue }
+        let c1 = k < n ? u[k] : 0
+        let c2 = k + 1 < n ? u[k + 1] : 0
+        switch b {
+        case 0xC2: if c1 <= 0x9F { return nil }
+        case 0xD8: if c1 == 0x9C { return nil }
+        case 0xE2:
+          if c1 == 0x80, (0x8B...0x8F).contains(c2) || (0xA8...0xAE).contains(c2) { return nil }
+          if c1 == 0x81, (0xA0...0xA9).contains(c2) { return nil }
+        case 0xEF: if c1 == 0xBB, c2 == 0xBF { return nil }
+        default: break
+        }
+      }
+      return true
     }
-    guard let ascii else { return true }
-    if ascii { return false }
-    // Past ASCII only C1, bidi and zero-width controls are escaped.
-    for u in s.unicodeScalars where u.value >= 0x80 && Exporter.isHidden(u) { return true }
-    return false
+    return clean == nil
   }
 
   /// ``writeString(_:into:)`` scalar by scalar, escaping as it goes.

@@ -240,6 +240,47 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// Whether some entities still sit undecoded in a snapshot.
   public var isLazy: Bool { base != nil }
 
+  /// The entities named by `order` (their creation order, the order a snapshot writes them
+  /// in), those missing left out: from a snapshot one walk of its records in written order,
+  /// merged with what changed since, with no lookup by id.
+  func values(inOrder order: [String]) -> [Value] {
+    var out: [Value] = []
+    out.reserveCapacity(order.count)
+    guard let base else {
+      for id in order { if let v = stored[id] { out.append(v) } }
+      return out
+    }
+    // `order[..<next]` is given (or absent) exactly, so a walk that stops can go on from there.
+    var next = 0
+    // Entities the walk passes over: created since (in memory), or — should the order ever
+    // disagree with the records — read by id.
+    func emit(until end: Int) {
+      while next < end {
+        if let v = self[order[next]] { out.append(v) }
+        next += 1
+      }
+    }
+    let merged = base.walkValues { id, value in
+      // A deleted entity is in neither the order nor the list.
+      if hidden.contains(id) { return true }
+      var k = next
+      while k < order.count, order[k] != id { k += 1 }
+      // A record the order does not name (it never should be): the rest one by one.
+      guard k < order.count else { return false }
+      emit(until: k)
+      out.append(stored[id] ?? value)
+      next += 1
+      return true
+    }
+    if merged {
+      emit(until: order.count)
+    } else {
+      // After damage met in the walk, or a walk stopped early: the rest one by one.
+      for id in order[next...] { if let v = self[id] { out.append(v) } }
+    }
+    return out
+  }
+
   /// Decodes every entity of the base into memory and drops the base.
   public mutating func materialize() {
     guard let base else { return }

@@ -50,6 +50,9 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   func neighbours(of id: String, skip: (String) -> Bool) -> [String]
   /// Calls `body` with every entity, read now.
   func forEachValue(_ body: (String, Value) -> Void)
+  /// Calls `body` with every entity in written order until it returns false; false when it
+  /// stopped early or the source could not be walked (read by id then).
+  func walkValues(_ body: (String, Value) -> Bool) -> Bool
 }
 
 /// Packed words kept outside memory and read on first use (the applied ids of a snapshot).

@@ -275,7 +275,7 @@ public struct LearningState: Sendable {
   }
 
   /// Actions in creation order.
-  public var actionList: [Action] { actionOrder.compactMap { actions[$0] } }
+  public var actionList: [Action] { actions.values(inOrder: actionOrder) }
   /// Experiments in creation order.
   public var experimentList: [Experiment] { experimentOrder.compactMap { experiments[$0] } }
   /// Lessons in creation order.
