@@ -210,6 +210,18 @@ struct BinaryReader {
     return out
   }
 
+  /// Passes over a ``string()`` without making it.
+  mutating func skipString() throws(SnapshotFormatError) {
+    _ = try rawBytes(try count(limit: LogBounds.maxLineBytes))
+  }
+
+  /// Passes over ``strings()``, keeping each string written in place in the table (a later
+  /// reference may name it) and making no array.
+  mutating func skipStrings() throws(SnapshotFormatError) {
+    let n = try count(limit: 1 << 24)
+    for _ in 0..<n { _ = try shared() }
+  }
+
   mutating func strings() throws(SnapshotFormatError) -> [String] {
     let n = try count(limit: 1 << 24)
     var out: [String] = []

@@ -17,14 +17,17 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   let summaryDecode: Decode?
   /// The listing decoder, when the kind has a long text.
   let leanDecode: LeanDecode?
+  /// A decoder of what orders the records, every text left empty (``decode`` when nil).
+  let keysDecode: Decode?
   /// The same kind's entities in a state replayed after damage.
   let recovered: @Sendable (LearningState) -> EntityMap<Value>
 
   init(
     backing: SnapshotBacking, section: SnapshotSection, decode: @escaping Decode,
-    summary: Decode? = nil, lean: LeanDecode? = nil,
+    summary: Decode? = nil, lean: LeanDecode? = nil, keys: Decode? = nil,
     recovered: @escaping @Sendable (LearningState) -> EntityMap<Value>
   ) {
+    self.keysDecode = keys
     self.backing = backing
     self.section = section
     self.decode = decode
@@ -92,6 +95,19 @@ final class LazyEntities<Value: Sendable>: EntitySource {
         return try lean(&r) { matched = text($0) }
       }
     ) { id, v in body(id, v, matched, record) }
+  }
+
+  /// Walks every record decoded by the keys decoder, each with the place of its record (for
+  /// ``value(_:atRecord:)``); see ``walkAll(decodedBy:_:)``.
+  func walkKeys(_ body: (String, Value, Int) -> Bool) -> Bool {
+    let keys = keysDecode ?? decode
+    var record = 0
+    return walkAll(
+      decodedBy: { r throws(SnapshotFormatError) in
+        record = r.position - 4
+        return try keys(&r)
+      }
+    ) { id, v in body(id, v, record) }
   }
 
   /// The entity `id` decoded from the record at `record` (as ``walkSummaries(text:_:)``

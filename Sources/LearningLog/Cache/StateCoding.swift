@@ -85,7 +85,7 @@ enum StateCoding {
     try decodeHead(&r, into: &s)
     let incidents = LazyEntities(
       backing: backing, section: sections[0], decode: incidentRecord, summary: incidentHeader,
-      lean: incidentLean,
+      lean: incidentLean, keys: incidentKeys,
       recovered: { $0.incidents })
     let actions = LazyEntities(
       backing: backing, section: sections[1], decode: actionRecord, recovered: { $0.actions })
@@ -704,6 +704,32 @@ enum StateCoding {
     r, what throws(SnapshotFormatError) in
     let id = try r.string()
     return (id, try decodeIncident(&r, id: id, answers: false, leanWhat: true, whatBytes: what))
+  }
+
+  /// An incident record as an ordering reads it: its id, occurred day, creation time,
+  /// patterns, kind, severity and status; every text left empty and never made.
+  static let incidentKeys: LazyEntities<Incident>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    try r.skipString()  // title
+    try r.skipString()  // what happened
+    let kind = try r.choice(IncidentKind.self)
+    let severity = try r.choice(Severity.self)
+    let occurred = Day(ordinal: try r.int())
+    _ = try r.shared()  // team
+    _ = try r.shared()  // owner
+    try r.skipStrings()  // tags
+    try r.skipStrings()  // triggers
+    let patterns = try r.strings()
+    let status = try r.choice(IncidentStatus.self)
+    _ = try r.shared()  // template
+    let createdAt = try r.int64()
+    return (
+      id,
+      Incident(
+        id: id, title: "", what: "", kind: kind, severity: severity, occurred: occurred,
+        team: "", owner: "", tags: [], triggers: [], patterns: patterns, status: status,
+        template: "", answers: [:], createdAt: createdAt, createdBy: "")
+    )
   }
 
   /// An action record of the lazy region.

@@ -157,10 +157,18 @@ struct IncidentCommand: ParsableCommand {
       }
       var rows: [IncidentRow] = []
       var patterns = Swift.Set<String>()
-      state.forEachIncidentHeader(what: whatMatches) { i, what, place in
-        guard matches(i, what: what) else { return }
-        rows.append(IncidentRow(i, keepColumns: !json, place: place))
-        if json { patterns.formUnion(i.patterns) }
+      if json && unfiltered {
+        // Every incident as JSON: only what orders them is read now.
+        state.forEachIncidentKey { i, place in
+          rows.append(IncidentRow(i, keepColumns: false, place: place))
+          patterns.formUnion(i.patterns)
+        }
+      } else {
+        state.forEachIncidentHeader(what: whatMatches) { i, what, place in
+          guard matches(i, what: what) else { return }
+          rows.append(IncidentRow(i, keepColumns: !json, place: place))
+          if json { patterns.formUnion(i.patterns) }
+        }
       }
       let list = rows.newestFirst(limit: limit)
       Invocation.keepUntilExit(rows)

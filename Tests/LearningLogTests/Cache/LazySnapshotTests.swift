@@ -11,6 +11,21 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
   try LearningState.load(path: CacheFixture.logPath, fileSystem: fs, lazy: true, cache: cache)
 }
 
+/// Each incident's keys and place as `incident list --json` walks them agree with `full`: the
+/// same incidents in creation order, the ordering fields kept and every text empty, and the
+/// place reads back the whole incident.
+private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
+  var walked: [(Incident, IncidentPlace?)] = []
+  lazy.forEachIncidentKey { walked.append(($0, $1)) }
+  #expect(walked.map(\.0.id) == full.incidentList.map(\.id))
+  for ((k, place), f) in zip(walked, full.incidentList) {
+    #expect(k.occurred == f.occurred && k.createdAt == f.createdAt && k.patterns == f.patterns)
+    #expect(k.kind == f.kind && k.severity == f.severity && k.status == f.status)
+    #expect(k.title.isEmpty && k.what.isEmpty && k.tags.isEmpty && k.answers.isEmpty)
+    #expect(lazy.incident(f.id, at: place) == f, "\(f.id)")
+  }
+}
+
 @Test func aLazyOpenEqualsAFullReplayAndDecodesOnlyWhatItReads() throws {
   let fs = MemoryFileSystem()
   _ = try CacheFixture.makeLog(fs, extra: 40)
@@ -64,6 +79,7 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
     #expect(h == bare)
   }
   #expect(lazy.actionList == full.actionList)
+  expectKeysAgree(lazy, full)
   // Walking everything (the export) gives exactly the replayed state.
   #expect(CacheFixture.fingerprint(lazy) == CacheFixture.fingerprint(full))
   var materialized = lazy
@@ -119,6 +135,8 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
   // Actions in creation order: one walk of the snapshot merged with the changed and added.
   #expect(ws.state.actionList == replayed.actionList)
   #expect(ws.state.actionList.contains { $0.id == added.createdID })
+  // Keys merge the same way; a changed incident is read from memory, not its old record.
+  expectKeysAgree(ws.state, replayed)
   #expect(CacheFixture.fingerprint(ws.state) == CacheFixture.fingerprint(replayed))
   // And a later open (lazy or not) from the snapshot plus the new tail agrees.
   let (_, again) = try lazyLoad(fs, cache)

@@ -40,6 +40,10 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   func walkSummaries(
     text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool, Int) -> Bool
   ) -> Bool
+  /// Calls `body` with every entity's keys (what orders it; texts left empty) in creation
+  /// order, with the place of its record, until it returns false; false when it stopped early
+  /// or the source could not be walked.
+  func walkKeys(_ body: (String, Value, Int) -> Bool) -> Bool
   /// The entity `id` read from the record a walk found at `record`, without looking the id up.
   func value(_ id: String, atRecord record: Int) -> Value?
   /// Every id, in the source's order.

@@ -205,6 +205,22 @@ public struct LearningState: Sendable {
       }, body)
   }
 
+  /// Calls `body` with each incident of ``incidentHeaders`` reduced to what orders it — id,
+  /// occurred day, creation time, patterns, kind, severity, status; every text empty — and
+  /// its place for ``incident(_:at:)``: from a snapshot no text is made.
+  public func forEachIncidentKey(_ body: (Incident, IncidentPlace?) -> Void) {
+    walkIncidentHeaders(
+      snapshot: { base, visit in
+        base.walkKeys { id, inc, record in visit(id, (inc, IncidentPlace(record: record))) }
+      },
+      header: { inc in
+        var k = inc
+        (k.title, k.what, k.team, k.owner, k.template, k.createdBy) = ("", "", "", "", "", "")
+        (k.tags, k.triggers, k.answers) = ([], [], [:])
+        return (k, nil)
+      }, body)
+  }
+
   /// The incident `id`, read from its snapshot record at `place` when a walk gave one and
   /// nothing since has changed it (no index search), else looked up by id.
   public func incident(_ id: String, at place: IncidentPlace?) -> Incident? {
