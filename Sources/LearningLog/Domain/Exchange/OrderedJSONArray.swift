@@ -2,13 +2,13 @@ import Foundation
 
 /// A pretty JSON array written on both cores, in order, in the bytes a one-thread writer gives.
 ///
-/// The elements are cut into batches of consecutive indices. This thread writes the even
-/// batches and one more thread the odd ones, each into its own text; this thread hands every
-/// batch's text to `emit` in index order, so the output is the same whichever thread wrote a
-/// batch. The other thread runs at most ``window`` batches ahead of what was emitted: memory
-/// holds a few batches, never the array.
+/// The elements are cut into batches of consecutive indices. This thread and one more each
+/// claim the next batch no one has claimed and write it into its own text; this thread hands
+/// every batch's text to `emit` in index order, so the output is the same whichever thread
+/// wrote a batch. No batch is claimed more than twice ``window`` past the last one handed
+/// over: memory holds a few batches, never the array.
 public enum OrderedJSONArray {
-  /// Batches the other thread may finish before this one takes them.
+  /// Half the batches that may be claimed past the last one handed over.
   static let window = 4
 
   /// The size a piece of text reaches before it is handed over (or kept, on the other thread).
@@ -46,29 +46,17 @@ public enum OrderedJSONArray {
         render(b, size: size, count: count, indent: indent, write, into: &mine, full: flush)
       }
     } else {
-      let shared = Handoff()
+      // Each thread claims the next batch not yet claimed, so neither waits on a fixed share;
+      // this one hands the written batches over in order as they are ready.
+      let shared = Handoff(batches: batches)
       let group = DispatchGroup()
       DispatchQueue.global(qos: .userInitiated).async(group: group) {
-        var b = 1
-        while b < batches {
-          shared.waitToStart(b)
-          var pieces: [JSONText] = []
-          var text = JSONText()
-          render(b, size: size, count: count, indent: indent, write, into: &text) { full in
-            pieces.append(full)
-            full = JSONText()
-          }
-          pieces.append(text)
-          shared.put(b, pieces)
-          b += 2
+        while let b = shared.claim(waiting: true) {
+          shared.put(b, pieces(of: b, size: size, count: count, indent: indent, write))
         }
       }
-      for b in 0..<batches {
-        guard b % 2 == 1 else {
-          render(b, size: size, count: count, indent: indent, write, into: &mine, full: flush)
-          continue
-        }
-        for var piece in shared.take(b) where !piece.bytes.isEmpty {
+      func handOver(_ pieces: [JSONText]) {
+        for var piece in pieces where !piece.bytes.isEmpty {
           if !mine.bytes.isEmpty && mine.bytes.count + piece.bytes.count > pieceBytes {
             flush(&mine)
           }
@@ -78,6 +66,25 @@ public enum OrderedJSONArray {
           }
           mine.bytes.append(contentsOf: piece.bytes)
           if mine.bytes.count >= pieceBytes { flush(&mine) }
+        }
+      }
+      var next = 0
+      while next < batches {
+        if let ready = shared.take(next, waiting: false) {
+          handOver(ready)
+          next += 1
+        } else if let b = shared.claim(waiting: false) {
+          if b == next {
+            // The batch due next: written straight into the text handed over.
+            render(b, size: size, count: count, indent: indent, write, into: &mine, full: flush)
+            shared.handedOver(b)
+            next += 1
+          } else {
+            shared.put(b, pieces(of: b, size: size, count: count, indent: indent, write))
+          }
+        } else if let ready = shared.take(next, waiting: true) {
+          handOver(ready)
+          next += 1
         }
       }
       group.wait()
@@ -96,6 +103,20 @@ public enum OrderedJSONArray {
     return wroteAny
   }
 
+  /// Batch `b` written into pieces of about ``pieceBytes``.
+  private static func pieces(
+    of b: Int, size: Int, count: Int, indent: Int, _ write: (inout JSONText, Int) -> Bool
+  ) -> [JSONText] {
+    var pieces: [JSONText] = []
+    var text = JSONText()
+    render(b, size: size, count: count, indent: indent, write, into: &text) { full in
+      pieces.append(full)
+      full = JSONText()
+    }
+    pieces.append(text)
+    return pieces
+  }
+
   /// Writes the elements of batch `b`, each after ",\n" and its indent, handing the text to
   /// `full` whenever it reaches ``pieceBytes``.
   private static func render(
@@ -112,22 +133,35 @@ public enum OrderedJSONArray {
     }
   }
 
-  /// The batches the other thread has written and not yet handed over, behind one condition.
+  /// The batches claimed and written but not yet handed over, behind one condition.
   private final class Handoff: @unchecked Sendable {
     private let condition = NSCondition()
-    /// Guarded by `condition`.
-    private var ready: [Int: [JSONText]] = [:]
-    /// The last batch taken by the emitting thread; guarded by `condition`.
+    private let batches: Int
+    /// The next batch no thread has claimed; guarded by `condition`.
+    private var nextClaim = 0
+    /// The last batch handed over; guarded by `condition`.
     private var taken = -1
+    /// Written batches waiting for their turn; guarded by `condition`.
+    private var ready: [Int: [JSONText]] = [:]
 
-    /// Waits until batch `b` is within the window of what was taken.
-    func waitToStart(_ b: Int) {
+    init(batches: Int) { self.batches = batches }
+
+    /// The next unclaimed batch, nil when all are claimed. A batch more than twice
+    /// ``OrderedJSONArray/window`` past the last one handed over is not claimed: `waiting`
+    /// waits for the handing over to catch up, otherwise nil.
+    func claim(waiting: Bool) -> Int? {
       condition.lock()
       defer { condition.unlock() }
-      while b - taken > 2 * OrderedJSONArray.window { condition.wait() }
+      while nextClaim < batches, nextClaim - taken > 2 * OrderedJSONArray.window {
+        guard waiting else { return nil }
+        condition.wait()
+      }
+      guard nextClaim < batches else { return nil }
+      nextClaim += 1
+      return nextClaim - 1
     }
 
-    /// Hands batch `b` over.
+    /// Keeps the written batch `b` until its turn.
     func put(_ b: Int, _ pieces: [JSONText]) {
       condition.lock()
       ready[b] = pieces
@@ -135,14 +169,26 @@ public enum OrderedJSONArray {
       condition.unlock()
     }
 
-    /// Waits for batch `b` and takes it.
-    func take(_ b: Int) -> [JSONText] {
+    /// Takes batch `b` (the one due) once written: with `waiting` it waits for it, otherwise
+    /// nil when it is not written yet.
+    func take(_ b: Int, waiting: Bool) -> [JSONText]? {
       condition.lock()
       defer { condition.unlock() }
-      while ready[b] == nil { condition.wait() }
+      while ready[b] == nil {
+        guard waiting else { return nil }
+        condition.wait()
+      }
       taken = b
       condition.broadcast()
-      return ready.removeValue(forKey: b) ?? []
+      return ready.removeValue(forKey: b)
+    }
+
+    /// Notes that batch `b` was written and handed over by the thread that claimed it.
+    func handedOver(_ b: Int) {
+      condition.lock()
+      taken = b
+      condition.broadcast()
+      condition.unlock()
     }
   }
 }
