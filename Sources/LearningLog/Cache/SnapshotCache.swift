@@ -246,16 +246,22 @@ public final class SnapshotCache {
   }
 
   /// The hash of every byte of the first `length` bytes of `store`'s log: chained 8 MiB at a
-  /// time exactly as `FastHash.chunked` does over the bytes in memory.
-  static func prefixHash(length: Int, read: (Int, Int) throws -> [UInt8]) rethrows -> UInt64 {
+  /// time exactly as `FastHash.chunked` does over the bytes in memory, each 8 MiB read into one
+  /// buffer (`read` fills it from an offset and says how many bytes it read).
+  static func prefixHash(
+    length: Int, into read: (Int, UnsafeMutableRawBufferPointer) throws -> Int
+  ) rethrows -> UInt64 {
     let step = 8 << 20
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(1, min(step, length)), alignment: 16)
+    defer { buffer.deallocate() }
     var h = FastHash.mix(UInt64(length))
     var i = 0
     repeat {
       let n = min(step, length - i)
-      let chunk = try read(i, n)
-      h = chunk.withUnsafeBytes { FastHash.hash($0, seed: h) }
-      if chunk.count != n { h = ~h }
+      let got = min(n, max(0, try read(i, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))))
+      h = FastHash.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), seed: h)
+      if got != n { h = ~h }
       WorkCounter.count("prefix bytes hashed", n)
       i += n
     } while i < length
@@ -273,8 +279,8 @@ public final class SnapshotCache {
     init(store: LogStore, length: Int, parallel: Bool) {
       let reader = Reader(store: store)
       let work: @Sendable () -> Void = { [self] in
-        value = try? SnapshotCache.prefixHash(length: length) { o, c in
-          try reader.store.readBytes(offset: o, count: c)
+        value = try? SnapshotCache.prefixHash(length: length) { o, buffer in
+          try reader.store.readBytes(offset: o, into: buffer)
         }
         done.signal()
       }
@@ -300,7 +306,7 @@ public final class SnapshotCache {
     var ties: Ties?
     var prefix: LogPrefix
     var fingerprint: UInt64
-    /// The hash of every byte of the covered prefix (``prefixHash(length:read:)``).
+    /// The hash of every byte of the covered prefix (``prefixHash(length:into:)``).
     var prefixHash: UInt64
     /// A reader over the head, after the ties.
     var reader: BinaryReader
@@ -389,8 +395,8 @@ public final class SnapshotCache {
         try store.readBytes(offset: o, count: c)
       })
     w.fixed64(
-      try Self.prefixHash(length: prefix.length) { o, c in
-        try store.readBytes(offset: o, count: c)
+      try Self.prefixHash(length: prefix.length) { o, buffer in
+        try store.readBytes(offset: o, into: buffer)
       })
     // The snapshot is about a third of the log: the log's length is never too little.
     let lazy: [UInt8]

@@ -106,6 +106,11 @@ public protocol FileSystem: AnyObject {
   func close(_ fd: FileDescriptor)
   /// Reads up to `count` bytes at `offset` (fewer only at the end of the file).
   func read(_ fd: FileDescriptor, offset: Int, count: Int) throws(FileSystemError) -> [UInt8]
+  /// Reads up to `buffer.count` bytes at `offset` into `buffer` (fewer only at the end of the
+  /// file) and returns how many; a buffer reused from one read to the next is never allocated
+  /// again.
+  func read(_ fd: FileDescriptor, offset: Int, into buffer: UnsafeMutableRawBufferPointer)
+    throws(FileSystemError) -> Int
   /// Writes `bytes` at `offset` with one call; returns how many were written (maybe fewer).
   func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int)
     throws(FileSystemError) -> Int
@@ -146,6 +151,15 @@ public protocol FileSystem: AnyObject {
 }
 
 extension FileSystem {
+  /// ``read(_:offset:into:)`` by ``read(_:offset:count:)`` and a copy.
+  public func read(_ fd: FileDescriptor, offset: Int, into buffer: UnsafeMutableRawBufferPointer)
+    throws(FileSystemError) -> Int
+  {
+    let bytes = try read(fd, offset: offset, count: buffer.count)
+    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+    return bytes.count
+  }
+
   /// Reads the whole file from offset `from` to its current end.
   public func readAll(_ fd: FileDescriptor, from: Int = 0) throws(FileSystemError) -> [UInt8] {
     let size = try status(fd).size

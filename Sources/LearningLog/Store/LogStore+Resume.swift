@@ -47,6 +47,15 @@ extension LogStore {
     return try Self.wrap { try fs.read(fd, offset: offset, count: count) }
   }
 
+  /// Reads up to `buffer.count` bytes at `offset` of the open log into `buffer`; how many.
+  func readBytes(offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(StoreError)
+    -> Int
+  {
+    let fs = fileSystem
+    let fd = descriptor
+    return try Self.wrap { try fs.read(fd, offset: offset, into: buffer) }
+  }
+
   /// Reads the header and the lines after `prefix`; false when the full open must decide.
   func resume(from prefix: LogPrefix, size: Int) throws(StoreError) -> Bool {
     let head = try readBytes(offset: 0, count: min(size, 64 << 10))

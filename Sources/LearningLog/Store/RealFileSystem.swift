@@ -58,6 +58,23 @@ public final class RealFileSystem: FileSystem {
     Glibc.close(fd)
   }
 
+  public func read(
+    _ fd: FileDescriptor, offset: Int, into buffer: UnsafeMutableRawBufferPointer
+  ) throws(FileSystemError) -> Int {
+    var done = 0
+    while done < buffer.count {
+      let n = pread(
+        fd, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset + done))
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw fail("read", name(fd))
+      }
+      if n == 0 { break }
+      done += n
+    }
+    return done
+  }
+
   public func read(_ fd: FileDescriptor, offset: Int, count: Int) throws(FileSystemError)
     -> [UInt8]
   {
