@@ -181,6 +181,7 @@ extension LearningState {
     // Each chunk is read and checked on a worker; this thread applies the one before.
     var slot = ScanSlot.start(reader, offset: 0, count: min(chunk, size), header: nil)
     var covered = 0
+    var hot = HotEntities()
     while true {
       slot.done.wait()
       guard let bytes = slot.bytes, !bytes.isEmpty else { return nil }
@@ -213,34 +214,36 @@ extension LearningState {
       }
       var inOrder = true
       for part in current.parts.indices {
-        // Taken out of the slot: a local array is surely unique, so walking it mutably never
-        // copies it.
-        var prepared: [PreparedRecord] = []
-        swap(&prepared, &current.parts[part].prepared)
+        // Taken out of the slot: a local batch is surely unique, so taking values out of its
+        // tables never copies them.
+        var batch = PreparedBatch()
+        swap(&batch, &current.parts[part].prepared)
         let names = current.parts[part].names
-        defer { current.parts[part].prepared = prepared }
-        inOrder = prepared.withUnsafeMutableBufferPointer { b -> Bool in
-          for i in b.indices {
-            // Moved out of the buffer: its values go into the state without a copy.
-            var r = PreparedRecord.empty
-            swap(&r, &b[i])
-            if let l = last {
-              let after: Bool
-              if r.clock != l.clock {
-                after = l.clock < r.clock
-              } else {
-                let w = names[r.writer]
-                let lw = lastNames[l.writer]
-                after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
-              }
-              if !after { return false }
+        defer { current.parts[part].prepared = batch }
+        var cursors = PreparedBatch.Cursors()
+        for i in batch.records.indices {
+          let r = batch.records[i]
+          if let l = last {
+            let after: Bool
+            if r.clock != l.clock {
+              after = l.clock < r.clock
+            } else {
+              let w = names[r.writer]
+              let lw = lastNames[l.writer]
+              after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
             }
-            last = (r.clock, r.writer, r.idHi, r.idLo)
-            if i == 0 { lastNames = names }
-            state.appliedIDs.appendPacked(r.idHi, r.idLo)
-            if !state.applyPrepared(&r, usual: usual) { return false }
+            if !after {
+              inOrder = false
+              break
+            }
           }
-          return true
+          last = (r.clock, r.writer, r.idHi, r.idLo)
+          if i == 0 { lastNames = names }
+          state.appliedIDs.appendPacked(r.idHi, r.idLo)
+          if !state.applyPrepared(r, from: &batch, at: &cursors, hot: &hot, usual: usual) {
+            inOrder = false
+            break
+          }
         }
         if !inOrder { break }
       }
