@@ -410,22 +410,41 @@ struct Members {
   static func key(_ p: inout JSONParser) -> Key? {
     guard p.peek() == 0x22 else { return nil }
     let start = p.position + 1
-    var i = start
-    while i < p.end {
-      let b = p.byte(i)
-      if b == 0x22 { break }
-      if b == 0x5C || b < 0x20 || b >= 0x80 || i - start == 8 { return nil }
-      i += 1
-    }
-    guard i < p.end else { return nil }
-    let n = i - start
+    let n: Int
     let word: UInt64
-    if start + 8 <= p.end {
+    if start + 8 < p.end {
+      // The closing quote is found in the word itself: the lowest byte the zero-byte test
+      // flags is exactly the first quote. A name that matches a key is plain lowercase
+      // ASCII, so its bytes need no other check but for zeros (equal to the padding).
       let all = UInt64(littleEndian: (p.base + start).loadUnaligned(as: UInt64.self))
-      word = n == 8 ? all : all & ((1 << UInt64(8 * n)) - 1)
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let x = all ^ (ones &* 0x22)
+      let quotes = (x &- ones) & ~x & (ones &* 0x80)
+      if quotes != 0 {
+        n = quotes.trailingZeroBitCount >> 3
+        word = all & ((1 << UInt64(8 * n)) &- 1)
+      } else if p.byte(start + 8) == 0x22 {
+        n = 8
+        word = all
+      } else {
+        return nil
+      }
+      // A zero byte before the quote would read as the padding of a shorter name.
+      let zeros = (all &- ones) & ~all & (ones &* 0x80)
+      if zeros != 0 && zeros.trailingZeroBitCount >> 3 < n { return nil }
     } else {
+      var i = start
+      while i < p.end {
+        let b = p.byte(i)
+        if b == 0x22 { break }
+        if b == 0x5C || b < 0x20 || b >= 0x80 || i - start == 8 { return nil }
+        i += 1
+      }
+      guard i < p.end else { return nil }
+      n = i - start
       word = UInt64(littleEndian: StringInterner.head(p.base + start, n))
     }
+    let i = start + n
     let k: Key? =
       switch word {
       case 0x7461: .at
