@@ -378,6 +378,26 @@ import Testing
     #expect(read(#""":1}"#).0 == nil && read(#""at"#).0 == nil && read(#""ti\u0074le":1"#).0 == nil)
   }
 
+  /// A log read in many small chunks: each chunk is started while the one before is
+  /// applied, and the place of the entity last applied is kept from one chunk to the next.
+  @Test(arguments: [31, 32])
+  func aLogReadInManyChunksAppliesAsTheUsualRules(seed: UInt64) throws {
+    let bytes = Self.makeLog(count: 3_000, seed: seed, runs: true)
+    let fs = MemoryFileSystem()
+    try fs.makeDirectories("/data", permissions: 0o755)
+    fs.setContents(Self.path, bytes)
+    let store = try LogStore.open(path: Self.path, fileSystem: fs, readOnly: true)
+    let usual = LearningState.replay(store.records)
+    for chunk in [4 << 10, 16 << 10, 100_000] {
+      #expect(bytes.count > 6 * chunk, "many chunks")
+      let streamed = try #require(
+        LearningState.streamReplay(
+          store, size: bytes.count, policy: PolicySettings(), chunkBytes: chunk, { _, _, _ in }))
+      #expect(streamed.0.length == bytes.count && streamed.0.lines == 3_001)
+      #expect(Self.differences(streamed.1, usual) == [])
+    }
+  }
+
   @Test func linesPreparedAndNotBothOccurAndPreparedOnesDecodeTheUsualWay() throws {
     let bytes = Self.makeLog(count: 3_000, seed: 42)
     var prepared = 0
