@@ -161,7 +161,7 @@ extension LearningState {
   /// sorts) when a line is damaged or a record is out of replay order. Stops at the last
   /// newline.
   static func streamReplay(
-    _ store: LogStore, size: Int, policy: PolicySettings,
+    _ store: LogStore, size: Int, policy: PolicySettings, chunkBytes: Int = 8 << 20,
     _ report: (LoadProgress.Phase, Int, Int) -> Void
   ) -> (LogPrefix, LearningState)? {
     var state = LearningState(policy: policy)
@@ -176,11 +176,13 @@ extension LearningState {
     // The last record applied: its clock, id and writer (a place in `lastNames`).
     var last: (clock: HybridTimestamp, writer: Int, hi: UInt64, lo: UInt64)?
     var lastNames: [String] = []
-    var chunk = 8 << 20
+    var chunk = chunkBytes
     let reader = ScanSlot.Reader(store: store)
     // Each chunk is read and checked on a worker; this thread applies the one before.
     var slot = ScanSlot.start(reader, offset: 0, count: min(chunk, size), header: nil)
     var covered = 0
+    var hot = HotEntities()
+    var following: ScanSlot?
     while true {
       slot.done.wait()
       guard let bytes = slot.bytes, !bytes.isEmpty else { return nil }
@@ -195,10 +197,26 @@ extension LearningState {
         break  // an incomplete last line: left to the store
       }
       let end = slot.offset + chunkEnd
+      // The chunk after this one may have been started while the one before was applied.
       let next: ScanSlot? =
-        end < size
-        ? ScanSlot.start(reader, offset: end, count: min(chunk, size - end), header: slot.header)
-        : nil
+        following
+        ?? (end < size
+          ? ScanSlot.start(reader, offset: end, count: min(chunk, size - end), header: slot.header)
+          : nil)
+      following = nil
+      // Once the next chunk is read (its last newline known), the one after it is started
+      // too: the workers then have a chunk to decode for as long as this thread applies one
+      // (two chunks ahead at most; one read at a time).
+      func startFollowing() {
+        guard following == nil, let n = next, n.isRead(), n.bytes != nil, let e = n.end else {
+          return
+        }
+        let start = n.offset + e
+        if start < size {
+          following = ScanSlot.start(
+            reader, offset: start, count: min(chunk, size - start), header: n.header)
+        }
+      }
       guard slot.isClean(first: slot.offset == 0) else { return nil }
       let current = slot
       // A record the worker did not prepare whole is decoded again the usual way.
@@ -213,34 +231,37 @@ extension LearningState {
       }
       var inOrder = true
       for part in current.parts.indices {
-        // Taken out of the slot: a local array is surely unique, so walking it mutably never
-        // copies it.
-        var prepared: [PreparedRecord] = []
-        swap(&prepared, &current.parts[part].prepared)
+        // Taken out of the slot: a local batch is surely unique, so taking values out of its
+        // tables never copies them.
+        var batch = PreparedBatch()
+        swap(&batch, &current.parts[part].prepared)
         let names = current.parts[part].names
-        defer { current.parts[part].prepared = prepared }
-        inOrder = prepared.withUnsafeMutableBufferPointer { b -> Bool in
-          for i in b.indices {
-            // Moved out of the buffer: its values go into the state without a copy.
-            var r = PreparedRecord.empty
-            swap(&r, &b[i])
-            if let l = last {
-              let after: Bool
-              if r.clock != l.clock {
-                after = l.clock < r.clock
-              } else {
-                let w = names[r.writer]
-                let lw = lastNames[l.writer]
-                after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
-              }
-              if !after { return false }
+        defer { current.parts[part].prepared = batch }
+        var cursors = PreparedBatch.Cursors()
+        for i in batch.records.indices {
+          let r = batch.records[i]
+          if let l = last {
+            let after: Bool
+            if r.clock != l.clock {
+              after = l.clock < r.clock
+            } else {
+              let w = names[r.writer]
+              let lw = lastNames[l.writer]
+              after = w != lw ? lw < w : (l.hi != r.idHi ? l.hi < r.idHi : l.lo < r.idLo)
             }
-            last = (r.clock, r.writer, r.idHi, r.idLo)
-            if i == 0 { lastNames = names }
-            state.appliedIDs.appendPacked(r.idHi, r.idLo)
-            if !state.applyPrepared(&r, usual: usual) { return false }
+            if !after {
+              inOrder = false
+              break
+            }
           }
-          return true
+          last = (r.clock, r.writer, r.idHi, r.idLo)
+          if i == 0 { lastNames = names }
+          state.appliedIDs.appendPacked(r.idHi, r.idLo)
+          if i & 4095 == 0 { startFollowing() }
+          if !state.applyPrepared(r, from: &batch, at: &cursors, hot: &hot, usual: usual) {
+            inOrder = false
+            break
+          }
         }
         if !inOrder { break }
       }
@@ -313,10 +334,20 @@ final class ScanSlot: @unchecked Sendable {
   /// The log's first line (the header), from the first chunk on.
   var header: [UInt8]?
   let done = DispatchSemaphore(value: 0)
+  /// Signalled once ``bytes`` and ``end`` are set (before the chunk is decoded).
+  let read = DispatchSemaphore(value: 0)
+  /// Whether ``read`` was seen signalled (by the one thread that asks ``isRead()``).
+  private var readSeen = false
 
   init(offset: Int, header: [UInt8]?) {
     self.offset = offset
     self.header = header
+  }
+
+  /// Whether the chunk has been read (``bytes`` and ``end`` may be used), without waiting.
+  func isRead() -> Bool {
+    if !readSeen, read.wait(timeout: .now()) == .success { readSeen = true }
+    return readSeen
   }
 
   /// Whether every part decoded without damage, conflict or newer format (and the first
@@ -361,12 +392,16 @@ final class ScanSlot: @unchecked Sendable {
     let slot = ScanSlot(offset: offset, header: header)
     DispatchQueue.global(qos: .userInitiated).async {
       defer { slot.done.signal() }
+      var readSignalled = false
+      defer { if !readSignalled { slot.read.signal() } }
       guard let bytes = try? reader.store.readBytes(offset: offset, count: count) else { return }
       slot.bytes = bytes
       guard let lastNL = bytes.lastIndex(of: 0x0A) else { return }
       let first = offset == 0
       if first, let nl = bytes.firstIndex(of: 0x0A) { slot.header = Array(bytes[0..<nl]) }
       slot.end = lastNL + 1
+      slot.read.signal()
+      readSignalled = true
       let header = slot.header ?? []
       slot.parts = bytes.withUnsafeBytes { raw in
         header.withUnsafeBytes { h in

@@ -87,16 +87,7 @@ public enum CRC32C {
 
   /// Parses exactly eight lowercase hex digits; nil otherwise.
   static func parseHex(_ p: UnsafeRawBufferPointer) -> UInt32? {
-    guard p.count == 8 else { return nil }
-    var v: UInt32 = 0
-    var bad = false
-    for i in 0..<8 {
-      let b = p[i]
-      let digit = b &- 0x30
-      let letter = b &- 0x61
-      bad = bad || (digit >= 10 && letter >= 6)
-      v = v << 4 | UInt32(digit < 10 ? digit : letter &+ 10)
-    }
-    return bad ? nil : v
+    guard p.count == 8, let base = p.baseAddress else { return nil }
+    return HexWord.value(HexWord.load(base, 0))
   }
 }

@@ -57,7 +57,7 @@ struct LogScanner {
     var records: [Record] = []
     /// The records, prepared for applying, when the scan was asked to prepare them
     /// (``records`` and ``recordLines`` are then empty).
-    var prepared: [PreparedRecord] = []
+    var prepared = PreparedBatch()
     /// The writer ids (and event types) the prepared records name by place.
     var names: [String] = []
     var recordLines: [Range<Int>] = []
@@ -107,7 +107,7 @@ struct LogScanner {
     var pos = start
     var interner = StringInterner()
     if prepare {
-      s.prepared.reserveCapacity(max(0, (n - start) / 200))
+      s.prepared.reserve(lines: max(0, (n - start) / 200))
     } else {
       s.records.reserveCapacity(max(0, (n - start) / 200))
     }

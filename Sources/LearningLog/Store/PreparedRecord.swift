@@ -8,10 +8,15 @@
 /// applies records in order only looks up and mutates.
 ///
 /// The common event types are read straight from the line's bytes into the entity or
-/// field they set (``PreparedBody``); anything else (other types, unknown or repeated
-/// members, a value of an unexpected JSON kind) is decoded the usual way into a ``Record``
-/// and applied by the usual rules. A prepared record is made only when the usual decoder
-/// would accept the line and read the same values from it.
+/// field they set; anything else (other types, unknown or repeated members, a value of an
+/// unexpected JSON kind) is decoded the usual way into a ``Record`` and applied by the usual
+/// rules. A prepared record is made only when the usual decoder would accept the line and
+/// read the same values from it.
+///
+/// The record itself is small (72 bytes): what it sets waits in its batch's table for its
+/// kind (``PreparedBatch``), in file order, and is moved out from there once, by the thread
+/// that applies it. A record that held its values inline was 304 bytes, copied several times
+/// on that thread and written to fresh pages on the workers.
 struct PreparedRecord {
   /// The record's clock.
   var clock: HybridTimestamp
@@ -25,42 +30,79 @@ struct PreparedRecord {
   var entity: String
   /// Where the line sits in the bytes it was read from (to decode it again the usual way).
   var lineStart: Int
-  var lineCount: Int
-  /// What applying it stores.
-  var body: PreparedBody
-
-  /// An empty record, left in a buffer's slot once its record has been moved out.
-  static let empty = PreparedRecord(
-    clock: HybridTimestamp(wall: 0, logical: 0), writer: 0, idHi: 0, idLo: 0, entity: "",
-    lineStart: 0, lineCount: 0, body: .none)
-
-  /// Takes the body out, leaving ``PreparedBody/none`` (no copy of its values).
-  @inline(__always)
-  mutating func takeBody() -> PreparedBody {
-    var b = PreparedBody.none
-    swap(&b, &body)
-    return b
-  }
+  var lineCount: Int32
+  /// Which table of its batch holds what applying it stores (the next value not yet taken).
+  var kind: PreparedKind
 }
 
-/// The values one record sets, read from its line.
-enum PreparedBody {
-  /// A slot emptied after its record was applied.
-  case none
-  /// `incident.created`: the new incident.
-  case incidentCreated(Incident)
-  /// `incident.field-set`: the field and its value (a string or an array of strings).
-  case incidentFieldSet(field: String, value: JSONValue)
-  /// `review.answered`: the answer version.
-  case reviewAnswered(AnswerVersion)
-  /// `action.created`: the new action.
-  case actionCreated(Action)
-  /// `action.status-set`: the status, the drop reason (empty unless dropped) and the time.
-  case actionStatusSet(ActionStatus, reason: String, at: Int64)
-  /// `action.verified`: the verification.
-  case actionVerified(Verification)
-  /// Any other record, decoded the usual way.
-  case record(Record)
+/// What a prepared record sets, naming the table of ``PreparedBatch`` that holds it.
+enum PreparedKind: UInt8 {
+  /// Any other record, decoded the usual way (``PreparedBatch/records``).
+  case record
+  /// `incident.created`: the new incident (``PreparedBatch/incidents``).
+  case incidentCreated
+  /// `incident.field-set`: the field and its value (``PreparedBatch/fieldSets``).
+  case incidentFieldSet
+  /// `review.answered`: the answer version (``PreparedBatch/answers``).
+  case reviewAnswered
+  /// `action.created`: the new action (``PreparedBatch/actions``).
+  case actionCreated
+  /// `action.status-set`: the status, drop reason and time (``PreparedBatch/statuses``).
+  case actionStatusSet
+  /// `action.verified`: the verification (``PreparedBatch/verifications``).
+  case actionVerified
+}
+
+/// `incident.field-set`: the field and its value (a string or an array of strings).
+struct PreparedFieldSet {
+  var field: String
+  var value: JSONValue
+}
+
+/// `action.status-set`: the status, the drop reason (empty unless dropped) and the time.
+struct PreparedStatus {
+  var status: ActionStatus
+  var reason: String
+  var at: Int64
+}
+
+/// The records one scan prepared, in file order, and the values they set, one table a kind.
+///
+/// The k-th record of a kind sets the k-th value of its table. The thread applying them
+/// takes each value out of its table (``Optional/take()``, no copy of its strings), so what
+/// is left to free afterwards is the emptied tables.
+struct PreparedBatch {
+  var records: [PreparedRecord] = []
+  var incidents: [Incident?] = []
+  var fieldSets: [PreparedFieldSet?] = []
+  var answers: [AnswerVersion?] = []
+  var actions: [Action?] = []
+  var statuses: [PreparedStatus?] = []
+  var verifications: [Verification?] = []
+  var usual: [Record?] = []
+
+  /// Room for about `lines` records (the common shape's mix: a tenth created incidents and
+  /// actions, two fifths answers, a fifth status changes).
+  mutating func reserve(lines: Int) {
+    records.reserveCapacity(lines)
+    incidents.reserveCapacity(lines / 8)
+    fieldSets.reserveCapacity(lines / 8)
+    answers.reserveCapacity(lines / 2)
+    actions.reserveCapacity(lines / 8)
+    statuses.reserveCapacity(lines / 4)
+    verifications.reserveCapacity(lines / 8)
+  }
+
+  /// Where the thread applying a batch is in each table.
+  struct Cursors {
+    var incidents = 0
+    var fieldSets = 0
+    var answers = 0
+    var actions = 0
+    var statuses = 0
+    var verifications = 0
+    var usual = 0
+  }
 }
 
 /// Reads record lines into ``PreparedRecord``s.
@@ -70,18 +112,18 @@ enum PreparedDecoder {
   /// damaged (nothing appended).
   static func decode(
     _ line: UnsafeRawBufferPointer, at offset: Int, interner: inout StringInterner,
-    into out: inout [PreparedRecord]
+    into out: inout PreparedBatch
   ) -> LineReason? {
     if prepare(line, at: offset, interner: &interner, into: &out) { return nil }
     switch RecordCodec.decodeRecord(line, interner: &interner) {
     case .failure(let why): return why
     case .success(let record):
       let (hi, lo) = AppliedIDs.pack(record.id.rawValue) ?? (0, 0)
-      out.append(
+      out.records.append(
         PreparedRecord(
           clock: record.clock, writer: interner.index(of: record.writer), idHi: hi, idLo: lo,
-          entity: record.entity,
-          lineStart: offset, lineCount: line.count, body: .record(record)))
+          entity: record.entity, lineStart: offset, lineCount: Int32(line.count), kind: .record))
+      out.usual.append(record)
       return nil
     }
   }
@@ -90,7 +132,7 @@ enum PreparedDecoder {
   /// a common type in the common shape (or is damaged): the usual decoder then decides.
   static func prepare(
     _ line: UnsafeRawBufferPointer, at offset: Int, interner: inout StringInterner,
-    into out: inout [PreparedRecord]
+    into out: inout PreparedBatch
   ) -> Bool {
     guard case .success(let e) = RecordCodec.decodeEnvelope(line, interner: &interner),
       let code = e.code, e.namesInBounds
@@ -105,65 +147,80 @@ enum PreparedDecoder {
       guard let slots = buffer.baseAddress else { return false }
       var m = Members(slots: slots)
       defer { m.deinitialize() }
-      guard m.read(&p, allowed: allowed), p.position == end, let body = body(code, m, e)
+      guard m.read(&p, allowed: allowed), p.position == end,
+        let kind = add(code, &m, e, into: &out)
       else { return false }
-      out.append(
+      out.records.append(
         PreparedRecord(
           clock: e.clock, writer: writer, idHi: e.idHi, idLo: e.idLo, entity: e.entity,
-          lineStart: offset, lineCount: line.count, body: body))
+          lineStart: offset, lineCount: Int32(line.count), kind: kind))
       return true
     }
   }
 
-  /// What the rule of `code` would store from the members `m`, or nil when it would not
-  /// store it as is (a missing or wrong member: the usual rule then reports the record).
-  static func body(_ code: EventCode, _ m: Members, _ e: RecordEnvelope) -> PreparedBody? {
+  /// Appends what the rule of `code` would store from the members `m` to its table.
+  ///
+  /// Names the table; nil (nothing appended) when the rule would not store it as is (a
+  /// missing or wrong member: the usual rule then reports the record). The members' values
+  /// are moved out of `m`.
+  static func add(
+    _ code: EventCode, _ m: inout Members, _ e: RecordEnvelope, into out: inout PreparedBatch
+  ) -> PreparedKind? {
     let at = m.int(.at).map(Int64.init) ?? e.clock.wall
-    let by = m.string(.by) ?? ""
     switch code {
     case .incidentCreated:
-      guard let title = m.string(.title), !e.entity.isEmpty,
+      guard let title = m.take(.title), !e.entity.isEmpty,
         let kind: IncidentKind = m.choice(.kind, default: .other),
         let severity: Severity = m.choice(.severity, default: .medium),
         let status: IncidentStatus = m.choice(.status, default: .open)
       else { return nil }
-      return .incidentCreated(
+      out.incidents.append(
         Incident(
-          id: e.entity, title: title, what: m.string(.what) ?? "", kind: kind,
+          id: e.entity, title: title, what: m.take(.what) ?? "", kind: kind,
           severity: severity, occurred: m.day(.occurred) ?? Day(utcMilliseconds: at),
-          team: m.string(.team) ?? "", owner: m.string(.owner) ?? "", tags: m.strings(.tags),
+          team: m.take(.team) ?? "", owner: m.take(.owner) ?? "", tags: m.strings(.tags),
           triggers: m.strings(.triggers), patterns: m.strings(.patterns), status: status,
-          template: ReviewTemplate.defaultName, answers: [:], createdAt: at, createdBy: by))
+          template: ReviewTemplate.defaultName, answers: [:], createdAt: at,
+          createdBy: m.take(.by) ?? ""))
+      return .incidentCreated
     case .incidentFieldSet:
-      guard let field = m.string(.field), let value = m.value(.value) else { return nil }
-      return .incidentFieldSet(field: field, value: value)
+      guard let field = m.take(.field), let value = m.value(.value) else { return nil }
+      out.fieldSets.append(PreparedFieldSet(field: field, value: value))
+      return .incidentFieldSet
     case .reviewAnswered:
-      guard let key = m.string(.key), let value = m.string(.value) else { return nil }
-      return .reviewAnswered(
+      guard let key = m.take(.key), let value = m.take(.value) else { return nil }
+      out.answers.append(
         AnswerVersion(
           key: key, value: key == "gap" ? SharedGap.shown(value) : value,
-          template: m.string(.template) ?? ReviewTemplate.defaultName, at: at, by: by,
-          revision: m.int(.revision) ?? 0))
+          template: m.take(.template) ?? ReviewTemplate.defaultName, at: at,
+          by: m.take(.by) ?? "", revision: m.int(.revision) ?? 0))
+      return .reviewAnswered
     case .actionCreated:
-      guard let incident = m.string(.incident), let title = m.string(.title),
+      guard let incident = m.take(.incident), let title = m.take(.title),
         let type: ActionType = m.choice(.type, default: .prevent), !e.entity.isEmpty
       else { return nil }
-      return .actionCreated(
+      out.actions.append(
         Action(
-          id: e.entity, incident: incident, title: title, owner: m.string(.owner) ?? "",
-          due: m.day(.due), review: m.day(.review), type: type, signal: m.string(.signal) ?? "",
+          id: e.entity, incident: incident, title: title, owner: m.take(.owner) ?? "",
+          due: m.day(.due), review: m.day(.review), type: type, signal: m.take(.signal) ?? "",
           status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil,
           until: type == .mitigate ? m.day(.until) : nil))
+      return .actionCreated
     case .actionStatusSet:
       guard let status: ActionStatus = m.choice(.status, default: nil) else { return nil }
-      return .actionStatusSet(
-        status, reason: status == .dropped ? m.string(.reason) ?? "" : "", at: at)
+      out.statuses.append(
+        PreparedStatus(
+          status: status, reason: status == .dropped ? m.take(.reason) ?? "" : "", at: at))
+      return .actionStatusSet
     case .actionVerified:
       guard let outcome: VerificationOutcome = m.choice(.outcome, default: nil) else {
         return nil
       }
-      return .actionVerified(
-        Verification(outcome: outcome, evidence: m.string(.evidence) ?? "", at: at, by: by))
+      out.verifications.append(
+        Verification(
+          outcome: outcome, evidence: m.take(.evidence) ?? "", at: at,
+          by: m.take(.by) ?? ""))
+      return .actionVerified
     default:
       return nil
     }
@@ -263,6 +320,15 @@ struct Members {
     default: return nil
     }
   }
+  /// The string of `k`, moved out of its slot (read once: the slot is then empty).
+  mutating func take(_ k: Key) -> String? {
+    guard seen & k.bit != 0 else { return nil }
+    seen &= ~k.bit
+    switch (slots + k.rawValue).move() {
+    case .string(let s), .value(.string(let s)): return s
+    default: return nil
+    }
+  }
   func strings(_ k: Key) -> [String] {
     if case .strings(let a) = slot(k) { return a }
     return []
@@ -338,56 +404,78 @@ struct Members {
 
   /// The member name at `p` (its opening quote) when it is a ``Key`` written plainly (no
   /// escapes), the position moved past it.
+  ///
+  /// Every key is at most eight ASCII bytes: the name is read as one word (its bytes in
+  /// memory order, zeros after a shorter one) and matched as a number.
   static func key(_ p: inout JSONParser) -> Key? {
     guard p.peek() == 0x22 else { return nil }
     let start = p.position + 1
-    var i = start
-    while i < p.end {
-      let b = p.byte(i)
-      if b == 0x22 { break }
-      if b == 0x5C || b < 0x20 || b >= 0x80 { return nil }
-      i += 1
+    let n: Int
+    let word: UInt64
+    if start + 8 < p.end {
+      // The closing quote is found in the word itself: the lowest byte the zero-byte test
+      // flags is exactly the first quote. A name that matches a key is plain lowercase
+      // ASCII, so its bytes need no other check but for zeros (equal to the padding).
+      let all = UInt64(littleEndian: (p.base + start).loadUnaligned(as: UInt64.self))
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let x = all ^ (ones &* 0x22)
+      let quotes = (x &- ones) & ~x & (ones &* 0x80)
+      if quotes != 0 {
+        n = quotes.trailingZeroBitCount >> 3
+        word = all & ((1 << UInt64(8 * n)) &- 1)
+      } else if p.byte(start + 8) == 0x22 {
+        n = 8
+        word = all
+      } else {
+        return nil
+      }
+      // A zero byte before the quote would read as the padding of a shorter name.
+      let zeros = (all &- ones) & ~all & (ones &* 0x80)
+      if zeros != 0 && zeros.trailingZeroBitCount >> 3 < n { return nil }
+    } else {
+      var i = start
+      while i < p.end {
+        let b = p.byte(i)
+        if b == 0x22 { break }
+        if b == 0x5C || b < 0x20 || b >= 0x80 || i - start == 8 { return nil }
+        i += 1
+      }
+      guard i < p.end else { return nil }
+      n = i - start
+      word = UInt64(littleEndian: StringInterner.head(p.base + start, n))
     }
-    guard i < p.end else { return nil }
-    let s = p.base + start
-    let n = i - start
-    func eq(_ name: StaticString) -> Bool { memcmp(s, name.utf8Start, n) == 0 }
-    let k: Key?
-    switch n {
-    case 2: k = eq("at") ? .at : eq("by") ? .by : nil
-    case 3: k = eq("key") ? .key : eq("due") ? .due : nil
-    case 4:
-      k =
-        eq("what")
-        ? .what
-        : eq("kind") ? .kind : eq("team") ? .team : eq("tags") ? .tags : eq("type") ? .type : nil
-    case 5:
-      k =
-        eq("title")
-        ? .title
-        : eq("owner")
-          ? .owner : eq("field") ? .field : eq("value") ? .value : eq("until") ? .until : nil
-    case 6:
-      k =
-        eq("status")
-        ? .status : eq("review") ? .review : eq("signal") ? .signal : eq("reason") ? .reason : nil
-    case 7: k = eq("outcome") ? .outcome : nil
-    case 8:
-      k =
-        eq("severity")
-        ? .severity
-        : eq("occurred")
-          ? .occurred
-          : eq("triggers")
-            ? .triggers
-            : eq("patterns")
-              ? .patterns
-              : eq("template")
-                ? .template
-                : eq("revision")
-                  ? .revision : eq("incident") ? .incident : eq("evidence") ? .evidence : nil
-    default: k = nil
-    }
+    let i = start + n
+    let k: Key? =
+      switch word {
+      case 0x7461: .at
+      case 0x7962: .by
+      case 0x656C_7469_74: .title
+      case 0x7461_6877: .what
+      case 0x646E_696B: .kind
+      case 0x7974_6972_6576_6573: .severity
+      case 0x6465_7272_7563_636F: .occurred
+      case 0x6D61_6574: .team
+      case 0x7265_6E77_6F: .owner
+      case 0x7367_6174: .tags
+      case 0x7372_6567_6769_7274: .triggers
+      case 0x736E_7265_7474_6170: .patterns
+      case 0x7375_7461_7473: .status
+      case 0x646C_6569_66: .field
+      case 0x6575_6C61_76: .value
+      case 0x79_656B: .key
+      case 0x6574_616C_706D_6574: .template
+      case 0x6E6F_6973_6976_6572: .revision
+      case 0x746E_6564_6963_6E69: .incident
+      case 0x6570_7974: .type
+      case 0x65_7564: .due
+      case 0x7765_6976_6572: .review
+      case 0x6C61_6E67_6973: .signal
+      case 0x6C69_746E_75: .until
+      case 0x6E6F_7361_6572: .reason
+      case 0x65_6D6F_6374_756F: .outcome
+      case 0x6563_6E65_6469_7665: .evidence
+      default: nil
+      }
     if k != nil { p.position = i + 1 }
     return k
   }

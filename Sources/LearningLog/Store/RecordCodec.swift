@@ -296,6 +296,32 @@ struct StringInterner {
     return h
   }
 
+  /// Where the first quote, backslash or control byte at or after `from` is (`end` when
+  /// there is none): eight bytes at a time while a word holds none of them.
+  @inline(__always)
+  static func plainEnd(_ base: UnsafeRawPointer, from: Int, end: Int) -> Int {
+    var i = from
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while end - i >= 8 {
+      let w = (base + i).loadUnaligned(as: UInt64.self)
+      let quote = w ^ (ones &* 0x22)
+      let slash = w ^ (ones &* 0x5C)
+      // A byte that may be one of them sets its top bit (some false alarms: the bytes are
+      // then checked one by one).
+      let stop =
+        ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- ones &* 0x20) & ~w)
+      if stop & highs != 0 { break }
+      i += 8
+    }
+    while i < end {
+      let b = base.load(fromByteOffset: i, as: UInt8.self)
+      if b == 0x22 || b == 0x5C || b < 0x20 { return i }
+      i += 1
+    }
+    return end
+  }
+
   /// Where each string is in ``strings``.
   var positions: [String: Int] = [:]
 
@@ -314,21 +340,11 @@ struct StringInterner {
   /// The JSON string at the parser's position (its opening quote), shared when seen before.
   mutating func string(_ p: inout JSONParser) throws(JSONParseError) -> String {
     let start = p.position + 1
-    var i = start
-    // Only plain strings (no escapes) are shared.
-    while i < p.end {
-      let b = p.byte(i)
-      if b == 0x22 { break }
-      if b == 0x5C || b < 0x20 {
-        lastCode = nil
-        lastIndex = nil
-        return try p.parseString()
-      }
-      i += 1
-    }
+    let i = Self.plainEnd(p.base, from: start, end: p.end)
     lastCode = nil
     lastIndex = nil
-    guard i < p.end else { return try p.parseString() }
+    // Only plain strings (no escapes) are shared.
+    guard i < p.end, p.byte(i) == 0x22 else { return try p.parseString() }
     let raw = UnsafeRawPointer(p.base + start)
     let n = i - start
     // Candidates are told apart by length and first eight bytes before any `memcmp`.

@@ -117,7 +117,7 @@ import Testing
     let whole = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: 0, end: end) }
     #expect(parts.count == 2, "a chunk over 1 MiB is decoded in two halves")
     #expect(
-      parts.flatMap { $0.prepared.map { AppliedIDs.unpack($0.idHi, $0.idLo) } }
+      parts.flatMap { $0.prepared.records.map { AppliedIDs.unpack($0.idHi, $0.idLo) } }
         == whole.records.map(\.id.rawValue))
     let slot = ScanSlot(offset: 0, header: header)
     slot.parts = parts

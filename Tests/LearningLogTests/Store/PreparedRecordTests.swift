@@ -177,9 +177,13 @@ import Testing
 
   /// A log of `count` records of every type (in replay order unless `shuffled`), with
   /// references to incidents and actions made before, after, twice or never.
-  static func makeLog(count: Int, seed: UInt64, shuffled: Bool = false, duplicates: Bool = false)
-    -> [UInt8]
-  {
+  ///
+  /// With `runs`, most records concern the entity of the record before them of the same
+  /// family (an incident and its answers, an action and its changes, as people write them).
+  static func makeLog(
+    count: Int, seed: UInt64, shuffled: Bool = false, duplicates: Bool = false,
+    runs: Bool = false
+  ) -> [UInt8] {
     var rng = Seeded(state: seed)
     var out = RecordCodec.encode(
       LogHeader(storeID: "019abcde-f012-7345-8678-9abcdef01000", created: 1_700_000_000_000))
@@ -193,6 +197,7 @@ import Testing
     ]
     let total = types.reduce(0) { $0 + $1.1 }
     var lines: [[UInt8]] = []
+    var lastOf: [Bool: String] = [:]
     for n in 0..<count {
       var r = Int(rng.next() % UInt64(total))
       var type = types[0].0
@@ -212,6 +217,8 @@ import Testing
       if type == EventType.entityDeleted && rng.next() % 2 == 0 {
         entity = actions[Int(rng.next() % UInt64(actions.count))]
       }
+      if runs, rng.next() % 5 != 0, let previous = lastOf[onAction] { entity = previous }
+      lastOf[onAction] = entity
       if rng.next() % 40 == 0 { entity = "" }
       if rng.next() % 30 == 0 { entity = "ünï-\(n % 3)" }
       let ts = 1_700_000_000_000 + n * 1000
@@ -322,6 +329,75 @@ import Testing
     #expect(!usual.tombstones.isEmpty && usual.incidents.count > 10 && usual.actions.count > 10)
   }
 
+  /// Runs of records on one entity: the applying thread keeps the place of the entity last
+  /// applied, and creations, deletes, held records and the usual rules between them must
+  /// not leave it stale.
+  @Test(arguments: [21, 22, 23, 24])
+  func runsOfRecordsOnOneEntityApplyAsTheUsualRules(seed: UInt64) throws {
+    let bytes = Self.makeLog(count: 2_000, seed: seed, runs: true)
+    let (prepared, usual, streamed) = try Self.bothWays(bytes)
+    #expect(streamed)
+    #expect(Self.differences(prepared, usual) == [])
+    #expect(CacheFixture.fingerprint(prepared) == CacheFixture.fingerprint(usual))
+    #expect(!usual.pending.isEmpty && !usual.tombstones.isEmpty && usual.incidents.count > 10)
+    let answered = usual.incidents.stored.values.map { $0.answers.values.map(\.count).reduce(0, +) }
+    #expect(answered.contains { $0 >= 3 }, "some incident gets a run of answers")
+  }
+
+  /// Member names are matched as one word: each name reads as its key, and a name one byte
+  /// shorter, longer or different, or near the end of the bytes, as none.
+  @Test func everyMemberNameReadsAsItsKeyAndNoOther() {
+    let names = [
+      "at", "by", "title", "what", "kind", "severity", "occurred", "team", "owner", "tags",
+      "triggers", "patterns", "status", "field", "value", "key", "template", "revision",
+      "incident", "type", "due", "review", "signal", "until", "reason", "outcome", "evidence",
+    ]
+    #expect(names.count == Members.Key.count)
+    func read(_ text: String) -> (Members.Key?, Int) {
+      let bytes = Array(text.utf8)
+      return bytes.withUnsafeBytes { raw in
+        var p = JSONParser(bytes: raw)
+        let k = Members.key(&p)
+        return (k, p.position)
+      }
+    }
+    for (i, name) in names.enumerated() {
+      // Followed by a value (the word read whole) and at the very end (read byte by byte).
+      for tail in [":\"some value\"}", ""] {
+        let (k, position) = read("\"\(name)\"" + tail)
+        #expect(k?.rawValue == i, "\(name)")
+        #expect(position == name.utf8.count + 2)
+        for other in [
+          String(name.dropLast()), name + "s", "X" + name.dropFirst(), name.uppercased(),
+          name + "\u{0}", String(name.dropLast()) + "é",
+        ] {
+          #expect(read("\"\(other)\"" + tail).0 == nil, "\(other)")
+        }
+      }
+    }
+    #expect(read(#""":1}"#).0 == nil && read(#""at"#).0 == nil && read(#""ti\u0074le":1"#).0 == nil)
+  }
+
+  /// A log read in many small chunks: each chunk is started while the one before is
+  /// applied, and the place of the entity last applied is kept from one chunk to the next.
+  @Test(arguments: [31, 32])
+  func aLogReadInManyChunksAppliesAsTheUsualRules(seed: UInt64) throws {
+    let bytes = Self.makeLog(count: 3_000, seed: seed, runs: true)
+    let fs = MemoryFileSystem()
+    try fs.makeDirectories("/data", permissions: 0o755)
+    fs.setContents(Self.path, bytes)
+    let store = try LogStore.open(path: Self.path, fileSystem: fs, readOnly: true)
+    let usual = LearningState.replay(store.records)
+    for chunk in [4 << 10, 16 << 10, 100_000] {
+      #expect(bytes.count > 6 * chunk, "many chunks")
+      let streamed = try #require(
+        LearningState.streamReplay(
+          store, size: bytes.count, policy: PolicySettings(), chunkBytes: chunk, { _, _, _ in }))
+      #expect(streamed.0.length == bytes.count && streamed.0.lines == 3_001)
+      #expect(Self.differences(streamed.1, usual) == [])
+    }
+  }
+
   @Test func linesPreparedAndNotBothOccurAndPreparedOnesDecodeTheUsualWay() throws {
     let bytes = Self.makeLog(count: 3_000, seed: 42)
     var prepared = 0
@@ -331,19 +407,28 @@ import Testing
     try bytes.withUnsafeBytes { raw in
       while let nl = raw[lineStart...].firstIndex(of: 0x0A) {
         let line = UnsafeRawBufferPointer(rebasing: raw[lineStart..<nl])
-        var out: [PreparedRecord] = []
+        var out = PreparedBatch()
         let record = try RecordCodec.decodeRecord(line).get()
         if PreparedDecoder.prepare(line, at: lineStart, interner: &interner, into: &out) {
           prepared += 1
-          let r = try #require(out.first)
+          let r = try #require(out.records.first)
+          #expect(out.records.count == 1)
           #expect(interner.strings[r.writer] == record.writer)
           #expect(AppliedIDs.unpack(r.idHi, r.idLo) == record.id.rawValue)
           #expect(r.clock == record.clock && r.entity == record.entity)
-          #expect((r.lineStart, r.lineCount) == (lineStart, line.count))
-          if case .record = r.body { Issue.record("a prepared line holds a plain record") }
+          #expect((r.lineStart, Int(r.lineCount)) == (lineStart, line.count))
+          #expect(r.kind != .record, "a prepared line holds a plain record")
+          // One value, in the table of its kind, and nothing in the others.
+          let filled = [
+            (PreparedKind.incidentCreated, out.incidents.count),
+            (.incidentFieldSet, out.fieldSets.count), (.reviewAnswered, out.answers.count),
+            (.actionCreated, out.actions.count), (.actionStatusSet, out.statuses.count),
+            (.actionVerified, out.verifications.count), (.record, out.usual.count),
+          ].filter { $0.1 > 0 }
+          #expect(filled.count == 1 && filled.first?.0 == r.kind && filled.first?.1 == 1)
         } else {
           usual += 1
-          #expect(out.isEmpty)
+          #expect(out.records.isEmpty && out.usual.isEmpty)
         }
         lineStart = nl + 1
       }

@@ -48,34 +48,13 @@ struct AppliedIDs: Sendable {
     guard u.count == 36, let p = u.baseAddress, u[8] == 0x2D, u[13] == 0x2D, u[18] == 0x2D,
       u[23] == 0x2D
     else { return nil }
-    // The digit groups: 8-4-4 make the high word, 4-12 the low one.
-    var hi: UInt64 = 0
-    var lo: UInt64 = 0
-    guard hex(p, 0, 8, &hi), hex(p, 9, 4, &hi), hex(p, 14, 4, &hi), hex(p, 19, 4, &lo),
-      hex(p, 24, 12, &lo)
+    // The digit groups: 8-4-4 make the high word, 4-12 the low one; eight digits at a time.
+    guard let a = HexWord.value(HexWord.load(p, 0)),
+      let b = HexWord.value(HexWord.load(p, 9, 14)),
+      let c = HexWord.value(HexWord.load(p, 19, 24)),
+      let d = HexWord.value(HexWord.load(p, 28))
     else { return nil }
-    return (hi, lo)
-  }
-
-  /// Shifts the `n` lowercase hex digits at `p + from` into `word`; false at any other byte.
-  @inline(__always)
-  private static func hex(
-    _ p: UnsafeRawPointer, _ from: Int, _ n: Int, _ word: inout UInt64
-  ) -> Bool {
-    var w = word
-    var bad: UInt8 = 0
-    for i in from..<from + n {
-      let c = p.load(fromByteOffset: i, as: UInt8.self)
-      let digit = c &- 0x30
-      let letter = c &- 0x61
-      // A digit 0-9 or a letter a-f; anything else sets `bad`.
-      let isDigit = digit < 10
-      let isLetter = letter < 6
-      bad |= (isDigit || isLetter) ? 0 : 1
-      w = w << 4 | UInt64(isDigit ? digit : letter &+ 10)
-    }
-    word = w
-    return bad == 0
+    return (UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d))
   }
 
   static func unpack(_ hi: UInt64, _ lo: UInt64) -> String {
