@@ -146,7 +146,9 @@ public enum OrderedJSONArray {
 
     init(batches: Int) { self.batches = batches }
 
-    /// The next unclaimed batch, nil when all are claimed. A batch more than twice
+    /// The next unclaimed batch, nil when all are claimed.
+    ///
+    /// A batch more than twice
     /// ``OrderedJSONArray/window`` past the last one handed over is not claimed: `waiting`
     /// waits for the handing over to catch up, otherwise nil.
     func claim(waiting: Bool) -> Int? {
