@@ -41,7 +41,9 @@ final class LazyEntities<Value: Sendable>: EntitySource {
 
   /// The replayed entities, once damage made the backing replay the log.
   private func fallback() -> EntityMap<Value>? {
-    backing.recoveredState().map(recovered)
+    // The flag first: it is read without a lock or any generic work, on every read.
+    guard backing.isReplayed, let s = backing.recoveredState() else { return nil }
+    return recovered(s)
   }
 
   /// What `fromSnapshot` reads; after damage (met now or before) what `fromReplay` reads from
@@ -115,8 +117,8 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   func value(_ id: String, atRecord record: Int) -> Value? {
     read({ () throws(SnapshotFormatError) -> Value? in
       guard record >= section.records, record < section.index else { return value(id) }
+      // A place comes from a walk, which checked the section's blocks before its first record.
       var r = try backing.record(at: record, before: section.index)
-      try backing.check(record..<r.end)
       let (decodedID, v) = try decode(&r)
       guard decodedID == id else { return value(id) }
       return v

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -54,6 +55,8 @@ final class SnapshotBacking: StateSource, @unchecked Sendable {
   /// Indexes (by offset) whose every block has been checked.
   private var checkedIndexes: Set<Int> = []
   private var recovery: Recovery
+  /// Whether `recovery` holds a replayed state: read on every entity read, without the lock.
+  private let replayed = Atomic<Bool>(false)
   private let replayPrefix: ReplayBox
 
   /// What the backing has turned to after damage.
@@ -330,6 +333,9 @@ final class SnapshotBacking: StateSource, @unchecked Sendable {
 
   // MARK: recovery
 
+  /// Whether damage made the backing replay the log (then ``recoveredState()`` has the state).
+  var isReplayed: Bool { replayed.load(ordering: .acquiring) }
+
   /// The state replayed after damage, if it came to that.
   func recoveredState() -> LearningState? {
     lock.lock()
@@ -358,6 +364,7 @@ final class SnapshotBacking: StateSource, @unchecked Sendable {
       switch replayPrefix.run() {
       case .success(let s):
         recovery = .replayed(s)
+        replayed.store(true, ordering: .releasing)
         return s
       case .failure(let e):
         recovery = .failed("the snapshot was damaged and the log could not be replayed: \(e)")
