@@ -15,6 +15,15 @@ private func lazyLoad(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> 
 /// same incidents in creation order, the ordering fields kept and every text empty, and the
 /// place reads back the whole incident.
 private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
+  // The pattern timeline, its time keys read in one walk of the snapshot when many are wanted
+  // and by id when few are, is the replayed state's.
+  func order(_ t: PatternTimeline) -> [String: [String]] { t.byKey.mapValues { $0.map(\.id) } }
+  let keys = Array(full.incidentsByPatternKey.keys)
+  #expect(!keys.isEmpty)
+  #expect(order(PatternTimeline(lazy)) == order(PatternTimeline(full)))
+  for some in [keys, Array(keys.prefix(1)), []] {
+    #expect(order(PatternTimeline(lazy, keys: some)) == order(PatternTimeline(full, keys: some)))
+  }
   var walked: [(Incident, IncidentPlace?)] = []
   lazy.forEachIncidentKey { walked.append(($0, $1)) }
   #expect(walked.map(\.0.id) == full.incidentList.map(\.id))
