@@ -89,27 +89,30 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   ) -> Bool {
     guard let lean = leanDecode else { return false }
     var matched = false
+    return walkPlaced(
+      decodedBy: { r throws(SnapshotFormatError) in try lean(&r) { matched = text($0) } }
+    ) { id, v, record in body(id, v, matched, record) }
+  }
+
+  /// ``walkAll(decodedBy:_:)`` with the place of each record (for ``value(_:atRecord:)``).
+  private func walkPlaced(
+    decodedBy decoder: (inout BinaryReader) throws(SnapshotFormatError) -> (String, Value),
+    _ body: (String, Value, Int) -> Bool
+  ) -> Bool {
     var record = 0
     return walkAll(
       decodedBy: { r throws(SnapshotFormatError) in
         // A record's bytes follow its four-byte length.
         record = r.position - 4
-        return try lean(&r) { matched = text($0) }
+        return try decoder(&r)
       }
-    ) { id, v in body(id, v, matched, record) }
+    ) { id, v in body(id, v, record) }
   }
 
   /// Walks every record decoded by the keys decoder, each with the place of its record (for
   /// ``value(_:atRecord:)``); see ``walkAll(decodedBy:_:)``.
   func walkKeys(_ body: (String, Value, Int) -> Bool) -> Bool {
-    let keys = keysDecode ?? decode
-    var record = 0
-    return walkAll(
-      decodedBy: { r throws(SnapshotFormatError) in
-        record = r.position - 4
-        return try keys(&r)
-      }
-    ) { id, v in body(id, v, record) }
+    walkPlaced(decodedBy: keysDecode ?? decode, body)
   }
 
   /// The entity `id` decoded from the record at `record` (as ``walkSummaries(text:_:)``

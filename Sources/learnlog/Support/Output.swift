@@ -122,16 +122,9 @@ enum Out {
       write(&out, k)
       return true
     }
-    guard stdoutIsTerminal else {
-      OrderedJSONArray.write(count: count, indent: 1, each) { text in
-        text.bytes.withUnsafeBytes { Out.write($0, to: 1) }
-      }
-      Out.write("\n", to: 1)
-      return
-    }
-    dataStream { emit in
-      OrderedJSONArray.write(count: count, indent: 1, each) { emit($0.text) }
-      emit("\n")
+    byteStream { put in
+      OrderedJSONArray.write(count: count, indent: 1, each) { put($0.bytes) }
+      put([0x0A])
     }
   }
 
