@@ -128,6 +128,26 @@ final class LazyEntities<Value: Sendable>: EntitySource {
     }) { $0[id] }
   }
 
+  /// What `body` reads from the record at `record` (as a walk reported it), its bytes read in
+  /// place; nil when the section was replayed after damage, the place is not a record of the
+  /// section, `body` says it holds another entity (nil), or the record is damaged (read by id
+  /// then).
+  func read<R>(
+    atRecord record: Int, _ body: (inout BinaryReader) throws(SnapshotFormatError) -> R?
+  ) -> R? {
+    guard fallback() == nil, record >= section.records, record < section.index else {
+      return nil
+    }
+    do {
+      // A place comes from a walk, which checked the section's blocks before its first record.
+      var r = try backing.record(at: record, before: section.index)
+      return try body(&r)
+    } catch {
+      _ = backing.recover()
+      return nil
+    }
+  }
+
   /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
   func value(_ id: String, decodedBy decoder: Decode) -> Value? {
     read({ () throws(SnapshotFormatError) -> Value? in

@@ -732,6 +732,78 @@ enum StateCoding {
     )
   }
 
+  /// An incident record read as its JSON is written, with the incident its review reads.
+  ///
+  /// The title, what happened and every answer's value stay bytes in place, never made
+  /// strings; the incident for the review rules holds only the answers they read
+  /// (``LearningState/reviewAnswerKeys``). The record must hold `id` (its id's bytes are
+  /// compared, not made a string); nil when it does not. The bytes live as long as the
+  /// reader's buffer.
+  static func incidentJSONFields(_ r: inout BinaryReader, id: String) throws(SnapshotFormatError)
+    -> (fields: IncidentJSONFields, review: Incident)?
+  {
+    let idBytes = try r.rawBytes(try r.count(limit: LogBounds.maxLineBytes))
+    guard idBytes.elementsEqual(id.utf8) else { return nil }
+    func text() throws(SnapshotFormatError) -> JSONFieldText {
+      .bytes(try r.rawBytes(try r.count(limit: LogBounds.maxLineBytes)))
+    }
+    let title = try text()
+    let what = try text()
+    let kind = try r.choice(IncidentKind.self)
+    let severity = try r.choice(Severity.self)
+    let occurred = Day(ordinal: try r.int())
+    let team = try r.shared()
+    let owner = try r.shared()
+    let tags = try r.strings()
+    let triggers = try r.strings()
+    let patterns = try r.strings()
+    let status = try r.choice(IncidentStatus.self)
+    let template = try r.shared()
+    let createdAt = try r.int64()
+    let createdBy = try r.shared()
+    let nAnswers = try r.count()
+    var answers: [(key: String, value: JSONFieldText)] = []
+    answers.reserveCapacity(nAnswers)
+    var history: [AnswerVersionFields] = []
+    var read: [String: [AnswerVersion]] = [:]
+    for _ in 0..<nAnswers {
+      let key = try r.shared()
+      let n = try r.count()
+      let start = history.count
+      for _ in 0..<n {
+        let k = try r.shared()
+        let value = try text()
+        let t = try r.shared()
+        let at = try r.int64()
+        let by = try r.shared()
+        let revision = try r.int()
+        history.append(
+          AnswerVersionFields(key: k, value: value, template: t, at: at, by: by, revision: revision)
+        )
+      }
+      guard let last = history.last, history.count > start else { continue }
+      answers.append((key, last.value))
+      if LearningState.reviewAnswerKeys.contains(key), case .bytes(let b) = last.value {
+        // The review reads the current answer only.
+        read[key] = [
+          AnswerVersion(
+            key: last.key, value: String(decoding: b, as: UTF8.self), template: last.template,
+            at: last.at, by: last.by, revision: last.revision)
+        ]
+      }
+    }
+    let fields = IncidentJSONFields(
+      id: id, title: title, what: what, kind: kind, severity: severity, occurred: occurred,
+      team: team, owner: owner, tags: tags, triggers: triggers, patterns: patterns, status: status,
+      template: template, createdAt: createdAt, createdBy: createdBy, answers: answers,
+      history: history)
+    let review = Incident(
+      id: id, title: "", what: "", kind: kind, severity: severity, occurred: occurred, team: team,
+      owner: owner, tags: tags, triggers: triggers, patterns: patterns, status: status,
+      template: template, answers: read, createdAt: createdAt, createdBy: createdBy)
+    return (fields, review)
+  }
+
   /// An action record of the lazy region.
   static let actionRecord: LazyEntities<Action>.Decode = { r throws(SnapshotFormatError) in
     let id = try r.string()

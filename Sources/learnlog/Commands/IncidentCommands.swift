@@ -175,13 +175,12 @@ struct IncidentCommand: ParsableCommand {
       if json {
         let reviews = state.reviewStatusReader(patterns: patterns)
         if !logs.isSeveral {
-          // One log: each incident decoded and written on either core, in order.
+          // One log: each incident written on either core, in order, from its record's bytes.
           let places = list.map { ($0.id, $0.place) }
           Out.jsonArray(count: places.count) { out, k in
-            guard let inc = state.incident(places[k].0, at: places[k].1) else {
-              return out.value(.null, indent: 1)
-            }
-            Exporter.writeIncidentJSON(inc, review: reviews.status(of: inc), into: &out, indent: 1)
+            let written = state.writeIncidentJSON(
+              places[k].0, at: places[k].1, review: reviews.status(of:), into: &out, indent: 1)
+            if !written { out.value(.null, indent: 1) }
           }
           return
         }

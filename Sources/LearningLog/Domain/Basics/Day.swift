@@ -181,6 +181,42 @@ public enum ISOTime {
     return "\(day)T\(p(h, 2)):\(p(m, 2)):\(p(s, 2)).\(p(milli, 3))Z"
   }
 
+  /// Appends ``string(_:)`` of `ms` in quotes to `bytes` when it is the common
+  /// `YYYY-MM-DDThh:mm:ss.mmmZ` shape (years 0–9999); false, with nothing appended, otherwise.
+  static func append(_ ms: Int64, quotedTo bytes: inout [UInt8]) -> Bool {
+    let day = Day(utcMilliseconds: ms)
+    var rest = ms - day.utcMilliseconds
+    let milli = rest % 1000
+    rest /= 1000
+    let (s, m, h) = (rest % 60, (rest / 60) % 60, rest / 3600)
+    let c = day.components
+    guard (0...9999).contains(c.year), (0..<24).contains(h), milli >= 0 else { return false }
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: 26))
+    bytes.withUnsafeMutableBufferPointer { all in
+      guard let base = all.baseAddress else { return }
+      let b = UnsafeMutableBufferPointer(start: base + start, count: 26)
+      b[0] = 0x22
+      let t = UnsafeMutableBufferPointer(rebasing: b[1..<25])
+      digits(c.year, 4, into: t, at: 0)
+      t[4] = 0x2D
+      digits(c.month, 2, into: t, at: 5)
+      t[7] = 0x2D
+      digits(c.day, 2, into: t, at: 8)
+      t[10] = 0x54
+      digits(Int(h), 2, into: t, at: 11)
+      t[13] = 0x3A
+      digits(Int(m), 2, into: t, at: 14)
+      t[16] = 0x3A
+      digits(Int(s), 2, into: t, at: 17)
+      t[19] = 0x2E
+      digits(Int(milli), 3, into: t, at: 20)
+      t[23] = 0x5A
+      b[25] = 0x22
+    }
+    return true
+  }
+
   /// Writes the `width` last decimal digits of `v` (not negative) into `b` from `at`.
   static func digits(_ v: Int, _ width: Int, into b: UnsafeMutableBufferPointer<UInt8>, at: Int) {
     var v = v

@@ -55,6 +55,35 @@ public enum ExchangeJSON {
     out += text.text
   }
 
+  /// Whether `bytes` are plain ASCII that a JSON string holds as they are: no byte past ASCII,
+  /// no control, quote, backslash or DEL (eight bytes at a time).
+  static func isPlain(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let n = bytes.count
+    guard let base = bytes.baseAddress else { return true }
+    var i = 0
+    var found: UInt64 = 0
+    while i + 8 <= n {
+      let w = (base + i).loadUnaligned(as: UInt64.self)
+      let q = w ^ (ones &* 0x22)
+      let b = w ^ (ones &* 0x5C)
+      let d = w ^ (ones &* 0x7F)
+      // A byte past ASCII, below 0x20, or equal to a quote, a backslash or DEL.
+      found |=
+        w | ((w &- ones &* 0x20) & ~w) | ((q &- ones) & ~q) | ((b &- ones) & ~b)
+        | ((d &- ones) & ~d)
+      i += 8
+    }
+    guard found & highs == 0 else { return false }
+    while i < n {
+      let c = base.load(fromByteOffset: i, as: UInt8.self)
+      if c >= 0x7F || c < 0x20 || c == 0x22 || c == 0x5C { return false }
+      i += 1
+    }
+    return true
+  }
+
   /// Whether ``writeString(_:into:)`` escapes any scalar of `s`.
   static func needsEscape(_ s: String) -> Bool {
     var s = s

@@ -323,15 +323,15 @@ public enum Exporter {
       $0.incident ?? ""
     }
     // Each incident written field by field with its follow-up among its members.
-    let incident: @Sendable (inout JSONText, String) -> Bool = { out, id in
-      guard let inc = state.incidents[id] else { return false }
-      writeIncidentJSON(
-        inc, review: state.reviewStatus(inc, timeline),
+    // Read from the snapshot's records where they are (the places of one walk).
+    let incident: @Sendable (inout JSONText, IncidentKeyPlace) -> Bool = { out, e in
+      state.writeIncidentJSON(
+        e.id, at: e.place,
+        review: { state.reviewStatus($0, timeline, detail: false, questions: false) },
         extra: followUpJSON(
-          state, incident: inc.id, factors: factors[inc.id] ?? [],
-          timeline: LearningState.inTimeOrder(entries[inc.id] ?? []),
-          experiments: trials[inc.id] ?? []), into: &out, indent: 2)
-      return true
+          state, incident: e.id, factors: factors[e.id] ?? [],
+          timeline: LearningState.inTimeOrder(entries[e.id] ?? []),
+          experiments: trials[e.id] ?? []), into: &out, indent: 2)
     }
     var templates: [JSONValue] = ReviewTemplate.builtIns.map { t in
       [
@@ -399,7 +399,7 @@ public enum Exporter {
     }
     var members: [Member] = [
       ("format", value("learnlog-export")), ("version", value(1)),
-      ("incidents", ordered(state.incidentIDsInCreationOrder, writing: incident)),
+      ("incidents", ordered(state.incidentPlacesInCreationOrder(), writing: incident)),
       (
         "actions",
         ordered(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in

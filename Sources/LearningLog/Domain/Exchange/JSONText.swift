@@ -17,6 +17,11 @@ public struct JSONText: Sendable {
 
   /// A line break and `indent` levels of two spaces.
   mutating func newline(_ indent: Int) {
+    let spaces: StaticString = "\n                                "
+    if indent <= 16 {
+      spaces.withUTF8Buffer { bytes.append(contentsOf: $0.prefix(1 + 2 * indent)) }
+      return
+    }
     bytes.append(0x0A)
     for _ in 0..<indent { bytes.append(contentsOf: [0x20, 0x20]) }
   }
@@ -25,6 +30,17 @@ public struct JSONText: Sendable {
   /// bidi and zero-width controls as `\uXXXX`, so a terminal showing the file never receives
   /// them raw).
   public mutating func string(_ s: String) {
+    // Plain ASCII in contiguous storage (every native string): copied as it is.
+    let copied =
+      s.utf8.withContiguousStorageIfAvailable { u -> Bool in
+        let raw = UnsafeRawBufferPointer(u)
+        guard ExchangeJSON.isPlain(raw) else { return false }
+        bytes.append(0x22)
+        bytes.append(contentsOf: raw)
+        bytes.append(0x22)
+        return true
+      } ?? false
+    if copied { return }
     if ExchangeJSON.needsEscape(s) {
       var escaped = ""
       ExchangeJSON.writeStringEscaping(s, into: &escaped)
@@ -132,105 +148,9 @@ extension JSONText {
 
   /// A time as ISO 8601 text, or null.
   mutating func time(_ ms: Int64?) {
-    if let ms { string(ISOTime.string(ms)) } else { raw("null") }
-  }
-}
-
-extension Exporter {
-  /// Writes ``incidentJSON(_:review:)`` pretty at `indent` into `out`, field by field, in the
-  /// bytes ``ExchangeJSON`` writes that value in (keys sorted), without building the value.
-  public static func writeIncidentJSON(
-    _ inc: Incident, review rs: ReviewStatus, extra: [String: JSONValue] = [:],
-    into out: inout JSONText, indent d: Int
-  ) {
-    // `extra`'s members (an export's follow-up) go in among the incident's, in key order.
-    var pending = extra.sorted { $0.key < $1.key }[...]
-    var first = true
-    func flush(before key: String?) {
-      while let e = pending.first, key.map({ e.key < $0 }) ?? true {
-        if !first { out.bytes.append(0x2C) }
-        first = false
-        out.newline(d + 1)
-        out.string(e.key)
-        out.raw(": ")
-        out.value(e.value, indent: d + 1)
-        pending.removeFirst()
-      }
-    }
-    func member(_ key: StaticString) {
-      if !pending.isEmpty { flush(before: key.description) }
-      out.member(key, first: first, indent: d)
-      first = false
-    }
-    out.raw("{")
-    member("answerHistory")
-    out.objects(inc.understandingHistory, indent: d + 1) { out, v in
-      out.member("at", first: true, indent: d + 2)
-      out.time(v.at)
-      out.member("by", first: false, indent: d + 2)
-      out.string(v.by)
-      out.member("key", first: false, indent: d + 2)
-      out.string(v.key)
-      out.member("revision", first: false, indent: d + 2)
-      out.int(v.revision)
-      out.member("template", first: false, indent: d + 2)
-      out.string(v.template)
-      out.member("value", first: false, indent: d + 2)
-      out.string(v.value)
-    }
-    member("answers")
-    let keys = inc.answers.compactMap { $0.value.isEmpty ? nil : $0.key }.sorted()
-    if keys.isEmpty {
-      out.raw("{}")
-    } else {
-      out.raw("{")
-      for (i, k) in keys.enumerated() {
-        if i > 0 { out.bytes.append(0x2C) }
-        out.newline(d + 2)
-        out.string(k)
-        out.raw(": ")
-        out.string(inc.answers[k]?.last?.value ?? "")
-      }
-      out.newline(d + 1)
-      out.raw("}")
-    }
-    member("created")
-    out.time(inc.createdAt)
-    member("createdBy")
-    out.string(inc.createdBy)
-    member("id")
-    out.string(inc.id)
-    member("kind")
-    out.string(inc.kind.rawValue)
-    member("occurred")
-    out.string(inc.occurred.description)
-    member("owner")
-    out.string(inc.owner)
-    member("patterns")
-    out.strings(inc.patterns, indent: d + 1)
-    member("reviewComplete")
-    if rs.isComplete { out.raw("true") } else { out.raw("false") }
-    member("reviewMissing")
-    out.strings(rs.missing, indent: d + 1)
-    member("severity")
-    out.string(inc.severity.rawValue)
-    member("status")
-    out.string(inc.status.rawValue)
-    member("tags")
-    out.strings(inc.tags, indent: d + 1)
-    member("team")
-    out.string(inc.team)
-    member("template")
-    out.string(inc.template)
-    member("title")
-    out.string(inc.title)
-    member("triggers")
-    out.strings(inc.triggers, indent: d + 1)
-    member("what")
-    out.string(inc.what)
-    flush(before: nil)
-    out.newline(d)
-    out.raw("}")
+    guard let ms else { return raw("null") }
+    // The common case written digit by digit in place, without making a string.
+    if !ISOTime.append(ms, quotedTo: &bytes) { string(ISOTime.string(ms)) }
   }
 }
 

@@ -79,13 +79,22 @@ extension LearningState {
       answers, patternFacts(subject, timeline), hasOwnedAction: hasOwnedAction(subject.id))
   }
 
+  /// The questions whose answers the review rules read (``reviewGaps(_:_:hasOwnedAction:)``,
+  /// ``reviewIsComplete(_:_:_:)``), only ever the current answer: a reader may hand them an
+  /// incident with these answers alone.
+  static let reviewAnswerKeys: Set<String> = [
+    rootCauseKey, gapKey, ReviewTemplate.whyFixFailedKey,
+  ]
+  static let rootCauseKey = "root-cause"
+  static let gapKey = "gap"
+
   /// What the review of an incident with `answers`, pattern `facts` and, if `hasOwnedAction`,
   /// an owned action lacks.
   func reviewGaps(
     _ answers: [String: [AnswerVersion]], _ facts: PatternFacts, hasOwnedAction: Bool
   ) -> ReviewGaps {
     var gaps = ReviewGaps()
-    gaps.rootCause = !Self.isAnswered(answers, "root-cause")
+    gaps.rootCause = !Self.isAnswered(answers, Self.rootCauseKey)
     gaps.gapType = !Self.hasGapType(answers)
     gaps.action = !hasOwnedAction
     gaps.isRepeat = facts.isRepeat
@@ -104,7 +113,7 @@ extension LearningState {
     if facts.isRepeat, !Self.isAnswered(answers, ReviewTemplate.whyFixFailedKey) {
       return false
     }
-    return Self.isAnswered(answers, "root-cause") && Self.hasGapType(answers)
+    return Self.isAnswered(answers, Self.rootCauseKey) && Self.hasGapType(answers)
       && hasOwnedAction(id)
   }
 
@@ -151,7 +160,7 @@ extension LearningState {
 
   /// Whether `answers` name a known gap type.
   static func hasGapType(_ answers: [String: [AnswerVersion]]) -> Bool {
-    let v = answers["gap"]?.last?.value ?? ""
+    let v = answers[gapKey]?.last?.value ?? ""
     return GapType(rawValue: v) != nil || v == SharedGap.privateWord
   }
 

@@ -46,6 +46,11 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   func walkKeys(_ body: (String, Value, Int) -> Bool) -> Bool
   /// The entity `id` read from the record a walk found at `record`, without looking the id up.
   func value(_ id: String, atRecord record: Int) -> Value?
+  /// What `body` reads from the record a walk found at `record`, its bytes in place; nil when
+  /// it cannot be read there (or `body` says nil): read by id then.
+  func read<R>(
+    atRecord record: Int, _ body: (inout BinaryReader) throws(SnapshotFormatError) -> R?
+  ) -> R?
   /// Every id, in the source's order.
   func ids() -> [String]
   /// The ids that start with `prefix`.

@@ -1,3 +1,5 @@
+import WorkCounting
+
 /// The replayed state of a learning log: every entity, kept in creation order.
 ///
 /// Build it with ``replay(_:policy:)`` or feed records in replay order to ``apply(_:)``.
@@ -221,6 +223,15 @@ public struct LearningState: Sendable {
       }, body)
   }
 
+  /// Every incident's id in creation order with its place for ``incident(_:at:)`` (from one
+  /// walk of what orders them: no text made).
+  public func incidentPlacesInCreationOrder() -> [IncidentKeyPlace] {
+    var out: [IncidentKeyPlace] = []
+    out.reserveCapacity(incidents.count)
+    forEachIncidentKey { inc, place in out.append(IncidentKeyPlace(id: inc.id, place: place)) }
+    return out
+  }
+
   /// The incident `id`, read from its snapshot record at `place` when a walk gave one and
   /// nothing since has changed it (no index search), else looked up by id.
   public func incident(_ id: String, at place: IncidentPlace?) -> Incident? {
@@ -228,6 +239,37 @@ public struct LearningState: Sendable {
       !incidents.hidden.contains(id)
     else { return incidents[id] }
     return base.value(id, atRecord: place.record)
+  }
+
+  /// Writes the incident `id` as JSON, in the bytes ``Exporter/writeIncidentJSON(_:review:extra:into:indent:)`` writes.
+  ///
+  /// Its review's status comes from `review`. From its snapshot record at
+  /// `place`, when a walk gave one and nothing since has changed it, the long texts are copied
+  /// from the record's bytes and never made strings, and `review` is given the incident with
+  /// only the answers the review rules read (``reviewAnswerKeys``). False when there is no
+  /// incident `id` (nothing written).
+  public func writeIncidentJSON(
+    _ id: String, at place: IncidentPlace?, review: (Incident) -> ReviewStatus,
+    extra: [String: JSONValue] = [:], into out: inout JSONText, indent: Int
+  ) -> Bool {
+    if let place, let base = incidents.base, incidents.stored.index(forKey: id) == nil,
+      !incidents.hidden.contains(id)
+    {
+      // Written while the record's bytes are at hand; nothing is written when it cannot be read.
+      let written = base.read(atRecord: place.record) { r throws(SnapshotFormatError) -> Bool? in
+        guard let (fields, inc) = try StateCoding.incidentJSONFields(&r, id: id) else {
+          return nil
+        }
+        Exporter.writeIncidentJSON(
+          fields, review: review(inc), extra: extra, into: &out, indent: indent)
+        WorkCounter.count("incident JSON from a record")
+        return true
+      }
+      if written == true { return true }
+    }
+    guard let inc = incidents[id] else { return false }
+    Exporter.writeIncidentJSON(inc, review: review(inc), extra: extra, into: &out, indent: indent)
+    return true
   }
 
   /// The walk of ``forEachIncidentHeader(_:)``: the snapshot's records through `snapshot`, in
@@ -431,4 +473,12 @@ public struct LearningState: Sendable {
 public struct IncidentPlace: Sendable {
   /// The record's offset in the snapshot.
   let record: Int
+}
+
+/// An incident's id and where a walk found its snapshot record (nil when it is in memory).
+public struct IncidentKeyPlace: Sendable {
+  /// The incident's id.
+  public var id: String
+  /// Its record's place, for ``LearningState/incident(_:at:)``.
+  public var place: IncidentPlace?
 }

@@ -1,0 +1,199 @@
+import Foundation
+import LearningLogTesting
+import Testing
+import WorkCounting
+
+@testable import LearningLog
+
+/// An incident's JSON written from its snapshot record's bytes (`incident list --json`, the
+/// export) is byte for byte the JSON of the replayed incident with its replayed review.
+@Suite struct IncidentJSONFromRecordTests {
+  /// Texts a record may hold: escapes, controls a terminal must never receive raw (ESC, C1,
+  /// bidi, zero-width, DEL), multi-byte and astral scalars, a byte count around a word.
+  static let hostile = [
+    "", "a", "plain ascii title", "exactly8", "sixteen bytes!!!", "quote \" back \\ slash",
+    "tab\tnew\nline\r", "esc \u{1B}[31m red", "c1 \u{9B}2J", "bidi \u{202E}evil\u{202C}",
+    "zero\u{200B}width", "del\u{7F}", "données ✓ 検索 🚀", "\u{FEFF}bom", "line\u{2028}sep",
+    String(repeating: "long what happened ", count: 40), "   ", "\t\n",
+  ]
+
+  /// The fixture's log (demo data: answers, actions, repeats and escalations) with incidents
+  /// of every hostile text, answered in several versions by several people.
+  static func makeLog(_ fs: MemoryFileSystem) throws -> LogStore {
+    let store = try CacheFixture.makeLog(fs, extra: 5)
+    var drafts: [RecordDraft] = []
+    for (n, text) in hostile.enumerated() {
+      let id = "hostile-\(n)"
+      drafts.append(
+        RecordDraft(
+          type: EventType.incidentCreated, entity: id,
+          body: [
+            "title": .string(text), "what": .string(hostile[(n + 3) % hostile.count]),
+            "kind": "production", "severity": n % 2 == 0 ? "high" : "low",
+            "team": .string(n % 3 == 0 ? text : "web"), "owner": .string(hostile[(n + 5) % 18]),
+            "tags": .array([.string(text), "deploy"]), "patterns": .array(["config-drift"]),
+            "occurred": .string("2026-03-1\(n % 6)"),
+          ]))
+      // Answers to what the review reads (root cause, gap, why the fix failed) and to other
+      // questions; blank, unknown and changed answers among them.
+      let answers: [(String, String)] = [
+        ("root-cause", n % 4 == 0 ? "   " : text),
+        ("gap", ["skill", "nonsense", "process"][n % 3]),
+        ("why-fix-failed", text), ("assumption", hostile[(n + 1) % hostile.count]),
+        ("root-cause", n % 5 == 0 ? "changed: \(text)" : text), ("evidence", text),
+      ]
+      for (k, (key, value)) in answers.enumerated() where (n + k) % 7 != 0 {
+        drafts.append(
+          RecordDraft(
+            type: EventType.reviewAnswered, entity: id,
+            body: [
+              "key": .string(key), "value": .string(value),
+              "template": k % 2 == 0 ? "diagnostic" : "team-review",
+            ]))
+      }
+      if n % 3 == 1 {
+        drafts.append(
+          RecordDraft(
+            type: EventType.actionCreated, entity: "hostile-action-\(n)",
+            body: [
+              "incident": .string(id), "title": "Fix it", "owner": "ana", "due": "2026-04-01",
+            ]))
+      }
+    }
+    try store.append { _ in drafts }
+    return store
+  }
+
+  /// Every incident of `lazy` written from its place (as the listing's walk gives it) with
+  /// `lazy`'s review, and the same incident of `full` written the usual way, as text.
+  static func bothWays(_ lazy: LearningState, _ full: LearningState) -> [(String, String, String)] {
+    var patterns = Set<String>()
+    for inc in full.incidentList { patterns.formUnion(inc.patterns) }
+    let lazyReviews = lazy.reviewStatusReader(patterns: patterns)
+    let fullReviews = full.reviewStatusReader(patterns: patterns)
+    return lazy.incidentPlacesInCreationOrder().map { e in
+      var a = JSONText()
+      #expect(
+        lazy.writeIncidentJSON(
+          e.id, at: e.place, review: lazyReviews.status(of:), into: &a, indent: 1))
+      var b = JSONText()
+      if let inc = full.incidents[e.id] {
+        Exporter.writeIncidentJSON(inc, review: fullReviews.status(of: inc), into: &b, indent: 1)
+      }
+      return (e.id, a.text, b.text)
+    }
+  }
+
+  @Test func recordsWriteTheBytesOfTheReplayedIncidents() throws {
+    let fs = MemoryFileSystem()
+    _ = try Self.makeLog(fs)
+    let cache = SnapshotCache(directory: CacheFixture.cacheDir, fileSystem: fs)
+    _ = try CacheFixture.load(fs, cache)  // writes the snapshot
+    let full = try CacheFixture.fullState(fs)
+    let (_, lazy) = try LearningState.load(
+      path: CacheFixture.logPath, fileSystem: fs, lazy: true, cache: cache)
+    #expect(cache.lastUse == .hit(tailRecords: 0))
+    var pairs: [(String, String, String)] = []
+    let counter = WorkCounter.measure { pairs = Self.bothWays(lazy, full) }
+    #expect(pairs.count == full.incidents.count)
+    #expect(pairs.count > Self.hostile.count)
+    // Every incident came from its record, none decoded whole.
+    #expect(counter["incident JSON from a record"] == pairs.count)
+    #expect(lazy.incidents.stored.isEmpty)
+    for (id, a, b) in pairs { #expect(a == b, "\(id)") }
+    // The texts were all there to compare: hostile ones escaped, none raw.
+    let all = pairs.map(\.1).joined()
+    #expect(all.contains(#"quote \" back \\ slash"#))
+    #expect(all.contains(#"\u001b[31m"#) && all.contains(#"\u202e"#) && all.contains("検索"))
+    #expect(!all.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+    // Complete and incomplete reviews both occur.
+    #expect(all.contains(#""reviewComplete": true"#) && all.contains(#""reviewComplete": false"#))
+  }
+
+  /// Incidents changed or created after the snapshot, a deleted one, and a place that names
+  /// another incident's record are written from the state, the same bytes.
+  @Test func whatChangedSinceTheSnapshotIsWrittenFromTheState() throws {
+    let fs = MemoryFileSystem()
+    let store = try Self.makeLog(fs)
+    let cache = SnapshotCache(directory: CacheFixture.cacheDir, fileSystem: fs)
+    _ = try CacheFixture.load(fs, cache)
+    try store.append { _ in
+      [
+        RecordDraft(
+          type: EventType.reviewAnswered, entity: "hostile-2",
+          body: ["key": "root-cause", "value": "answered after the snapshot"]),
+        RecordDraft(
+          type: EventType.incidentCreated, entity: "after-1",
+          body: ["title": "new \u{1B}", "kind": "production", "patterns": ["config-drift"]]),
+        RecordDraft(type: EventType.entityDeleted, entity: "hostile-4", body: [:]),
+      ]
+    }
+    let full = try CacheFixture.fullState(fs)
+    let (_, lazy) = try LearningState.load(
+      path: CacheFixture.logPath, fileSystem: fs, lazy: true, cache: cache)
+    let pairs = Self.bothWays(lazy, full)
+    #expect(pairs.map(\.0) == full.incidentList.map(\.id))
+    #expect(pairs.contains { $0.0 == "after-1" } && !pairs.contains { $0.0 == "hostile-4" })
+    for (id, a, b) in pairs { #expect(a == b, "\(id)") }
+    // A place holding another incident: that record is not used for this one.
+    let places = lazy.incidentPlacesInCreationOrder()
+    let first = try #require(places.first { $0.place != nil })
+    let other = try #require(places.last { $0.place != nil && $0.id != first.id })
+    var wrong = JSONText()
+    let reviews = lazy.reviewStatusReader(patterns: ["config-drift"])
+    #expect(
+      lazy.writeIncidentJSON(
+        first.id, at: other.place, review: reviews.status(of:), into: &wrong, indent: 1))
+    #expect(wrong.text.contains(#""id": "\#(first.id)""#))
+    var none = JSONText()
+    #expect(
+      !lazy.writeIncidentJSON(
+        "no-such-id", at: other.place, review: reviews.status(of:), into: &none, indent: 1))
+    #expect(none.bytes.isEmpty)
+  }
+
+  /// The plain-text test a record's bytes go through says plain exactly when escaping would
+  /// leave the text as it is, at every length around a word and every position of a byte.
+  @Test func plainBytesAreExactlyThoseNoEscapeChanges() {
+    let specials: [String] = ["\"", "\\", "\u{1F}", "\u{7F}", "é", "\u{80}", " ", "~", "\u{0}"]
+    for length in 0...20 {
+      for at in 0..<max(1, length) {
+        for c in specials {
+          var s = String(repeating: "x", count: length)
+          if length > 0 {
+            s = String(s.prefix(at)) + c + String(s.dropFirst(at + 1))
+          }
+          let plain = Array(s.utf8).withUnsafeBytes { ExchangeJSON.isPlain($0) }
+          var escaped = ""
+          ExchangeJSON.writeStringEscaping(s, into: &escaped)
+          let ascii = s.utf8.allSatisfy { $0 < 0x80 }
+          #expect(
+            plain == (ascii && escaped == "\"\(s)\""), "\(length) \(at) \(c.debugDescription)")
+        }
+      }
+    }
+  }
+
+  /// Times written in place are the quoted text of ``ISOTime/string(_:)``, or nothing when the
+  /// time is outside the common shape (the text is then made as before).
+  @Test func timesWrittenInPlaceMatchTheirText() {
+    let times: [Int64] = [
+      0, 1, 999, 1_773_000_000_123, -1, -86_400_001, 253_402_300_799_999, 253_402_300_800_000,
+      -62_167_219_200_001, 1_700_000_000_000, 951_782_400_000,
+    ]
+    for t in times {
+      var bytes: [UInt8] = [0x41]
+      let done = ISOTime.append(t, quotedTo: &bytes)
+      if done {
+        #expect(String(decoding: bytes, as: UTF8.self) == "A\"\(ISOTime.string(t))\"", "\(t)")
+      } else {
+        #expect(bytes == [0x41], "\(t)")
+      }
+      var text = JSONText()
+      text.time(t)
+      var expected = JSONText()
+      expected.string(ISOTime.string(t))
+      #expect(text.bytes == expected.bytes, "\(t)")
+    }
+  }
+}
