@@ -152,23 +152,49 @@ import WorkCounting
     #expect(none.bytes.isEmpty)
   }
 
-  /// The plain-text test a record's bytes go through says plain exactly when escaping would
-  /// leave the text as it is, at every length around a word and every position of a byte.
-  @Test func plainBytesAreExactlyThoseNoEscapeChanges() {
-    let specials: [String] = ["\"", "\\", "\u{1F}", "\u{7F}", "é", "\u{80}", " ", "~", "\u{0}"]
+  /// Whether `bytes` are what a JSON string holds unchanged: decoding them gives the same
+  /// bytes back (valid UTF-8) and escaping that string leaves it as it is.
+  static func unchangedByEscaping(_ bytes: [UInt8]) -> Bool {
+    let s = String(decoding: bytes, as: UTF8.self)
+    guard Array(s.utf8) == bytes else { return false }
+    var escaped = ""
+    ExchangeJSON.writeStringEscaping(s, into: &escaped)
+    return escaped == "\"\(s)\""
+  }
+
+  /// The test a record's bytes go through before they are copied says yes exactly when
+  /// escaping would leave them as they are: every byte, every pair of bytes, every three-byte
+  /// form under the leads that need care, four-byte forms at their edges, and each placed at
+  /// every offset around an eight-byte word.
+  @Test func verbatimBytesAreExactlyThoseEscapingLeavesAsTheyAre() {
+    func check(_ bytes: [UInt8]) {
+      let verbatim = bytes.withUnsafeBytes { ExchangeJSON.isVerbatim($0) }
+      #expect(verbatim == Self.unchangedByEscaping(bytes), "\(bytes)")
+    }
+    for a in 0...255 {
+      check([UInt8(a)])
+      for b in 0...255 { check([UInt8(a), UInt8(b)]) }
+    }
+    let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8B, 0x8F, 0x90, 0x9C, 0x9F, 0xA0, 0xA8, 0xA9]
+      + [0xAE, 0xAF, 0xBB, 0xBF, 0xC0, 0xFF]
+    for lead: UInt8 in [0xC2, 0xD8, 0xE0, 0xE1, 0xE2, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5] {
+      for b in 0...255 {
+        for c in edges { check([lead, UInt8(b), c]) }
+      }
+      for b in edges {
+        for c in edges {
+          for d in edges { check([lead, b, c, d]) }
+        }
+      }
+    }
+    let probes: [[UInt8]] = [
+      Array("\"".utf8), Array("\\".utf8), [0x1F], [0x7F], Array("é".utf8), [0xC2, 0x85],
+      Array("\u{202E}".utf8), Array("🚀".utf8), [0xE2, 0x80], [0xFF], Array("~".utf8), [0],
+    ]
     for length in 0...20 {
-      for at in 0..<max(1, length) {
-        for c in specials {
-          var s = String(repeating: "x", count: length)
-          if length > 0 {
-            s = String(s.prefix(at)) + c + String(s.dropFirst(at + 1))
-          }
-          let plain = Array(s.utf8).withUnsafeBytes { ExchangeJSON.isPlain($0) }
-          var escaped = ""
-          ExchangeJSON.writeStringEscaping(s, into: &escaped)
-          let ascii = s.utf8.allSatisfy { $0 < 0x80 }
-          #expect(
-            plain == (ascii && escaped == "\"\(s)\""), "\(length) \(at) \(c.debugDescription)")
+      for at in 0...length {
+        for p in probes {
+          check(Array(repeating: 0x78, count: at) + p + Array(repeating: 0x78, count: length - at))
         }
       }
     }

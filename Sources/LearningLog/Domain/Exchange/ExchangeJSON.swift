@@ -55,33 +55,69 @@ public enum ExchangeJSON {
     out += text.text
   }
 
-  /// Whether `bytes` are plain ASCII that a JSON string holds as they are: no byte past ASCII,
-  /// no control, quote, backslash or DEL (eight bytes at a time).
-  static func isPlain(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  /// Whether `bytes` are text a JSON string holds as they are: valid UTF-8 (the same bytes as
+  /// the string decoded from them) with no scalar ``writeString(_:into:)`` escapes — no
+  /// control, quote, backslash or DEL, no C1, bidi or zero-width control. ASCII is passed
+  /// eight bytes at a time.
+  static func isVerbatim(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let n = bytes.count
     guard let base = bytes.baseAddress else { return true }
+    func at(_ k: Int) -> UInt8 { k < n ? base.load(fromByteOffset: k, as: UInt8.self) : 0 }
     var i = 0
-    var found: UInt64 = 0
-    while i + 8 <= n {
-      let w = (base + i).loadUnaligned(as: UInt64.self)
-      let q = w ^ (ones &* 0x22)
-      let b = w ^ (ones &* 0x5C)
-      let d = w ^ (ones &* 0x7F)
-      // A byte past ASCII, below 0x20, or equal to a quote, a backslash or DEL.
-      found |=
-        w | ((w &- ones &* 0x20) & ~w) | ((q &- ones) & ~q) | ((b &- ones) & ~b)
-        | ((d &- ones) & ~d)
-      i += 8
-    }
-    guard found & highs == 0 else { return false }
     while i < n {
-      let c = base.load(fromByteOffset: i, as: UInt8.self)
-      if c >= 0x7F || c < 0x20 || c == 0x22 || c == 0x5C { return false }
-      i += 1
+      if i + 8 <= n {
+        let w = (base + i).loadUnaligned(as: UInt64.self)
+        let q = w ^ (ones &* 0x22)
+        let b = w ^ (ones &* 0x5C)
+        let d = w ^ (ones &* 0x7F)
+        // A byte past ASCII, below 0x20, or equal to a quote, a backslash or DEL.
+        let found =
+          w | ((w &- ones &* 0x20) & ~w) | ((q &- ones) & ~q) | ((b &- ones) & ~b)
+          | ((d &- ones) & ~d)
+        if found & highs == 0 {
+          i += 8
+          continue
+        }
+      }
+      let c = at(i)
+      if c < 0x80 {
+        if c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F { return false }
+        i += 1
+        continue
+      }
+      // One scalar past ASCII: well formed (no overlong form, surrogate or value past
+      // U+10FFFF) and not hidden: U+0080–U+009F (C2 80–9F), U+061C (D8 9C), U+200B–U+200F and
+      // U+2028–U+202E (E2 80 8B–8F, A8–AE), U+2060–U+2069 (E2 81 A0–A9), U+FEFF (EF BB BF).
+      let c1 = at(i + 1)
+      let c2 = at(i + 2)
+      func isTail(_ x: UInt8) -> Bool { x & 0xC0 == 0x80 }
+      switch c {
+      case 0xC2...0xDF:
+        guard isTail(c1), !(c == 0xC2 && c1 <= 0x9F), !(c == 0xD8 && c1 == 0x9C) else {
+          return false
+        }
+        i += 2
+      case 0xE0...0xEF:
+        guard isTail(c1), isTail(c2) else { return false }
+        if c == 0xE0, c1 < 0xA0 { return false }
+        if c == 0xED, c1 > 0x9F { return false }
+        if c == 0xE2, c1 == 0x80, (0x8B...0x8F).contains(c2) || (0xA8...0xAE).contains(c2) {
+          return false
+        }
+        if c == 0xE2, c1 == 0x81, (0xA0...0xA9).contains(c2) { return false }
+        if c == 0xEF, c1 == 0xBB, c2 == 0xBF { return false }
+        i += 3
+      case 0xF0...0xF4:
+        guard isTail(c1), isTail(c2), isTail(at(i + 3)) else { return false }
+        if c == 0xF0, c1 < 0x90 { return false }
+        if c == 0xF4, c1 > 0x8F { return false }
+        i += 4
+      default: return false
+      }
     }
-    return true
+    return i == n
   }
 
   /// Whether ``writeString(_:into:)`` escapes any scalar of `s`.

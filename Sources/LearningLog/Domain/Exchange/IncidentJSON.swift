@@ -105,7 +105,7 @@ extension JSONText {
     switch t {
     case .string(let s): string(s)
     case .bytes(let b):
-      if ExchangeJSON.isPlain(b) {
+      if ExchangeJSON.isVerbatim(b) {
         bytes.append(0x22)
         bytes.append(contentsOf: b)
         bytes.append(0x22)

@@ -30,11 +30,11 @@ public struct JSONText: Sendable {
   /// bidi and zero-width controls as `\uXXXX`, so a terminal showing the file never receives
   /// them raw).
   public mutating func string(_ s: String) {
-    // Plain ASCII in contiguous storage (every native string): copied as it is.
+    // Text with nothing to escape, in contiguous storage (every native string): copied.
     let copied =
       s.utf8.withContiguousStorageIfAvailable { u -> Bool in
         let raw = UnsafeRawBufferPointer(u)
-        guard ExchangeJSON.isPlain(raw) else { return false }
+        guard ExchangeJSON.isVerbatim(raw) else { return false }
         bytes.append(0x22)
         bytes.append(contentsOf: raw)
         bytes.append(0x22)
