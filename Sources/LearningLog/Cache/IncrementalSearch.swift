@@ -59,10 +59,86 @@ public struct IncrementalSearch: Sendable {
   }
 
   /// ``appendFolded(_:to:)`` of a text's UTF-8 bytes (a `String`'s storage or a copy of it).
+  ///
+  /// Written in place while each scalar folds to no more bytes than it takes (ASCII runs,
+  /// Latin letters from a flat table, scalars that fold to themselves); from the first one
+  /// that does not, the rest scalar by scalar (``appendFoldedScalars(_:from:to:)``).
   static func appendFolded(bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    let n = bytes.count
+    let start = out.count
+    out.append(contentsOf: repeatElement(0, count: n))
+    let latin = latinFlat
+    var (i, w) = (0, 0)
+    out.withUnsafeMutableBytes { o in
+      guard let to = o.baseAddress.map({ $0 + start }) else { return }
+      latin.bytes.withUnsafeBufferPointer { table in
+        guard let tb = table.baseAddress else { return }
+        while i < n {
+          let b = base.load(fromByteOffset: i, as: UInt8.self)
+          if b < 0x80 {
+            // A run of ASCII, found eight bytes at a time: copied whole, capitals lowered.
+            var j = i + 1
+            while j + 8 <= n,
+              base.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+              j += 8
+            }
+            while j < n, base.load(fromByteOffset: j, as: UInt8.self) < 0x80 { j += 1 }
+            (to + w).copyMemory(from: base + i, byteCount: j - i)
+            lowerASCII(UnsafeMutableRawBufferPointer(start: to + w, count: j - i), from: 0)
+            w += j - i
+            i = j
+            continue
+          }
+          let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+          guard b >= 0xC2, i + length <= n else { return }
+          var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+          for k in 1..<length {
+            v = v << 6 | UInt32(base.load(fromByteOffset: i + k, as: UInt8.self) & 0x3F)
+          }
+          if Self.foldsToItself(v) {
+            (to + w).copyMemory(from: base + i, byteCount: length)
+            w += length
+          } else if v >= 0x80, v < latinEnd {
+            let k = Int(v) - 0x80
+            let (from, count) = (
+              Int(latin.offsets[k]), Int(latin.offsets[k + 1] - latin.offsets[k])
+            )
+            // Never past the bytes read: the rest then goes scalar by scalar.
+            guard w + count <= i + length else { return }
+            (to + w).copyMemory(from: tb + from, byteCount: count)
+            w += count
+          } else {
+            return
+          }
+          i += length
+        }
+      }
+    }
+    out.removeLast(n - w)
+    if i < n { appendFoldedScalars(bytes, from: i, to: &out) }
+  }
+
+  /// ``latinTable`` in one buffer: the folded bytes of U+0080 + k are
+  /// `bytes[offsets[k]..<offsets[k + 1]]`.
+  static let latinFlat: (bytes: [UInt8], offsets: [UInt32]) = {
+    var bytes: [UInt8] = []
+    var offsets: [UInt32] = [0]
+    for folded in latinTable {
+      bytes += folded
+      offsets.append(UInt32(bytes.count))
+    }
+    return (bytes, offsets)
+  }()
+
+  /// Folds the scalars of `bytes` from `i` on, one at a time, appending each to `out`.
+  static func appendFoldedScalars(
+    _ bytes: UnsafeRawBufferPointer, from i: Int, to out: inout [UInt8]
+  ) {
     guard let base = bytes.baseAddress else { return }
-    out.reserveCapacity(out.count + bytes.count)
-    var i = 0
+    out.reserveCapacity(out.count + bytes.count - i)
+    var i = i
     let n = bytes.count
     while i < n {
       let b = bytes[i]
@@ -121,6 +197,11 @@ public struct IncrementalSearch: Sendable {
   /// dingbats, emoji) as they are, others by their Unicode properties.
   static func appendFoldedNonASCII(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
     let v = scalar.value
+    if v < 0x80 {
+      // Only from bytes that are not UTF-8 (an overlong form): folded as the ASCII it names.
+      out.append(UInt8(v) &- 0x41 < 26 ? UInt8(v) | 0x20 : UInt8(v))
+      return
+    }
     if v < latinEnd {
       out.append(contentsOf: latinTable[Int(v) - 0x80])
       return

@@ -88,4 +88,35 @@ import Testing
         })
     }
   }
+
+  @Test("folding in place gives the scalar-by-scalar folding for any bytes, valid or not")
+  func inPlaceFoldingMatchesScalarByScalar() {
+    // Pieces of every kind: ASCII (capitals, long runs), Latin letters, one that folds to
+    // more bytes than it takes (U+0149), scalars kept as they are, others, and bytes that are
+    // not UTF-8 (lone tails, overlong forms, surrogates, cut sequences).
+    let pieces: [[UInt8]] = [
+      Array("Canary SCHEMA deploy ".utf8), Array("x".utf8), Array("é".utf8), Array("Ä".utf8),
+      Array("\u{149}".utf8), Array("ß".utf8), Array("検索".utf8), Array("🚀".utf8),
+      Array("’".utf8), Array("Ω".utf8), Array("\u{1E9E}".utf8), [0x80], [0xC0, 0xAF],
+      [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+      Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8),
+    ]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33)
+    }
+    for round in 0..<3000 {
+      var bytes: [UInt8] = []
+      for _ in 0..<(round % 12) { bytes += pieces[next() % pieces.count] }
+      if round % 7 == 0, !bytes.isEmpty { bytes.removeLast() }
+      var fast: [UInt8] = [0x21]
+      var slow: [UInt8] = [0x21]
+      bytes.withUnsafeBytes {
+        IncrementalSearch.appendFolded(bytes: $0, to: &fast)
+        IncrementalSearch.appendFoldedScalars($0, from: 0, to: &slow)
+      }
+      #expect(fast == slow, "\(bytes)")
+    }
+  }
 }

@@ -55,10 +55,11 @@ public enum ExchangeJSON {
     out += text.text
   }
 
-  /// Whether `bytes` are text a JSON string holds as they are: valid UTF-8 (the same bytes as
-  /// the string decoded from them) with no scalar ``writeString(_:into:)`` escapes — no
-  /// control, quote, backslash or DEL, no C1, bidi or zero-width control. ASCII is passed
-  /// eight bytes at a time.
+  /// Whether `bytes` are text a JSON string holds as they are.
+  ///
+  /// That is valid UTF-8 (the same bytes as the string decoded from them) with no scalar
+  /// ``writeString(_:into:)`` escapes: no control, quote, backslash or DEL, no C1, bidi or
+  /// zero-width control. ASCII is passed eight bytes at a time.
   static func isVerbatim(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
