@@ -69,7 +69,7 @@ public enum ExchangeJSON {
     var i = 0
     while i < n {
       if i + 8 <= n {
-        let w = (base + i).loadUnaligned(as: UInt64.self)
+        let w = (base + i).loadUnaligned(as: UInt64.self).littleEndian
         let q = w ^ (ones &* 0x22)
         let b = w ^ (ones &* 0x5C)
         let d = w ^ (ones &* 0x7F)
@@ -81,6 +81,9 @@ public enum ExchangeJSON {
           i += 8
           continue
         }
+        // The lowest flagged byte is a true one (a borrow only flags bytes above a true one):
+        // the bytes before it are plain.
+        i += (found & highs).trailingZeroBitCount >> 3
       }
       let c = at(i)
       if c < 0x80 {

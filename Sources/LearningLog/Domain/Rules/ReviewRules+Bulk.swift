@@ -12,9 +12,16 @@ extension LearningState {
 
 /// What the review of many incidents read one at a time (a streamed list) lacks, with the
 /// pattern timeline built once.
-public struct ReviewStatusReader: Sendable {
+public final class ReviewStatusReader: Sendable {
   let state: LearningState
   let timeline: PatternTimeline
+
+  // A class: a reader is handed to every element's writer on both threads, and copying the
+  // state it holds would retain each of its parts every time.
+  init(state: LearningState, timeline: PatternTimeline) {
+    self.state = state
+    self.timeline = timeline
+  }
 
   /// What the review of `incident` (one of those whose patterns the reader was made for)
   /// lacks: ``ReviewStatus/missing``, ``ReviewStatus/isComplete`` and
