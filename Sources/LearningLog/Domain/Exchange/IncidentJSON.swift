@@ -148,7 +148,14 @@ extension Exporter {
       }
     }
     func member(_ key: StaticString) {
-      if !pending.isEmpty { flush(before: key.description) }
+      // Compared as UTF-8 bytes, no string made: the keys are ASCII, whose byte order is the
+      // order of strings.
+      if let e = pending.first,
+        e.key.utf8.lexicographicallyPrecedes(
+          UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+      {
+        flush(before: key.description)
+      }
       out.member(key, first: first, indent: d)
       first = false
     }
