@@ -164,15 +164,18 @@ struct ActionCommand: ParsableCommand {
         Out.note("no actions match")
         return
       }
-      let short = ShortIDIndex(state)
+      // The rows' ids and their incidents' ids met in one pass over the sorted ids each.
+      let index = ShortIDIndex(state)
+      let short = index.shortIDs(list.map(\.id))
+      let shortIncident = index.shortIDs(list.map(\.incident))
       var table = Table(["ID", "DUE", "STATUS", "OWNER", "INCIDENT", "TITLE"])
-      for a in list {
+      for (k, a) in list.enumerated() {
         let status = a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? "")
         let soon = a.due.map { $0 >= today && $0 <= today.adding(days: 7) } ?? false
         table.add(
           [
-            short.shortID(a.id) ?? a.id, a.due?.description ?? "", status, a.owner,
-            short.shortID(a.incident) ?? a.incident, a.title,
+            short[k] ?? a.id, a.due?.description ?? "", status, a.owner,
+            shortIncident[k] ?? a.incident, a.title,
           ],
           paint: isOverdue(a) ? .red : (soon && !a.isResolved ? .yellow : nil))
       }

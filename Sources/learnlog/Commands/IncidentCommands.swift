@@ -199,16 +199,17 @@ struct IncidentCommand: ParsableCommand {
         Out.note("no incidents match")
         return
       }
-      // Short ids of the printed rows only: one sort of the ids, then a search a row.
-      let short = ShortIDIndex(state)
+      // Short ids of the printed rows only: one sort of the ids, then the rows' ids met in
+      // one pass (or a search a row when they are few).
+      let short = ShortIDIndex(state).shortIDs(list.map(\.id))
       var table = Table(
         (logs.isSeveral ? ["LOG"] : [])
           + ["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])
-      for i in list {
+      for (i, shortID) in zip(list, short) {
         table.add(
           (logs.isSeveral ? [logs.label(i.id)] : [])
             + [
-              short.shortID(i.id) ?? i.id, i.occurred.description, i.severity.rawValue,
+              shortID ?? i.id, i.occurred.description, i.severity.rawValue,
               i.kind.rawValue, i.status.rawValue, i.team, i.title,
             ], paint: i.severity == .critical ? .red : i.severity == .high ? .yellow : nil)
       }

@@ -33,6 +33,12 @@ import Testing
   let all = state.shortIDs()
   for id in state.ids(of: nil) { #expect(index.shortID(id) == all[id]) }
   #expect(index.shortID("zzzzzzzzzzzz") == nil)
+  // Many at once (one pass over the index) and few (one search each), in any order, with
+  // ids that are not there and ids asked twice: the same answers as one by one.
+  let asked = state.ids(of: nil).shuffled(using: &gen.rng) + ["zzzzzzzzzzzz", "no-id", ids[3]]
+  for some in [asked, Array(asked.prefix(10)), []] {
+    #expect(index.shortIDs(some) == some.map { index.shortID($0) })
+  }
   let fast = try #require(state.shortIDsOfCanonicalIDs())
   #expect(fast == state.shortIDsByString())
   #expect(fast.count == Set(state.ids(of: nil)).count)
@@ -46,5 +52,6 @@ import Testing
   let mixedIndex = ShortIDIndex(mixed)
   let mixedAll = mixed.shortIDs()
   for id in mixed.ids(of: nil) { #expect(mixedIndex.shortID(id) == mixedAll[id]) }
+  #expect(mixedIndex.shortIDs(mixed.ids(of: nil)) == mixed.ids(of: nil).map { mixedAll[$0] })
   #expect(mixedIndex.shortID("Lesson-2") == nil)
 }
