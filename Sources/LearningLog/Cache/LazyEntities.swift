@@ -148,6 +148,19 @@ final class LazyEntities<Value: Sendable>: EntitySource {
     }
   }
 
+  func withIncidentJSONFields<R>(
+    _ id: String, atRecord record: Int, _ body: (IncidentJSONFields, Incident) -> R
+  ) -> R? {
+    // Only a section of incidents holds incident records.
+    guard Value.self == Incident.self else { return nil }
+    return read(atRecord: record) { r throws(SnapshotFormatError) -> R? in
+      guard let (fields, incident) = try StateCoding.incidentJSONFields(&r, id: id) else {
+        return nil
+      }
+      return body(fields, incident)
+    }
+  }
+
   /// The entity `id` decoded by `decoder` (``decode`` or a cheaper one of the same records).
   func value(_ id: String, decodedBy decoder: Decode) -> Value? {
     read({ () throws(SnapshotFormatError) -> Value? in

@@ -46,10 +46,12 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   func walkKeys(_ body: (String, Value, Int) -> Bool) -> Bool
   /// The entity `id` read from the record a walk found at `record`, without looking the id up.
   func value(_ id: String, atRecord record: Int) -> Value?
-  /// What `body` reads from the record a walk found at `record`, its bytes in place; nil when
-  /// it cannot be read there (or `body` says nil): read by id then.
-  func read<R>(
-    atRecord record: Int, _ body: (inout BinaryReader) throws(SnapshotFormatError) -> R?
+  /// `body` given the JSON fields of the incident `id` read from the record a walk found at
+  /// `record` (its long texts as the record's bytes, valid only inside `body`) and the
+  /// incident its review reads; nil when the source holds no incidents or the record cannot
+  /// be read there or holds another entity: read by id then.
+  func withIncidentJSONFields<R>(
+    _ id: String, atRecord record: Int, _ body: (IncidentJSONFields, Incident) -> R
   ) -> R?
   /// Every id, in the source's order.
   func ids() -> [String]

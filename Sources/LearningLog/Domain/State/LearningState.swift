@@ -256,10 +256,7 @@ public struct LearningState: Sendable {
       !incidents.hidden.contains(id)
     {
       // Written while the record's bytes are at hand; nothing is written when it cannot be read.
-      let written = base.read(atRecord: place.record) { r throws(SnapshotFormatError) -> Bool? in
-        guard let (fields, inc) = try StateCoding.incidentJSONFields(&r, id: id) else {
-          return nil
-        }
+      let written = base.withIncidentJSONFields(id, atRecord: place.record) { fields, inc in
         Exporter.writeIncidentJSON(
           fields, review: review(inc), extra: extra, into: &out, indent: indent)
         WorkCounter.count("incident JSON from a record")
