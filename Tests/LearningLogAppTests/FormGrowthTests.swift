@@ -45,4 +45,41 @@ import WorkCounting
         ratio <= 5, "\(kind): 120 keys \(small[kind]) units, 480 keys \(large[kind]) (×\(ratio))")
     }
   }
+
+  /// The line of the focused text area that holds the cursor, if the focus is on one.
+  static func focusedLine(_ state: AppState) -> TextEditState? {
+    guard let form = state.form?.form, form.fields.indices.contains(form.focus),
+      case .textArea(let area) = form.fields[form.focus].kind
+    else { return nil }
+    return area.lines[area.row]
+  }
+
+  /// Where the characters of `line` are stored.
+  static func storage(_ line: TextEditState?) -> UnsafeRawPointer? {
+    line?.characters.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+  }
+
+  /// A key after a large paste edits the text where it is: the reducer keeps no second copy of
+  /// the state while the key edits it (which made every key copy the whole pasted text), so
+  /// the text's storage moves only when it grows past its capacity — a few times in 200 keys,
+  /// never on every key.
+  @Test func keysAfterALargePasteDoNotCopyTheText() throws {
+    let app = try AppHarness()
+    var state = app.initialState(size: Size(width: 80, height: 24))
+    try app.type("2 r", into: &state)
+    let chunk = "pasted text with a naïve retry loop, 検索 and ✓; "
+    let pasted = String(repeating: chunk, count: 4000)
+    if let a = app.model.action(for: .paste(pasted), in: state) { app.send(a, to: &state) }
+    let before = try #require(Self.focusedLine(state))
+    #expect(before.characters.count >= pasted.count)
+    var places = Set<UnsafeRawPointer?>()
+    places.insert(Self.storage(before))
+    for i in 0..<200 {
+      let key = KeyEvent(.character(Array("abc ")[i % 4]))
+      if let a = app.model.action(for: .key(key), in: state) { app.send(a, to: &state) }
+      places.insert(Self.storage(Self.focusedLine(state)))
+    }
+    #expect((Self.focusedLine(state)?.characters.count ?? 0) == before.characters.count + 200)
+    #expect(places.count <= 4, "the text was copied on \(places.count - 1) of 200 keys")
+  }
 }

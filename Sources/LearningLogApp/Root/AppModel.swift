@@ -157,12 +157,14 @@ public struct AppModel: ProgramModel {
   // MARK: Reduce
 
   public func reduce(_ state: inout AppState, _ action: AppAction) -> [RootEffect] {
-    let before = state
+    // The state as it was is kept only on a read-only log: a copy held while a key edits a
+    // form's text would make the edit copy the whole text (a megabyte pasted: each key).
+    let before = state.readOnly == nil ? nil : state
     let effects = reduceAction(&state, action)
     guard let why = state.readOnly else { return effects }
     // A dialog or form that leads to a write is refused at the key that opens it, before
     // anything is typed into it: the state stays as it was, with the one line.
-    if !Self.isOpeningWrite(before), Self.isOpeningWrite(state) {
+    if let before, !Self.isOpeningWrite(before), Self.isOpeningWrite(state) {
       state = before
       state.status = StatusMessage(Self.readOnlyRefusal(why, state.context.logs))
       return []
