@@ -117,7 +117,13 @@ public enum BlameCheck {
     var startOffset = 0
     var offset = 0
     var i = text.startIndex
-    func isWordChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "'" || c == "’" }
+    func isWordChar(_ c: Character) -> Bool {
+      // ASCII decided by its byte (the Unicode properties are a table lookup a character).
+      if let a = c.asciiValue {
+        return (0x61...0x7A).contains(a | 0x20) || (0x30...0x39).contains(a) || a == 0x27
+      }
+      return c.isLetter || c.isNumber || c == "’"
+    }
     func close(_ end: String.Index, _ endOffset: Int) {
       guard let s = start else { return }
       var word = String(text[s..<end])
@@ -129,7 +135,9 @@ public enum BlameCheck {
         eo -= 1
       }
       if !word.isEmpty {
-        let lower = word.lowercased().replacingOccurrences(of: "’", with: "'")
+        var lower = word.lowercased()
+        // A typographic apostrophe (E2 80 99) made plain; most words have none to look for.
+        if lower.utf8.contains(0xE2) { lower = lower.replacingOccurrences(of: "’", with: "'") }
         out.append(
           Token(
             text: word, lower: lower, range: s..<e, offsets: startOffset..<eo,
