@@ -15,16 +15,25 @@ struct RealCommands {
   /// Holds the cache (`xdg-cache/learnlog`) and private store of these runs.
   let home: String
 
-  /// The `learnlog` built beside this benchmark, building it when it is missing.
+  /// The `learnlog` built beside this benchmark. In the package's folder it is built first
+  /// (nothing to do when it is up to date): a `learnlog` left from older sources would be timed
+  /// instead (`swift build` with two `--product` flags builds only the last).
   static func locate() -> String? {
     let mine = URL(fileURLWithPath: selfPath()).deletingLastPathComponent()
     let beside = mine.appendingPathComponent("learnlog").path
-    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    guard FileManager.default.fileExists(atPath: "Package.swift") else { return nil }
-    print("  building learnlog (swift build -c release --product learnlog) …")
+    guard FileManager.default.fileExists(atPath: "Package.swift") else {
+      return FileManager.default.isExecutableFile(atPath: beside) ? beside : nil
+    }
+    // The configuration this benchmark was built in: its `learnlog` is the one beside it.
+    #if DEBUG
+      let configuration = "debug"
+    #else
+      let configuration = "release"
+    #endif
+    print("  building learnlog (swift build -c \(configuration) --product learnlog) …")
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["swift", "build", "-c", "release", "--product", "learnlog"]
+    p.arguments = ["swift", "build", "-c", configuration, "--product", "learnlog"]
     p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
     do {
       try p.run()
