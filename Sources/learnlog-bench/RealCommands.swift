@@ -15,7 +15,9 @@ struct RealCommands {
   /// Holds the cache (`xdg-cache/learnlog`) and private store of these runs.
   let home: String
 
-  /// The `learnlog` built beside this benchmark. In the package's folder it is built first
+  /// The `learnlog` built beside this benchmark.
+  ///
+  /// In the package's folder it is built first
   /// (nothing to do when it is up to date): a `learnlog` left from older sources would be timed
   /// instead (`swift build` with two `--product` flags builds only the last).
   static func locate() -> String? {
