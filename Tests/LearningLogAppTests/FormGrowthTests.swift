@@ -1,5 +1,5 @@
 import LearningLog
-import LearningLogApp
+@testable import LearningLogApp
 import TerminalUI
 import Testing
 import WorkCounting
@@ -81,5 +81,24 @@ import WorkCounting
     }
     #expect((Self.focusedLine(state)?.characters.count ?? 0) == before.characters.count + 200)
     #expect(places.count <= 4, "the text was copied on \(places.count - 1) of 200 keys")
+  }
+
+  /// The phrases kept by row text are the blame check's for that text, whether the row was
+  /// seen before or not, and what is kept stays bounded however many rows are drawn.
+  @Test func blamePhrasesKeptByRowAreTheCheckOfThatRow() {
+    let kept = BlamePhrases(capacity: 16)
+    let rows = [
+      "We should have seen it; the operator failed to check", "plain text, nothing to flag",
+      "Obviously Ana missed the alert", "", "in hindsight it was careless", "日本 ✓ should’ve",
+    ]
+    for round in 0..<3 {
+      for (k, row) in rows.enumerated() {
+        let text = row + String(repeating: " x", count: (round * 7 + k) % 20)
+        #expect(kept.phrases(in: text) == BlameCheck.flags(in: text).map(\.phrase), "\(text)")
+        #expect(kept.phrases(in: text) == BlameCheck.flags(in: text).map(\.phrase), "\(text)")
+        #expect(kept.count <= 16)
+      }
+    }
+    #expect(!kept.phrases(in: rows[0]).isEmpty && kept.phrases(in: rows[1]).isEmpty)
   }
 }

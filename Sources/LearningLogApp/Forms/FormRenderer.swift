@@ -1,4 +1,5 @@
 import LearningLog
+import Synchronization
 import TerminalUI
 import WorkCounting
 
@@ -162,8 +163,8 @@ enum FormRenderer {
       for x in rect.x..<rect.maxX where !buffer[x, y].isContinuation { text += buffer[x, y].text }
       WorkCounter.count("blame check", rect.width)
       let row = Rect(x: rect.x, y: y, width: rect.width, height: 1)
-      for flag in BlameCheck.flags(in: text) {
-        highlight(flag.phrase, in: row, buffer: &buffer, style: style)
+      for phrase in BlamePhrases.shared.phrases(in: text) {
+        highlight(phrase, in: row, buffer: &buffer, style: style)
       }
     }
   }
@@ -426,4 +427,30 @@ extension Style {
     return s
   }
 
+}
+
+/// The blame and hindsight phrases of rows drawn lately, by the row's text: a frame checks
+/// again only the rows a key changed, not every row on screen.
+final class BlamePhrases: Sendable {
+  /// The one kept for drawing.
+  static let shared = BlamePhrases()
+  /// How many rows' phrases are kept before they are all dropped (a few screens of rows).
+  let capacity: Int
+  private let memo = Mutex<[String: [String]]>([:])
+
+  init(capacity: Int = 512) { self.capacity = capacity }
+
+  /// The phrases ``BlameCheck/flags(in:)`` finds in `text`, in order.
+  func phrases(in text: String) -> [String] {
+    if let known = memo.withLock({ $0[text] }) { return known }
+    let found = BlameCheck.flags(in: text).map(\.phrase)
+    memo.withLock { kept in
+      if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
+      kept[text] = found
+    }
+    return found
+  }
+
+  /// How many rows' phrases are kept now.
+  var count: Int { memo.withLock { $0.count } }
 }
