@@ -1,8 +1,9 @@
 import LearningLog
-@testable import LearningLogApp
 import TerminalUI
 import Testing
 import WorkCounting
+
+@testable import LearningLogApp
 
 /// Typing into the app's forms: each key costs what the screen shows, not the text typed so far.
 @Suite struct FormGrowthTests {
