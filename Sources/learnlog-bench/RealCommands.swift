@@ -83,6 +83,8 @@ struct RealCommands {
     /// The child's peak resident memory in bytes, measured by GNU `time` (see
     /// ``spawnCounting(_:_:environment:keep:peak:)``); nil when not measured.
     var peakBytes: Int?
+    /// The child's CPU time in seconds, user and system, every thread (`wait4`'s usage).
+    var cpu: Double = 0
   }
 
   /// GNU `time`, which reports the peak memory of a child it forks (`apt-get install time`).
@@ -175,7 +177,9 @@ struct RealCommands {
     let exited = status & 0x7F == 0
     return Run(
       status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), kept: out, bytes: bytes,
-      lines: lines, peakBytes: nil)
+      lines: lines, peakBytes: nil,
+      cpu: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
   }
 
   /// Seconds `learnlog args…` takes, start to exit; throws when it fails.

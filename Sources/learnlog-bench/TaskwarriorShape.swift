@@ -156,12 +156,14 @@ extension ShapeBench {
 
     func timed(_ args: [String]) throws -> (Double, RealCommands.Run) {
       var times: [Double] = []
+      var cpus: [Double] = []
       var last: RealCommands.Run?
       for _ in 0..<runs {
         let t0 = now()
         let r = try RealCommands.spawnCounting(
           executable, ["--file", log] + args, environment: cli.environment, keep: false)
         times.append(now() - t0)
+        cpus.append(r.cpu)
         guard r.status == 0 else {
           throw BenchError("learnlog \(args.joined(separator: " ")) exited \(r.status)")
         }
@@ -174,9 +176,14 @@ extension ShapeBench {
           executable, ["--file", log] + args, environment: cli.environment, keep: false,
           peak: true
         ).peakBytes
+      last.cpu = median(cpus)
       return (median(times), last)
     }
     func peakRow(_ what: String, _ run: RealCommands.Run) {
+      // The CPU beside the wall time: on a machine whose speed moves, the work itself.
+      row(
+        "\(name):   CPU of \(what)", fmtTime(run.cpu),
+        "user + system, every thread; median of the timed runs")
       guard let peak = run.peakBytes else {
         row("\(name):   peak memory of \(what)", "skipped", "GNU time not installed")
         return
