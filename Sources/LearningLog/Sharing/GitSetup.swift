@@ -85,18 +85,25 @@ public enum GitSetup {
 
   /// A pattern matching exactly `path` from the top (glob characters escaped unless `glob`).
   static func pattern(anchored path: String, glob: Bool = false) -> String {
-    var p = ""
-    for ch in path {
-      if !glob && "*?[\\".contains(ch) { p.append("\\") }
-      p.append(ch)
+    // Scalar by scalar throughout: a glob character, quote or backslash followed by a
+    // combining mark is one Character, equal to none of them.
+    var escaped = String.UnicodeScalarView()
+    escaped.append("/")
+    for u in path.unicodeScalars {
+      if !glob && "*?[\\".unicodeScalars.contains(u) { escaped.append("\\") }
+      escaped.append(u)
     }
-    p = "/" + p
-    if p.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) {
+    var p = String(escaped)
+    if p.unicodeScalars.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) {
       // Quoted C-style, so spaces belong to the pattern.
-      p =
-        "\""
-        + p.replacingOccurrences(of: "\\", with: "\\\\")
-        .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      var quoted = String.UnicodeScalarView()
+      quoted.append("\"")
+      for u in p.unicodeScalars {
+        if u == "\\" || u == "\"" { quoted.append("\\") }
+        quoted.append(u)
+      }
+      quoted.append("\"")
+      p = String(quoted)
     }
     return p
   }

@@ -63,6 +63,11 @@ struct SharingUnitTests {
       GitSetup.attributeLines(logRelativePath: "team/.learnlog/log.jsonl")[0]
         == "/team/.learnlog/log.jsonl merge=union text eol=lf")
     #expect(GitSetup.pattern(anchored: "a b/[x].jsonl") == "\"/a b/\\\\[x].jsonl\"")
+    // A glob character, quote or backslash followed by a combining mark (one Character with
+    // it) is escaped all the same.
+    #expect(GitSetup.pattern(anchored: "a*\u{301}b") == "/a\\*\u{301}b")
+    #expect(GitSetup.pattern(anchored: "q\"\u{301}") == "\"/q\\\"\u{301}\"")
+    #expect(GitSetup.pattern(anchored: "s p\\\u{301}") == "\"/s p\\\\\\\\\u{301}\"")
     let ignore = GitSetup.ignoreLines(logRelativePath: "log.jsonl")
     #expect(ignore.prefix(3) == ["/log.jsonl.lock", "/log.jsonl.*.bak", "/.log.jsonl.*.tmp"])
     let nested = GitSetup.ignoreLines(logRelativePath: "t/.learnlog/log.jsonl")

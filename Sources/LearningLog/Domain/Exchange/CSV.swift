@@ -12,7 +12,16 @@ public enum CSV {
     }
     // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
     if t.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      // Quotes doubled by scalar too: a quote followed by a combining mark is one Character,
+      // which a replacement by Character would pass over (the cell would not read back).
+      var out = String.UnicodeScalarView()
+      out.append("\"")
+      for u in t.unicodeScalars {
+        out.append(u)
+        if u == "\"" { out.append(u) }
+      }
+      out.append("\"")
+      return String(out)
     }
     return t
   }
