@@ -146,75 +146,72 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 public enum ISOTime {
   /// The ISO 8601 UTC text of `ms` milliseconds since the epoch.
   public static func string(_ ms: Int64) -> String {
+    if let parts = common(ms) {
+      return String(unsafeUninitializedCapacity: 24) { b in
+        parts.write(b)
+        return 24
+      }
+    }
     let day = Day(utcMilliseconds: ms)
     var rest = ms - day.utcMilliseconds
     let milli = rest % 1000
     rest /= 1000
-    let s = rest % 60
-    let m = (rest / 60) % 60
-    let h = rest / 3600
-    let c = day.components
-    if (0...9999).contains(c.year), (0..<24).contains(h), milli >= 0 {
-      // The common case written digit by digit: `YYYY-MM-DDThh:mm:ss.mmmZ`.
-      return String(unsafeUninitializedCapacity: 24) { b in
-        digits(c.year, 4, into: b, at: 0)
-        b[4] = 0x2D
-        digits(c.month, 2, into: b, at: 5)
-        b[7] = 0x2D
-        digits(c.day, 2, into: b, at: 8)
-        b[10] = 0x54
-        digits(Int(h), 2, into: b, at: 11)
-        b[13] = 0x3A
-        digits(Int(m), 2, into: b, at: 14)
-        b[16] = 0x3A
-        digits(Int(s), 2, into: b, at: 17)
-        b[19] = 0x2E
-        digits(Int(milli), 3, into: b, at: 20)
-        b[23] = 0x5A
-        return 24
-      }
-    }
     func p(_ v: Int64, _ w: Int) -> String {
       let t = String(v)
       return String(repeating: "0", count: max(0, w - t.count)) + t
     }
-    return "\(day)T\(p(h, 2)):\(p(m, 2)):\(p(s, 2)).\(p(milli, 3))Z"
+    return
+      "\(day)T\(p(rest / 3600, 2)):\(p((rest / 60) % 60, 2)):\(p(rest % 60, 2)).\(p(milli, 3))Z"
   }
 
   /// Appends ``string(_:)`` of `ms` in quotes to `bytes` when it is the common
   /// `YYYY-MM-DDThh:mm:ss.mmmZ` shape (years 0–9999); false, with nothing appended, otherwise.
   static func append(_ ms: Int64, quotedTo bytes: inout [UInt8]) -> Bool {
+    guard let parts = common(ms) else { return false }
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(0x22, count: 26))
+    bytes.withUnsafeMutableBufferPointer { all in
+      guard let base = all.baseAddress else { return }
+      parts.write(UnsafeMutableBufferPointer(start: base + start + 1, count: 24))
+    }
+    return true
+  }
+
+  /// A time in the common shape, `YYYY-MM-DDThh:mm:ss.mmmZ` (years 0–9999).
+  private struct Common {
+    var year, month, day, hour, minute, second, milli: Int
+
+    /// Writes the 24 bytes digit by digit into `b`.
+    func write(_ b: UnsafeMutableBufferPointer<UInt8>) {
+      digits(year, 4, into: b, at: 0)
+      b[4] = 0x2D
+      digits(month, 2, into: b, at: 5)
+      b[7] = 0x2D
+      digits(day, 2, into: b, at: 8)
+      b[10] = 0x54
+      digits(hour, 2, into: b, at: 11)
+      b[13] = 0x3A
+      digits(minute, 2, into: b, at: 14)
+      b[16] = 0x3A
+      digits(second, 2, into: b, at: 17)
+      b[19] = 0x2E
+      digits(milli, 3, into: b, at: 20)
+      b[23] = 0x5A
+    }
+  }
+
+  /// `ms` in the common shape; nil when it is outside it (a year past 0–9999).
+  private static func common(_ ms: Int64) -> Common? {
     let day = Day(utcMilliseconds: ms)
     var rest = ms - day.utcMilliseconds
     let milli = rest % 1000
     rest /= 1000
     let (s, m, h) = (rest % 60, (rest / 60) % 60, rest / 3600)
     let c = day.components
-    guard (0...9999).contains(c.year), (0..<24).contains(h), milli >= 0 else { return false }
-    let start = bytes.count
-    bytes.append(contentsOf: repeatElement(0, count: 26))
-    bytes.withUnsafeMutableBufferPointer { all in
-      guard let base = all.baseAddress else { return }
-      let b = UnsafeMutableBufferPointer(start: base + start, count: 26)
-      b[0] = 0x22
-      let t = UnsafeMutableBufferPointer(rebasing: b[1..<25])
-      digits(c.year, 4, into: t, at: 0)
-      t[4] = 0x2D
-      digits(c.month, 2, into: t, at: 5)
-      t[7] = 0x2D
-      digits(c.day, 2, into: t, at: 8)
-      t[10] = 0x54
-      digits(Int(h), 2, into: t, at: 11)
-      t[13] = 0x3A
-      digits(Int(m), 2, into: t, at: 14)
-      t[16] = 0x3A
-      digits(Int(s), 2, into: t, at: 17)
-      t[19] = 0x2E
-      digits(Int(milli), 3, into: t, at: 20)
-      t[23] = 0x5A
-      b[25] = 0x22
-    }
-    return true
+    guard (0...9999).contains(c.year), (0..<24).contains(h), milli >= 0 else { return nil }
+    return Common(
+      year: c.year, month: c.month, day: c.day, hour: Int(h), minute: Int(m), second: Int(s),
+      milli: Int(milli))
   }
 
   /// Writes the `width` last decimal digits of `v` (not negative) into `b` from `at`.
