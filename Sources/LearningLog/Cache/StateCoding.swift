@@ -749,18 +749,7 @@ enum StateCoding {
     }
     let title = try text()
     let what = try text()
-    let kind = try r.choice(IncidentKind.self)
-    let severity = try r.choice(Severity.self)
-    let occurred = Day(ordinal: try r.int())
-    let team = try r.shared()
-    let owner = try r.shared()
-    let tags = try r.strings()
-    let triggers = try r.strings()
-    let patterns = try r.strings()
-    let status = try r.choice(IncidentStatus.self)
-    let template = try r.shared()
-    let createdAt = try r.int64()
-    let createdBy = try r.shared()
+    let f = try incidentFields(&r)
     let nAnswers = try r.count()
     var answers: [(key: String, value: JSONFieldText)] = []
     answers.reserveCapacity(nAnswers)
@@ -793,15 +782,44 @@ enum StateCoding {
       }
     }
     let fields = IncidentJSONFields(
-      id: id, title: title, what: what, kind: kind, severity: severity, occurred: occurred,
-      team: team, owner: owner, tags: tags, triggers: triggers, patterns: patterns, status: status,
-      template: template, createdAt: createdAt, createdBy: createdBy, answers: answers,
-      history: history)
+      id: id, title: title, what: what, kind: f.kind, severity: f.severity, occurred: f.occurred,
+      team: f.team, owner: f.owner, tags: f.tags, triggers: f.triggers, patterns: f.patterns,
+      status: f.status, template: f.template, createdAt: f.createdAt, createdBy: f.createdBy,
+      answers: answers, history: history)
     let review = Incident(
-      id: id, title: "", what: "", kind: kind, severity: severity, occurred: occurred, team: team,
-      owner: owner, tags: tags, triggers: triggers, patterns: patterns, status: status,
-      template: template, answers: read, createdAt: createdAt, createdBy: createdBy)
+      id: id, title: "", what: "", kind: f.kind, severity: f.severity, occurred: f.occurred,
+      team: f.team, owner: f.owner, tags: f.tags, triggers: f.triggers, patterns: f.patterns,
+      status: f.status, template: f.template, answers: read, createdAt: f.createdAt,
+      createdBy: f.createdBy)
     return (fields, review)
+  }
+
+  /// The fields of an incident record between what happened and its answers, in their order.
+  struct IncidentFields {
+    var kind: IncidentKind
+    var severity: Severity
+    var occurred: Day
+    var team: String
+    var owner: String
+    var tags: [String]
+    var triggers: [String]
+    var patterns: [String]
+    var status: IncidentStatus
+    var template: String
+    var createdAt: Int64
+    var createdBy: String
+  }
+
+  /// Reads ``IncidentFields``: what every full read of an incident record shares.
+  static func incidentFields(_ r: inout BinaryReader) throws(SnapshotFormatError)
+    -> IncidentFields
+  {
+    IncidentFields(
+      kind: try r.choice(IncidentKind.self), severity: try r.choice(Severity.self),
+      occurred: Day(ordinal: try r.int()), team: try r.shared(), owner: try r.shared(),
+      tags: try r.strings(), triggers: try r.strings(), patterns: try r.strings(),
+      status: try r.choice(IncidentStatus.self), template: try r.shared(),
+      createdAt: try r.int64(), createdBy: try r.shared())
   }
 
   /// An action record of the lazy region.
@@ -838,18 +856,7 @@ enum StateCoding {
     } else {
       what = try r.string()
     }
-    let kind = try r.choice(IncidentKind.self)
-    let severity = try r.choice(Severity.self)
-    let occurred = Day(ordinal: try r.int())
-    let team = try r.shared()
-    let owner = try r.shared()
-    let tags = try r.strings()
-    let triggers = try r.strings()
-    let patterns = try r.strings()
-    let status = try r.choice(IncidentStatus.self)
-    let template = try r.shared()
-    let createdAt = try r.int64()
-    let createdBy = try r.shared()
+    let f = try incidentFields(&r)
     let nAnswers = withAnswers ? try r.count() : 0
     var answers: [String: [AnswerVersion]] = [:]
     if nAnswers > 0 { answers.reserveCapacity(nAnswers) }
@@ -871,10 +878,10 @@ enum StateCoding {
       answers[key] = versions
     }
     return Incident(
-      id: id, title: title, what: what, kind: kind, severity: severity, occurred: occurred,
-      team: team, owner: owner, tags: tags, triggers: triggers, patterns: patterns,
-      status: status, template: template, answers: answers, createdAt: createdAt,
-      createdBy: createdBy)
+      id: id, title: title, what: what, kind: f.kind, severity: f.severity, occurred: f.occurred,
+      team: f.team, owner: f.owner, tags: f.tags, triggers: f.triggers, patterns: f.patterns,
+      status: f.status, template: f.template, answers: answers, createdAt: f.createdAt,
+      createdBy: f.createdBy)
   }
 
   static func decodeAction(_ r: inout BinaryReader, id: String) throws(SnapshotFormatError)
