@@ -83,6 +83,18 @@ public enum GitSetup {
     ]
   }
 
+  /// `text` in single quotes for a POSIX shell, each quote inside written `'\''` — scalar by
+  /// scalar, so a quote followed by a combining mark (one Character with it) is closed too.
+  public static func shellQuoted(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    out.append("'")
+    for u in text.unicodeScalars {
+      if u == "'" { out.append(contentsOf: "'\\''".unicodeScalars) } else { out.append(u) }
+    }
+    out.append("'")
+    return String(out)
+  }
+
   /// A pattern matching exactly `path` from the top (glob characters escaped unless `glob`).
   static func pattern(anchored path: String, glob: Bool = false) -> String {
     // Scalar by scalar throughout: a glob character, quote or backslash followed by a

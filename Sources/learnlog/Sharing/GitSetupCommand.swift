@@ -27,7 +27,7 @@ struct GitSetupCommand: ParsableCommand {
     var driver: String?
     if mergeDriver {
       let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
-      driver = "'\(exe.replacingOccurrences(of: "'", with: "'\\''"))' merge-driver"
+      driver = GitSetup.shellQuoted(exe) + " merge-driver"
     }
     do {
       let report = try GitSetup.run(

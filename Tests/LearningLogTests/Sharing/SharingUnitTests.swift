@@ -66,6 +66,9 @@ struct SharingUnitTests {
     // A glob character, quote or backslash followed by a combining mark (one Character with
     // it) is escaped all the same.
     #expect(GitSetup.pattern(anchored: "a*\u{301}b") == "/a\\*\u{301}b")
+    // The merge driver's path in shell quotes: every quote closed, one before a mark too.
+    #expect(GitSetup.shellQuoted("/opt/it's/learnlog") == "'/opt/it'\\''s/learnlog'")
+    #expect(GitSetup.shellQuoted("/a'\u{301}b") == "'/a'\\''\u{301}b'")
     #expect(GitSetup.pattern(anchored: "q\"\u{301}") == "\"/q\\\"\u{301}\"")
     #expect(GitSetup.pattern(anchored: "s p\\\u{301}") == "\"/s p\\\\\\\\\u{301}\"")
     let ignore = GitSetup.ignoreLines(logRelativePath: "log.jsonl")
