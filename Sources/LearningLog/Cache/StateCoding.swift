@@ -88,7 +88,8 @@ enum StateCoding {
       lean: incidentLean, keys: incidentKeys,
       recovered: { $0.incidents })
     let actions = LazyEntities(
-      backing: backing, section: sections[1], decode: actionRecord, recovered: { $0.actions })
+      backing: backing, section: sections[1], decode: actionRecord, keys: actionKeys,
+      recovered: { $0.actions })
     let byIncident = LazyEntities(
       backing: backing, section: sections[2], decode: byIncidentRecord,
       recovered: { $0.actionsByIncident })
@@ -826,6 +827,38 @@ enum StateCoding {
   static let actionRecord: LazyEntities<Action>.Decode = { r throws(SnapshotFormatError) in
     let id = try r.string()
     return (id, try decodeAction(&r, id: id))
+  }
+
+  /// An action record as an ordering or the review rules read it: its id, incident, owner,
+  /// days, type, status and times; every text, verification and retirement left out and
+  /// never made.
+  static let actionKeys: LazyEntities<Action>.Decode = { r throws(SnapshotFormatError) in
+    let id = try r.string()
+    let incident = try r.string()
+    try r.skipString()  // title
+    let owner = try r.shared()
+    let due = try r.day()
+    let review = try r.day()
+    let type = try r.choice(ActionType.self)
+    try r.skipString()  // signal
+    let status = try r.choice(ActionStatus.self)
+    try r.skipString()  // drop reason
+    for _ in 0..<(try r.count()) {
+      _ = try r.choice(VerificationOutcome.self)
+      try r.skipString()  // evidence
+      _ = try r.int64()
+      _ = try r.shared()
+    }
+    let createdAt = try r.int64()
+    let doneAt: Int64? = try r.bool() ? try r.int64() : nil
+    let until = try r.day()
+    return (
+      id,
+      Action(
+        id: id, incident: incident, title: "", owner: owner, due: due, review: review,
+        type: type, signal: "", status: status, dropReason: "", verifications: [],
+        createdAt: createdAt, doneAt: doneAt, until: until, retirement: nil)
+    )
   }
 
   /// An entry of the action index (incident id → action ids).

@@ -157,23 +157,34 @@ struct IncidentCommand: ParsableCommand {
       }
       var rows: [IncidentRow] = []
       var patterns = Swift.Set<String>()
+      // When each incident of a pattern was and was made, kept from a walk of every incident
+      // for the review rules' timeline, which would otherwise walk the incidents again.
+      var times: [String: (day: Int, createdAt: Int64)] = [:]
+      func keep(_ i: Incident) {
+        guard !i.patterns.isEmpty else { return }
+        patterns.formUnion(i.patterns)
+        guard unfiltered else { return }
+        if times.isEmpty { times.reserveCapacity(state.incidents.count) }
+        times[i.id] = (i.occurred.ordinal, i.createdAt)
+      }
       if json && unfiltered {
         // Every incident as JSON: only what orders them is read now.
         state.forEachIncidentKey { i, place in
           rows.append(IncidentRow(i, keepColumns: false, place: place))
-          patterns.formUnion(i.patterns)
+          keep(i)
         }
       } else {
         state.forEachIncidentHeader(what: whatMatches) { i, what, place in
           guard matches(i, what: what) else { return }
           rows.append(IncidentRow(i, keepColumns: !json, place: place))
-          if json { patterns.formUnion(i.patterns) }
+          if json { keep(i) }
         }
       }
       let list = rows.newestFirst(limit: limit)
       Invocation.keepUntilExit(rows)
       if json {
-        let reviews = state.reviewStatusReader(patterns: patterns)
+        let reviews = state.reviewStatusReader(
+          patterns: patterns, times: unfiltered ? times : nil, reading: list.count)
         if !logs.isSeveral {
           // One log: each incident written on either core, in order, from its record's bytes.
           let places = list.map { ($0.id, $0.place) }

@@ -66,11 +66,17 @@ import WorkCounting
 
   /// Every incident of `lazy` written from its place (as the listing's walk gives it) with
   /// `lazy`'s review, and the same incident of `full` written the usual way, as text.
-  static func bothWays(_ lazy: LearningState, _ full: LearningState) -> [(String, String, String)] {
+  ///
+  /// `lazy`'s reader is told it reads `reading` incidents: every one (the default) finds the
+  /// owned actions in one walk of the actions, one reads each incident's actions.
+  static func bothWays(_ lazy: LearningState, _ full: LearningState, reading: Int? = nil)
+    -> [(String, String, String)]
+  {
     var patterns = Set<String>()
     for inc in full.incidentList { patterns.formUnion(inc.patterns) }
-    let lazyReviews = lazy.reviewStatusReader(patterns: patterns)
-    let fullReviews = full.reviewStatusReader(patterns: patterns)
+    let lazyReviews = lazy.reviewStatusReader(
+      patterns: patterns, reading: reading ?? lazy.incidents.count)
+    let fullReviews = full.reviewStatusReader(patterns: patterns, reading: full.incidents.count)
     return lazy.incidentPlacesInCreationOrder().map { e in
       var a = JSONText()
       #expect(
@@ -126,21 +132,40 @@ import WorkCounting
           type: EventType.incidentCreated, entity: "after-1",
           body: ["title": "new \u{1B}", "kind": "production", "patterns": ["config-drift"]]),
         RecordDraft(type: EventType.entityDeleted, entity: "hostile-4", body: [:]),
+        // Owned actions changed since: one dropped, one deleted, one made.
+        RecordDraft(
+          type: EventType.actionStatusSet, entity: "hostile-action-1",
+          body: ["status": "dropped", "reason": "not needed"]),
+        RecordDraft(type: EventType.entityDeleted, entity: "hostile-action-7", body: [:]),
+        RecordDraft(
+          type: EventType.actionCreated, entity: "after-action",
+          body: [
+            "incident": "hostile-0", "title": "Fix", "owner": "bo", "due": "2026-05-01",
+          ]),
       ]
     }
     let full = try CacheFixture.fullState(fs)
     let (_, lazy) = try LearningState.load(
       path: CacheFixture.logPath, fileSystem: fs, lazy: true, cache: cache)
+    // The owned actions found in one walk are those each live incident's actions give.
+    let live = Set(full.incidentList.map(\.id))
+    let owned = lazy.incidentsWithOwnedAction().intersection(live)
+    let expected = live.filter { full.hasOwnedAction($0) }
+    #expect(owned == expected)
+    #expect(owned.contains("hostile-0") && !owned.contains("hostile-1"))
+    #expect(!owned.contains("hostile-7") && owned.contains("hostile-10"))
     let pairs = Self.bothWays(lazy, full)
     #expect(pairs.map(\.0) == full.incidentList.map(\.id))
     #expect(pairs.contains { $0.0 == "after-1" } && !pairs.contains { $0.0 == "hostile-4" })
     for (id, a, b) in pairs { #expect(a == b, "\(id)") }
+    // Read one by one, the same bytes.
+    #expect(Self.bothWays(lazy, full, reading: 1).map(\.1) == pairs.map(\.1))
     // A place holding another incident: that record is not used for this one.
     let places = lazy.incidentPlacesInCreationOrder()
     let first = try #require(places.first { $0.place != nil })
     let other = try #require(places.last { $0.place != nil && $0.id != first.id })
     var wrong = JSONText()
-    let reviews = lazy.reviewStatusReader(patterns: ["config-drift"])
+    let reviews = lazy.reviewStatusReader(patterns: ["config-drift"], reading: 1)
     #expect(
       lazy.writeIncidentJSON(
         first.id, at: other.place, review: reviews.status(of:), into: &wrong, indent: 1))

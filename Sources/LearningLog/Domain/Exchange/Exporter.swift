@@ -324,10 +324,14 @@ public enum Exporter {
     }
     // Each incident written field by field with its follow-up among its members.
     // Read from the snapshot's records where they are (the places of one walk).
+    // Which incidents have an owned action, found in one walk of a snapshot's actions.
+    let owned = state.actions.isLazy ? state.incidentsWithOwnedAction() : nil
     let incident: @Sendable (inout JSONText, IncidentKeyPlace) -> Bool = { out, e in
       state.writeIncidentJSON(
         e.id, at: e.place,
-        review: { state.reviewStatus($0, timeline, detail: false, questions: false) },
+        review: {
+          state.reviewStatus($0, timeline, detail: false, questions: false, owned: owned)
+        },
         extra: followUpJSON(
           state, incident: e.id, factors: factors[e.id] ?? [],
           timeline: LearningState.inTimeOrder(entries[e.id] ?? []),
@@ -707,9 +711,14 @@ public enum Exporter {
         + " Kind | Team | Incident | Root cause | Patterns | Review |\n"
       out += "|---|" + (logs == nil ? "" : "---|") + "---|---|---|---|---|---|\n"
       let timeline = PatternTimeline(state)
+      let owned =
+        state.actions.isLazy && incs.count * 8 >= state.incidents.count
+        ? state.incidentsWithOwnedAction() : nil
       for i in incs {
         flush()
-        let complete = state.reviewStatus(i, timeline).isComplete ? "complete" : "open"
+        let complete =
+          state.reviewStatus(i, timeline, questions: false, owned: owned).isComplete
+          ? "complete" : "open"
         out += "| \(i.occurred) | " + (logs.map { md($0.label(i.id)) + " | " } ?? "")
         out += "\(i.kind.rawValue) | \(md(i.team)) | \(md(i.title)) | "
         out += "\(md(i.answer("root-cause") ?? "")) | "

@@ -269,11 +269,18 @@ struct PatternTimeline: Sendable {
   init() {}
 
   /// The timeline of `keys` (every key when nil).
-  init(_ state: LearningState, keys: [String]? = nil) {
+  ///
+  /// `times` holds the occurred day's ordinal and creation time of incidents a caller has
+  /// already read (a listing's walk): they are not read again. An incident it lacks is read
+  /// from `state`.
+  init(
+    _ state: LearningState, keys: [String]? = nil,
+    times: [String: (day: Int, createdAt: Int64)]? = nil
+  ) {
     // When an eighth or more of the incidents are wanted from a snapshot, their time keys are
     // gathered in one walk of its records (no text made) instead of a search of its index each.
-    var walked: [String: (day: Int, createdAt: Int64)]?
-    if state.incidents.isLazy {
+    var walked = times
+    if walked == nil, state.incidents.isLazy {
       let wanted =
         keys.map { $0.reduce(0) { $0 + (state.incidentsByPatternKey[$1]?.count ?? 0) } }
         ?? state.incidentsByPatternKey.values.reduce(0) { $0 + $1.count }
@@ -288,7 +295,7 @@ struct PatternTimeline: Sendable {
       var list: [Entry] = []
       list.reserveCapacity(ids.count)
       for id in ids {
-        guard let (day, createdAt) = walked.map({ $0[id] }) ?? state.incidentTimeKey(id) else {
+        guard let (day, createdAt) = walked?[id] ?? state.incidentTimeKey(id) else {
           continue
         }
         list.append(Entry(day: day, createdAt: createdAt, id: id))

@@ -15,12 +15,15 @@ extension LearningState {
 public final class ReviewStatusReader: Sendable {
   let state: LearningState
   let timeline: PatternTimeline
+  /// The incidents with an action that counts for a review, when found at once.
+  let owned: Set<String>?
 
   // A class: a reader is handed to every element's writer on both threads, and copying the
   // state it holds would retain each of its parts every time.
-  init(state: LearningState, timeline: PatternTimeline) {
+  init(state: LearningState, timeline: PatternTimeline, owned: Set<String>?) {
     self.state = state
     self.timeline = timeline
+    self.owned = owned
   }
 
   /// What the review of `incident` (one of those whose patterns the reader was made for)
@@ -29,13 +32,25 @@ public final class ReviewStatusReader: Sendable {
   /// questions or the earlier incidents' actions (which would read every earlier incident of
   /// its patterns).
   public func status(of incident: Incident) -> ReviewStatus {
-    state.reviewStatus(incident, timeline, detail: false, questions: false)
+    state.reviewStatus(incident, timeline, detail: false, questions: false, owned: owned)
   }
 }
 
 extension LearningState {
   /// A reader of review statuses for incidents whose patterns are all in `patterns`.
-  public func reviewStatusReader(patterns: Set<String>) -> ReviewStatusReader {
-    ReviewStatusReader(state: self, timeline: PatternTimeline(self, keys: Array(patterns)))
+  ///
+  /// `times` gives the occurred day's ordinal and creation time of incidents the caller has
+  /// already read (those with patterns, from a listing's walk), so they are not read again.
+  /// `reading` is how many incidents it will be asked about: when that is an eighth of them
+  /// or more and they are in a snapshot, which have an owned action is found in one walk of
+  /// the actions rather than by reading each incident's actions.
+  public func reviewStatusReader(
+    patterns: Set<String>, times: [String: (day: Int, createdAt: Int64)]? = nil,
+    reading: Int
+  ) -> ReviewStatusReader {
+    let walk = actions.isLazy && reading * 8 >= incidents.count
+    return ReviewStatusReader(
+      state: self, timeline: PatternTimeline(self, keys: Array(patterns), times: times),
+      owned: walk ? incidentsWithOwnedAction() : nil)
   }
 }

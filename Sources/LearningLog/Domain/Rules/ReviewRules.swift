@@ -40,12 +40,17 @@ extension LearningState {
   /// The review status using a timeline built once for many incidents; without `detail` the
   /// earlier actions are left out (bulk queries only need what is missing); without
   /// `questions` the questions are left out too.
+  ///
+  /// `owned`, when given, holds every incident ``hasOwnedAction(_:)`` is true of
+  /// (``incidentsWithOwnedAction()``), read instead of the incident's actions.
   func reviewStatus(
     _ incident: Incident, _ timeline: PatternTimeline, detail: Bool = false,
-    questions: Bool = true
+    questions: Bool = true, owned: Set<String>? = nil
   ) -> ReviewStatus {
     let subject = PatternTimeline.Subject(incident)
-    let gaps = reviewGaps(subject, incident.answers, timeline)
+    let gaps = reviewGaps(
+      incident.answers, patternFacts(subject, timeline),
+      hasOwnedAction: owned.map { $0.contains(incident.id) } ?? hasOwnedAction(incident.id))
     var missing: [String] = []
     if gaps.rootCause { missing.append(ReviewGaps.rootCauseText) }
     if gaps.gapType { missing.append(ReviewGaps.gapTypeText) }
@@ -177,6 +182,30 @@ extension LearningState {
       if actions.withValue(actionID, Self.isOwned) == true { return true }
     }
     return false
+  }
+
+  /// The incidents with an action that counts for a review (``hasOwnedAction(_:)`` of each),
+  /// found in one walk of the actions: from a snapshot each record is read in order, its texts
+  /// skipped, with no search of its index.
+  func incidentsWithOwnedAction() -> Set<String> {
+    var out = Set<String>()
+    let stored = actions.stored
+    for (_, a) in stored where Self.isOwned(a) { out.insert(a.incident) }
+    guard let base = actions.base else { return out }
+    let hidden = actions.hidden
+    let changed = !stored.isEmpty || !hidden.isEmpty
+    let walked = base.walkKeys { id, a, _ in
+      if Self.isOwned(a), !changed || (stored[id] == nil && !hidden.contains(id)) {
+        out.insert(a.incident)
+      }
+      return true
+    }
+    if walked { return out }
+    // The snapshot could not be walked: by id (what was found so far is found again).
+    for id in base.ids() where stored[id] == nil && !hidden.contains(id) {
+      if let a = base.value(id), Self.isOwned(a) { out.insert(a.incident) }
+    }
+    return out
   }
 
   /// The review status of the incident with id `id`, if it exists.
