@@ -12,6 +12,34 @@ import Testing
     expectLines(b, ["  abc…", "ab…"])
   }
 
+  /// Printable ASCII (drawn a byte a cell) lands where the rules of any text put it: clipped
+  /// at both edges and at the width given, a cut that loses more than blanks marked "…".
+  @Test func asciiIsDrawnByTheRulesOfAnyText() {
+    for t in ["", "a", "abc", "ab   ", "a b c d", "  x", "abcdefghijkl"] {
+      for x in -4...9 {
+        for maxWidth in [nil, 0, 1, 2, 3, 5, 8] as [Int?] {
+          var b = ScreenBuffer(size: Size(width: 8, height: 1))
+          let end = b.setString(x, 0, t, maxWidth: maxWidth)
+          let chars = Array(t)
+          let limit = Swift.min(8, maxWidth.map { x + $0 } ?? 8)
+          var want = Array(repeating: " ", count: 8)
+          for (i, c) in chars.enumerated() where x + i >= 0 && x + i < limit {
+            want[x + i] = String(c)
+          }
+          let cut = x + chars.count > limit
+          if cut, limit - 1 >= Swift.max(0, x),
+            chars[Swift.max(0, limit - x)...].contains(where: { $0 != " " })
+          {
+            want[limit - 1] = "…"
+          }
+          let label = "\(t) at \(x) in \(String(describing: maxWidth))"
+          #expect((0..<8).map { b[$0, 0].text } == want, "\(label)")
+          #expect(end == (cut ? Swift.max(x, limit) : x + chars.count), "\(label)")
+        }
+      }
+    }
+  }
+
   @Test func wideCharacterTakesTwoCellsAndNeverHalf() {
     var b = ScreenBuffer(size: Size(width: 5, height: 2))
     b.setString(0, 0, "日本語")

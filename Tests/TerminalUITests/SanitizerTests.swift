@@ -1,6 +1,7 @@
-import TerminalUI
 import TerminalUITesting
 import Testing
+
+@testable import TerminalUI
 
 @Suite struct SanitizerTests {
   @Test func everyC0ControlBecomesCaretNotation() {
@@ -80,5 +81,35 @@ import Testing
     var buffer = ScreenBuffer(size: Size(width: 20, height: 1))
     buffer.setString(0, 0, "a\u{1B}[2Jb")
     expectLines(buffer, ["a^[[2Jb"])
+  }
+}
+
+/// Text the sanitiser hands back as it is, unchanged, is what the scalar-by-scalar rewrite
+/// makes of it; text with something to change is rewritten.
+@Suite struct SanitizerShortcutTests {
+  static let pieces: [String] = [
+    "a", " ", "日本", "✓", "é", "e\u{301}", "\n", "\t", "\u{1B}", "\u{7F}", "\u{9B}", "\u{202E}",
+    "\u{200B}", "\u{200D}", "👩", "\u{200D}👩", "\u{FE0F}", "🏴", "\u{E0067}", "\u{E007F}",
+    "\u{AD}", "\u{2028}", "\u{FEFF}", "\u{E0001}", "’", "Ω", "\u{1D173}",
+  ]
+
+  @Test func unchangedTextIsWhatTheRewriteMakes() {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    var unchanged = 0
+    for n in 0..<3_000 {
+      var t = ""
+      for _ in 0..<(n % 12) {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        t += Self.pieces[Int(state % UInt64(Self.pieces.count))]
+      }
+      for keep in [false, true] {
+        let out = Sanitizer.sanitize(t, keepNewlines: keep)
+        #expect(out == Sanitizer.rewritten(t, keepNewlines: keep), "\(Array(t.unicodeScalars))")
+        if out == t { unchanged += 1 }
+      }
+    }
+    #expect(unchanged > 100)
   }
 }

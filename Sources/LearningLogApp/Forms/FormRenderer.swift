@@ -177,7 +177,7 @@ enum FormRenderer {
       let lo = Swift.max(0, at - radius)
       let hi = Swift.min(s.characters.count, at + radius)
       WorkCounter.count("blame check", hi - lo)
-      return String(s.characters[lo..<hi])
+      return Self.string(s.characters[lo..<hi])
     }
     switch field.kind {
     case .text(let s), .date(let s): return window(s, around: s.cursor)
@@ -189,6 +189,21 @@ enum FormRenderer {
       return parts.joined(separator: "\n")
     case .choice(let c): return c.value
     }
+  }
+
+  /// `characters` as one string, built as UTF-8 bytes: an ASCII character is its byte.
+  static func string(_ characters: ArraySlice<Character>) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(characters.count)
+    for c in characters {
+      // A CR LF pair is one character whose ASCII value is that of LF alone.
+      if let a = c.asciiValue, a != 0x0A {
+        bytes.append(a)
+      } else {
+        bytes.append(contentsOf: c.utf8)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Marks every on-screen occurrence of `phrase` (case-insensitive) inside `rect`.

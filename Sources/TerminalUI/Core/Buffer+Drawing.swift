@@ -22,7 +22,8 @@ extension ScreenBuffer {
     let limit = min(size.width, maxWidth.map { x + max(0, $0) } ?? size.width)
     var col = x
     var lastDrawn: Int? = nil
-    let text = Sanitizer.sanitize(string)
+    let ascii = Sanitizer.isPrintableASCII(string)
+    let text = ascii ? string : Sanitizer.sanitize(string)
     var cut: String.Index? = nil
     defer {
       // Whatever is cut is marked: "…" in the last cell, unless only blanks or rules are lost.
@@ -34,6 +35,21 @@ extension ScreenBuffer {
         }
         put(Cell("…", style: self[at, y].style), x: at, y: y)
       }
+    }
+    if ascii {
+      // Printable ASCII: a byte is a character one cell wide.
+      let bytes = text.utf8
+      var offset = 0
+      for b in bytes {
+        if col >= limit {
+          cut = bytes.index(bytes.startIndex, offsetBy: offset)
+          break
+        }
+        if col >= 0 { put(Cell(Self.asciiCellText[Int(b)], style: style), x: col, y: y) }
+        col += 1
+        offset += 1
+      }
+      return col
     }
     for index in text.indices {
       let ch = text[index]
@@ -81,6 +97,9 @@ extension ScreenBuffer {
     }
     return col
   }
+
+  /// The text of a cell holding each ASCII character, by its byte.
+  static let asciiCellText: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
   /// Whether cutting `rest` loses something a reader would miss: not only blanks, rules and
   /// block elements (borders and bars drawn longer than their room).

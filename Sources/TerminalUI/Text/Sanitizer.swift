@@ -25,6 +25,20 @@ public enum Sanitizer {
   public static func sanitize(_ text: String, keepNewlines: Bool = false) -> String {
     // Fast path: plain printable ASCII needs no work.
     if isPrintableASCII(text) { return text }
+    // No scalar the loop below changes: the text as it is, with nothing copied.
+    if !text.unicodeScalars.contains(where: { s in
+      let v = s.value
+      return v < 0x20
+        ? !(v == 0x0A && keepNewlines)
+        : v == 0x7F || v == 0x200D || (0xE0020...0xE007F).contains(v) || isEscapedAlways(v)
+    }) {
+      return text
+    }
+    return rewritten(text, keepNewlines: keepNewlines)
+  }
+
+  /// ``sanitize(_:keepNewlines:)`` scalar by scalar, every scalar looked at and copied.
+  static func rewritten(_ text: String, keepNewlines: Bool) -> String {
     var out = String.UnicodeScalarView()
     var previous: Unicode.Scalar?
     let scalars = Array(text.unicodeScalars)

@@ -111,56 +111,158 @@ public enum BlameCheck {
     var capitalised: Bool
   }
 
+  /// The words of `text` with where they are: letters, digits and apostrophes, trailing
+  /// apostrophes left out.
   static func tokens(_ text: String) -> [Token] {
-    var out: [Token] = []
-    var start: String.Index?
-    var startOffset = 0
-    var offset = 0
-    var i = text.startIndex
-    func isWordChar(_ c: Character) -> Bool {
+    asciiTokens(text) ?? scalarTokens(text) ?? characterTokens(text)
+  }
+
+  /// Whether the scalar `v` is always a character of its own.
+  ///
+  /// It is never joined to the scalar before it (no combining mark, joiner or emoji modifier)
+  /// nor to the one after it (no CR, prepended mark, Hangul jamo or regional indicator):
+  /// letters of Latin, Greek and Cyrillic scripts, punctuation, symbols, kana, CJK ideographs
+  /// and Hangul syllables.
+  static func standsAlone(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x80...0x2FF, 0x370...0x482, 0x48A...0x52F, 0x2010...0x2027, 0x2030...0x205E,
+      0x20A0...0x20C0, 0x2100...0x23FF, 0x2500...0x27BF, 0x3000...0x3029, 0x3030...0x3098,
+      0x309B...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFF01...0xFF9D:
+      return true
+    default: return false
+    }
+  }
+
+  /// ``tokens(_:)`` read scalar by scalar, when every scalar of `text` is a character of its
+  /// own (ASCII but CR, or ``standsAlone(_:)``); nil otherwise.
+  static func scalarTokens(_ text: String) -> [Token]? {
+    let scalars = text.unicodeScalars
+    for u in scalars where u.value >= 0x80 ? !standsAlone(u.value) : u.value == 0x0D {
+      return nil
+    }
+    return tokens(text, scalars) { u in
+      u.value < 0x80
+        ? (0x61...0x7A).contains(u.value | 0x20) || (0x30...0x39).contains(u.value) || u == "'"
+        : u == "\u{2019}" || Character(u).isLetter || Character(u).isNumber
+    } isApostrophe: {
+      $0 == "'" || $0 == "\u{2019}"
+    }
+  }
+
+  /// ``tokens(_:)`` read byte by byte, when `text` is ASCII without a carriage return (each
+  /// byte is then one character); nil otherwise.
+  static func asciiTokens(_ text: String) -> [Token]? {
+    let u = text.utf8
+    let found = u.withContiguousStorageIfAvailable { b -> [Token]? in
+      for c in b where c >= 0x80 || c == 0x0D { return nil }
+      var out: [Token] = []
+      var start = -1
+      func close(_ end: Int) {
+        guard start >= 0 else { return }
+        var e = end
+        while e > start, b[e - 1] == 0x27 { e -= 1 }
+        let word = UnsafeBufferPointer(rebasing: b[start..<e])
+        let text = String(decoding: word, as: UTF8.self)
+        let lower =
+          word.contains(where: { (0x41...0x5A).contains($0) })
+          ? String(
+            decoding: word.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+          : text
+        out.append(
+          Token(
+            text: text, lower: lower,
+            range: u.index(u.startIndex, offsetBy: start)..<u.index(u.startIndex, offsetBy: e),
+            offsets: start..<e, capitalised: (0x41...0x5A).contains(b[start])))
+        start = -1
+      }
+      for k in 0..<b.count {
+        let a = b[k]
+        if (0x61...0x7A).contains(a | 0x20) || (0x30...0x39).contains(a) || a == 0x27 {
+          if start < 0, a != 0x27 { start = k }
+        } else {
+          close(k)
+        }
+      }
+      close(b.count)
+      return out
+    }
+    return found ?? nil
+  }
+
+  /// ``tokens(_:)`` read character by character: any text.
+  static func characterTokens(_ text: String) -> [Token] {
+    tokens(text, text) { c in
       // ASCII decided by its byte (the Unicode properties are a table lookup a character).
       if let a = c.asciiValue {
         return (0x61...0x7A).contains(a | 0x20) || (0x30...0x39).contains(a) || a == 0x27
       }
-      return c.isLetter || c.isNumber || c == "’"
+      return c.isLetter || c.isNumber || c == "\u{2019}"
+    } isApostrophe: {
+      $0 == "'" || $0 == "\u{2019}"
     }
+  }
+
+  /// The words of `text` read as `elements` (its characters, or its scalars when each is a
+  /// character), each a character apart: runs of what `isWord` accepts, starting with no
+  /// apostrophe, trailing apostrophes left out.
+  static func tokens<Elements: BidirectionalCollection>(
+    _ text: String, _ elements: Elements, isWord: (Elements.Element) -> Bool,
+    isApostrophe: (Elements.Element) -> Bool
+  ) -> [Token] where Elements.Index == String.Index {
+    var out: [Token] = []
+    var start: String.Index?
+    var startOffset = 0
+    var offset = 0
     func close(_ end: String.Index, _ endOffset: Int) {
       guard let s = start else { return }
-      var word = String(text[s..<end])
       var e = end
       var eo = endOffset
-      while let last = word.last, last == "'" || last == "’" {
-        word.removeLast()
-        e = text.index(before: e)
+      while e > s, isApostrophe(elements[elements.index(before: e)]) {
+        e = elements.index(before: e)
         eo -= 1
       }
-      if !word.isEmpty {
-        var lower = word.lowercased()
-        // A typographic apostrophe (E2 80 99) made plain; most words have none to look for.
-        if lower.utf8.contains(0xE2) { lower = lower.replacingOccurrences(of: "’", with: "'") }
-        out.append(
-          Token(
-            text: word, lower: lower, range: s..<e, offsets: startOffset..<eo,
-            capitalised: word.first?.isUppercase == true))
-      }
+      let word = String(text[s..<e])
+      var lower = word.lowercased()
+      // A typographic apostrophe (E2 80 99) made plain; most words have none to look for.
+      if lower.utf8.contains(0xE2) { lower = lower.replacingOccurrences(of: "\u{2019}", with: "'") }
+      out.append(
+        Token(
+          text: word, lower: lower, range: s..<e, offsets: startOffset..<eo,
+          capitalised: word.first?.isUppercase == true))
       start = nil
     }
-    while i < text.endIndex {
-      let c = text[i]
-      if isWordChar(c) {
-        if start == nil, c != "'", c != "’" {
+    var i = elements.startIndex
+    while i < elements.endIndex {
+      let c = elements[i]
+      if isWord(c) {
+        if start == nil, !isApostrophe(c) {
           start = i
           startOffset = offset
         }
       } else {
         close(i, offset)
       }
-      i = text.index(after: i)
+      i = elements.index(after: i)
       offset += 1
     }
-    close(text.endIndex, offset)
+    close(elements.endIndex, offset)
     return out
   }
+
+  /// The phrases, longest first so "should not have" wins over parts of it.
+  static let ordered = phrases.sorted { $0.words.count > $1.words.count }
+  /// The phrases whose first word is `*`, in ``ordered``'s order.
+  static let anyFirstWord = ordered.filter { $0.words.first == "*" }
+  /// The phrases a word may start, by the word: those it is the first word of and those with
+  /// any first word, in ``ordered``'s order.
+  static let candidates: [String: [BlamePhrase]] = {
+    var out: [String: [BlamePhrase]] = [:]
+    for p in ordered {
+      guard let first = p.words.first, first != "*", out[first] == nil else { continue }
+      out[first] = ordered.filter { $0.words.first == first || $0.words.first == "*" }
+    }
+    return out
+  }()
 
   /// The flags in `text`, in order of position; case-insensitive, whole words only.
   public static func flags(in text: String) -> [BlameFlag] {
@@ -176,8 +278,6 @@ public enum BlameCheck {
           range: range, offsets: toks[from].offsets.lowerBound..<toks[to].offsets.upperBound,
           phrase: String(text[range]), category: category, suggestion: suggestion))
     }
-    // Longest phrases first so "should not have" wins over parts of it.
-    let ordered = phrases.sorted { $0.words.count > $1.words.count }
     for (i, tok) in toks.enumerated() {
       // A person as the subject of a failure: "Sam forgot to", "he missed".
       if i + 1 < toks.count {
@@ -198,7 +298,7 @@ public enum BlameCheck {
           continue
         }
       }
-      for p in ordered {
+      for p in candidates[tok.lower] ?? anyFirstWord {
         guard i + p.words.count <= toks.count else { continue }
         var ok = true
         for (k, w) in p.words.enumerated() where w != "*" && toks[i + k].lower != w {
