@@ -216,6 +216,13 @@ enum FormRenderer {
       for x in rect.x..<rect.maxX {
         let cell = buffer[x, y]
         if cell.isContinuation { continue }
+        // A letter of ASCII lowered by its byte, without a string made.
+        let bytes = cell.text.utf8
+        if bytes.count == 1, let b = bytes.first, b < 0x80 {
+          chars.append(Character(Unicode.Scalar((0x41...0x5A).contains(b) ? b | 0x20 : b)))
+          xs.append(x)
+          continue
+        }
         for ch in cell.text.lowercased() {
           chars.append(ch)
           xs.append(x)
@@ -224,7 +231,7 @@ enum FormRenderer {
       guard chars.count >= needle.count else { continue }
       var i = 0
       while i + needle.count <= chars.count {
-        if Array(chars[i..<(i + needle.count)]) == needle {
+        if chars[i..<(i + needle.count)].elementsEqual(needle) {
           let from = xs[i]
           let to = xs[i + needle.count - 1]
           buffer.setStyle(Rect(x: from, y: y, width: to - from + 1, height: 1), style)

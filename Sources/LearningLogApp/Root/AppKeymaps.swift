@@ -106,10 +106,28 @@ public enum AppKeymaps {
 
   /// The keys of the open form `f`.
   public static func form(for f: ActiveForm) -> KeymapContext<AppAction> {
+    forms[formVariant(f)]
+  }
+
+  /// The hint bar of the open form `f` with no overlay: the hints of its keys and the keys
+  /// always live, those a key of the form's keys shadows left out (``AppModel/reachable(_:)``).
+  static func formHints(for f: ActiveForm) -> [HintItem] { formHints[formVariant(f)] }
+
+  /// Which of ``forms`` the form `f` has: Ctrl-T in a review (1), Ctrl-P with pattern keys (2).
+  static func formVariant(_ f: ActiveForm) -> Int {
     var review = false
     if case .review = f.kind { review = true }
-    return form(
-      nextTemplate: review, suggestions: f.form.fields.contains { $0.id == "patterns" })
+    return (review ? 1 : 0) + (f.form.fields.contains { $0.id == "patterns" } ? 2 : 0)
+  }
+
+  /// The keys of a form, by ``formVariant(_:)``: made once, not on every key and frame.
+  static let forms: [KeymapContext<AppAction>] = (0..<4).map { v in
+    form(nextTemplate: v & 1 != 0, suggestions: v & 2 != 0)
+  }
+
+  /// The hint bar of a form, by ``formVariant(_:)``.
+  static let formHints: [[HintItem]] = forms.map { form in
+    AppModel.reachable([form, always]).flatMap(\.hintItems)
   }
 
   /// The keys of a scrolling overlay (help, the messages).

@@ -188,6 +188,8 @@ extension AppModel {
 
   /// The hint bar items of what is on screen now, from the tables keys are dispatched from.
   public func hints(_ state: AppState) -> [HintItem] {
+    // A form's hints are made once for each kind of form.
+    if state.overlay == nil, let f = state.form { return AppKeymaps.formHints(for: f) }
     let live = Self.reachable(keymaps(state))
     if state.overlay != nil || state.form != nil || isCapturing(state) {
       return live.flatMap(\.hintItems)

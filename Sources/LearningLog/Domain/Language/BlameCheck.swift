@@ -222,7 +222,12 @@ public enum BlameCheck {
         eo -= 1
       }
       let word = String(text[s..<e])
-      var lower = word.lowercased()
+      // ASCII lowered by its bytes; any other word by the full case mapping.
+      var lower =
+        word.utf8.allSatisfy { $0 < 0x80 }
+        ? String(
+          decoding: word.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        : word.lowercased()
       // A typographic apostrophe (E2 80 99) made plain; most words have none to look for.
       if lower.utf8.contains(0xE2) { lower = lower.replacingOccurrences(of: "\u{2019}", with: "'") }
       out.append(
