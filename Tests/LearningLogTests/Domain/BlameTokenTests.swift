@@ -60,6 +60,13 @@ import Testing
       checked += 1
     }
     #expect(checked > 40_000)
+    // Letters and numbers among them are what `Character` says they are.
+    for v in UInt32(0x80)...0xFFFF where BlameCheck.standsAlone(v) {
+      guard let u = Unicode.Scalar(v) else { continue }
+      let c = Character(u)
+      #expect(
+        BlameCheck.isLetterOrNumber(u) == (c.isLetter || c.isNumber), "U+\(String(v, radix: 16))")
+    }
     // Some that join, left out.
     for v: UInt32 in [0x300, 0x200D, 0x200C, 0xFE0F, 0x3099, 0xFF9E, 0x1100, 0x0D, 0x1F3FB] {
       #expect(!BlameCheck.standsAlone(v))

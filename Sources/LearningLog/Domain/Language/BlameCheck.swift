@@ -104,7 +104,7 @@ public enum BlameCheck {
   ]
 
   struct Token {
-    var text: String
+    var text: Substring
     var lower: String
     var range: Range<String.Index>
     var offsets: Range<Int>
@@ -143,9 +143,27 @@ public enum BlameCheck {
     return tokens(text, scalars) { u in
       u.value < 0x80
         ? (0x61...0x7A).contains(u.value | 0x20) || (0x30...0x39).contains(u.value) || u == "'"
-        : u == "\u{2019}" || Character(u).isLetter || Character(u).isNumber
+        : u == "\u{2019}" || isLetterOrNumber(u)
     } isApostrophe: {
       $0 == "'" || $0 == "\u{2019}"
+    } capitalised: { word in
+      // The word's first scalar is its first character.
+      guard let u = word.unicodeScalars.first else { return false }
+      return u.value < 0x80 ? (0x41...0x5A).contains(u.value) : Character(u).isUppercase
+    }
+  }
+
+  /// Whether a scalar that is a character of its own is a letter or a number, as
+  /// `Character.isLetter` and `Character.isNumber` say of it.
+  static func isLetterOrNumber(_ u: Unicode.Scalar) -> Bool {
+    u.properties.isAlphabetic || u.properties.numericType != nil
+  }
+
+  /// `word` (ASCII) with its capital letters made small.
+  static func asciiLowered(_ word: UnsafeBufferPointer<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: word.count) { out in
+      for (k, b) in word.enumerated() { out[k] = (0x41...0x5A).contains(b) ? b | 0x20 : b }
+      return word.count
     }
   }
 
@@ -162,17 +180,11 @@ public enum BlameCheck {
         var e = end
         while e > start, b[e - 1] == 0x27 { e -= 1 }
         let word = UnsafeBufferPointer(rebasing: b[start..<e])
-        let text = String(decoding: word, as: UTF8.self)
-        let lower =
-          word.contains(where: { (0x41...0x5A).contains($0) })
-          ? String(
-            decoding: word.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-          : text
+        let range = u.index(u.startIndex, offsetBy: start)..<u.index(u.startIndex, offsetBy: e)
         out.append(
           Token(
-            text: text, lower: lower,
-            range: u.index(u.startIndex, offsetBy: start)..<u.index(u.startIndex, offsetBy: e),
-            offsets: start..<e, capitalised: (0x41...0x5A).contains(b[start])))
+            text: text[range], lower: asciiLowered(word), range: range, offsets: start..<e,
+            capitalised: (0x41...0x5A).contains(b[start])))
         start = -1
       }
       for k in 0..<b.count {
@@ -199,6 +211,8 @@ public enum BlameCheck {
       return c.isLetter || c.isNumber || c == "\u{2019}"
     } isApostrophe: {
       $0 == "'" || $0 == "\u{2019}"
+    } capitalised: {
+      $0.first?.isUppercase == true
     }
   }
 
@@ -207,7 +221,7 @@ public enum BlameCheck {
   /// apostrophe, trailing apostrophes left out.
   static func tokens<Elements: BidirectionalCollection>(
     _ text: String, _ elements: Elements, isWord: (Elements.Element) -> Bool,
-    isApostrophe: (Elements.Element) -> Bool
+    isApostrophe: (Elements.Element) -> Bool, capitalised: (Substring) -> Bool
   ) -> [Token] where Elements.Index == String.Index {
     var out: [Token] = []
     var start: String.Index?
@@ -221,19 +235,18 @@ public enum BlameCheck {
         e = elements.index(before: e)
         eo -= 1
       }
-      let word = String(text[s..<e])
+      let word = text[s..<e]
       // ASCII lowered by its bytes; any other word by the full case mapping.
-      var lower =
-        word.utf8.allSatisfy { $0 < 0x80 }
-        ? String(
-          decoding: word.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        : word.lowercased()
+      let ascii = word.utf8.withContiguousStorageIfAvailable { b in
+        b.allSatisfy { $0 < 0x80 } ? asciiLowered(b) : nil
+      }
+      var lower = (ascii ?? nil) ?? word.lowercased()
       // A typographic apostrophe (E2 80 99) made plain; most words have none to look for.
       if lower.utf8.contains(0xE2) { lower = lower.replacingOccurrences(of: "\u{2019}", with: "'") }
       out.append(
         Token(
           text: word, lower: lower, range: s..<e, offsets: startOffset..<eo,
-          capitalised: word.first?.isUppercase == true))
+          capitalised: capitalised(word)))
       start = nil
     }
     var i = elements.startIndex
