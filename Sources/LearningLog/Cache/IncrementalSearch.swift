@@ -70,6 +70,8 @@ public struct IncrementalSearch: Sendable {
     out.append(contentsOf: repeatElement(0, count: n))
     let latin = latinFlat
     var (i, w) = (0, 0)
+    // The folds of the block of the last scalar read outside Latin, kept for the next one.
+    var (blockNumber, block) = (UInt32.max, [[UInt8]]())
     out.withUnsafeMutableBytes { o in
       guard let to = o.baseAddress.map({ $0 + start }) else { return }
       latin.bytes.withUnsafeBufferPointer { table in
@@ -110,7 +112,17 @@ public struct IncrementalSearch: Sendable {
             (to + w).copyMemory(from: tb + from, byteCount: count)
             w += count
           } else {
-            return
+            if v >> 8 != blockNumber {
+              blockNumber = v >> 8
+              block = FoldBlocks.shared.block(blockNumber)
+            }
+            let folded = block[Int(v & 0xFF)]
+            // Never past the bytes read: the rest then goes scalar by scalar.
+            guard w + folded.count <= i + length else { return }
+            folded.withUnsafeBytes { f in
+              if let from = f.baseAddress { (to + w).copyMemory(from: from, byteCount: f.count) }
+            }
+            w += folded.count
           }
           i += length
         }
@@ -359,22 +371,23 @@ final class FoldBlocks: @unchecked Sendable {
   /// Appends the fold of `scalar`, as ``IncrementalSearch/appendFoldedByProperties(_:to:)``
   /// gives it.
   func append(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
-    let number = scalar.value >> 8
+    out.append(contentsOf: block(scalar.value >> 8)[Int(scalar.value & 0xFF)])
+  }
+
+  /// The folded bytes of each of the 256 scalars of block `number` (`scalar >> 8`), made
+  /// the first time any of them is asked for.
+  func block(_ number: UInt32) -> [[UInt8]] {
     lock.lock()
     defer { lock.unlock() }
-    let block: [[UInt8]]
-    if let known = blocks[number] {
-      block = known
-    } else {
-      block = (0..<256).map { k in
-        var folded: [UInt8] = []
-        if let u = Unicode.Scalar(number << 8 | UInt32(k)) {
-          IncrementalSearch.appendFoldedByProperties(u, to: &folded)
-        }
-        return folded
+    if let known = blocks[number] { return known }
+    let block = (0..<256).map { k in
+      var folded: [UInt8] = []
+      if let u = Unicode.Scalar(number << 8 | UInt32(k)) {
+        IncrementalSearch.appendFoldedByProperties(u, to: &folded)
       }
-      blocks[number] = block
+      return folded
     }
-    out.append(contentsOf: block[Int(scalar.value & 0xFF)])
+    blocks[number] = block
+    return block
   }
 }

@@ -100,6 +100,10 @@ import Testing
       Array("’".utf8), Array("Ω".utf8), Array("\u{1E9E}".utf8), [0x80], [0xC0, 0xAF],
       [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],
       Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8),
+      // Other scripts and blocks: kana with voiced marks, Cyrillic, Greek with tonos and
+      // iota subscripts, Hangul, a combining mark, fullwidth capitals, the Kelvin sign.
+      Array("データ".utf8), Array("ガ".utf8), Array("ДЖ".utf8), Array("ΆΐᾈΣ".utf8),
+      Array("한국".utf8), Array("e\u{301}".utf8), Array("ＡＢ".utf8), Array("\u{212A}".utf8),
     ]
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next() -> Int {
