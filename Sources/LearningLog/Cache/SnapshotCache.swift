@@ -48,7 +48,7 @@ public final class SnapshotCache {
   public internal(set) var lastLookupHashedPrefix = false
 
   static let magic: [UInt8] = Array("LLSNAP\u{0}\u{3}".utf8)
-  static let formatVersion: UInt64 = 5
+  static let formatVersion: UInt64 = 6
   /// Where the noted inode, device and their sum sit: after the magic, head length and sum.
   static let tiesOffset = 24
   /// Where the head starts: after the ties.
@@ -245,56 +245,107 @@ public final class SnapshotCache {
     try? fileSystem.writeAll(fd, ties.bytes, offset: Self.tiesOffset, path: file)
   }
 
-  /// The hash of every byte of the first `length` bytes of `store`'s log: chained 8 MiB at a
-  /// time exactly as `FastHash.chunked` does over the bytes in memory, each 8 MiB read into one
-  /// buffer (`read` fills it from an offset and says how many bytes it read).
+  /// The hash of every byte of the first `length` bytes of `store`'s log: each 8 MiB block
+  /// hashed on its own (``prefixBlockHashes(length:blocks:into:)``), the blocks' hashes then
+  /// chained in order, so blocks can be hashed on several threads. Each block is read into
+  /// one buffer (`read` fills it from an offset and says how many bytes it read).
   static func prefixHash(
     length: Int, into read: (Int, UnsafeMutableRawBufferPointer) throws -> Int
   ) rethrows -> UInt64 {
-    let step = 8 << 20
-    let buffer = UnsafeMutableRawBufferPointer.allocate(
-      byteCount: max(1, min(step, length)), alignment: 16)
-    defer { buffer.deallocate() }
-    var h = FastHash.mix(UInt64(length))
-    var i = 0
-    repeat {
-      let n = min(step, length - i)
-      let got = min(n, max(0, try read(i, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))))
-      h = FastHash.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), seed: h)
-      if got != n { h = ~h }
-      WorkCounter.count("prefix bytes hashed", n)
-      i += n
-    } while i < length
-    return h
+    combine(
+      try prefixBlockHashes(length: length, blocks: 0..<prefixBlocks(length), into: read),
+      length: length)
   }
 
-  /// A prefix hash computed on a worker thread (or at once when `parallel` is false).
-  final class PrefixHashJob: @unchecked Sendable {
-    private var value: UInt64?
-    private let done = DispatchSemaphore(value: 0)
+  /// The size of a block of ``prefixHash(length:into:)``.
+  static let prefixBlock = 8 << 20
 
-    /// The store, read by the worker only through `pread`-like positioned reads.
+  /// How many blocks a prefix of `length` bytes has (one when it is empty).
+  static func prefixBlocks(_ length: Int) -> Int {
+    max(1, (length + prefixBlock - 1) / prefixBlock)
+  }
+
+  /// The hashes of the blocks `blocks` of a prefix of `length` bytes; a block read short
+  /// hashes to the complement of its bytes' hash (never what the whole block gives).
+  static func prefixBlockHashes(
+    length: Int, blocks: Range<Int>, into read: (Int, UnsafeMutableRawBufferPointer) throws -> Int
+  ) rethrows -> [UInt64] {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(1, min(prefixBlock, length)), alignment: 16)
+    defer { buffer.deallocate() }
+    var out: [UInt64] = []
+    out.reserveCapacity(blocks.count)
+    for k in blocks {
+      let i = k * prefixBlock
+      let n = max(0, min(prefixBlock, length - i))
+      let got = min(n, max(0, try read(i, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))))
+      let h = blockHash(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), index: k)
+      out.append(got == n ? h : ~h)
+      WorkCounter.count("prefix bytes hashed", n)
+    }
+    return out
+  }
+
+  /// The hash of block number `index` holding `bytes`.
+  static func blockHash(_ bytes: UnsafeRawBufferPointer, index: Int) -> UInt64 {
+    FastHash.hash(bytes, seed: FastHash.mix(UInt64(index) &+ 0x5851_F42D_4C95_7F2D))
+  }
+
+  /// The blocks' hashes chained in order, with the prefix's length.
+  static func combine(_ blocks: [UInt64], length: Int) -> UInt64 {
+    var h = FastHash.mix(UInt64(length))
+    for b in blocks { h = FastHash.mix(h ^ b) &* 0x9E37_79B9_7F4A_7C15 }
+    return FastHash.mix(h)
+  }
+
+  /// ``prefixHash(length:into:)`` of bytes in memory.
+  static func prefixHash(of bytes: UnsafeRawBufferPointer) -> UInt64 {
+    let blocks = (0..<prefixBlocks(bytes.count)).map { k in
+      let i = k * prefixBlock
+      return blockHash(
+        UnsafeRawBufferPointer(rebasing: bytes[i..<min(bytes.count, i + prefixBlock)]), index: k)
+    }
+    return combine(blocks, length: bytes.count)
+  }
+
+  /// A prefix hash computed on worker threads, the blocks split between two (or at once on
+  /// this thread when `parallel` is false).
+  final class PrefixHashJob: @unchecked Sendable {
+    private var halves: [[UInt64]?] = [nil, nil]
+    private let done = DispatchSemaphore(value: 0)
+    private let length: Int
+
+    /// The store, read by the workers only through `pread`-like positioned reads.
     private struct Reader: @unchecked Sendable { let store: LogStore }
 
     init(store: LogStore, length: Int, parallel: Bool) {
+      self.length = length
       let reader = Reader(store: store)
-      let work: @Sendable () -> Void = { [self] in
-        value = try? SnapshotCache.prefixHash(length: length) { o, buffer in
-          try reader.store.readBytes(offset: o, into: buffer)
+      let count = SnapshotCache.prefixBlocks(length)
+      let middle = parallel ? count / 2 : count
+      let parts = [0..<middle, middle..<count]
+      for (k, blocks) in parts.enumerated() {
+        // Each half written by one worker, read after both signalled.
+        let work: @Sendable () -> Void = { [self] in
+          halves[k] = try? SnapshotCache.prefixBlockHashes(length: length, blocks: blocks) {
+            o, buffer in try reader.store.readBytes(offset: o, into: buffer)
+          }
+          done.signal()
         }
-        done.signal()
-      }
-      if parallel {
-        DispatchQueue.global(qos: .userInitiated).async(execute: work)
-      } else {
-        work()
+        if parallel && !blocks.isEmpty {
+          DispatchQueue.global(qos: .userInitiated).async(execute: work)
+        } else {
+          work()
+        }
       }
     }
 
     /// The hash, once computed; nil when the log could not be read.
     func result() -> UInt64? {
       done.wait()
-      return value
+      done.wait()
+      guard let first = halves[0], let second = halves[1] else { return nil }
+      return SnapshotCache.combine(first + second, length: length)
     }
   }
 

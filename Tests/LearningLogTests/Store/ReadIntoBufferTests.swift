@@ -56,7 +56,33 @@ import Testing
         }
         return n
       }
-      #expect(hash == bytes.withUnsafeBytes { FastHash.chunked($0) }, "\(length)")
+      #expect(hash == bytes.withUnsafeBytes { SnapshotCache.prefixHash(of: $0) }, "\(length)")
     }
+  }
+
+  @Test("the prefix hash of blocks split between two threads is the hash read in order")
+  func prefixHashOnTwoThreadsIsTheSequentialHash() throws {
+    let dir = try StoreFixture.tempDirectory("prefix-hash")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/log.jsonl"
+    let store = try LogStore.create(path: path, fileSystem: RealFileSystem())
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data(Self.content((25 << 20) + 7)))
+    try handle.close()
+    let bytes = try #require(FileManager.default.contents(atPath: path))
+    for length in [0, 1, 8 << 20, (8 << 20) + 3, (16 << 20) + 1, bytes.count] {
+      let want = bytes.withUnsafeBytes {
+        SnapshotCache.prefixHash(of: UnsafeRawBufferPointer(rebasing: $0[0..<length]))
+      }
+      let two = SnapshotCache.PrefixHashJob(store: store, length: length, parallel: true)
+      let one = SnapshotCache.PrefixHashJob(store: store, length: length, parallel: false)
+      #expect(two.result() == want, "\(length)")
+      #expect(one.result() == want, "\(length)")
+    }
+    // A prefix longer than the file (read short) hashes to something else.
+    let long = SnapshotCache.PrefixHashJob(store: store, length: bytes.count + 9, parallel: true)
+    let padded = bytes + Data(count: 9)
+    #expect(long.result() != padded.withUnsafeBytes { SnapshotCache.prefixHash(of: $0) })
   }
 }
