@@ -508,24 +508,102 @@ public final class SnapshotCache {
     if let last = state.lastClock { clock = last }
     let (length, lines) = store.coveredPrefix
     let prefix = LogPrefix(length: length, lines: lines, clock: clock)
-    let (head, lazy) = try encode(
-      state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
-      encoded: encodedState)
     try fs.makeDirectories(directory, permissions: 0o700)
     let final = snapshotPath(storeID: store.header.storeID, logPath: store.path)
     var rng = SystemRandomNumberGenerator()
-    let temp = PathName.join(
-      directory, ".\(PathName.lastComponent(of: final)).\(rng.next() & 0xFFFF_FFFF).tmp")
+    let name = ".\(PathName.lastComponent(of: final)).\(rng.next() & 0xFFFF_FFFF)"
+    let temp = PathName.join(directory, name + ".tmp")
+    if encodedState == nil {
+      // The lazy region (most of the snapshot) goes to a file of its own as it is encoded, so
+      // memory never holds it whole beside the state; the snapshot is then its head and a
+      // copy of that file.
+      let lazyTemp = PathName.join(directory, name + ".lazy.tmp")
+      let lazyFD = try fs.createExclusive(lazyTemp, permissions: 0o600)
+      defer {
+        fs.close(lazyFD)
+        try? fs.remove(lazyTemp)
+      }
+      let sink = StateCoding.LazyRegionSink(blockSize: StateCoding.blockSize) { bytes, offset in
+        try Self.writeAll(fs, lazyFD, bytes, offset: offset, path: lazyTemp)
+      }
+      var stateHead = BinaryWriter(capacity: 1 << 20)
+      if try StateCoding.encode(state, head: &stateHead, sink: sink) {
+        if let failure = sink.failure { throw failure }
+        let (head, _) = try encode(
+          state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
+          encoded: EncodedState(head: stateHead.bytes, lazy: []))
+        try write(temp, head: head) { fd in
+          try Self.copy(fs, from: lazyFD, count: sink.count, to: fd, at: head.count, path: temp)
+        }
+        try place(temp, as: final)
+        return
+      }
+    }
+    let (head, lazy) = try encode(
+      state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
+      encoded: encodedState)
+    try write(temp, head: head) { fd in
+      try fs.writeAll(fd, lazy, offset: head.count, path: temp)
+    }
+    try place(temp, as: final)
+  }
+
+  /// Creates `temp` (mode 0600), writes `head` at its start and the rest through `rest`, and
+  /// syncs it; removed when anything fails.
+  private func write(
+    _ temp: String, head: [UInt8], rest: (FileDescriptor) throws -> Void
+  ) throws {
+    let fs = fileSystem
     let fd = try fs.createExclusive(temp, permissions: 0o600)
     do {
       defer { fs.close(fd) }
       try fs.writeAll(fd, head, offset: 0, path: temp)
-      try fs.writeAll(fd, lazy, offset: head.count, path: temp)
+      try rest(fd)
       try fs.sync(fd)
     } catch {
       try? fs.remove(temp)
       throw error
     }
+  }
+
+  /// Writes all of `bytes` at `offset` of `fd`, looping on short writes.
+  static func writeAll(
+    _ fs: any FileSystem, _ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int,
+    path: String
+  ) throws {
+    var done = 0
+    while done < bytes.count {
+      let n = try fs.write(
+        fd, UnsafeRawBufferPointer(rebasing: bytes[done...]), offset: offset + done)
+      if n <= 0 { throw FileSystemError(operation: "write", path: path, code: EIO) }
+      done += n
+    }
+  }
+
+  /// Copies the first `count` bytes of `source` to `target` at `offset`, a mebibyte at a time.
+  static func copy(
+    _ fs: any FileSystem, from source: FileDescriptor, count: Int, to target: FileDescriptor,
+    at offset: Int, path: String
+  ) throws {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    var copied = 0
+    while copied < count {
+      let want = min(buffer.count, count - copied)
+      let n = try fs.read(
+        source, offset: copied, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+      if n <= 0 { throw FileSystemError(operation: "read", path: path, code: EIO) }
+      try writeAll(
+        fs, target, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), offset: offset + copied,
+        path: path)
+      copied += n
+    }
+  }
+
+  /// Renames the written `temp` to `final` and syncs the directory; `temp` is removed when
+  /// the rename fails.
+  private func place(_ temp: String, as final: String) throws {
+    let fs = fileSystem
     do {
       try fs.rename(temp, to: final)
     } catch {

@@ -15,17 +15,39 @@ enum StateCoding {
   static func encode(
     _ s: LearningState, head w: inout BinaryWriter, capacity: Int = 1 << 20
   ) throws(SnapshotFormatError) -> [UInt8] {
-    let lazy = encodeLazy(s, capacity: capacity)
-    w.uint(UInt64(blockSize))
-    let blocks = (lazy.bytes.count + blockSize - 1) / blockSize
-    w.uint(UInt64(blocks))
-    lazy.bytes.withUnsafeBytes { raw in
-      for b in 0..<blocks {
-        let start = b * blockSize
-        let end = min(raw.count, start + blockSize)
-        w.fixed64(FastHash.hash(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-      }
+    guard let lazy = encodeLazy(s, capacity: capacity, sink: nil) else {
+      throw SnapshotFormatError("the lazy region could not be encoded")
     }
+    let sums = LazyRegionSink(blockSize: blockSize) { _, _ in }
+    lazy.bytes.withUnsafeBytes { sums.append($0) }
+    sums.finish()
+    try encodeHead(lazy, sums: sums.sums, s, into: &w)
+    return lazy.bytes
+  }
+
+  /// ``encode(_:head:capacity:)`` with the lazy region handed to `sink` as it is encoded, a
+  /// piece of about `spill` bytes at a time, never held whole; false (and `sink` to be thrown
+  /// away) when it cannot be (the state's orders miss an entity, which they never should):
+  /// encode it in memory then.
+  static func encode(
+    _ s: LearningState, head w: inout BinaryWriter, sink: LazyRegionSink, spill: Int = 4 << 20
+  ) throws(SnapshotFormatError) -> Bool {
+    guard let lazy = encodeLazy(s, capacity: spill + (1 << 20), sink: sink, spill: spill) else {
+      return false
+    }
+    lazy.bytes.withUnsafeBytes { sink.append($0) }
+    sink.finish()
+    try encodeHead(lazy, sums: sink.sums, s, into: &w)
+    return true
+  }
+
+  /// The head of `s` after its lazy region `lazy` was encoded, with the sums of its blocks.
+  private static func encodeHead(
+    _ lazy: LazyRegion, sums: [UInt64], _ s: LearningState, into w: inout BinaryWriter
+  ) throws(SnapshotFormatError) {
+    w.uint(UInt64(blockSize))
+    w.uint(UInt64(sums.count))
+    for sum in sums { w.fixed64(sum) }
     w.uint(UInt64(lazy.strings.count))
     for t in lazy.strings { w.string(t) }
     for section in [lazy.incidents, lazy.actions, lazy.byIncident] {
@@ -36,7 +58,60 @@ enum StateCoding {
     w.uint(UInt64(lazy.applied.words))
     w.uint(UInt64(lazy.applied.offset))
     try encodeHead(s, into: &w)
-    return lazy.bytes
+  }
+
+  /// Where a lazy region goes while it is encoded: its pieces handed to `write` in order with
+  /// their offset in the region, the sum of each block worked out on the way.
+  final class LazyRegionSink {
+    let blockSize: Int
+    /// How many bytes were handed over.
+    private(set) var count = 0
+    /// The sum of each block of ``blockSize`` bytes (the last one shorter), once finished.
+    private(set) var sums: [UInt64] = []
+    /// The first error `write` threw; nothing is handed over after it.
+    private(set) var failure: (any Error)?
+    /// The bytes of a block not yet whole.
+    private var pending: [UInt8] = []
+    private let write: (UnsafeRawBufferPointer, Int) throws -> Void
+
+    init(blockSize: Int, write: @escaping (UnsafeRawBufferPointer, Int) throws -> Void) {
+      self.blockSize = blockSize
+      self.write = write
+    }
+
+    /// Hands `bytes`, the next piece of the region, over.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+      guard failure == nil, !bytes.isEmpty else { return }
+      do {
+        try write(bytes, count)
+      } catch {
+        failure = error
+        return
+      }
+      count += bytes.count
+      var i = 0
+      if !pending.isEmpty {
+        i = min(blockSize - pending.count, bytes.count)
+        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<i]))
+        if pending.count == blockSize {
+          sums.append(FastHash.hash(pending))
+          pending.removeAll(keepingCapacity: true)
+        }
+      }
+      while i + blockSize <= bytes.count {
+        sums.append(FastHash.hash(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + blockSize)])))
+        i += blockSize
+      }
+      if i < bytes.count {
+        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i...]))
+      }
+    }
+
+    /// Sums the last block, shorter than the others.
+    func finish() {
+      if !pending.isEmpty { sums.append(FastHash.hash(pending)) }
+      pending = []
+    }
   }
 
   /// Decodes a state from a head read by `r` and the lazy region at `lazyStart` of `storage`.
@@ -208,9 +283,25 @@ enum StateCoding {
   /// `capacity` is reserved up front (a guess at the size, such as the log's): memory reserved
   /// and never written costs nothing, while growing a buffer of a hundred megabytes copies it
   /// and briefly holds both.
-  static func encodeLazy(_ s: LearningState, capacity: Int = 1 << 20) -> LazyRegion {
+  ///
+  /// With a `sink`, what is encoded is handed to it whenever `spill` bytes or more are waiting
+  /// (between records), and the region's ``LazyRegion/bytes`` are only what is left at the end;
+  /// nil when a section had to start again after some of it was handed over.
+  static func encodeLazy(
+    _ s: LearningState, capacity: Int = 1 << 20, sink: LazyRegionSink? = nil,
+    spill: Int = 4 << 20
+  ) -> LazyRegion? {
     var w = BinaryWriter(capacity: capacity)
     w.refsOnly = true
+    // How many bytes were handed to the sink: offsets in the region are `base` + the buffer's.
+    var base = 0
+    var restartedAfterSpill = false
+    func spillIfDue() {
+      guard let sink, w.bytes.count >= spill else { return }
+      w.bytes.withUnsafeBytes { sink.append($0) }
+      base += w.bytes.count
+      w.bytes.removeAll(keepingCapacity: true)
+    }
     // Records in `order` (creation order, so a walk of the records is one too), then any
     // entity the order misses; the index after them sorted as it is searched: the 16-byte
     // zero-padded key in byte order, then the id.
@@ -219,7 +310,7 @@ enum StateCoding {
     ) -> (count: Int, records: Int, index: Int) {
       var entries: [(key: StateCoding.SortKey, id: String, offset: Int, length: Int)] = []
       entries.reserveCapacity(map.count)
-      let records = w.bytes.count
+      let records = base + w.bytes.count
       func emit(_ id: String, _ v: V) {
         // A record: its length (4 bytes), then the id and the entity.
         let slot = w.bytes.count
@@ -231,20 +322,25 @@ enum StateCoding {
         withUnsafeBytes(of: UInt32(length).littleEndian) { b in
           for i in 0..<4 { w.bytes[slot + i] = b[i] }
         }
-        entries.append((sortKey(id), id, start, length))
+        entries.append((sortKey(id), id, base + start, length))
+        spillIfDue()
       }
       for id in order { if let v = map[id] { emit(id, v) } }
       if entries.count != map.count {
         // The order misses an entity or names one twice (it never should): start again,
-        // each id once, those the order misses last.
-        w.bytes.removeSubrange(records...)
+        // each id once, those the order misses last (not once part of it was handed over).
+        guard base <= records else {
+          restartedAfterSpill = true
+          return (0, 0, 0)
+        }
+        w.bytes.removeSubrange((records - base)...)
         entries.removeAll(keepingCapacity: true)
         var written = Set<String>()
         for id in order where written.insert(id).inserted { if let v = map[id] { emit(id, v) } }
         for (id, v) in map where written.insert(id).inserted { emit(id, v) }
       }
       entries.sort { a, b in a.key != b.key ? a.key < b.key : a.id < b.id }
-      let index = w.bytes.count
+      let index = base + w.bytes.count
       for e in entries {
         var k = key(e.id)
         k.append(contentsOf: repeatElement(0, count: SnapshotSection.keySize - k.count))
@@ -252,6 +348,7 @@ enum StateCoding {
         withUnsafeBytes(of: UInt32(e.id.utf8.count).littleEndian) { w.bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(e.length).littleEndian) { w.bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(e.offset).littleEndian) { w.bytes.append(contentsOf: $0) }
+        spillIfDue()
       }
       return (entries.count, records, index)
     }
@@ -262,8 +359,9 @@ enum StateCoding {
     let byIncident = section(s.actionsByIncident, order: s.incidentOrder) { _, ids, w in
       w.plainStrings(ids)
     }
+    if restartedAfterSpill { return nil }
     let applied = s.appliedIDs.packedWords()
-    let appliedAt = w.bytes.count
+    let appliedAt = base + w.bytes.count
     applied.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
     return LazyRegion(
       bytes: w.bytes, strings: w.strings, incidents: incidents, actions: actions,
