@@ -245,10 +245,12 @@ public final class SnapshotCache {
     try? fileSystem.writeAll(fd, ties.bytes, offset: Self.tiesOffset, path: file)
   }
 
-  /// The hash of every byte of the first `length` bytes of `store`'s log: each 8 MiB block
-  /// hashed on its own (``prefixBlockHashes(length:blocks:into:)``), the blocks' hashes then
-  /// chained in order, so blocks can be hashed on several threads. Each block is read into
-  /// one buffer (`read` fills it from an offset and says how many bytes it read).
+  /// The hash of every byte of the first `length` bytes of `store`'s log.
+  ///
+  /// Each 8 MiB block is hashed on its own (``prefixBlockHashes(length:blocks:into:)``) and the
+  /// blocks' hashes are then chained in order, so blocks can be hashed on several threads.
+  /// Each block is read into one buffer (`read` fills it from an offset and says how many
+  /// bytes it read).
   static func prefixHash(
     length: Int, into read: (Int, UnsafeMutableRawBufferPointer) throws -> Int
   ) rethrows -> UInt64 {
@@ -513,16 +515,15 @@ public final class SnapshotCache {
     var rng = SystemRandomNumberGenerator()
     let name = ".\(PathName.lastComponent(of: final)).\(rng.next() & 0xFFFF_FFFF)"
     let temp = PathName.join(directory, name + ".tmp")
-    if encodedState == nil {
-      // The lazy region (most of the snapshot) goes to a file of its own as it is encoded, so
-      // memory never holds it whole beside the state; the snapshot is then its head and a
-      // copy of that file.
-      let lazyTemp = PathName.join(directory, name + ".lazy.tmp")
-      let lazyFD = try fs.createExclusive(lazyTemp, permissions: 0o600)
-      defer {
-        fs.close(lazyFD)
-        try? fs.remove(lazyTemp)
-      }
+    // The lazy region (most of the snapshot) goes to a file with no name as it is encoded, so
+    // memory never holds it whole beside the state and a process killed meanwhile leaves
+    // nothing; the snapshot is then its head and a copy of that file. Without unnamed files
+    // it is encoded in memory.
+    if encodedState == nil,
+      let lazyFD = try fs.createUnnamed(inDirectory: directory, permissions: 0o600)
+    {
+      defer { fs.close(lazyFD) }
+      let lazyTemp = PathName.join(directory, name + " (unnamed)")
       let sink = StateCoding.LazyRegionSink(blockSize: StateCoding.blockSize) { bytes, offset in
         try Self.writeAll(fs, lazyFD, bytes, offset: offset, path: lazyTemp)
       }
@@ -536,6 +537,7 @@ public final class SnapshotCache {
           try Self.copy(fs, from: lazyFD, count: sink.count, to: fd, at: head.count, path: temp)
         }
         try place(temp, as: final)
+        WorkCounter.count("snapshot region streamed", sink.count)
         return
       }
     }

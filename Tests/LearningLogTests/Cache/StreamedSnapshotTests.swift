@@ -1,6 +1,7 @@
 import Foundation
 import LearningLogTesting
 import Testing
+import WorkCounting
 
 @testable import LearningLog
 
@@ -71,13 +72,21 @@ import Testing
     let store = try CacheFixture.makeLog(fs, extra: 300)
     let state = try CacheFixture.fullState(fs)
     let cache = SnapshotCache(directory: CacheFixture.cacheDir, fileSystem: fs)
-    try cache.save(state, of: store)
+    let counted = try WorkCounter.measure { try cache.save(state, of: store) }
     let file = try #require(CacheFixture.snapshotFile(fs))
     let streamed = try #require(fs.contents(file))
+    // Streamed indeed: the region, most of the file, went through the sink.
+    #expect(counted["snapshot region streamed"] > streamed.count / 2)
     #expect(!fs.allPaths.contains { $0.hasSuffix(".tmp") }, "no temporary file left")
     try cache.save(state, of: store, encoded: SnapshotCache.encodeState(state))
     let fromMemory = try #require(fs.contents(file))
     #expect(streamed == fromMemory)
+    // Where the system makes no unnamed files, the region is encoded in memory: the same.
+    fs.supportsUnnamedFiles = false
+    let inMemory = try WorkCounter.measure { try cache.save(state, of: store) }
+    #expect(inMemory["snapshot region streamed"] == 0)
+    #expect(fs.contents(file) == fromMemory)
+    fs.supportsUnnamedFiles = true
     // And it opens to the replayed state.
     let loaded = try CacheFixture.load(fs, cache)
     #expect(CacheFixture.fingerprint(loaded) == CacheFixture.fingerprint(state))
