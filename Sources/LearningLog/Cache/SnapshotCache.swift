@@ -313,7 +313,10 @@ public final class SnapshotCache {
   /// A prefix hash computed on worker threads, the blocks split between two (or at once on
   /// this thread when `parallel` is false).
   final class PrefixHashJob: @unchecked Sendable {
-    private var halves: [[UInt64]?] = [nil, nil]
+    /// The hashes of the first and the second half of the blocks, each written by one thread
+    /// before it signals and read after both did.
+    private var first: [UInt64]?
+    private var second: [UInt64]?
     private let done = DispatchSemaphore(value: 0)
     private let length: Int
 
@@ -327,11 +330,11 @@ public final class SnapshotCache {
       let middle = parallel ? count / 2 : count
       let parts = [0..<middle, middle..<count]
       for (k, blocks) in parts.enumerated() {
-        // Each half written by one worker, read after both signalled.
         let work: @Sendable () -> Void = { [self] in
-          halves[k] = try? SnapshotCache.prefixBlockHashes(length: length, blocks: blocks) {
+          let hashes = try? SnapshotCache.prefixBlockHashes(length: length, blocks: blocks) {
             o, buffer in try reader.store.readBytes(offset: o, into: buffer)
           }
+          if k == 0 { first = hashes } else { second = hashes }
           done.signal()
         }
         if parallel && !blocks.isEmpty {
@@ -346,7 +349,7 @@ public final class SnapshotCache {
     func result() -> UInt64? {
       done.wait()
       done.wait()
-      guard let first = halves[0], let second = halves[1] else { return nil }
+      guard let first, let second else { return nil }
       return SnapshotCache.combine(first + second, length: length)
     }
   }
