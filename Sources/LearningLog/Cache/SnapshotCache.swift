@@ -528,7 +528,7 @@ public final class SnapshotCache {
       defer { fs.close(lazyFD) }
       let lazyTemp = PathName.join(directory, name + " (unnamed)")
       let sink = StateCoding.LazyRegionSink(blockSize: StateCoding.blockSize) { bytes, offset in
-        try Self.writeAll(fs, lazyFD, bytes, offset: offset, path: lazyTemp)
+        try fs.writeAll(lazyFD, bytes, offset: offset, path: lazyTemp)
       }
       var stateHead = BinaryWriter(capacity: 1 << 20)
       if try StateCoding.encode(state, head: &stateHead, sink: sink) {
@@ -571,20 +571,6 @@ public final class SnapshotCache {
     }
   }
 
-  /// Writes all of `bytes` at `offset` of `fd`, looping on short writes.
-  static func writeAll(
-    _ fs: any FileSystem, _ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int,
-    path: String
-  ) throws {
-    var done = 0
-    while done < bytes.count {
-      let n = try fs.write(
-        fd, UnsafeRawBufferPointer(rebasing: bytes[done...]), offset: offset + done)
-      if n <= 0 { throw FileSystemError(operation: "write", path: path, code: EIO) }
-      done += n
-    }
-  }
-
   /// Copies the first `count` bytes of `source` to `target` at `offset`, a mebibyte at a time.
   static func copy(
     _ fs: any FileSystem, from source: FileDescriptor, count: Int, to target: FileDescriptor,
@@ -598,8 +584,8 @@ public final class SnapshotCache {
       let n = try fs.read(
         source, offset: copied, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
       if n <= 0 { throw FileSystemError(operation: "read", path: path, code: EIO) }
-      try writeAll(
-        fs, target, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), offset: offset + copied,
+      try fs.writeAll(
+        target, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), offset: offset + copied,
         path: path)
       copied += n
     }

@@ -178,13 +178,20 @@ extension FileSystem {
   public func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], offset: Int, path: String)
     throws(FileSystemError)
   {
+    try bytes.withUnsafeBytes { raw in
+      Result { () throws(FileSystemError) in
+        try writeAll(fd, raw, offset: offset, path: path)
+      }
+    }.get()
+  }
+
+  /// Writes all of `bytes` at `offset`, looping on short writes.
+  public func writeAll(
+    _ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, offset: Int, path: String
+  ) throws(FileSystemError) {
     var done = 0
     while done < bytes.count {
-      let n = try bytes.withUnsafeBytes { raw in
-        Result { () throws(FileSystemError) in
-          try write(fd, UnsafeRawBufferPointer(rebasing: raw[done...]), offset: offset + done)
-        }
-      }.get()
+      let n = try write(fd, UnsafeRawBufferPointer(rebasing: bytes[done...]), offset: offset + done)
       if n <= 0 { throw FileSystemError(operation: "write", path: path, code: EIO) }
       done += n
     }
