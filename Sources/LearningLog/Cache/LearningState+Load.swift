@@ -149,6 +149,12 @@ extension LearningState {
       }
     }
     store.releaseRecords()
+    #if canImport(Glibc)
+      // A first open of a large log freed the chunks it read and the records it prepared: that
+      // memory goes back before the caller builds on the state (the allocator keeps it
+      // otherwise: the app held 54 MB more at rest after a first open of 1M events).
+      if !fromSnapshot, store.coveredPrefix.length >= 16 << 20 { _ = releaseFreedMemory(0) }
+    #endif
     report(.done, 1, 1)
     return (store, state)
   }
@@ -457,3 +463,10 @@ final class ScanSlot: @unchecked Sendable {
     return [a, b]
   }
 }
+
+#if canImport(Glibc)
+  /// glibc's `malloc_trim`: gives the allocator's free memory back to the system (not exported
+  /// by the Glibc module).
+  @_silgen_name("malloc_trim")
+  private func releaseFreedMemory(_ pad: Int) -> Int32
+#endif
