@@ -325,7 +325,7 @@ public enum Exporter {
     // Each incident written field by field with its follow-up among its members.
     // Read from the snapshot's records where they are (the places of one walk).
     // Which incidents have an owned action, found in one walk of a snapshot's actions.
-    let owned = state.actions.isLazy ? state.incidentsWithOwnedAction() : nil
+    let owned = state.incidentsWithOwnedAction(reading: state.incidents.count)
     let incident: @Sendable (inout JSONText, IncidentKeyPlace) -> Bool = { out, e in
       state.writeIncidentJSON(
         e.id, at: e.place,
@@ -711,9 +711,7 @@ public enum Exporter {
         + " Kind | Team | Incident | Root cause | Patterns | Review |\n"
       out += "|---|" + (logs == nil ? "" : "---|") + "---|---|---|---|---|---|\n"
       let timeline = PatternTimeline(state)
-      let owned =
-        state.actions.isLazy && incs.count * 8 >= state.incidents.count
-        ? state.incidentsWithOwnedAction() : nil
+      let owned = state.incidentsWithOwnedAction(reading: incs.count)
       for i in incs {
         flush()
         let complete =

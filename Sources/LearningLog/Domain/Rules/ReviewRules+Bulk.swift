@@ -48,9 +48,8 @@ extension LearningState {
     patterns: Set<String>, times: [String: (day: Int, createdAt: Int64)]? = nil,
     reading: Int
   ) -> ReviewStatusReader {
-    let walk = actions.isLazy && reading * 8 >= incidents.count
-    return ReviewStatusReader(
+    ReviewStatusReader(
       state: self, timeline: PatternTimeline(self, keys: Array(patterns), times: times),
-      owned: walk ? incidentsWithOwnedAction() : nil)
+      owned: incidentsWithOwnedAction(reading: reading))
   }
 }

@@ -74,16 +74,6 @@ extension LearningState {
       earlierActions: earlier)
   }
 
-  /// What the review of the incident `subject` with `answers` lacks, as flags, without
-  /// building any text.
-  func reviewGaps(
-    _ subject: PatternTimeline.Subject, _ answers: [String: [AnswerVersion]],
-    _ timeline: PatternTimeline
-  ) -> ReviewGaps {
-    reviewGaps(
-      answers, patternFacts(subject, timeline), hasOwnedAction: hasOwnedAction(subject.id))
-  }
-
   /// The questions whose answers the review rules read (``reviewGaps(_:_:hasOwnedAction:)``,
   /// ``reviewIsComplete(_:_:_:)``), only ever the current answer: a reader may hand them an
   /// incident with these answers alone.
@@ -109,7 +99,7 @@ extension LearningState {
   }
 
   /// Whether the review of the incident `id` with `answers` and pattern `facts` is complete,
-  /// as ``reviewGaps(_:_:_:)`` would say, stopping at the first missing piece.
+  /// as ``reviewGaps(_:_:hasOwnedAction:)`` would say, stopping at the first missing piece.
   func reviewIsComplete(_ id: String, _ answers: [String: [AnswerVersion]], _ facts: PatternFacts)
     -> Bool
   {
@@ -206,6 +196,13 @@ extension LearningState {
       if let a = base.value(id), Self.isOwned(a) { out.insert(a.incident) }
     }
     return out
+  }
+
+  /// ``incidentsWithOwnedAction()`` when `reading` incidents are an eighth of them or more and
+  /// the actions are in a snapshot (a walk then costs less than reading each incident's
+  /// actions); nil otherwise.
+  func incidentsWithOwnedAction(reading: Int) -> Set<String>? {
+    actions.isLazy && reading * 8 >= incidents.count ? incidentsWithOwnedAction() : nil
   }
 
   /// The review status of the incident with id `id`, if it exists.
