@@ -290,11 +290,18 @@ struct NewcomerItemsEndToEndTests {
     let app = try home.start()
     defer { app.stop() }
     try app.press("2")
-    let screen = app.expectRow(containing: "4 of 4 incidents")
-    let shown = screen.compactMap { row in
-      ["Alpha", "Bravo", "Charlie", "Delta"].first { row.hasPrefix("○") && row.contains($0) }
+    // Wait for the footer and all four rows: a capture can land between two rows' drawing.
+    func shownOrder(_ screen: [String]) -> [String] {
+      screen.compactMap { row in
+        ["Alpha", "Bravo", "Charlie", "Delta"].first { row.hasPrefix("○") && row.contains($0) }
+      }
     }
-    #expect(shown == cli)
+    let drawn = app.waitForScreen { screen in
+      screen.contains { $0.contains("4 of 4 incidents") } && shownOrder(screen).count == 4
+    }
+    #expect(
+      drawn.matched, "the table never showed four rows:\n\(drawn.screen.joined(separator: "\n"))")
+    #expect(shownOrder(drawn.screen) == cli)
   }
 
   /// Item 15: after `s` the selection follows the card (the next `x` marks that card done).
