@@ -475,12 +475,41 @@ public final class SnapshotCache {
 
   /// A state encoded for its snapshot ahead of the write (on another thread, while the log
   /// is written): ``save(_:of:encoded:)`` then only adds what ties it to the log.
+  ///
+  /// Its lazy region (most of the snapshot) is either in memory or, made by
+  /// ``encodeForSave(_:capacity:)``, in a file with no name.
   public struct EncodedState: Sendable {
     let head: [UInt8]
     let lazy: [UInt8]
+    /// The lazy region in a file with no name, when it was handed there as it was encoded.
+    let spilled: SpilledRegion?
+
+    init(head: [UInt8], lazy: [UInt8], spilled: SpilledRegion? = nil) {
+      self.head = head
+      self.lazy = lazy
+      self.spilled = spilled
+    }
   }
 
-  /// Encodes `state` for ``save(_:of:encoded:)`` (`capacity`: about the log's size).
+  /// A lazy region written to a file with no name; the file is closed, and so gone, with
+  /// the last reference to this.
+  final class SpilledRegion: @unchecked Sendable {
+    // Unchecked: the descriptor is read by one thread at a time (the save, after the encoding
+    // thread handed it over), and closed once.
+    let fileSystem: any FileSystem
+    let descriptor: FileDescriptor
+    /// How many bytes the region has.
+    var count = 0
+
+    init(_ fileSystem: any FileSystem, _ descriptor: FileDescriptor) {
+      self.fileSystem = fileSystem
+      self.descriptor = descriptor
+    }
+
+    deinit { fileSystem.close(descriptor) }
+  }
+
+  /// Encodes `state` for ``save(_:of:encoded:)`` in memory (`capacity`: about the log's size).
   public static func encodeState(_ state: LearningState, capacity: Int = 1 << 20) throws
     -> EncodedState
   {
@@ -489,8 +518,35 @@ public final class SnapshotCache {
     return EncodedState(head: w.bytes, lazy: lazy)
   }
 
-  /// ``save(_:of:)`` of a state encoded already by ``encodeState(_:capacity:)`` (the same
-  /// bytes as encoding it now).
+  /// Encodes `state` for ``save(_:of:encoded:)`` with its lazy region handed, as it is
+  /// encoded, to a file with no name in the cache's directory, so memory never holds the
+  /// region whole beside the state; in memory (``encodeState(_:capacity:)``) where the system
+  /// makes no unnamed files or the streamed encoding gave up.
+  ///
+  /// A process killed meanwhile leaves nothing behind.
+  public func encodeForSave(_ state: LearningState, capacity: Int = 1 << 20) throws
+    -> EncodedState
+  {
+    let fs = fileSystem
+    try fs.makeDirectories(directory, permissions: 0o700)
+    if let fd = try fs.createUnnamed(inDirectory: directory, permissions: 0o600) {
+      let region = SpilledRegion(fs, fd)
+      let path = PathName.join(directory, "(unnamed snapshot region)")
+      let sink = StateCoding.LazyRegionSink(blockSize: StateCoding.blockSize) { bytes, offset in
+        try fs.writeAll(fd, bytes, offset: offset, path: path)
+      }
+      var head = BinaryWriter(capacity: 1 << 20)
+      if try StateCoding.encode(state, head: &head, sink: sink) {
+        if let failure = sink.failure { throw failure }
+        region.count = sink.count
+        return EncodedState(head: head.bytes, lazy: [], spilled: region)
+      }
+    }
+    return try Self.encodeState(state, capacity: capacity)
+  }
+
+  /// ``save(_:of:)`` of a state encoded already by ``encodeState(_:capacity:)`` or
+  /// ``encodeForSave(_:capacity:)`` (the same bytes as encoding it now).
   public func save(_ state: LearningState, of store: LogStore, encoded: EncodedState?) throws {
     try save(state, of: store, encodedState: encoded)
   }
@@ -513,42 +569,25 @@ public final class SnapshotCache {
     if let last = state.lastClock { clock = last }
     let (length, lines) = store.coveredPrefix
     let prefix = LogPrefix(length: length, lines: lines, clock: clock)
-    try fs.makeDirectories(directory, permissions: 0o700)
+    // The lazy region (most of the snapshot) goes to a file with no name as it is encoded
+    // (``encodeForSave(_:capacity:)``); the snapshot is then its head and a copy of that file.
+    let encoded = try encodedState ?? encodeForSave(state, capacity: prefix.length)
     let final = snapshotPath(storeID: store.header.storeID, logPath: store.path)
     var rng = SystemRandomNumberGenerator()
     let name = ".\(PathName.lastComponent(of: final)).\(rng.next() & 0xFFFF_FFFF)"
     let temp = PathName.join(directory, name + ".tmp")
-    // The lazy region (most of the snapshot) goes to a file with no name as it is encoded, so
-    // memory never holds it whole beside the state and a process killed meanwhile leaves
-    // nothing; the snapshot is then its head and a copy of that file. Without unnamed files
-    // it is encoded in memory.
-    if encodedState == nil,
-      let lazyFD = try fs.createUnnamed(inDirectory: directory, permissions: 0o600)
-    {
-      defer { fs.close(lazyFD) }
-      let lazyTemp = PathName.join(directory, name + " (unnamed)")
-      let sink = StateCoding.LazyRegionSink(blockSize: StateCoding.blockSize) { bytes, offset in
-        try fs.writeAll(lazyFD, bytes, offset: offset, path: lazyTemp)
-      }
-      var stateHead = BinaryWriter(capacity: 1 << 20)
-      if try StateCoding.encode(state, head: &stateHead, sink: sink) {
-        if let failure = sink.failure { throw failure }
-        let (head, _) = try encode(
-          state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
-          encoded: EncodedState(head: stateHead.bytes, lazy: []))
-        try write(temp, head: head) { fd in
-          try Self.copy(fs, from: lazyFD, count: sink.count, to: fd, at: head.count, path: temp)
-        }
-        try place(temp, as: final)
-        WorkCounter.count("snapshot region streamed", sink.count)
-        return
-      }
-    }
+    try fs.makeDirectories(directory, permissions: 0o700)
     let (head, lazy) = try encode(
       state: state, store: store, prefix: prefix, inode: st.inode, device: st.device,
-      encoded: encodedState)
+      encoded: encoded)
     try write(temp, head: head) { fd in
-      try fs.writeAll(fd, lazy, offset: head.count, path: temp)
+      if let spilled = encoded.spilled {
+        try Self.copy(
+          fs, from: spilled.descriptor, count: spilled.count, to: fd, at: head.count, path: temp)
+        WorkCounter.count("snapshot region streamed", spilled.count)
+      } else {
+        try fs.writeAll(fd, lazy, offset: head.count, path: temp)
+      }
     }
     try place(temp, as: final)
   }

@@ -2,8 +2,8 @@ import Foundation
 
 extension Workspace {
   /// Imports a CSV of incidents, one a row, all rows or none; returns how many records
-  /// (one an incident) were written and, with `encodeSnapshot`, the state after them encoded
-  /// for its snapshot when that was made while the lines were written.
+  /// (one an incident) were written and, with a `snapshotCache`, the state after them encoded
+  /// for its snapshot in that cache when that was made while the lines were written.
   ///
   /// The rows, records and errors of ``Importer/csv(_:into:context:parallelFrom:)`` written
   /// through ``perform(_:)``. A file that import accepts as it is goes straight from its
@@ -14,10 +14,10 @@ extension Workspace {
   /// Files of `parallelFrom` rows or more are read and encoded in two halves on two threads.
   public func importCSV(
     _ data: Data, context: CommandContext, parallelFrom: Int = Importer.parallelRows,
-    encodeSnapshot: Bool = false
+    snapshotCache: SnapshotCache? = nil
   ) throws -> (records: Int, snapshot: SnapshotCache.EncodedState?) {
     var drawn: [String] = []
-    let fast = try performEncoded(encodeSnapshot: encodeSnapshot) { state, stamp in
+    let fast = try performEncoded(snapshotCache: snapshotCache) { state, stamp in
       CSVEncodedImport.plan(
         data, into: state, today: context.today, author: context.author, stamp: stamp,
         parallelFrom: parallelFrom,

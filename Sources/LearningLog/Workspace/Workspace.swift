@@ -147,21 +147,29 @@ public final class Workspace {
   /// throws or the write fails, no line is in the log and the state is unchanged.
   ///
   /// The plan is applied to a copy of the state on a second thread while the lines are
-  /// written and synced, and with `encodeSnapshot` that state is encoded for its snapshot
-  /// there too (``EncodedPlan/snapshot``, for ``SnapshotCache/save(_:of:encoded:)``); the
-  /// copy becomes the state once the lines are synced.
+  /// written and synced, and with a `snapshotCache` that state is encoded for its snapshot
+  /// there too (``EncodedPlan/snapshot``, by ``SnapshotCache/encodeForSave(_:capacity:)``, for
+  /// ``SnapshotCache/save(_:of:encoded:)``); the copy becomes the state once the lines are
+  /// synced. The plan's lines are let go once written (``EncodedLines/count`` stays).
   @discardableResult
   public func performEncoded(
-    encodeSnapshot: Bool = false, _ planner: (LearningState, AppendStamp) throws -> EncodedPlan?
+    snapshotCache: SnapshotCache? = nil,
+    _ planner: (LearningState, AppendStamp) throws -> EncodedPlan?
   ) throws -> EncodedPlan? {
     /// The state after the plan, made on the second thread.
     final class Ahead: @unchecked Sendable {
       var state: LearningState
       let apply: (inout LearningState) -> Void
+      // Used by the second thread only until the group is waited for.
+      let cache: SnapshotCache?
       var snapshot: SnapshotCache.EncodedState?
-      init(_ state: LearningState, _ apply: @escaping (inout LearningState) -> Void) {
+      init(
+        _ state: LearningState, _ apply: @escaping (inout LearningState) -> Void,
+        cache: SnapshotCache?
+      ) {
         self.state = state
         self.apply = apply
+        self.cache = cache
       }
     }
     var made: EncodedPlan?
@@ -178,15 +186,13 @@ public final class Workspace {
         }
         guard let plan = try planner(self.state, stamp), plan.lines.count > 0 else { return nil }
         made = plan
-        let a = Ahead(self.state, plan.apply)
+        let a = Ahead(self.state, plan.apply, cache: snapshotCache)
         ahead = a
         let capacity =
           self.store.coveredPrefix.length + plan.lines.chunks.reduce(0) { $0 + $1.count }
         DispatchQueue.global().async(group: group) {
           a.apply(&a.state)
-          if encodeSnapshot {
-            a.snapshot = try? SnapshotCache.encodeState(a.state, capacity: capacity)
-          }
+          a.snapshot = try? a.cache?.encodeForSave(a.state, capacity: capacity)
         }
         return plan.lines
       }
@@ -194,6 +200,8 @@ public final class Workspace {
       group.wait()
       throw error
     }
+    // Written: the lines' bytes are not needed while the snapshot is still being encoded.
+    made?.lines.chunks = []
     group.wait()
     guard var plan = made, let a = ahead else { return nil }
     state = a.state

@@ -239,13 +239,15 @@ struct ImportCommand: ParsableCommand {
       includePrivate ? Set(try ws.privateRecords().map(\.entity)) : Set<String>()
     let plan: Plan
     var written: Int?
+    let cache = SnapshotCache.standard(environment: ProcessInfo.processInfo.environment)
     var encodedSnapshot: SnapshotCache.EncodedState?
     do {
       if fmt == .csv {
         // Straight from the file's bytes to the log when every row is good.
         // The snapshot is encoded while the log is written when the import will save it.
         let result = try ws.importCSV(
-          data, context: context, encodeSnapshot: data.count >= 200 * Self.snapshotAfter)
+          data, context: context,
+          snapshotCache: data.count >= 200 * Self.snapshotAfter ? cache : nil)
         written = result.records
         created = written
         encodedSnapshot = result.snapshot
@@ -281,8 +283,7 @@ struct ImportCommand: ParsableCommand {
       // after a large import is warm instead of reading every imported record again. A cache
       // problem never fails the import (the next open rebuilds it).
       progress.step("saving the cache")
-      try? SnapshotCache.standard(environment: ProcessInfo.processInfo.environment)
-        .save(ws.state, of: ws.store, encoded: encodedSnapshot)
+      try? cache.save(ws.state, of: ws.store, encoded: encodedSnapshot)
     }
     progress.finish("\(count) records written")
     let incidents =

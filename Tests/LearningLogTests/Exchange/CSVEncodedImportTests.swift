@@ -131,17 +131,28 @@ import WorkCounting
     try Self.expectSame(g, e)
   }
 
-  @Test func theSnapshotEncodedWhileWritingIsTheOneSavedAfter() throws {
+  /// With unnamed files (the region handed to one as it is encoded) and without (encoded in
+  /// memory).
+  @Test(arguments: [true, false])
+  func theSnapshotEncodedWhileWritingIsTheOneSavedAfter(unnamed: Bool) throws {
     let (fs, ws) = try Self.workspace()
+    fs.supportsUnnamedFiles = unnamed
+    let cache = SnapshotCache(directory: "/cache", fileSystem: fs)
     let result = try ws.importCSV(
-      Data(Self.varied.utf8), context: .seeded(7, today: Self.today), encodeSnapshot: true)
+      Data(Self.varied.utf8), context: .seeded(7, today: Self.today), snapshotCache: cache)
     #expect(result.records == 5)
     let encoded = try #require(result.snapshot)
-    let cache = SnapshotCache(directory: "/cache", fileSystem: fs)
+    #expect((encoded.spilled != nil) == unnamed)
+    #expect(encoded.lazy.isEmpty == unnamed, "a spilled region is not also held in memory")
     let path = cache.snapshotPath(storeID: ws.store.header.storeID, logPath: ws.path)
+    fs.supportsUnnamedFiles = false
     try cache.save(ws.state, of: ws.store)
     let plain = fs.contents(path)
-    try cache.save(ws.state, of: ws.store, encoded: encoded)
+    fs.supportsUnnamedFiles = unnamed
+    let counted = try WorkCounter.measure {
+      try cache.save(ws.state, of: ws.store, encoded: encoded)
+    }
+    #expect((counted["snapshot region streamed"] > 0) == unnamed)
     #expect(plain != nil)
     #expect(fs.contents(path) == plain)
     // And it opens to the state the import left.
