@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The undecoded entities of one kind in a snapshot: an id index and a decoder.
 ///
 /// Immutable once made; the bytes it reads are checked block by block as they are first used
@@ -82,16 +84,86 @@ final class LazyEntities<Value: Sendable>: EntitySource {
     walkAll(decodedBy: summaryDecode ?? decode, body)
   }
 
-  /// Walks every record decoded by the listing decoder, each long text's bytes handed to
-  /// `text` and its answer to `body`; false at once when the kind has no listing decoder.
+  /// Walks every record decoded by the listing decoder on both cores: the records are cut in
+  /// two near the middle of their bytes and each half is decoded by a thread of its own, which
+  /// hands each long text's bytes to `text` and the summary with that answer to `keep` (each
+  /// with that thread's scratch buffer); `body` then gets, on this thread and in written
+  /// order, every record's id, the summary when `keep` kept it, and the record's place.
+  ///
+  /// This thread walks the first half, calling `body` as it goes, while the other walks the
+  /// second and keeps what it judged until the first half is done. False at once when the
+  /// kind has no listing decoder, and when `body` stopped the walk or damage was met (the
+  /// backing has then replayed the log: read by id).
   func walkSummaries(
-    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool, Int) -> Bool
+    text: @escaping @Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Bool,
+    keeping keep: @escaping @Sendable (Value, Bool, inout [UInt8]) -> Bool,
+    _ body: (String, Value?, Int) -> Bool
   ) -> Bool {
-    guard let lean = leanDecode else { return false }
-    var matched = false
-    return walkPlaced(
-      decodedBy: { r throws(SnapshotFormatError) in try lean(&r) { matched = text($0) } }
-    ) { id, v, record in body(id, v, matched, record) }
+    guard let lean = leanDecode, fallback() == nil else { return false }
+    let (start, end, n) = (section.records, section.index, section.count)
+    let backing = backing
+    /// Walks the `count` records from `from`, each judged, handing each to `visit` until it
+    /// returns false; returns where the walk stopped.
+    @Sendable func judge(
+      from: Int, count: Int, scratch: inout [UInt8],
+      _ visit: (String, Value?, Int) -> Bool
+    ) throws(SnapshotFormatError) -> Int {
+      var position = from
+      for k in 0..<count {
+        var r = try backing.record(at: position, before: end)
+        var matched = false
+        let (id, v) = try lean(&r) { matched = text($0, &scratch) }
+        let kept = keep(v, matched, &scratch)
+        guard visit(id, kept ? v : nil, position) else { return position }
+        position = r.end
+        if k & 4095 == 4095 { backing.release(from..<position) }
+      }
+      return position
+    }
+    do {
+      try backing.check(start..<end)
+      // The first record starting at or past the middle of the bytes.
+      var (middle, firstCount) = (start, 0)
+      while middle < start + (end - start) / 2, firstCount < n {
+        middle = try backing.record(at: middle, before: end).end
+        firstCount += 1
+      }
+      let second = JudgedHalf<Value>()
+      let group = DispatchGroup()
+      let (from, count) = (middle, n - firstCount)
+      DispatchQueue.global(qos: .userInitiated).async(group: group) {
+        var scratch: [UInt8] = []
+        second.judged.reserveCapacity(count)
+        do throws(SnapshotFormatError) {
+          second.end = try judge(from: from, count: count, scratch: &scratch) { id, v, record in
+            second.judged.append((id, v, record))
+            return true
+          }
+        } catch {
+          second.failure = error
+        }
+      }
+      defer { group.wait() }
+      var scratch: [UInt8] = []
+      var stopped = false
+      let firstEnd = try judge(from: start, count: firstCount, scratch: &scratch) {
+        if body($0, $1, $2) { return true }
+        stopped = true
+        return false
+      }
+      if stopped { return false }
+      guard firstEnd == middle else { throw SnapshotFormatError("records do not fill their section") }
+      group.wait()
+      if let failure = second.failure { throw failure }
+      guard second.end == end else {
+        throw SnapshotFormatError("records do not fill their section")
+      }
+      for j in second.judged where !body(j.id, j.kept, j.record) { return false }
+      return true
+    } catch {
+      _ = backing.recover()
+      return false
+    }
   }
 
   /// ``walkAll(decodedBy:_:)`` with the place of each record (for ``value(_:atRecord:)``).
@@ -115,7 +187,7 @@ final class LazyEntities<Value: Sendable>: EntitySource {
     walkPlaced(decodedBy: keysDecode ?? decode, body)
   }
 
-  /// The entity `id` decoded from the record at `record` (as ``walkSummaries(text:_:)``
+  /// The entity `id` decoded from the record at `record` (as ``walkSummaries(text:keeping:_:)``
   /// reported it): no index search; the record must hold `id` (else read by id).
   func value(_ id: String, atRecord record: Int) -> Value? {
     read({ () throws(SnapshotFormatError) -> Value? in
@@ -259,6 +331,14 @@ final class LazyEntities<Value: Sendable>: EntitySource {
     let map = fallback() ?? EntityMap()
     for id in map.keys { if let v = map[id] { body(id, v) } }
   }
+}
+
+/// What the second thread of ``LazyEntities/walkSummaries(text:keeping:_:)`` judged: written
+/// by that thread only, read once it is waited for.
+private final class JudgedHalf<Value>: @unchecked Sendable {
+  var judged: [(id: String, kept: Value?, record: Int)] = []
+  var end = 0
+  var failure: SnapshotFormatError?
 }
 
 /// Packed applied ids kept in a snapshot, read on first use.

@@ -139,12 +139,13 @@ struct IncidentCommand: ParsableCommand {
       let unfiltered = [status, kind, team, tag, pattern, search].allSatisfy { $0 == nil }
       // The options read once: each read of an option's property costs a call, per incident.
       let (team, tag, json) = (team, tag, json)
-      var scratch: [UInt8] = []
-      // What happened is read as bytes in place, searched only when there is a needle.
-      func whatMatches(_ what: UnsafeRawBufferPointer) -> Bool {
+      // Both run on either core, each with the scratch buffer of its thread. What happened is
+      // read as bytes in place, searched only when there is a needle.
+      let whatMatches: @Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Bool = {
+        what, scratch in
         needle.map { IncrementalSearch.bytes(what, contains: $0, scratch: &scratch) } ?? false
       }
-      func matches(_ i: Incident, what: Bool) -> Bool {
+      let matches: @Sendable (Incident, Bool, inout [UInt8]) -> Bool = { i, what, scratch in
         unfiltered
           || ((st == nil || i.status == st) && (kd == nil || i.kind == kd)
             && (team == nil || i.team.caseInsensitiveCompare(team ?? "") == .orderedSame)
@@ -174,8 +175,7 @@ struct IncidentCommand: ParsableCommand {
           keep(i)
         }
       } else {
-        state.forEachIncidentHeader(what: whatMatches) { i, what, place in
-          guard matches(i, what: what) else { return }
+        state.forEachIncidentHeader(text: whatMatches, keeping: matches) { i, place in
           rows.append(IncidentRow(i, keepColumns: !json, place: place))
           if json { keep(i) }
         }

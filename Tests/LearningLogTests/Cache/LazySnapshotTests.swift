@@ -35,6 +35,58 @@ private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
   }
 }
 
+/// The listing walk (`incident list` with a filter or `--search`), its halves decoded and
+/// judged on two threads, gives what judging `full`'s incidents one by one in creation order
+/// gives: the same incidents kept, in order, what happened left empty, each place reading back
+/// the whole incident. Returns how many filters kept some incidents but not all.
+@discardableResult
+private func expectListingAgrees(
+  _ lazy: LearningState, _ full: LearningState, sourceLocation: SourceLocation = #_sourceLocation
+) -> Int {
+  let incidents = full.incidentList
+  // Needles from the texts themselves: a word of some incident's what happened and title.
+  let words = incidents.flatMap { $0.what.split(separator: " ").prefix(2) }.map(String.init)
+  let needles = [words.first, words.dropFirst(words.count / 2).first, "zz-no-such-text"]
+    .compactMap { $0 }.map(IncrementalSearch.folded)
+  typealias Filter = (
+    name: String, text: @Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Bool,
+    keep: @Sendable (Incident, Bool, inout [UInt8]) -> Bool,
+    oracle: (Incident) -> Bool
+  )
+  var filters: [Filter] = [
+    ("every incident", { _, _ in false }, { _, _, _ in true }, { _ in true }),
+    (
+      "high severity", { _, _ in false }, { i, _, _ in i.severity == .high },
+      { $0.severity == .high }
+    ),
+  ]
+  for needle in needles {
+    filters.append(
+      (
+        "what happened holds \(String(decoding: needle, as: UTF8.self))",
+        { what, scratch in IncrementalSearch.bytes(what, contains: needle, scratch: &scratch) },
+        { i, matched, _ in matched && i.what.isEmpty },
+        { IncrementalSearch.folded($0.what).contains(needle) }
+      ))
+  }
+  var partial = 0
+  for f in filters {
+    var kept: [(Incident, IncidentPlace?)] = []
+    lazy.forEachIncidentHeader(text: f.text, keeping: f.keep) { kept.append(($0, $1)) }
+    let expected = incidents.filter(f.oracle)
+    #expect(
+      kept.map(\.0.id) == expected.map(\.id), "\(f.name)", sourceLocation: sourceLocation)
+    for ((h, place), inc) in zip(kept, expected) {
+      var bare = inc
+      (bare.answers, bare.what) = ([:], "")
+      #expect(h == bare, "\(f.name): \(inc.id)", sourceLocation: sourceLocation)
+      #expect(lazy.incident(inc.id, at: place) == inc, sourceLocation: sourceLocation)
+    }
+    if !expected.isEmpty && expected.count < incidents.count { partial += 1 }
+  }
+  return partial
+}
+
 @Test func aLazyOpenEqualsAFullReplayAndDecodesOnlyWhatItReads() throws {
   let fs = MemoryFileSystem()
   _ = try CacheFixture.makeLog(fs, extra: 40)
@@ -89,6 +141,8 @@ private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
   }
   #expect(lazy.actionList == full.actionList)
   expectKeysAgree(lazy, full)
+  #expect(expectListingAgrees(lazy, full) >= 2, "filters that keep some and leave some")
+  expectListingAgrees(full, full)
   // Walking everything (the export) gives exactly the replayed state.
   #expect(CacheFixture.fingerprint(lazy) == CacheFixture.fingerprint(full))
   var materialized = lazy
@@ -146,6 +200,7 @@ private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
   #expect(ws.state.actionList.contains { $0.id == added.createdID })
   // Keys merge the same way; a changed incident is read from memory, not its old record.
   expectKeysAgree(ws.state, replayed)
+  expectListingAgrees(ws.state, replayed)
   #expect(CacheFixture.fingerprint(ws.state) == CacheFixture.fingerprint(replayed))
   // And a later open (lazy or not) from the snapshot plus the new tail agrees.
   let (_, again) = try lazyLoad(fs, cache)
@@ -174,8 +229,10 @@ private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
     bad[i] ^= 0x04
     fs.setContents(file, bad)
     let (_, s) = try lazyLoad(fs, cache)
-    // The head is intact, so the open uses the snapshot; the damage is met on first read.
+    // The head is intact, so the open uses the snapshot; the damage is met on first read,
+    // here by the listing walk's two threads.
     if case .hit = cache.lastUse { served += 1 } else { refused += 1 }
+    expectListingAgrees(s, full)
     #expect(CacheFixture.fingerprint(s) == expected, "flip at \(i)")
     #expect(s.allAppliedIDs() == full.allAppliedIDs(), "flip at \(i)")
     #expect(s.backing?.failure == nil)

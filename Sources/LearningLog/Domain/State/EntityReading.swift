@@ -33,12 +33,16 @@ protocol EntitySource<Value>: AnyObject, Sendable {
   /// Calls `body` with every entity's summary in creation order until it returns false; false
   /// when it stopped early or the source could not be walked (read by id then).
   func walkSummaries(_ body: (String, Value) -> Bool) -> Bool
-  /// ``walkSummaries(_:)`` for a listing: each summary's long text (an incident's what
-  /// happened) left empty, its UTF-8 bytes handed to `text` as it is passed and `text`'s answer
-  /// to `body` with the place of the entity's record (for ``value(_:atRecord:)``); false at
-  /// once when the kind has no long text to leave out.
+  /// ``walkSummaries(_:)`` for a listing, on two threads: each summary's long text (an
+  /// incident's what happened) left empty, its UTF-8 bytes handed to `text` and the summary
+  /// with `text`'s answer to `keep`, on either thread; `body` gets, in creation order on this
+  /// thread, every entity's id, its summary when `keep` kept it, and the place of its record
+  /// (for ``value(_:atRecord:)``). False at once when the kind has no long text to leave out,
+  /// and when it stopped early or the source could not be walked.
   func walkSummaries(
-    text: (UnsafeRawBufferPointer) -> Bool, _ body: (String, Value, Bool, Int) -> Bool
+    text: @escaping @Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Bool,
+    keeping keep: @escaping @Sendable (Value, Bool, inout [UInt8]) -> Bool,
+    _ body: (String, Value?, Int) -> Bool
   ) -> Bool
   /// Calls `body` with every entity's keys (what orders it; texts left empty) in creation
   /// order, with the place of its record, until it returns false; false when it stopped early

@@ -176,35 +176,40 @@ public struct LearningState: Sendable {
       }, body)
   }
 
-  /// Calls `body` with each incident of ``incidentHeaders`` as ``forEachIncidentHeader(_:)``
-  /// does, for listings: what happened is left empty, its UTF-8 bytes handed to `what` as the
-  /// incident is passed (read in place from a lazily opened snapshot, never made a `String`),
-  /// and `what`'s answer handed to `body` beside the incident.
+  /// The incidents of ``incidentHeaders`` that `keep` keeps, in creation order, for listings,
+  /// each with its place for ``incident(_:at:)`` (where its snapshot record is, nil when it is
+  /// in memory), judged on both cores.
+  ///
+  /// What happened is left empty: its UTF-8 bytes are handed to `text` (read in place from a
+  /// lazily opened snapshot, never made a `String`), and `keep` gets the incident with that
+  /// answer. Each is given a scratch buffer of its thread, so both must only read what they
+  /// share. `body` gets the kept incidents on this thread.
+  ///
+  /// A snapshot's records are cut in two and decoded and judged by two threads; incidents in
+  /// memory are judged here as the walk meets them.
   public func forEachIncidentHeader(
-    what: (UnsafeRawBufferPointer) -> Bool, _ body: (Incident, Bool) -> Void
+    text: @escaping @Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Bool,
+    keeping keep: @escaping @Sendable (Incident, Bool, inout [UInt8]) -> Bool,
+    _ body: (Incident, IncidentPlace?) -> Void
   ) {
-    forEachIncidentHeader(what: what) { inc, matched, _ in body(inc, matched) }
-  }
-
-  /// ``forEachIncidentHeader(what:_:)`` with each incident's place for
-  /// ``incident(_:at:)``: where its snapshot record is, nil when it is in memory.
-  public func forEachIncidentHeader(
-    what: (UnsafeRawBufferPointer) -> Bool, _ body: (Incident, Bool, IncidentPlace?) -> Void
-  ) {
+    var scratch: [UInt8] = []
     walkIncidentHeaders(
       snapshot: { base, visit in
-        base.walkSummaries(text: what) { id, inc, matched, record in
-          visit(id, (inc, matched, IncidentPlace(record: record)))
+        base.walkSummaries(text: text, keeping: keep) { id, kept, record in
+          visit(id, kept.map { ($0, IncidentPlace(record: record)) })
         }
       },
-      header: { inc in
+      header: { inc -> (Incident, IncidentPlace?)? in
         var h = inc
         h.answers = [:]
-        var text = h.what
+        var what = h.what
         h.what = ""
-        let matched = text.withUTF8 { what(UnsafeRawBufferPointer($0)) }
-        return (h, matched, nil)
-      }, body)
+        let matched = what.withUTF8 { text(UnsafeRawBufferPointer($0), &scratch) }
+        return keep(h, matched, &scratch) ? (h, nil) : nil
+      }
+    ) { kept in
+      if let (inc, place) = kept { body(inc, place) }
+    }
   }
 
   /// Calls `body` with each incident of ``incidentHeaders`` reduced to what orders it — id,
