@@ -152,7 +152,9 @@ final class LazyEntities<Value: Sendable>: EntitySource {
         return false
       }
       if stopped { return false }
-      guard firstEnd == middle else { throw SnapshotFormatError("records do not fill their section") }
+      guard firstEnd == middle else {
+        throw SnapshotFormatError("records do not fill their section")
+      }
       group.wait()
       if let failure = second.failure { throw failure }
       guard second.end == end else {

@@ -87,6 +87,20 @@ private func expectListingAgrees(
   return partial
 }
 
+/// The actions' places (one walk of their keys merged with what changed since, as the export
+/// writes them) read back `full`'s actions in creation order; returns how many were read from
+/// a snapshot record.
+@discardableResult
+private func expectActionPlacesAgree(
+  _ lazy: LearningState, _ full: LearningState, sourceLocation: SourceLocation = #_sourceLocation
+) -> Int {
+  let placed = lazy.actions.places(inOrder: lazy.actionOrder)
+  #expect(
+    placed.compactMap { lazy.actions.value($0.id, atRecord: $0.record) } == full.actionList,
+    sourceLocation: sourceLocation)
+  return placed.filter { $0.record != nil }.count
+}
+
 @Test func aLazyOpenEqualsAFullReplayAndDecodesOnlyWhatItReads() throws {
   let fs = MemoryFileSystem()
   _ = try CacheFixture.makeLog(fs, extra: 40)
@@ -143,6 +157,10 @@ private func expectListingAgrees(
   expectKeysAgree(lazy, full)
   #expect(expectListingAgrees(lazy, full) >= 2, "filters that keep some and leave some")
   expectListingAgrees(full, full)
+  #expect(expectActionPlacesAgree(lazy, full) == full.actions.count, "every action from its record")
+  #expect(expectActionPlacesAgree(full, full) == 0)
+  #expect(
+    Exporter.json(lazy, on: CacheFixture.today) == Exporter.json(full, on: CacheFixture.today))
   // Walking everything (the export) gives exactly the replayed state.
   #expect(CacheFixture.fingerprint(lazy) == CacheFixture.fingerprint(full))
   var materialized = lazy
@@ -201,6 +219,12 @@ private func expectListingAgrees(
   // Keys merge the same way; a changed incident is read from memory, not its old record.
   expectKeysAgree(ws.state, replayed)
   expectListingAgrees(ws.state, replayed)
+  // The finished action and the added one are read from memory, the rest from their records.
+  #expect(expectActionPlacesAgree(ws.state, replayed) == replayed.actions.count - 2)
+  // The export, written from the records' places on two threads, is the replayed state's.
+  #expect(
+    Exporter.json(ws.state, on: CacheFixture.today)
+      == Exporter.json(replayed, on: CacheFixture.today))
   #expect(CacheFixture.fingerprint(ws.state) == CacheFixture.fingerprint(replayed))
   // And a later open (lazy or not) from the snapshot plus the new tail agrees.
   let (_, again) = try lazyLoad(fs, cache)
@@ -233,6 +257,7 @@ private func expectListingAgrees(
     // here by the listing walk's two threads.
     if case .hit = cache.lastUse { served += 1 } else { refused += 1 }
     expectListingAgrees(s, full)
+    expectActionPlacesAgree(s, full)
     #expect(CacheFixture.fingerprint(s) == expected, "flip at \(i)")
     #expect(s.allAppliedIDs() == full.allAppliedIDs(), "flip at \(i)")
     #expect(s.backing?.failure == nil)

@@ -406,8 +406,10 @@ public enum Exporter {
       ("incidents", ordered(state.incidentPlacesInCreationOrder(), writing: incident)),
       (
         "actions",
-        ordered(state.actionOrder) { (out: inout JSONText, id: String) -> Bool in
-          guard let a = state.actions[id] else { return false }
+        // Each read from the place one walk of the actions' keys found, not searched by id.
+        ordered(state.actions.places(inOrder: state.actionOrder)) {
+          (out: inout JSONText, e: EntityPlace) -> Bool in
+          guard let a = state.actions.value(e.id, atRecord: e.record) else { return false }
           writeActionJSON(a, into: &out, indent: 2)
           return true
         }

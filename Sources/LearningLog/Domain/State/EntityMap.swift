@@ -246,39 +246,72 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   func values(inOrder order: [String]) -> [Value] {
     var out: [Value] = []
     out.reserveCapacity(order.count)
-    guard let base else {
-      for id in order { if let v = stored[id] { out.append(v) } }
-      return out
+    merge(
+      order, walk: { visit in base?.walkValues(visit) },
+      fromMemory: { self[$0] }, taking: { id, value in stored[id] ?? value }
+    ) { out.append($0) }
+    return out
+  }
+
+  /// The live ids of `order`, in that order, each with the place of its snapshot record when
+  /// it is to be read from there (nil when it is in memory or must be read by id): one walk of
+  /// the base's keys (texts skipped) merged with what changed since, no lookup by id, so each
+  /// can be decoded from its place (``value(_:atRecord:)``) on any thread.
+  func places(inOrder order: [String]) -> [EntityPlace] {
+    var out: [EntityPlace] = []
+    out.reserveCapacity(order.count)
+    merge(
+      order,
+      walk: { visit in base?.walkKeys { id, _, record in visit(id, record) } },
+      fromMemory: { id in contains(id) ? EntityPlace(id: id, record: nil) : nil },
+      taking: { id, record in EntityPlace(id: id, record: stored[id] == nil ? record : nil) }
+    ) { out.append($0) }
+    return out
+  }
+
+  /// The entity `id`, decoded from the snapshot record at `record` when a walk gave one and
+  /// nothing since has changed it (no index search), else looked up by id.
+  func value(_ id: String, atRecord record: Int?) -> Value? {
+    guard let record, let base, stored.index(forKey: id) == nil, !hidden.contains(id) else {
+      return self[id]
     }
+    return base.value(id, atRecord: record)
+  }
+
+  /// Hands `emit` what `order` names, in that order: the base's records as `walk` passes them
+  /// (each made by `taking` from its id and what the walk gave), merged with the entities only
+  /// in memory (made by `fromMemory`); a deleted entity in neither. Without a base, or after a
+  /// walk that stopped (damage met), the rest is made by `fromMemory` one by one.
+  private func merge<T, R>(
+    _ order: [String], walk: (_ visit: (String, T) -> Bool) -> Bool?,
+    fromMemory: @escaping (String) -> R?, taking: @escaping (String, T) -> R,
+    emit: @escaping (R) -> Void
+  ) {
     // `order[..<next]` is given (or absent) exactly, so a walk that stops can go on from there.
     var next = 0
     // Entities the walk passes over: created since (in memory), or — should the order ever
     // disagree with the records — read by id.
-    func emit(until end: Int) {
+    func emitMemory(until end: Int) {
       while next < end {
-        if let v = self[order[next]] { out.append(v) }
+        if let v = fromMemory(order[next]) { emit(v) }
         next += 1
       }
     }
-    let merged = base.walkValues { id, value in
+    _ = walk { id, value in
       // A deleted entity is in neither the order nor the list.
       if hidden.contains(id) { return true }
       var k = next
       while k < order.count, order[k] != id { k += 1 }
       // A record the order does not name (it never should be): the rest one by one.
       guard k < order.count else { return false }
-      emit(until: k)
-      out.append(stored[id] ?? value)
+      emitMemory(until: k)
+      emit(taking(id, value))
       next += 1
       return true
     }
-    if merged {
-      emit(until: order.count)
-    } else {
-      // After damage met in the walk, or a walk stopped early: the rest one by one.
-      for id in order[next...] { if let v = self[id] { out.append(v) } }
-    }
-    return out
+    // What the walk left: created since, or every entity without a base, or — after damage met
+    // in the walk, or a walk stopped early — the rest, read one by one.
+    emitMemory(until: order.count)
   }
 
   /// Decodes every entity of the base into memory and drops the base.
@@ -324,4 +357,10 @@ extension EntityMap: Sequence {
 
   /// The number of live entities.
   public var underestimatedCount: Int { count }
+}
+
+/// An entity's id and where a walk found its snapshot record (nil: read from memory or by id).
+struct EntityPlace: Sendable {
+  let id: String
+  let record: Int?
 }

@@ -240,10 +240,7 @@ public struct LearningState: Sendable {
   /// The incident `id`, read from its snapshot record at `place` when a walk gave one and
   /// nothing since has changed it (no index search), else looked up by id.
   public func incident(_ id: String, at place: IncidentPlace?) -> Incident? {
-    guard let place, let base = incidents.base, incidents.stored.index(forKey: id) == nil,
-      !incidents.hidden.contains(id)
-    else { return incidents[id] }
-    return base.value(id, atRecord: place.record)
+    incidents.value(id, atRecord: place?.record)
   }
 
   /// Writes the incident `id` as JSON, in the bytes ``Exporter/writeIncidentJSON(_:review:extra:into:indent:)`` writes.
