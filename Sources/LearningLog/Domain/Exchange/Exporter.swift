@@ -407,9 +407,9 @@ public enum Exporter {
       (
         "actions",
         // Each read from the place one walk of the actions' keys found, not searched by id.
-        ordered(state.actions.places(inOrder: state.actionOrder)) {
-          (out: inout JSONText, e: EntityPlace) -> Bool in
-          guard let a = state.actions.value(e.id, atRecord: e.record) else { return false }
+        ordered(state.actionPlacesInCreationOrder()) {
+          (out: inout JSONText, e: EntityPlace<Action>) -> Bool in
+          guard let a = state.action(at: e) else { return false }
           writeActionJSON(a, into: &out, indent: 2)
           return true
         }

@@ -253,25 +253,29 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
     return out
   }
 
-  /// The live ids of `order`, in that order, each with the place of its snapshot record when
-  /// it is to be read from there (nil when it is in memory or must be read by id): one walk of
-  /// the base's keys (texts skipped) merged with what changed since, no lookup by id, so each
-  /// can be decoded from its place (``value(_:atRecord:)``) on any thread.
-  func places(inOrder order: [String]) -> [EntityPlace] {
-    var out: [EntityPlace] = []
+  /// The live entities of `order`, in that order, each reduced to what orders it (texts left
+  /// empty, as ``EntitySource/walkKeys(_:)`` decodes; whole when in memory) with the place of
+  /// its snapshot record when it is to be read from there (nil when it is in memory or must be
+  /// read by id): one walk of the base's keys merged with what changed since, no lookup by id,
+  /// so each can be decoded whole from its place (``value(_:atRecord:)``) on any thread.
+  public func places(inOrder order: [String]) -> [EntityPlace<Value>] {
+    var out: [EntityPlace<Value>] = []
     out.reserveCapacity(order.count)
     merge(
       order,
-      walk: { visit in base?.walkKeys { id, _, record in visit(id, record) } },
-      fromMemory: { id in contains(id) ? EntityPlace(id: id, record: nil) : nil },
-      taking: { id, record in EntityPlace(id: id, record: stored[id] == nil ? record : nil) }
+      walk: { visit in base?.walkKeys { id, keys, record in visit(id, (keys, record)) } },
+      fromMemory: { id in self[id].map { EntityPlace(id: id, keys: $0, record: nil) } },
+      taking: { id, walked in
+        stored[id].map { EntityPlace(id: id, keys: $0, record: nil) }
+          ?? EntityPlace(id: id, keys: walked.0, record: walked.1)
+      }
     ) { out.append($0) }
     return out
   }
 
   /// The entity `id`, decoded from the snapshot record at `record` when a walk gave one and
   /// nothing since has changed it (no index search), else looked up by id.
-  func value(_ id: String, atRecord record: Int?) -> Value? {
+  public func value(_ id: String, atRecord record: Int?) -> Value? {
     guard let record, let base, stored.index(forKey: id) == nil, !hidden.contains(id) else {
       return self[id]
     }
@@ -359,8 +363,13 @@ extension EntityMap: Sequence {
   public var underestimatedCount: Int { count }
 }
 
-/// An entity's id and where a walk found its snapshot record (nil: read from memory or by id).
-struct EntityPlace: Sendable {
-  let id: String
-  let record: Int?
+/// An entity's id, what orders it, and where a walk found its snapshot record (nil: it is in
+/// memory or read by id); see ``EntityMap/places(inOrder:)``.
+public struct EntityPlace<Value: Sendable>: Sendable {
+  /// The entity's id.
+  public let id: String
+  /// The entity reduced to what orders it (whole when it is in memory).
+  public let keys: Value
+  /// The offset of its snapshot record, for ``EntityMap/value(_:atRecord:)``.
+  public let record: Int?
 }
