@@ -147,28 +147,19 @@ struct ActionCommand: ParsableCommand {
       func isOverdue(_ a: Action) -> Bool {
         (a.status == .open || a.status == .doing) && (a.due.map { $0 < today } ?? false)
       }
-      // Filtered and sorted by what orders each action (one walk of the snapshot's records,
-      // texts skipped); the listed ones then decoded whole from their records' places, for JSON
-      // on both cores.
-      let placed = state.actionPlacesInCreationOrder().filter { p in
-        let a = p.keys
-        return same(a.owner, owner) && (st == nil || a.status == st)
+      let list = state.actionList.filter { a in
+        same(a.owner, owner) && (st == nil || a.status == st)
           && (team == nil || same(state.incidents[a.incident]?.team ?? "", team))
           && (!overdue || isOverdue(a))
       }.sorted {
-        ($0.keys.due?.ordinal ?? Int.max, $0.keys.createdAt)
-          < ($1.keys.due?.ordinal ?? Int.max, $1.keys.createdAt)
+        ($0.due?.ordinal ?? Int.max, $0.createdAt) < ($1.due?.ordinal ?? Int.max, $1.createdAt)
       }
       if json {
-        Out.jsonArray(count: placed.count) { out, k in
-          guard let a = state.action(at: placed[k]) else {
-            return out.value(.null, indent: 1)
-          }
-          Exporter.writeActionJSON(a, into: &out, indent: 1)
+        Out.jsonArray(count: list.count) { out, k in
+          Exporter.writeActionJSON(list[k], into: &out, indent: 1)
         }
         return
       }
-      let list = placed.compactMap(state.action(at:))
       if list.isEmpty {
         Out.note("no actions match")
         return

@@ -407,8 +407,8 @@ public enum Exporter {
       (
         "actions",
         // Each read from the place one walk of the actions' keys found, not searched by id.
-        ordered(state.actionPlacesInCreationOrder()) {
-          (out: inout JSONText, e: EntityPlace<Action>) -> Bool in
+        ordered(state.actionRecordsInCreationOrder()) {
+          (out: inout JSONText, e: EntityRecord) -> Bool in
           guard let a = state.action(at: e) else { return false }
           writeActionJSON(a, into: &out, indent: 2)
           return true

@@ -253,22 +253,20 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
     return out
   }
 
-  /// The live entities of `order`, in that order, each reduced to what orders it (texts left
-  /// empty, as ``EntitySource/walkKeys(_:)`` decodes; whole when in memory) with the place of
-  /// its snapshot record when it is to be read from there (nil when it is in memory or must be
-  /// read by id): one walk of the base's keys merged with what changed since, no lookup by id,
-  /// so each can be decoded whole from its place (``value(_:atRecord:)``) on any thread.
-  public func places(inOrder order: [String]) -> [EntityPlace<Value>] {
-    var out: [EntityPlace<Value>] = []
+  /// The live ids of `order`, in that order, each with the place of its snapshot record when
+  /// it is to be read from there (nil when it is in memory or must be read by id): one walk of
+  /// the base's keys (texts skipped) merged with what changed since, no lookup by id, so each
+  /// can be decoded from its place (``value(_:atRecord:)``) on any thread. Nothing is held per
+  /// entity but its id: one entity's strings shared by many (an owner) would otherwise have
+  /// their counts touched by both threads at once.
+  public func records(inOrder order: [String]) -> [EntityRecord] {
+    var out: [EntityRecord] = []
     out.reserveCapacity(order.count)
     merge(
       order,
-      walk: { visit in base?.walkKeys { id, keys, record in visit(id, (keys, record)) } },
-      fromMemory: { id in self[id].map { EntityPlace(id: id, keys: $0, record: nil) } },
-      taking: { id, walked in
-        stored[id].map { EntityPlace(id: id, keys: $0, record: nil) }
-          ?? EntityPlace(id: id, keys: walked.0, record: walked.1)
-      }
+      walk: { visit in base?.walkKeys { id, _, record in visit(id, record) } },
+      fromMemory: { id in contains(id) ? EntityRecord(id: id, record: nil) : nil },
+      taking: { id, record in EntityRecord(id: id, record: stored[id] == nil ? record : nil) }
     ) { out.append($0) }
     return out
   }
@@ -363,13 +361,11 @@ extension EntityMap: Sequence {
   public var underestimatedCount: Int { count }
 }
 
-/// An entity's id, what orders it, and where a walk found its snapshot record (nil: it is in
-/// memory or read by id); see ``EntityMap/places(inOrder:)``.
-public struct EntityPlace<Value: Sendable>: Sendable {
+/// An entity's id and where a walk found its snapshot record (nil: it is in memory or read by
+/// id); see ``EntityMap/records(inOrder:)``.
+public struct EntityRecord: Sendable {
   /// The entity's id.
   public let id: String
-  /// The entity reduced to what orders it (whole when it is in memory).
-  public let keys: Value
   /// The offset of its snapshot record, for ``EntityMap/value(_:atRecord:)``.
   public let record: Int?
 }

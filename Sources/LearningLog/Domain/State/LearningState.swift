@@ -334,15 +334,14 @@ public struct LearningState: Sendable {
   /// Actions in creation order.
   public var actionList: [Action] { actions.values(inOrder: actionOrder) }
 
-  /// Actions in creation order reduced to what orders and filters them (incident, owner, due
-  /// and review days, type, status, times; texts left empty), each with its place for
-  /// ``action(_:at:)``: one walk of a snapshot's records that skips their texts.
-  public func actionPlacesInCreationOrder() -> [EntityPlace<Action>] {
-    actions.places(inOrder: actionOrder)
+  /// Every action's id in creation order with its place for ``action(at:)`` (one walk of a
+  /// snapshot's records, texts skipped, nothing kept but the ids).
+  public func actionRecordsInCreationOrder() -> [EntityRecord] {
+    actions.records(inOrder: actionOrder)
   }
 
-  /// The action of `place` whole, read from its snapshot record when it is there.
-  public func action(at place: EntityPlace<Action>) -> Action? {
+  /// The action at `place` whole, read from its snapshot record when it is there.
+  public func action(at place: EntityRecord) -> Action? {
     actions.value(place.id, atRecord: place.record)
   }
   /// Experiments in creation order.
