@@ -35,10 +35,12 @@ private func expectKeysAgree(_ lazy: LearningState, _ full: LearningState) {
   }
 }
 
-/// The listing walk (`incident list` with a filter or `--search`), its halves decoded and
-/// judged on two threads, gives what judging `full`'s incidents one by one in creation order
-/// gives: the same incidents kept, in order, what happened left empty, each place reading back
-/// the whole incident. Returns how many filters kept some incidents but not all.
+/// The two-thread listing walk gives what judging `full`'s incidents one by one gives.
+///
+/// That is the walk of `incident list` with a filter or `--search`, its halves decoded and
+/// judged on two threads: the same incidents kept, in creation order, what happened left
+/// empty, each place reading back the whole incident. Returns how many filters kept some
+/// incidents but not all.
 @discardableResult
 private func expectListingAgrees(
   _ lazy: LearningState, _ full: LearningState, sourceLocation: SourceLocation = #_sourceLocation

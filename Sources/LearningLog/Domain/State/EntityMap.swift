@@ -253,10 +253,11 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
     return out
   }
 
-  /// The live ids of `order`, in that order, each with the place of its snapshot record when
-  /// it is to be read from there (nil when it is in memory or must be read by id): one walk of
-  /// the base's keys (texts skipped) merged with what changed since, no lookup by id, so each
-  /// can be decoded from its place (``value(_:atRecord:)``) on any thread. Nothing is held per
+  /// The live ids of `order`, in that order, each with where its snapshot record is.
+  ///
+  /// The place is nil when the entity is in memory or must be read by id. One walk of the
+  /// base's keys (texts skipped) merged with what changed since, no lookup by id, so each can
+  /// be decoded from its place (``value(_:atRecord:)``) on any thread. Nothing is held per
   /// entity but its id: one entity's strings shared by many (an owner) would otherwise have
   /// their counts touched by both threads at once.
   public func records(inOrder order: [String]) -> [EntityRecord] {
@@ -280,10 +281,12 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
     return base.value(id, atRecord: record)
   }
 
-  /// Hands `emit` what `order` names, in that order: the base's records as `walk` passes them
-  /// (each made by `taking` from its id and what the walk gave), merged with the entities only
-  /// in memory (made by `fromMemory`); a deleted entity in neither. Without a base, or after a
-  /// walk that stopped (damage met), the rest is made by `fromMemory` one by one.
+  /// Hands `emit` what `order` names, in that order.
+  ///
+  /// The base's records as `walk` passes them (each made by `taking` from its id and what the
+  /// walk gave), merged with the entities only in memory (made by `fromMemory`); a deleted
+  /// entity in neither. Without a base, or after a walk that stopped (damage met), the rest is
+  /// made by `fromMemory` one by one.
   private func merge<T, R>(
     _ order: [String], walk: (_ visit: (String, T) -> Bool) -> Bool?,
     fromMemory: @escaping (String) -> R?, taking: @escaping (String, T) -> R,
