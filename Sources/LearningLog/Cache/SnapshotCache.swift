@@ -583,7 +583,8 @@ public final class SnapshotCache {
     try write(temp, head: head) { fd in
       if let spilled = encoded.spilled {
         try Self.copy(
-          fs, from: spilled.descriptor, count: spilled.count, to: fd, at: head.count, path: temp)
+          fs, from: spilled.descriptor, of: spilled.fileSystem, count: spilled.count, to: fd,
+          at: head.count, path: temp)
         WorkCounter.count("snapshot region streamed", spilled.count)
       } else {
         try fs.writeAll(fd, lazy, offset: head.count, path: temp)
@@ -610,17 +611,19 @@ public final class SnapshotCache {
     }
   }
 
-  /// Copies the first `count` bytes of `source` to `target` at `offset`, a mebibyte at a time.
+  /// Copies the first `count` bytes of `source` (a descriptor of `sourceFS`, else of `fs`) to
+  /// `target` at `offset`, a mebibyte at a time.
   static func copy(
-    _ fs: any FileSystem, from source: FileDescriptor, count: Int, to target: FileDescriptor,
-    at offset: Int, path: String
+    _ fs: any FileSystem, from source: FileDescriptor, of sourceFS: (any FileSystem)? = nil,
+    count: Int, to target: FileDescriptor, at offset: Int, path: String
   ) throws {
+    let sourceFS = sourceFS ?? fs
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     var copied = 0
     while copied < count {
       let want = min(buffer.count, count - copied)
-      let n = try fs.read(
+      let n = try sourceFS.read(
         source, offset: copied, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
       if n <= 0 { throw FileSystemError(operation: "read", path: path, code: EIO) }
       try fs.writeAll(

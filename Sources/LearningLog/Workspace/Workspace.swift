@@ -162,14 +162,18 @@ public final class Workspace {
       let apply: (inout LearningState) -> Void
       // Used by the second thread only until the group is waited for.
       let cache: SnapshotCache?
+      /// Whether the cache writes through the store's own file system, which the first thread
+      /// uses meanwhile.
+      let sharesFileSystem: Bool
       var snapshot: SnapshotCache.EncodedState?
       init(
         _ state: LearningState, _ apply: @escaping (inout LearningState) -> Void,
-        cache: SnapshotCache?
+        cache: SnapshotCache?, sharesFileSystem: Bool
       ) {
         self.state = state
         self.apply = apply
         self.cache = cache
+        self.sharesFileSystem = sharesFileSystem
       }
     }
     var made: EncodedPlan?
@@ -186,13 +190,22 @@ public final class Workspace {
         }
         guard let plan = try planner(self.state, stamp), plan.lines.count > 0 else { return nil }
         made = plan
-        let a = Ahead(self.state, plan.apply, cache: snapshotCache)
+        let a = Ahead(
+          self.state, plan.apply, cache: snapshotCache,
+          sharesFileSystem: snapshotCache.map { $0.fileSystem === self.store.fileSystem } ?? false)
         ahead = a
         let capacity =
           self.store.coveredPrefix.length + plan.lines.chunks.reduce(0) { $0 + $1.count }
         DispatchQueue.global().async(group: group) {
           a.apply(&a.state)
-          a.snapshot = try? a.cache?.encodeForSave(a.state, capacity: capacity)
+          // A file system is not assumed safe to use from two threads at once (the real one
+          // keeps the paths of its descriptors; a test's keeps the files): through the
+          // store's own one the region is encoded in memory instead of to an unnamed file.
+          if a.sharesFileSystem {
+            a.snapshot = try? SnapshotCache.encodeState(a.state, capacity: capacity)
+          } else {
+            a.snapshot = try? a.cache?.encodeForSave(a.state, capacity: capacity)
+          }
         }
         return plan.lines
       }

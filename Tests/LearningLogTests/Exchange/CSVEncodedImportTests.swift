@@ -131,28 +131,35 @@ import WorkCounting
     try Self.expectSame(g, e)
   }
 
-  /// With unnamed files (the region handed to one as it is encoded) and without (encoded in
-  /// memory).
-  @Test(arguments: [true, false])
-  func theSnapshotEncodedWhileWritingIsTheOneSavedAfter(unnamed: Bool) throws {
+  /// The cache encodes on the second thread while the store writes: through a file system of
+  /// its own (as the command line's caches have) with unnamed files (the region handed to one
+  /// as it is encoded) or without (encoded in memory), or through the store's own file system,
+  /// which that thread then leaves alone (encoded in memory).
+  @Test(arguments: [(true, false), (false, false), (true, true)])
+  func theSnapshotEncodedWhileWritingIsTheOneSavedAfter(unnamed: Bool, shared: Bool) throws {
     let (fs, ws) = try Self.workspace()
-    fs.supportsUnnamedFiles = unnamed
-    let cache = SnapshotCache(directory: "/cache", fileSystem: fs)
+    let encodingFS = shared ? fs : MemoryFileSystem()
+    encodingFS.supportsUnnamedFiles = unnamed
     let result = try ws.importCSV(
-      Data(Self.varied.utf8), context: .seeded(7, today: Self.today), snapshotCache: cache)
+      Data(Self.varied.utf8), context: .seeded(7, today: Self.today),
+      snapshotCache: SnapshotCache(directory: "/cache", fileSystem: encodingFS))
     #expect(result.records == 5)
     let encoded = try #require(result.snapshot)
-    #expect((encoded.spilled != nil) == unnamed)
-    #expect(encoded.lazy.isEmpty == unnamed, "a spilled region is not also held in memory")
+    let spilled = unnamed && !shared
+    #expect((encoded.spilled != nil) == spilled)
+    #expect(encoded.lazy.isEmpty == spilled, "a spilled region is not also held in memory")
+    // Saved beside the log (the save reads the store's descriptor), the region copied from
+    // the file system it was spilled to.
+    let cache = SnapshotCache(directory: "/cache", fileSystem: fs)
     let path = cache.snapshotPath(storeID: ws.store.header.storeID, logPath: ws.path)
     fs.supportsUnnamedFiles = false
     try cache.save(ws.state, of: ws.store)
     let plain = fs.contents(path)
-    fs.supportsUnnamedFiles = unnamed
+    fs.supportsUnnamedFiles = true
     let counted = try WorkCounter.measure {
       try cache.save(ws.state, of: ws.store, encoded: encoded)
     }
-    #expect((counted["snapshot region streamed"] > 0) == unnamed)
+    #expect((counted["snapshot region streamed"] > 0) == spilled)
     #expect(plain != nil)
     #expect(fs.contents(path) == plain)
     // And it opens to the state the import left.
