@@ -287,7 +287,7 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
   /// walk gave), merged with the entities only in memory (made by `fromMemory`); a deleted
   /// entity in neither. Without a base, or after a walk that stopped (damage met), the rest is
   /// made by `fromMemory` one by one.
-  private func merge<T, R>(
+  func merge<T, R>(
     _ order: [String], walk: (_ visit: (String, T) -> Bool) -> Bool?,
     fromMemory: @escaping (String) -> R?, taking: @escaping (String, T) -> R,
     emit: @escaping (R) -> Void

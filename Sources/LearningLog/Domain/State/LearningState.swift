@@ -272,62 +272,23 @@ public struct LearningState: Sendable {
   }
 
   /// The walk of ``forEachIncidentHeader(_:)``: the snapshot's records through `snapshot`, in
-  /// creation order, merged with the incidents created or changed since (made `T` by `header`).
+  /// creation order, merged with the incidents created or changed since (made `T` by `header`),
+  /// as ``EntityMap`` merges any walk of its records.
   private func walkIncidentHeaders<T>(
     snapshot: (any EntitySource<Incident>, (String, T) -> Bool) -> Bool,
     header: (Incident) -> T, _ body: (T) -> Void
   ) {
-    withoutActuallyEscaping(header) { header in
-      withoutActuallyEscaping(body) { body in
-        walkIncidentHeaders(snapshot: snapshot, escapingHeader: header, body)
+    let incidents = incidents
+    withoutActuallyEscaping(snapshot) { snapshot in
+      withoutActuallyEscaping(header) { header in
+        withoutActuallyEscaping(body) { body in
+          incidents.merge(
+            incidentOrder, walk: { visit in incidents.base.map { snapshot($0, visit) } },
+            // Created since, or — after damage met in the walk — the rest, one by one.
+            fromMemory: { incidents.summary($0).map(header) },
+            taking: { id, value in incidents.stored[id].map(header) ?? value }, emit: body)
+        }
       }
-    }
-  }
-
-  /// ``walkIncidentHeaders(snapshot:header:_:)`` once its closures may be captured.
-  private func walkIncidentHeaders<T>(
-    snapshot: (any EntitySource<Incident>, (String, T) -> Bool) -> Bool,
-    escapingHeader header: @escaping (Incident) -> T, _ body: @escaping (T) -> Void
-  ) {
-    guard let base = incidents.base else {
-      for id in incidentOrder { if let inc = incidents[id] { body(header(inc)) } }
-      return
-    }
-    // The snapshot's records are in creation order: one walk, merged with what changed since
-    // (incidents created after the snapshot come later in `incidentOrder`; deleted ones are
-    // in neither).
-    // `order[..<next]` is given (or absent) exactly, so a walk that stops can go on from there.
-    var next = 0
-    let order = incidentOrder
-    func emit(until end: Int) {
-      while next < end {
-        if let inc = incidents.stored[order[next]] { body(header(inc)) }
-        next += 1
-      }
-    }
-    let merged = snapshot(base) { id, value in
-      // A deleted incident is in neither the order nor the list.
-      if incidents.hidden.contains(id) { return true }
-      var k = next
-      while k < order.count, order[k] != id { k += 1 }
-      // A record the order does not name (it never should be): the rest one by one.
-      guard k < order.count else { return false }
-      emit(until: k)
-      if let inc = incidents.stored[id] {
-        body(header(inc))
-      } else {
-        body(value)
-      }
-      next += 1
-      return true
-    }
-    if merged {
-      emit(until: order.count)
-      return
-    }
-    // After damage met in the walk, or a walk stopped early: the rest one by one.
-    for id in order[next...] {
-      if let inc = incidents.summary(id).map(header) { body(inc) }
     }
   }
 
