@@ -1,3 +1,5 @@
+import WorkCounting
+
 /// Entities by id: a dictionary that may sit on a snapshot whose entities decode on access.
 ///
 /// A state replayed from records holds every entity in ``stored``. A state opened lazily from
@@ -228,11 +230,25 @@ public struct EntityMap<Value: Sendable>: Sendable, EntityReading {
       zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
     }
     var best = 0
-    for other in stored.keys where other != id { best = Swift.max(best, common(id, other)) }
+    for other in stored.keys where other != id {
+      WorkCounter.count("ids compared for a short id")
+      best = Swift.max(best, common(id, other))
+    }
     if let base {
       for other in base.neighbours(of: id, skip: { stored[$0] != nil || hidden.contains($0) }) {
         best = Swift.max(best, common(id, other))
       }
+    }
+    return best
+  }
+
+  /// ``longestSharedPrefix(with:)`` among the snapshot's entities only (those not since
+  /// replaced or removed): `id`'s neighbours in its sorted index; 0 without a snapshot.
+  func longestSharedPrefixInBase(with id: String) -> Int {
+    guard let base else { return 0 }
+    var best = 0
+    for other in base.neighbours(of: id, skip: { stored[$0] != nil || hidden.contains($0) }) {
+      best = Swift.max(best, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
     }
     return best
   }

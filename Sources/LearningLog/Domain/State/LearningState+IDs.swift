@@ -1,4 +1,5 @@
 import Foundation
+import WorkCounting
 
 extension LearningState {
   /// Every live id of `kind` (every kind when nil).
@@ -101,18 +102,69 @@ extension LearningState {
 
   /// The shortest prefix of `id`, at least 6 characters, that no other live id shares.
   ///
-  /// One scan of every id (of the small kinds, and of incidents and actions unless a snapshot
-  /// holds them, whose sorted index gives the neighbours at once); for whole lists use
-  /// ``shortIDs()``.
+  /// The first call on a state scans every id in memory once (of the small kinds, and of
+  /// incidents and actions unless a snapshot holds them, whose sorted index gives the
+  /// neighbours at once); a second call on the same ids sorts them once, and every call
+  /// after that looks at `id`'s neighbours only. So one call costs a scan and a loop over
+  /// many ids (a calendar, a list) costs a sort, never a scan per id.
   public func shortID(for id: String) -> String {
-    var shared = Swift.max(
-      incidents.longestSharedPrefix(with: id), actions.longestSharedPrefix(with: id))
-    for kind in [EntityKind.experiment, .lesson, .note, .factor, .timeline, .win] {
-      for other in ids(of: kind) where other != id {
-        shared = Swift.max(shared, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
+    var shared = 0
+    if let sorted = shortIDMemo.sortedIDs(stamp: idStamp, build: inMemoryIDsSorted) {
+      shared = Self.longestSharedPrefix(of: id, amongSorted: sorted)
+      shared = Swift.max(
+        shared, incidents.longestSharedPrefixInBase(with: id),
+        actions.longestSharedPrefixInBase(with: id))
+    } else {
+      shared = Swift.max(
+        incidents.longestSharedPrefix(with: id), actions.longestSharedPrefix(with: id))
+      for kind in [EntityKind.experiment, .lesson, .note, .factor, .timeline, .win] {
+        for other in ids(of: kind) where other != id {
+          WorkCounter.count("ids compared for a short id")
+          shared = Swift.max(shared, zip(id.utf8, other.utf8).prefix { $0 == $1 }.count)
+        }
       }
     }
     return String(id.prefix(Swift.max(6, shared + 1)))
+  }
+
+  /// Every live id held in memory, sorted: the incidents and actions decoded or written since
+  /// a snapshot (all of them without one) and every id of the small kinds.
+  func inMemoryIDsSorted() -> [String] {
+    var all: [String] = []
+    all.reserveCapacity(
+      incidents.stored.count + actions.stored.count + experiments.count + lessons.count
+        + notes.count + factors.count + timelineEntries.count + wins.count)
+    all += incidents.stored.keys
+    all += actions.stored.keys
+    all += experiments.keys
+    all += lessons.keys
+    all += notes.keys
+    all += factors.keys
+    all += timelineEntries.keys
+    all += wins.keys
+    all.sort()
+    return all
+  }
+
+  /// The longest prefix `id` shares with an id of `sorted` other than itself: its
+  /// neighbours' (a binary search, then the nearest different ids on either side).
+  static func longestSharedPrefix(of id: String, amongSorted sorted: [String]) -> Int {
+    var lo = 0
+    var hi = sorted.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      WorkCounter.count("ids compared for a short id")
+      if sorted[mid] < id { lo = mid + 1 } else { hi = mid }
+    }
+    func common(_ other: String) -> Int { zip(id.utf8, other.utf8).prefix { $0 == $1 }.count }
+    var best = 0
+    var before = lo - 1
+    while before >= 0, sorted[before] == id { before -= 1 }
+    if before >= 0 { best = common(sorted[before]) }
+    var after = lo
+    while after < sorted.count, sorted[after] == id { after += 1 }
+    if after < sorted.count { best = Swift.max(best, common(sorted[after])) }
+    return best
   }
 
   /// The short id of every live entity at once (sorting, not one scan per id).

@@ -29,24 +29,24 @@ public struct LearningState: Sendable {
   /// Wins by id.
   public internal(set) var wins: [String: Win] = [:]
   /// Ids of deleted entities.
-  public internal(set) var tombstones: Set<String> = []
+  public internal(set) var tombstones: Set<String> = [] { didSet { idsChanged() } }
   /// The thresholds the rules use.
   public var policy: PolicySettings
 
-  var incidentOrder: [String] = []
-  var actionOrder: [String] = []
-  var experimentOrder: [String] = []
-  var lessonOrder: [String] = []
-  var noteOrder: [String] = []
+  var incidentOrder: [String] = [] { didSet { idsChanged() } }
+  var actionOrder: [String] = [] { didSet { idsChanged() } }
+  var experimentOrder: [String] = [] { didSet { idsChanged() } }
+  var lessonOrder: [String] = [] { didSet { idsChanged() } }
+  var noteOrder: [String] = [] { didSet { idsChanged() } }
   var templateOrder: [String] = []
-  var factorOrder: [String] = []
-  var timelineOrder: [String] = []
+  var factorOrder: [String] = [] { didSet { idsChanged() } }
+  var timelineOrder: [String] = [] { didSet { idsChanged() } }
   /// Factor and timeline-entry ids by incident, in creation order.
   var factorsByIncident: [String: [String]] = [:]
   var timelineByIncident: [String: [String]] = [:]
   var checklistOrder: [String] = []
   var scheduleOrder: [String] = []
-  var winOrder: [String] = []
+  var winOrder: [String] = [] { didSet { idsChanged() } }
   var actionsByIncident = EntityMap<[String]>()
   var incidentsByPatternKey: [String: Set<String>] = [:]
   var pending: [String: [Record]] = [:]
@@ -59,6 +59,12 @@ public struct LearningState: Sendable {
   var lastID = EventID(rawValue: "")
   /// Where lazily read entities come from (a snapshot), if anywhere.
   var source: (any StateSource)?
+  /// A stamp no other set of live ids had: taken afresh whenever an entity is made or
+  /// deleted (every creation appends to its kind's order, every deletion adds a tombstone).
+  var idStamp = ShortIDMemo.nextStamp()
+  /// The sorted ids ``shortID(for:)`` reads, shared by the copies of this state that have
+  /// not made or deleted an entity since.
+  let shortIDMemo = ShortIDMemo()
 
   /// An empty state.
   public init(policy: PolicySettings = PolicySettings()) { self.policy = policy }

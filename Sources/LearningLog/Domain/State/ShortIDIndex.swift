@@ -15,14 +15,19 @@ public struct ShortIDIndex: Sendable {
   public init(_ state: LearningState) {
     // The live ids are the keys of the entity tables; their order does not matter here.
     var ids: [String] = []
+    // The kinds ``LearningState/shortID(for:)`` makes short ids unique among.
     ids.reserveCapacity(
       state.incidents.count + state.actions.count + state.experiments.count
-        + state.lessons.count + state.notes.count)
+        + state.lessons.count + state.notes.count + state.factors.count
+        + state.timelineEntries.count + state.wins.count)
     ids += state.incidents.keys
     ids += state.actions.keys
     ids += state.experiments.keys
     ids += state.lessons.keys
     ids += state.notes.keys
+    ids += state.factors.keys
+    ids += state.timelineEntries.keys
+    ids += state.wins.keys
     self.init(ids: ids)
   }
 
