@@ -289,9 +289,9 @@ struct RecognitionCommand: ParsableCommand {
 
   func run() throws {
     let ws = try Invocation.open(global, lazy: true)
-    let state = ws.state.materialized()
+    let state = ws.state
     let people = person.map { [$0] } ?? state.recognisedPeople
-    let all = people.map { state.recognition(person: $0) }
+    let all = state.recognition(of: people)
     if json {
       Out.json(.array(all.map(Self.json)))
       return

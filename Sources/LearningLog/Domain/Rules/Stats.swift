@@ -1,3 +1,5 @@
+import WorkCounting
+
 /// Incidents of one week by kind.
 public struct WeekCount: Sendable, Hashable {
   /// The Monday starting the week.
@@ -157,19 +159,50 @@ extension LearningState {
 
   /// What `person` contributed to learning: lessons written, verified fixes, experiments.
   public func recognition(person: String) -> Recognition {
-    func same(_ a: String) -> Bool { a.caseInsensitiveCompare(person) == .orderedSame }
-    var r = Recognition(
-      person: person, lessons: lessonList.filter { same($0.author) },
-      verifiedFixes: actionList.filter { same($0.owner) && $0.outcome == .verified },
-      experiments: experimentList.filter { same($0.createdBy) })
+    recognition(of: [person])[0]
+  }
+
+  /// ``recognition(person:)`` of each of `people`, in their order.
+  ///
+  /// One pass over each list for everyone, never one per person. A name matches a person
+  /// case-insensitively (both case-folded).
+  public func recognition(of people: [String]) -> [Recognition] {
+    func key(_ name: String) -> String { name.folding(options: .caseInsensitive, locale: nil) }
+    let wanted = Set(people.map(key))
+    var byKey: [String: Recognition] = [:]
+    func credit(_ name: String, _ body: (inout Recognition) -> Void) {
+      WorkCounter.count("entities credited for recognition")
+      let k = key(name)
+      guard wanted.contains(k) else { return }
+      body(
+        &byKey[k, default: Recognition(person: "", lessons: [], verifiedFixes: [], experiments: [])]
+      )
+    }
+    for l in lessonList { credit(l.author) { $0.lessons.append(l) } }
+    for a in actionList where a.outcome == .verified {
+      credit(a.owner) { $0.verifiedFixes.append(a) }
+    }
+    for e in experimentList { credit(e.createdBy) { $0.experiments.append(e) } }
     for c in checklistList {
-      for rev in c.revisions where rev.number > 1 && same(rev.by) {
-        r.revisedChecklists.append(
-          ChangeLink(kind: "checklist", name: c.name, revision: rev.number))
+      for rev in c.revisions where rev.number > 1 {
+        credit(rev.by) {
+          $0.revisedChecklists.append(
+            ChangeLink(kind: "checklist", name: c.name, revision: rev.number))
+        }
       }
     }
-    r.wins = winList.filter { w in w.people.contains(where: same) }
-    return r
+    for w in winList {
+      // Once for each person it names, however many ways the name is written.
+      var named: Set<String> = []
+      for p in w.people where named.insert(key(p)).inserted { credit(p) { $0.wins.append(w) } }
+    }
+    return people.map { person in
+      var r =
+        byKey[key(person)]
+        ?? Recognition(person: person, lessons: [], verifiedFixes: [], experiments: [])
+      r.person = person
+      return r
+    }
   }
 
   /// Everyone with a learning contribution or a win, sorted by name.
