@@ -107,7 +107,9 @@ struct ExportCommand: ParsableCommand {
         Exporter.streamMarkdown(
           state, team: team, since: sinceDay, until: today,
           logs: logs.isSeveral ? logs.marks : nil, emit: emit)
-      case .ics: emit(CalendarExport.ics(state, team: team, since: sinceDay, now: Invocation.now))
+      case .ics:
+        CalendarExport.streamICS(
+          state, team: team, since: sinceDay, now: Invocation.now, emit: emit)
       }
     }
     // JSON is made as bytes: written to a file or a pipe as they are, never made a string.

@@ -61,33 +61,62 @@ public enum CalendarExport {
     document(items(state, team: team, since: since), now: now)
   }
 
+  /// ``ics(_:team:since:now:)`` handed to `emit` in pieces of about 64 KiB as it is written,
+  /// never held whole.
+  public static func streamICS(
+    _ state: LearningState, team: String? = nil, since: Day? = nil, now: Int64,
+    emit: (String) -> Void
+  ) {
+    write(items(state, team: team, since: since), now: now, emit: emit)
+  }
+
   /// The calendar text of `items`.
   public static func document(_ items: [CalendarItem], now: Int64) -> String {
-    var lines = [
+    var out = ""
+    write(items, now: now) { out += $0 }
+    return out
+  }
+
+  /// The calendar text of `items`, handed to `emit` in pieces of about 64 KiB (each ends at
+  /// the end of an item).
+  public static func write(_ items: [CalendarItem], now: Int64, emit: (String) -> Void) {
+    var text = ""
+    text.reserveCapacity(1 << 17)
+    func line(_ s: String) {
+      fold(s, into: &text)
+      text += "\r\n"
+    }
+    for l in [
       "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:\(productID)", "CALSCALE:GREGORIAN",
       "METHOD:PUBLISH",
-    ]
+    ] {
+      line(l)
+    }
     let stamp = dateTime(now)
     for item in items {
-      lines.append("BEGIN:\(item.component.rawValue)")
-      lines.append("UID:\(escape(item.uid))")
-      lines.append("DTSTAMP:\(stamp)")
+      line("BEGIN:\(item.component.rawValue)")
+      line("UID:\(escape(item.uid))")
+      line("DTSTAMP:\(stamp)")
       switch item.component {
       case .event:
-        lines.append("DTSTART;VALUE=DATE:\(date(item.day))")
-        lines.append("DTEND;VALUE=DATE:\(date(item.day.adding(days: 1)))")
-        lines.append("TRANSP:TRANSPARENT")
+        line("DTSTART;VALUE=DATE:\(date(item.day))")
+        line("DTEND;VALUE=DATE:\(date(item.day.adding(days: 1)))")
+        line("TRANSP:TRANSPARENT")
       case .todo:
-        lines.append("DUE;VALUE=DATE:\(date(item.day))")
-        lines.append("STATUS:\(item.completed ? "COMPLETED" : "NEEDS-ACTION")")
+        line("DUE;VALUE=DATE:\(date(item.day))")
+        line("STATUS:\(item.completed ? "COMPLETED" : "NEEDS-ACTION")")
       }
-      lines.append("SUMMARY:\(escape(item.summary))")
-      if !item.description.isEmpty { lines.append("DESCRIPTION:\(escape(item.description))") }
-      lines.append("CATEGORIES:\(escape(item.kind))")
-      lines.append("END:\(item.component.rawValue)")
+      line("SUMMARY:\(escape(item.summary))")
+      if !item.description.isEmpty { line("DESCRIPTION:\(escape(item.description))") }
+      line("CATEGORIES:\(escape(item.kind))")
+      line("END:\(item.component.rawValue)")
+      if text.utf8.count >= 1 << 16 {
+        emit(text)
+        text.removeAll(keepingCapacity: true)
+      }
     }
-    lines.append("END:VCALENDAR")
-    return lines.map { fold($0) + "\r\n" }.joined()
+    line("END:VCALENDAR")
+    emit(text)
   }
 
   // MARK: - The dated items
@@ -123,8 +152,12 @@ public enum CalendarExport {
       if let item = lessonRevalidation(lesson, state) { out.append(item) }
     }
     if let since { out.removeAll { $0.day < since } }
-    out.sort { ($0.day, $0.uid) < ($1.day, $1.uid) }
-    return out
+    // Each UID made once, not once per comparison.
+    let keyed = out.map { (day: $0.day, uid: $0.uid) }
+    let order = keyed.indices.sorted {
+      (keyed[$0].day, keyed[$0].uid) < (keyed[$1].day, keyed[$1].uid)
+    }
+    return order.map { out[$0] }
   }
 
   /// `Title (short id)` of an incident, or the id alone when it is gone.
@@ -212,7 +245,10 @@ public enum CalendarExport {
 
   /// `YYYYMMDD`.
   static func date(_ day: Day) -> String {
-    day.description.replacingOccurrences(of: "-", with: "")
+    let (y, m, d) = day.components
+    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    let year = String(y)
+    return String(repeating: "0", count: max(0, 4 - year.count)) + year + two(m) + two(d)
   }
 
   /// `YYYYMMDDTHHMMSSZ` of `ms` milliseconds since the epoch.
@@ -225,6 +261,11 @@ public enum CalendarExport {
   /// A TEXT value: control characters removed (tab as a space), then backslash, semicolon,
   /// comma and newline escaped as RFC 5545 §3.3.11 requires.
   public static func escape(_ text: String) -> String {
+    // Text with nothing to escape or drop (no control, backslash, semicolon or comma, and
+    // nothing past ASCII that could be a control) is itself.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C && $0 != 0x3B && $0 != 0x2C }) {
+      return text
+    }
     var out = ""
     out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
     var previousCR = false
@@ -257,25 +298,31 @@ public enum CalendarExport {
   ///
   /// Returns the parts joined by CRLF and a space (the caller adds the final CRLF).
   public static func fold(_ line: String, limit: Int = 75) -> String {
+    var out = ""
+    fold(line, limit: limit, into: &out)
+    return out
+  }
+
+  /// ``fold(_:limit:)`` appended to `out`.
+  static func fold(_ line: String, limit: Int = 75, into out: inout String) {
+    guard line.utf8.count > limit else {
+      out += line
+      return
+    }
     let bytes = Array(line.utf8)
-    guard bytes.count > limit else { return line }
-    var parts: [ArraySlice<UInt8>] = []
+    var folded: [UInt8] = []
+    folded.reserveCapacity(bytes.count + bytes.count / max(1, limit - 1) * 3 + 3)
     var start = 0
     var room = limit
     while start < bytes.count {
       var end = min(start + room, bytes.count)
       // Step back over continuation bytes (10xxxxxx) so the cut falls between scalars.
       while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-      parts.append(bytes[start..<end])
+      if start > 0 { folded.append(contentsOf: [0x0D, 0x0A, 0x20]) }
+      folded.append(contentsOf: bytes[start..<end])
       start = end
       room = limit - 1  // a continuation line begins with one space
     }
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count + parts.count * 3)
-    for (i, part) in parts.enumerated() {
-      if i > 0 { out.append(contentsOf: [0x0D, 0x0A, 0x20]) }
-      out.append(contentsOf: part)
-    }
-    return String(decoding: out, as: UTF8.self)
+    out += String(decoding: folded, as: UTF8.self)
   }
 }
