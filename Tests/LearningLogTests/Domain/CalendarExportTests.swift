@@ -60,6 +60,51 @@ struct CalendarExportTests {
     #expect(CalendarExport.escape("café — 日本") == "café — 日本")
   }
 
+  /// RFC 5545 TEXT escaping defined a scalar at a time: what ``CalendarExport/escape(_:)``
+  /// must equal however it walks the bytes.
+  static func escapeByScalars(_ text: String) -> String {
+    var out = ""
+    var previousCR = false
+    for scalar in text.unicodeScalars {
+      defer { previousCR = scalar == "\r" }
+      switch scalar {
+      case "\\": out += "\\\\"
+      case ";": out += "\\;"
+      case ",": out += "\\,"
+      case "\n": if !previousCR { out += "\\n" }
+      case "\r": out += "\\n"
+      case "\t": out += " "
+      default:
+        let v = scalar.value
+        if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+          || (0x2066...0x2069).contains(v)
+        {
+          continue
+        }
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  @Test("escaping equals the scalar-by-scalar definition on text mixing every case")
+  func escapesAsDefinedOnMixedText() {
+    // Each case's neighbours: controls, C1 and bidi scalars and the scalars just outside
+    // their ranges, CR/LF pairs, and one- to four-byte scalars.
+    let pieces = [
+      "a", "Z", " ", "\\", ";", ",", "\n", "\r", "\r\n", "\t", "\u{00}", "\u{1F}", "\u{7F}",
+      "\u{80}", "\u{9F}", "\u{A0}", "é", "\u{2029}", "\u{202A}", "\u{202E}", "\u{202F}",
+      "\u{2065}", "\u{2066}", "\u{2069}", "\u{206A}", "日", "🚀", "\u{FEFF}",
+    ]
+    var rng = SeededGenerator(seed: 5545)
+    for _ in 0..<2_000 {
+      let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in
+        pieces[Int.random(in: 0..<pieces.count, using: &rng)]
+      }.joined()
+      #expect(CalendarExport.escape(text) == Self.escapeByScalars(text), "\(Array(text.utf8))")
+    }
+  }
+
   @Test("every line ends in CRLF, holds at most 75 octets, and the calendar is well formed")
   func document() {
     let items = [

@@ -128,28 +128,29 @@ public enum CalendarExport {
     func teamMatches(_ t: String) -> Bool {
       team.map { t.caseInsensitiveCompare($0) == .orderedSame } ?? true
     }
+    let names = Names(state)
     func incidentMatches(_ id: String?) -> Bool {
       guard team != nil else { return true }
-      guard let id, let incident = state.incidents[id] else { return false }
+      guard let id, let incident = names.incident(id) else { return false }
       return teamMatches(incident.team)
     }
     var out: [CalendarItem] = []
     for action in state.actionList where incidentMatches(action.incident) {
-      if let item = actionDue(action, state) { out.append(item) }
-      if let item = actionReview(action, state) { out.append(item) }
-      if let item = mitigationEnd(action, state) { out.append(item) }
+      if let item = actionDue(action, names) { out.append(item) }
+      if let item = actionReview(action, names) { out.append(item) }
+      if let item = mitigationEnd(action, names) { out.append(item) }
     }
     for schedule in state.reviewScheduleList where incidentMatches(schedule.incident) {
-      if let item = scheduledReview(schedule, state) { out.append(item) }
+      if let item = scheduledReview(schedule, names) { out.append(item) }
     }
     for experiment in state.experimentList where incidentMatches(experiment.incident) {
-      if let item = experimentCheck(experiment, state) { out.append(item) }
+      if let item = experimentCheck(experiment, names) { out.append(item) }
     }
     for lesson in state.lessonList
     where team == nil || lesson.teams.contains(where: teamMatches)
       || lesson.incidents.contains(where: { incidentMatches($0) })
     {
-      if let item = lessonRevalidation(lesson, state) { out.append(item) }
+      if let item = lessonRevalidation(lesson, names) { out.append(item) }
     }
     if let since { out.removeAll { $0.day < since } }
     // Each UID made once, not once per comparison.
@@ -160,40 +161,64 @@ public enum CalendarExport {
     return order.map { out[$0] }
   }
 
-  /// `Title (short id)` of an incident, or the id alone when it is gone.
-  static func incidentLabel(_ id: String?, _ state: LearningState) -> String {
-    guard let id else { return "" }
-    let short = state.shortID(for: id)
-    guard let incident = state.incidents[id] else { return short }
-    return "\(incident.title) (\(short))"
+  /// What the items name things by: short ids from one sort of every id (not a scan per
+  /// item), and each incident read once for its label and team.
+  final class Names {
+    let state: LearningState
+    private let short: ShortIDIndex
+    private var incidents: [String: Incident?] = [:]
+
+    init(_ state: LearningState) {
+      self.state = state
+      short = ShortIDIndex(state)
+    }
+
+    /// The short id of `id` (of a gone entity too).
+    func shortID(_ id: String) -> String { short.shortID(id) ?? state.shortID(for: id) }
+
+    /// The incident `id` without its answers, read once.
+    func incident(_ id: String) -> Incident? {
+      if let known = incidents[id] { return known }
+      let read = state.incidents.summary(id)
+      incidents[id] = .some(read)
+      return read
+    }
+
+    /// `Title (short id)` of an incident, or the id alone when it is gone.
+    func incidentLabel(_ id: String?) -> String {
+      guard let id else { return "" }
+      let short = shortID(id)
+      guard let incident = incident(id) else { return short }
+      return "\(incident.title) (\(short))"
+    }
   }
 
   /// An action's due date: a to-do, completed once the action is resolved.
-  public static func actionDue(_ action: Action, _ state: LearningState) -> CalendarItem? {
+  static func actionDue(_ action: Action, _ names: Names) -> CalendarItem? {
     guard let due = action.due, action.status != .dropped else { return nil }
     return CalendarItem(
       entity: action.id, kind: "due", day: due,
-      summary: "Due: \(action.title) — \(incidentLabel(action.incident, state))",
-      description: "Action \(state.shortID(for: action.id)), owner \(action.owner)",
+      summary: "Due: \(action.title) — \(names.incidentLabel(action.incident))",
+      description: "Action \(names.shortID(action.id)), owner \(action.owner)",
       component: .todo, completed: action.isResolved)
   }
 
   /// An action's review date (when its effect is checked): an all-day event.
-  public static func actionReview(_ action: Action, _ state: LearningState) -> CalendarItem? {
+  static func actionReview(_ action: Action, _ names: Names) -> CalendarItem? {
     guard let review = action.review, action.status != .dropped else { return nil }
     return CalendarItem(
       entity: action.id, kind: "review", day: review,
-      summary: "Review action: \(action.title) — \(incidentLabel(action.incident, state))",
+      summary: "Review action: \(action.title) — \(names.incidentLabel(action.incident))",
       description: "Did it work?" + (action.signal.isEmpty ? "" : " Signal: \(action.signal)"))
   }
 
   /// An experiment's check date: an all-day event, until it is decided.
-  public static func experimentCheck(_ experiment: Experiment, _ state: LearningState)
+  static func experimentCheck(_ experiment: Experiment, _ names: Names)
     -> CalendarItem?
   {
     guard let check = experiment.check, experiment.decision == nil else { return nil }
     let about =
-      experiment.incident.map { incidentLabel($0, state) }
+      experiment.incident.map { names.incidentLabel($0) }
       ?? experiment.pattern.map { "pattern \($0)" } ?? ""
     return CalendarItem(
       entity: experiment.id, kind: "check", day: check,
@@ -202,43 +227,43 @@ public enum CalendarExport {
   }
 
   /// A lesson's revalidation date: an all-day event.
-  public static func lessonRevalidation(_ lesson: Lesson, _ state: LearningState)
+  static func lessonRevalidation(_ lesson: Lesson, _ names: Names)
     -> CalendarItem?
   {
     guard let day = lesson.revalidate else { return nil }
-    let about = lesson.incidents.first.map { " — " + incidentLabel($0, state) } ?? ""
+    let about = lesson.incidents.first.map { " — " + names.incidentLabel($0) } ?? ""
     return CalendarItem(
       entity: lesson.id, kind: "revalidate", day: day,
       summary: "Revalidate lesson: \(lesson.text)\(about)",
-      description: "Lesson \(state.shortID(for: lesson.id))")
+      description: "Lesson \(names.shortID(lesson.id))")
   }
 
   /// A scheduled review of an incident: an all-day event on its day, naming the facilitator
   /// and participants.
-  public static func scheduledReview(_ schedule: ReviewSchedule, _ state: LearningState)
+  static func scheduledReview(_ schedule: ReviewSchedule, _ names: Names)
     -> CalendarItem?
   {
-    guard state.incidents[schedule.incident] != nil else { return nil }
-    var description = "Blameless review of incident \(state.shortID(for: schedule.incident))"
+    guard names.incident(schedule.incident) != nil else { return nil }
+    var description = "Blameless review of incident \(names.shortID(schedule.incident))"
     if !schedule.facilitator.isEmpty { description += "\nFacilitator: \(schedule.facilitator)" }
     if !schedule.participants.isEmpty {
       description += "\nParticipants: " + schedule.participants.joined(separator: ", ")
     }
     return CalendarItem(
       entity: schedule.incident, kind: "scheduled-review", day: schedule.on,
-      summary: "Review incident: \(incidentLabel(schedule.incident, state))",
+      summary: "Review incident: \(names.incidentLabel(schedule.incident))",
       description: description)
   }
 
   /// A temporary mitigation's end day: an all-day event, until it is retired (or dropped).
-  public static func mitigationEnd(_ action: Action, _ state: LearningState) -> CalendarItem? {
+  static func mitigationEnd(_ action: Action, _ names: Names) -> CalendarItem? {
     guard action.type == .mitigate, let until = action.until, action.retirement == nil,
       action.status != .dropped
     else { return nil }
     return CalendarItem(
       entity: action.id, kind: "mitigation-end", day: until,
-      summary: "Retire mitigation: \(action.title) — \(incidentLabel(action.incident, state))",
-      description: "Action \(state.shortID(for: action.id)), owner \(action.owner): revert or keep")
+      summary: "Retire mitigation: \(action.title) — \(names.incidentLabel(action.incident))",
+      description: "Action \(names.shortID(action.id)), owner \(action.owner): revert or keep")
   }
 
   // MARK: - Text
@@ -266,31 +291,43 @@ public enum CalendarExport {
     if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C && $0 != 0x3B && $0 != 0x2C }) {
       return text
     }
-    var out = ""
-    out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-    var previousCR = false
-    for scalar in text.unicodeScalars {
-      defer { previousCR = scalar == "\r" }
-      switch scalar {
-      case "\\": out += "\\\\"
-      case ";": out += "\\;"
-      case ",": out += "\\,"
-      case "\n":
-        if !previousCR { out += "\\n" }
-      case "\r": out += "\\n"
-      case "\t": out += " "
-      default:
-        let v = scalar.value
-        // C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates.
-        if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-          || (0x2066...0x2069).contains(v)
-        {
+    var text = text
+    return text.withUTF8 { u in
+      var out: [UInt8] = []
+      out.reserveCapacity(u.count + 16)
+      var previousCR = false
+      var i = 0
+      // A scalar at a time, as UTF-8 bytes (the text is valid UTF-8).
+      while i < u.count {
+        let c = u[i]
+        if c < 0x80 {
+          switch c {
+          case 0x5C: out += [0x5C, 0x5C]  // \
+          case 0x3B: out += [0x5C, 0x3B]  // ;
+          case 0x2C: out += [0x5C, 0x2C]  // ,
+          case 0x0A: if !previousCR { out += [0x5C, 0x6E] }  // LF (after a CR, already written)
+          case 0x0D: out += [0x5C, 0x6E]  // CR
+          case 0x09: out.append(0x20)  // tab
+          default: if c >= 0x20 && c != 0x7F { out.append(c) }  // C0 controls and DEL dropped
+          }
+          previousCR = c == 0x0D
+          i += 1
           continue
         }
-        out.unicodeScalars.append(scalar)
+        let end = Swift.min(u.count, i + (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2))
+        let b1 = i + 1 < end ? u[i + 1] : 0
+        let b2 = i + 2 < end ? u[i + 2] : 0
+        // C1 controls (U+0080–U+009F), the bidirectional overrides (U+202A–U+202E) and
+        // isolates (U+2066–U+2069) are dropped.
+        let dropped =
+          (c == 0xC2 && b1 <= 0x9F) || (c == 0xE2 && b1 == 0x80 && (0xAA...0xAE).contains(b2))
+          || (c == 0xE2 && b1 == 0x81 && (0xA6...0xA9).contains(b2))
+        if !dropped { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[i..<end])) }
+        previousCR = false
+        i = end
       }
+      return String(decoding: out, as: UTF8.self)
     }
-    return out
   }
 
   /// Folds one content line into lines of at most 75 octets (not counting CRLF), each

@@ -1,3 +1,5 @@
+import WorkCounting
+
 /// The live ids sorted once, so the short id of any one of them is a binary search.
 ///
 /// ``LearningState/shortIDs()`` builds a string for every live entity; a screen or a list that
@@ -106,6 +108,7 @@ public struct ShortIDIndex: Sendable {
     var hi = sorted.count
     while lo < hi {
       let mid = (lo + hi) / 2
+      WorkCounter.count("ids compared for a short id")
       if sorted[mid] < key { lo = mid + 1 } else { hi = mid }
     }
     return lo
