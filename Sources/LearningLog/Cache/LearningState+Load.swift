@@ -1,4 +1,5 @@
 import Dispatch
+import WorkCounting
 
 #if canImport(Glibc)
   import Glibc
@@ -193,6 +194,8 @@ extension LearningState {
     var covered = 0
     var hot = HotEntities()
     var following: ScanSlot?
+    // The most records decoded in one chunk: about what is held beside the state.
+    var peakHeld = 0
     while true {
       slot.done.wait()
       guard let bytes = slot.bytes, !bytes.isEmpty else { return nil }
@@ -240,6 +243,7 @@ extension LearningState {
         }
       }
       var inOrder = true
+      peakHeld = max(peakHeld, current.parts.reduce(0) { $0 + $1.prepared.records.count })
       for part in current.parts.indices {
         // Taken out of the slot: a local batch is surely unique, so taking values out of its
         // tables never copies them.
@@ -285,6 +289,7 @@ extension LearningState {
       slot = n
     }
     guard lines > 0, covered > 0 else { return nil }
+    WorkCounter.count("log records held at peak", peakHeld)
     let end = covered
     if let last {
       state.lastClock = last.clock

@@ -28,10 +28,11 @@ public struct LogInspection: Sendable {
   public var header: LogHeader?
   /// The format version, when the file is from a newer learnlog.
   public var newerFormat: Int?
-  /// Every valid record, in file order.
+  /// Every valid record, in file order; empty from ``LogStore/diagnose(path:fileSystem:)``,
+  /// which reads the log in chunks and keeps none (``validCount`` still counts them).
   public var records: [Record]
   /// The number of valid records.
-  public var validCount: Int { records.count }
+  public var validCount: Int
   /// Byte offset just after the last valid line: where a torn tail would be cut.
   public var validEnd: Int
   /// Bytes after the last newline (an interrupted append, or one in flight).
@@ -184,15 +185,28 @@ struct LogScanner {
 
   /// Scans a whole file, in two halves on two threads when it is large.
   static func scanWhole(_ bytes: UnsafeRawBufferPointer) -> Scan {
-    let n = bytes.count
-    guard n >= 4 << 20, let base = bytes.baseAddress,
+    scanInTwo(bytes, end: bytes.count, lines: 0, header: nil)
+  }
+
+  /// Scans `bytes[..<end]`, in two halves on two threads when it holds at least `minimum`
+  /// bytes; `lines` complete lines precede it (0: it starts with the header).
+  ///
+  /// A chunk after the first is scanned with `lines > 0` and the log's `header` line, so its
+  /// line numbers and repeated headers come out as in a scan of the whole file.
+  static func scanInTwo(
+    _ bytes: UnsafeRawBufferPointer, end n: Int, lines: Int, header: UnsafeRawBufferPointer?,
+    minimum: Int = 4 << 20
+  ) -> Scan {
+    let whole = { scan(bytes, start: 0, lines: lines, end: n, header: header) }
+    guard n >= minimum, let base = bytes.baseAddress,
       let nl = memchr(base + n / 2, 0x0A, n - n / 2)
-    else { return scan(bytes, start: 0, lines: 0) }
+    else { return whole() }
     let mid = base.distance(to: UnsafeRawPointer(nl)) + 1
-    if mid >= n { return scan(bytes, start: 0, lines: 0) }
+    if mid >= n { return whole() }
     /// The two threads read the same immutable bytes and write disjoint slots.
     struct Shared: @unchecked Sendable {
       let bytes: UnsafeRawBufferPointer
+      let given: UnsafeRawBufferPointer?
       let header: UnsafeRawBufferPointer?
       let out: UnsafeMutablePointer<Scan?>
     }
@@ -202,19 +216,22 @@ struct LogScanner {
       out.deinitialize(count: 2)
       out.deallocate()
     }
-    let firstEnd = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) } ?? 0
-    var firstLine: UnsafeRawBufferPointer? = UnsafeRawBufferPointer(start: base, count: firstEnd)
-    if let f = firstLine, case .header = RecordCodec.decodeHeader(f) {} else { firstLine = nil }
-    let shared = Shared(bytes: bytes, header: firstLine, out: out)
+    var firstLine = header
+    if lines == 0 {
+      let firstEnd = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) } ?? 0
+      firstLine = UnsafeRawBufferPointer(start: base, count: firstEnd)
+      if let f = firstLine, case .header = RecordCodec.decodeHeader(f) {} else { firstLine = nil }
+    }
+    let shared = Shared(bytes: bytes, given: header, header: firstLine, out: out)
     DispatchQueue.concurrentPerform(iterations: 2) { i in
-      // The second half starts mid-file: line numbers are fixed up once the first is counted.
+      // The second half starts mid-chunk: line numbers are fixed up once the first is counted.
       shared.out[i] =
         i == 0
-        ? scan(shared.bytes, start: 0, lines: 0, end: mid)
-        : scan(shared.bytes, start: mid, lines: 1, header: shared.header)
+        ? scan(shared.bytes, start: 0, lines: lines, end: mid, header: shared.given)
+        : scan(shared.bytes, start: mid, lines: 1, end: n, header: shared.header)
     }
-    guard var a = out[0], let b = out[1] else { return scan(bytes, start: 0, lines: 0) }
-    if a.newerFormat != nil || a.completeEnd != mid { return scan(bytes, start: 0, lines: 0) }
+    guard var a = out[0], let b = out[1] else { return whole() }
+    if a.newerFormat != nil || a.completeEnd != mid { return whole() }
     let shift = a.lines - 1
     a.records.append(contentsOf: b.records)
     a.recordLines.append(contentsOf: b.recordLines)
@@ -245,7 +262,8 @@ struct LogScanner {
       ? s.completeEnd..<bytes.count : nil
     return LogInspection(
       path: path, fileSize: bytes.count, header: s.header, newerFormat: s.newerFormat,
-      records: s.records, validEnd: s.validEnd, tornTail: tail, damaged: damaged,
+      records: s.records, validCount: s.records.count, validEnd: s.validEnd, tornTail: tail,
+      damaged: damaged,
       conflictMarkers: s.conflicts)
   }
 }

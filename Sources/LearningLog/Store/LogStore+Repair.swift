@@ -1,3 +1,5 @@
+import WorkCounting
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -79,19 +81,17 @@ extension LogStore {
 
   /// Inspects the log at `path` and says, for each damaged line, the record id it names,
   /// whether it looks edited by hand and whether its record is valid elsewhere in the file.
-  public static func diagnose(path: String, fileSystem: any FileSystem = RealFileSystem())
+  ///
+  /// Reads the log in chunks and keeps no records: the inspection's ``LogInspection/records``
+  /// is empty and ``LogInspection/validCount`` counts them, so a large log is diagnosed in
+  /// about a chunk's memory beside the damaged lines (`learnlog check` of a damaged log).
+  public static func diagnose(path: String, fileSystem fs: any FileSystem = RealFileSystem())
     throws(StoreError) -> (inspection: LogInspection, damage: [DamageDiagnosis])
   {
-    let (inspection, bytes) = try inspectBytes(path: path, fileSystem: fileSystem)
-    let present = Set(inspection.records.map(\.id.rawValue))
-    let damage = inspection.damaged.map { d -> DamageDiagnosis in
-      let line = Array(bytes[d.offset..<min(bytes.count, d.offset + d.length)])
-      let id = RecordCodec.recordID(inDamagedLine: line)
-      return DamageDiagnosis(
-        damage: d, recordID: id, looksHandEdited: RecordCodec.looksHandEdited(line),
-        recordPresent: id.map { present.contains($0) } ?? false)
-    }
-    return (inspection, damage)
+    let (fd, _, _) = try openChecked(path: path, fileSystem: fs, readOnly: true)
+    defer { fs.close(fd) }
+    let found = try inspectStreaming(fd, path: path, fileSystem: fs)
+    return (found.inspection, found.damage)
   }
 
   /// Writes a repaired log that keeps everything it can: every valid record byte for byte,
@@ -107,8 +107,13 @@ extension LogStore {
   /// original is kept beside it as `<path>.<ms>.bak` (a hard link, so it is byte-for-byte the
   /// old file), the new file renamed into place and the directory synced. A clean log is
   /// left alone; a non-regular file is refused, never replaced.
+  ///
+  /// The log is read `chunkBytes` at a time, twice (to judge every line, then to copy what
+  /// stays), and never held whole: a large log is repaired in about a chunk's memory beside
+  /// its damaged lines.
   public static func repair(
     path: String, fileSystem fs: any FileSystem = RealFileSystem(),
+    chunkBytes: Int = streamChunkBytes,
     recover: ((_ recordID: String, _ damage: DamagedLine) -> RecoveredLine?)? = nil
   ) throws(StoreError) -> RepairReport {
     if let st = try wrap({ try fs.status(path: path) }), !st.isRegular {
@@ -130,44 +135,44 @@ extension LogStore {
     let temp = repairTemporaryPath(path)
     // A repair killed midway left its temporary file: the lock is ours, so it is stale.
     if (try wrap { try fs.status(path: temp) }) != nil { try wrap { try fs.remove(temp) } }
-    let (bytes, st) = try wrap { () throws -> ([UInt8], FileStatus) in
+    // Read in chunks twice (to judge every line, then to copy what stays), never whole.
+    let (found, st) = try wrap { () throws -> (StreamedInspection, FileStatus) in
       let (fd, st, _) = try openChecked(path: path, fileSystem: fs, readOnly: true)
       defer { fs.close(fd) }
-      return (try fs.readAll(fd), st)
+      let found = try inspectStreaming(
+        fd, path: path, fileSystem: fs, keepLines: true, chunkBytes: chunkBytes)
+      return (found, st)
     }
-    let scan = bytes.withUnsafeBytes { LogScanner.scan($0, start: 0, lines: 0) }
-    let inspection = LogScanner.inspect(bytes, path: path)
+    let inspection = found.inspection
     if let v = inspection.newerFormat {
       throw StoreError.unsupportedVersion(path: path, version: v)
     }
     var report = RepairReport(
-      path: path, backupPath: nil, quarantinePath: nil, keptRecords: scan.records.count,
+      path: path, backupPath: nil, quarantinePath: nil, keptRecords: inspection.validCount,
       restoredLines: [], duplicateLines: [], droppedLines: [],
       droppedConflictMarkers: inspection.conflictMarkers.count,
-      cutTailBytes: inspection.tornTail?.count ?? 0, headerRewritten: scan.header == nil)
+      cutTailBytes: inspection.tornTail?.count ?? 0, headerRewritten: inspection.header == nil)
     if inspection.isClean { return report }
 
-    // Every line that stays, by its offset: valid records as they are, restored lines.
-    var present = Set(scan.records.map(\.id.rawValue))
-    var kept: [(offset: Int, bytes: ArraySlice<UInt8>)] = scan.recordLines.map {
-      ($0.lowerBound, bytes[$0])
-    }
+    // Every line that stays is a valid record as it is, or a restored line at its place.
+    var restored: [(offset: Int, bytes: [UInt8])] = []
+    var restoredIDs = Set<String>()
     var quarantine: [UInt8] = []
-    for d in inspection.damaged {
-      let line = Array(bytes[d.offset..<min(bytes.count, d.offset + d.length)])
-      guard let id = RecordCodec.recordID(inDamagedLine: line) else {
+    for (dx, line) in zip(found.damage, found.damagedBytes) {
+      let d = dx.damage
+      guard let id = dx.recordID else {
         report.droppedLines.append(d)
         quarantine += line + [0x0A]
         continue
       }
-      if present.contains(id) {
+      if dx.recordPresent || restoredIDs.contains(id) {
         report.duplicateLines.append(d)
         quarantine += line + [0x0A]
         continue
       }
       if let found = recover?(id, d), Self.isRecord(found.bytes, id: id) {
-        present.insert(id)
-        kept.append((d.offset, ArraySlice(found.bytes + [0x0A])))
+        restoredIDs.insert(id)
+        restored.append((d.offset, found.bytes + [0x0A]))
         report.restoredLines.append((d, found.source))
         // The hand-edited bytes are kept too: someone may want to see what was changed.
         quarantine += line + [0x0A]
@@ -176,21 +181,9 @@ extension LogStore {
       report.droppedLines.append(d)
       quarantine += line + [0x0A]
     }
-    if let tail = inspection.tornTail { quarantine += bytes[tail] + [0x0A] }
-    kept.sort { $0.offset < $1.offset }
-    report.keptRecords = kept.count
-
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count)
-    if scan.header != nil {
-      out.append(contentsOf: scan.headerBytes)
-    } else {
-      let now = HybridClock.wallMilliseconds()
-      out.append(
-        contentsOf: RecordCodec.encode(
-          LogHeader(storeID: UUIDv7.make(milliseconds: now), created: now)))
-    }
-    for k in kept { out.append(contentsOf: k.bytes) }
+    if inspection.tornTail != nil { quarantine += found.tailBytes + [0x0A] }
+    restored.sort { $0.offset < $1.offset }
+    report.keptRecords = inspection.validCount + restored.count
 
     let stamp = HybridClock.wallMilliseconds()
     func free(_ suffix: String) throws(StoreError) -> String {
@@ -213,14 +206,21 @@ extension LogStore {
       // The repaired file is written unnamed where the system allows (a kill leaves nothing)
       // and named only once whole and synced, just before the rename.
       if let fd = try wrap({ try fs.createUnnamed(inDirectory: dir, permissions: mode) }) {
+        defer { fs.close(fd) }
+        try writeRepaired(
+          found, restored: restored, to: fd, temp: temp, from: path, fileSystem: fs,
+          chunkBytes: chunkBytes)
         try wrap {
-          defer { fs.close(fd) }
-          try fs.writeAll(fd, out, offset: 0, path: temp)
           try fs.sync(fd)
           try fs.linkUnnamed(fd, to: temp)
         }
       } else {
-        try writeWhole(out, to: temp, permissions: mode, fileSystem: fs)
+        let fd = try wrap { try fs.createExclusive(temp, permissions: mode) }
+        defer { fs.close(fd) }
+        try writeRepaired(
+          found, restored: restored, to: fd, temp: temp, from: path, fileSystem: fs,
+          chunkBytes: chunkBytes)
+        try wrap { try fs.sync(fd) }
       }
       try wrap {
         try fs.link(path, to: backup)
@@ -233,6 +233,90 @@ extension LogStore {
     }
     report.backupPath = backup
     return report
+  }
+
+  /// Writes the repaired log to `fd` (the file `temp`): the header (or a new one when it was
+  /// damaged), then every line of the log at `path` that stays, read again in chunks: valid
+  /// records byte for byte and `restored` lines at their places; damaged lines, conflict
+  /// markers, repeated headers and the torn tail are left out.
+  ///
+  /// The log must still be the one `found` describes (the caller holds the lock): a log of
+  /// another size is refused.
+  static func writeRepaired(
+    _ found: StreamedInspection, restored: [(offset: Int, bytes: [UInt8])], to fd: FileDescriptor,
+    temp: String, from path: String, fileSystem fs: any FileSystem,
+    chunkBytes: Int = streamChunkBytes
+  ) throws(StoreError) {
+    let source = try wrap { try fs.open(path, readOnly: true) }
+    defer { fs.close(source) }
+    let size = try wrap { try fs.status(source).size }
+    if size != found.inspection.fileSize {
+      throw StoreError.io("\(path) changed while it was being repaired; run the repair again")
+    }
+    let skipped = (found.inspection.damaged + found.inspection.conflictMarkers).map(\.offset)
+      .sorted()
+    var skip = 0
+    var next = 0
+    var out: [UInt8] = []
+    out.reserveCapacity(min(size, 2 * chunkBytes))
+    var written = 0
+    func flush() throws(StoreError) {
+      try wrap { try fs.writeAll(fd, out, offset: written, path: temp) }
+      written += out.count
+      out.removeAll(keepingCapacity: true)
+    }
+    if found.inspection.header != nil {
+      out += found.headerLine
+    } else {
+      let now = HybridClock.wallMilliseconds()
+      out += RecordCodec.encode(LogHeader(storeID: UUIDv7.make(milliseconds: now), created: now))
+    }
+    let header = Array(found.headerLine.dropLast())
+    var offset = 0
+    var chunk = chunkBytes
+    var peakBytes = 0
+    defer { WorkCounter.count("log bytes held at peak", peakBytes) }
+    while offset < found.completeEnd {
+      let bytes = try wrap {
+        try fs.read(source, offset: offset, count: min(chunk, found.completeEnd - offset))
+      }
+      guard let lastNL = bytes.lastIndex(of: 0x0A) else {
+        if !bytes.isEmpty && offset + bytes.count < found.completeEnd {
+          chunk *= 2  // a line longer than the chunk
+          continue
+        }
+        throw StoreError.io("\(path) changed while it was being repaired; run the repair again")
+      }
+      chunk = chunkBytes
+      peakBytes = max(peakBytes, bytes.count + out.count)
+      bytes.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        var pos = 0
+        while pos <= lastNL, let nl = memchr(base + pos, 0x0A, lastNL + 1 - pos) {
+          let lf = base.distance(to: UnsafeRawPointer(nl))
+          let at = offset + pos
+          let line = UnsafeRawBufferPointer(start: base + pos, count: lf - pos)
+          pos = lf + 1
+          while skip < skipped.count && skipped[skip] < at { skip += 1 }
+          // Line 1 is the header written above; damaged lines and conflict markers go.
+          if at == 0 || (skip < skipped.count && skipped[skip] == at) { continue }
+          // A repeated header (a union merge of two copies) goes too.
+          if !header.isEmpty && line.elementsEqual(header) { continue }
+          while next < restored.count && restored[next].offset < at {
+            out += restored[next].bytes
+            next += 1
+          }
+          out += UnsafeRawBufferPointer(start: line.baseAddress, count: line.count + 1)
+        }
+      }
+      if out.count >= chunkBytes { try flush() }
+      offset += lastNL + 1
+    }
+    while next < restored.count {
+      out += restored[next].bytes
+      next += 1
+    }
+    try flush()
   }
 
   /// Writes `bytes` to a new file `name` and syncs it; removes it again on any failure (a

@@ -100,7 +100,9 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     let path = `private` ? LogProblems.privatePath : try global.logPath
     try LogProblems.requireFile(path)
-    let (inspection, damage) = try LogStore.diagnose(path: path)
+    // Checked and replayed in chunks: the records are never all held at once.
+    let checked = try LearningState.check(path: path)
+    let (inspection, damage) = (checked.inspection, checked.damage)
     if let v = inspection.newerFormat {
       throw StoreError.unsupportedVersion(path: path, version: v)
     }
@@ -117,7 +119,7 @@ struct CheckCommand: ParsableCommand {
           : "\(path) is damaged; run `\(repair)` to write a repaired copy (the original is kept as a backup, damaged lines in a quarantine file)",
         status: ExitStatus.damagedLog)
     }
-    let state = LearningState.replay(inspection.records)
+    let state = checked.state ?? LearningState.replay([])
     for w in state.problems { Out.note("warning: " + Out.clean(w)) }
     if state.problems.contains(where: { $0.contains("unknown") }) {
       Out.note(
@@ -127,7 +129,7 @@ struct CheckCommand: ParsableCommand {
           + "teammate wrote it and has not pushed yet, `learnlog sync` brings it")
     }
     Out.line(
-      "ok: \(path): \(inspection.records.count) records, \(state.incidentList.count) incidents, "
+      "ok: \(path): \(inspection.validCount) records, \(state.incidentList.count) incidents, "
         + "\(state.actionList.count) actions, \(state.lessonList.count) lessons"
         + (state.problems.isEmpty ? "" : ", \(state.problems.count) warnings"))
   }
