@@ -76,6 +76,8 @@ public struct Recognition: Sendable, Hashable {
 extension LearningState {
   /// The learning-health metrics on `day`, with `weeks` weeks of history.
   public func stats(on day: Day, weeks: Int = 12) -> LearningStats {
+    // The figures read every incident and action, several times: decode a lazy open's once.
+    if isLazy { return materialized().stats(on: day, weeks: weeks) }
     let incs = incidentList
     let acts = actionList
     let lastWeek = day.weekStart
