@@ -135,7 +135,11 @@ public enum CalendarExport {
       return teamMatches(incident.team)
     }
     var out: [CalendarItem] = []
-    for action in state.actionList where incidentMatches(action.incident) {
+    // Each action read from its place in turn, never all of them held at once.
+    for place in state.actionRecordsInCreationOrder() {
+      guard let action = state.action(at: place), incidentMatches(action.incident) else {
+        continue
+      }
       if let item = actionDue(action, names) { out.append(item) }
       if let item = actionReview(action, names) { out.append(item) }
       if let item = mitigationEnd(action, names) { out.append(item) }
@@ -166,7 +170,8 @@ public enum CalendarExport {
   final class Names {
     let state: LearningState
     private let short: ShortIDIndex
-    private var incidents: [String: Incident?] = [:]
+    /// Each incident's title and team once read (nil when it is gone).
+    private var incidents: [String: (title: String, team: String)?] = [:]
 
     init(_ state: LearningState) {
       self.state = state
@@ -176,10 +181,10 @@ public enum CalendarExport {
     /// The short id of `id` (of a gone entity too).
     func shortID(_ id: String) -> String { short.shortID(id) ?? state.shortID(for: id) }
 
-    /// The incident `id` without its answers, read once.
-    func incident(_ id: String) -> Incident? {
+    /// The title and team of the incident `id`, read once (without its answers).
+    func incident(_ id: String) -> (title: String, team: String)? {
       if let known = incidents[id] { return known }
-      let read = state.incidents.summary(id)
+      let read = state.incidents.summary(id).map { (title: $0.title, team: $0.team) }
       incidents[id] = .some(read)
       return read
     }

@@ -76,10 +76,11 @@ public struct Recognition: Sendable, Hashable {
 extension LearningState {
   /// The learning-health metrics on `day`, with `weeks` weeks of history.
   public func stats(on day: Day, weeks: Int = 12) -> LearningStats {
-    // The figures read every incident and action, several times: decode a lazy open's once.
-    if isLazy { return materialized().stats(on: day, weeks: weeks) }
+    // Every incident and action decoded once (from a lazy open's snapshot, one walk each),
+    // each incident's actions then taken from the list, not read again by id.
     let incs = incidentList
     let acts = actionList
+    let actionsOf = Dictionary(grouping: acts, by: \.incident)
     let lastWeek = day.weekStart
     var weekCounts = (0..<max(1, weeks)).map { i in
       WeekCount(weekStart: lastWeek.adding(days: -7 * (max(1, weeks) - 1 - i)), byKind: [:])
@@ -135,7 +136,7 @@ extension LearningState {
       if let g = GapType(rawValue: inc.answer("gap") ?? ""), g != .skill {
         t.gaps[g.rawValue, default: 0] += 1
       }
-      for a in actions(of: inc.id) {
+      for a in actionsOf[inc.id] ?? [] {
         if a.status == .open || a.status == .doing {
           t.openActions += 1
           if let d = a.due, d < day { t.overdueActions += 1 }
