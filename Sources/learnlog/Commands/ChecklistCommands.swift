@@ -77,7 +77,7 @@ struct ChecklistCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Invocation.open(global)
+      let ws = try Invocation.open(global, lazy: true)
       let list = ws.state.checklistList.filter {
         team == nil || $0.team.caseInsensitiveCompare(team ?? "") == .orderedSame
       }
@@ -111,7 +111,7 @@ struct ChecklistCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Invocation.open(global)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let key = try state.resolve(
         LearningState.objectName(name).isEmpty ? name : LearningState.objectName(name), .checklist)

@@ -11,7 +11,7 @@ struct PatternsCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let logs = try Invocation.openAll(global)
+    let logs = try Invocation.openAll(global, lazy: true)
     let list = logs.state.patterns(on: Invocation.today)
     // With several logs: which team logs each pattern occurs in.
     let logsOf = logs.logsOfPattern
@@ -65,7 +65,7 @@ struct TodayCommand: ParsableCommand {
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
-    let logs = try Invocation.openAll(global)
+    let logs = try Invocation.openAll(global, lazy: true)
     let items = logs.state.today(on: Invocation.today)
     if json {
       Out.json(
@@ -109,7 +109,7 @@ struct StatsCommand: ParsableCommand {
   }
 
   func run() throws {
-    let logs = try Invocation.openAll(global)
+    let logs = try Invocation.openAll(global, lazy: true)
     let s = logs.state.stats(on: Invocation.today, weeks: weeks)
     if json {
       guard logs.isSeveral, case .object(var o) = Exporter.statsJSON(s) else {

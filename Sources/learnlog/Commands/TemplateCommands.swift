@@ -30,7 +30,7 @@ struct TemplateCommand: ParsableCommand {
     @Flag(help: "Print a JSON array.") var json = false
 
     func run() throws {
-      let ws = try Invocation.open(global)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       if json {
         var out: [JSONValue] = ReviewTemplate.builtIns.map { t in
@@ -75,7 +75,7 @@ struct TemplateCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.") var json = false
 
     func run() throws {
-      let ws = try Invocation.open(global)
+      let ws = try Invocation.open(global, lazy: true)
       let state = ws.state
       let c = Out.clean
       if let b = ReviewTemplate.builtIns.first(where: { $0.name == name }) {
