@@ -53,7 +53,7 @@ func parseOptions() -> Options {
       let list = args.isEmpty ? "all" : args.removeFirst()
       o.shapes =
         list == "all"
-        ? ["cold", "pull", "patterns", "typing", "paste", "import", "tw"]
+        ? ["cold", "pull", "patterns", "typing", "paste", "import", "tw", "commands"]
         : list.split(separator: ",").map(String.init)
     case "--keys":
       o.keys = max(100, parseSize((args.isEmpty ? "" : args.removeFirst())[...]) ?? 10_000)
@@ -68,7 +68,7 @@ func parseOptions() -> Options {
       print(
         """
         usage: learnlog-bench [--sizes 10k,100k,1m] [--runs N] [--dir DIR] [--no-taskwarrior]
-               learnlog-bench --shapes all|cold,pull,patterns,typing,paste,import,tw [--pulls 1,100,10k]
+               learnlog-bench --shapes all|cold,pull,patterns,typing,paste,import,tw,commands [--pulls 1,100,10k]
                               [--keys 10k] [--incidents 100k] [--runs N]
 
           --shapes   measure other shapes instead of the size table: cold (an open without a
@@ -85,7 +85,11 @@ func parseOptions() -> Options {
                      against task status:pending list, --search "canary schema" against
                      task /canary schema/ list, the first list after the log is replaced by a
                      copy against a warm one; the same commands on the 1M-event log; each row
-                     with its ratio and bar, or "skipped" when task is not installed)
+                     with its ratio and bar, or "skipped" when task is not installed),
+                     commands (every command of the parser's tree on the generator's logs of
+                     250k and 1M events — reads, and writes on a copy — with its peak memory
+                     against the bar, writes against 50 ms, and the growth from 250k to 1M;
+                     a command with no case here is printed as NOT timed)
         """)
       exit(0)
     default:
@@ -194,9 +198,10 @@ if !options.shapes.isEmpty {
       case "paste": try bench.paste()
       case "import": try bench.importCSV()
       case "tw": try bench.taskwarriorShape(count: options.incidents)
+      case "commands": try bench.everyCommand()
       default:
         throw BenchError(
-          "unknown shape \(shape): cold, pull, patterns, typing, paste, import or tw")
+          "unknown shape \(shape): cold, pull, patterns, typing, paste, import, tw or commands")
       }
     }
   } catch {
