@@ -157,7 +157,7 @@ extension ShapeBench {
       write("template revise") { f, n in
         let name = "bench-r-\(f.counter)-\(n)"
         _ = try f.make(["template", "add", name, "--question", "k:text:What?"])
-        return ["template", "revise", name, "--question", "j:text:Why?", "--because", "bench"]
+        return ["template", "revise", name, "--question", "j:text:Why?", "--because", f.incident]
       },
       write("checklist add") { f, n in
         ["checklist", "add", "bench-\(f.counter)-\(n)", "--item", "a"]
@@ -234,24 +234,34 @@ extension ShapeBench {
       let memoryBar = 1.5 * bytes + 25e6
       for c in Self.commandCases where leaves.contains(c.leaf) {
         var times: [Double] = []
-        for n in 0..<runs {
-          let args = try c.args(&fixture, n)
-          let t0 = now()
-          let r = try RealCommands.spawnCounting(
-            executable, ["--file", log] + args, environment: cli.environment, keep: false)
-          times.append(now() - t0)
-          guard r.status == 0 else {
-            throw BenchError("learnlog \(args.joined(separator: " ")) exited \(r.status)")
+        var failed: String?
+        for n in 0..<runs where failed == nil {
+          // A case that cannot run (its setup or the command fails) is a row, not the end.
+          do {
+            let args = try c.args(&fixture, n)
+            let t0 = now()
+            let r = try RealCommands.spawnCounting(
+              executable, ["--file", log] + args, environment: cli.environment, keep: false)
+            times.append(now() - t0)
+            if r.status != 0 {
+              failed = "learnlog \(args.joined(separator: " ")) exited \(r.status)"
+            }
+          } catch {
+            failed = "\(error)"
           }
         }
-        let peak = try RealCommands.spawnCounting(
+        if let failed {
+          row("\(name): \(c.label)", "FAILED", failed)
+          continue
+        }
+        let peak = try? RealCommands.spawnCounting(
           executable, ["--file", log] + (try c.args(&fixture, runs)), environment: cli.environment,
           keep: false, peak: true
         ).peakBytes
         let t = median(times)
         medians[c.label, default: [:]][size] = t
         var note =
-          peak.map {
+          (peak ?? nil).map {
             String(
               format: "peak %@, %.2f× the log: %@", fmtBytes(Double($0)), Double($0) / bytes,
               Double($0) <= memoryBar ? "met" : "NOT met (bar ≤ 1.5× + 25 MB)")

@@ -66,7 +66,11 @@ struct TodayCommand: ParsableCommand {
 
   func run() throws {
     let logs = try Invocation.openAll(global, lazy: true)
-    let items = logs.state.today(on: Invocation.today)
+    // The queue reads every incident and action in place: decoded once, and left to the
+    // operating system at exit rather than freed entity by entity.
+    let state = logs.state.materialized()
+    Invocation.keepUntilExit(state)
+    let items = state.today(on: Invocation.today)
     if json {
       Out.json(
         .array(
@@ -81,7 +85,7 @@ struct TodayCommand: ParsableCommand {
       Out.line("nothing carried over: every item is done, verified or dropped")
       return
     }
-    let short = ShortIDIndex(logs.state)
+    let short = ShortIDIndex(state)
     var table = Table((logs.isSeveral ? ["LOG"] : []) + ["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
     for t in items {
       table.add(
