@@ -66,11 +66,8 @@ struct TodayCommand: ParsableCommand {
 
   func run() throws {
     let logs = try Invocation.openAll(global, lazy: true)
-    // The queue reads every incident and action in place: decoded once, and left to the
-    // operating system at exit rather than freed entity by entity.
-    let state = logs.state.materialized()
-    Invocation.keepUntilExit(state)
-    let items = state.today(on: Invocation.today)
+    // The queue decodes a lazy state whole and lets it go before the items are printed.
+    let items = logs.state.today(on: Invocation.today)
     if json {
       Out.json(
         .array(
@@ -85,7 +82,7 @@ struct TodayCommand: ParsableCommand {
       Out.line("nothing carried over: every item is done, verified or dropped")
       return
     }
-    let short = ShortIDIndex(state)
+    let short = ShortIDIndex(logs.state)
     var table = Table((logs.isSeveral ? ["LOG"] : []) + ["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
     for t in items {
       table.add(
