@@ -233,6 +233,7 @@ public final class Workspace {
   public func stateWithPrivate() throws -> LearningState {
     let priv = try privateRecords()
     if priv.isEmpty { return state }
+    if let mine = state.withPrivate(priv) { return mine }
     return LearningState.replay(store.records + priv)
   }
 

@@ -149,6 +149,19 @@ public struct LearningState: Sendable {
     applyOnce(record)
   }
 
+  /// This state with `records` of a private file applied on top, when each is of a type only
+  /// a private file holds (``EventType/privateOnly``); nil otherwise.
+  ///
+  /// Those records make and change private entities only, which no shared record makes or
+  /// changes, so applied after the shared ones (in replay order among themselves) they give
+  /// the entities a replay of both gives — without reading the shared records again.
+  public func withPrivate(_ records: [Record]) -> LearningState? {
+    guard records.allSatisfy({ EventType.privateOnly.contains($0.type) }) else { return nil }
+    var s = self
+    for r in records.sorted(by: Record.replayOrder) { s.apply(r) }
+    return s
+  }
+
   /// Every id applied so far.
   func allAppliedIDs() -> Set<EventID> { appliedIDs.set() }
 
