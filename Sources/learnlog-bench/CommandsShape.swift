@@ -175,6 +175,19 @@ extension ShapeBench {
       },
       write("win add") { _, n in ["win", "add", "--title", "bench win \(n)"] },
       write("note add") { f, n in ["note", "add", f.incident, "--text", "bench note \(n)"] },
+      CommandCase(leaf: "experiment show", label: "experiment show", writes: false) { f, n in
+        let e = try f.make(
+          [
+            "experiment", "add", f.incident, "--hypothesis", "to show \(n)", "--criteria", "c",
+            "--check", "2027-01-01",
+          ])
+        return ["experiment", "show", e]
+      },
+      CommandCase(leaf: "checklist show", label: "checklist show", writes: false) { f, n in
+        let name = "bench-s-\(f.counter)-\(n)"
+        _ = try f.make(["checklist", "add", name, "--item", "a"])
+        return ["checklist", "show", name]
+      },
       CommandCase(leaf: "note show", label: "note show", writes: false) { f, n in
         ["note", "show", try f.make(["note", "add", f.incident, "--text", "to show \(n)"])]
       },
