@@ -473,8 +473,9 @@ public enum Exporter {
         "id", "title", "what", "kind", "severity", "team", "owner", "tags", "triggers",
         "patterns", "occurred", "status", "root-cause", "gap",
       ])
-      for id in state.incidentOrder {
-        guard let i = state.incidents[id] else { continue }
+      // Each incident read from the place one walk of the keys found, not searched by id.
+      for k in state.incidentPlacesInCreationOrder() {
+        guard let i = state.incident(k.id, at: k.place) else { continue }
         flush()
         let gap = i.answer("gap") == GapType.skill.rawValue ? "" : (i.answer("gap") ?? "")
         out += CSV.row([
@@ -489,8 +490,8 @@ public enum Exporter {
         "id", "incident", "title", "owner", "due", "review", "type", "signal", "status",
         "reason", "outcome",
       ])
-      for id in state.actionOrder {
-        guard let a = state.actions[id] else { continue }
+      for place in state.actionRecordsInCreationOrder() {
+        guard let a = state.action(at: place) else { continue }
         flush()
         out += CSV.row([
           a.id, a.incident, a.title, a.owner, a.due?.description ?? "",
