@@ -149,13 +149,7 @@ extension LearningState {
   /// The longest prefix `id` shares with an id of `sorted` other than itself: its
   /// neighbours' (a binary search, then the nearest different ids on either side).
   static func longestSharedPrefix(of id: String, amongSorted sorted: [String]) -> Int {
-    var lo = 0
-    var hi = sorted.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      WorkCounter.count("ids compared for a short id")
-      if sorted[mid] < id { lo = mid + 1 } else { hi = mid }
-    }
+    let lo = ShortIDIndex.lowerBound(sorted, id)
     func common(_ other: String) -> Int { zip(id.utf8, other.utf8).prefix { $0 == $1 }.count }
     var best = 0
     var before = lo - 1

@@ -103,7 +103,7 @@ public struct ShortIDIndex: Sendable {
   }
 
   /// The first index of `sorted` not below `key`.
-  private static func lowerBound<T: Comparable>(_ sorted: [T], _ key: T) -> Int {
+  static func lowerBound<T: Comparable>(_ sorted: [T], _ key: T) -> Int {
     var lo = 0
     var hi = sorted.count
     while lo < hi {
