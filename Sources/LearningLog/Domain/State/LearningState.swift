@@ -154,11 +154,17 @@ public struct LearningState: Sendable {
   ///
   /// Those records make and change private entities only, which no shared record makes or
   /// changes, so applied after the shared ones (in replay order among themselves) they give
-  /// the entities a replay of both gives — without reading the shared records again.
+  /// the entities a replay of both gives — without reading the shared records again. Each is
+  /// applied once by id, among themselves (record ids are unique across files), without the
+  /// shared records' order: nothing they change comes after them there.
   public func withPrivate(_ records: [Record]) -> LearningState? {
     guard records.allSatisfy({ EventType.privateOnly.contains($0.type) }) else { return nil }
     var s = self
-    for r in records.sorted(by: Record.replayOrder) { s.apply(r) }
+    var seen = Set<EventID>()
+    for r in records.sorted(by: Record.replayOrder) where seen.insert(r.id).inserted {
+      s.appliedIDs.append(r.id)
+      s.applyOnce(r)
+    }
     return s
   }
 
