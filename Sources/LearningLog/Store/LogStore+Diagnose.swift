@@ -37,7 +37,7 @@ extension LogStore {
         path: path, fileSize: 0, header: nil, newerFormat: nil, records: [], validCount: 0,
         validEnd: 0, tornTail: nil, damaged: [], conflictMarkers: []),
       damage: [])
-    var ids = PresentIDs()
+    var ids = AppliedIDs()
     var offset = 0
     var lines = 0
     var chunk = chunkBytes
@@ -82,7 +82,7 @@ extension LogStore {
         c.offset += offset
         out.inspection.conflictMarkers.append(c)
       }
-      for r in s.records { ids.insert(r.id.rawValue) }
+      for r in s.records { ids.append(r.id) }
       out.inspection.validCount += s.records.count
       if s.validEnd > 0 { out.inspection.validEnd = offset + s.validEnd }
       lines = s.lines
@@ -130,25 +130,8 @@ extension LogStore {
   }
 }
 
-/// The ids of a log's valid records, kept small: a canonical id as two words, any other as
-/// its text.
-struct PresentIDs {
-  /// Two words per canonical id, in file order.
-  private var packed: [UInt64] = []
-  /// Ids that are not canonical UUID text.
-  private var other: Set<String> = []
-
-  /// Adds a valid record's id.
-  mutating func insert(_ id: String) {
-    if let (hi, lo) = AppliedIDs.pack(id) {
-      packed.append(hi)
-      packed.append(lo)
-    } else {
-      other.insert(id)
-    }
-  }
-
-  /// Which of `wanted` are present, in one walk of the ids.
+extension AppliedIDs {
+  /// Which of `wanted` are among these ids, in one walk of them.
   func containing(_ wanted: [String]) -> Set<String> {
     guard !wanted.isEmpty else { return [] }
     /// A packed id, hashable.
@@ -157,18 +140,21 @@ struct PresentIDs {
       var lo: UInt64
     }
     var byKey: [Key: [String]] = [:]
-    var found = Set<String>()
+    var others: Set<String> = []
     for id in wanted {
-      if let (hi, lo) = AppliedIDs.pack(id) {
+      if let (hi, lo) = Self.pack(id) {
         byKey[Key(hi: hi, lo: lo), default: []].append(id)
-      } else if other.contains(id) {
-        found.insert(id)
+      } else {
+        others.insert(id)
       }
     }
+    var found = Set<String>()
+    for o in other where others.contains(o) { found.insert(o) }
     guard !byKey.isEmpty else { return found }
+    let words = packedWords()
     var i = 0
-    while i + 1 < packed.count {
-      if let names = byKey[Key(hi: packed[i], lo: packed[i + 1])] { found.formUnion(names) }
+    while i + 1 < words.count {
+      if let names = byKey[Key(hi: words[i], lo: words[i + 1])] { found.formUnion(names) }
       i += 2
     }
     return found
