@@ -48,7 +48,7 @@ public final class SnapshotCache {
   public internal(set) var lastLookupHashedPrefix = false
 
   static let magic: [UInt8] = Array("LLSNAP\u{0}\u{3}".utf8)
-  static let formatVersion: UInt64 = 6
+  static let formatVersion: UInt64 = 7
   /// Where the noted inode, device and their sum sit: after the magic, head length and sum.
   static let tiesOffset = 24
   /// Where the head starts: after the ties.

@@ -57,6 +57,10 @@ enum StateCoding {
     }
     w.uint(UInt64(lazy.applied.words))
     w.uint(UInt64(lazy.applied.offset))
+    for blob in lazy.deferred {
+      w.uint(UInt64(blob.offset))
+      w.uint(UInt64(blob.length))
+    }
     try encodeHead(s, into: &w)
   }
 
@@ -156,6 +160,16 @@ enum StateCoding {
       throw SnapshotFormatError("applied ids out of range")
     }
     let appliedAt = lazyStart + Int(appliedOffset)
+    var places: [(offset: Int, length: Int)] = []
+    for _ in 0..<4 {
+      let offset = try r.uint()
+      let length = try r.uint()
+      guard offset <= region, length <= region - offset else {
+        throw SnapshotFormatError("a deferred field out of range")
+      }
+      places.append((lazyStart + Int(offset), Int(length)))
+    }
+    let fields = DeferredDecode(backing: backing, places: places)
     var s = LearningState(policy: policy)
     try decodeHead(&r, into: &s)
     let incidents = LazyEntities(
@@ -174,11 +188,13 @@ enum StateCoding {
       s.actions = EntityMap(base: actions)
       s.actionsByIncident = EntityMap(base: byIncident)
       s.appliedIDs.base = applied
+      s.deferred = fields.deferred()
       s.source = backing
     } else {
       // Incidents on this thread; actions, the action index and the applied ids on another
       // (each section's blocks checked by the thread that decodes it), then every block.
-      let other = EagerDecode(actions: actions, byIncident: byIncident, applied: applied)
+      let other = EagerDecode(
+        actions: actions, byIncident: byIncident, applied: applied, fields: fields)
       let done = DispatchSemaphore(value: 0)
       let thread = Thread {
         other.run()
@@ -200,6 +216,7 @@ enum StateCoding {
       s.actions.stored = a
       s.actionsByIncident.stored = b
       s.appliedIDs.packed = w
+      try other.fieldsResult().store(in: &s)
       try backing.checkAll()
     }
     return s
@@ -210,21 +227,29 @@ enum StateCoding {
     let actions: LazyEntities<Action>
     let byIncident: LazyEntities<[String]>
     let applied: LazyWords
+    let fields: DeferredDecode
     /// Written by the decoding thread before it signals, read after the wait.
     private var outcome:
       Result<([String: Action], [String: [String]], [UInt64]), SnapshotFormatError> =
         .failure(SnapshotFormatError("not decoded"))
+    private var fieldsOutcome: Result<DeferredDecode.Values, SnapshotFormatError> =
+      .failure(SnapshotFormatError("not decoded"))
 
-    init(actions: LazyEntities<Action>, byIncident: LazyEntities<[String]>, applied: LazyWords) {
+    init(
+      actions: LazyEntities<Action>, byIncident: LazyEntities<[String]>, applied: LazyWords,
+      fields: DeferredDecode
+    ) {
       self.actions = actions
       self.byIncident = byIncident
       self.applied = applied
+      self.fields = fields
     }
 
     func run() {
       do {
         outcome = .success(
           (try actions.decodeAll(), try byIncident.decodeAll(), try applied.decode()))
+        fieldsOutcome = .success(try fields.decodeAll())
       } catch {
         outcome = .failure(error)
       }
@@ -232,6 +257,92 @@ enum StateCoding {
 
     func result() throws(SnapshotFormatError) -> ([String: Action], [String: [String]], [UInt64]) {
       try outcome.get()
+    }
+
+    func fieldsResult() throws(SnapshotFormatError) -> DeferredDecode.Values {
+      try fieldsOutcome.get()
+    }
+  }
+
+  /// The fields of the lazy region a lazy open leaves to first use (``DeferredFields``): where
+  /// each is, and how it is read.
+  struct DeferredDecode: Sendable {
+    let backing: SnapshotBacking
+    /// Tombstones, incident order, action order, pattern index: absolute offset and length.
+    let places: [(offset: Int, length: Int)]
+
+    /// The four fields at once.
+    struct Values {
+      var tombstones: Set<String>
+      var incidentOrder: [String]
+      var actionOrder: [String]
+      var incidentsByPatternKey: [String: Set<String>]
+
+      func store(in s: inout LearningState) {
+        s._tombstones = tombstones
+        s._incidentOrder = incidentOrder
+        s._actionOrder = actionOrder
+        s._incidentsByPatternKey = incidentsByPatternKey
+      }
+    }
+
+    /// The field at `place`, read by `body`, which must read it to its end; throws on damage.
+    func read<V>(
+      _ place: Int, _ body: (inout BinaryReader) throws(SnapshotFormatError) -> V
+    ) throws(SnapshotFormatError) -> V {
+      let (offset, length) = places[place]
+      var r = try backing.reader(at: offset, count: length)
+      let v = try body(&r)
+      guard r.position == offset + length else {
+        throw SnapshotFormatError("a deferred field has trailing bytes")
+      }
+      return v
+    }
+
+    func decodeAll() throws(SnapshotFormatError) -> Values {
+      Values(
+        tombstones: Set(try read(0) { r throws(SnapshotFormatError) in try r.plainStrings() }),
+        incidentOrder: try read(1) { r throws(SnapshotFormatError) in try r.plainStrings() },
+        actionOrder: try read(2) { r throws(SnapshotFormatError) in try r.plainStrings() },
+        incidentsByPatternKey: try read(3) { r throws(SnapshotFormatError) in
+          try StateCoding.decodePatternIndex(&r)
+        })
+    }
+
+    /// A field made on first use: read from the snapshot, or after damage (met then or
+    /// before) taken from the replayed log (empty when that failed too).
+    private func later<V: Sendable>(
+      _ place: Int,
+      _ body: @escaping @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> V,
+      recovered: @escaping @Sendable (LearningState) -> V
+    ) -> Deferred<V> {
+      let me = self
+      return Deferred {
+        if let s = me.backing.recoveredState() { return recovered(s) }
+        do {
+          return try me.read(place, body)
+        } catch {
+          return recovered(me.backing.recover() ?? LearningState())
+        }
+      }
+    }
+
+    /// Each field as a ``Deferred``, for a lazy state.
+    func deferred() -> DeferredFields {
+      DeferredFields(
+        tombstones: later(0, { r throws(SnapshotFormatError) in Set(try r.plainStrings()) }) {
+          $0.tombstones
+        },
+        incidentOrder: later(1, { r throws(SnapshotFormatError) in try r.plainStrings() }) {
+          $0.incidentOrder
+        },
+        actionOrder: later(2, { r throws(SnapshotFormatError) in try r.plainStrings() }) {
+          $0.actionOrder
+        },
+        incidentsByPatternKey: later(
+          3, { r throws(SnapshotFormatError) in try StateCoding.decodePatternIndex(&r) }
+        ) { $0.incidentsByPatternKey },
+        places: places)
     }
   }
 
@@ -273,6 +384,9 @@ enum StateCoding {
     var actions: (count: Int, records: Int, index: Int)
     var byIncident: (count: Int, records: Int, index: Int)
     var applied: (words: Int, offset: Int)
+    /// Where each field left to first use is: tombstones, the incident and action orders, the
+    /// pattern index (``DeferredFields``).
+    var deferred: [(offset: Int, length: Int)]
   }
 
   /// Encodes the large parts of `s`: incidents, actions and the action index, each as records
@@ -363,9 +477,31 @@ enum StateCoding {
     let applied = s.appliedIDs.packedWords()
     let appliedAt = base + w.bytes.count
     applied.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+    spillIfDue()
+    // The fields a lazy open leaves to first use, each in plain strings (no shared-string
+    // numbers: each is read on its own).
+    func blob(_ body: (inout BinaryWriter) -> Void) -> (offset: Int, length: Int) {
+      let start = base + w.bytes.count
+      body(&w)
+      let place = (start, base + w.bytes.count - start)
+      spillIfDue()
+      return place
+    }
+    let deferred = [
+      blob { $0.plainStrings(Array(s.tombstones)) },
+      blob { $0.plainStrings(s.incidentOrder) },
+      blob { $0.plainStrings(s.actionOrder) },
+      blob { w in
+        w.uint(UInt64(s.incidentsByPatternKey.count))
+        for (key, ids) in s.incidentsByPatternKey {
+          w.string(key)
+          w.plainStrings(Array(ids))
+        }
+      },
+    ]
     return LazyRegion(
       bytes: w.bytes, strings: w.strings, incidents: incidents, actions: actions,
-      byIncident: byIncident, applied: (applied.count, appliedAt))
+      byIncident: byIncident, applied: (applied.count, appliedAt), deferred: deferred)
   }
 
   /// The index key of `id`: its first 16 bytes.
@@ -444,13 +580,9 @@ enum StateCoding {
         w.shared(r.because)
       }
     }
-    w.plainStrings(Array(s.tombstones))
-    w.plainStrings(s.incidentOrder)
-    w.plainStrings(s.actionOrder)
     w.strings(s.experimentOrder)
     w.strings(s.lessonOrder)
     w.strings(s.templateOrder)
-    encodeIndex(s.incidentsByPatternKey.mapValues { Array($0) }, &w)
     let held = s.pending.values.flatMap { $0 }
     w.uint(UInt64(held.count))
     for r in held {
@@ -682,14 +814,6 @@ enum StateCoding {
     }
   }
 
-  static func encodeIndex(_ index: [String: [String]], _ w: inout BinaryWriter) {
-    w.uint(UInt64(index.count))
-    for (k, v) in index {
-      w.shared(k)
-      w.strings(v)
-    }
-  }
-
   /// Decodes the head written by ``encodeHead(_:into:)`` into `s`.
   static func decodeHead(_ r: inout BinaryReader, into s: inout LearningState)
     throws(SnapshotFormatError)
@@ -754,13 +878,9 @@ enum StateCoding {
       }
       s.templateRevisions[name] = revs
     }
-    s.tombstones = Set(try r.plainStrings())
-    s.incidentOrder = try r.plainStrings()
-    s.actionOrder = try r.plainStrings()
     s.experimentOrder = try r.strings()
     s.lessonOrder = try r.strings()
     s.templateOrder = try r.strings()
-    s.incidentsByPatternKey = try decodeIndex(&r).mapValues { Set($0) }
     for _ in 0..<(try r.count()) {
       let n = try r.count(limit: LogBounds.maxLineBytes + 64)
       let line = try r.rawBytes(n)
@@ -1053,14 +1173,17 @@ enum StateCoding {
       retirement: retirement)
   }
 
-  static func decodeIndex(_ r: inout BinaryReader) throws(SnapshotFormatError) -> [String: [String]]
+  /// The pattern index as ``encodeLazy(_:capacity:sink:spill:)`` writes it: each key with its
+  /// incident ids, in plain strings.
+  static func decodePatternIndex(_ r: inout BinaryReader) throws(SnapshotFormatError)
+    -> [String: Set<String>]
   {
     let n = try r.count()
-    var out: [String: [String]] = [:]
+    var out: [String: Set<String>] = [:]
     out.reserveCapacity(n)
     for _ in 0..<n {
-      let k = try r.shared()
-      out[k] = try r.strings()
+      let k = try r.string()
+      out[k] = Set(try r.plainStrings())
     }
     return out
   }

@@ -28,13 +28,14 @@ public struct LearningState: Sendable {
   public internal(set) var reviewSchedules: [String: ReviewSchedule] = [:]
   /// Wins by id.
   public internal(set) var wins: [String: Win] = [:]
-  /// Ids of deleted entities.
-  public internal(set) var tombstones: Set<String> = [] { didSet { idsChanged() } }
+  /// Ids of deleted entities (read through ``tombstones``).
+  var _tombstones: Set<String> = []
   /// The thresholds the rules use.
   public var policy: PolicySettings
 
-  var incidentOrder: [String] = [] { didSet { idsChanged() } }
-  var actionOrder: [String] = [] { didSet { idsChanged() } }
+  /// Creation orders, read through ``incidentOrder`` and ``actionOrder``.
+  var _incidentOrder: [String] = []
+  var _actionOrder: [String] = []
   var experimentOrder: [String] = [] { didSet { idsChanged() } }
   var lessonOrder: [String] = [] { didSet { idsChanged() } }
   var noteOrder: [String] = [] { didSet { idsChanged() } }
@@ -48,7 +49,10 @@ public struct LearningState: Sendable {
   var scheduleOrder: [String] = []
   var winOrder: [String] = [] { didSet { idsChanged() } }
   var actionsByIncident = EntityMap<[String]>()
-  var incidentsByPatternKey: [String: Set<String>] = [:]
+  /// Read through ``incidentsByPatternKey``.
+  var _incidentsByPatternKey: [String: Set<String>] = [:]
+  /// The fields above a lazy open left in the snapshot, made on first use.
+  var deferred = DeferredFields()
   var pending: [String: [Record]] = [:]
   var decodeProblems: [String] = []
   var unknownTypes: [String: Int] = [:]

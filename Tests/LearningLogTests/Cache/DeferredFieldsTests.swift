@@ -1,0 +1,132 @@
+import Foundation
+import LearningLogTesting
+import Testing
+
+@testable import LearningLog
+
+/// The fields a lazy open leaves in the snapshot (tombstones, the incident and action orders,
+/// the pattern index) until first use: a write never makes the large ones, a read gives the
+/// replayed log's value, copies never share a change, and damage never gives a wrong value.
+@Suite struct DeferredFieldsTests {
+  /// A log with patterns on many incidents and two deletions, its snapshot written.
+  static func fixture() throws -> (MemoryFileSystem, SnapshotCache, LearningState) {
+    let fs = MemoryFileSystem()
+    let store = try CacheFixture.makeLog(fs, extra: 30)
+    var drafts: [RecordDraft] = []
+    for n in 0..<40 {
+      drafts.append(
+        RecordDraft(
+          type: EventType.incidentCreated, entity: "pat\(n)",
+          body: [
+            "title": .string("on a pattern \(n)"), "kind": "production",
+            "patterns": .array([.string("area-\(n % 3)/cause"), "shared/one"]),
+          ]))
+    }
+    drafts.append(RecordDraft(type: EventType.entityDeleted, entity: "extra3", body: [:]))
+    drafts.append(RecordDraft(type: EventType.entityDeleted, entity: "pat7", body: [:]))
+    try store.append { _ in drafts }
+    let cache = SnapshotCache(directory: CacheFixture.cacheDir, fileSystem: fs)
+    _ = try CacheFixture.load(fs, cache)  // writes the snapshot
+    let full = try CacheFixture.fullState(fs)
+    #expect(full.tombstones.count == 2)
+    #expect(full.incidentsByPatternKey["shared/one"]?.count == 39)
+    return (fs, cache, full)
+  }
+
+  static func lazyOpen(_ fs: MemoryFileSystem, _ cache: SnapshotCache) throws -> (
+    LogStore, LearningState
+  ) {
+    try LearningState.load(path: CacheFixture.logPath, fileSystem: fs, lazy: true, cache: cache)
+  }
+
+  /// The four fields of `a` and `b` that differ, by name.
+  static func differing(_ a: LearningState, _ b: LearningState) -> [String] {
+    var out: [String] = []
+    if a.tombstones != b.tombstones { out.append("tombstones") }
+    if a.incidentOrder != b.incidentOrder { out.append("incidentOrder") }
+    if a.actionOrder != b.actionOrder { out.append("actionOrder") }
+    if a.incidentsByPatternKey != b.incidentsByPatternKey { out.append("incidentsByPatternKey") }
+    return out
+  }
+
+  @Test func aLazyOpenLeavesThemUnmadeAndReadsGiveTheReplayedValues() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (_, lazy) = try Self.lazyOpen(fs, cache)
+    #expect(cache.lastUse == .hit(tailRecords: 0))
+    let all = [
+      lazy.deferred.tombstones?.isMade, lazy.deferred.incidentOrder?.isMade,
+      lazy.deferred.actionOrder?.isMade, lazy.deferred.incidentsByPatternKey?.isMade,
+    ]
+    #expect(all == [false, false, false, false], "the open made none of them")
+    #expect(Self.differing(lazy, full).isEmpty)
+    #expect(lazy.deferred.incidentOrder?.isMade == true)
+    // An eager open decodes them with everything else.
+    let whole = try CacheFixture.load(fs, cache)
+    #expect(whole.deferred.incidentOrder == nil && whole.deferred.tombstones == nil)
+    #expect(Self.differing(whole, full).isEmpty)
+  }
+
+  @Test func aWriteThroughALazyOpenMakesNeitherOrderNorThePatternIndex() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (store, lazy) = try Self.lazyOpen(fs, cache)
+    let ws = Workspace(
+      store: store, state: lazy, privateStore: PrivateStore(directory: "/private"))
+    var ctx = CommandContext.seeded(5, today: CacheFixture.today)
+    ctx.now = 1_773_100_000_000
+    let action = try #require(full.actionList.first { $0.status == .open })
+    try ws.perform(.finishAction(action.id), context: ctx)
+    try ws.perform(
+      .setIncidentField(incident: action.incident, field: "severity", value: "low"), context: ctx)
+    #expect(ws.state.deferred.incidentOrder?.isMade == false)
+    #expect(ws.state.deferred.actionOrder?.isMade == false)
+    #expect(ws.state.deferred.incidentsByPatternKey?.isMade == false)
+    // After the writes every field is still the replayed log's.
+    #expect(Self.differing(ws.state, try CacheFixture.fullState(fs)).isEmpty)
+  }
+
+  @Test func aChangeInOneCopyNeverReachesAnother() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (_, lazy) = try Self.lazyOpen(fs, cache)
+    var changed = lazy
+    changed.incidentOrder.append("new-incident")
+    changed.tombstones.insert("gone")
+    changed.incidentsByPatternKey["shared/one", default: []].insert("new-incident")
+    changed.actionOrder.removeFirst()
+    #expect(changed.deferred.incidentOrder == nil, "a change makes the copy its own")
+    #expect(Self.differing(lazy, full).isEmpty, "the copy it came from is unchanged")
+    #expect(changed.incidentOrder == full.incidentOrder + ["new-incident"])
+    #expect(changed.tombstones == full.tombstones.union(["gone"]))
+    #expect(changed.actionOrder == Array(full.actionOrder.dropFirst()))
+    #expect(changed.incidentsByPatternKey["shared/one"]?.contains("new-incident") == true)
+    // A change to a copy takes a fresh short-id stamp, as any change to the ids does.
+    #expect(changed.idStamp != lazy.idStamp)
+  }
+
+  @Test func damageToTheirBytesGivesTheReplayedValues() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let file = try #require(CacheFixture.snapshotFile(fs))
+    let good = try #require(fs.contents(file))
+    let (_, probe) = try Self.lazyOpen(fs, cache)
+    let backing = try #require(probe.backing)
+    let fields = probe.deferred.places
+    #expect(fields.count == 4)
+    #expect(fields.allSatisfy { $0.length > 0 })
+    let start = try #require(fields.map(\.offset).min())
+    let end = try #require(fields.map { $0.offset + $0.length }.max())
+    #expect(end <= backing.size)
+    // The backing's offsets are the file's less its first bytes (magic, ties): find them.
+    let shift = good.count - backing.size
+    var flipped = 0
+    let step = max(1, (end - start) / 40)
+    for i in stride(from: start, to: end, by: step) {
+      var bad = good
+      bad[shift + i] ^= 0x10
+      fs.setContents(file, bad)
+      let (_, s) = try Self.lazyOpen(fs, cache)
+      guard case .hit = cache.lastUse else { continue }
+      flipped += 1
+      #expect(Self.differing(s, full).isEmpty, "flip at \(i)")
+    }
+    #expect(flipped > 0, "some damaged snapshots were opened lazily")
+  }
+}
