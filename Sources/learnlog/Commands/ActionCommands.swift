@@ -19,6 +19,7 @@ struct ActionCommand: ParsableCommand {
   /// `action add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a corrective action to an incident; prints its id.",
       discussion:
         Help.text(
@@ -63,6 +64,7 @@ struct ActionCommand: ParsableCommand {
   /// `action start`.
   struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "start",
       abstract: "Move an action from open to doing.",
       discussion: Help.text(examples: "learnlog action start 7hq1"))
     @OptionGroup var global: GlobalOptions
@@ -77,6 +79,7 @@ struct ActionCommand: ParsableCommand {
   /// `action done`.
   struct Done: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "done",
       abstract: "Mark an action done.", discussion: Help.text(examples: "learnlog action done 7hq1")
     )
     @OptionGroup var global: GlobalOptions
@@ -91,6 +94,7 @@ struct ActionCommand: ParsableCommand {
   /// `action drop`.
   struct Drop: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "drop",
       abstract: "Drop an action, with a reason.",
       discussion: Help.text(
         examples: "learnlog action drop 7hq1 --reason \"superseded by the new pipeline\""))
@@ -103,6 +107,7 @@ struct ActionCommand: ParsableCommand {
   /// `action verify`.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Record whether a done action worked.",
       discussion:
         Help.text(
@@ -125,6 +130,7 @@ struct ActionCommand: ParsableCommand {
   /// `action list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List actions by due date.",
       discussion: Help.text(examples: "learnlog action list --owner sam --overdue --json"))
     @OptionGroup var global: GlobalOptions
@@ -193,6 +199,7 @@ struct ExperimentCommand: ParsableCommand {
   /// `experiment add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record an experiment for an incident; prints its id.",
       discussion:
         Help.text(
@@ -222,6 +229,7 @@ struct ExperimentCommand: ParsableCommand {
   /// `experiment result`.
   struct Result: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "result",
       abstract: "Decide an experiment: adopt, adapt or abandon.",
       discussion:
         Help.text(
@@ -248,6 +256,7 @@ struct LessonCommand: ParsableCommand {
   /// `lesson add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Write a lesson; prints its id.",
       discussion:
         Help.text(
@@ -278,6 +287,7 @@ struct LessonCommand: ParsableCommand {
   /// `lesson list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List lessons, newest first.",
       discussion: Help.text(examples: "learnlog lesson list --team web --search deploy --json"))
     @OptionGroup var global: GlobalOptions

@@ -18,6 +18,7 @@ struct ChecklistCommand: ParsableCommand {
   /// `checklist add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a checklist (or, with --kind criteria, decision criteria); prints its name.",
       discussion: Help.text(
         examples: """
@@ -45,6 +46,7 @@ struct ChecklistCommand: ParsableCommand {
   /// `checklist revise`.
   struct Revise: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "revise",
       abstract: "Revise a checklist because of an incident; prints its name and revision.",
       discussion: Help.text(
         "The option --remove N drops item N as `checklist show` numbers them.",
@@ -70,6 +72,7 @@ struct ChecklistCommand: ParsableCommand {
   /// `checklist list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List checklists and decision criteria.",
       discussion: Help.text(examples: "learnlog checklist list --team storage --json"))
     @OptionGroup var global: GlobalOptions
@@ -104,6 +107,7 @@ struct ChecklistCommand: ParsableCommand {
   /// `checklist show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a checklist: its items, then every revision with its incident.",
       discussion: Help.text(examples: "learnlog checklist show before-deploy --json"))
     @OptionGroup var global: GlobalOptions

@@ -11,6 +11,7 @@ struct FactorCommand: ParsableCommand {
   /// `factor add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a contributing factor with its gap type; prints its id.",
       discussion: Help.text(
         """
@@ -47,6 +48,7 @@ struct TimelineCommand: ParsableCommand {
   /// `timeline add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a timeline entry; prints its id.",
       discussion: Help.text(
         """

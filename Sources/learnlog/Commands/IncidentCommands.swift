@@ -67,6 +67,7 @@ struct IncidentCommand: ParsableCommand {
   /// `incident add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a new incident; prints its id.",
       discussion:
         Help.text(
@@ -110,6 +111,7 @@ struct IncidentCommand: ParsableCommand {
   /// `incident list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List incidents, newest first.",
       discussion: Help.text(examples: "learnlog incident list --status open --team web --json"))
     @OptionGroup var global: GlobalOptions
@@ -290,6 +292,7 @@ extension IncidentCommand {
   /// `incident show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show one incident: answers, actions, lessons, how understanding changed.",
       discussion: Help.text(examples: "learnlog incident show 3fk2 --json"))
     @OptionGroup var global: GlobalOptions
@@ -455,6 +458,7 @@ extension IncidentCommand {
   /// `incident set`.
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Change one field of an incident.",
       discussion: Help.text(
         """
@@ -540,6 +544,7 @@ struct NoteCommand: ParsableCommand {
   /// `note add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a private note to an incident; prints its id.",
       discussion: Help.text(
         """

@@ -6,6 +6,7 @@ extension ExperimentCommand {
   /// `experiment list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List experiments: open, due for their check, or decided.",
       discussion: Help.text(examples: "learnlog experiment list --status due --json"))
     @OptionGroup var global: GlobalOptions
@@ -45,6 +46,7 @@ extension ExperimentCommand {
   /// `experiment show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show one experiment: hypothesis, change, criteria, check day and result.",
       discussion: Help.text(examples: "learnlog experiment show 9kd2 --json"))
     @OptionGroup var global: GlobalOptions
@@ -96,6 +98,7 @@ extension NoteCommand {
   /// `note list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List your private notes and growth items (read from your private file only).",
       discussion: Help.text(examples: "learnlog note list --json"))
     @OptionGroup var global: GlobalOptions
@@ -128,6 +131,7 @@ extension NoteCommand {
   /// `note show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show one private note or growth item whole.",
       discussion: Help.text(examples: "learnlog note show 4mz8"))
     @OptionGroup var global: GlobalOptions
@@ -168,6 +172,7 @@ extension ActionCommand {
   /// `action retire`.
   struct Retire: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "retire",
       abstract: "Retire a temporary mitigation: revert it or keep it, with a reason.",
       discussion:
         Help.text(
@@ -225,6 +230,7 @@ struct WinCommand: ParsableCommand {
   /// `win add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a win; prints its id.",
       discussion:
         Help.text(
@@ -246,6 +252,7 @@ struct WinCommand: ParsableCommand {
   /// `win list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List wins, newest first.",
       discussion: Help.text(examples: "learnlog win list --json"))
     @OptionGroup var global: GlobalOptions

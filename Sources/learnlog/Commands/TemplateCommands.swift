@@ -24,6 +24,7 @@ struct TemplateCommand: ParsableCommand {
   /// `template list`.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List every template: built in, then team templates at their latest revision.",
       discussion: Help.text(examples: "learnlog template list --json"))
     @OptionGroup var global: GlobalOptions
@@ -68,6 +69,7 @@ struct TemplateCommand: ParsableCommand {
   /// `template show`.
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a template: its questions, and for a team template every revision.",
       discussion: Help.text(examples: "learnlog template show ops-retro --json"))
     @OptionGroup var global: GlobalOptions
@@ -113,6 +115,7 @@ struct TemplateCommand: ParsableCommand {
   /// `template add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a team template; prints its name.",
       discussion: Help.text(
         "Each question is KEY:KIND:PROMPT, KIND one of line, text, date or choice=a|b|c.",
@@ -144,6 +147,7 @@ struct TemplateCommand: ParsableCommand {
   /// `template revise`.
   struct Revise: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "revise",
       abstract: "Revise a team template (a new revision; earlier ones and their answers stay).",
       discussion: Help.text(
         """
