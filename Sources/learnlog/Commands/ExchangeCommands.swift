@@ -230,7 +230,9 @@ struct ImportCommand: ParsableCommand {
     // About 200 bytes a record: progress shows for thousands of records, on a terminal only.
     let progress = Progress("import", total: data.count / 200)
     progress.step("validating \(data.count) bytes of \(fmt.rawValue)")
-    let ws = try Invocation.open(global)
+    // A small file into a large log reads only what it touches (ids, names), as every other
+    // write does; a large one decodes the log whole, to write the snapshot after it.
+    let ws = try Invocation.open(global, lazy: data.count < Self.lazyBelow)
     let context = Invocation.context(logPath: ws.path)
     var skipped = 0
     var created: Int?
@@ -249,7 +251,7 @@ struct ImportCommand: ParsableCommand {
         // The snapshot is encoded while the log is written when the import will save it.
         let result = try ws.importCSV(
           data, context: context,
-          snapshotCache: data.count >= 200 * Self.snapshotAfter ? cache : nil)
+          snapshotCache: data.count >= Self.lazyBelow ? cache : nil)
         written = result.records
         created = written
         encodedSnapshot = result.snapshot
@@ -280,7 +282,7 @@ struct ImportCommand: ParsableCommand {
       throw CLIError(message: "\(Out.echo(file)): \(e.message); nothing was imported")
     }
     let count = written ?? plan.shared.count + plan.private.count
-    if written ?? plan.shared.count >= Self.snapshotAfter {
+    if written ?? plan.shared.count >= Self.snapshotAfter, !ws.state.isLazy {
       // The state after the import is in memory: write its snapshot now, so the first open
       // after a large import is warm instead of reading every imported record again. A cache
       // problem never fails the import (the next open rebuilds it).
@@ -298,6 +300,10 @@ struct ImportCommand: ParsableCommand {
   /// Imports of at least this many records write the snapshot at once (smaller ones are left
   /// to the next open, which applies them after the snapshot it has).
   static let snapshotAfter = 1_000
+
+  /// Files smaller than this (about ``snapshotAfter`` records at 200 bytes each) are imported
+  /// through a lazy open; the next open applies their records after the snapshot it has.
+  static let lazyBelow = 200 * snapshotAfter
 
   /// The export without the entities already in `state` (by id; templates and checklists by
   /// name; an incident with its factors and timeline).
