@@ -77,11 +77,27 @@ import Testing
     try ws.perform(.finishAction(action.id), context: ctx)
     try ws.perform(
       .setIncidentField(incident: action.incident, field: "severity", value: "low"), context: ctx)
+    // Writes that make an incident and an action append to the orders without making them.
+    let incident = try ws.perform(.addIncident(NewIncident(title: "Made after")), context: ctx)
+    let made = try #require(incident.createdID)
+    try ws.perform(
+      .addAction(NewAction(incident: made, title: "Follow up", owner: "ana", due: "2026-04-01")),
+      context: ctx)
     #expect(ws.state.deferred.incidentOrder?.isMade == false)
     #expect(ws.state.deferred.actionOrder?.isMade == false)
     #expect(ws.state.deferred.incidentsByPatternKey?.isMade == false)
-    // After the writes every field is still the replayed log's.
-    #expect(Self.differing(ws.state, try CacheFixture.fullState(fs)).isEmpty)
+    // After the writes every field is still the replayed log's, the new ids last.
+    let replayed = try CacheFixture.fullState(fs)
+    #expect(Self.differing(ws.state, replayed).isEmpty)
+    #expect(ws.state.incidentOrder.last == made)
+    // So is a lazy open whose tail made them, and a change to its order makes it whole.
+    let (_, again) = try Self.lazyOpen(fs, cache)
+    #expect(again.deferred.incidentOrder?.isMade == false)
+    #expect(Self.differing(again, replayed).isEmpty)
+    var changed = again
+    changed.incidentOrder.removeLast()
+    #expect(changed.deferred.incidentOrder == nil)
+    #expect(changed.incidentOrder == Array(replayed.incidentOrder.dropLast()))
   }
 
   @Test func aChangeInOneCopyNeverReachesAnother() throws {

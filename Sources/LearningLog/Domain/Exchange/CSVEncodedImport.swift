@@ -611,7 +611,7 @@ extension LearningState {
   ) {
     let total = clocks.count
     self.incidents.reserveCapacity(self.incidents.count + total)
-    incidentOrder.reserveCapacity(incidentOrder.count + total)
+    _incidentOrder.reserveCapacity(_incidentOrder.count + total)
     appliedIDs.reserveCapacity(total)
     var n = 0
     for (incidents, partIDs) in zip(parts, ids) {
@@ -655,7 +655,7 @@ extension LearningState {
     lastID = id
     appliedIDs.append(id)
     self.incidents[inc.id] = inc
-    incidentOrder.append(inc.id)
+    appendToIncidentOrder(inc.id)
     if !inc.patterns.isEmpty { indexPatterns(inc.id, old: [], new: inc.patterns) }
     released(inc.id)
   }

@@ -58,13 +58,20 @@ extension LearningState {
   }
 
   /// Incident ids in creation order (deleted ones may remain).
+  ///
+  /// While the snapshot's order is deferred, `_incidentOrder` holds only the ids appended after
+  /// it; reading the whole order then joins the two (one pass, as any whole read is).
   var incidentOrder: [String] {
     _read {
-      if let d = deferred.incidentOrder { yield d.value } else { yield _incidentOrder }
+      if let d = deferred.incidentOrder {
+        if _incidentOrder.isEmpty { yield d.value } else { yield d.value + _incidentOrder }
+      } else {
+        yield _incidentOrder
+      }
     }
     _modify {
       if let d = deferred.incidentOrder {
-        _incidentOrder = d.value
+        _incidentOrder = d.value + _incidentOrder
         deferred.incidentOrder = nil
       }
       defer { idsChanged() }
@@ -72,19 +79,37 @@ extension LearningState {
     }
   }
 
-  /// Action ids in creation order (deleted ones may remain).
+  /// Appends `id` to ``incidentOrder`` without making it when it is deferred (a lazy open's
+  /// tail creates entities on every write: the snapshot's order stays where it is).
+  mutating func appendToIncidentOrder(_ id: String) {
+    _incidentOrder.append(id)
+    idsChanged()
+  }
+
+  /// Action ids in creation order (deleted ones may remain); deferred as ``incidentOrder``.
   var actionOrder: [String] {
     _read {
-      if let d = deferred.actionOrder { yield d.value } else { yield _actionOrder }
+      if let d = deferred.actionOrder {
+        if _actionOrder.isEmpty { yield d.value } else { yield d.value + _actionOrder }
+      } else {
+        yield _actionOrder
+      }
     }
     _modify {
       if let d = deferred.actionOrder {
-        _actionOrder = d.value
+        _actionOrder = d.value + _actionOrder
         deferred.actionOrder = nil
       }
       defer { idsChanged() }
       yield &_actionOrder
     }
+  }
+
+  /// Appends `id` to ``actionOrder`` without making it when it is deferred (a lazy open's
+  /// tail creates entities on every write: the snapshot's order stays where it is).
+  mutating func appendToActionOrder(_ id: String) {
+    _actionOrder.append(id)
+    idsChanged()
   }
 
   /// Incident ids by pattern key.

@@ -111,7 +111,7 @@ extension LearningState {
         owner: b.string("owner"), tags: b.strings("tags"), triggers: b.strings("triggers"),
         patterns: b.strings("patterns"), status: status,
         template: ReviewTemplate.defaultName, answers: [:], createdAt: at, createdBy: by)
-      incidentOrder.append(r.entity)
+      appendToIncidentOrder(r.entity)
       indexPatterns(r.entity, old: [], new: incidents[r.entity]?.patterns ?? [])
       released(r.entity)
 
@@ -157,7 +157,7 @@ extension LearningState {
         due: b.day("due"), review: b.day("review"), type: type, signal: b.string("signal"),
         status: .open, dropReason: "", verifications: [], createdAt: at, doneAt: nil,
         until: type == .mitigate ? b.day("until") : nil)
-      actionOrder.append(r.entity)
+      appendToActionOrder(r.entity)
       if !actionsByIncident.modify(incident, { $0.append(r.entity) }) {
         actionsByIncident[incident] = [r.entity]
       }

@@ -73,7 +73,7 @@ extension LearningState {
       cursors.incidents += 1
       let patterns = incident.patterns
       guard incidents.insertIfAbsent(entity, incident) else { return viaRecord() }
-      incidentOrder.append(entity)
+      appendToIncidentOrder(entity)
       indexPatterns(entity, old: [], new: patterns)
       if !pending.isEmpty {
         hot.forget()
@@ -112,7 +112,7 @@ extension LearningState {
       cursors.actions += 1
       let incident = action.incident
       guard actions.insertIfAbsent(entity, action) else { return viaRecord() }
-      actionOrder.append(entity)
+      appendToActionOrder(entity)
       if actionsByIncident.base == nil {
         actionsByIncident.stored[incident, default: []].append(entity)
       } else if !actionsByIncident.modify(incident, { $0.append(entity) }) {
