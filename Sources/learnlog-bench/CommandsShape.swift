@@ -109,7 +109,10 @@ extension ShapeBench {
       read("export", "export --format ics") { _ in ["export", "--format", "ics"] },
       read("check") { _ in ["check"] },
       read("repair") { _ in ["repair", "--yes"] },
-      write("incident add") { _, n in ["incident", "add", "--title", "bench incident \(n)"] },
+      // With a pattern: every write after it applies a tail holding a patterned incident.
+      write("incident add") { _, n in
+        ["incident", "add", "--title", "bench incident \(n)", "--pattern", "bench/tail"]
+      },
       write("incident set") { f, n in
         ["incident", "set", f.incident, "severity", n % 2 == 0 ? "high" : "low"]
       },

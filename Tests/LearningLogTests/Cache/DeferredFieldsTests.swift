@@ -78,26 +78,42 @@ import Testing
     try ws.perform(
       .setIncidentField(incident: action.incident, field: "severity", value: "low"), context: ctx)
     // Writes that make an incident and an action append to the orders without making them.
-    let incident = try ws.perform(.addIncident(NewIncident(title: "Made after")), context: ctx)
-    let made = try #require(incident.createdID)
+    let plain = try ws.perform(.addIncident(NewIncident(title: "Made after")), context: ctx)
+    let made = try #require(plain.createdID)
     try ws.perform(
       .addAction(NewAction(incident: made, title: "Follow up", owner: "ana", due: "2026-04-01")),
       context: ctx)
     #expect(ws.state.deferred.incidentOrder?.isMade == false)
     #expect(ws.state.deferred.actionOrder?.isMade == false)
     #expect(ws.state.deferred.incidentsByPatternKey?.isMade == false)
+    // An incident on a pattern reads the incidents of its keys (is it a repeat?): that write
+    // makes the index, as it must.
+    let patterned = try ws.perform(
+      .addIncident(NewIncident(title: "On patterns", patterns: ["shared/one", "new/key"])),
+      context: ctx)
+    let onPatterns = try #require(patterned.createdID)
     // After the writes every field is still the replayed log's, the new ids last.
     let replayed = try CacheFixture.fullState(fs)
     #expect(Self.differing(ws.state, replayed).isEmpty)
-    #expect(ws.state.incidentOrder.last == made)
-    // So is a lazy open whose tail made them, and a change to its order makes it whole.
-    let (_, again) = try Self.lazyOpen(fs, cache)
-    #expect(again.deferred.incidentOrder?.isMade == false)
-    #expect(Self.differing(again, replayed).isEmpty)
-    var changed = again
+    #expect(ws.state.incidentOrder.suffix(2) == [made, onPatterns])
+    #expect(replayed.incidentsByPatternKey["new/key"] == [onPatterns])
+    // A later lazy open applies that tail (both incidents, the action, the patterns) and a
+    // write of its own without making any of them.
+    let (store2, again) = try Self.lazyOpen(fs, cache)
+    let ws2 = Workspace(
+      store: store2, state: again, privateStore: PrivateStore(directory: "/private"))
+    let other = try #require(full.actionList.last { $0.status == .open && $0.id != action.id })
+    try ws2.perform(.finishAction(other.id), context: ctx)
+    #expect(ws2.state.deferred.incidentOrder?.isMade == false)
+    #expect(ws2.state.deferred.actionOrder?.isMade == false)
+    #expect(ws2.state.deferred.incidentsByPatternKey?.isMade == false)
+    let after = try CacheFixture.fullState(fs)
+    #expect(Self.differing(ws2.state, after).isEmpty)
+    // A change to its order makes the order whole.
+    var changed = ws2.state
     changed.incidentOrder.removeLast()
     #expect(changed.deferred.incidentOrder == nil)
-    #expect(changed.incidentOrder == Array(replayed.incidentOrder.dropLast()))
+    #expect(changed.incidentOrder == Array(after.incidentOrder.dropLast()))
   }
 
   @Test func aChangeInOneCopyNeverReachesAnother() throws {
@@ -116,6 +132,37 @@ import Testing
     #expect(changed.incidentsByPatternKey["shared/one"]?.contains("new-incident") == true)
     // A change to a copy takes a fresh short-id stamp, as any change to the ids does.
     #expect(changed.idStamp != lazy.idStamp)
+  }
+
+  @Test func patternAdditionsJoinTheDeferredIndexAndRemovalsMakeItWhole() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (_, lazy) = try Self.lazyOpen(fs, cache)
+    var a = lazy
+    a.indexPatterns("inc-a", old: [], new: ["shared/one", "only/a"])
+    var b = a
+    b.indexPatterns("inc-b", old: [], new: ["shared/one"])
+    #expect(a.deferred.incidentsByPatternKey?.isMade == false, "additions leave the index")
+    func expected(_ adds: [(String, String)]) -> [String: Set<String>] {
+      var out = full.incidentsByPatternKey
+      for (key, id) in adds { out[key, default: []].insert(id) }
+      return out
+    }
+    let forA = expected([("shared/one", "inc-a"), ("only/a", "inc-a")])
+    let forB = expected([("shared/one", "inc-a"), ("only/a", "inc-a"), ("shared/one", "inc-b")])
+    // Reads in turn from copies with other additions each give their own.
+    for _ in 0..<2 {
+      #expect(a.incidentsByPatternKey == forA)
+      #expect(b.incidentsByPatternKey == forB)
+      #expect(lazy.incidentsByPatternKey == full.incidentsByPatternKey)
+    }
+    // A removal makes the index whole first; an incident of the snapshot loses its key.
+    let old = try #require(full.incidentsByPatternKey["shared/one"]?.first)
+    b.indexPatterns(old, old: ["shared/one"], new: [])
+    #expect(b.deferred.incidentsByPatternKey == nil)
+    var whole = forB
+    whole["shared/one"]?.remove(old)
+    #expect(b.incidentsByPatternKey == whole)
+    #expect(a.incidentsByPatternKey == forA, "the copy is unchanged")
   }
 
   @Test func damageToTheirBytesGivesTheReplayedValues() throws {

@@ -39,6 +39,37 @@ struct DeferredFields: Sendable {
   var incidentsByPatternKey: Deferred<[String: Set<String>]>?
   /// Where the four are in the snapshot, in that order (offset and length), for tests.
   var places: [(offset: Int, length: Int)] = []
+  /// A stamp no other set of pattern-index additions had, taken afresh at each addition made
+  /// while the index is deferred: the key of ``patternMerge``.
+  var patternAdditions: UInt64 = 0
+  /// The deferred index joined with the additions, made on a whole read, shared by copies.
+  let patternMerge = PatternIndexMerge()
+}
+
+/// The pattern index joined with the additions made after it, kept for one stamp of additions.
+final class PatternIndexMerge: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stamp: UInt64?
+  private var merged: [String: Set<String>] = [:]
+
+  /// The index for additions `stamp`, made by `make` unless it was made for them before.
+  func value(stamp: UInt64, _ make: () -> [String: Set<String>]) -> [String: Set<String>] {
+    lock.lock()
+    defer { lock.unlock() }
+    if self.stamp == stamp { return merged }
+    merged = make()
+    self.stamp = stamp
+    return merged
+  }
+
+  /// `base` with every id of `additions` added under its key.
+  static func join(_ base: [String: Set<String>], _ additions: [String: Set<String>])
+    -> [String: Set<String>]
+  {
+    var out = base
+    for (key, ids) in additions { out[key, default: []].formUnion(ids) }
+    return out
+  }
 }
 
 extension LearningState {
@@ -113,20 +144,37 @@ extension LearningState {
   }
 
   /// Incident ids by pattern key.
+  ///
+  /// While the snapshot's index is deferred, `_incidentsByPatternKey` holds only the ids added
+  /// after it (an incident made or given a pattern); a whole read joins the two once for each
+  /// set of additions; a removal makes the index whole.
   var incidentsByPatternKey: [String: Set<String>] {
     _read {
       if let d = deferred.incidentsByPatternKey {
-        yield d.value
+        if _incidentsByPatternKey.isEmpty {
+          yield d.value
+        } else {
+          let additions = _incidentsByPatternKey
+          yield deferred.patternMerge.value(stamp: deferred.patternAdditions) {
+            PatternIndexMerge.join(d.value, additions)
+          }
+        }
       } else {
         yield _incidentsByPatternKey
       }
     }
     _modify {
       if let d = deferred.incidentsByPatternKey {
-        _incidentsByPatternKey = d.value
+        _incidentsByPatternKey = PatternIndexMerge.join(d.value, _incidentsByPatternKey)
         deferred.incidentsByPatternKey = nil
       }
       yield &_incidentsByPatternKey
     }
+  }
+
+  /// Adds `id` under pattern `key` without making a deferred index.
+  mutating func addToPatternIndex(_ key: String, _ id: String) {
+    _incidentsByPatternKey[key, default: []].insert(id)
+    if deferred.incidentsByPatternKey != nil { deferred.patternAdditions = ShortIDMemo.nextStamp() }
   }
 }

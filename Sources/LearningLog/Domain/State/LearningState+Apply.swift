@@ -400,7 +400,7 @@ extension LearningState {
     }
     for p in new where !old.contains(p) {
       WorkCounter.count("pattern index")
-      incidentsByPatternKey[p, default: []].insert(id)
+      addToPatternIndex(p, id)
     }
   }
 
