@@ -1,6 +1,7 @@
 import Foundation
 import LearningLogTesting
 import Testing
+import WorkCounting
 
 @testable import LearningLog
 
@@ -163,6 +164,34 @@ import Testing
     whole["shared/one"]?.remove(old)
     #expect(b.incidentsByPatternKey == whole)
     #expect(a.incidentsByPatternKey == forA, "the copy is unchanged")
+  }
+
+  @Test func aWholeReadJoinsOnceForEachSetOfAdditions() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (_, lazy) = try Self.lazyOpen(fs, cache)
+    var a = lazy
+    a.appendToIncidentOrder("inc-a")
+    a.appendToActionOrder("act-a")
+    a.indexPatterns("inc-a", old: [], new: ["only/a"])
+    // Reading every whole field many times joins each once (a loop over a whole read stays
+    // linear); nothing is joined when nothing was added.
+    let reads = WorkCounter.measure {
+      for _ in 0..<5 {
+        #expect(a.incidentOrder == full.incidentOrder + ["inc-a"])
+        #expect(a.actionOrder == full.actionOrder + ["act-a"])
+        #expect(a.incidentsByPatternKey["only/a"] == ["inc-a"])
+        #expect(lazy.incidentOrder == full.incidentOrder)
+      }
+    }
+    #expect(reads["deferred field joined"] == 3)
+    // A copy that adds again gets its own join; the first copy's value is still its own.
+    var b = a
+    b.appendToIncidentOrder("inc-b")
+    let again = WorkCounter.measure {
+      #expect(b.incidentOrder == full.incidentOrder + ["inc-a", "inc-b"])
+      #expect(a.incidentOrder == full.incidentOrder + ["inc-a"])
+    }
+    #expect(again["deferred field joined"] == 2)
   }
 
   @Test func damageToTheirBytesGivesTheReplayedValues() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import WorkCounting
 
 /// A value kept elsewhere (a snapshot's lazy region) and made on its first use, once for every
 /// copy of the state that shares it.
@@ -40,27 +41,16 @@ struct DeferredFields: Sendable {
   /// Where the four are in the snapshot, in that order (offset and length), for tests.
   var places: [(offset: Int, length: Int)] = []
   /// A stamp no other set of pattern-index additions had, taken afresh at each addition made
-  /// while the index is deferred: the key of ``patternMerge``.
+  /// while the index is deferred: the key of ``patternJoin``.
   var patternAdditions: UInt64 = 0
-  /// The deferred index joined with the additions, made on a whole read, shared by copies.
-  let patternMerge = PatternIndexMerge()
-}
-
-/// The pattern index joined with the additions made after it, kept for one stamp of additions.
-final class PatternIndexMerge: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stamp: UInt64?
-  private var merged: [String: Set<String>] = [:]
-
-  /// The index for additions `stamp`, made by `make` unless it was made for them before.
-  func value(stamp: UInt64, _ make: () -> [String: Set<String>]) -> [String: Set<String>] {
-    lock.lock()
-    defer { lock.unlock() }
-    if self.stamp == stamp { return merged }
-    merged = make()
-    self.stamp = stamp
-    return merged
-  }
+  /// Each deferred field joined with what was added after it, made on a whole read.
+  ///
+  /// Shared by copies: the orders are kept for the state's ``LearningState/idStamp`` (taken
+  /// afresh at every append), the index for ``patternAdditions``. So reading a whole field
+  /// twice joins it once.
+  let incidentJoin = JoinMemo<[String]>()
+  let actionJoin = JoinMemo<[String]>()
+  let patternJoin = JoinMemo<[String: Set<String>]>()
 
   /// `base` with every id of `additions` added under its key.
   static func join(_ base: [String: Set<String>], _ additions: [String: Set<String>])
@@ -69,6 +59,24 @@ final class PatternIndexMerge: @unchecked Sendable {
     var out = base
     for (key, ids) in additions { out[key, default: []].formUnion(ids) }
     return out
+  }
+}
+
+/// A value made for one stamp and kept until another stamp asks.
+final class JoinMemo<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stamp: UInt64?
+  private var kept: Value?
+
+  /// The value for `stamp`, made by `make` unless it was made for that stamp before.
+  func value(stamp: UInt64, _ make: () -> Value) -> Value {
+    lock.lock()
+    defer { lock.unlock() }
+    if self.stamp == stamp, let kept { return kept }
+    let v = make()
+    kept = v
+    self.stamp = stamp
+    return v
   }
 }
 
@@ -91,11 +99,19 @@ extension LearningState {
   /// Incident ids in creation order (deleted ones may remain).
   ///
   /// While the snapshot's order is deferred, `_incidentOrder` holds only the ids appended after
-  /// it; reading the whole order then joins the two (one pass, as any whole read is).
+  /// it; reading the whole order then joins the two, once for each set of appended ids.
   var incidentOrder: [String] {
     _read {
       if let d = deferred.incidentOrder {
-        if _incidentOrder.isEmpty { yield d.value } else { yield d.value + _incidentOrder }
+        if _incidentOrder.isEmpty {
+          yield d.value
+        } else {
+          let added = _incidentOrder
+          yield deferred.incidentJoin.value(stamp: idStamp) {
+            WorkCounter.count("deferred field joined")
+            return d.value + added
+          }
+        }
       } else {
         yield _incidentOrder
       }
@@ -121,7 +137,15 @@ extension LearningState {
   var actionOrder: [String] {
     _read {
       if let d = deferred.actionOrder {
-        if _actionOrder.isEmpty { yield d.value } else { yield d.value + _actionOrder }
+        if _actionOrder.isEmpty {
+          yield d.value
+        } else {
+          let added = _actionOrder
+          yield deferred.actionJoin.value(stamp: idStamp) {
+            WorkCounter.count("deferred field joined")
+            return d.value + added
+          }
+        }
       } else {
         yield _actionOrder
       }
@@ -155,8 +179,9 @@ extension LearningState {
           yield d.value
         } else {
           let additions = _incidentsByPatternKey
-          yield deferred.patternMerge.value(stamp: deferred.patternAdditions) {
-            PatternIndexMerge.join(d.value, additions)
+          yield deferred.patternJoin.value(stamp: deferred.patternAdditions) {
+            WorkCounter.count("deferred field joined")
+            return DeferredFields.join(d.value, additions)
           }
         }
       } else {
@@ -165,7 +190,7 @@ extension LearningState {
     }
     _modify {
       if let d = deferred.incidentsByPatternKey {
-        _incidentsByPatternKey = PatternIndexMerge.join(d.value, _incidentsByPatternKey)
+        _incidentsByPatternKey = DeferredFields.join(d.value, _incidentsByPatternKey)
         deferred.incidentsByPatternKey = nil
       }
       yield &_incidentsByPatternKey
