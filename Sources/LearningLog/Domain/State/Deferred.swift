@@ -62,6 +62,29 @@ struct DeferredFields: Sendable {
   }
 }
 
+extension DeferredFields {
+  /// An order read whole: `added` when nothing is deferred, else the deferred order joined
+  /// with `added` (kept in `memo` for `stamp`).
+  static func whole(
+    _ deferred: Deferred<[String]>?, added: [String], memo: JoinMemo<[String]>, stamp: UInt64
+  ) -> [String] {
+    guard let deferred else { return added }
+    if added.isEmpty { return deferred.value }
+    return memo.value(stamp: stamp) {
+      WorkCounter.count("deferred field joined")
+      return deferred.value + added
+    }
+  }
+
+  /// Makes a deferred order whole before a change other than an append: `added` becomes the
+  /// whole order and nothing is deferred.
+  static func makeWhole(_ deferred: inout Deferred<[String]>?, added: inout [String]) {
+    guard let d = deferred else { return }
+    added = d.value + added
+    deferred = nil
+  }
+}
+
 /// A value made for one stamp and kept until another stamp asks.
 final class JoinMemo<Value: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
@@ -102,25 +125,12 @@ extension LearningState {
   /// it; reading the whole order then joins the two, once for each set of appended ids.
   var incidentOrder: [String] {
     _read {
-      if let d = deferred.incidentOrder {
-        if _incidentOrder.isEmpty {
-          yield d.value
-        } else {
-          let added = _incidentOrder
-          yield deferred.incidentJoin.value(stamp: idStamp) {
-            WorkCounter.count("deferred field joined")
-            return d.value + added
-          }
-        }
-      } else {
-        yield _incidentOrder
-      }
+      yield DeferredFields.whole(
+        deferred.incidentOrder, added: _incidentOrder, memo: deferred.incidentJoin,
+        stamp: idStamp)
     }
     _modify {
-      if let d = deferred.incidentOrder {
-        _incidentOrder = d.value + _incidentOrder
-        deferred.incidentOrder = nil
-      }
+      DeferredFields.makeWhole(&deferred.incidentOrder, added: &_incidentOrder)
       defer { idsChanged() }
       yield &_incidentOrder
     }
@@ -136,32 +146,17 @@ extension LearningState {
   /// Action ids in creation order (deleted ones may remain); deferred as ``incidentOrder``.
   var actionOrder: [String] {
     _read {
-      if let d = deferred.actionOrder {
-        if _actionOrder.isEmpty {
-          yield d.value
-        } else {
-          let added = _actionOrder
-          yield deferred.actionJoin.value(stamp: idStamp) {
-            WorkCounter.count("deferred field joined")
-            return d.value + added
-          }
-        }
-      } else {
-        yield _actionOrder
-      }
+      yield DeferredFields.whole(
+        deferred.actionOrder, added: _actionOrder, memo: deferred.actionJoin, stamp: idStamp)
     }
     _modify {
-      if let d = deferred.actionOrder {
-        _actionOrder = d.value + _actionOrder
-        deferred.actionOrder = nil
-      }
+      DeferredFields.makeWhole(&deferred.actionOrder, added: &_actionOrder)
       defer { idsChanged() }
       yield &_actionOrder
     }
   }
 
-  /// Appends `id` to ``actionOrder`` without making it when it is deferred (a lazy open's
-  /// tail creates entities on every write: the snapshot's order stays where it is).
+  /// Appends `id` to ``actionOrder`` (see ``appendToIncidentOrder(_:)``).
   mutating func appendToActionOrder(_ id: String) {
     _actionOrder.append(id)
     idsChanged()
