@@ -117,6 +117,124 @@ import WorkCounting
     #expect(changed.incidentOrder == Array(after.incidentOrder.dropLast()))
   }
 
+  /// The name of each kind of command.
+  ///
+  /// The switch has no default: a kind added later fails to compile here until it is named,
+  /// and then ``everyKindOfWriteLeavesTheOrdersInTheSnapshot()`` until it is performed there.
+  static func kind(_ c: Command) -> String {
+    switch c {
+    case .addIncident: "addIncident"
+    case .setIncidentField: "setIncidentField"
+    case .review: "review"
+    case .addAction: "addAction"
+    case .startAction: "startAction"
+    case .finishAction: "finishAction"
+    case .moveActionBack: "moveActionBack"
+    case .dropAction: "dropAction"
+    case .verifyAction: "verifyAction"
+    case .addExperiment: "addExperiment"
+    case .decideExperiment: "decideExperiment"
+    case .addLesson: "addLesson"
+    case .revalidateLesson: "revalidateLesson"
+    case .addTemplate: "addTemplate"
+    case .changeTemplate: "changeTemplate"
+    case .addChecklist: "addChecklist"
+    case .reviseChecklist: "reviseChecklist"
+    case .addFactor: "addFactor"
+    case .addTimelineEntry: "addTimelineEntry"
+    case .reviseTemplate: "reviseTemplate"
+    case .setPatterns: "setPatterns"
+    case .delete: "delete"
+    case .addNote: "addNote"
+    case .addGrowthItem: "addGrowthItem"
+    case .retireAction: "retireAction"
+    case .scheduleReview: "scheduleReview"
+    case .addWin: "addWin"
+    }
+  }
+
+  static let kinds = [
+    "addIncident", "setIncidentField", "review", "addAction", "startAction", "finishAction",
+    "moveActionBack", "dropAction", "verifyAction", "addExperiment", "decideExperiment",
+    "addLesson", "revalidateLesson", "addTemplate", "changeTemplate", "addChecklist",
+    "reviseChecklist", "addFactor", "addTimelineEntry", "reviseTemplate", "setPatterns",
+    "delete", "addNote", "addGrowthItem", "retireAction", "scheduleReview", "addWin",
+  ]
+
+  /// Every kind of command, written through a lazy open, leaves both creation orders in the
+  /// snapshot; only a command on patterns reads the pattern index (is it a repeat?).
+  @Test func everyKindOfWriteLeavesTheOrdersInTheSnapshot() throws {
+    let (fs, cache, full) = try Self.fixture()
+    let (store, lazy) = try Self.lazyOpen(fs, cache)
+    let ws = Workspace(
+      store: store, state: lazy,
+      privateStore: PrivateStore(directory: "/private", fileSystem: fs))
+    var ctx = CommandContext.seeded(9, today: CacheFixture.today)
+    ctx.now = 1_773_100_000_000
+    let open = full.actionList.filter { $0.status == .open }
+    #expect(open.count >= 4)
+    let inc = try #require(full.incidentList.first { $0.patterns.isEmpty }).id
+    var performed: [String] = []
+    func run(_ c: Command, patterns: Bool = false) throws -> String? {
+      let made = try ws.perform(c, context: ctx).createdID
+      performed.append(Self.kind(c))
+      let d = ws.state.deferred
+      #expect(d.incidentOrder?.isMade == false, "\(Self.kind(c)) made the incident order")
+      #expect(d.actionOrder?.isMade == false, "\(Self.kind(c)) made the action order")
+      if !patterns {
+        #expect(d.incidentsByPatternKey?.isMade == false, "\(Self.kind(c)) made the index")
+      }
+      return made
+    }
+    _ = try run(.addIncident(NewIncident(title: "Plain")))
+    _ = try run(.setIncidentField(incident: inc, field: "severity", value: "low"))
+    _ = try run(
+      .review(incident: inc, template: nil, answers: [ReviewAnswer(key: "gap", value: "tooling")]))
+    let mitigation = try #require(
+      try run(
+        .addAction(
+          NewAction(
+            incident: inc, title: "Pin it", owner: "ana", due: "2026-04-01", type: "mitigate",
+            until: "2026-06-01"))))
+    _ = try run(.startAction(open[0].id))
+    _ = try run(.moveActionBack(open[0].id))
+    _ = try run(.finishAction(open[1].id))
+    _ = try run(.verifyAction(open[1].id, outcome: "verified", evidence: "no repeat"))
+    _ = try run(.dropAction(open[2].id, reason: "superseded"))
+    _ = try run(.retireAction(mitigation, decision: "keep", reason: "it holds"))
+    let experiment = try #require(
+      try run(
+        .addExperiment(
+          NewExperiment(incident: inc, hypothesis: "h", criteria: "c", check: "2026-05-01"))))
+    _ = try run(.decideExperiment(experiment, decision: "adopt", result: "it worked"))
+    let lesson = try #require(try run(.addLesson(NewLesson(text: "Pin configs", incidents: [inc]))))
+    _ = try run(.revalidateLesson(lesson, next: "2026-09-01"))
+    _ = try run(
+      .addTemplate(name: "t-deferred", title: "T", questions: [Question(key: "k", prompt: "What?")])
+    )
+    _ = try run(
+      .changeTemplate(
+        TemplateChange(name: "t-deferred", set: [Question(key: "j", prompt: "Why?")], because: inc))
+    )
+    _ = try run(
+      .reviseTemplate(
+        name: "t-deferred", title: nil, questions: [Question(key: "k", prompt: "What now?")]))
+    _ = try run(.addChecklist(NewChecklist(name: "c-deferred", items: ["a"])))
+    _ = try run(.reviseChecklist(name: "c-deferred", add: ["b"], remove: [], because: inc))
+    _ = try run(.addFactor(NewFactor(incident: inc, text: "handoff", gap: "process")))
+    _ = try run(
+      .addTimelineEntry(NewTimelineEntry(incident: inc, at: "2026-03-01T10:00", text: "paged")))
+    _ = try run(.scheduleReview(NewReviewSchedule(incident: inc, on: "2026-04-01")))
+    _ = try run(.addWin(NewWin(title: "Caught early")))
+    _ = try run(.addNote(incident: inc, text: "note"))
+    _ = try run(.addGrowthItem(incident: inc, text: "growth"))
+    _ = try run(.delete(lesson))
+    _ = try run(.setPatterns(incident: inc, keys: ["shared/one"]), patterns: true)
+    #expect(performed.sorted() == Self.kinds.sorted(), "perform every kind of command here")
+    // And the state after them all is the replayed log's.
+    #expect(Self.differing(ws.state, try CacheFixture.fullState(fs)).isEmpty)
+  }
+
   @Test func aChangeInOneCopyNeverReachesAnother() throws {
     let (fs, cache, full) = try Self.fixture()
     let (_, lazy) = try Self.lazyOpen(fs, cache)
