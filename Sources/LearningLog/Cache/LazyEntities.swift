@@ -49,16 +49,11 @@ final class LazyEntities<Value: Sendable>: EntitySource {
   }
 
   /// What `fromSnapshot` reads; after damage (met now or before) what `fromReplay` reads from
-  /// the entities of the replayed log (empty when that failed too).
+  /// the entities of the replayed log (``SnapshotBacking/read(_:else:)``).
   private func read<R>(
     _ fromSnapshot: () throws(SnapshotFormatError) -> R, else fromReplay: (EntityMap<Value>) -> R
   ) -> R {
-    if let map = fallback() { return fromReplay(map) }
-    do {
-      return try fromSnapshot()
-    } catch {
-      return fromReplay(backing.recover().map(recovered) ?? EntityMap())
-    }
+    backing.read(fromSnapshot) { fromReplay(recovered($0)) }
   }
 
   /// Whether `id` is in the section (a binary search of the index; nothing decoded).
@@ -368,11 +363,8 @@ final class LazyWords: WordSource {
 
   /// The words, checked as they are read; after damage, the replayed log's.
   func load() -> [UInt64] {
-    if let s = backing.recoveredState() { return s.appliedIDs.packedWords() }
-    do {
-      return try decode()
-    } catch {
-      return backing.recover()?.appliedIDs.packedWords() ?? []
+    backing.read({ () throws(SnapshotFormatError) in try decode() }) {
+      $0.appliedIDs.packedWords()
     }
   }
 }

@@ -352,6 +352,23 @@ final class SnapshotBacking: StateSource, @unchecked Sendable {
     return nil
   }
 
+  /// What `fromSnapshot` reads; after damage (met now or before), what `fromReplay` takes
+  /// from the replayed log's state (from an empty state when that replay failed too).
+  ///
+  /// Every read of the lazy region goes through this rule, so damage never yields a wrong
+  /// value.
+  func read<R>(
+    _ fromSnapshot: () throws(SnapshotFormatError) -> R, else fromReplay: (LearningState) -> R
+  ) -> R {
+    // The flag first: it is read without a lock, on every read.
+    if isReplayed, let s = recoveredState() { return fromReplay(s) }
+    do {
+      return try fromSnapshot()
+    } catch {
+      return fromReplay(recover() ?? LearningState())
+    }
+  }
+
   /// Replays the log's prefix once, after damage; nil when that fails too.
   @discardableResult
   func recover() -> LearningState? {

@@ -299,49 +299,43 @@ enum StateCoding {
       return v
     }
 
-    func decodeAll() throws(SnapshotFormatError) -> Values {
-      Values(
-        tombstones: Set(try read(0) { r throws(SnapshotFormatError) in try r.plainStrings() }),
-        incidentOrder: try read(1) { r throws(SnapshotFormatError) in try r.plainStrings() },
-        actionOrder: try read(2) { r throws(SnapshotFormatError) in try r.plainStrings() },
-        incidentsByPatternKey: try read(3) { r throws(SnapshotFormatError) in
-          try StateCoding.decodePatternIndex(&r)
-        })
+    /// How each field is read: plain strings, and the pattern index.
+    typealias Body<V> = @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> V
+    static let strings: Body<[String]> = { r throws(SnapshotFormatError) in try r.plainStrings() }
+    static let stringSet: Body<Set<String>> = { r throws(SnapshotFormatError) in
+      Set(try r.plainStrings())
+    }
+    static let patternIndex: Body<[String: Set<String>]> = { r throws(SnapshotFormatError) in
+      try StateCoding.decodePatternIndex(&r)
     }
 
-    /// A field made on first use: read from the snapshot, or after damage (met then or
-    /// before) taken from the replayed log (empty when that failed too).
+    func decodeAll() throws(SnapshotFormatError) -> Values {
+      Values(
+        tombstones: try read(0, Self.stringSet), incidentOrder: try read(1, Self.strings),
+        actionOrder: try read(2, Self.strings),
+        incidentsByPatternKey: try read(3, Self.patternIndex))
+    }
+
+    /// A field made on first use, read by ``SnapshotBacking/read(_:else:)``: from the snapshot,
+    /// or after damage from the replayed log.
     private func later<V: Sendable>(
-      _ place: Int,
-      _ body: @escaping @Sendable (inout BinaryReader) throws(SnapshotFormatError) -> V,
+      _ place: Int, _ body: @escaping Body<V>,
       recovered: @escaping @Sendable (LearningState) -> V
     ) -> Deferred<V> {
       let me = self
       return Deferred {
-        if let s = me.backing.recoveredState() { return recovered(s) }
-        do {
-          return try me.read(place, body)
-        } catch {
-          return recovered(me.backing.recover() ?? LearningState())
-        }
+        me.backing.read(
+          { () throws(SnapshotFormatError) in try me.read(place, body) }, else: recovered)
       }
     }
 
     /// Each field as a ``Deferred``, for a lazy state.
     func deferred() -> DeferredFields {
       DeferredFields(
-        tombstones: later(0, { r throws(SnapshotFormatError) in Set(try r.plainStrings()) }) {
-          $0.tombstones
-        },
-        incidentOrder: later(1, { r throws(SnapshotFormatError) in try r.plainStrings() }) {
-          $0.incidentOrder
-        },
-        actionOrder: later(2, { r throws(SnapshotFormatError) in try r.plainStrings() }) {
-          $0.actionOrder
-        },
-        incidentsByPatternKey: later(
-          3, { r throws(SnapshotFormatError) in try StateCoding.decodePatternIndex(&r) }
-        ) { $0.incidentsByPatternKey },
+        tombstones: later(0, Self.stringSet) { $0.tombstones },
+        incidentOrder: later(1, Self.strings) { $0.incidentOrder },
+        actionOrder: later(2, Self.strings) { $0.actionOrder },
+        incidentsByPatternKey: later(3, Self.patternIndex) { $0.incidentsByPatternKey },
         places: places)
     }
   }
