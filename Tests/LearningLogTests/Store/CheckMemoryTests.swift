@@ -92,8 +92,8 @@ import WorkCounting
     }
   }
 
-  /// The records held at once by `check` stay a chunk's worth at n and 4n records, and its
-  /// state is the replay of every record.
+  /// The records held at once by `check` stay a chunk's worth at n and 4n records, as do the
+  /// chunk buffers it makes, and its state is the replay of every record.
   @Test func checkHoldsAChunkOfRecordsAtNAnd4N() throws {
     var peaks: [Int] = []
     for n in [1_500, 6_000] {
@@ -111,6 +111,10 @@ import WorkCounting
       let peak = counter["log records held at peak"]
       #expect(peak > 0 && peak < n / 4, "a chunk's records, not the log's: \(peak) of \(n)")
       peaks.append(peak)
+      // Chunks are read into the buffers of chunks already applied: as many are made as are
+      // held at once, however long the log.
+      let made = counter["chunk buffers made"]
+      #expect(made > 0 && made <= 6, "buffers made for \(n / 50) chunks: \(made)")
       // The public check takes the same path on a clean log and says the same.
       let again = try LearningState.check(path: Self.path, fileSystem: fs)
       #expect(again.inspection.validCount == n && again.state != nil && again.damage.isEmpty)
