@@ -329,6 +329,20 @@ enum StateCoding {
       }
     }
 
+    /// The ids under one key of the deferred pattern index, read by
+    /// ``SnapshotBacking/read(_:else:)`` without decoding the other keys.
+    private func patternKey() -> @Sendable (String) -> Set<String>? {
+      let me = self
+      return { key in
+        me.backing.read(
+          { () throws(SnapshotFormatError) in
+            try me.read(3) { r throws(SnapshotFormatError) in
+              try StateCoding.decodePatternKey(key, &r)
+            }
+          }, else: { $0.incidentsByPatternKey[key] })
+      }
+    }
+
     /// Each field as a ``Deferred``, for a lazy state.
     func deferred() -> DeferredFields {
       DeferredFields(
@@ -336,7 +350,7 @@ enum StateCoding {
         incidentOrder: later(1, Self.strings) { $0.incidentOrder },
         actionOrder: later(2, Self.strings) { $0.actionOrder },
         incidentsByPatternKey: later(3, Self.patternIndex) { $0.incidentsByPatternKey },
-        places: places)
+        patternKey: patternKey(), places: places)
     }
   }
 
@@ -1165,6 +1179,24 @@ enum StateCoding {
       type: type, signal: signal, status: status, dropReason: dropReason,
       verifications: verifications, createdAt: createdAt, doneAt: doneAt, until: until,
       retirement: retirement)
+  }
+
+  /// The ids under `key` in a pattern index written as ``decodePatternIndex(_:)`` reads it,
+  /// nil when `key` has none; the other keys' ids are passed over, never made strings.
+  static func decodePatternKey(_ key: String, _ r: inout BinaryReader)
+    throws(SnapshotFormatError) -> Set<String>?
+  {
+    var found: Set<String>?
+    let n = try r.count()
+    for _ in 0..<n {
+      let k = try r.rawBytes(try r.count(limit: LogBounds.maxLineBytes))
+      if found == nil, k.elementsEqual(key.utf8) {
+        found = Set(try r.plainStrings())
+        continue
+      }
+      for _ in 0..<(try r.count(limit: 1 << 24)) { try r.skipString() }
+    }
+    return found
   }
 
   /// The pattern index as ``encodeLazy(_:capacity:sink:spill:)`` writes it: each key with its

@@ -43,7 +43,8 @@ extension LearningState {
 
   /// The incidents carrying pattern `key`, oldest first (by occurred day, then creation).
   public func incidents(withPattern key: String) -> [Incident] {
-    (incidentsByPatternKey[key] ?? []).compactMap { incidents[$0] }.sorted(by: Self.chronological)
+    (incidentIDs(withPattern: key) ?? []).compactMap { incidents[$0] }
+      .sorted(by: Self.chronological)
   }
 
   /// Whether `incident` repeats a pattern (its 2nd or later occurrence within the window).
@@ -64,7 +65,7 @@ extension LearningState {
   /// was verified as working.
   public func recurredAfterVerifiedFix(_ incident: Incident) -> Bool {
     for p in incident.patterns {
-      for id in incidentsByPatternKey[p] ?? [] where id != incident.id {
+      for id in incidentIDs(withPattern: p) ?? [] where id != incident.id {
         guard let other = incidents[id], other.occurred <= incident.occurred else { continue }
         for a in actions(of: other.id) {
           if let v = a.verifications.last(where: { $0.outcome == .verified }),
@@ -96,7 +97,7 @@ extension LearningState {
 
   /// The summary of one pattern key on `day`.
   public func pattern(_ key: String, on day: Day, weeks: Int = 12) -> PatternSummary? {
-    guard incidentsByPatternKey[key] != nil else { return nil }
+    guard incidentIDs(withPattern: key) != nil else { return nil }
     let timeline = PatternTimeline(self, keys: [key])
     return summary(
       key, timeline.byKey[key] ?? [], SummaryContext(self, day: day), weeks: weeks)
@@ -280,10 +281,17 @@ struct PatternTimeline: Sendable {
     // When an eighth or more of the incidents are wanted from a snapshot, their time keys are
     // gathered in one walk of its records (no text made) instead of a search of its index each.
     var walked = times
+    // The ids of the keys asked for, each read once (from the snapshot alone while its index
+    // is deferred: a write on a pattern reads its key, not the whole index).
+    var asked: [String: Set<String>] = [:]
+    for key in keys ?? [] where asked[key] == nil {
+      asked[key] = state.incidentIDs(withPattern: key) ?? []
+    }
     if walked == nil, state.incidents.isLazy {
       let wanted =
-        keys.map { $0.reduce(0) { $0 + (state.incidentsByPatternKey[$1]?.count ?? 0) } }
-        ?? state.incidentsByPatternKey.values.reduce(0) { $0 + $1.count }
+        keys == nil
+        ? state.incidentsByPatternKey.values.reduce(0) { $0 + $1.count }
+        : asked.values.reduce(0) { $0 + $1.count }
       if wanted * 8 >= state.incidents.count {
         var map: [String: (day: Int, createdAt: Int64)] = [:]
         map.reserveCapacity(state.incidents.count)
@@ -304,7 +312,7 @@ struct PatternTimeline: Sendable {
       byKey[key] = list
     }
     if let keys {
-      for key in keys where byKey[key] == nil { add(key, state.incidentsByPatternKey[key] ?? []) }
+      for key in keys where byKey[key] == nil { add(key, asked[key] ?? []) }
     } else {
       byKey.reserveCapacity(state.incidentsByPatternKey.count)
       for (key, ids) in state.incidentsByPatternKey { add(key, ids) }

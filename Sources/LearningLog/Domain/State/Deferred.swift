@@ -38,6 +38,9 @@ struct DeferredFields: Sendable {
   var incidentOrder: Deferred<[String]>?
   var actionOrder: Deferred<[String]>?
   var incidentsByPatternKey: Deferred<[String: Set<String>]>?
+  /// The ids under one key of the deferred pattern index, read without making the index (nil
+  /// when `incidentsByPatternKey` is nil).
+  var patternKey: (@Sendable (String) -> Set<String>?)?
   /// Where the four are in the snapshot, in that order (offset and length), for tests.
   var places: [(offset: Int, length: Int)] = []
   /// A stamp no other set of pattern-index additions had, taken afresh at each addition made
@@ -190,6 +193,17 @@ extension LearningState {
       }
       yield &_incidentsByPatternKey
     }
+  }
+
+  /// The incident ids under pattern `key` (nil when none): ``incidentsByPatternKey``'s entry,
+  /// read while the index is deferred from that key's entry in the snapshot alone.
+  func incidentIDs(withPattern key: String) -> Set<String>? {
+    guard let d = deferred.incidentsByPatternKey, !d.isMade, let read = deferred.patternKey
+    else { return incidentsByPatternKey[key] }
+    WorkCounter.count("pattern key read from the snapshot")
+    let added = _incidentsByPatternKey[key]
+    guard let stored = read(key) else { return added }
+    return added.map { stored.union($0) } ?? stored
   }
 
   /// Adds `id` under pattern `key` without making a deferred index.
