@@ -201,9 +201,8 @@ extension LearningState {
     // holds them (a buffer shared with a live copy would be copied, not reused).
     var spent: [UInt8]?
     while true {
-      if var s = spent {
+      if let s = spent {
         spent = nil
-        s.removeAll(keepingCapacity: true)
         reader.buffers.give(s)
       }
       slot.done.wait()
@@ -364,7 +363,7 @@ final class ScanSlot: @unchecked Sendable {
 
     private var madeCount = 0
 
-    /// A buffer to read into (empty, maybe with the room of an earlier chunk).
+    /// A buffer to read into: empty, or the bytes of a chunk already applied.
     func take() -> [UInt8] {
       lock.withLock { free.popLast() } ?? []
     }
@@ -487,8 +486,12 @@ final class ScanSlot: @unchecked Sendable {
       reader.buffers.noteMade()
       return try? reader.store.readBytes(offset: offset, count: count)
     }
-    buffer.removeAll(keepingCapacity: true)
-    buffer.append(contentsOf: repeatElement(0, count: count))
+    // The bytes of the chunk before are read over, not cleared first.
+    if buffer.count < count {
+      buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+    } else if buffer.count > count {
+      buffer.removeLast(buffer.count - count)
+    }
     let n = buffer.withUnsafeMutableBytes { raw in
       try? reader.store.readBytes(offset: offset, into: raw)
     }
