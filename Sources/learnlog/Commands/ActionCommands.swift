@@ -170,10 +170,10 @@ struct ActionCommand: ParsableCommand {
         Out.note("no actions match")
         return
       }
-      // The rows' ids and their incidents' ids met in one pass over the sorted ids each.
-      let index = ShortIDIndex(state)
-      let short = index.shortIDs(list.map(\.id))
-      let shortIncident = index.shortIDs(list.map(\.incident))
+      // The rows' ids and their incidents' ids: a search each when they are few, else met in
+      // one pass over the sorted ids.
+      let short = ShortIDIndex.shortIDs(list.map(\.id), in: state)
+      let shortIncident = ShortIDIndex.shortIDs(list.map(\.incident), in: state)
       var table = Table(["ID", "DUE", "STATUS", "OWNER", "INCIDENT", "TITLE"])
       for (k, a) in list.enumerated() {
         let status = a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? "")

@@ -212,9 +212,9 @@ struct IncidentCommand: ParsableCommand {
         Out.note("no incidents match")
         return
       }
-      // Short ids of the printed rows only: one sort of the ids, then the rows' ids met in
-      // one pass (or a search a row when they are few).
-      let short = ShortIDIndex(state).shortIDs(list.map(\.id))
+      // Short ids of the printed rows only: a search a row when they are few, else one sort
+      // of the ids and the rows' ids met in one pass.
+      let short = ShortIDIndex.shortIDs(list.map(\.id), in: state)
       var table = Table(
         (logs.isSeveral ? ["LOG"] : [])
           + ["ID", "OCCURRED", "SEVERITY", "KIND", "STATUS", "TEAM", "TITLE"])

@@ -1,4 +1,5 @@
 import Testing
+import WorkCounting
 
 @testable import LearningLog
 
@@ -38,6 +39,12 @@ import Testing
   let asked = state.ids(of: nil).shuffled(using: &gen.rng) + ["zzzzzzzzzzzz", "no-id", ids[3]]
   for some in [asked, Array(asked.prefix(10)), []] {
     #expect(index.shortIDs(some) == some.map { index.shortID($0) })
+    // Without an index at hand: a few ids are searched one by one, every id never sorted.
+    var found: [String?] = []
+    let counter = WorkCounter.measure { found = ShortIDIndex.shortIDs(some, in: state) }
+    #expect(found == some.map { index.shortID($0) })
+    let sorted = counter["ids sorted for short ids"]
+    #expect(some.count > ShortIDIndex.fewIDs ? sorted > 0 : sorted == 0, "\(some.count) ids")
   }
   let fast = try #require(state.shortIDsOfCanonicalIDs())
   #expect(fast == state.shortIDsByString())

@@ -35,6 +35,7 @@ public struct ShortIDIndex: Sendable {
 
   /// Sorts `ids` (each once).
   public init(ids: [String]) {
+    WorkCounter.count("ids sorted for short ids", ids.count)
     var keys: [UInt64] = []
     keys.reserveCapacity(ids.count)
     for id in ids {
@@ -73,6 +74,28 @@ public struct ShortIDIndex: Sendable {
     }
     return String(id.prefix(need))
   }
+
+  /// ``shortID(_:)`` of each of `ids` in an index of `state`, in their order, without
+  /// sorting every id of `state` when `ids` are few.
+  ///
+  /// A few are each found by a search beside their neighbours
+  /// (``LearningState/shortID(for:)``), so a short listing of a large log never sorts every
+  /// id; many are met in one pass over an index of every id. Both give the same short ids, and
+  /// nil for an id that is not a live entity of a kind the index holds.
+  public static func shortIDs(_ ids: [String], in state: LearningState) -> [String?] {
+    guard ids.count > fewIDs else {
+      return ids.map { id in
+        switch state.kind(of: id) {
+        case nil, .template?, .checklist?: nil
+        default: state.shortID(for: id)
+        }
+      }
+    }
+    return ShortIDIndex(state).shortIDs(ids)
+  }
+
+  /// Up to how many ids ``shortIDs(_:in:)`` searches one by one.
+  static let fewIDs = 64
 
   /// ``shortID(_:)`` of each of `ids`, in their order: when the index is packed and the ids
   /// are many, the ids are sorted once and met in one pass over the index instead of one
