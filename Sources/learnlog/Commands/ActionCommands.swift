@@ -170,10 +170,11 @@ struct ActionCommand: ParsableCommand {
         Out.note("no actions match")
         return
       }
-      // The rows' ids and their incidents' ids: a search each when they are few, else met in
-      // one pass over the sorted ids.
-      let short = ShortIDIndex.shortIDs(list.map(\.id), in: state)
-      let shortIncident = ShortIDIndex.shortIDs(list.map(\.incident), in: state)
+      // The rows' ids and their incidents' ids together: a search each when they are few,
+      // else met in one pass over the ids sorted once.
+      let both = ShortIDIndex.shortIDs(list.map(\.id) + list.map(\.incident), in: state)
+      let short = Array(both[..<list.count])
+      let shortIncident = Array(both[list.count...])
       var table = Table(["ID", "DUE", "STATUS", "OWNER", "INCIDENT", "TITLE"])
       for (k, a) in list.enumerated() {
         let status = a.status.rawValue + (a.outcome.map { " (\($0.rawValue))" } ?? "")
