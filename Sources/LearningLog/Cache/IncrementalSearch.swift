@@ -272,6 +272,11 @@ public struct IncrementalSearch: Sendable {
     -> Bool
   {
     guard !needle.isEmpty else { return true }
+    // Native strings are contiguous: ASCII is searched in place, as the bytes are.
+    let inPlace = text.utf8.withContiguousStorageIfAvailable { u in
+      asciiContains(UnsafeRawBufferPointer(u), needle)
+    }
+    if let found = inPlace ?? nil { return found }
     hay.removeAll(keepingCapacity: true)
     appendFolded(text, to: &hay)
     guard hay.count >= needle.count else { return false }
@@ -289,6 +294,7 @@ public struct IncrementalSearch: Sendable {
     _ text: UnsafeRawBufferPointer, contains needle: [UInt8], scratch hay: inout [UInt8]
   ) -> Bool {
     guard !needle.isEmpty else { return true }
+    if let found = asciiContains(text, needle) { return found }
     hay.removeAll(keepingCapacity: true)
     appendFolded(bytes: text, to: &hay)
     guard hay.count >= needle.count else { return false }
@@ -338,6 +344,70 @@ public struct IncrementalSearch: Sendable {
     if history.count >= 64 { history.removeFirst() }
     history.append((q, out))
     return out
+  }
+
+  /// Whether ASCII `text`, folded for search, contains the folded ASCII `needle`.
+  ///
+  /// The text is read in place, its capitals lowered as it is compared, never copied (folding
+  /// ASCII only lowers capitals). Nil when either holds a byte past ASCII (fold it then).
+  static func asciiContains(_ text: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    guard let first = needle.first, needle.allSatisfy({ $0 < 0x80 }) else { return nil }
+    let n = text.count
+    guard let base = text.baseAddress else { return n == 0 ? false : nil }
+    // Capitals lowered eight bytes at a time (every byte below 0x80; see lowerASCII).
+    func lowered(_ w: UInt64) -> UInt64 {
+      let capitals = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & highs
+      return w | (capitals >> 2)
+    }
+    func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
+    var i = 0
+    while i + 8 <= n {
+      if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highs != 0 { return nil }
+      i += 8
+    }
+    while i < n {
+      if base.load(fromByteOffset: i, as: UInt8.self) >= 0x80 { return nil }
+      i += 1
+    }
+    let count = needle.count
+    guard n >= count else { return false }
+    let last = n - count
+    return needle.withUnsafeBufferPointer { nb -> Bool in
+      func matches(at k: Int) -> Bool {
+        var j = 1
+        while j < count {
+          if lower(base.load(fromByteOffset: k + j, as: UInt8.self)) != nb[j] { return false }
+          j += 1
+        }
+        return true
+      }
+      let wanted = UInt64(first) &* ones
+      var k = 0
+      while k + 8 <= n {
+        // Bytes equal to the first byte of the needle: zero bytes of `x` (a borrow may flag a
+        // byte above a true one too; each flagged place is checked).
+        let x = lowered(base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) ^ wanted
+        var found = (x &- ones) & ~x & highs
+        while found != 0 {
+          let at = k + found.trailingZeroBitCount >> 3
+          if at > last { return false }
+          if lower(base.load(fromByteOffset: at, as: UInt8.self)) == first, matches(at: at) {
+            return true
+          }
+          found &= found &- 1
+        }
+        k += 8
+      }
+      while k <= last {
+        if lower(base.load(fromByteOffset: k, as: UInt8.self)) == first, matches(at: k) {
+          return true
+        }
+        k += 1
+      }
+      return false
+    }
   }
 
   /// Whether `needle` occurs in `hay`: `memchr` to each candidate first byte, then `memcmp`.

@@ -123,4 +123,52 @@ import Testing
       #expect(fast == slow, "\(bytes)")
     }
   }
+
+  @Test("an ASCII text searched in place finds what its folded copy holds, and no more")
+  func inPlaceSearchMatchesTheFoldedCopy() {
+    // Texts of ASCII with capitals, punctuation (the bytes next to the letters: @ [ ` {),
+    // every length around a word, and a byte past ASCII, which is folded instead.
+    let pieces = [
+      "Canary", "SCHEMA", " ", "canary schema", "x", "@[`{", "Ca", "nary ", "SCHEMA!",
+      "aaaaaaaa", "AAAAAAAAB", "deploy-7", "z", "Z", "\n", "é", "Ö",
+    ]
+    let needles = [
+      "canary schema", "a", "aab", "schema!", "@[", "`{", "z", "canary", "deploy-7",
+      "aaaaaaaab", "é", "nary sch", "\n",
+    ].map(IncrementalSearch.folded)
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33)
+    }
+    var inPlace = 0
+    for round in 0..<4000 {
+      var text = ""
+      for _ in 0..<(round % 14) { text += pieces[next() % pieces.count] }
+      let needle = needles[next() % needles.count]
+      let folded = IncrementalSearch.folded(text)
+      let expected =
+        folded.count >= needle.count
+        && (0...(folded.count - needle.count)).contains {
+          folded[$0..<($0 + needle.count)].elementsEqual(needle)
+        }
+      var scratch: [UInt8] = []
+      var copy = text
+      let fast = copy.withUTF8 {
+        IncrementalSearch.asciiContains(UnsafeRawBufferPointer($0), needle)
+      }
+      if let fast {
+        inPlace += 1
+        #expect(fast == expected, "\(text) / \(needle)")
+      } else {
+        #expect(text.utf8.contains { $0 >= 0x80 } || needle.contains { $0 >= 0x80 })
+      }
+      #expect(IncrementalSearch.text(text, contains: needle, scratch: &scratch) == expected)
+      let viaBytes = copy.withUTF8 {
+        IncrementalSearch.bytes(UnsafeRawBufferPointer($0), contains: needle, scratch: &scratch)
+      }
+      #expect(viaBytes == expected, "\(text) / \(needle)")
+    }
+    #expect(inPlace > 1000, "most texts were searched in place")
+  }
 }
