@@ -320,14 +320,14 @@ struct LessonCommand: ParsableCommand {
         Out.note("no lessons match")
         return
       }
-      let short = ShortIDIndex(state)
+      let short = ShortIDIndex.shortIDs(list.map(\.id), in: state)
       let today = Invocation.today
       var table = Table((logs.isSeveral ? ["LOG"] : []) + ["ID", "REVALIDATE", "TEAMS", "LESSON"])
-      for l in list {
+      for (l, shortID) in zip(list, short) {
         let due = l.revalidate.map { $0 <= today } ?? false
         table.add(
           (logs.isSeveral ? [logs.label(l.id)] : []) + [
-            short.shortID(l.id) ?? l.id, l.revalidate?.description ?? "",
+            shortID ?? l.id, l.revalidate?.description ?? "",
             l.teams.joined(separator: ","),
             l.text,
           ], paint: due ? .yellow : nil)

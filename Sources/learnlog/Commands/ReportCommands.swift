@@ -82,13 +82,12 @@ struct TodayCommand: ParsableCommand {
       Out.line("nothing carried over: every item is done, verified or dropped")
       return
     }
-    let short = ShortIDIndex(logs.state)
+    let short = ShortIDIndex.shortIDs(items.map(\.subject), in: logs.state)
     var table = Table((logs.isSeveral ? ["LOG"] : []) + ["WHAT", "DAY", "ID", "TITLE", "DETAIL"])
-    for t in items {
+    for (t, shortID) in zip(items, short) {
       table.add(
         (logs.isSeveral ? [logs.label(of: t)] : []) + [
-          t.kind.rawValue, t.day?.description ?? "", short.shortID(t.subject) ?? t.subject, t.title,
-          t.detail,
+          t.kind.rawValue, t.day?.description ?? "", shortID ?? t.subject, t.title, t.detail,
         ])
     }
     table.print()

@@ -46,4 +46,21 @@ struct CLIShortIDColumnsTests {
       #expect(!other.incident.hasPrefix(row[4]), "\(row)")
     }
   }
+
+  @Test("lesson list shows each lesson by a prefix of its own id")
+  func lessonRowsNameTheirOwnIDs() throws {
+    let cli = try CLISandbox()
+    try cli.ok(["init"])
+    for k in 0..<3 { try cli.ok(["lesson", "add", "--text", "lesson-\(k)"]) }
+    let json = try #require(try cli.run(["lesson", "list", "--json"]).json() as? [[String: Any]])
+    var byText: [String: String] = [:]
+    for l in json { byText[try #require(l["text"] as? String)] = try #require(l["id"] as? String) }
+    let rows = Self.rows(try cli.ok(["lesson", "list"]))
+    #expect(rows.count == 3)
+    for row in rows {
+      // ID, REVALIDATE (empty here), TEAMS (empty), LESSON
+      let id = try #require(byText[row[row.count - 1]], "\(row)")
+      #expect(row[0].count >= 6 && id.hasPrefix(row[0]), "\(row)")
+    }
+  }
 }
