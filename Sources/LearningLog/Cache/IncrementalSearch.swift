@@ -183,6 +183,16 @@ public struct IncrementalSearch: Sendable {
     }
   }
 
+  /// Eight ASCII bytes with their capitals lowered.
+  @inline(__always)
+  static func lowered(_ w: UInt64) -> UInt64 {
+    // Every byte is below 0x80, so no sum carries into the next byte: the top bit of each
+    // byte of `a` says it is at least "A", of `z` at least "[" (one past "Z").
+    let a = w &+ 0x3F3F_3F3F_3F3F_3F3F
+    let z = w &+ 0x2525_2525_2525_2525
+    return w | ((a & ~z & 0x8080_8080_8080_8080) >> 2)
+  }
+
   /// Lowers the capitals of the ASCII bytes of `p` from `start` on, eight bytes at a time.
   @inline(__always)
   static func lowerASCII(_ p: UnsafeMutableRawBufferPointer, from start: Int) {
@@ -190,12 +200,7 @@ public struct IncrementalSearch: Sendable {
     let end = p.count
     while k + 8 <= end {
       let w = p.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-      // Every byte is below 0x80, so no sum carries into the next byte: the top bit of each
-      // byte of `a` says it is at least "A", of `z` at least "[" (one past "Z").
-      let a = w &+ 0x3F3F_3F3F_3F3F_3F3F
-      let z = w &+ 0x2525_2525_2525_2525
-      let capitals = a & ~z & 0x8080_8080_8080_8080
-      p.storeBytes(of: w | (capitals >> 2), toByteOffset: k, as: UInt64.self)
+      p.storeBytes(of: lowered(w), toByteOffset: k, as: UInt64.self)
       k += 8
     }
     while k < end {
@@ -356,11 +361,6 @@ public struct IncrementalSearch: Sendable {
     guard let first = needle.first, needle.allSatisfy({ $0 < 0x80 }) else { return nil }
     let n = text.count
     guard let base = text.baseAddress else { return n == 0 ? false : nil }
-    // Capitals lowered eight bytes at a time (every byte below 0x80; see lowerASCII).
-    func lowered(_ w: UInt64) -> UInt64 {
-      let capitals = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & highs
-      return w | (capitals >> 2)
-    }
     func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
     var i = 0
     while i + 8 <= n {
